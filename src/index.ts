@@ -1,0 +1,19 @@
+/** tsdask: parallel and distributed computing for TypeScript, in the spirit of Dask. */
+import './schedulers/index.js';
+
+export { delayed, Delayed, asDelayed } from './core/delayed.js';
+export type { DelayedFunction, DelayedOptions, Lazy, Unlazy } from './core/delayed.js';
+export { compute, persist, visualize, globalCallbacks } from './core/compute.js';
+export type { Computed } from './core/compute.js';
+export { config } from './core/config.js';
+export type { ConfigValues } from './core/config.js';
+export type { ComputeOptions, SchedulerName, VisualizeOptions } from './core/options.js';
+export { tokenize } from './core/tokenize.js';
+export { GraphError } from './core/order.js';
+export { KeyRef, Task, DataNode } from './core/graph.js';
+export type { Graph, GraphNode } from './core/graph.js';
+export { COLLECTION, isCollection } from './core/collection.js';
+export type { Collection, CollectionImpl, GraphLayer } from './core/collection.js';
+export { toDot } from './core/visualize.js';
+export { getScheduler, registerScheduler, shutdownSchedulers, SyncScheduler } from './schedulers/index.js';
+export type { Callbacks, RunOptions, Scheduler, TaskEvent } from './schedulers/index.js';
