@@ -3,6 +3,7 @@
  * or a DataNode (a literal value). Arguments nest in arrays and plain objects and may hold
  * KeyRefs, references to other keys' results. A KeyRef is its own class, never a magic string.
  */
+import { annotateTaskError } from './errors.js';
 
 export type TaskFn = (...args: any[]) => unknown;
 
@@ -101,28 +102,28 @@ export function substitute(x: unknown, get: (key: string) => unknown): unknown {
 export function runTask(task: Task, get: (key: string) => unknown): unknown {
   if (task.chain.length === 0) return callTask(task, get);
   let prev: unknown;
-  let prevKey = '';
   for (let i = 0; i < task.chain.length; i++) {
-    const step = task.chain[i];
-    if (i === 0) prev = callTask(step.task, get);
-    else {
-      const before = prev;
-      const key = prevKey;
-      prev = callTask(step.task, (k) => (k === key ? before : get(k)));
-    }
+    prev = callStep(task, i, prev, get);
     if (isThenable(prev)) return finishChainAsync(task, i, prev, get);
-    prevKey = step.key;
   }
   return prev;
 }
 
+/** Run step i of a fused chain; errors name the step's own key. */
+function callStep(task: Task, i: number, prev: unknown, get: (key: string) => unknown): unknown {
+  const step = task.chain[i];
+  const before = i === 0 ? undefined : task.chain[i - 1].key;
+  try {
+    const value = callTask(step.task, before === undefined ? get : (k) => (k === before ? prev : get(k)));
+    return isThenable(value) ? Promise.resolve(value).catch((e: unknown) => Promise.reject(annotateTaskError(e, step.key))) : value;
+  } catch (e) {
+    throw annotateTaskError(e, step.key);
+  }
+}
+
 async function finishChainAsync(task: Task, at: number, pending: PromiseLike<unknown>, get: (key: string) => unknown) {
   let prev = await pending;
-  for (let i = at + 1; i < task.chain.length; i++) {
-    const before = prev;
-    const key = task.chain[i - 1].key;
-    prev = await callTask(task.chain[i].task, (k) => (k === key ? before : get(k)));
-  }
+  for (let i = at + 1; i < task.chain.length; i++) prev = await callStep(task, i, prev, get);
   return prev;
 }
 
