@@ -3,7 +3,7 @@ import './schedulers/index.js';
 
 export { delayed, Delayed, asDelayed } from './core/delayed.js';
 export type { DelayedFunction, DelayedOptions, Lazy, Unlazy } from './core/delayed.js';
-export { compute, persist, visualize, globalCallbacks } from './core/compute.js';
+export { compute, persist, visualize, get, globalCallbacks } from './core/compute.js';
 export type { Computed } from './core/compute.js';
 export { config } from './core/config.js';
 export type { ConfigValues } from './core/config.js';

@@ -152,3 +152,14 @@ function formatFromFilename(f: string | undefined): VisualizeOptions['format'] |
   const ext = f.slice(f.lastIndexOf('.') + 1).toLowerCase();
   return ext === 'png' || ext === 'dot' || ext === 'svg' ? ext : undefined;
 }
+
+/**
+ * Run a raw graph (Dask's `get`): `graph` maps keys to Tasks or DataNodes; resolves to the
+ * values of `keys` in order. Cycles and references to missing keys are clear GraphErrors.
+ */
+export async function get(graph: Graph | Record<string, Graph extends Map<string, infer N> ? N : never>, keys: readonly string[], opts: ComputeOptions = {}): Promise<unknown[]> {
+  const g: Graph = graph instanceof Map ? graph : new Map(Object.entries(graph));
+  const p: Plan = { collections: [], impls: [], graph: opts.optimize === false ? g : fuse(cull(g, keys), keys), keys: [...keys] };
+  const byKey = await run(p, opts);
+  return keys.map((k) => byKey.get(k));
+}

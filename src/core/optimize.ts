@@ -3,6 +3,7 @@
  * linear chains (a task whose only dependent has no other dependency) into one task, so
  * per-task overhead is paid once per chain.
  */
+import { GraphError } from './order.js';
 import { type FusedStep, type Graph, Task } from './graph.js';
 
 /** Only the nodes reachable from `keys`. */
@@ -51,6 +52,9 @@ export function fuse(graph: Graph, keys: readonly string[]): Graph {
       if (t.deps.length !== 1 || !absorbed.has(t.deps[0])) break;
       k = t.deps[0];
       t = graph.get(k) as Task;
+    }
+    if (t.deps.length === 1 && t.deps[0] === key) {
+      throw new GraphError(`cycle in task graph: ${[...steps.map((x) => x.key), key].join(' -> ')}`);
     }
     steps.reverse(); // head first
     out.set(key, new Task(node.fn, node.args, steps[0].task.deps, steps));
