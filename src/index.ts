@@ -17,3 +17,5 @@ export type { Collection, CollectionImpl, GraphLayer } from './core/collection.j
 export { toDot } from './core/visualize.js';
 export { getScheduler, registerScheduler, shutdownSchedulers, SyncScheduler } from './schedulers/index.js';
 export type { Callbacks, RunOptions, Scheduler, TaskEvent } from './schedulers/index.js';
+export { ProgressBar, progress } from './diagnostics/progress.js';
+export type { ProgressBarOptions } from './diagnostics/progress.js';
