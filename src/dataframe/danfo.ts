@@ -1,0 +1,123 @@
+/**
+ * danfo.js at the edges: results come back to users as danfo objects and `mapPartitions`
+ * hands them danfo frames, but nothing computes inside danfo (it stores rows, and is 10-100x
+ * slower than typed-array kernels). danfojs-node takes ~1 s to load, so it is required
+ * lazily: worker threads and processes that never convert never pay for it.
+ */
+import type { DataFrame as DanfoDataFrame, Series as DanfoSeries } from 'danfojs-node';
+import { type Cell, type Column, columnFromValues, type DType, Frame, getCell, inferDType } from './frame.js';
+
+export type { DanfoDataFrame, DanfoSeries };
+
+type Danfo = typeof import('danfojs-node');
+let danfo: Danfo | undefined;
+
+/** The danfojs-node module (loaded on first use). */
+export function danfoModule(): Danfo {
+  if (danfo === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    danfo = require('danfojs-node') as Danfo;
+  }
+  return danfo;
+}
+
+function columnValues(c: Column, n: number): Cell[] {
+  const out = new Array<Cell>(n);
+  if (c.dtype === 'float64' || c.dtype === 'int64' || c.dtype === 'int32') {
+    const d = c.data;
+    for (let i = 0; i < n; i++) out[i] = d[i];
+  } else if (c.dtype === 'string') {
+    const d = c.data as Int32Array;
+    const dict = c.dict!;
+    for (let i = 0; i < n; i++) out[i] = d[i] < 0 ? null : dict[d[i]];
+  } else {
+    for (let i = 0; i < n; i++) out[i] = getCell(c, i);
+  }
+  return out;
+}
+
+function danfoDType(t: DType): string {
+  switch (t) {
+    case 'float64':
+    case 'datetime':
+      return 'float32';
+    case 'int64':
+    case 'int32':
+      return 'int32';
+    case 'bool':
+      return 'boolean';
+    case 'string':
+      return 'string';
+  }
+}
+
+/** A partition (or a whole computed frame) as a danfo.DataFrame. */
+export function toDanfo(f: Frame): DanfoDataFrame {
+  const dfd = danfoModule();
+  if (f.length === 0) return new dfd.DataFrame([], { columns: [...f.names] });
+  const data: Record<string, Cell[]> = {};
+  f.names.forEach((name, i) => {
+    data[name] = columnValues(f.columns[i], f.length);
+  });
+  const opts: { dtypes: string[]; index?: Array<string | number> } = { dtypes: f.columns.map((c) => danfoDType(c.dtype)) };
+  if (f.index) opts.index = indexLabels(f.index, f.length);
+  return new dfd.DataFrame(data, opts);
+}
+
+/** A one-column frame as a danfo.Series named after the column. */
+export function toDanfoSeries(f: Frame): DanfoSeries {
+  const dfd = danfoModule();
+  const c = f.series;
+  const opts: { columns: string[]; dtypes?: string[]; index?: Array<string | number> } = { columns: [f.names[0]] };
+  if (f.length === 0) return new dfd.Series([], opts);
+  opts.dtypes = [danfoDType(c.dtype)];
+  if (f.index) opts.index = indexLabels(f.index, f.length);
+  return new dfd.Series(columnValues(c, f.length), opts);
+}
+
+function indexLabels(c: Column, n: number): Array<string | number> {
+  return columnValues(c, n).map((v) => (v === null ? 'null' : v instanceof Date ? v.toISOString() : typeof v === 'boolean' ? String(v) : v));
+}
+
+/** The dtype a danfo column should get here: danfo knows float32/int32/string/boolean; Dates hide in float32. */
+function dtypeOf(danfoType: string | undefined, values: readonly unknown[]): DType {
+  if (danfoType === 'string') {
+    // danfo calls Date columns and mixed columns 'string' too; look at the values.
+    const t = inferDType(values);
+    return t === 'datetime' ? 'datetime' : 'string';
+  }
+  if (danfoType === 'boolean') return 'bool';
+  const t = inferDType(values);
+  if (t === 'string' && values.every((v) => v === null || v === undefined || typeof v === 'number' || typeof v === 'string')) {
+    // danfo may keep numeric strings in a numeric column; a string column is the safe reading.
+    return 'string';
+  }
+  return t;
+}
+
+export function isDanfoFrame(x: unknown): x is DanfoDataFrame {
+  return x !== null && typeof x === 'object' && (x as object).constructor?.name === 'DataFrame' && 'columns' in (x as object) && '$data' in (x as object);
+}
+
+export function isDanfoSeries(x: unknown): x is DanfoSeries {
+  return x !== null && typeof x === 'object' && (x as object).constructor?.name === 'Series' && '$data' in (x as object);
+}
+
+/** A danfo.DataFrame (or Series, as one column) as a partition; dtypes: int -> int64, float -> float64. */
+export function fromDanfo(df: DanfoDataFrame | DanfoSeries, dtypes: Record<string, DType> = {}): Frame {
+  if (isDanfoSeries(df)) {
+    const s = df as DanfoSeries;
+    const name = String(s.columns?.[0] ?? '0');
+    const values = s.values as unknown[];
+    const col = columnFromValues(values, dtypes[name] ?? dtypeOf(s.dtype, values));
+    return new Frame([name], [col], values.length);
+  }
+  const frame = df as DanfoDataFrame;
+  const names = frame.columns.map(String);
+  const n = frame.shape[0];
+  const cols = names.map((name, i) => {
+    const values = n === 0 ? [] : (frame.column(name).values as unknown[]);
+    return columnFromValues(values, dtypes[name] ?? dtypeOf(frame.dtypes[i], values));
+  });
+  return new Frame(names, cols, n);
+}

@@ -1,0 +1,97 @@
+/** Element-wise arithmetic between a series and a series or a value. */
+import { kernel } from '../../core/kernels.js';
+import { columnFromValues, type Column, type DType, Frame, getCell } from '../frame.js';
+import { isSeriesPart, numbers, type Operand, sameLength, scalarNumber } from './operand.js';
+
+export type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow';
+
+const FNS: Record<ArithOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  // Python's modulo: the sign follows the divisor.
+  mod: (a, b) => {
+    const r = a % b;
+    return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+  },
+  pow: (a, b) => a ** b,
+};
+
+function resultType(op: ArithOp, a: DType, b: DType | 'number', out: Float64Array): DType {
+  if (a === 'datetime' || b === 'datetime') {
+    if (op === 'sub' && a === 'datetime' && b === 'datetime') return 'float64';
+    if (op === 'add' || op === 'sub') return 'datetime';
+    throw new TypeError(`cannot ${op} datetime values`);
+  }
+  const intLike = (t: DType | 'number') => t === 'int64' || t === 'int32' || t === 'bool' || t === 'number';
+  if (op !== 'div' && intLike(a) && intLike(b)) {
+    return allIntegers(out) ? 'int64' : 'float64';
+  }
+  return 'float64';
+}
+
+function allIntegers(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isInteger(a[i])) return false;
+  return true;
+}
+
+function stringAdd(left: Frame, right: Operand | Frame, swap: boolean): Frame {
+  const a = left.series;
+  const out: Array<string | null> = new Array(left.length);
+  for (let i = 0; i < left.length; i++) {
+    const x = getCell(a, i);
+    const y = isSeriesPart(right) ? getCell(right.series, i) : right;
+    out[i] = x === null || y === null ? null : swap ? `${String(y)}${String(x)}` : `${String(x)}${String(y)}`;
+  }
+  return new Frame(left.names, [columnFromValues(out, 'string')], left.length, left.index);
+}
+
+export function arithmetic(left: Frame, right: Operand, op: ArithOp, swap = false): Frame {
+  const a = left.series;
+  const what = `${op} on '${left.names[0]}'`;
+  if (a.dtype === 'string' || (isSeriesPart(right) && right.series.dtype === 'string') || typeof right === 'string') {
+    if (op === 'add' && a.dtype === 'string') return stringAdd(left, right, swap);
+    throw new TypeError(`${what}: arithmetic '${op}' is not defined for strings`);
+  }
+  const x = numbers(a, what);
+  const n = left.length;
+  const out = new Float64Array(n);
+  const f = FNS[op];
+  let bType: DType | 'number';
+  if (isSeriesPart(right)) {
+    sameLength(left, right, what);
+    const y = numbers(right.series, what);
+    bType = right.series.dtype;
+    if (swap) for (let i = 0; i < n; i++) out[i] = f(y[i], x[i]);
+    else if (op === 'add') for (let i = 0; i < n; i++) out[i] = x[i] + y[i];
+    else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = x[i] - y[i];
+    else if (op === 'mul') for (let i = 0; i < n; i++) out[i] = x[i] * y[i];
+    else if (op === 'div') for (let i = 0; i < n; i++) out[i] = x[i] / y[i];
+    else for (let i = 0; i < n; i++) out[i] = f(x[i], y[i]);
+  } else {
+    const y = scalarNumber(right, what);
+    bType = right instanceof Date ? 'datetime' : Number.isInteger(y) ? 'number' : 'float64';
+    if (swap) for (let i = 0; i < n; i++) out[i] = f(y, x[i]);
+    else if (op === 'add') for (let i = 0; i < n; i++) out[i] = x[i] + y;
+    else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = x[i] - y;
+    else if (op === 'mul') for (let i = 0; i < n; i++) out[i] = x[i] * y;
+    else if (op === 'div') for (let i = 0; i < n; i++) out[i] = x[i] / y;
+    else for (let i = 0; i < n; i++) out[i] = f(x[i], y);
+  }
+  const dtype = resultType(op, a.dtype, bType, out);
+  const col: Column = { dtype, data: out };
+  return new Frame(left.names, [col], n, left.index);
+}
+
+export const arith = kernel('dataframe.arith', arithmetic);
+
+/** Unary minus. */
+export const neg = kernel('dataframe.neg', (part: Frame): Frame => {
+  const c = part.series;
+  const x = numbers(c, `neg on '${part.names[0]}'`);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = -x[i];
+  const dtype: DType = c.dtype === 'bool' || c.dtype === 'datetime' ? 'float64' : c.dtype === 'int32' ? 'int64' : c.dtype;
+  return new Frame(part.names, [{ dtype, data: out }], part.length, part.index);
+});
