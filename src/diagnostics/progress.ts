@@ -101,13 +101,14 @@ const isFutureLike = (x: unknown): x is FutureLike => typeof (x as FutureLike | 
  * (kept computed) and returned in the same shape; futures are awaited.
  */
 export async function progress<A extends unknown[]>(...items: A): Promise<A> {
-  const flat = items.flat(1);
+  const flat: unknown[] = items.flat(1);
   if (flat.length > 0 && flat.every(isFutureLike)) {
     const bar = new ProgressBar({ minimum: 0 });
     bar.start(new Map(flat.map((_, i) => [String(i), undefined as never])));
-    await Promise.allSettled(flat.map((f) => f.result().finally(() => bar.posttask())));
+    await Promise.allSettled((flat as FutureLike[]).map((f) => f.result().finally(() => bar.posttask())));
     bar.finish();
     return items;
   }
-  return persist(...items, { callbacks: [new ProgressBar({ minimum: 0 })] }) as Promise<A>;
+  const persisted: unknown[] = await persist(...items, { callbacks: [new ProgressBar({ minimum: 0 })] });
+  return persisted.slice(0, items.length) as A;
 }

@@ -2,11 +2,11 @@
  * The local schedulers every generic suite runs on. A scheduler is listed once it is
  * registered; suites loop over this list so results must match across all of them.
  */
-import { getScheduler } from '../../src/index.js';
+import { getScheduler, type SchedulerName } from '../../src/index.js';
 
-const CANDIDATES = ['sync', 'threads', 'processes'] as const;
+const CANDIDATES: SchedulerName[] = ['sync', 'threads', 'processes'];
 
-export const SCHEDULERS: string[] = CANDIDATES.filter((name) => {
+export const SCHEDULERS: SchedulerName[] = CANDIDATES.filter((name) => {
   try {
     getScheduler(name);
     return true;
