@@ -17,6 +17,8 @@ export interface Callbacks {
   pretask?(event: TaskEvent): void;
   /** After a task; `duration` in milliseconds as measured where it ran. */
   posttask?(event: TaskEvent & { duration: number }): void;
+  /** A result was dropped because no remaining task or caller needs it. */
+  release?(key: string): void;
   /** Once, at the end, with the error if the compute failed. */
   finish?(error?: unknown): void;
 }

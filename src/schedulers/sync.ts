@@ -41,7 +41,10 @@ export class SyncScheduler implements Scheduler {
         for (const d of node.deps) {
           const left = remaining.get(d)! - 1;
           remaining.set(d, left);
-          if (left === 0 && !wanted.has(d)) results.delete(d);
+          if (left === 0 && !wanted.has(d)) {
+            results.delete(d);
+            if (observed) fire(callbacks, 'release', d);
+          }
         }
       }
     } catch (err) {

@@ -95,3 +95,27 @@ t.test('cull and fuse', async (t) => {
   t.ok(keepB.has('b'), 'requested keys are never fused away');
   t.same(await get(g, ['d', 'b'], { scheduler: 'sync' }), [8, 3]);
 });
+
+t.test('intermediates are released as soon as nothing needs them', async (t) => {
+  // 200 independent chains inc -> double -> add(., 1), summed at the end.
+  const heads = Array.from({ length: 200 }, (_, i) => delayed(add)(delayed((x: number) => x * 2, { name: 'double' })(delayed(inc)(i)), 1));
+  const total = delayed((xs: number[]) => xs.reduce((a, b) => a + b, 0), { name: 'total' })(heads);
+  const headKeys = new Set(heads.map((h) => h.key));
+  const live = new Set<string>();
+  let peak = 0;
+  const released: string[] = [];
+  const cb = {
+    posttask: ({ key }: { key: string }) => {
+      if (!headKeys.has(key)) live.add(key);
+      peak = Math.max(peak, live.size);
+    },
+    release: (k: string) => {
+      live.delete(k);
+      released.push(k);
+    },
+  };
+  const [v] = await compute(total, { scheduler: 'sync', optimize: false, callbacks: [cb] });
+  t.equal(v, heads.length * 1 + 2 * (199 * 200) / 2 + 2 * 200);
+  t.ok(peak <= 2, `at most ${peak} intermediates alive at once: each chain finishes before the next starts`);
+  t.equal(released.length, 600, 'every intermediate released');
+});
