@@ -19,3 +19,7 @@ export { getScheduler, registerScheduler, shutdownSchedulers, SyncScheduler } fr
 export type { Callbacks, RunOptions, Scheduler, TaskEvent } from './schedulers/index.js';
 export { ProgressBar, progress } from './diagnostics/progress.js';
 export type { ProgressBarOptions } from './diagnostics/progress.js';
+export { registerType, SerializationError } from './core/serialize.js';
+export type { Frames, TypeSpec } from './core/serialize.js';
+export { ClosureError, registerModule } from './core/functions.js';
+export type { FnSpec } from './core/functions.js';

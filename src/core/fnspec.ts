@@ -1,0 +1,337 @@
+/**
+ * How a function reaches another thread, process or host, in order of preference:
+ * 1. a library kernel, by its registered name;
+ * 2. an export of a module the worker can load (CommonJS modules found in `require.cache`,
+ *    ESM modules that called `registerModule`), by path and export name;
+ * 3. its source text, rebuilt on the worker and cached by hash. A function whose text reads a
+ *    variable of the surrounding scope cannot be rebuilt: it fails here, at submit time.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeSource, wrapSource, type SourceForm } from './freevars.js';
+import { getKernel, kernelName } from './kernels.js';
+import type { TaskFn } from './graph.js';
+import { tokenize } from './tokenize.js';
+
+export type FnSpec =
+  | { kind: 'kernel'; name: string }
+  | { kind: 'module'; path: string; exportName: string }
+  | { kind: 'source'; hash: string; source: string; name: string };
+
+/** A function that cannot be shipped: it closes over outer variables, or is native/bound. */
+export class ClosureError extends Error {
+  override name = 'ClosureError';
+  constructor(
+    message: string,
+    /** The outer variables the function reads. */
+    readonly freeVariables: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Module index: which loaded module exports a given function.
+
+interface ModuleExport {
+  path: string;
+  exportName: string;
+}
+
+const esmExports = new Map<TaskFn, ModuleExport>();
+const cjsIndex = new Map<TaskFn, ModuleExport>();
+const indexed = new Set<string>();
+
+/**
+ * Make an ES module's exported functions shippable by path:
+ * `registerModule(import.meta.url, await import(import.meta.url))` at the end of the module,
+ * or `registerModule(import.meta.url, { fn1, fn2 })`.
+ */
+export function registerModule(url: string, exports: Record<string, unknown>): void {
+  const path = url.startsWith('file:') ? fileURLToPath(url) : url;
+  for (const name of Object.keys(exports)) {
+    const v = exports[name];
+    if (typeof v === 'function' && !esmExports.has(v as TaskFn)) esmExports.set(v as TaskFn, { path, exportName: name });
+  }
+}
+
+/** The main script is never loaded by path on workers: that would run the user's program again. */
+function isMainScript(filename: string): boolean {
+  const main = require.main?.filename;
+  return filename === main || filename === process.argv[1];
+}
+
+function indexModule(id: string, mod: NodeJS.Module): void {
+  const exp = mod.exports as unknown;
+  const add = (fn: unknown, exportName: string) => {
+    if (typeof fn === 'function' && !cjsIndex.has(fn as TaskFn)) cjsIndex.set(fn as TaskFn, { path: mod.filename ?? id, exportName });
+  };
+  add(exp, '');
+  if (exp === null || (typeof exp !== 'object' && typeof exp !== 'function')) return;
+  let names: string[];
+  try {
+    names = Object.keys(exp as object);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    try {
+      add((exp as Record<string, unknown>)[name], name);
+    } catch {
+      // a throwing getter: not shippable by this name
+    }
+  }
+}
+
+function findInRequireCache(fn: TaskFn): ModuleExport | undefined {
+  const hit = cjsIndex.get(fn);
+  if (hit !== undefined) return hit;
+  const cache = require.cache;
+  for (const id of Object.keys(cache)) {
+    if (indexed.has(id)) continue;
+    const mod = cache[id];
+    // Half-loaded modules are indexed on a later call, once their exports are complete.
+    if (mod === undefined || !mod.loaded) continue;
+    indexed.add(id);
+    if (isMainScript(mod.filename ?? id)) continue;
+    indexModule(id, mod);
+  }
+  return cjsIndex.get(fn);
+}
+
+// ---------------------------------------------------------------------------------------
+// Natives: built-ins such as Math.sqrt ship as the expression that names them.
+
+const NATIVE_NAMESPACES = ['Math', 'JSON', 'Number', 'String', 'Object', 'Array', 'Reflect', 'Atomics', 'BigInt', 'Date', 'Promise', 'Symbol', 'Boolean'];
+let nativeIndex: Map<TaskFn, string> | undefined;
+
+function nativePath(fn: TaskFn): string | undefined {
+  if (nativeIndex === undefined) {
+    nativeIndex = new Map();
+    const g = globalThis as unknown as Record<string, unknown>;
+    for (const ns of NATIVE_NAMESPACES) {
+      const obj = g[ns] as Record<string, unknown> | undefined;
+      if (obj === undefined) continue;
+      if (typeof obj === 'function') nativeIndex.set(obj as TaskFn, ns);
+      for (const k of Object.getOwnPropertyNames(obj)) {
+        let v: unknown;
+        try {
+          v = obj[k];
+        } catch {
+          continue;
+        }
+        if (typeof v === 'function' && !nativeIndex.has(v as TaskFn)) nativeIndex.set(v as TaskFn, `${ns}.${k}`);
+      }
+    }
+    for (const k of ['parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent', 'encodeURI', 'decodeURI', 'structuredClone']) {
+      const v = g[k];
+      if (typeof v === 'function') nativeIndex.set(v as TaskFn, k);
+    }
+  }
+  return nativeIndex.get(fn);
+}
+
+// ---------------------------------------------------------------------------------------
+// describeFunction
+
+const described = new WeakMap<TaskFn, FnSpec>();
+
+function label(fn: TaskFn): string {
+  return fn.name ? `function '${fn.name}'` : 'an anonymous function';
+}
+
+/** Names TypeScript (tsc/ts-node: `mod_1`) and esbuild (tsx: `import_mod`) give compiled imports. */
+function looksLikeCompiledImport(name: string): boolean {
+  return /^[A-Za-z_$][\w$]*_\d+$/.test(name) || /^import_[\w$]+$/.test(name);
+}
+
+function closureMessage(fn: TaskFn, free: readonly string[], where: string | undefined): string {
+  const names = free.map((n) => `'${n}'`).join(', ');
+  const lines = [
+    `cannot send ${label(fn)}${where ? ` (${where})` : ''} to a worker: it reads ${names} from the surrounding scope.`,
+    `Workers rebuild such a function from its source text, where ${free.length === 1 ? 'that variable does' : 'those variables do'} not exist.`,
+    `Fix: pass ${free.length === 1 ? 'it' : 'them'} as ${free.length === 1 ? 'an argument' : 'arguments'} (delayed(fn)(x, ${free[0]})), ` +
+      `require()/import() ${free.length === 1 ? 'it' : 'them'} inside the function body, or export the function from a module so workers load it by path.`,
+  ];
+  const imports = free.filter(looksLikeCompiledImport);
+  if (imports.length > 0) {
+    const example = imports[0];
+    lines.push(
+      `'${example}' is how TypeScript (ts-node/tsc: 'mod_1.fn') or tsx ('import_mod.fn') compiles an imported name: ` +
+        `export this function from a module and import it, or import what it needs inside its body, e.g. \`const { fn } = require('./mod')\`.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * How `fn` travels to a worker. Throws ClosureError (naming `where`, e.g. the task key) when it
+ * reads outer variables, or is a bound/native function that no expression names.
+ */
+export function describeFunction(fn: TaskFn | Function, where?: string): FnSpec {
+  const f = fn as TaskFn;
+  const cached = described.get(f);
+  if (cached !== undefined) return cached;
+  let spec: FnSpec;
+  const kname = kernelName(f);
+  if (kname !== undefined) spec = { kind: 'kernel', name: kname };
+  else {
+    const exp = esmExports.get(f) ?? findInRequireCache(f);
+    if (exp !== undefined) spec = { kind: 'module', path: exp.path, exportName: exp.exportName };
+    else spec = describeSource(f, where);
+  }
+  described.set(f, spec);
+  return spec;
+}
+
+function describeSource(fn: TaskFn, where: string | undefined): FnSpec {
+  const text = Function.prototype.toString.call(fn);
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(text)) {
+    const path = nativePath(fn);
+    if (path !== undefined) return { kind: 'source', hash: tokenize('native', path), source: path, name: fn.name };
+    throw new ClosureError(
+      `cannot send ${fn.name.startsWith('bound ') ? 'bound' : 'native'} ${label(fn)}${where ? ` (${where})` : ''} to a worker: it has no source text. ` +
+        `Fix: wrap it in a self-contained function, e.g. (x) => myObject.method(x) with myObject created or required inside, or export it from a module.`,
+    );
+  }
+  const analysis = analyzeSource(text);
+  if (analysis === undefined) {
+    throw new ClosureError(`cannot send ${label(fn)}${where ? ` (${where})` : ''} to a worker: its source text does not parse as a function:\n${text.slice(0, 200)}`);
+  }
+  if (analysis.free.length > 0) throw new ClosureError(closureMessage(fn, analysis.free, where), analysis.free);
+  const source = analysis.form === 'method' ? `\0method:${text}` : text;
+  return { kind: 'source', hash: tokenize('source', source), source, name: fn.name };
+}
+
+// ---------------------------------------------------------------------------------------
+// resolveFunction (worker side)
+
+const resolved = new Map<string, TaskFn>();
+let baseRequire: NodeRequire = createRequire(join(process.cwd(), '[tsdask-worker]'));
+let baseFile = join(process.cwd(), '[tsdask-worker]');
+
+/** Where `require()` inside shipped source resolves from (the user's script, on workers). */
+export function setFunctionBase(filename: string): void {
+  baseFile = filename;
+  baseRequire = createRequire(filename);
+}
+
+/** esbuild's keepNames helper, which tsx inserts into function bodies. */
+function defineNameHelper(): void {
+  const g = globalThis as { __name?: unknown };
+  if (typeof g.__name !== 'function') {
+    Object.defineProperty(globalThis, '__name', {
+      value: (target: object, value: string) => Object.defineProperty(target, 'name', { value, configurable: true }),
+      configurable: true,
+      writable: true,
+    });
+  }
+}
+
+const TS_EXT = /\.(c|m)?tsx?$/;
+
+/** Load a module by path; TypeScript files get a TypeScript loader (tsx, else ts-node) on demand. */
+function loadModule(path: string): unknown {
+  const req = createRequire(path);
+  if (TS_EXT.test(path) && require.extensions['.ts'] === undefined) registerTypeScript(req);
+  return req(path);
+}
+
+let tsRegistered = false;
+function registerTypeScript(req: NodeRequire): void {
+  if (tsRegistered) return;
+  const tries: Array<() => void> = [
+    () => (req('tsx/cjs/api') as { register(): void }).register(),
+    () => (req('ts-node') as { register(o: object): void }).register({ transpileOnly: true }),
+  ];
+  for (const t of tries) {
+    try {
+      t();
+      tsRegistered = true;
+      return;
+    } catch {
+      // try the next loader
+    }
+  }
+}
+
+function build(spec: FnSpec): TaskFn {
+  switch (spec.kind) {
+    case 'kernel':
+      return resolveKernel(spec.name);
+    case 'module': {
+      let mod: unknown;
+      try {
+        mod = loadModule(spec.path);
+      } catch (e) {
+        throw new Error(
+          `worker cannot load module ${spec.path} for function '${spec.exportName || '(module.exports)'}': ${(e as Error).message}. ` +
+            'The file must exist at the same path where the worker runs (on remote workers: client.uploadFile(path)).',
+          { cause: e },
+        );
+      }
+      const fn = spec.exportName === '' ? mod : (mod as Record<string, unknown>)[spec.exportName];
+      if (typeof fn !== 'function') throw new Error(`module ${spec.path} has no exported function '${spec.exportName}' on the worker`);
+      return fn as TaskFn;
+    }
+    case 'source': {
+      defineNameHelper();
+      const method = spec.source.startsWith('\0method:');
+      const text = method ? spec.source.slice('\0method:'.length) : spec.source;
+      const form: SourceForm = method ? 'method' : 'expression';
+      const body = method
+        ? `const o = ${wrapSource(text, form)}; const d = Object.getOwnPropertyDescriptor(o, Reflect.ownKeys(o)[0]); return d.value ?? d.get ?? d.set;`
+        : `return ${wrapSource(text, form)};`;
+      const mod = { exports: {} };
+      // The module wrapper's names, so `require(...)` inside a shipped body works on workers.
+      const make = new Function('require', 'module', 'exports', '__filename', '__dirname', body) as (...a: unknown[]) => TaskFn;
+      return make(baseRequire, mod, mod.exports, baseFile, dirname(baseFile));
+    }
+  }
+}
+
+/** Library entry points that register kernels; loaded on demand when a worker meets an unknown kernel. */
+const KERNEL_MODULES = ['../dataframe/index.js', '../bag/index.js', '../array/index.js', '../index.js'];
+
+function resolveKernel(name: string): TaskFn {
+  try {
+    return getKernel(name);
+  } catch (first) {
+    for (const rel of KERNEL_MODULES) {
+      try {
+        require(rel);
+      } catch {
+        // a collection this build does not have
+      }
+      try {
+        return getKernel(name);
+      } catch {
+        // keep looking
+      }
+    }
+    throw first;
+  }
+}
+
+function cacheKey(spec: FnSpec): string {
+  switch (spec.kind) {
+    case 'kernel':
+      return `k:${spec.name}`;
+    case 'module':
+      return `m:${spec.path}#${spec.exportName}`;
+    case 'source':
+      return `s:${spec.hash}`;
+  }
+}
+
+/** The function a spec names, built once per process. */
+export function resolveFunction(spec: FnSpec): TaskFn {
+  const key = cacheKey(spec);
+  let fn = resolved.get(key);
+  if (fn === undefined) {
+    fn = build(spec);
+    resolved.set(key, fn);
+  }
+  return fn;
+}
