@@ -1,0 +1,438 @@
+/**
+ * Hashing and factorizing key columns: the machinery under groupby, join, shuffle, distinct
+ * and value counts.
+ *
+ * - `hashRows` gives each row a 32-bit hash of its key values that is the same in every
+ *   partition (strings hash by value, never by dictionary code; int64, int32, float64 and
+ *   datetime hash the same number alike), so a shuffle sends equal keys to the same output.
+ * - `KeyIndex` numbers the distinct keys of a frame 0..count-1 in order of first appearance
+ *   and can `probe` the keys of another frame against them (strings matched by value).
+ *   Missing keys either get no id (-1, groupby's dropna) or form one group of their own
+ *   (join, where pandas matches missing with missing).
+ */
+import { BOOL_NA, type Column, type ColumnData } from '../frame.js';
+
+const scratch = new Float64Array(1);
+const scratchBits = new Uint32Array(scratch.buffer);
+
+/** murmur3's 32-bit finalizer: spreads every input bit over the output. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Hash of a number by value; -0 and 0 agree, every NaN agrees. */
+export function hashNumber(x: number): number {
+  if (x !== x) return 0x7ff80000;
+  if (x === 0) return 0;
+  scratch[0] = x;
+  return fmix32(scratchBits[1] ^ fmix32(scratchBits[0] ^ 0x9e3779b9));
+}
+
+export function hashString(s: string): number {
+  let h = 0x811c9dc5 ^ s.length;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return fmix32(h);
+}
+
+const MISSING_HASH = 0x5bd1e995;
+
+/** Per row hash of the key columns (combined in column order). */
+export function hashRows(cols: readonly Column[], n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  cols.forEach((c, j) => {
+    const seed = Math.imul(j + 1, 0x27d4eb2f);
+    if (c.dtype === 'string') {
+      const dict = c.dict!;
+      const table = new Uint32Array(dict.length);
+      for (let k = 0; k < dict.length; k++) table[k] = hashString(dict[k]);
+      const codes = c.data as Int32Array;
+      for (let i = 0; i < n; i++) {
+        const code = codes[i];
+        out[i] = fmix32((out[i] * 31 + seed) ^ (code < 0 ? MISSING_HASH : table[code]));
+      }
+      return;
+    }
+    const d = c.data;
+    const boolNA = c.dtype === 'bool';
+    for (let i = 0; i < n; i++) {
+      const x = d[i];
+      const h = boolNA && x === BOOL_NA ? MISSING_HASH : x !== x ? MISSING_HASH : hashNumber(x);
+      out[i] = fmix32((out[i] * 31 + seed) ^ h);
+    }
+  });
+  return out;
+}
+
+/** Output partition of every row: hash mod n. */
+export function partitionOf(cols: readonly Column[], n: number, nparts: number): Int32Array {
+  const h = hashRows(cols, n);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = h[i] % nparts;
+  return out;
+}
+
+/**
+ * Open-addressing hash table from numbers to dense ids 0..size-1. -0 folds into 0 and every
+ * NaN into one key, so each distinct number gets exactly one id.
+ */
+export class NumberTable {
+  private keys: Float64Array;
+  private vals: Int32Array;
+  private mask: number;
+  private nanId = -1;
+  size = 0;
+
+  constructor(expected = 16) {
+    let cap = 16;
+    while (cap < expected * 2) cap <<= 1;
+    this.keys = new Float64Array(cap);
+    this.vals = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+  }
+
+  private slot(x: number): number {
+    return hashNumber(x) & this.mask;
+  }
+
+  /** The id of x, adding it (as the next id) when new. */
+  intern(x: number): number {
+    if (x !== x) {
+      if (this.nanId < 0) this.nanId = this.size++;
+      return this.nanId;
+    }
+    if (x === 0) x = 0;
+    const keys = this.keys;
+    const vals = this.vals;
+    const mask = this.mask;
+    let s = this.slot(x);
+    for (;;) {
+      const v = vals[s];
+      if (v < 0) break;
+      if (keys[s] === x) return v;
+      s = (s + 1) & mask;
+    }
+    const id = this.size++;
+    keys[s] = x;
+    vals[s] = id;
+    if (this.size * 2 > mask + 1) this.grow();
+    return id;
+  }
+
+  /** The id of x, or -1. */
+  get(x: number): number {
+    if (x !== x) return this.nanId;
+    if (x === 0) x = 0;
+    const keys = this.keys;
+    const vals = this.vals;
+    const mask = this.mask;
+    let s = this.slot(x);
+    for (;;) {
+      const v = vals[s];
+      if (v < 0) return -1;
+      if (keys[s] === x) return v;
+      s = (s + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldVals = this.vals;
+    const cap = (this.mask + 1) * 2;
+    this.keys = new Float64Array(cap);
+    this.vals = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    for (let s = 0; s < oldVals.length; s++) {
+      const v = oldVals[s];
+      if (v < 0) continue;
+      const x = oldKeys[s];
+      let t = this.slot(x);
+      while (this.vals[t] >= 0) t = (t + 1) & this.mask;
+      this.keys[t] = x;
+      this.vals[t] = v;
+    }
+  }
+}
+
+/** How a single column's values map to ids; `probe` maps another column of the same kind. */
+interface ColumnIndex {
+  /** Row -> id (-1: missing, when missing rows are dropped). */
+  readonly ids: Int32Array;
+  readonly count: number;
+  probe(c: Column, n: number): Int32Array;
+}
+
+function isMissingAt(c: Column, d: ColumnData, i: number): boolean {
+  const x = d[i];
+  switch (c.dtype) {
+    case 'string':
+      return x < 0;
+    case 'bool':
+      return x === BOOL_NA;
+    case 'float64':
+    case 'datetime':
+      return x !== x;
+    default:
+      return false;
+  }
+}
+
+class StringColumnIndex implements ColumnIndex {
+  readonly ids: Int32Array;
+  count = 0;
+  private readonly codeToId: Int32Array;
+  private byValue?: Map<string, number>;
+  private missingId = -1;
+
+  constructor(
+    private readonly col: Column,
+    n: number,
+    private readonly dropna: boolean,
+  ) {
+    const codes = col.data as Int32Array;
+    const codeToId = new Int32Array(col.dict!.length).fill(-1);
+    const ids = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const code = codes[i];
+      if (code < 0) {
+        if (dropna) ids[i] = -1;
+        else {
+          if (this.missingId < 0) this.missingId = this.count++;
+          ids[i] = this.missingId;
+        }
+        continue;
+      }
+      let id = codeToId[code];
+      if (id < 0) {
+        id = this.count++;
+        codeToId[code] = id;
+      }
+      ids[i] = id;
+    }
+    this.ids = ids;
+    this.codeToId = codeToId;
+  }
+
+  probe(c: Column, n: number): Int32Array {
+    if (c.dtype !== 'string') throw new TypeError(`cannot match ${c.dtype} keys against string keys`);
+    const out = new Int32Array(n);
+    const codes = c.data as Int32Array;
+    let table: Int32Array;
+    if (c.dict === this.col.dict) table = this.codeToId;
+    else {
+      if (this.byValue === undefined) {
+        this.byValue = new Map();
+        const dict = this.col.dict!;
+        for (let k = 0; k < dict.length; k++) if (this.codeToId[k] >= 0) this.byValue.set(dict[k], this.codeToId[k]);
+      }
+      const dict = c.dict!;
+      table = new Int32Array(dict.length);
+      for (let k = 0; k < dict.length; k++) table[k] = this.byValue.get(dict[k]) ?? -1;
+    }
+    const missing = this.dropna ? -1 : this.missingId;
+    for (let i = 0; i < n; i++) {
+      const code = codes[i];
+      out[i] = code < 0 ? missing : table[code];
+    }
+    return out;
+  }
+}
+
+/** Numbers (and bools, datetimes): a direct table for small integer ranges, else a hash table. */
+class NumberColumnIndex implements ColumnIndex {
+  readonly ids: Int32Array;
+  count = 0;
+  private table?: NumberTable;
+  private direct?: Int32Array;
+  private lo = 0;
+  private missingId = -1;
+
+  constructor(col: Column, n: number, private readonly dropna: boolean) {
+    const d = col.data;
+    const ids = new Int32Array(n);
+    // Integer keys in a narrow range index an array directly (no hashing at all).
+    let lo = Infinity;
+    let hi = -Infinity;
+    let integers = true;
+    for (let i = 0; i < n; i++) {
+      const x = d[i];
+      if (isMissingAt(col, d, i)) continue;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+      if (integers && !Number.isInteger(x)) integers = false;
+    }
+    const range = hi - lo + 1;
+    if (integers && n > 0 && Number.isFinite(range) && range <= Math.max(4 * n, 1024) && range <= 1 << 26) {
+      const direct = new Int32Array(range).fill(-1);
+      for (let i = 0; i < n; i++) {
+        if (isMissingAt(col, d, i)) {
+          ids[i] = this.missingIdFor();
+          continue;
+        }
+        const s = d[i] - lo;
+        let id = direct[s];
+        if (id < 0) {
+          id = this.count++;
+          direct[s] = id;
+        }
+        ids[i] = id;
+      }
+      this.direct = direct;
+      this.lo = lo;
+    } else {
+      const table = new NumberTable(Math.min(n, 1 << 16));
+      this.table = table;
+      for (let i = 0; i < n; i++) ids[i] = isMissingAt(col, d, i) ? this.missingIdFor() : table.intern(d[i]);
+      this.count = table.size;
+    }
+    this.ids = ids;
+  }
+
+  private missingIdFor(): number {
+    if (this.dropna) return -1;
+    if (this.missingId < 0) this.missingId = this.table ? this.table.intern(NaN) : this.count++;
+    return this.missingId;
+  }
+
+  probe(c: Column, n: number): Int32Array {
+    if (c.dtype === 'string') throw new TypeError('cannot match string keys against numeric keys');
+    const d = c.data;
+    const out = new Int32Array(n);
+    const missing = this.dropna ? -1 : this.missingId;
+    if (this.direct) {
+      const direct = this.direct;
+      const lo = this.lo;
+      const size = direct.length;
+      for (let i = 0; i < n; i++) {
+        if (isMissingAt(c, d, i)) {
+          out[i] = missing;
+          continue;
+        }
+        const s = d[i] - lo;
+        out[i] = s >= 0 && s < size && Number.isInteger(s) ? direct[s] : -1;
+      }
+    } else {
+      const table = this.table!;
+      for (let i = 0; i < n; i++) out[i] = isMissingAt(c, d, i) ? missing : table.get(d[i]);
+    }
+    return out;
+  }
+}
+
+function columnIndex(c: Column, n: number, dropna: boolean): ColumnIndex {
+  if (c.dtype === 'string') return new StringColumnIndex(c, n, dropna);
+  // The missing group of a table index must come from the table so ids stay dense.
+  return new NumberColumnIndex(c, n, dropna);
+}
+
+/**
+ * Dense ids for the distinct key tuples of a frame, in order of first appearance.
+ * Several columns combine pairwise (id_a * count_b + id_b, re-numbered), which keeps every
+ * intermediate number below rows^2, far inside exact double range.
+ */
+export class KeyIndex {
+  readonly ids: Int32Array;
+  readonly count: number;
+  private readonly cols: ColumnIndex[];
+  private readonly pairs: NumberTable[];
+  private readonly widths: number[];
+
+  constructor(keyCols: readonly Column[], readonly n: number, readonly dropna = true) {
+    if (keyCols.length === 0) throw new Error('KeyIndex: no key columns');
+    this.cols = keyCols.map((c) => columnIndex(c, n, dropna));
+    this.pairs = [];
+    this.widths = [];
+    let ids = this.cols[0].ids;
+    let count = this.cols[0].count;
+    for (let j = 1; j < this.cols.length; j++) {
+      const next = this.cols[j];
+      const width = next.count;
+      const table = new NumberTable(Math.min(n, 1 << 16));
+      const out = new Int32Array(n);
+      const b = next.ids;
+      for (let i = 0; i < n; i++) out[i] = ids[i] < 0 || b[i] < 0 ? -1 : table.intern(ids[i] * width + b[i]);
+      this.pairs.push(table);
+      this.widths.push(width);
+      ids = out;
+      count = table.size;
+    }
+    this.ids = ids;
+    this.count = count;
+  }
+
+  /** Ids of another frame's key tuples in this index (-1 where absent). */
+  probe(keyCols: readonly Column[], n: number): Int32Array {
+    if (keyCols.length !== this.cols.length) throw new Error(`KeyIndex.probe: ${keyCols.length} key columns against ${this.cols.length}`);
+    let ids = this.cols[0].probe(keyCols[0], n);
+    for (let j = 1; j < this.cols.length; j++) {
+      const b = this.cols[j].probe(keyCols[j], n);
+      const width = this.widths[j - 1];
+      const table = this.pairs[j - 1];
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = ids[i] < 0 || b[i] < 0 ? -1 : table.get(ids[i] * width + b[i]);
+      ids = out;
+    }
+    return ids;
+  }
+
+  /** Row of the first occurrence of each id. */
+  firstRows(): Int32Array {
+    const first = new Int32Array(this.count).fill(-1);
+    const ids = this.ids;
+    for (let i = 0; i < this.n; i++) {
+      const g = ids[i];
+      if (g >= 0 && first[g] < 0) first[g] = i;
+    }
+    return first;
+  }
+}
+
+/**
+ * Rows grouped by id, in row order within each id (a counting sort): rows of id g are
+ * `rows[starts[g] .. starts[g + 1])`.
+ */
+export function groupRows(ids: Int32Array, count: number): { starts: Int32Array; rows: Int32Array } {
+  const starts = new Int32Array(count + 1);
+  for (let i = 0; i < ids.length; i++) if (ids[i] >= 0) starts[ids[i] + 1]++;
+  for (let g = 0; g < count; g++) starts[g + 1] += starts[g];
+  const fill = starts.slice(0, count);
+  const rows = new Int32Array(starts[count]);
+  for (let i = 0; i < ids.length; i++) {
+    const g = ids[i];
+    if (g >= 0) rows[fill[g]++] = i;
+  }
+  return { starts, rows };
+}
+
+/**
+ * A string column whose dictionary holds only the values it uses (pieces of a shuffle would
+ * otherwise each carry the whole dictionary of their source partition).
+ */
+export function compactStrings(c: Column): Column {
+  if (c.dtype !== 'string') return c;
+  const dict = c.dict!;
+  const codes = c.data as Int32Array;
+  if (dict.length <= 64 || dict.length <= codes.length / 4) return c;
+  const remap = new Int32Array(dict.length).fill(-1);
+  const out = new Int32Array(codes.length);
+  const used: string[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    const k = codes[i];
+    if (k < 0) {
+      out[i] = -1;
+      continue;
+    }
+    let r = remap[k];
+    if (r < 0) {
+      r = used.length;
+      remap[k] = r;
+      used.push(dict[k]);
+    }
+    out[i] = r;
+  }
+  return { dtype: 'string', data: out, dict: used };
+}
