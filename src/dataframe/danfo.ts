@@ -5,6 +5,8 @@
  * lazily: worker threads and processes that never convert never pay for it.
  */
 import type { DataFrame as DanfoDataFrame, Series as DanfoSeries } from 'danfojs-node';
+import { kernel } from '../core/kernels.js';
+import { concatFrames } from './ops/concat.js';
 import { type Cell, type Column, columnFromValues, type DType, Frame, getCell, inferDType } from './frame.js';
 
 export type { DanfoDataFrame, DanfoSeries };
@@ -121,3 +123,15 @@ export function fromDanfo(df: DanfoDataFrame | DanfoSeries, dtypes: Record<strin
   });
   return new Frame(names, cols, n);
 }
+
+/** Computed partitions -> one danfo.DataFrame (registered so toDelayed tasks ship by name). */
+export const framesToDanfo = kernel('dataframe.to-danfo', (parts: readonly Frame[]): DanfoDataFrame => toDanfo(concatFrames(parts)));
+export const framesToDanfoSeries = kernel('dataframe.to-danfo-series', (parts: readonly Frame[]): DanfoSeries => toDanfoSeries(concatFrames(parts)));
+
+/** mapPartitions plumbing: partition -> danfo before the user's function, danfo -> partition after. */
+export const partToDanfo = kernel('dataframe.part-to-danfo', (f: Frame): DanfoDataFrame => toDanfo(f));
+export const danfoToPart = kernel('dataframe.danfo-to-part', (d: unknown, where: string): Frame => {
+  if (d instanceof Frame) return d;
+  if (isDanfoFrame(d) || isDanfoSeries(d)) return fromDanfo(d);
+  throw new TypeError(`${where}: the function must return a danfo.DataFrame or danfo.Series, got ${d === null ? 'null' : typeof d === 'object' ? (d as object).constructor?.name : typeof d}`);
+});

@@ -1,0 +1,522 @@
+/**
+ * The byte-level CSV parser: one pass over a block's bytes straight into typed columns.
+ * Numbers are parsed from bytes (no string per cell); strings are dictionary-encoded through
+ * a byte hash table, so a JS string is made once per distinct value. Quoted fields may hold
+ * separators, newlines and doubled quotes.
+ *
+ * Values that do not fit a column's dtype are collected (first one per column) and reported
+ * together at the end of the block, with file, line, value and the `dtype` fix.
+ */
+import { type Column, type DType, Frame } from '../../frame.js';
+import { parseDate } from '../../parse/datetime.js';
+import { CsvError } from './errors.js';
+import type { BlockSpec, ReadKind } from './options.js';
+
+/** Buffer's native slice decoders (not in @types/node, present since Node 0.x): no intermediate copy. */
+type FastBuffer = Buffer & { latin1Slice(s: number, e: number): string; utf8Slice(s: number, e: number): string };
+
+export function textOf(buf: Buffer, s: number, e: number, latin1: boolean): string {
+  return latin1 ? (buf as FastBuffer).latin1Slice(s, e) : (buf as FastBuffer).utf8Slice(s, e);
+}
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+const K_SKIP = 0;
+const K_FLOAT = 1;
+const K_INT = 2;
+const K_BOOL = 3;
+const K_STRING = 4;
+const K_DATE = 5;
+const K_INT32 = 6;
+
+function kindCode(k: ReadKind): number {
+  switch (k) {
+    case 'skip': return K_SKIP;
+    case 'float64': return K_FLOAT;
+    case 'int64': return K_INT;
+    case 'int32': return K_INT32;
+    case 'bool': return K_BOOL;
+    case 'string': return K_STRING;
+    case 'datetime': return K_DATE;
+  }
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/** Set by parseNumber when the bytes are not a number. */
+let notNumber = false;
+/** Set by parseNumber when the number had a fraction or exponent. */
+let hadFraction = false;
+
+/**
+ * A number from bytes [s, e): exact (one correctly rounded operation) for up to 15
+ * significant digits and |exponent| <= 22, else through parseFloat.
+ */
+export function parseNumber(buf: Uint8Array, s: number, e: number): number {
+  notNumber = false;
+  hadFraction = false;
+  while (s < e && buf[s] === 32) s++;
+  while (e > s && buf[e - 1] === 32) e--;
+  let i = s;
+  let neg = false;
+  if (i < e && (buf[i] === 45 || buf[i] === 43)) {
+    neg = buf[i] === 45;
+    i++;
+  }
+  let mant = 0;
+  let digits = 0;
+  let exp = 0;
+  let sawDigit = false;
+  let c = 0;
+  for (; i < e; i++) {
+    c = buf[i] - 48;
+    if (c < 0 || c > 9) break;
+    sawDigit = true;
+    if (digits < 15) {
+      mant = mant * 10 + c;
+      if (mant !== 0) digits++;
+    } else if (digits >= 15) {
+      digits++;
+      exp++;
+    }
+  }
+  if (i < e && buf[i] === 46) {
+    hadFraction = true;
+    i++;
+    for (; i < e; i++) {
+      c = buf[i] - 48;
+      if (c < 0 || c > 9) break;
+      sawDigit = true;
+      if (digits < 15) {
+        mant = mant * 10 + c;
+        if (mant !== 0) digits++;
+        exp--;
+      } else digits++;
+    }
+  }
+  if (!sawDigit) {
+    notNumber = true;
+    return NaN;
+  }
+  if (i < e && (buf[i] === 101 || buf[i] === 69)) {
+    hadFraction = true;
+    i++;
+    let eneg = false;
+    if (i < e && (buf[i] === 45 || buf[i] === 43)) {
+      eneg = buf[i] === 45;
+      i++;
+    }
+    let ev = 0;
+    const start = i;
+    for (; i < e; i++) {
+      c = buf[i] - 48;
+      if (c < 0 || c > 9) break;
+      ev = ev * 10 + c;
+    }
+    if (i === start) {
+      notNumber = true;
+      return NaN;
+    }
+    exp += eneg ? -ev : ev;
+  }
+  if (i !== e) {
+    notNumber = true;
+    return NaN;
+  }
+  let v: number;
+  if (digits > 15) v = slowParse(buf, s, e);
+  else if (exp === 0) v = mant;
+  else if (exp < 0 && exp >= -22) v = mant / POW10[-exp];
+  else if (exp > 0 && exp <= 22) v = mant * POW10[exp];
+  else v = slowParse(buf, s, e);
+  return neg ? -v : v;
+}
+
+function slowParse(buf: Uint8Array, s: number, e: number): number {
+  let str = '';
+  for (let i = s; i < e; i++) str += String.fromCharCode(buf[i]);
+  const v = Number(str);
+  return Number.isNaN(v) ? NaN : Math.abs(v);
+}
+
+/** Dictionary builder keyed by bytes: a string is created once per distinct value. */
+class ByteDict {
+  table: Int32Array;
+  mask: number;
+  hashes: Int32Array = new Int32Array(64);
+  starts: Int32Array = new Int32Array(64);
+  lens: Int32Array = new Int32Array(64);
+  arena: Uint8Array = new Uint8Array(4096);
+  arenaUsed = 0;
+  values: string[] = [];
+
+  constructor(private readonly latin1: boolean) {
+    this.table = new Int32Array(1024);
+    this.mask = 1023;
+  }
+
+  code(buf: Buffer, s: number, e: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 16777619);
+    const len = e - s;
+    let slot = h & this.mask;
+    for (;;) {
+      const entry = this.table[slot];
+      if (entry === 0) break;
+      const k = entry - 1;
+      if (this.hashes[k] === h && this.lens[k] === len) {
+        const a = this.starts[k];
+        let same = true;
+        for (let j = 0; j < len; j++) {
+          if (this.arena[a + j] !== buf[s + j]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return k;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    const k = this.values.length;
+    this.values.push(this.latin1 ? textOf(buf, s, e, true) : textOf(buf, s, e, false));
+    if (k >= this.hashes.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.hashes = grow(this.hashes);
+      this.starts = grow(this.starts);
+      this.lens = grow(this.lens);
+    }
+    if (this.arenaUsed + len > this.arena.length) {
+      const b = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
+      b.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = b;
+    }
+    this.arena.set(buf.subarray(s, e), this.arenaUsed);
+    this.hashes[k] = h;
+    this.starts[k] = this.arenaUsed;
+    this.lens[k] = len;
+    this.arenaUsed += len;
+    this.table[slot] = k + 1;
+    if (this.values.length * 2 > this.table.length) this.rehash();
+    return k;
+  }
+
+  private rehash(): void {
+    const size = this.table.length * 2;
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
+    for (let k = 0; k < this.values.length; k++) {
+      let slot = this.hashes[k] & this.mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = k + 1;
+    }
+  }
+}
+
+/** Byte-keyed set of NA spellings (short strings): exact match on bytes. */
+class NaSet {
+  private readonly byLen = new Map<number, Uint8Array[]>();
+  readonly hasEmpty: boolean;
+  constructor(values: readonly string[]) {
+    this.hasEmpty = values.includes('');
+    for (const v of values) {
+      const b = Buffer.from(v, 'utf8');
+      const list = this.byLen.get(b.length) ?? [];
+      list.push(b);
+      this.byLen.set(b.length, list);
+    }
+  }
+  has(buf: Uint8Array, s: number, e: number): boolean {
+    if (s === e) return this.hasEmpty;
+    const list = this.byLen.get(e - s);
+    if (list === undefined) return false;
+    outer: for (const b of list) {
+      for (let j = 0; j < b.length; j++) if (b[j] !== buf[s + j]) continue outer;
+      return true;
+    }
+    return false;
+  }
+}
+
+export interface Mismatch {
+  column: string;
+  dtype: DType;
+  value: string;
+  /** Byte offset of the row in the block buffer. */
+  offset: number;
+  why: 'missing' | 'fraction' | 'text';
+}
+
+export interface ParseResult {
+  frame: Frame;
+  mismatches: Mismatch[];
+}
+
+interface ColState {
+  kind: number;
+  f64?: Float64Array;
+  i32?: Int32Array;
+  u8?: Uint8Array;
+  dict?: ByteDict;
+  bad: boolean;
+}
+
+function isBoolText(buf: Uint8Array, s: number, e: number): number {
+  // true/True/TRUE -> 1, false/False/FALSE -> 0, else -1
+  const n = e - s;
+  const lc = (i: number) => buf[s + i] | 0x20;
+  if (n === 4 && lc(0) === 116 && lc(1) === 114 && lc(2) === 117 && lc(3) === 101) return 1;
+  if (n === 5 && lc(0) === 102 && lc(1) === 97 && lc(2) === 108 && lc(3) === 115 && lc(4) === 101) return 0;
+  return -1;
+}
+
+/**
+ * Parse rows of `buf[from, to)` (whole lines) with the block spec. `file` and `lineOf`
+ * name places in errors.
+ */
+export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec, file: string, lineOf: (offset: number) => number): ParseResult {
+  const ncols = spec.kinds.length;
+  const kinds = Int32Array.from(spec.kinds, kindCode);
+  const sep = spec.sep;
+  const na = new NaSet(spec.na);
+  const latin1 = spec.latin1;
+  // Estimate rows from the bytes; grow if needed.
+  let cap = Math.max(16, Math.ceil((to - from) / Math.max(8, ncols * 4)));
+  const cols: ColState[] = [];
+  for (let j = 0; j < ncols; j++) {
+    const k = kinds[j];
+    const st: ColState = { kind: k, bad: false };
+    if (k === K_FLOAT || k === K_INT || k === K_DATE) st.f64 = new Float64Array(cap);
+    else if (k === K_INT32) st.i32 = new Int32Array(cap);
+    else if (k === K_STRING) {
+      st.i32 = new Int32Array(cap);
+      st.dict = new ByteDict(latin1);
+    } else if (k === K_BOOL) st.u8 = new Uint8Array(cap);
+    cols.push(st);
+  }
+  const mismatches: Mismatch[] = [];
+  let scratch = Buffer.allocUnsafe(256);
+  let curSrc: Buffer = buf;
+  const text = (s: number, e: number) => textOf(curSrc, s, e, latin1);
+  const mismatch = (j: number, dtype: DType, s: number, e: number, rowStart: number, why: Mismatch['why']) => {
+    const st = cols[j];
+    if (st.bad) return;
+    st.bad = true;
+    mismatches.push({ column: spec.names[j], dtype, value: text(s, e), offset: rowStart, why });
+  };
+
+  let row = 0;
+  let i = from;
+  while (i < to) {
+    const rowStart = i;
+    // Blank line: skip.
+    if (buf[i] === LF || buf[i] === CR) {
+      i++;
+      continue;
+    }
+    if (row === cap) {
+      cap = Math.ceil(cap * 1.6) + 16;
+      for (const st of cols) {
+        if (st.f64) {
+          const b = new Float64Array(cap);
+          b.set(st.f64);
+          st.f64 = b;
+        } else if (st.i32) {
+          const b = new Int32Array(cap);
+          b.set(st.i32);
+          st.i32 = b;
+        } else if (st.u8) {
+          const b = new Uint8Array(cap);
+          b.set(st.u8);
+          st.u8 = b;
+        }
+      }
+    }
+    let j = 0;
+    for (;;) {
+      // ---- one field ----
+      let s = i;
+      let e: number;
+      let src: Buffer = buf;
+      if (i < to && buf[i] === QUOTE) {
+        i++;
+        s = i;
+        let escaped = false;
+        for (;;) {
+          if (i >= to) {
+            throw new CsvError(`readCsv: unterminated quoted field in ${file} at line ${lineOf(rowStart)} (column '${spec.names[Math.min(j, ncols - 1)] ?? j}')`, file, lineOf(rowStart));
+          }
+          if (buf[i] === QUOTE) {
+            if (buf[i + 1] === QUOTE && i + 1 < to) {
+              escaped = true;
+              i += 2;
+              continue;
+            }
+            break;
+          }
+          i++;
+        }
+        e = i;
+        i++; // closing quote
+        if (escaped) {
+          // Collapse doubled quotes into scratch.
+          if (scratch.length < e - s) scratch = Buffer.allocUnsafe(2 * (e - s));
+          let w = 0;
+          for (let r = s; r < e; r++) {
+            scratch[w++] = buf[r];
+            if (buf[r] === QUOTE) r++;
+          }
+          src = scratch;
+          s = 0;
+          e = w;
+        }
+        const after = i < to ? buf[i] : LF;
+        if (after !== sep && after !== LF && after !== CR) {
+          throw new CsvError(
+            `readCsv: bad quoting in ${file} at line ${lineOf(rowStart)}: column '${spec.names[Math.min(j, ncols - 1)] ?? j}' has text after its closing quote`,
+            file,
+            lineOf(rowStart),
+          );
+        }
+      } else {
+        while (i < to) {
+          const b = buf[i];
+          if (b === sep || b === LF || b === CR) break;
+          i++;
+        }
+        e = i;
+      }
+      // ---- store ----
+      curSrc = src;
+      if (j < ncols) {
+        const st = cols[j];
+        switch (st.kind) {
+          case K_SKIP:
+            break;
+          case K_FLOAT: {
+            const v = parseNumber(src, s, e);
+            if (notNumber) {
+              st.f64![row] = NaN;
+              if (!na.has(src, s, e)) mismatch(j, 'float64', s, e, rowStart, 'text');
+            } else st.f64![row] = v;
+            break;
+          }
+          case K_INT:
+          case K_INT32: {
+            const v = parseNumber(src, s, e);
+            if (notNumber || hadFraction) {
+              if (notNumber && na.has(src, s, e)) mismatch(j, st.kind === K_INT ? 'int64' : 'int32', s, e, rowStart, 'missing');
+              else if (!notNumber && Number.isInteger(v)) {
+                // 1.0 or 1e3 still integral
+              } else mismatch(j, st.kind === K_INT ? 'int64' : 'int32', s, e, rowStart, notNumber ? 'text' : 'fraction');
+            }
+            if (st.kind === K_INT) st.f64![row] = notNumber ? NaN : v;
+            else st.i32![row] = notNumber ? 0 : v;
+            break;
+          }
+          case K_STRING:
+            st.i32![row] = na.has(src, s, e) ? -1 : st.dict!.code(src, s, e);
+            break;
+          case K_BOOL: {
+            const b = isBoolText(src, s, e);
+            if (b < 0) {
+              st.u8![row] = 2;
+              if (!na.has(src, s, e)) mismatch(j, 'bool', s, e, rowStart, 'text');
+            } else st.u8![row] = b;
+            break;
+          }
+          case K_DATE: {
+            if (na.has(src, s, e)) st.f64![row] = NaN;
+            else {
+              const t = parseDate(text(s, e));
+              if (t !== t) mismatch(j, 'datetime', s, e, rowStart, 'text');
+              st.f64![row] = t;
+            }
+            break;
+          }
+        }
+      }
+      j++;
+      // ---- delimiter ----
+      if (i >= to && !(i === to && j < ncols && buf[i - 1] === sep)) break;
+      const d = i < to ? buf[i] : LF;
+      if (d === sep) {
+        i++;
+        continue;
+      }
+      if (d === CR) {
+        i++;
+        if (i < to && buf[i] === LF) i++;
+        break;
+      }
+      i++; // LF
+      break;
+    }
+    if (j !== ncols) {
+      const line = lineOf(rowStart);
+      throw new CsvError(
+        `readCsv: ${file} line ${line} has ${j} fields, expected ${ncols} (${spec.names.join(', ')}). ` +
+          'Ragged rows are errors, never silently shifted: fix the file, check `sep`, or check for an unbalanced quote.',
+        file,
+        line,
+      );
+    }
+    row++;
+  }
+  // Text after separators in int columns (e.g. ints given to an int column holding 1.0) was validated above.
+  const names: string[] = [];
+  const columns: Column[] = [];
+  for (let j = 0; j < ncols; j++) {
+    const st = cols[j];
+    if (st.kind === K_SKIP) continue;
+    names.push(spec.names[j]);
+    columns.push(finishColumn(st, row));
+  }
+  return { frame: new Frame(names, columns, row), mismatches };
+}
+
+function finishColumn(st: ColState, n: number): Column {
+  switch (st.kind) {
+    case K_FLOAT:
+      return { dtype: 'float64', data: st.f64!.slice(0, n) };
+    case K_INT:
+      return { dtype: 'int64', data: st.f64!.slice(0, n) };
+    case K_DATE:
+      return { dtype: 'datetime', data: st.f64!.slice(0, n) };
+    case K_INT32:
+      return { dtype: 'int32', data: st.i32!.slice(0, n) };
+    case K_BOOL:
+      return { dtype: 'bool', data: st.u8!.slice(0, n) };
+    default:
+      return { dtype: 'string', data: st.i32!.slice(0, n), dict: st.dict!.values };
+  }
+}
+
+/** Split one line (no newline inside quotes expected) into fields; used for headers. */
+export function splitHeader(line: string, sep: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (q) {
+      if (ch === '"') {
+        if (line[i + 1] === '"') {
+          cur += '"';
+          i++;
+        } else q = false;
+      } else cur += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === sep) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}

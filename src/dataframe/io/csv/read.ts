@@ -1,0 +1,187 @@
+/**
+ * dd.readCsv: files -> byte-range blocks at line starts -> one task per block parsing bytes
+ * straight into typed columns. Column dtypes come from `dtype`, `parseDates`, or inference
+ * over a sample of the first file (so later blocks may disagree: that is an error naming the
+ * file, line, value and the `dtype` fix, never a silent cast).
+ */
+import { Task } from '../../../core/graph.js';
+import { tokenize } from '../../../core/tokenize.js';
+import { DataFrame } from '../../dataframe.js';
+import { type DType } from '../../frame.js';
+import { PartitionLayer } from '../../graph.js';
+import { joinDates, readCsvBlock, readWhole } from './block.js';
+import { CsvError } from './errors.js';
+import { expandPaths, fileBlocks, readRange } from './files.js';
+import { type BlockSpec, DEFAULT_NA, normalizeDtypes, parseBytes, type ReadCsvOptions, type ReadKind } from './options.js';
+import { parseNumber, parseRows, splitHeader, textOf } from './parser.js';
+
+const DEFAULT_BLOCKSIZE = 64_000_000;
+const DEFAULT_SAMPLE = 256_000;
+
+function isGzipPath(p: string, compression: ReadCsvOptions['compression']): boolean {
+  if (compression === 'gzip') return true;
+  if (compression === 'none') return false;
+  return p.endsWith('.gz');
+}
+
+/** The first `bytes` of a file (decompressed), cut after the last complete line when truncated. */
+function sampleOf(path: string, bytes: number, gzip: boolean): { buf: Buffer; complete: boolean } {
+  let buf = gzip ? readWhole(path, true) : readRange(path, 0, bytes);
+  let complete = true;
+  if (gzip && buf.length > bytes) buf = buf.subarray(0, bytes);
+  const full = gzip ? false : buf.length < bytes;
+  if (!full && buf.length >= bytes) {
+    const nl = buf.lastIndexOf(10);
+    if (nl >= 0) buf = buf.subarray(0, nl + 1);
+    complete = false;
+  }
+  return { buf, complete };
+}
+
+/** Decide a dtype from the distinct texts of a sampled column. */
+function inferKind(values: readonly string[], hadMissing: boolean, assumeMissing: boolean): DType {
+  if (values.length === 0) return 'float64'; // all missing: pandas reads NaN -> float64
+  let ints = true;
+  let nums = true;
+  let bools = true;
+  for (const v of values) {
+    const b = Buffer.from(v, 'latin1');
+    const x = parseNumber(b, 0, b.length);
+    const isNum = !Number.isNaN(x) || /^\s*[-+]?nan\s*$/i.test(v);
+    if (!isNum) nums = ints = false;
+    else if (!Number.isInteger(x) || /[.eE]/.test(v)) ints = false;
+    const lv = v.toLowerCase();
+    if (lv !== 'true' && lv !== 'false') bools = false;
+    if (!nums && !bools) break;
+  }
+  if (bools && !hadMissing) return 'bool';
+  if (ints) return hadMissing || assumeMissing ? 'float64' : 'int64';
+  if (nums) return 'float64';
+  return 'string';
+}
+
+/** Read the header line of a file. */
+function headerOf(path: string, gzip: boolean, latin1: boolean): string {
+  const buf = gzip ? readWhole(path, true) : readRange(path, 0, 1 << 20);
+  let nl = buf.indexOf(10);
+  if (nl < 0) nl = buf.length;
+  return textOf(buf, 0, nl, latin1).replace(/^\uFEFF/, '').replace(/\r$/, '');
+}
+
+/** Resolve a parseDates join member (name or position) to a physical column index. */
+function columnIndex(ref: string | number, names: readonly string[], what: string): number {
+  if (typeof ref === 'number') {
+    if (!Number.isInteger(ref) || ref < 0 || ref >= names.length) throw new RangeError(`readCsv ${what}: column position ${ref} out of range (${names.length} columns)`);
+    return ref;
+  }
+  const i = names.indexOf(ref);
+  if (i < 0) throw new RangeError(`readCsv ${what}: no column '${ref}'; columns are ${names.join(', ')}`);
+  return i;
+}
+
+/**
+ * Read CSV files as a lazy DataFrame: one partition per block of about `blocksize` bytes
+ * (default 64MB; gzip files are one block each).
+ */
+export function readCsv(pathOrGlob: string | readonly string[], opts: ReadCsvOptions = {}): DataFrame {
+  const paths = expandPaths(pathOrGlob);
+  const sepStr = opts.sep ?? ',';
+  if (sepStr.length !== 1) throw new TypeError(`readCsv: sep must be one character, got '${sepStr}'`);
+  const sep = sepStr.charCodeAt(0);
+  const enc = opts.encoding ?? 'utf8';
+  if (!['utf8', 'utf-8', 'latin1', 'latin-1', 'iso-8859-1'].includes(enc)) throw new TypeError(`readCsv: unsupported encoding '${enc}' (use 'utf8' or 'latin1')`);
+  const latin1 = enc !== 'utf8' && enc !== 'utf-8';
+  const header = opts.header !== false;
+  const first = paths[0];
+  const gzipFirst = isGzipPath(first, opts.compression);
+  const na = [...new Set([...(opts.keepDefaultNa === false ? [] : DEFAULT_NA), ...(opts.naValues ?? [])])];
+
+  // ---- column names ----
+  const headerLine = header ? headerOf(first, gzipFirst, latin1) : null;
+  let names = headerLine !== null ? splitHeader(headerLine, sepStr) : [];
+  if (opts.names !== undefined) names = [...opts.names];
+  if (names.length === 0) {
+    const sampleLine = headerOf(first, gzipFirst, latin1);
+    names = splitHeader(sampleLine, sepStr).map((_, i) => String(i));
+  }
+  const dupe = names.find((n, i) => names.indexOf(n) !== i);
+  if (dupe !== undefined) throw new CsvError(`readCsv: column '${dupe}' appears twice in the header of ${first}`, first, 1, dupe);
+
+  // ---- which columns, which dtypes ----
+  const dtypes = normalizeDtypes(opts.dtype);
+  const use = opts.usecols ? new Set(opts.usecols) : null;
+  if (use) for (const u of use) if (!names.includes(u)) throw new RangeError(`readCsv usecols: no column '${u}' in ${first}; columns are ${names.join(', ')}`);
+  const joins: BlockSpec['joins'] = [];
+  const dateCols = new Set<number>();
+  if (Array.isArray(opts.parseDates)) {
+    for (const d of opts.parseDates as readonly string[]) dateCols.add(columnIndex(d, names, 'parseDates'));
+  } else if (opts.parseDates !== undefined) {
+    for (const [name, refs] of Object.entries(opts.parseDates as Record<string, ReadonlyArray<string | number>>)) {
+      if (names.includes(name)) throw new RangeError(`readCsv parseDates: the joined column '${name}' would clash with an existing column`);
+      joins.push({ name, cols: refs.map((r) => columnIndex(r, names, `parseDates.${name}`)) });
+    }
+  }
+  const joined = new Set(joins.flatMap((j) => j.cols));
+  const kinds: ReadKind[] = names.map((n, i) => {
+    if (use && !use.has(n) && !joined.has(i)) return 'skip';
+    if (dateCols.has(i)) return 'datetime';
+    return dtypes[n] ?? 'string';
+  });
+
+  // ---- inference over a sample of the first file ----
+  const toInfer = names.map((n, i) => kinds[i] !== 'skip' && !dateCols.has(i) && dtypes[n] === undefined);
+  let inferredFrom = 'dtype';
+  if (toInfer.some(Boolean)) {
+    const sampleBytes = opts.sampleBytes ?? DEFAULT_SAMPLE;
+    const { buf, complete } = sampleOf(first, sampleBytes, gzipFirst);
+    const probe: BlockSpec = {
+      names,
+      kinds: names.map((_, i) => (toInfer[i] ? 'string' : 'skip')),
+      joins: [],
+      sep,
+      latin1,
+      gzip: false,
+      header,
+      na,
+      inferredFrom: '',
+      inferred: [],
+      headerLine,
+    };
+    let from = 0;
+    if (header) {
+      const nl = buf.indexOf(10);
+      from = nl < 0 ? buf.length : nl + 1;
+    }
+    const { frame } = parseRows(buf, from, buf.length, probe, first, (o) => {
+      let line = 1;
+      for (let i = 0; i < o; i++) if (buf[i] === 10) line++;
+      return line;
+    });
+    inferredFrom = `the first ${frame.length.toLocaleString('en-US')} rows of ${first}${complete ? '' : ` (sampleBytes=${sampleBytes})`}`;
+    names.forEach((n, i) => {
+      if (!toInfer[i]) return;
+      const col = frame.col(n);
+      const codes = col.data as Int32Array;
+      let missing = false;
+      for (let r = 0; r < codes.length; r++) if (codes[r] < 0) { missing = true; break; }
+      kinds[i] = inferKind(col.dict!, missing, opts.assumeMissing === true);
+    });
+  }
+  if (opts.assumeMissing) kinds.forEach((k, i) => { if ((k === 'int64' || k === 'int32') && toInfer[i]) kinds[i] = 'float64'; });
+
+  const spec: BlockSpec = { names, kinds, joins, sep, latin1, gzip: false, header, na, inferredFrom, inferred: toInfer, headerLine };
+
+  // ---- blocks and graph ----
+  const blocksize = opts.blocksize === null ? null : parseBytes(opts.blocksize ?? DEFAULT_BLOCKSIZE);
+  const blocks = fileBlocks(paths, blocksize, (p) => isGzipPath(p, opts.compression));
+  const specs = blocks.map((b) => ({ ...spec, gzip: isGzipPath(b.path, opts.compression) }));
+  const token = tokenize('read-csv', blocks.map((b) => [b.path, b.size, b.mtime, b.start, b.end]), spec);
+  const prefix = `read-csv-${token}`;
+  const layer = new PartitionLayer(prefix, blocks.length, (i) => new Task(readCsvBlock, [blocks[i].path, blocks[i].start, blocks[i].end, blocks[i].size, specs[i]]), []);
+  // meta: the schema of an empty block
+  const empty = parseRows(Buffer.alloc(0), 0, 0, spec, first, () => 0).frame;
+  const meta = joins.length > 0 ? joinDates(empty, spec) : empty;
+  return new DataFrame(prefix, blocks.length, meta, layer);
+}
+
+

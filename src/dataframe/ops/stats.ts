@@ -1,0 +1,137 @@
+/**
+ * Tree-reduction kernels for count / sum / mean / min / max / var / std. A chunk turns a
+ * partition into per-column moments; combine merges moments (Chan et al.'s pairwise update,
+ * stable for variance); aggregate turns moments into the answer.
+ */
+import { kernel } from '../../core/kernels.js';
+import { BOOL_NA, type Column, Frame, isNumberLike } from '../frame.js';
+
+export interface Moments {
+  /** Per column: non-missing count, sum, min, max, mean, sum of squared deviations. */
+  count: Float64Array;
+  sum: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  m2: Float64Array;
+}
+
+export type StatOp = 'count' | 'sum' | 'mean' | 'min' | 'max' | 'var' | 'std';
+
+function columnMoments(c: Column, n: number, needM2: boolean, m: Moments, j: number): void {
+  const d = c.data;
+  if (c.dtype === 'string') {
+    let cnt = 0;
+    for (let i = 0; i < n; i++) if (d[i] >= 0) cnt++;
+    m.count[j] = cnt;
+    m.sum[j] = NaN;
+    return;
+  }
+  const na = c.dtype === 'bool' ? BOOL_NA : NaN;
+  let cnt = 0;
+  let sum = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = d[i];
+    if (x !== x || x === na) continue;
+    cnt++;
+    sum += x;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  m.count[j] = cnt;
+  m.sum[j] = sum;
+  m.min[j] = lo;
+  m.max[j] = hi;
+  if (needM2 && cnt > 0) {
+    const mean = sum / cnt;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const x = d[i];
+      if (x !== x || x === na) continue;
+      const dx = x - mean;
+      s2 += dx * dx;
+    }
+    m.m2[j] = s2;
+  }
+}
+
+function emptyMoments(k: number): Moments {
+  return { count: new Float64Array(k), sum: new Float64Array(k), min: new Float64Array(k).fill(Infinity), max: new Float64Array(k).fill(-Infinity), m2: new Float64Array(k) };
+}
+
+export const momentsChunk = kernel('dataframe.moments.chunk', (part: Frame, names: readonly string[], needM2: boolean): Moments => {
+  const m = emptyMoments(names.length);
+  names.forEach((name, j) => columnMoments(part.col(name), part.length, needM2, m, j));
+  return m;
+});
+
+function merge(parts: readonly Moments[]): Moments {
+  const k = parts[0].count.length;
+  const out = emptyMoments(k);
+  for (let j = 0; j < k; j++) {
+    let n = 0;
+    let sum = 0;
+    let m2 = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const p of parts) {
+      const nb = p.count[j];
+      if (nb === 0) continue;
+      if (n > 0 && !Number.isNaN(p.sum[j])) {
+        const delta = p.sum[j] / nb - sum / n;
+        m2 += p.m2[j] + (delta * delta * n * nb) / (n + nb);
+      } else m2 += p.m2[j];
+      n += nb;
+      sum += p.sum[j];
+      if (p.min[j] < lo) lo = p.min[j];
+      if (p.max[j] > hi) hi = p.max[j];
+    }
+    out.count[j] = n;
+    out.sum[j] = sum;
+    out.m2[j] = m2;
+    out.min[j] = lo;
+    out.max[j] = hi;
+  }
+  return out;
+}
+
+export const momentsCombine = kernel('dataframe.moments.combine', (parts: readonly Moments[]): Moments => merge(parts));
+
+/** The answer per column (NaN where undefined: no values, or variance of one value). */
+export function finishMoments(m: Moments, op: StatOp, ddof = 1): Float64Array {
+  const k = m.count.length;
+  const out = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const n = m.count[j];
+    switch (op) {
+      case 'count': out[j] = n; break;
+      case 'sum': out[j] = m.sum[j]; break;
+      case 'mean': out[j] = n > 0 ? m.sum[j] / n : NaN; break;
+      case 'min': out[j] = n > 0 ? m.min[j] : NaN; break;
+      case 'max': out[j] = n > 0 ? m.max[j] : NaN; break;
+      case 'var': out[j] = n - ddof > 0 ? m.m2[j] / (n - ddof) : NaN; break;
+      case 'std': out[j] = n - ddof > 0 ? Math.sqrt(m.m2[j] / (n - ddof)) : NaN; break;
+    }
+  }
+  return out;
+}
+
+/** Series reduction: one number (a Date for datetime min/max, a bool-sum stays a number). */
+export const momentsScalar = kernel('dataframe.moments.scalar', (parts: readonly Moments[], op: StatOp, dtype: string, ddof = 1): number | Date | null => {
+  const v = finishMoments(merge(parts), op, ddof)[0];
+  if (dtype === 'datetime' && (op === 'min' || op === 'max')) return Number.isNaN(v) ? null : new Date(v);
+  return v;
+});
+
+/** Frame reduction: a Series indexed by column name. */
+export const momentsSeries = kernel('dataframe.moments.series', (parts: readonly Moments[], op: StatOp, names: readonly string[], ddof = 1): Frame => {
+  const values = finishMoments(merge(parts), op, ddof);
+  const dtype = op === 'count' ? 'int64' : 'float64';
+  return new Frame(['0'], [{ dtype, data: values }], names.length, { dtype: 'string', data: Int32Array.from(names.keys()), dict: [...names] });
+});
+
+/** Columns a frame-wide numeric reduction covers (numbers and bools; pandas' numeric_only). */
+export function numericColumns(meta: Frame): string[] {
+  return meta.names.filter((_, i) => isNumberLike(meta.columns[i].dtype));
+}

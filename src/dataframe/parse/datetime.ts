@@ -1,0 +1,177 @@
+/**
+ * Date parsing. Naive timestamps are read as UTC (pandas' naive datetimes have no zone;
+ * reading them in local time would shift values between machines). Fast path for ISO-like
+ * text; `format` takes strftime codes (%Y %m %d %H %M %S %f %y %b %B %p %I %%).
+ */
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(at + i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+function valid(y: number, mo: number, d: number, h: number, mi: number, sec: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60) return false;
+  const dim = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return d <= dim;
+}
+
+/** `YYYY-MM-DD`, `YYYY/MM/DD`, optional `[ T]HH:MM[:SS[.fff]]` and `Z`/`±HH:MM`; else NaN. */
+export function parseIso(s: string): number {
+  const n = s.length;
+  if (n < 8) return NaN;
+  const y = digits(s, 0, 4);
+  const sep = s.charCodeAt(4);
+  if (y < 0 || (sep !== 45 && sep !== 47)) return NaN; // '-' or '/'
+  let at = 5;
+  let mo = 0;
+  let k = 0;
+  for (; k < 2 && at < n && s.charCodeAt(at) >= 48 && s.charCodeAt(at) <= 57; k++, at++) mo = mo * 10 + s.charCodeAt(at) - 48;
+  if (k === 0 || s.charCodeAt(at) !== sep) return NaN;
+  at++;
+  let d = 0;
+  for (k = 0; k < 2 && at < n && s.charCodeAt(at) >= 48 && s.charCodeAt(at) <= 57; k++, at++) d = d * 10 + s.charCodeAt(at) - 48;
+  if (k === 0) return NaN;
+  let h = 0;
+  let mi = 0;
+  let sec = 0;
+  let ms = 0;
+  let offset = 0;
+  if (at < n) {
+    const t = s.charCodeAt(at);
+    if (t !== 32 && t !== 84) return NaN; // ' ' or 'T'
+    at++;
+    h = digits(s, at, 2);
+    if (h < 0 || s.charCodeAt(at + 2) !== 58) return NaN;
+    mi = digits(s, at + 3, 2);
+    if (mi < 0) return NaN;
+    at += 5;
+    if (at < n && s.charCodeAt(at) === 58) {
+      sec = digits(s, at + 1, 2);
+      if (sec < 0) return NaN;
+      at += 3;
+      if (at < n && s.charCodeAt(at) === 46) {
+        at++;
+        let scale = 100;
+        while (at < n) {
+          const c = s.charCodeAt(at) - 48;
+          if (c < 0 || c > 9) break;
+          ms += c * scale;
+          scale /= 10;
+          at++;
+        }
+      }
+    }
+    if (at < n) {
+      const z = s.charCodeAt(at);
+      if (z === 90 && at === n - 1) at++;
+      else if ((z === 43 || z === 45) && n - at >= 3) {
+        const oh = digits(s, at + 1, 2);
+        const om = n - at >= 6 ? digits(s, at + (s.charCodeAt(at + 3) === 58 ? 4 : 3), 2) : 0;
+        if (oh < 0 || om < 0) return NaN;
+        offset = (z === 43 ? 1 : -1) * (oh * 60 + om) * 60000;
+        at = n;
+      } else return NaN;
+    }
+  }
+  if (at !== n || !valid(y, mo, d, h, mi, sec)) return NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, sec) + Math.round(ms) - offset;
+}
+
+/** Any date text: ISO-like fast path, then US `M/D/YYYY`, then the engine's parser in UTC. */
+export function parseDate(s: string): number {
+  const t = s.trim();
+  if (t === '') return NaN;
+  const iso = parseIso(t);
+  if (!Number.isNaN(iso) || /^\d{4}[-/]/.test(t)) return iso;
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(t);
+  if (us) {
+    const [mo, d, y, h, mi, sec] = [us[1], us[2], us[3], us[4] ?? '0', us[5] ?? '0', us[6] ?? '0'].map(Number);
+    return valid(y, mo, d, h, mi, sec) ? Date.UTC(y, mo - 1, d, h, mi, sec) : NaN;
+  }
+  // Text with a month name etc.: let the engine parse, pinned to UTC when it has no zone.
+  const hasZone = /(Z|[+-]\d{2}:?\d{2}|GMT|UTC)$/i.test(t);
+  return Date.parse(hasZone ? t : `${t} UTC`);
+}
+
+/** Parse with a strftime-style format; NaN when the text does not match. */
+export function parseWithFormat(s: string, format: string): number {
+  let y = 1970;
+  let mo = 1;
+  let d = 1;
+  let h = 0;
+  let mi = 0;
+  let sec = 0;
+  let ms = 0;
+  let pm = -1;
+  let at = 0;
+  for (let i = 0; i < format.length; i++) {
+    const f = format[i];
+    if (f !== '%') {
+      if (s[at] !== f) return NaN;
+      at++;
+      continue;
+    }
+    const code = format[++i];
+    const num = (max: number): number => {
+      let v = 0;
+      let k = 0;
+      while (k < max && at < s.length && s.charCodeAt(at) >= 48 && s.charCodeAt(at) <= 57) {
+        v = v * 10 + s.charCodeAt(at) - 48;
+        at++;
+        k++;
+      }
+      return k === 0 ? -1 : v;
+    };
+    switch (code) {
+      case 'Y': y = num(4); break;
+      case 'y': y = num(2); if (y >= 0) y += y < 69 ? 2000 : 1900; break;
+      case 'm': mo = num(2); break;
+      case 'd': d = num(2); break;
+      case 'H': h = num(2); break;
+      case 'I': h = num(2); break;
+      case 'M': mi = num(2); break;
+      case 'S': sec = num(2); break;
+      case 'f': {
+        const start = at;
+        const v = num(9);
+        ms = v < 0 ? -1 : (v / 10 ** (at - start)) * 1000;
+        break;
+      }
+      case 'p': {
+        const ap = s.slice(at, at + 2).toLowerCase();
+        if (ap !== 'am' && ap !== 'pm') return NaN;
+        pm = ap === 'pm' ? 1 : 0;
+        at += 2;
+        break;
+      }
+      case 'b':
+      case 'B': {
+        const word = /^[A-Za-z]+/.exec(s.slice(at))?.[0] ?? '';
+        const k = MONTHS.indexOf(word.slice(0, 3).toLowerCase());
+        if (k < 0) return NaN;
+        mo = k + 1;
+        at += code === 'b' ? 3 : word.length;
+        break;
+      }
+      case '%':
+        if (s[at] !== '%') return NaN;
+        at++;
+        break;
+      default:
+        throw new TypeError(`toDatetime: unsupported format code %${code} in '${format}'`);
+    }
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || ms < 0) return NaN;
+  }
+  if (at !== s.length) return NaN;
+  if (pm === 1 && h < 12) h += 12;
+  if (pm === 0 && h === 12) h = 0;
+  if (!valid(y, mo, d, h, mi, sec)) return NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, sec) + Math.round(ms);
+}
