@@ -12,7 +12,7 @@
  * (counting sort), and the left side probes it.
  */
 import { kernel } from '../../core/kernels.js';
-import { type Column, concatColumns, Frame, takeColumn } from '../frame.js';
+import { castColumn, type Column, concatColumns, Frame, takeColumn } from '../frame.js';
 import { groupRows, KeyIndex } from './hash.js';
 
 export type How = 'inner' | 'left' | 'right' | 'outer';
@@ -133,17 +133,25 @@ function coalesce(lc: Column, li: Int32Array, rc: Column, ri: Int32Array, nLeft:
   return takeColumn(both, idx);
 }
 
+function widen(c: Column, mayMiss: boolean): Column {
+  return mayMiss && (c.dtype === 'int64' || c.dtype === 'int32') ? castColumn(c, 'float64') : c;
+}
+
 export function hashJoin(left: Frame, right: Frame, spec: JoinSpec): Frame {
   const { li, ri } = joinPairs(left, right, spec);
   const { names, sources } = joinColumns(left.names, right.names, spec);
+  // A side whose rows may go unmatched holds missing values: its int columns are always
+  // float64, whether or not this partition happens to miss any (one schema for all partitions).
+  const leftMayMiss = spec.how === 'right' || spec.how === 'outer';
+  const rightMayMiss = spec.how === 'left' || spec.how === 'outer';
   const cols = sources.map((s): Column => {
-    if (s.side === 'left') return takeColumn(left.col(s.name), li);
-    if (s.side === 'right') return takeColumn(right.col(s.name), ri);
+    if (s.side === 'left') return widen(takeColumn(left.col(s.name), li), leftMayMiss);
+    if (s.side === 'right') return widen(takeColumn(right.col(s.name), ri), rightMayMiss);
     const lc = left.col(s.name);
     const rc = right.col(s.rightName!);
     if (spec.how === 'inner' || spec.how === 'left') return takeColumn(lc, li);
     if (spec.how === 'right') return takeColumn(rc, ri);
-    return coalesce(lc, li, rc, ri, left.length);
+    return widen(coalesce(lc, li, rc, ri, left.length), true);
   });
   return new Frame(names, cols, li.length);
 }

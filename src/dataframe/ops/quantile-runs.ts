@@ -110,11 +110,11 @@ export function quantilesOf(r: ValueRuns, qs: readonly number[]): number[] {
 }
 
 /** Per column: sorted distinct values with counts. */
-export const quantileChunk = kernel('dataframe.quantile.chunk', (part: Frame, columns: readonly string[]): ValueRuns[] =>
+export const quantileChunk = kernel('dataframe.quantile-runs.chunk', (part: Frame, columns: readonly string[]): ValueRuns[] =>
   columns.map((c) => runsOf(part.col(c))),
 );
 
-export const quantileCombine = kernel('dataframe.quantile.combine', (parts: readonly ValueRuns[][]): ValueRuns[] =>
+export const quantileCombine = kernel('dataframe.quantile-runs.combine', (parts: readonly ValueRuns[][]): ValueRuns[] =>
   parts[0].map((_, j) => mergeRuns(parts.map((p) => p[j]))),
 );
 
@@ -124,12 +124,12 @@ function asValue(x: number, dtype: DType): number | Date | null {
 }
 
 /** One column, one q: a number (a Date for datetimes). */
-export const quantileScalar = kernel('dataframe.quantile.scalar', (parts: readonly ValueRuns[][], q: number, dtype: DType): number | Date | null =>
+export const quantileScalar = kernel('dataframe.quantile-runs.scalar', (parts: readonly ValueRuns[][], q: number, dtype: DType): number | Date | null =>
   asValue(quantilesOf(mergeRuns(parts.map((p) => p[0])), [q])[0], dtype),
 );
 
 /** One column, several q: a series indexed by q. */
-export const quantileSeriesByQ = kernel('dataframe.quantile.by-q', (parts: readonly ValueRuns[][], qs: readonly number[], name: string, dtype: DType): Frame => {
+export const quantileSeriesByQ = kernel('dataframe.quantile-runs.by-q', (parts: readonly ValueRuns[][], qs: readonly number[], name: string, dtype: DType): Frame => {
   const v = quantilesOf(mergeRuns(parts.map((p) => p[0])), qs);
   return new Frame([name], [{ dtype: dtype === 'datetime' ? 'datetime' : 'float64', data: Float64Array.from(v) }], qs.length, {
     dtype: 'float64',
@@ -138,7 +138,7 @@ export const quantileSeriesByQ = kernel('dataframe.quantile.by-q', (parts: reado
 });
 
 /** Several columns, one q: a series indexed by column name. Several q: a frame indexed by q. */
-export const quantileFrame = kernel('dataframe.quantile.frame', (parts: readonly ValueRuns[][], qs: readonly number[], columns: readonly string[], asSeries: boolean): Frame => {
+export const quantileFrame = kernel('dataframe.quantile-runs.frame', (parts: readonly ValueRuns[][], qs: readonly number[], columns: readonly string[], asSeries: boolean): Frame => {
   const per = columns.map((_, j) => quantilesOf(mergeRuns(parts.map((p) => p[j])), qs));
   if (asSeries) {
     return new Frame([String(qs[0])], [{ dtype: 'float64', data: Float64Array.from(per, (v) => v[0]) }], columns.length, {
