@@ -1,0 +1,192 @@
+/**
+ * Values on the local engine's wire. Threads (postMessage) and processes (Node IPC with
+ * `serialization: 'advanced'`) both use V8's structured clone, which already carries Date,
+ * Map, Set, BigInt, undefined, RegExp, Error and typed arrays at C++ speed. What it cannot
+ * carry is rewritten into small marker objects: KeyRefs, functions (as ids of FnSpecs),
+ * registered types (as meta + buffers). Class instances it would silently turn into plain
+ * objects are rejected with the task key and the path of the value instead.
+ */
+import { KeyRef } from '../../core/graph.js';
+import { registeredTypeOf, getRegisteredType, unsupportedValueError, SerializationError } from '../../core/serialize.js';
+import type { TaskFn } from '../../core/graph.js';
+import type { FnSpec } from '../../core/functions.js';
+
+/** The one property name of a marker object; no user object uses it. */
+export const MARK = '\u0000tsdask';
+
+type Marker = { [MARK]: ['r', string] | ['f', number | FnSpec] | ['t', string, unknown, Uint8Array[]] };
+
+export interface ToWireOptions {
+  /** Threads share SharedArrayBuffers; processes need a copy in an ordinary buffer. */
+  shared: boolean;
+  /** Collect ArrayBuffers that may be transferred (only for values the sender gives up). */
+  transfer?: ArrayBuffer[];
+  /** A function's wire form: an id of a spec sent separately, or the spec itself. Throws ClosureError. */
+  fnId(fn: TaskFn, what: string): number | FnSpec;
+}
+
+let marked = false;
+
+/** The wire form of `value`, and whether it holds markers the receiver must revive. */
+export function toWire(value: unknown, what: string, opts: ToWireOptions): [unknown, boolean] {
+  marked = false;
+  const out = walk(value, what, opts, 0);
+  return [out, marked];
+}
+
+const NATIVE = [Date, RegExp, Error, Boolean, Number, String];
+
+function walk(x: unknown, what: string, opts: ToWireOptions, depth: number): unknown {
+  if (typeof x !== 'object') {
+    if (typeof x === 'function') {
+      marked = true;
+      return { [MARK]: ['f', opts.fnId(x as TaskFn, what)] } satisfies Marker;
+    }
+    if (typeof x === 'symbol') throw unsupportedValueError(x, what)!;
+    return x;
+  }
+  if (x === null) return x;
+  if (depth > 200) throw new SerializationError(`cannot send ${what}: it nests deeper than 200 levels (is it cyclic?)`);
+  if (Array.isArray(x)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < x.length; i++) {
+      const v = walk(x[i], what, opts, depth + 1);
+      if (v !== x[i] && out === undefined) out = x.slice(0, i);
+      if (out !== undefined) out.push(v);
+    }
+    return out ?? x;
+  }
+  const proto = Object.getPrototypeOf(x);
+  if (proto === Object.prototype || proto === null) {
+    let out: Record<string, unknown> | undefined;
+    for (const k in x) {
+      const v0 = (x as Record<string, unknown>)[k];
+      const v = walk(v0, what, opts, depth + 1);
+      if (v !== v0 && out === undefined) out = { ...(x as Record<string, unknown>) };
+      if (out !== undefined) out[k] = v;
+    }
+    return out ?? x;
+  }
+  if (x instanceof KeyRef) {
+    marked = true;
+    return { [MARK]: ['r', x.key] } satisfies Marker;
+  }
+  if (ArrayBuffer.isView(x)) return view(x, opts);
+  if (x instanceof ArrayBuffer) {
+    opts.transfer?.push(x);
+    return x;
+  }
+  if (x instanceof SharedArrayBuffer) return opts.shared ? x : new Uint8Array(x).slice().buffer;
+  const reg = registeredTypeOf(x);
+  if (reg !== undefined) {
+    const { meta, buffers } = reg[1].toFrames(x);
+    marked = true;
+    const m = walk(meta, what, opts, depth + 1);
+    const bytes = buffers.map((b) => view(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), opts) as Uint8Array);
+    return { [MARK]: ['t', reg[0], m, bytes] } satisfies Marker;
+  }
+  if (x instanceof Map) {
+    let changed = false;
+    const entries: [unknown, unknown][] = [];
+    for (const [k, v] of x) {
+      const k2 = walk(k, what, opts, depth + 1);
+      const v2 = walk(v, what, opts, depth + 1);
+      if (k2 !== k || v2 !== v) changed = true;
+      entries.push([k2, v2]);
+    }
+    return changed ? new Map(entries) : x;
+  }
+  if (x instanceof Set) {
+    let changed = false;
+    const items: unknown[] = [];
+    for (const v of x) {
+      const v2 = walk(v, what, opts, depth + 1);
+      if (v2 !== v) changed = true;
+      items.push(v2);
+    }
+    return changed ? new Set(items) : x;
+  }
+  for (const C of NATIVE) if (x instanceof C) return x;
+  throw unsupportedValueError(x, what) ?? new SerializationError(`cannot send ${what}`);
+}
+
+function view(v: ArrayBufferView, opts: ToWireOptions): ArrayBufferView {
+  const buf = v.buffer;
+  if (buf instanceof SharedArrayBuffer) {
+    if (opts.shared) return v;
+    // Processes cannot share memory: an ordinary copy of just these bytes.
+    const Ctor = v.constructor as new (b: ArrayBuffer, o: number, n: number) => ArrayBufferView;
+    const copy = new Uint8Array(v.byteLength);
+    copy.set(new Uint8Array(buf, v.byteOffset, v.byteLength));
+    const size = (v as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
+    return new Ctor(copy.buffer, 0, v.byteLength / size);
+  }
+  const whole = v.byteOffset === 0 && v.byteLength === buf.byteLength;
+  if (whole) {
+    opts.transfer?.push(buf as ArrayBuffer);
+    return v;
+  }
+  // Structured clone copies a view's whole buffer: cut small slices out of big buffers.
+  if (buf.byteLength > 2 * v.byteLength + 4096) {
+    const Ctor = v.constructor as new (b: ArrayBuffer) => ArrayBufferView;
+    const copy = new Uint8Array(v.byteLength);
+    copy.set(new Uint8Array(buf, v.byteOffset, v.byteLength));
+    if (Buffer.isBuffer(v)) return Buffer.from(copy.buffer);
+    const size = (v as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
+    return size === 1 && Ctor === Uint8Array ? copy : new (v.constructor as new (b: ArrayBuffer, o: number, n: number) => ArrayBufferView)(copy.buffer, 0, v.byteLength / size);
+  }
+  return v;
+}
+
+/** Undo `toWire` without touching its input (the sender's copy may still be forwarded). */
+export function fromWire(x: unknown, fn: (id: number | FnSpec) => TaskFn): unknown {
+  if (x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < x.length; i++) {
+      const v = fromWire(x[i], fn);
+      if (v !== x[i] && out === undefined) out = x.slice(0, i);
+      if (out !== undefined) out.push(v);
+    }
+    return out ?? x;
+  }
+  if (x instanceof Map) {
+    let changed = false;
+    const entries = [...x].map(([k, v]) => {
+      const e = [fromWire(k, fn), fromWire(v, fn)] as const;
+      if (e[0] !== k || e[1] !== v) changed = true;
+      return e;
+    });
+    return changed ? new Map(entries) : x;
+  }
+  if (x instanceof Set) {
+    let changed = false;
+    const items = [...x].map((v) => {
+      const v2 = fromWire(v, fn);
+      if (v2 !== v) changed = true;
+      return v2;
+    });
+    return changed ? new Set(items) : x;
+  }
+  const proto = Object.getPrototypeOf(x);
+  if (proto !== Object.prototype && proto !== null) return x;
+  const m = (x as Marker)[MARK];
+  if (m !== undefined) {
+    switch (m[0]) {
+      case 'r':
+        return new KeyRef(m[1]);
+      case 'f':
+        return fn(m[1]);
+      case 't':
+        return getRegisteredType(m[1]).fromFrames(fromWire(m[2], fn), m[3]);
+    }
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const k in x) {
+    const v0 = (x as Record<string, unknown>)[k];
+    const v = fromWire(v0, fn);
+    if (v !== v0 && out === undefined) out = { ...(x as Record<string, unknown>) };
+    if (out !== undefined) out[k] = v;
+  }
+  return out ?? x;
+}

@@ -1,0 +1,31 @@
+/**
+ * Entry point of an executor: a worker thread or a child process. Exposes the runtime to main
+ * through comlink over the thread's port or the process's IPC channel, then says it is ready.
+ */
+import { expose, wrap } from 'comlink';
+import { parentPort } from 'node:worker_threads';
+import { channels, type RawLink } from './link.js';
+import type { MainApi } from './protocol.js';
+import { ExecutorRuntime } from './runtime.js';
+
+function processLink(): RawLink {
+  if (typeof process.send !== 'function') throw new Error('tsdask executor entry: started without a parent port or IPC channel');
+  // A parent that dies (even by SIGKILL) closes the channel: never outlive it.
+  process.on('disconnect', () => process.exit(0));
+  return {
+    send: (m) => {
+      process.send!(m);
+    },
+    onMessage: (l) => {
+      process.on('message', l);
+    },
+  };
+}
+
+const link: RawLink =
+  parentPort !== null
+    ? { send: (m, t) => parentPort!.postMessage(m, t as ArrayBuffer[]), onMessage: (l) => parentPort!.on('message', l) }
+    : processLink();
+const { call, back } = channels(link);
+expose(new ExecutorRuntime(wrap<MainApi>(back), parentPort !== null), call);
+link.send({ ready: true }, []);

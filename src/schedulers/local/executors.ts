@@ -1,0 +1,191 @@
+/**
+ * Executors: where the local engine runs tasks. Two kinds behind one handle: a worker thread
+ * (shares memory with main; buffers are transferred, SharedArrayBuffers shared) and a child
+ * process (its own heap and GIL-free CPU; Node IPC with V8 serialization, which measured
+ * faster than a hand-framed pipe for batched small tasks). Both run `entry.ts`.
+ *
+ * When the library itself runs from TypeScript sources (tests, `tsx src/...`), the entry is a
+ * .ts file and executors load it through tsx's require hook; from dist/ they run plain node.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RawLink } from './link.js';
+
+export type ExecutorKind = 'thread' | 'process';
+
+export interface ExecutorHandle {
+  readonly kind: ExecutorKind;
+  /** 'thread-1', 'process-2': what callbacks report as the task's worker. */
+  readonly name: string;
+  readonly pid: number;
+  readonly link: RawLink;
+  /** Resolves once the executor loaded and listens; rejects if it dies first. */
+  readonly ready: Promise<void>;
+  /** Called once, when the executor is gone for any reason, with a human description. */
+  onExit(listener: (reason: string) => void): void;
+  ref(): void;
+  unref(): void;
+  /** Stop it; resolves when it has exited. */
+  close(): Promise<void>;
+}
+
+const fromSource = __filename.endsWith('.ts');
+
+function bootstrapCode(): string {
+  const entry = join(__dirname, fromSource ? 'entry.ts' : 'entry.js');
+  if (!existsSync(entry)) throw new Error(`tsdask: executor entry ${entry} is missing (rebuild with \`npm run build\`)`);
+  if (!fromSource) return `require(${JSON.stringify(entry)});`;
+  let loader: string;
+  try {
+    loader = require.resolve('tsx/cjs/api');
+  } catch {
+    throw new Error('tsdask: running from TypeScript sources needs `tsx` installed to start thread/process workers (npm i -D tsx), or use the built dist/');
+  }
+  return `require(${JSON.stringify(loader)}).register(); require(${JSON.stringify(entry)});`;
+}
+
+/** Flags worth passing on (memory limits); loaders and inspectors of the parent are not. */
+function inheritedFlags(): string[] {
+  return process.execArgv.filter((a) => /^--(max-old-space-size|max-semi-space-size|stack-size)=/.test(a));
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal !== null) return `was killed by ${signal}`;
+  return `exited with code ${code}`;
+}
+
+export function startExecutor(kind: ExecutorKind, index: number): ExecutorHandle {
+  return kind === 'thread' ? startThread(index) : startProcess(index);
+}
+
+function makeReady(): { ready: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const ready = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  ready.catch(() => undefined); // observed through onExit as well
+  return { ready, resolve, reject };
+}
+
+function isReady(m: unknown): boolean {
+  return m !== null && typeof m === 'object' && (m as { ready?: unknown }).ready === true;
+}
+
+function startThread(index: number): ExecutorHandle {
+  const name = `thread-${index}`;
+  const worker = new Worker(bootstrapCode(), { eval: true, execArgv: inheritedFlags(), stdout: false, stderr: false });
+  const { ready, resolve, reject } = makeReady();
+  const exitListeners: Array<(reason: string) => void> = [];
+  let gone: string | undefined;
+  let crash: Error | undefined;
+  const finish = (reason: string) => {
+    if (gone !== undefined) return;
+    gone = reason;
+    reject(new Error(`${name} ${reason}`));
+    for (const l of exitListeners) l(reason);
+  };
+  worker.on('message', (m) => {
+    if (isReady(m)) resolve();
+  });
+  worker.on('error', (e) => {
+    crash = e;
+  });
+  worker.on('exit', (code) => {
+    finish(crash !== undefined ? `crashed: ${crash.stack ?? crash.message}` : `exited with code ${code}`);
+  });
+  return {
+    kind: 'thread',
+    name,
+    pid: process.pid,
+    ready,
+    link: {
+      send: (m, transfer) => worker.postMessage(m, transfer as ArrayBuffer[]),
+      onMessage: (l) => worker.on('message', l),
+    },
+    onExit: (l) => {
+      if (gone !== undefined) l(gone);
+      else exitListeners.push(l);
+    },
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
+    close: async () => {
+      if (gone === undefined) await worker.terminate();
+    },
+  };
+}
+
+const children = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Children die with the parent, however the parent's script ends. */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of children) c.kill('SIGKILL');
+  });
+}
+
+function startProcess(index: number): ExecutorHandle {
+  installExitHook();
+  const child = spawn(process.execPath, [...inheritedFlags(), '-e', bootstrapCode()], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+    env: { ...process.env, TSDASK_EXECUTOR: `process-${index}` },
+  });
+  children.add(child);
+  const name = `process-${index}`;
+  const { ready, resolve, reject } = makeReady();
+  const exitListeners: Array<(reason: string) => void> = [];
+  let gone: string | undefined;
+  const finish = (reason: string) => {
+    if (gone !== undefined) return;
+    gone = reason;
+    children.delete(child);
+    reject(new Error(`${name} (pid ${child.pid}) ${reason}`));
+    for (const l of exitListeners) l(reason);
+  };
+  child.on('message', (m) => {
+    if (isReady(m)) resolve();
+  });
+  // Sending to a child that just died: the 'exit' event that follows reports it.
+  child.on('error', () => undefined);
+  child.on('exit', (code, signal) => finish(describeExit(code, signal)));
+  return {
+    kind: 'process',
+    name,
+    pid: child.pid ?? -1,
+    ready,
+    link: {
+      send: (m) => {
+        if (gone === undefined && child.connected) child.send(m as never);
+      },
+      onMessage: (l) => child.on('message', l),
+    },
+    onExit: (l) => {
+      if (gone !== undefined) l(gone);
+      else exitListeners.push(l);
+    },
+    ref: () => {
+      child.ref();
+      (child.channel as { ref?: () => void } | undefined)?.ref?.();
+    },
+    unref: () => {
+      child.unref();
+      (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    },
+    close: () =>
+      new Promise<void>((res) => {
+        if (gone !== undefined) return res();
+        exitListeners.push(() => res());
+        child.kill('SIGTERM');
+        setTimeout(() => {
+          if (gone === undefined) child.kill('SIGKILL');
+        }, 2000).unref();
+      }),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * A pool of executors of one kind, started lazily, reused across computes, replaced when one
+ * dies. While no compute is running the pool is unref'd, so it never keeps the user's script
+ * alive; child processes are killed when the parent exits and exit themselves if it vanishes.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { expose, type Remote, wrap } from 'comlink';
+import { describeFunction, type FnSpec, resolveFunction } from '../../core/functions.js';
+import type { TaskFn } from '../../core/graph.js';
+import { type ExecutorHandle, type ExecutorKind, startExecutor } from './executors.js';
+import { channels } from './link.js';
+import type { ExecutorApi, Report } from './protocol.js';
+
+export interface Slot {
+  readonly handle: ExecutorHandle;
+  readonly api: Remote<ExecutorApi>;
+  /** Function ids whose specs this executor already has. */
+  readonly sentFns: Set<number>;
+  alive: boolean;
+  /** It started and said it was ready (a slot that dies before that cannot start at all). */
+  started: boolean;
+}
+
+export interface RunHandler {
+  readonly id: number;
+  onReport(slot: Slot, r: Report): void;
+  onLost(slot: Slot, reason: string): void;
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Where `require()` in shipped function bodies resolves from: the user's script. */
+function functionBase(): string {
+  return require.main?.filename ?? (process.argv[1] ? process.argv[1] : join(process.cwd(), '[repl]'));
+}
+
+export class Pool {
+  private slots: Slot[] = [];
+  private readonly runs = new Map<number, RunHandler>();
+  private nextRun = 1;
+  private nextIndex = 1;
+  private readonly fnIds = new Map<TaskFn, number>();
+  private readonly specs: FnSpec[] = [];
+  private readonly fns: TaskFn[] = [];
+  private closed = false;
+
+  constructor(readonly kind: ExecutorKind) {}
+
+  get shared(): boolean {
+    return this.kind === 'thread';
+  }
+
+  /** `n` live executors: existing ones first, new ones started (or dead ones replaced) as needed. */
+  acquire(n: number): Slot[] {
+    if (this.closed) throw new Error(`the ${this.kind} pool was shut down`);
+    for (let i = 0; i < n; i++) {
+      if (this.slots[i] === undefined || !this.slots[i].alive) this.slots[i] = this.start();
+    }
+    return this.slots.slice(0, n);
+  }
+
+  /** Process ids of live executors (threads report the main pid). */
+  pids(): number[] {
+    return this.slots.filter((s) => s.alive).map((s) => s.handle.pid);
+  }
+
+  private start(): Slot {
+    const handle = startExecutor(this.kind, this.nextIndex++);
+    const { call, back } = channels(handle.link);
+    const slot: Slot = { handle, api: wrap<ExecutorApi>(call), sentFns: new Set(), alive: true, started: false };
+    expose(
+      {
+        report: (r: Report) => this.runs.get(r.run)?.onReport(slot, r),
+      },
+      back,
+    );
+    void handle.ready.then(
+      () => {
+        slot.started = true;
+      },
+      () => undefined,
+    );
+    handle.onExit((reason) => {
+      slot.alive = false;
+      if (this.closed) return;
+      for (const run of [...this.runs.values()]) run.onLost(slot, reason);
+    });
+    slot.api.init({ base: functionBase(), name: handle.name }).catch(() => undefined);
+    if (this.runs.size === 0) handle.unref();
+    return slot;
+  }
+
+  newRunId(): number {
+    return this.nextRun++;
+  }
+
+  /** A compute is running: keep the event loop alive for it. */
+  register(run: RunHandler): void {
+    if (this.runs.size === 0) for (const s of this.slots) if (s?.alive) s.handle.ref();
+    this.runs.set(run.id, run);
+  }
+
+  unregister(run: RunHandler): void {
+    if (!this.runs.delete(run.id)) return;
+    for (const s of this.slots) if (s?.alive) s.api.endRun(run.id).catch(() => undefined);
+    if (this.runs.size === 0) for (const s of this.slots) if (s?.alive) s.handle.unref();
+  }
+
+  /** A pool-wide id for a function; throws ClosureError naming `where` if it cannot be shipped. */
+  fnId(fn: TaskFn, where: string): number {
+    let id = this.fnIds.get(fn);
+    if (id === undefined) {
+      this.specs.push(describeFunction(fn, where));
+      this.fns.push(fn);
+      id = this.specs.length - 1;
+      this.fnIds.set(fn, id);
+    }
+    return id;
+  }
+
+  spec(id: number): FnSpec {
+    return this.specs[id];
+  }
+
+  /** Main-side decoding of functions inside results. */
+  resolveFn = (id: number | FnSpec): TaskFn => (typeof id === 'number' ? this.fns[id] : resolveFunction(id));
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = this.slots.filter((s) => s?.alive);
+    this.slots = [];
+    await Promise.all(all.map((s) => s.handle.close()));
+  }
+}
