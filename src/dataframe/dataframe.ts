@@ -26,6 +26,11 @@ import { momentsChunk, momentsCombine, momentsSeries, numericColumns, type StatO
 import { quantileLazy } from './quantile.js';
 import type { Scalar } from './scalar.js';
 import { Series } from './series.js';
+import { distinct as distinctRows, type DistinctOptions } from './distinct.js';
+import { GroupBy, type GroupByOptions } from './groupby.js';
+import { merge as mergeFrames, type MergeOptions } from './merge.js';
+import { hashShuffle } from './shuffle.js';
+import { selectN, setIndex as setIndexOf, type SortOptions, sortValues as sortFrameValues } from './sort.js';
 
 const alias = kernel('dataframe.alias', (x: unknown) => x);
 
@@ -234,6 +239,37 @@ export class DataFrame extends PartitionedCollection<DanfoDataFrame> {
     const s = quantileLazy(this, names, [...(opts.percentiles ?? [0.25, 0.5, 0.75])], 'describe');
     const meta = new Frame(names, names.map(() => ({ dtype: 'float64' as const, data: new Float64Array(0) })), 0, { dtype: 'string', data: new Int32Array(0), dict: [] });
     return fromSingleKey('frame', 'describe', s.key, s.layer, meta);
+  }
+
+  // ---- groupby, merge, sorting, duplicates, shuffle (groupby.ts, merge.ts, sort.ts, distinct.ts, shuffle.ts) ----
+  groupby(by: string | readonly string[] | Series, opts: GroupByOptions = {}): GroupBy {
+    return new GroupBy(this, by, opts);
+  }
+  merge(right: DataFrame, opts: MergeOptions = {}): DataFrame {
+    return mergeFrames({ ...opts, left: this, right });
+  }
+  nlargest(n: number, columns: string | readonly string[]): DataFrame {
+    return selectN(this, n, typeof columns === 'string' ? [columns] : columns, true);
+  }
+  nsmallest(n: number, columns: string | readonly string[]): DataFrame {
+    return selectN(this, n, typeof columns === 'string' ? [columns] : columns, false);
+  }
+  sortValues(by: string | readonly string[], opts: SortOptions = {}): DataFrame {
+    return sortFrameValues(this, typeof by === 'string' ? [by] : by, opts);
+  }
+  setIndex(column: string, opts: { drop?: boolean; npartitions?: number } = {}): DataFrame {
+    return setIndexOf(this, column, opts);
+  }
+  /** Rows with duplicates removed (pandas' drop_duplicates). */
+  distinct(opts: DistinctOptions = {}): DataFrame {
+    return distinctRows(this, opts);
+  }
+  dropDuplicates(opts: DistinctOptions = {}): DataFrame {
+    return this.distinct(opts);
+  }
+  /** Repartition by the hash of columns: equal keys end up in the same partition. */
+  shuffle(on: string | readonly string[], opts: { npartitions?: number } = {}): DataFrame {
+    return hashShuffle(this, typeof on === 'string' ? [on] : on, opts.npartitions);
   }
 
   // ---- partitions ----

@@ -7,7 +7,7 @@ import { kernel } from '../core/kernels.js';
 import { DataFrame, fromSingleKey } from './dataframe.js';
 import { Frame } from './frame.js';
 import { inferMeta, treeReduce } from './graph.js';
-import { distinctChunk, distinctCombine, distinctRows, type Keep } from './ops/distinct.js';
+import { dropDuplicatesChunk, dropDuplicatesCombine, distinctRows, type Keep } from './ops/distinct.js';
 import { splitByKeys } from './ops/shuffle.js';
 import { uniqueChunk, uniqueCombine } from './ops/unique.js';
 import { valueCountsChunk, valueCountsCombine, valueCountsFinalize } from './ops/value-counts.js';
@@ -70,11 +70,11 @@ export function distinct(df: DataFrame, opts: DistinctOptions = {}): DataFrame {
   const splitOut = opts.splitOut ?? 1;
   if (splitOut === 1) {
     const { key, layer } = treeReduce('drop-duplicates', df, {
-      chunk: distinctChunk,
+      chunk: dropDuplicatesChunk,
       chunkArgs: [subset, keep],
-      combine: distinctCombine,
+      combine: dropDuplicatesCombine,
       combineArgs: [subset, keep],
-      aggregate: distinctCombine,
+      aggregate: dropDuplicatesCombine,
       aggregateArgs: [subset, keep],
       splitEvery: opts.splitEvery,
     });
@@ -85,7 +85,7 @@ export function distinct(df: DataFrame, opts: DistinctOptions = {}): DataFrame {
     nOut: splitOut,
     split: distinctSplit,
     splitArgs: [subset, keep, splitOut],
-    combine: distinctCombine,
+    combine: dropDuplicatesCombine,
     combineArgs: [subset, keep],
   });
   return new DataFrame(b.prefix, b.npartitions, inferMeta('drop-duplicates', distinctRows, [df, subset, keep]), b.layer);

@@ -25,6 +25,8 @@ import { momentsChunk, momentsCombine, momentsScalar, type StatOp } from './ops/
 import { strOp, type StrOp } from './ops/strings.js';
 import { quantileLazy } from './quantile.js';
 import { Scalar } from './scalar.js';
+import { unique as uniqueOf, valueCounts as valueCountsOf, type ValueCountsOptions } from './distinct.js';
+import { selectN, sortValues as sortSeriesValues } from './sort.js';
 
 /** Anything a series operation accepts as its other side. */
 export type SeriesOperand = Series | Scalar | number | string | boolean | Date | null;
@@ -160,6 +162,25 @@ export class Series extends PartitionedCollection<DanfoSeries> {
   }
   median(): Scalar<number> {
     return this.quantile(0.5);
+  }
+
+  // ---- distinct values and ordering (distinct.ts, sort.ts) ----
+  /** Counts per distinct value, largest first; the values are the index. */
+  valueCounts(opts: ValueCountsOptions = {}): Series {
+    return valueCountsOf(this, opts);
+  }
+  /** Distinct values in order of first appearance. */
+  unique(): Series {
+    return uniqueOf(this);
+  }
+  nlargest(n = 5): Series {
+    return selectN(this, n, [this.name], true);
+  }
+  nsmallest(n = 5): Series {
+    return selectN(this, n, [this.name], false);
+  }
+  sortValues(opts: { ascending?: boolean; npartitions?: number } = {}): Series {
+    return sortSeriesValues(this, [this.name], opts);
   }
 
   // ---- accessors ----

@@ -33,8 +33,8 @@ export function distinctRows(part: Frame, subset: readonly string[] | null, keep
   return takeRows(part, rows);
 }
 
-export const distinctChunk = kernel('dataframe.drop-duplicates.chunk', distinctRows);
+export const dropDuplicatesChunk = kernel('dataframe.drop-duplicates.chunk', distinctRows);
 
-export const distinctCombine = kernel('dataframe.drop-duplicates.combine', (parts: readonly Frame[], subset: readonly string[] | null, keep: Keep = 'first'): Frame =>
+export const dropDuplicatesCombine = kernel('dataframe.drop-duplicates.combine', (parts: readonly Frame[], subset: readonly string[] | null, keep: Keep = 'first'): Frame =>
   distinctRows(concatFrames(parts), subset, keep),
 );
