@@ -132,6 +132,12 @@ export class Pool {
     this.closed = true;
     const all = this.slots.filter((s) => s?.alive);
     this.slots = [];
-    await Promise.all(all.map((s) => s.handle.close()));
+    // Ref'd while closing: an unref'd executor would let the process exit before it has.
+    await Promise.all(
+      all.map((s) => {
+        s.handle.ref();
+        return s.handle.close();
+      }),
+    );
   }
 }
