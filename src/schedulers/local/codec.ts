@@ -138,6 +138,11 @@ function view(v: ArrayBufferView, opts: ToWireOptions): ArrayBufferView {
   return v;
 }
 
+/** Frames must start 8-byte aligned so readers can view them as any typed array. */
+function aligned(b: Uint8Array): Uint8Array {
+  return b.byteOffset % 8 === 0 ? b : b.slice();
+}
+
 /** Undo `toWire` without touching its input (the sender's copy may still be forwarded). */
 export function fromWire(x: unknown, fn: (id: number | FnSpec) => TaskFn): unknown {
   if (x === null || typeof x !== 'object') return x;
@@ -178,7 +183,7 @@ export function fromWire(x: unknown, fn: (id: number | FnSpec) => TaskFn): unkno
       case 'f':
         return fn(m[1]);
       case 't':
-        return getRegisteredType(m[1]).fromFrames(fromWire(m[2], fn), m[3]);
+        return getRegisteredType(m[1]).fromFrames(fromWire(m[2], fn), m[3].map(aligned));
     }
   }
   let out: Record<string, unknown> | undefined;
