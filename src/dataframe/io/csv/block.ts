@@ -127,7 +127,7 @@ function mismatchError(path: string, ms: Mismatch[], lineOf: (o: number) => numb
     const source = spec.inferred[spec.names.indexOf(m.column)] ? `inferred from ${spec.inferredFrom}` : 'given in dtype';
     return { line, text: `  - column '${m.column}' (${m.dtype}, ${source}): line ${line} has ${describeValue(m)}; ${why}` };
   });
-  const fix = ms.map((m) => `${JSON.stringify(m.column)}: '${fixFor(m)}'`).join(', ');
+  const fix = ms.map((m) => `${/^[A-Za-z_$][\w$]*$/.test(m.column) ? m.column : JSON.stringify(m.column)}: '${fixFor(m)}'`).join(', ');
   const msg =
     `readCsv: values in ${path} do not match the column dtypes:\n${lines.map((l) => l.text).join('\n')}\n` +
     `Fix: pass the dtypes explicitly, e.g. readCsv(..., { dtype: { ${fix} } })` +

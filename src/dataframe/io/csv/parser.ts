@@ -141,11 +141,13 @@ function slowParse(buf: Uint8Array, s: number, e: number): number {
   return Number.isNaN(v) ? NaN : Math.abs(v);
 }
 
-/** Dictionary builder keyed by bytes: a string is created once per distinct value. */
+/**
+ * Dictionary builder keyed by bytes: a string is created once per distinct value. The open
+ * addressing table interleaves (code + 1, hash) so a probe touches one cache line.
+ */
 class ByteDict {
   table: Int32Array;
   mask: number;
-  hashes: Int32Array = new Int32Array(64);
   starts: Int32Array = new Int32Array(64);
   lens: Int32Array = new Int32Array(64);
   arena: Uint8Array = new Uint8Array(4096);
@@ -153,41 +155,46 @@ class ByteDict {
   values: string[] = [];
 
   constructor(private readonly latin1: boolean) {
-    this.table = new Int32Array(1024);
+    this.table = new Int32Array(2 * 1024);
     this.mask = 1023;
   }
 
   code(buf: Buffer, s: number, e: number): number {
     let h = 0x811c9dc5 | 0;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 16777619);
+    let bits = 0;
+    for (let i = s; i < e; i++) {
+      const b = buf[i];
+      bits |= b;
+      h = Math.imul(h ^ b, 16777619);
+    }
+    h ^= h >>> 15;
     const len = e - s;
+    const table = this.table;
+    const arena0 = this.arena;
     let slot = h & this.mask;
     for (;;) {
-      const entry = this.table[slot];
+      const entry = table[2 * slot];
       if (entry === 0) break;
-      const k = entry - 1;
-      if (this.hashes[k] === h && this.lens[k] === len) {
-        const a = this.starts[k];
-        let same = true;
-        for (let j = 0; j < len; j++) {
-          if (this.arena[a + j] !== buf[s + j]) {
-            same = false;
-            break;
-          }
+      if (table[2 * slot + 1] === h) {
+        const k = entry - 1;
+        if (this.lens[k] === len) {
+          const a = this.starts[k];
+          let j = 0;
+          while (j < len && arena0[a + j] === buf[s + j]) j++;
+          if (j === len) return k;
         }
-        if (same) return k;
       }
       slot = (slot + 1) & this.mask;
     }
     const k = this.values.length;
-    this.values.push(this.latin1 ? textOf(buf, s, e, true) : textOf(buf, s, e, false));
-    if (k >= this.hashes.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
+    // Pure ASCII decodes identically as latin1, which skips UTF-8 validation.
+    this.values.push(textOf(buf, s, e, this.latin1 || bits < 0x80));
+    if (k >= this.lens.length) {
+      const grow = (x: Int32Array) => {
+        const y = new Int32Array(x.length * 2);
+        y.set(x);
+        return y;
       };
-      this.hashes = grow(this.hashes);
       this.starts = grow(this.starts);
       this.lens = grow(this.lens);
     }
@@ -196,44 +203,52 @@ class ByteDict {
       b.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = b;
     }
-    this.arena.set(buf.subarray(s, e), this.arenaUsed);
-    this.hashes[k] = h;
-    this.starts[k] = this.arenaUsed;
+    const arena = this.arena;
+    const at = this.arenaUsed;
+    for (let j = 0; j < len; j++) arena[at + j] = buf[s + j];
+    this.starts[k] = at;
     this.lens[k] = len;
-    this.arenaUsed += len;
-    this.table[slot] = k + 1;
-    if (this.values.length * 2 > this.table.length) this.rehash();
+    this.arenaUsed = at + len;
+    table[2 * slot] = k + 1;
+    table[2 * slot + 1] = h;
+    if (this.values.length * 3 > this.mask + 1) this.rehash();
     return k;
   }
 
   private rehash(): void {
-    const size = this.table.length * 2;
-    this.table = new Int32Array(size);
-    this.mask = size - 1;
-    for (let k = 0; k < this.values.length; k++) {
-      let slot = this.hashes[k] & this.mask;
-      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.table[slot] = k + 1;
+    const old = this.table;
+    const size = (this.mask + 1) * 4;
+    const table = new Int32Array(2 * size);
+    const mask = size - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === 0) continue;
+      let slot = old[i + 1] & mask;
+      while (table[2 * slot] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = old[i];
+      table[2 * slot + 1] = old[i + 1];
     }
+    this.table = table;
+    this.mask = mask;
   }
 }
 
 /** Byte-keyed set of NA spellings (short strings): exact match on bytes. */
 class NaSet {
-  private readonly byLen = new Map<number, Uint8Array[]>();
+  /** Spellings by byte length (index = length); most lengths have none. */
+  private readonly byLen: Array<Uint8Array[] | undefined> = [];
   readonly hasEmpty: boolean;
   constructor(values: readonly string[]) {
     this.hasEmpty = values.includes('');
     for (const v of values) {
       const b = Buffer.from(v, 'utf8');
-      const list = this.byLen.get(b.length) ?? [];
-      list.push(b);
-      this.byLen.set(b.length, list);
+      (this.byLen[b.length] ??= []).push(b);
     }
   }
   has(buf: Uint8Array, s: number, e: number): boolean {
     if (s === e) return this.hasEmpty;
-    const list = this.byLen.get(e - s);
+    const n = e - s;
+    if (n >= this.byLen.length) return false;
+    const list = this.byLen[n];
     if (list === undefined) return false;
     outer: for (const b of list) {
       for (let j = 0; j < b.length; j++) if (b[j] !== buf[s + j]) continue outer;
