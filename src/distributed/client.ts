@@ -1,0 +1,654 @@
+/**
+ * The Client: connects to a scheduler, submits work (futures and whole graphs), fetches
+ * results. A connected Client implements the Scheduler interface and becomes the default
+ * scheduler of every `compute` until it is closed.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, resolve as resolvePath } from 'node:path';
+import { COLLECTION, type Collection, flattenKeys, isCollection, materialize } from '../core/collection.js';
+import { setClientDefault, config } from '../core/config.js';
+import { asDelayed, Delayed } from '../core/delayed.js';
+import { DataNode, type Graph, type GraphNode, isPlainObject, KeyRef, Task, type TaskFn } from '../core/graph.js';
+import { getKernel } from '../core/kernels.js';
+import { cull } from '../core/optimize.js';
+import { decode, encode } from '../core/serialize.js';
+import { tokenize, uniqueToken } from '../core/tokenize.js';
+import type { ComputeOptions } from '../core/options.js';
+import { fire, type RunOptions, type Scheduler } from '../schedulers/scheduler.js';
+import { formatAddress, parseAddress } from './address.js';
+import { connect, type Connection } from './connection.js';
+import { CancelledError, fromWireError, LostDataError } from './errors.js';
+import { Future, type FutureOwner, KeyState } from './future.js';
+import type { LocalCluster, LocalClusterOptions } from './local-cluster.js';
+import { submissionOrder } from './priority.js';
+import { fromWire, type Op, type WireError, type WirePayload } from './protocol.js';
+import { hello } from './server.js';
+import { formatBytes, sizeof, typeName } from './sizeof.js';
+import { encodeTask } from './task-codec.js';
+
+export interface ClientOptions {
+  /** Cluster token (default: TSDASK_TOKEN). Needed for schedulers on non-loopback addresses. */
+  token?: string;
+  /** Give up connecting after this many milliseconds (default 10 s). */
+  timeout?: number;
+  /** Become the default scheduler for compute() (default true). */
+  setAsDefault?: boolean;
+  /** CA certificate file for tls:// schedulers with a private CA. */
+  tlsCa?: string;
+  /** Accept any TLS certificate (self-signed test clusters only). */
+  insecure?: boolean;
+  /** Options for the LocalCluster started by `Client.connect()` with no address. */
+  cluster?: LocalClusterOptions;
+}
+
+export interface SubmitOptions {
+  /** Use this key instead of one derived from the function and arguments. */
+  key?: string;
+  /** Same function and arguments, same key (default true): identical submissions run once. */
+  pure?: boolean;
+  /** Run the task again this many times when it raises. */
+  retries?: number;
+  /** Accepted for Dask compatibility; resource constraints are not enforced yet. */
+  resources?: Record<string, number>;
+}
+
+type Awaitable<T> = T | PromiseLike<T>;
+/** An argument of submit/map: a value, or a Future / collection producing it. */
+export type Remote<T> = T | Future<T> | Collection<T>;
+export type RemoteArgs<A extends readonly unknown[]> = { [K in keyof A]: Remote<A[K]> };
+/** What gather returns for a structure of futures. */
+export type Gathered<T> =
+  T extends Future<infer R>
+    ? R
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: Gathered<T[K]> }
+      : T extends object
+        ? { -readonly [K in keyof T]: Gathered<T[K]> }
+        : T;
+
+interface Identity {
+  id: string;
+  address: string;
+  dashboard: string | null;
+  workers: number;
+  threads: number;
+  memory: number;
+}
+
+export class Client implements Scheduler, FutureOwner {
+  readonly name = 'distributed';
+  readonly registry = new FinalizationRegistry<{ owner: FutureOwner; key: string }>(({ key }) => this.decRef(key));
+  private readonly states = new Map<string, KeyState>();
+  private readonly refs = new Map<string, number>();
+  private readonly valueWaiters = new Map<string, { resolve(v: unknown): void; reject(e: Error): void }[]>();
+  private readonly sentFns = new Set<string>();
+  private readonly runListeners = new Map<string, Set<(op: Op) => void>>();
+  private closed = false;
+  private info: Identity;
+  /** Messages about the cluster (e.g. why a worker restarted). */
+  readonly events: string[] = [];
+
+  private constructor(
+    private readonly conn: Connection,
+    welcome: Identity,
+    private readonly ownCluster: LocalCluster | undefined,
+    readonly cluster: LocalCluster | undefined,
+  ) {
+    this.info = welcome;
+    conn.onOp((op, frames) => this.onOp(op, frames));
+    conn.on('close', (_code: number, reason: string) => this.onDisconnect(reason));
+  }
+
+  /**
+   * Connect to a scheduler: a LocalCluster, an address (`tcp://host:8786`), or nothing to
+   * start a LocalCluster on this machine (closed again with the client).
+   */
+  static async connect(target?: LocalCluster | string, opts: ClientOptions = {}): Promise<Client> {
+    let address: string;
+    let own: LocalCluster | undefined;
+    let cluster: LocalCluster | undefined;
+    let token = opts.token ?? process.env.TSDASK_TOKEN;
+    if (target === undefined) {
+      const { LocalCluster } = await import('./local-cluster.js');
+      own = await LocalCluster.start(opts.cluster ?? {});
+      cluster = own;
+      address = own.schedulerAddress;
+      token ??= own.token;
+    } else if (typeof target === 'string') {
+      address = target;
+    } else {
+      cluster = target;
+      address = target.schedulerAddress;
+      token ??= target.token;
+    }
+    const addr = parseAddress(address);
+    let conn: Connection;
+    try {
+      conn = await connect(addr, { timeoutMs: opts.timeout ?? 10_000, ca: opts.tlsCa ? readFileSync(opts.tlsCa) : undefined, insecure: opts.insecure });
+    } catch (e) {
+      await own?.close();
+      throw e;
+    }
+    let welcome: Identity;
+    try {
+      const r = await conn.request(hello('client', token), opts.timeout ?? 10_000);
+      welcome = r.op as unknown as Identity;
+    } catch (e) {
+      conn.close();
+      await own?.close();
+      throw new Error(`scheduler at ${formatAddress(addr)} refused the client: ${(e as Error).message}`);
+    }
+    const client = new Client(conn, welcome, own, cluster);
+    if (opts.setAsDefault !== false) setClientDefault({ scheduler: client });
+    return client;
+  }
+
+  // ------------------------------------------------------------------ bookkeeping
+
+  stateOf(key: string): KeyState {
+    let s = this.states.get(key);
+    if (s === undefined) {
+      s = new KeyState();
+      this.states.set(key, s);
+    }
+    return s;
+  }
+
+  addRef(key: string, inform: boolean): void {
+    const n = this.refs.get(key) ?? 0;
+    this.refs.set(key, n + 1);
+    if (n === 0 && inform && !this.closed) this.conn.send({ op: 'want', keys: [key] });
+  }
+
+  decRef(key: string): void {
+    const n = (this.refs.get(key) ?? 0) - 1;
+    if (n > 0) {
+      this.refs.set(key, n);
+      return;
+    }
+    this.refs.delete(key);
+    this.states.delete(key);
+    if (!this.closed) this.conn.send({ op: 'release-keys', keys: [key] });
+  }
+
+  private onOp(op: Op, frames: Uint8Array[]): void {
+    const k = op.k as string;
+    switch (op.op) {
+      case 'key-in-memory': {
+        const s = this.states.get(k);
+        if (s !== undefined) {
+          s.type = op.t as string;
+          s.setStatus('finished');
+        }
+        break;
+      }
+      case 'task-erred': {
+        const err = fromWireError(op.e as WireError, op.c as string | undefined);
+        this.states.get(k)?.setStatus('error', err);
+        this.rejectValue(k, err);
+        break;
+      }
+      case 'cancelled': {
+        const err = new CancelledError(`future '${k}' was cancelled${op.reason ? `: ${op.reason}` : ''}`);
+        err.taskKey = k;
+        this.states.get(k)?.setStatus('cancelled', err);
+        this.rejectValue(k, err);
+        break;
+      }
+      case 'lost':
+        this.states.get(k)?.setStatus('lost');
+        break;
+      case 'value': {
+        const waiters = this.valueWaiters.get(k);
+        if (waiters === undefined) break;
+        this.valueWaiters.delete(k);
+        let v: unknown;
+        try {
+          v = decode(fromWire(op.v as WirePayload, frames));
+        } catch (e) {
+          for (const w of waiters) w.reject(e as Error);
+          break;
+        }
+        for (const w of waiters) w.resolve(v);
+        break;
+      }
+      case 'workers':
+        this.info = { ...this.info, workers: op.workers as number, threads: op.threads as number, memory: op.memory as number };
+        break;
+      case 'event':
+        this.events.push(String(op.text));
+        console.warn(`tsdask: ${op.text}`);
+        break;
+      case 'scheduler-closing':
+        this.onDisconnect('the scheduler is shutting down');
+        break;
+      default:
+        break;
+    }
+    if (k !== undefined) {
+      const ls = this.runListeners.get(k);
+      if (ls !== undefined) for (const l of ls) l(op);
+    }
+  }
+
+  private rejectValue(key: string, err: Error): void {
+    const waiters = this.valueWaiters.get(key);
+    if (waiters === undefined) return;
+    this.valueWaiters.delete(key);
+    for (const w of waiters) w.reject(err);
+  }
+
+  private onDisconnect(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    const err = new Error(`lost the connection to the scheduler at ${this.info.address} (${reason})`);
+    for (const [k, ws] of this.valueWaiters) {
+      for (const w of ws) w.reject(err);
+      this.states.get(k)?.setStatus('error', err);
+    }
+    this.valueWaiters.clear();
+    for (const s of this.states.values()) if (s.status === 'pending' || s.status === 'lost') s.setStatus('error', err);
+    this.unsetDefault();
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new Error(`this Client is closed${this.info ? ` (scheduler ${this.info.address})` : ''}: connect a new one with Client.connect()`);
+  }
+
+  /** Fetch the values of keys (batched into one request per event-loop turn). */
+  valueOf(key: string): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('the Client is closed'));
+    const st = this.states.get(key);
+    if (st?.status === 'error') return Promise.reject(st.error);
+    if (st?.status === 'cancelled') return Promise.reject(st.error);
+    return new Promise((resolve, reject) => {
+      let ws = this.valueWaiters.get(key);
+      if (ws === undefined) {
+        ws = [];
+        this.valueWaiters.set(key, ws);
+        this.conn.send({ op: 'push', keys: [key] });
+      }
+      ws.push({ resolve, reject });
+    });
+  }
+
+  // ------------------------------------------------------------------ building tasks
+
+  /**
+   * Replace Futures and collections inside arguments by key references; collect the graphs
+   * of collections and the Futures the task depends on.
+   */
+  private unpackArgs(x: unknown, graphs: Graph[], futures: Future[]): unknown {
+    if (x instanceof Future) {
+      if (x.client !== this) throw new Error(`Future '${x.key}' belongs to another Client: gather it and pass its value instead`);
+      futures.push(x);
+      return new KeyRef(x.key);
+    }
+    if (isCollection(x)) {
+      const d = asDelayed(x as Collection);
+      const g = materialize([d]);
+      graphs.push(cull(g, [d.key]));
+      return new KeyRef(d.key);
+    }
+    if (Array.isArray(x)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < x.length; i++) {
+        const v = this.unpackArgs(x[i], graphs, futures);
+        if (v !== x[i] && out === undefined) out = x.slice(0, i);
+        if (out !== undefined) out.push(v);
+      }
+      return out ?? x;
+    }
+    if (isPlainObject(x)) {
+      let out: Record<string, unknown> | undefined;
+      for (const k in x) {
+        const v = this.unpackArgs(x[k], graphs, futures);
+        if (v !== x[k] && out === undefined) out = { ...x };
+        if (out !== undefined) out[k] = v;
+      }
+      return out ?? x;
+    }
+    return x;
+  }
+
+  /**
+   * Send tasks to the scheduler. Nodes that are DataNodes holding a Future of the same key
+   * (persisted collections) are already on the cluster and are not sent.
+   */
+  private sendGraph(graph: Graph, wants: readonly string[], opts: { push?: readonly string[]; events?: boolean; retries?: number; orderKeys?: readonly string[] }): void {
+    const seq = submissionOrder(graph, opts.orderKeys ?? wants);
+    const tasks: unknown[] = [];
+    const fns: [string, unknown][] = [];
+    for (let i = 0; i < seq.length; i++) {
+      const key = seq[i];
+      const node = graph.get(key)!;
+      if (node instanceof DataNode && node.value instanceof Future && node.value.key === key) continue;
+      const enc = encodeTask(key, aliasFuture(node));
+      const ids: string[] = [];
+      for (const [id, spec] of enc.fns) {
+        ids.push(id);
+        if (!this.sentFns.has(id)) {
+          this.sentFns.add(id);
+          fns.push([id, spec]);
+        }
+      }
+      const deps = node instanceof Task ? node.deps : [];
+      tasks.push([key, deps, i, this.conn.wire(enc.spec), ids.length > 0 ? ids : null, opts.retries ?? 0]);
+    }
+    this.conn.send({ op: 'update-graph', tasks, fns, wants, push: opts.push, events: opts.events === true });
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  /** Run `fn(...args)` on the cluster now; returns its Future. */
+  submit<F extends TaskFn>(fn: F, ...args: RemoteArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>> {
+    return this.submitWith({}, fn, ...args);
+  }
+
+  /** `submit` with options: `{ key, pure, retries, resources }`. */
+  submitWith<F extends TaskFn>(opts: SubmitOptions, fn: F, ...args: RemoteArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>> {
+    this.ensureOpen();
+    if (typeof fn !== 'function') throw new TypeError(`client.submit: expected a function, got ${typeName(fn)}`);
+    const graphs: Graph[] = [];
+    const futures: Future[] = [];
+    const real = (args as unknown[]).map((a) => this.unpackArgs(a, graphs, futures));
+    const key = opts.key ?? `${fn.name || 'lambda'}-${opts.pure === false ? uniqueToken() : tokenize(fn, args)}`;
+    const graph: Graph = new Map();
+    for (const g of graphs) for (const [k, n] of g) graph.set(k, n);
+    graph.set(key, new Task(fn, real));
+    const f = new Future<Awaited<ReturnType<F>>>(key, this, false);
+    this.sendGraph(graph, [key], { retries: opts.retries });
+    return f;
+  }
+
+  /** One task per input: `fn(input)`. Identical inputs share a key (pure by default). */
+  map<A, R>(fn: (x: A) => Awaitable<R>, inputs: Iterable<Remote<A>>, opts: SubmitOptions = {}): Future<R>[] {
+    this.ensureOpen();
+    if (typeof fn !== 'function') throw new TypeError(`client.map: expected a function, got ${typeName(fn)}`);
+    if (opts.key !== undefined) throw new TypeError('client.map: a single key cannot name many tasks; omit `key`');
+    const name = fn.name || 'lambda';
+    const graph: Graph = new Map();
+    const keys: string[] = [];
+    const futures: Future<R>[] = [];
+    const held: Future[] = [];
+    for (const input of inputs) {
+      const graphs: Graph[] = [];
+      const arg = this.unpackArgs(input, graphs, held);
+      for (const g of graphs) for (const [k, n] of g) graph.set(k, n);
+      const key = `${name}-${opts.pure === false ? uniqueToken() : tokenize(fn, input)}`;
+      if (!graph.has(key)) {
+        graph.set(key, new Task(fn as TaskFn, [arg]));
+        keys.push(key);
+      }
+      futures.push(new Future<R>(key, this, false));
+    }
+    this.sendGraph(graph, keys, { retries: opts.retries });
+    return futures;
+  }
+
+  /** Values of futures, in the same structure (arrays / plain objects) as given. */
+  async gather<T>(futures: T): Promise<Gathered<T>> {
+    this.ensureOpen();
+    const found: Future[] = [];
+    const visit = (x: unknown): void => {
+      if (x instanceof Future) found.push(x);
+      else if (Array.isArray(x)) for (const i of x) visit(i);
+      else if (isPlainObject(x)) for (const k in x) visit(x[k]);
+    };
+    visit(futures);
+    const values = new Map<string, unknown>();
+    const uniq = [...new Set(found.map((f) => f.key))];
+    const got = await Promise.all(uniq.map((k) => this.valueOf(k)));
+    uniq.forEach((k, i) => values.set(k, got[i]));
+    const rebuild = (x: unknown): unknown => {
+      if (x instanceof Future) return values.get(x.key);
+      if (Array.isArray(x)) return x.map(rebuild);
+      if (isPlainObject(x)) {
+        const out: Record<string, unknown> = {};
+        for (const k in x) out[k] = rebuild(x[k]);
+        return out;
+      }
+      return x;
+    };
+    return rebuild(futures) as Gathered<T>;
+  }
+
+  /**
+   * Send data to the workers once; tasks that take the returned Futures read it there.
+   * An array scatters each element; `broadcast` copies every element to every worker.
+   */
+  async scatter<T>(data: readonly T[], opts?: { broadcast?: boolean }): Promise<Future<T>[]>;
+  async scatter<T>(data: T, opts?: { broadcast?: boolean }): Promise<Future<T>>;
+  async scatter<T>(data: T | readonly T[], opts: { broadcast?: boolean } = {}): Promise<Future<T> | Future<T>[]> {
+    this.ensureOpen();
+    const list = Array.isArray(data) ? (data as readonly T[]) : [data as T];
+    const items: unknown[] = [];
+    const keys: string[] = [];
+    for (const v of list) {
+      const key = `${typeName(v).toLowerCase()}-${tokenize(v)}`;
+      const payload = encode(v, `scattered value '${key}'`);
+      keys.push(key);
+      items.push([key, this.conn.wire(payload), sizeof(v), typeName(v)]);
+    }
+    await this.conn.request({ op: 'scatter', items, broadcast: opts.broadcast === true }, 300_000);
+    const futures = keys.map((k) => {
+      const f = new Future<T>(k, this, false);
+      this.stateOf(k).setStatus('finished');
+      return f;
+    });
+    // The scheduler counted one "want" per key; Futures for duplicate values share it.
+    return Array.isArray(data) ? futures : futures[0];
+  }
+
+  /**
+   * Start computing collections on the cluster. Returns a Future (or an array of Futures
+   * for an array argument) right away; `await` it for the value.
+   */
+  compute<T>(collection: Collection<T>, opts?: SubmitOptions): Future<T>;
+  compute<T>(collections: readonly Collection<T>[], opts?: SubmitOptions): Future<T>[];
+  compute<T>(x: Collection<T> | readonly Collection<T>[], opts: SubmitOptions = {}): Future<T> | Future<T>[] {
+    this.ensureOpen();
+    const list = Array.isArray(x) ? (x as readonly Collection<T>[]) : [x as Collection<T>];
+    const graph: Graph = new Map();
+    const keys: string[] = [];
+    const futures: Future<T>[] = [];
+    for (const c of list) {
+      if (c instanceof Future) {
+        futures.push(new Future<T>(c.key, this, true));
+        continue;
+      }
+      const d = asDelayed(c);
+      for (const [k, n] of cull(materialize([d]), [d.key])) graph.set(k, n);
+      keys.push(d.key);
+      futures.push(new Future<T>(d.key, this, false));
+    }
+    if (keys.length > 0) this.sendGraph(graph, keys, { retries: opts.retries });
+    return Array.isArray(x) ? futures : futures[0];
+  }
+
+  /**
+   * Compute collections and keep their results on the workers: each comes back as the same
+   * collection backed by Futures (what `persist()` calls when this client is the scheduler).
+   */
+  async persist<A extends Collection[]>(collections: A, _opts: ComputeOptions = {}): Promise<A> {
+    this.ensureOpen();
+    const layers = collections.map((c) => c[COLLECTION].layer());
+    const keys = [...new Set(collections.flatMap((c) => flattenKeys(c[COLLECTION].keys())))];
+    const graph = cull(materialize(layers), keys);
+    const futures = new Map<string, Future>();
+    for (const k of keys) futures.set(k, new Future(k, this, !graph.has(k)));
+    this.sendGraph(
+      graph,
+      keys.filter((k) => graph.has(k)),
+      {},
+    );
+    // Resolve once everything is in memory (or fail with the first error), like Dask's wait().
+    await Promise.all(
+      [...futures.values()].map(async (f) => {
+        await f.whenDone();
+        if (f.status !== 'finished') throw (await f.exception()) ?? new Error(`persist: '${f.key}' ended as ${f.status}`);
+      }),
+    );
+    return collections.map((c) => c[COLLECTION].rebuild(futures as ReadonlyMap<string, unknown>)) as A;
+  }
+
+  /** The Scheduler interface: compute a graph on the cluster and return the values of keys. */
+  async run(graph: Graph, keys: readonly string[], opts: RunOptions): Promise<unknown[]> {
+    this.ensureOpen();
+    const callbacks = opts.callbacks;
+    const observed = callbacks.length > 0;
+    if (observed) fire(callbacks, 'start', graph, keys);
+    const uniq = [...new Set(keys)];
+    const holds: Future[] = [];
+    const listeners: [string, (op: Op) => void][] = [];
+    try {
+      for (const k of uniq) holds.push(new Future(k, this, !graph.has(k)));
+      if (observed) {
+        for (const k of graph.keys()) {
+          const l = (op: Op) => {
+            if (op.op === 'task-done') {
+              fire(callbacks, 'pretask', { key: k, worker: op.w as string });
+              fire(callbacks, 'posttask', { key: k, worker: op.w as string, duration: op.d as number });
+            }
+          };
+          let set = this.runListeners.get(k);
+          if (set === undefined) this.runListeners.set(k, (set = new Set()));
+          set.add(l);
+          listeners.push([k, l]);
+        }
+      }
+      const inGraph = uniq.filter((k) => graph.has(k));
+      this.sendGraph(graph, inGraph, { push: inGraph, events: observed, orderKeys: uniq });
+      const values = await Promise.all(uniq.map((k) => this.valueOf(k)));
+      const byKey = new Map(uniq.map((k, i) => [k, values[i]]));
+      if (observed) fire(callbacks, 'finish');
+      return keys.map((k) => byKey.get(k));
+    } catch (e) {
+      if (observed) fire(callbacks, 'finish', e);
+      throw e;
+    } finally {
+      for (const [k, l] of listeners) {
+        const set = this.runListeners.get(k);
+        set?.delete(l);
+        if (set?.size === 0) this.runListeners.delete(k);
+      }
+      for (const f of holds) f.release();
+    }
+  }
+
+  /** Cancel futures: their tasks stop (if not started) and the futures reject with CancelledError. */
+  async cancel(keys: readonly string[] | readonly Future[]): Promise<void> {
+    const ks = keys.map((k) => (k instanceof Future ? k.key : k));
+    if (!this.closed) this.conn.send({ op: 'cancel', keys: ks });
+    for (const k of ks) {
+      const err = new CancelledError(`future '${k}' was cancelled`);
+      err.taskKey = k;
+      this.states.get(k)?.setStatus('cancelled', err);
+      this.rejectValue(k, err);
+    }
+  }
+
+  /** Make a module file importable on every worker (also on workers that join later). */
+  async uploadFile(path: string): Promise<void> {
+    this.ensureOpen();
+    const abs = resolvePath(path);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(abs);
+    } catch (e) {
+      throw new Error(`uploadFile: cannot read ${abs}: ${(e as Error).message}`);
+    }
+    const data = this.conn.wire({ header: '', frames: [new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)] });
+    await this.conn.request({ op: 'upload', name: basename(abs), data }, 120_000);
+  }
+
+  /** Restart all workers (clearing their memory); every Future is cancelled. */
+  async restart(): Promise<void> {
+    this.ensureOpen();
+    const r = await this.conn.request({ op: 'restart' }, 120_000);
+    this.info = { ...this.info, ...(r.op as unknown as Identity) };
+  }
+
+  /** Current workers, threads, memory (from the scheduler). */
+  async schedulerInfo(): Promise<Identity & { workerList: { address: string; name: string; nthreads: number; memoryLimit: number }[] }> {
+    this.ensureOpen();
+    const r = await this.conn.request({ op: 'identity' }, 30_000);
+    this.info = { ...this.info, ...(r.op as unknown as Identity) };
+    return r.op as never;
+  }
+
+  /** Wait until at least `n` workers are connected. */
+  async waitForWorkers(n: number, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const info = await this.schedulerInfo();
+      if (info.workers >= n) return;
+      if (Date.now() > deadline) throw new Error(`waitForWorkers: ${info.workers} of ${n} workers after ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Disconnect (and stop the LocalCluster this client started itself). */
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.conn.close(1000, 'client closed');
+      for (const [, ws] of this.valueWaiters) for (const w of ws) w.reject(new Error('the Client was closed'));
+      this.valueWaiters.clear();
+    }
+    this.unsetDefault();
+    await this.ownCluster?.close();
+  }
+
+  /** Stop the scheduler and its workers too. */
+  async shutdown(): Promise<void> {
+    if (!this.closed) {
+      try {
+        await this.conn.request({ op: 'shutdown' }, 10_000);
+      } catch {
+        // the scheduler may close before answering
+      }
+    }
+    await this.close();
+    await this.cluster?.close();
+  }
+
+  private unsetDefault(): void {
+    if (config.get('scheduler') === this) setClientDefault({});
+  }
+
+  get dashboardLink(): string | undefined {
+    return this.info.dashboard ?? undefined;
+  }
+
+  get schedulerAddress(): string {
+    return this.info.address;
+  }
+
+  get id(): string {
+    return this.info.id;
+  }
+
+  toString(): string {
+    if (this.closed) return `<Client: closed (was ${this.info.address})>`;
+    const i = this.info;
+    return `<Client: scheduler='${i.address}' workers=${i.workers} threads=${i.threads} memory=${i.memory > 0 ? formatBytes(i.memory) : 'unlimited'}${i.dashboard ? ` dashboard=${i.dashboard}` : ''}>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** For tests and debugging: how many keys this client holds references to. */
+  get heldKeys(): number {
+    return this.refs.size;
+  }
+}
+
+/** A DataNode holding a Future under another key becomes an alias task of the Future's key. */
+function aliasFuture(node: GraphNode): GraphNode {
+  if (node instanceof DataNode && node.value instanceof Future) return new Task(getKernel('tsdask.identity'), [new KeyRef(node.value.key)]);
+  return node;
+}
+
+export { Delayed, LostDataError };

@@ -1,0 +1,127 @@
+/**
+ * A cluster on this machine: a scheduler in this process and worker processes, each under a
+ * nanny that restarts it when it dies or runs out of memory.
+ */
+import { availableParallelism } from 'node:os';
+import { Nanny } from './nanny.js';
+import { SchedulerServer } from './scheduler.js';
+import { formatBytes, parseBytes } from './sizeof.js';
+
+export interface LocalClusterOptions {
+  /** Worker processes (default: one per core). */
+  nWorkers?: number;
+  /** Task slots per worker (default 1). */
+  threadsPerWorker?: number;
+  /** Per worker: '2GB', bytes, 'auto' (machine memory / nWorkers, the default) or 0 for none. */
+  memoryLimit?: string | number;
+  /** ':8787' (default; falls back to a free port when taken), ':0', or null for none. */
+  dashboardAddress?: string | null;
+  /** Scheduler interface and port (default 127.0.0.1 and a free port). */
+  host?: string;
+  port?: number;
+  token?: string;
+  /** Print worker and scheduler messages (default: only errors). */
+  verbose?: boolean;
+  /** Scheduler: errors a task as KilledWorker after this many worker deaths. */
+  allowedFailures?: number;
+  /** Extra environment handed to worker processes. */
+  env?: Record<string, string>;
+}
+
+export class LocalCluster {
+  private closed = false;
+
+  private constructor(
+    readonly scheduler: SchedulerServer,
+    readonly workers: Nanny[],
+    private readonly opts: Required<Pick<LocalClusterOptions, 'threadsPerWorker'>> & { memoryLimit: number; verbose: boolean },
+  ) {}
+
+  static async start(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
+    const nWorkers = opts.nWorkers ?? availableParallelism();
+    if (!Number.isInteger(nWorkers) || nWorkers < 0) throw new TypeError(`LocalCluster: nWorkers must be a non-negative integer, got ${opts.nWorkers}`);
+    const threadsPerWorker = opts.threadsPerWorker ?? 1;
+    if (!Number.isInteger(threadsPerWorker) || threadsPerWorker < 1) throw new TypeError(`LocalCluster: threadsPerWorker must be a positive integer, got ${opts.threadsPerWorker}`);
+    const memoryLimit = parseBytes(opts.memoryLimit ?? 'auto', Math.max(1, nWorkers));
+    const verbose = opts.verbose ?? false;
+    const log = (line: string) => {
+      if (verbose) console.error(`[tsdask] ${line}`);
+    };
+    let scheduler: SchedulerServer;
+    const base = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, token: opts.token, allowedFailures: opts.allowedFailures, log };
+    try {
+      scheduler = await SchedulerServer.start({ ...base, dashboardAddress: opts.dashboardAddress === undefined ? ':8787' : opts.dashboardAddress });
+      if (opts.dashboardAddress === undefined && scheduler.dashboard === undefined) {
+        await scheduler.close();
+        scheduler = await SchedulerServer.start({ ...base, dashboardAddress: ':0' });
+      }
+    } catch (e) {
+      throw new Error(`LocalCluster: cannot start the scheduler: ${(e as Error).message}`);
+    }
+    const cluster = new LocalCluster(scheduler, [], { threadsPerWorker, memoryLimit, verbose });
+    try {
+      await cluster.scaleUp(nWorkers, opts.env);
+    } catch (e) {
+      await cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private async scaleUp(n: number, env?: Record<string, string>): Promise<void> {
+    if (env) Object.assign(process.env, env);
+    const fresh: Nanny[] = [];
+    for (let i = 0; i < n; i++) {
+      fresh.push(
+        new Nanny({
+          scheduler: this.scheduler.address,
+          nthreads: this.opts.threadsPerWorker,
+          memoryLimit: this.opts.memoryLimit,
+          token: this.scheduler.token,
+          name: `local-${this.workers.length + i}`,
+          deathTimeoutMs: 20_000,
+          log: (line) => {
+            if (this.opts.verbose || /restart|killed|gives up/.test(line)) console.error(`[tsdask nanny] ${line}`);
+          },
+          stdio: this.opts.verbose ? 'inherit' : 'ignore',
+        }),
+      );
+    }
+    this.workers.push(...fresh);
+    await Promise.all(fresh.map((w) => w.start()));
+  }
+
+  /** Add workers until there are `n` (removing is not supported yet). */
+  async scale(n: number): Promise<void> {
+    if (n > this.workers.length) await this.scaleUp(n - this.workers.length);
+  }
+
+  get schedulerAddress(): string {
+    return this.scheduler.address;
+  }
+
+  get token(): string | undefined {
+    return this.scheduler.token;
+  }
+
+  get dashboardLink(): string | undefined {
+    return this.scheduler.dashboardLink;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.stop()));
+    await this.scheduler.close();
+  }
+
+  toString(): string {
+    const n = this.workers.length;
+    const mem = this.opts.memoryLimit > 0 ? formatBytes(this.opts.memoryLimit * n) : 'unlimited';
+    return `LocalCluster(${this.schedulerAddress}, workers=${n}, threads=${n * this.opts.threadsPerWorker}, memory=${mem}${this.dashboardLink ? `, dashboard=${this.dashboardLink}` : ''})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * A worker's results: kept as values, or as received bytes until first used (a value fetched
+ * only to be forwarded is never decoded), or spilled to disk least-recently-used first when
+ * memory runs short.
+ */
+import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decode, encode, pack, unpack } from '../core/serialize.js';
+import type { Payload } from './protocol.js';
+import { sizeof, typeName } from './sizeof.js';
+
+interface Entry {
+  value: unknown;
+  decoded: boolean;
+  payload: Payload | undefined;
+  file: string | undefined;
+  nbytes: number;
+  type: string;
+  /** Encoding failed once: never try to spill it again. */
+  unspillable: boolean;
+}
+
+export class DataStore {
+  private readonly entries = new Map<string, Entry>();
+  private fileCounter = 0;
+  /** Bytes of entries held in memory. */
+  memoryBytes = 0;
+  spilledBytes = 0;
+  spilledCount = 0;
+
+  constructor(private readonly spillDir: string) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  info(key: string): { nbytes: number; type: string } | undefined {
+    const e = this.entries.get(key);
+    return e === undefined ? undefined : { nbytes: e.nbytes, type: e.type };
+  }
+
+  private touch(key: string, e: Entry): void {
+    this.entries.delete(key);
+    this.entries.set(key, e);
+  }
+
+  setValue(key: string, value: unknown, nbytes = sizeof(value)): { nbytes: number; type: string } {
+    this.delete(key);
+    const e: Entry = { value, decoded: true, payload: undefined, file: undefined, nbytes, type: typeName(value), unspillable: false };
+    this.entries.set(key, e);
+    this.memoryBytes += nbytes;
+    return { nbytes, type: e.type };
+  }
+
+  setPayload(key: string, payload: Payload, nbytes: number, type: string): void {
+    this.delete(key);
+    // Copy frames out of the message they arrived in, so that message can be freed.
+    const own: Payload = { header: payload.header, frames: payload.frames.map((f) => new Uint8Array(f)) };
+    this.entries.set(key, { value: undefined, decoded: false, payload: own, file: undefined, nbytes, type, unspillable: false });
+    this.memoryBytes += nbytes;
+  }
+
+  get(key: string): unknown {
+    const e = this.entries.get(key);
+    if (e === undefined) throw new Error(`worker does not hold '${key}'`);
+    this.touch(key, e);
+    if (e.decoded) return e.value;
+    if (e.file !== undefined) this.unspill(e);
+    e.value = decode(e.payload!);
+    e.decoded = true;
+    // The bytes are no longer needed once decoded (a peer asking again re-encodes).
+    e.payload = undefined;
+    return e.value;
+  }
+
+  /** Bytes to send: cached, read back from disk, or encoded now (may throw SerializationError). */
+  getPayload(key: string): Payload {
+    const e = this.entries.get(key);
+    if (e === undefined) throw new Error(`worker does not hold '${key}'`);
+    if (e.payload !== undefined) return e.payload;
+    if (e.file !== undefined) return unpack(readFileSync(e.file));
+    const f = encode(e.value, `the result of task '${key}'`);
+    return f;
+  }
+
+  delete(key: string): void {
+    const e = this.entries.get(key);
+    if (e === undefined) return;
+    this.entries.delete(key);
+    if (e.file !== undefined) {
+      this.spilledBytes -= e.nbytes;
+      this.spilledCount--;
+      try {
+        unlinkSync(e.file);
+      } catch {
+        // already gone
+      }
+    } else this.memoryBytes -= e.nbytes;
+  }
+
+  private unspill(e: Entry): void {
+    e.payload = unpack(readFileSync(e.file!));
+    try {
+      unlinkSync(e.file!);
+    } catch {
+      // already gone
+    }
+    e.file = undefined;
+    this.spilledBytes -= e.nbytes;
+    this.spilledCount--;
+    this.memoryBytes += e.nbytes;
+  }
+
+  /** Write least-recently-used values to disk until memory holds at most `target` bytes. */
+  spillUntil(target: number, keep?: ReadonlySet<string>): number {
+    let n = 0;
+    for (const [key, e] of this.entries) {
+      if (this.memoryBytes <= target) break;
+      if (e.file !== undefined || e.unspillable || keep?.has(key)) continue;
+      let bytes: Uint8Array;
+      try {
+        bytes = pack(e.payload ?? encode(e.value, `the result of task '${key}'`));
+      } catch {
+        e.unspillable = true;
+        continue;
+      }
+      if (n === 0 && this.fileCounter === 0) mkdirSync(this.spillDir, { recursive: true });
+      const file = join(this.spillDir, `${++this.fileCounter}.bin`);
+      writeFileSync(file, bytes);
+      e.file = file;
+      e.value = undefined;
+      e.decoded = false;
+      e.payload = undefined;
+      this.memoryBytes -= e.nbytes;
+      this.spilledBytes += e.nbytes;
+      this.spilledCount++;
+      n++;
+    }
+    return n;
+  }
+
+  clear(): void {
+    for (const k of [...this.entries.keys()]) this.delete(k);
+  }
+
+  removeSpillDir(): void {
+    rmSync(this.spillDir, { recursive: true, force: true });
+  }
+}

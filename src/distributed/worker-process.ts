@@ -1,0 +1,40 @@
+/**
+ * Entry point of a worker process, started by a nanny with its options in the environment.
+ * It exits when the worker stops, and when its nanny goes away (the IPC channel closes), so
+ * a killed nanny or test never leaves orphan workers behind.
+ */
+import { EXIT, Worker, type WorkerOptions } from './worker.js';
+
+
+async function main(): Promise<void> {
+  const raw = process.env.TSDASK_WORKER_OPTIONS;
+  if (raw === undefined) {
+    console.error('tsdask worker process: TSDASK_WORKER_OPTIONS is not set (start workers with `tsdask worker`)');
+    process.exit(2);
+  }
+  const opts = JSON.parse(raw) as WorkerOptions;
+  const prefix = `[tsdask worker ${opts.name ?? process.pid}]`;
+  const worker = new Worker({
+    ...opts,
+    log: (line) => console.error(`${prefix} ${line}`),
+    onExit: (code) => {
+      process.send?.({ op: 'exiting', code });
+      // Let the last messages drain.
+      setTimeout(() => process.exit(code), 30).unref();
+    },
+  });
+  process.on('disconnect', () => void worker.stop(EXIT.CLOSED, 'the nanny went away'));
+  process.on('SIGTERM', () => void worker.stop(EXIT.CLOSED, 'SIGTERM'));
+  process.on('SIGINT', () => void worker.stop(EXIT.CLOSED, 'SIGINT'));
+  try {
+    await worker.start();
+  } catch (e) {
+    const msg = (e as Error).message;
+    console.error(`${prefix} ${msg}`);
+    process.send?.({ op: 'failed', message: msg });
+    process.exit(/refused/.test(msg) ? EXIT.REFUSED : EXIT.NO_SCHEDULER);
+  }
+  process.send?.({ op: 'ready', address: worker.address, name: worker.name });
+}
+
+void main();

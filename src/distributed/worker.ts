@@ -1,0 +1,641 @@
+/**
+ * A worker: runs the tasks the scheduler assigns, keeps their results, fetches inputs it lacks
+ * straight from the peers holding them, serves its own results to peers, and watches its memory
+ * (spill least-recently-used results to disk, pause when memory is high).
+ *
+ * Tasks run on this process's event loop, in priority order, `nthreads` at a time for tasks
+ * that return Promises. Before a run of tasks starts, the worker tells the scheduler which keys
+ * it is starting, so that a task that crashes the process is identified (killed-worker).
+ */
+import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir, hostname } from 'node:os';
+import { basename, join } from 'node:path';
+import { DataNode, isThenable, runTask, type TaskFn } from '../core/graph.js';
+import { type FnSpec, resolveFunction } from '../core/functions.js';
+import { type Address, formatAddress, isLoopback, parseAddress } from './address.js';
+import { connect, type Connection } from './connection.js';
+import { Heap } from './heap.js';
+import { fromWire, type Op, type Payload, toWireError, type WirePayload } from './protocol.js';
+import { hello, listen, type Listener, type TlsFiles } from './server.js';
+import { DataStore } from './store.js';
+import { decodeTask } from './task-codec.js';
+import { formatBytes } from './sizeof.js';
+
+/** Exit codes a nanny understands. */
+export const EXIT = {
+  /** Asked to close: do not restart. */
+  CLOSED: 0,
+  /** Lost the scheduler: restart (the new worker reconnects or gives up). */
+  SCHEDULER_LOST: 3,
+  /** Never reached the scheduler within the death timeout: stop. */
+  NO_SCHEDULER: 4,
+  /** Asked to restart (client.restart). */
+  RESTART: 5,
+  /** The scheduler refused us (token, version): restarting would not help. */
+  REFUSED: 6,
+} as const;
+
+export interface WorkerOptions {
+  scheduler: string;
+  /** Interface for the peer port (default: loopback for a loopback scheduler, else all). */
+  host?: string;
+  port?: number;
+  nthreads?: number;
+  /** Bytes; 0 = no limit. */
+  memoryLimit?: number;
+  name?: string;
+  token?: string;
+  localDir?: string;
+  /** Keep trying to reach the scheduler this long before giving up (default 60 s). */
+  deathTimeoutMs?: number;
+  heartbeatMs?: number;
+  tls?: TlsFiles;
+  tlsCa?: string;
+  insecure?: boolean;
+  /** Why the previous worker in this slot died (set by the nanny). */
+  restartReason?: string;
+  log?: (line: string) => void;
+  /** Called when the worker stops by itself; a worker process exits with this code. */
+  onExit?: (code: number, reason: string) => void;
+}
+
+type TaskPhase = 'fetching' | 'ready' | 'executing' | 'gone';
+
+interface WTask {
+  key: string;
+  spec: Payload;
+  priority: number;
+  deps: [string, number, string[]][];
+  missing: number;
+  phase: TaskPhase;
+  ret: boolean;
+  isolate: boolean;
+}
+
+interface Fetch {
+  key: string;
+  holders: string[];
+  tried: string[];
+  waiters: Set<WTask>;
+  inFlight: boolean;
+}
+
+const SPILL_TARGET = 0.6;
+const SPILL_RSS = 0.7;
+const PAUSE_RSS = 0.8;
+const MAX_BATCH = 64;
+
+export class Worker {
+  readonly nthreads: number;
+  readonly memoryLimit: number;
+  readonly name: string;
+  private scheduler!: Connection;
+  private listener!: Listener;
+  private readonly store: DataStore;
+  private readonly tasks = new Map<string, WTask>();
+  private readonly ready = new Heap<WTask>();
+  private readonly fetches = new Map<string, Fetch>();
+  private readonly fns = new Map<string, FnSpec>();
+  private readonly uploads = new Map<string, string>();
+  private readonly peers = new Map<string, Promise<Connection>>();
+  private readonly localDir: string;
+  private executing = 0;
+  private pumpScheduled = false;
+  private fetchScheduled = false;
+  private paused = false;
+  private closed = false;
+  private timers: NodeJS.Timeout[] = [];
+  private lastTaskMs = 0;
+  private readonly log: (line: string) => void;
+  address = '';
+
+  constructor(private readonly opts: WorkerOptions) {
+    this.nthreads = Math.max(1, opts.nthreads ?? 1);
+    this.memoryLimit = opts.memoryLimit ?? 0;
+    this.name = opts.name ?? `${hostname()}-${process.pid}`;
+    this.localDir = opts.localDir ?? join(tmpdir(), `tsdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    this.store = new DataStore(join(this.localDir, 'spill'));
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  /** Connect to the scheduler (retrying until the death timeout), open the peer port, register. */
+  async start(): Promise<void> {
+    const addr = parseAddress(this.opts.scheduler);
+    const deadline = Date.now() + (this.opts.deathTimeoutMs ?? 60_000);
+    let conn: Connection | undefined;
+    let lastError: Error | undefined;
+    let warned = false;
+    while (conn === undefined) {
+      try {
+        conn = await connect(addr, { timeoutMs: Math.max(1000, Math.min(10_000, deadline - Date.now())), ca: this.opts.tlsCa, insecure: this.opts.insecure });
+      } catch (e) {
+        lastError = e as Error;
+        if (Date.now() >= deadline) {
+          throw new Error(`worker gave up reaching the scheduler at ${formatAddress(addr)} after ${Math.round((this.opts.deathTimeoutMs ?? 60_000) / 1000)} s: ${lastError.message}`);
+        }
+        if (!warned) {
+          this.log(`${lastError.message}; retrying until the death timeout`);
+          warned = true;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    this.scheduler = conn;
+    const socket = (conn.ws as unknown as { _socket?: { localAddress?: string } })._socket;
+    const local = socket?.localAddress ?? '127.0.0.1';
+    const host = this.opts.host ?? (isLoopback(addr.host) ? '127.0.0.1' : '0.0.0.0');
+    this.listener = await listen({ host, port: this.opts.port ?? 0, token: this.opts.token, tls: this.opts.tls, role: 'worker' }, (c, h) => this.acceptPeer(c, h));
+    const advertised: Address = { ...this.listener.address, host: host === '0.0.0.0' || host === '::' ? local.replace(/^::ffff:/, '') : this.listener.address.host };
+    this.address = formatAddress(advertised);
+    conn.onOp((op, frames) => this.onSchedulerOp(op, frames));
+    conn.on('close', (_c: number, reason: string) => this.stop(EXIT.SCHEDULER_LOST, `lost the connection to the scheduler (${reason})`));
+    try {
+      await conn.request(
+        hello('worker', this.opts.token, {
+          address: this.address,
+          name: this.name,
+          nthreads: this.nthreads,
+          memoryLimit: this.memoryLimit,
+          pid: process.pid,
+          host: hostname(),
+          restartReason: this.opts.restartReason ?? '',
+        }),
+        30_000,
+      );
+    } catch (e) {
+      await this.listener.close();
+      conn.close();
+      throw new Error(`the scheduler at ${formatAddress(addr)} refused this worker: ${(e as Error).message}`);
+    }
+    const hb = this.opts.heartbeatMs ?? 1000;
+    this.timers.push(setInterval(() => this.heartbeat(), hb));
+    this.timers.push(setInterval(() => this.checkMemory(), 100));
+    for (const t of this.timers) t.unref();
+    this.log(`worker ${this.name} at ${this.address} connected to ${formatAddress(addr)} (${this.nthreads} threads${this.memoryLimit ? `, memory limit ${formatBytes(this.memoryLimit)}` : ''})`);
+  }
+
+  /** Stop: close connections and delete local files. */
+  async stop(code: number = EXIT.CLOSED, reason = 'closed'): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    if (code !== EXIT.CLOSED) this.log(`worker ${this.name} stopping: ${reason}`);
+    this.scheduler?.close(1000, reason);
+    for (const p of this.peers.values()) p.then((c) => c.close(), () => undefined);
+    await this.listener?.close();
+    this.store.clear();
+    rmSync(this.localDir, { recursive: true, force: true });
+    this.opts.onExit?.(code, reason);
+  }
+
+  // ------------------------------------------------------------------ scheduler messages
+
+  private onSchedulerOp(op: Op, frames: Uint8Array[]): void {
+    switch (op.op) {
+      case 'compute':
+        this.addTask(op, frames);
+        return;
+      case 'fns':
+        for (const [id, spec] of op.defs as [string, FnSpec][]) this.fns.set(id, spec);
+        return;
+      case 'free-keys':
+        for (const k of op.keys as string[]) {
+          if (op.unlessNeeded === true && this.neededLocally(k)) continue;
+          this.store.delete(k);
+        }
+        return;
+      case 'cancel-compute':
+        for (const k of op.keys as string[]) this.dropTask(k);
+        return;
+      case 'steal': {
+        const removed: string[] = [];
+        const kept: string[] = [];
+        for (const k of op.keys as string[]) {
+          const t = this.tasks.get(k);
+          if (t !== undefined && (t.phase === 'ready' || t.phase === 'fetching')) {
+            this.dropTask(k);
+            removed.push(k);
+          } else kept.push(k);
+        }
+        this.scheduler.send({ op: 'steal-response', removed, kept, thief: op.thief });
+        return;
+      }
+      case 'send-results':
+        this.sendResults(op.keys as string[]);
+        return;
+      case 'get-data':
+        this.serveData(this.scheduler, op);
+        return;
+      case 'put-data': {
+        for (const [k, wp, nbytes, type] of op.items as [string, WirePayload, number, string][]) this.store.setPayload(k, fromWire(wp, frames), nbytes, type);
+        this.scheduler.reply(op.rid, {});
+        this.onNewData();
+        return;
+      }
+      case 'upload':
+        try {
+          this.saveUpload(String(op.name), fromWire(op.data as WirePayload, frames));
+          if (op.rid !== undefined) this.scheduler.reply(op.rid, {});
+        } catch (e) {
+          if (op.rid !== undefined) this.scheduler.replyError(op.rid, toWireError(e));
+        }
+        return;
+      case 'restart':
+        void this.stop(EXIT.RESTART, 'restart requested by a client');
+        return;
+      case 'close':
+        void this.stop(EXIT.CLOSED, String(op.reason ?? 'closed by the scheduler'));
+        return;
+      default:
+        this.log(`unknown op '${op.op}' from the scheduler`);
+    }
+  }
+
+  private neededLocally(key: string): boolean {
+    for (const t of this.tasks.values()) if (t.phase !== 'gone' && t.deps.some((d) => d[0] === key)) return true;
+    return false;
+  }
+
+  private addTask(op: Op, frames: Uint8Array[]): void {
+    const key = op.k as string;
+    const existing = this.tasks.get(key);
+    if (existing !== undefined && existing.phase !== 'gone') return;
+    if (this.store.has(key)) {
+      // Already computed here (a steal raced with completion): report it again.
+      const info = this.store.info(key)!;
+      this.scheduler.send({ op: 'finished', k: key, b: info.nbytes, t: info.type, s: Date.now(), e: Date.now() });
+      return;
+    }
+    const spec = fromWire(op.s as WirePayload, frames);
+    const t: WTask = {
+      key,
+      spec: spec.frames.length > 0 ? { header: spec.header, frames: spec.frames.map((f) => new Uint8Array(f)) } : spec,
+      priority: op.p as number,
+      deps: op.d as [string, number, string[]][],
+      missing: 0,
+      phase: 'fetching',
+      ret: op.r === 1,
+      isolate: op.x === 1,
+    };
+    this.tasks.set(key, t);
+    for (const [dep, , holders] of t.deps) {
+      if (this.store.has(dep)) continue;
+      t.missing++;
+      let f = this.fetches.get(dep);
+      if (f === undefined) {
+        f = { key: dep, holders: holders.filter((h) => h !== this.address), tried: [], waiters: new Set(), inFlight: false };
+        this.fetches.set(dep, f);
+      } else for (const h of holders) if (!f.holders.includes(h) && !f.tried.includes(h) && h !== this.address) f.holders.push(h);
+      f.waiters.add(t);
+    }
+    if (t.missing === 0) this.makeReady(t);
+    else this.scheduleFetch();
+  }
+
+  private makeReady(t: WTask): void {
+    t.phase = 'ready';
+    this.ready.push(t, t.priority);
+    this.pump();
+  }
+
+  private dropTask(key: string): void {
+    const t = this.tasks.get(key);
+    if (t === undefined) return;
+    if (t.phase === 'executing') {
+      // Cannot interrupt a running function: its result is dropped when it ends.
+      t.phase = 'gone';
+      return;
+    }
+    t.phase = 'gone';
+    this.tasks.delete(key);
+    for (const [dep] of t.deps) {
+      const f = this.fetches.get(dep);
+      if (f === undefined) continue;
+      f.waiters.delete(t);
+      if (f.waiters.size === 0 && !f.inFlight) this.fetches.delete(dep);
+    }
+  }
+
+  // ------------------------------------------------------------------ fetching from peers
+
+  private scheduleFetch(): void {
+    if (this.fetchScheduled) return;
+    this.fetchScheduled = true;
+    setImmediate(() => {
+      this.fetchScheduled = false;
+      this.startFetches();
+    });
+  }
+
+  private startFetches(): void {
+    const byPeer = new Map<string, Fetch[]>();
+    for (const f of this.fetches.values()) {
+      if (f.inFlight) continue;
+      if (f.waiters.size === 0) {
+        this.fetches.delete(f.key);
+        continue;
+      }
+      if (this.store.has(f.key)) {
+        this.fetched(f);
+        continue;
+      }
+      const peer = f.holders.find((h) => !f.tried.includes(h));
+      if (peer === undefined) {
+        this.fetchFailed(f);
+        continue;
+      }
+      f.inFlight = true;
+      f.tried.push(peer);
+      if (!byPeer.has(peer)) byPeer.set(peer, []);
+      byPeer.get(peer)!.push(f);
+    }
+    for (const [peer, fs] of byPeer) void this.fetchFrom(peer, fs);
+  }
+
+  private async fetchFrom(peer: string, fs: Fetch[]): Promise<void> {
+    let reply: { op: Op; frames: Uint8Array[] };
+    try {
+      const conn = await this.peer(peer);
+      reply = await conn.request({ op: 'get-data', keys: fs.map((f) => f.key) }, 300_000);
+    } catch (e) {
+      this.log(`fetch from ${peer} failed: ${(e as Error).message}`);
+      for (const f of fs) f.inFlight = false;
+      this.startFetches();
+      return;
+    }
+    const got: [string, number][] = [];
+    const errors = new Map<string, unknown>((reply.op.errors as [string, unknown][] | undefined) ?? []);
+    for (const [k, wp, nbytes, type] of reply.op.data as [string, WirePayload, number, string][]) {
+      if (!this.store.has(k)) {
+        this.store.setPayload(k, fromWire(wp, reply.frames), nbytes, type);
+        got.push([k, nbytes]);
+      }
+    }
+    if (got.length > 0) this.scheduler.send({ op: 'add-keys', items: got });
+    for (const f of fs) {
+      f.inFlight = false;
+      if (this.store.has(f.key)) this.fetched(f);
+      else if (errors.has(f.key)) {
+        // The holder cannot serialize the value: the dependents fail with that error.
+        for (const t of f.waiters) this.failTask(t, errors.get(f.key), Date.now());
+        this.fetches.delete(f.key);
+      }
+    }
+    this.startFetches();
+  }
+
+  private fetched(f: Fetch): void {
+    this.fetches.delete(f.key);
+    for (const t of f.waiters) {
+      if (t.phase !== 'fetching') continue;
+      if (--t.missing === 0) this.makeReady(t);
+    }
+    this.onNewData();
+  }
+
+  private fetchFailed(f: Fetch): void {
+    this.fetches.delete(f.key);
+    for (const t of f.waiters) {
+      if (t.phase !== 'fetching') continue;
+      this.dropTask(t.key);
+      this.scheduler.send({ op: 'missing-data', k: t.key, dep: f.key, bad: f.tried });
+    }
+  }
+
+  private peer(address: string): Promise<Connection> {
+    let p = this.peers.get(address);
+    if (p === undefined) {
+      p = (async () => {
+        const c = await connect(parseAddress(address), { timeoutMs: 10_000, ca: this.opts.tlsCa, insecure: this.opts.insecure });
+        await c.request(hello('peer', this.opts.token), 10_000);
+        c.on('close', () => this.peers.delete(address));
+        return c;
+      })();
+      p.catch(() => this.peers.delete(address));
+      this.peers.set(address, p);
+    }
+    return p;
+  }
+
+  private acceptPeer(conn: Connection, h: Op): void {
+    conn.reply(h.rid, {});
+    conn.onOp((op) => {
+      if (op.op === 'get-data') this.serveData(conn, op);
+    });
+  }
+
+  private serveData(conn: Connection, op: Op): void {
+    const data: [string, WirePayload, number, string][] = [];
+    const missing: string[] = [];
+    const errors: [string, unknown][] = [];
+    for (const k of op.keys as string[]) {
+      const info = this.store.info(k);
+      if (info === undefined) {
+        missing.push(k);
+        continue;
+      }
+      try {
+        data.push([k, conn.wire(this.store.getPayload(k)), info.nbytes, info.type]);
+      } catch (e) {
+        errors.push([k, toWireError(e, k, 'serialization')]);
+      }
+    }
+    conn.reply(op.rid, { data, missing, errors });
+  }
+
+  private sendResults(keys: string[]): void {
+    const items: [string, WirePayload][] = [];
+    const missing: string[] = [];
+    const errors: [string, unknown][] = [];
+    for (const k of keys) {
+      if (!this.store.has(k)) {
+        missing.push(k);
+        continue;
+      }
+      try {
+        items.push([k, this.scheduler.wire(this.store.getPayload(k))]);
+      } catch (e) {
+        errors.push([k, toWireError(e, k, 'serialization')]);
+      }
+    }
+    this.scheduler.send({ op: 'results', items, missing, errors });
+  }
+
+  // ------------------------------------------------------------------ running tasks
+
+  private pump(): void {
+    if (this.pumpScheduled || this.closed) return;
+    this.pumpScheduled = true;
+    setImmediate(() => this.runReady());
+  }
+
+  private nextReady(): WTask | undefined {
+    for (;;) {
+      const t = this.ready.peek();
+      if (t === undefined) return undefined;
+      if (t.phase === 'ready') return t;
+      this.ready.pop();
+    }
+  }
+
+  private runReady(): void {
+    this.pumpScheduled = false;
+    if (this.closed) return;
+    const deadline = performance.now() + 20;
+    while (!this.paused && this.executing < this.nthreads && this.nextReady() !== undefined) {
+      // Announce the run: short tasks in groups, long or suspicious ones alone.
+      const limit = this.lastTaskMs > 1 ? 1 : MAX_BATCH;
+      const batch: WTask[] = [];
+      while (batch.length < limit) {
+        const t = this.nextReady();
+        if (t === undefined || (t.isolate && batch.length > 0)) break;
+        this.ready.pop();
+        batch.push(t);
+        if (t.isolate) break;
+      }
+      this.scheduler.send({ op: 'started', keys: batch.map((t) => t.key) });
+      this.scheduler.flush();
+      for (let i = 0; i < batch.length; i++) {
+        const t = batch[i];
+        if (t.phase !== 'ready') continue;
+        if (this.executing >= this.nthreads || this.paused) {
+          t.phase = 'ready';
+          this.ready.push(t, t.priority);
+          continue;
+        }
+        this.execute(t);
+      }
+      if (performance.now() > deadline) break;
+    }
+    if (!this.paused && this.executing < this.nthreads && this.nextReady() !== undefined) this.pump();
+  }
+
+  private resolveFn = (id: string): TaskFn => {
+    const spec = this.fns.get(id);
+    if (spec === undefined) throw new Error(`function ${id} was never sent to this worker (protocol bug)`);
+    if (spec.kind === 'module') {
+      const uploaded = this.uploads.get(basename(spec.path));
+      if (uploaded !== undefined) return resolveFunction({ ...spec, path: uploaded });
+    }
+    return resolveFunction(spec);
+  };
+
+  private execute(t: WTask): void {
+    t.phase = 'executing';
+    const start = Date.now();
+    const t0 = performance.now();
+    let value: unknown;
+    try {
+      const node = decodeTask(t.key, t.spec, this.resolveFn);
+      value = node instanceof DataNode ? node.value : runTask(node, (k) => this.store.get(k));
+    } catch (e) {
+      this.lastTaskMs = performance.now() - t0;
+      this.failTask(t, e, start);
+      return;
+    }
+    if (isThenable(value)) {
+      this.executing++;
+      Promise.resolve(value).then(
+        (v) => {
+          this.executing--;
+          this.lastTaskMs = performance.now() - t0;
+          this.finishTask(t, v, start);
+          this.pump();
+        },
+        (e) => {
+          this.executing--;
+          this.lastTaskMs = performance.now() - t0;
+          this.failTask(t, e, start);
+          this.pump();
+        },
+      );
+      return;
+    }
+    this.lastTaskMs = performance.now() - t0;
+    this.finishTask(t, value, start);
+  }
+
+  private finishTask(t: WTask, value: unknown, start: number): void {
+    this.tasks.delete(t.key);
+    if (t.phase === 'gone' || this.closed) return;
+    t.phase = 'gone';
+    const info = this.store.setValue(t.key, value);
+    const op: Op = { op: 'finished', k: t.key, b: info.nbytes, t: info.type, s: start, e: Date.now() };
+    if (t.ret) {
+      try {
+        op.v = this.scheduler.wire(this.store.getPayload(t.key));
+      } catch (e) {
+        this.store.delete(t.key);
+        this.failTask(t, e, start);
+        return;
+      }
+    }
+    this.scheduler.send(op);
+    if (this.memoryLimit > 0 && this.store.memoryBytes > SPILL_TARGET * this.memoryLimit) this.checkMemory();
+  }
+
+  private failTask(t: WTask, err: unknown, start: number): void {
+    this.tasks.delete(t.key);
+    t.phase = 'gone';
+    if (this.closed) return;
+    this.scheduler.send({ op: 'erred', k: t.key, x: toWireError(err, t.key), s: start, e: Date.now() });
+  }
+
+  private onNewData(): void {
+    if (this.memoryLimit > 0 && this.store.memoryBytes > SPILL_TARGET * this.memoryLimit) this.checkMemory();
+  }
+
+  // ------------------------------------------------------------------ memory, heartbeats, uploads
+
+  private checkMemory(): void {
+    if (this.memoryLimit <= 0 || this.closed) return;
+    const rss = process.memoryUsage.rss();
+    if (this.store.memoryBytes > SPILL_TARGET * this.memoryLimit || rss > SPILL_RSS * this.memoryLimit) {
+      const keep = new Set<string>();
+      for (const t of this.tasks.values()) if (t.phase === 'ready' || t.phase === 'executing') for (const [d] of t.deps) keep.add(d);
+      this.store.spillUntil(0.5 * SPILL_TARGET * this.memoryLimit, keep);
+    }
+    if (!this.paused && rss > PAUSE_RSS * this.memoryLimit) {
+      this.paused = true;
+      const reason = `process memory ${formatBytes(rss)} is above 80% of the ${formatBytes(this.memoryLimit)} limit`;
+      this.log(`worker ${this.name} paused: ${reason}`);
+      this.scheduler.send({ op: 'status', status: 'paused', reason });
+    } else if (this.paused && rss < (PAUSE_RSS - 0.1) * this.memoryLimit) {
+      this.paused = false;
+      this.scheduler.send({ op: 'status', status: 'running' });
+      this.pump();
+    }
+  }
+
+  private heartbeat(): void {
+    if (this.closed) return;
+    const rss = process.memoryUsage.rss();
+    this.scheduler.send({
+      op: 'heartbeat',
+      rss,
+      stored: this.store.memoryBytes,
+      spilled: this.store.spilledBytes,
+      spilledCount: this.store.spilledCount,
+      executing: this.executing,
+      cpu: process.cpuUsage().user,
+    });
+    process.send?.({ op: 'heartbeat', rss });
+  }
+
+  private saveUpload(name: string, payload: Payload): void {
+    if (name.includes('/') || name.includes('\\') || name === '..' || name === '.') throw new Error(`upload name '${name}' must be a plain file name`);
+    const dir = join(this.localDir, 'uploads');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, name);
+    const bytes = payload.frames[0] ?? new Uint8Array(0);
+    writeFileSync(path, bytes);
+    // A re-uploaded module must load fresh.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (existsSync(path)) delete require.cache[path];
+    this.uploads.set(name, path);
+  }
+
+  get uploadDir(): string {
+    return join(this.localDir, 'uploads');
+  }
+}
