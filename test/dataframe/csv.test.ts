@@ -1,0 +1,132 @@
+import t from 'tap';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as dd from '../../src/dataframe/index.js';
+import { parseNumber } from '../../src/dataframe/io/csv/parser.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tsdask-csv-'));
+const file = (name: string, text: string | Buffer) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const sync = { scheduler: 'sync' } as const;
+
+t.test('numbers parse exactly from bytes', async (t) => {
+  for (const s of ['0', '-0', '12', '-3.25', '1e3', '2.5E-3', '0.1', '123456789012345678', '3.141592653589793238', '1e300', '-1.7976931348623157e308', ' 7 ']) {
+    const b = Buffer.from(s);
+    t.equal(parseNumber(b, 0, b.length), Number(s), s);
+  }
+  for (const s of ['', 'x', '1.2.3', '1e', '--1', 'NA']) {
+    const b = Buffer.from(s);
+    t.ok(Number.isNaN(parseNumber(b, 0, b.length)), `'${s}' is not a number`);
+  }
+});
+
+t.test('quoted fields hold separators, newlines and doubled quotes; CRLF; blank lines', async (t) => {
+  const p = file('quoted.csv', 'id,text,x\r\n1,"a,b",1.5\r\n2,"line1\nline2",\r\n\r\n3,"say ""hi""",2\r\n4,,3\r\n');
+  const df = await dd.readCsv(p).compute(sync);
+  t.same(df.column('id').values, [1, 2, 3, 4]);
+  t.same(df.column('text').values, ['a,b', 'line1\nline2', 'say "hi"', null]);
+  t.same(df.column('x').values, [1.5, NaN, 2, 3]);
+});
+
+t.test('ragged rows and bad quoting are errors with file and line', async (t) => {
+  const p = file('ragged.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8\n');
+  await t.rejects(async () => dd.readCsv(p).compute(sync), { name: 'CsvError', message: new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 3 has 2 fields, expected 3`), line: 3 });
+  const q = file('quote.csv', 'a,b\n1,"x"y\n');
+  await t.rejects(async () => dd.readCsv(q).compute(sync), /bad quoting in .*quote\.csv at line 2/);
+  const u = file('unterminated.csv', 'a,b\n1,"x\n2,3\n');
+  await t.rejects(async () => dd.readCsv(u).compute(sync), /unterminated quoted field in .*unterminated\.csv at line 2/);
+});
+
+t.test('inference from a sample; later mismatches name file, line, column, value and the dtype fix', async (t) => {
+  const rows = ['Year,TailNum,CRSElapsedTime,Dest'];
+  for (let i = 0; i < 400; i++) rows.push(`1990,,${100 + i},JFK`);
+  rows.push('1990,N123AA,,EWR');
+  for (let i = 0; i < 10; i++) rows.push(`1990,N9${i},90,LGA`);
+  const p = file('flights.csv', rows.join('\n') + '\n');
+  const bad = dd.readCsv(p, { sampleBytes: 2000 });
+  t.same(bad.dtypes, { Year: 'int64', TailNum: 'float64', CRSElapsedTime: 'int64', Dest: 'string' });
+  const err = await bad.compute(sync).then(() => null, (e: Error) => e);
+  t.ok(err, 'reading fails');
+  const msg = err!.message;
+  t.match(msg, /flights\.csv/);
+  t.match(msg, /column 'TailNum' \(float64, inferred from the first \d+ rows of .*flights\.csv/);
+  t.match(msg, /line 402 has 'N123AA'/);
+  t.match(msg, /column 'CRSElapsedTime' \(int64.*line 402 has an empty \(missing\) value; int columns cannot hold missing values/);
+  t.match(msg, /dtype: \{ TailNum: 'string', CRSElapsedTime: 'float64' \}/);
+  const good = dd.readCsv(p, { sampleBytes: 2000, dtype: { TailNum: 'object', CRSElapsedTime: 'float64' } });
+  t.same(good.dtypes.TailNum, 'string');
+  t.equal(await good.length(sync), 411);
+  t.equal(await good.col('TailNum').count().compute(sync), 11);
+  const assumed = dd.readCsv(p, { sampleBytes: 2000, assumeMissing: true, dtype: { TailNum: 'string' } });
+  t.same(assumed.dtypes.CRSElapsedTime, 'float64');
+  t.equal(await assumed.col('CRSElapsedTime').count().compute(sync), 410);
+});
+
+t.test('parseDates: columns, and joining Year/Month/Day into one column placed first', async (t) => {
+  const p = file('dates.csv', 'Year,Month,Day,When,v\n1990,1,2,2016-03-04 05:06:07,1\n1999,12,31,,2\n');
+  const a = dd.readCsv(p, { parseDates: ['When'] });
+  t.equal(a.dtypes.When, 'datetime');
+  const dfa = await a.compute(sync);
+  t.same(dfa.column('When').values, [new Date(Date.UTC(2016, 2, 4, 5, 6, 7)), null]);
+  const b = dd.readCsv(p, { parseDates: { Date: [0, 1, 2] } });
+  t.same(b.columns, ['Date', 'When', 'v']);
+  t.same(b.dtypes.Date, 'datetime');
+  const dfb = await b.compute(sync);
+  t.same(dfb.column('Date').values, [new Date(Date.UTC(1990, 0, 2)), new Date(Date.UTC(1999, 11, 31))]);
+  const c = dd.readCsv(p, { parseDates: { D: ['Year', 'Month', 'Day'] }, usecols: ['v'] });
+  t.same(c.columns, ['D', 'v']);
+  t.same((await c.col('D').dt.year().compute(sync)).values, [1990, 1999]);
+});
+
+t.test('usecols, sep, naValues, header:false + names, latin1, gzip', async (t) => {
+  const p = file('semi.csv', 'a;b;c\n1;missing;x\n2;3.5;y\n');
+  const df = await dd.readCsv(p, { sep: ';', naValues: ['missing'], usecols: ['b', 'c'] }).compute(sync);
+  t.same(df.columns, ['b', 'c']);
+  t.same(df.column('b').values, [NaN, 3.5]);
+  const nh = dd.readCsv(file('noheader.csv', '1,x\n2,y\n'), { header: false, names: ['n', 's'] });
+  t.same(nh.columns, ['n', 's']);
+  t.same((await nh.compute(sync)).column('s').values, ['x', 'y']);
+  const l1 = file('latin1.csv', Buffer.from('name,v\ncaf\xe9,1\nna\xefve,2\n', 'latin1'));
+  t.same((await dd.readCsv(l1, { encoding: 'latin1' }).compute(sync)).column('name').values, ['café', 'naïve']);
+  const gz = file('z.csv.gz', gzipSync('a,b\n1,x\n2,y\n3,z\n'));
+  const g = dd.readCsv(gz, { blocksize: 4 });
+  t.equal(g.npartitions, 1, 'gzip files are never split');
+  t.same((await g.compute(sync)).column('b').values, ['x', 'y', 'z']);
+  const u8 = file('utf8.csv', '\ufeffk,v\nü,1\n');
+  t.same((await dd.readCsv(u8).compute(sync)).columns, ['k', 'v'], 'a UTF-8 BOM is dropped');
+});
+
+t.test('blocks split at line starts: any blocksize gives the same rows', async (t) => {
+  const lines = ['id,name,score'];
+  for (let i = 0; i < 500; i++) lines.push(`${i},"n,${i % 7}",${(i * 37) % 101}`);
+  const p = file('blocks.csv', lines.join('\n')); // no trailing newline
+  const whole = dd.readCsv(p, { blocksize: null });
+  const want = await whole.col('score').sum().compute(sync);
+  for (const bs of [50, 97, 1000, '2KB']) {
+    const ddf = dd.readCsv(p, { blocksize: bs });
+    t.ok(ddf.npartitions > 1, `blocksize ${bs}: ${ddf.npartitions} partitions`);
+    t.equal(await ddf.length(sync), 500);
+    t.equal(await ddf.col('score').sum().compute(sync), want);
+    t.equal(await ddf.col('id').nunique().compute(sync), 500);
+  }
+});
+
+t.test('globs and lists of files; headers must agree', async (t) => {
+  const sub = join(dir, 'many');
+  for (const y of [1990, 1991, 1992]) file(`many-${y}.csv`, `y,v\n${y},1\n${y},2\n`);
+  void sub;
+  const g = dd.readCsv(join(dir, 'many-199[0-2].csv'));
+  t.equal(g.npartitions, 3);
+  t.same((await g.col('y').compute(sync)).values, [1990, 1990, 1991, 1991, 1992, 1992]);
+  const l = dd.readCsv([join(dir, 'many-1992.csv'), join(dir, 'many-1990.csv')]);
+  t.same((await l.col('y').compute(sync)).values, [1992, 1992, 1990, 1990]);
+  t.throws(() => dd.readCsv(join(dir, 'nothing-*.csv')), /no files match/);
+  file('other-1.csv', 'y,v\n1,2\n');
+  file('other-2.csv', 'y,w\n1,2\n');
+  await t.rejects(dd.readCsv(join(dir, 'other-*.csv')).compute(sync), /other-2\.csv has header 'y,w', but the first file has 'y,v'/);
+});
