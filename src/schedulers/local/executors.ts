@@ -23,6 +23,8 @@ export interface ExecutorHandle {
   readonly link: RawLink;
   /** Resolves once the executor loaded and listens; rejects if it dies first. */
   readonly ready: Promise<void>;
+  /** Set synchronously with `ready` (an exit can be reported in the same tick). */
+  readonly started: boolean;
   /** Called once, when the executor is gone for any reason, with a human description. */
   onExit(listener: (reason: string) => void): void;
   ref(): void;
@@ -60,15 +62,20 @@ export function startExecutor(kind: ExecutorKind, index: number): ExecutorHandle
   return kind === 'thread' ? startThread(index) : startProcess(index);
 }
 
-function makeReady(): { ready: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
-  let resolve!: () => void;
+function makeReady(): { ready: Promise<void>; resolve: () => void; reject: (e: Error) => void; state: { started: boolean } } {
+  let res!: () => void;
   let reject!: (e: Error) => void;
-  const ready = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
+  const state = { started: false };
+  const ready = new Promise<void>((ok, fail) => {
+    res = ok;
+    reject = fail;
   });
   ready.catch(() => undefined); // observed through onExit as well
-  return { ready, resolve, reject };
+  const resolve = () => {
+    state.started = true;
+    res();
+  };
+  return { ready, resolve, reject, state };
 }
 
 function isReady(m: unknown): boolean {
@@ -78,7 +85,7 @@ function isReady(m: unknown): boolean {
 function startThread(index: number): ExecutorHandle {
   const name = `thread-${index}`;
   const worker = new Worker(bootstrapCode(), { eval: true, execArgv: inheritedFlags(), stdout: false, stderr: false });
-  const { ready, resolve, reject } = makeReady();
+  const { ready, resolve, reject, state } = makeReady();
   const exitListeners: Array<(reason: string) => void> = [];
   let gone: string | undefined;
   let crash: Error | undefined;
@@ -102,6 +109,9 @@ function startThread(index: number): ExecutorHandle {
     name,
     pid: process.pid,
     ready,
+    get started() {
+      return state.started;
+    },
     link: {
       send: (m, transfer) => worker.postMessage(m, transfer as ArrayBuffer[]),
       onMessage: (l) => worker.on('message', l),
@@ -139,7 +149,7 @@ function startProcess(index: number): ExecutorHandle {
   });
   children.add(child);
   const name = `process-${index}`;
-  const { ready, resolve, reject } = makeReady();
+  const { ready, resolve, reject, state } = makeReady();
   const exitListeners: Array<(reason: string) => void> = [];
   let gone: string | undefined;
   const finish = (reason: string) => {
@@ -160,6 +170,9 @@ function startProcess(index: number): ExecutorHandle {
     name,
     pid: child.pid ?? -1,
     ready,
+    get started() {
+      return state.started;
+    },
     link: {
       send: (m) => {
         if (gone === undefined && child.connected) child.send(m as never);

@@ -18,8 +18,6 @@ export interface Slot {
   /** Function ids whose specs this executor already has. */
   readonly sentFns: Set<number>;
   alive: boolean;
-  /** It started and said it was ready (a slot that dies before that cannot start at all). */
-  started: boolean;
 }
 
 export interface RunHandler {
@@ -70,18 +68,12 @@ export class Pool {
   private start(): Slot {
     const handle = startExecutor(this.kind, this.nextIndex++);
     const { call, back } = channels(handle.link);
-    const slot: Slot = { handle, api: wrap<ExecutorApi>(call), sentFns: new Set(), alive: true, started: false };
+    const slot: Slot = { handle, api: wrap<ExecutorApi>(call), sentFns: new Set(), alive: true };
     expose(
       {
         report: (r: Report) => this.runs.get(r.run)?.onReport(slot, r),
       },
       back,
-    );
-    void handle.ready.then(
-      () => {
-        slot.started = true;
-      },
-      () => undefined,
     );
     handle.onExit((reason) => {
       slot.alive = false;

@@ -414,7 +414,9 @@ export class Run implements RunHandler {
     const who = `${slot.handle.kind} worker ${slot.handle.name}${slot.handle.kind === 'process' ? ` (pid ${slot.handle.pid})` : ''}`;
     const what = running.length > 0 ? ` while running ${running.length === 1 ? 'task' : 'tasks'} ${running.slice(0, 5).map((k) => `'${k}'`).join(', ')}${running.length > 5 ? ', ...' : ''}` : '';
     this.attempts++;
-    if (!slot.started) {
+    // One that fails to start on its own (a load error) would fail again: report it now.
+    // One killed from outside while starting is retried like any other.
+    if (!slot.handle.started && !reason.startsWith('was killed')) {
       return this.fail(new Error(`tsdask: could not start ${who}: it ${reason}`));
     }
     if (this.attempts >= MAX_ATTEMPTS) {
