@@ -146,20 +146,30 @@ function looksLikeCompiledImport(name: string): boolean {
   return /^[A-Za-z_$][\w$]*_\d+$/.test(name) || /^import_[\w$]+$/.test(name);
 }
 
-function closureMessage(fn: TaskFn, free: readonly string[], where: string | undefined): string {
-  const names = free.map((n) => `'${n}'`).join(', ');
-  const lines = [
-    `cannot send ${label(fn)}${where ? ` (${where})` : ''} to a worker: it reads ${names} from the surrounding scope.`,
-    `Workers rebuild such a function from its source text, where ${free.length === 1 ? 'that variable does' : 'those variables do'} not exist.`,
-    `Fix: pass ${free.length === 1 ? 'it' : 'them'} as ${free.length === 1 ? 'an argument' : 'arguments'} (delayed(fn)(x, ${free[0]})), ` +
-      `require()/import() ${free.length === 1 ? 'it' : 'them'} inside the function body, or export the function from a module so workers load it by path.`,
-  ];
+function closureMessage(fn: TaskFn, free: readonly string[], where: string | undefined, text: string): string {
+  const head = `cannot send ${label(fn)}${where ? ` (${where})` : ''} to a worker`;
   const imports = free.filter(looksLikeCompiledImport);
-  if (imports.length > 0) {
-    const example = imports[0];
+  const locals = free.filter((n) => !looksLikeCompiledImport(n));
+  const lines: string[] = [];
+  if (locals.length > 0) {
+    const names = locals.map((n) => `'${n}'`).join(', ');
+    const one = locals.length === 1;
     lines.push(
-      `'${example}' is how TypeScript (ts-node/tsc: 'mod_1.fn') or tsx ('import_mod.fn') compiles an imported name: ` +
-        `export this function from a module and import it, or import what it needs inside its body, e.g. \`const { fn } = require('./mod')\`.`,
+      `${head}: it reads ${names} from the surrounding scope.`,
+      `Workers rebuild such a function from its source text, where ${one ? 'that variable does' : 'those variables do'} not exist.`,
+      `Fix: pass ${one ? 'it as an argument' : 'them as arguments'} (delayed(fn)(x, ${locals[0]})), ` +
+        `require()/import() ${one ? 'it' : 'them'} inside the function body, or export the function from a module so workers load it by path.`,
+    );
+  }
+  for (const name of imports) {
+    const used = [...new Set([...text.matchAll(new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\.([A-Za-z_$][\\w$]*)`, 'g'))].map((m) => m[1]))];
+    const what = used.length > 0 ? used.map((u) => `'${u}'`).join(', ') : 'a name';
+    const example = used[0] ?? 'fn';
+    lines.push(
+      `${lines.length === 0 ? `${head}: it` : 'It also'} uses ${what} imported from another module ` +
+        `('${name}' is how TypeScript/ts-node ('mod_1.fn') or tsx ('import_mod.fn') compiles an import).`,
+      `Fix: export this function from a module too (workers then load it by path), or import inside its body, ` +
+        `e.g. \`const { ${example} } = require('./module')\`.`,
     );
   }
   return lines.join('\n');
@@ -199,7 +209,7 @@ function describeSource(fn: TaskFn, where: string | undefined): FnSpec {
   if (analysis === undefined) {
     throw new ClosureError(`cannot send ${label(fn)}${where ? ` (${where})` : ''} to a worker: its source text does not parse as a function:\n${text.slice(0, 200)}`);
   }
-  if (analysis.free.length > 0) throw new ClosureError(closureMessage(fn, analysis.free, where), analysis.free);
+  if (analysis.free.length > 0) throw new ClosureError(closureMessage(fn, analysis.free, where, text), analysis.free);
   const source = analysis.form === 'method' ? `\0method:${text}` : text;
   return { kind: 'source', hash: tokenize('source', source), source, name: fn.name };
 }

@@ -3,15 +3,26 @@
  * through comlink over the thread's port or the process's IPC channel, then says it is ready.
  */
 import { expose, wrap } from 'comlink';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 import { channels, type RawLink } from './link.js';
 import type { MainApi } from './protocol.js';
 import { ExecutorRuntime } from './runtime.js';
 
+/**
+ * A parent that dies, even by SIGKILL, closes the IPC channel; but a task in a long synchronous
+ * loop never sees 'disconnect'. A tiny watchdog thread notices the parent is gone (we get
+ * re-parented) and ends this process, so no executor outlives its parent by more than ~0.5 s.
+ */
+function watchParent(): void {
+  const code = `const { workerData } = require('node:worker_threads');
+setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL'); }, 500);`;
+  new Worker(code, { eval: true, workerData: process.ppid }).unref();
+  process.on('disconnect', () => process.exit(0));
+}
+
 function processLink(): RawLink {
   if (typeof process.send !== 'function') throw new Error('tsdask executor entry: started without a parent port or IPC channel');
-  // A parent that dies (even by SIGKILL) closes the channel: never outlive it.
-  process.on('disconnect', () => process.exit(0));
+  watchParent();
   return {
     send: (m) => {
       process.send!(m);
