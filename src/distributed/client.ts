@@ -25,6 +25,7 @@ import { fromWire, type Op, type WireError, type WirePayload } from './protocol.
 import { hello } from './server.js';
 import { formatBytes, sizeof, typeName } from './sizeof.js';
 import { encodeTask } from './task-codec.js';
+import { findLocalToken } from './token-file.js';
 
 export interface ClientOptions {
   /** Cluster token (default: TSDASK_TOKEN). Needed for schedulers on non-loopback addresses. */
@@ -122,6 +123,7 @@ export class Client implements Scheduler, FutureOwner {
       token ??= target.token;
     }
     const addr = parseAddress(address);
+    token ??= findLocalToken(addr.host, addr.port);
     let conn: Connection;
     try {
       conn = await connect(addr, { timeoutMs: opts.timeout ?? 10_000, ca: opts.tlsCa ? readFileSync(opts.tlsCa) : undefined, insecure: opts.insecure });

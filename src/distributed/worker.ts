@@ -70,6 +70,8 @@ interface WTask {
   phase: TaskPhase;
   ret: boolean;
   isolate: boolean;
+  /** Holds an async task slot until it settles or is cancelled. */
+  holdsSlot: boolean;
 }
 
 interface Fetch {
@@ -276,6 +278,7 @@ export class Worker {
       phase: 'fetching',
       ret: op.r === 1,
       isolate: op.x === 1,
+      holdsSlot: false,
     };
     this.tasks.set(key, t);
     for (const [dep, , holders] of t.deps) {
@@ -302,8 +305,11 @@ export class Worker {
     const t = this.tasks.get(key);
     if (t === undefined) return;
     if (t.phase === 'executing') {
-      // Cannot interrupt a running function: its result is dropped when it ends.
+      // A running function cannot be interrupted: its result is dropped when it ends, but an
+      // async task gives its slot back now so other work can start.
       t.phase = 'gone';
+      this.tasks.delete(key);
+      this.releaseSlot(t);
       return;
     }
     t.phase = 'gone';
@@ -535,18 +541,17 @@ export class Worker {
     }
     if (isThenable(value)) {
       this.executing++;
+      t.holdsSlot = true;
       Promise.resolve(value).then(
         (v) => {
-          this.executing--;
+          this.releaseSlot(t);
           this.lastTaskMs = performance.now() - t0;
           this.finishTask(t, v, start);
-          this.pump();
         },
         (e) => {
-          this.executing--;
+          this.releaseSlot(t);
           this.lastTaskMs = performance.now() - t0;
-          this.failTask(t, e, start);
-          this.pump();
+          if (t.phase !== 'gone') this.failTask(t, e, start);
         },
       );
       return;
@@ -555,9 +560,16 @@ export class Worker {
     this.finishTask(t, value, start);
   }
 
+  private releaseSlot(t: WTask): void {
+    if (!t.holdsSlot) return;
+    t.holdsSlot = false;
+    this.executing--;
+    this.pump();
+  }
+
   private finishTask(t: WTask, value: unknown, start: number): void {
-    this.tasks.delete(t.key);
     if (t.phase === 'gone' || this.closed) return;
+    if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
     t.phase = 'gone';
     const info = this.store.setValue(t.key, value);
     const op: Op = { op: 'finished', k: t.key, b: info.nbytes, t: info.type, s: start, e: Date.now() };
@@ -575,7 +587,7 @@ export class Worker {
   }
 
   private failTask(t: WTask, err: unknown, start: number): void {
-    this.tasks.delete(t.key);
+    if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
     t.phase = 'gone';
     if (this.closed) return;
     this.scheduler.send({ op: 'erred', k: t.key, x: toWireError(err, t.key), s: start, e: Date.now() });

@@ -1,0 +1,213 @@
+/**
+ * `tsdask scheduler`, `tsdask worker` and `tsdask ssh`. `main(argv)` takes the command and its
+ * options and resolves with the exit code once the service stops (Ctrl-C, SIGTERM, or the
+ * scheduler going away for good).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { formatAddress, isLoopback, parseAddress } from './address.js';
+import { intOption, type Parsed, parseArgs, UsageError } from './cli-args.js';
+import { Nanny } from './nanny.js';
+import { SchedulerServer } from './scheduler.js';
+import { generateToken, readTokenFile, type TlsFiles } from './server.js';
+import { formatBytes, parseBytes } from './sizeof.js';
+import { runSsh } from './ssh.js';
+import { findLocalToken, localTokenPath, removeLocalToken, writeLocalToken } from './token-file.js';
+
+const SCHEDULER_USAGE = `usage: tsdask scheduler [--host 0.0.0.0] [--port 8786] [--dashboard-address :8787 | --no-dashboard]
+                        [--token-file F] [--tls-cert F --tls-key F] [--allowed-failures 3]`;
+const WORKER_USAGE = `usage: tsdask worker tcp://HOST:8786 [--nworkers 1] [--nthreads N] [--memory-limit auto|2GB|0]
+                     [--token-file F] [--name NAME] [--host H] [--death-timeout 60] [--tls-ca F]`;
+
+/** Resolves on Ctrl-C / SIGTERM, or when `also` settles. */
+function untilStopped(also?: Promise<unknown>): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => () => resolve(sig);
+    const int = on('SIGINT');
+    const term = on('SIGTERM');
+    process.once('SIGINT', int);
+    process.once('SIGTERM', term);
+    also?.then(
+      () => resolve('done'),
+      () => resolve('done'),
+    );
+  });
+}
+
+/** With --exit-on-stdin-close (used by `tsdask ssh`), end when the controlling ssh session ends. */
+function stdinClosed(p: Parsed): Promise<void> | undefined {
+  if (!p.flags.has('exit-on-stdin-close')) return undefined;
+  return new Promise((resolve) => {
+    process.stdin.on('end', () => resolve());
+    process.stdin.on('close', () => resolve());
+    process.stdin.on('error', () => resolve());
+    process.stdin.resume();
+  });
+}
+
+function tlsOption(p: Parsed, command: string): TlsFiles | undefined {
+  const cert = p.values.get('tls-cert');
+  const key = p.values.get('tls-key');
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new UsageError(`tsdask ${command}: --tls-cert and --tls-key go together`);
+  return { cert, key };
+}
+
+async function schedulerCommand(argv: string[]): Promise<number> {
+  const p = parseArgs(argv, { values: ['host', 'port', 'dashboard-address', 'token-file', 'tls-cert', 'tls-key', 'allowed-failures'], booleans: ['exit-on-stdin-close', 'help'] }, 'scheduler');
+  if (p.flags.has('help')) {
+    console.log(SCHEDULER_USAGE);
+    return 0;
+  }
+  if (p.positional.length > 0) throw new UsageError(`tsdask scheduler: unexpected argument '${p.positional[0]}'\n${SCHEDULER_USAGE}`);
+  const host = p.values.get('host') ?? '0.0.0.0';
+  const port = intOption(p, 'port', 8786, 'scheduler');
+  let token: string | undefined = process.env.TSDASK_TOKEN || undefined;
+  const tokenFile = p.values.get('token-file');
+  if (tokenFile !== undefined) {
+    if (existsSync(tokenFile)) token = readTokenFile(tokenFile);
+    else {
+      token = generateToken();
+      writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    }
+  }
+  const generated = token === undefined && !isLoopback(host);
+  const scheduler = await SchedulerServer.start({
+    host,
+    port,
+    token,
+    tls: tlsOption(p, 'scheduler'),
+    dashboardAddress: p.flags.has('no-dashboard') ? null : (p.values.get('dashboard-address') ?? ':8787'),
+    allowedFailures: p.values.has('allowed-failures') ? intOption(p, 'allowed-failures', 3, 'scheduler') : undefined,
+    log: (line) => console.error(`[scheduler] ${line}`),
+  });
+  const actualPort = scheduler.listenAddress.port;
+  console.log(`tsdask scheduler at ${scheduler.contactAddress} (listening on ${formatAddress(scheduler.listenAddress)})`);
+  if (scheduler.dashboardLink) console.log(`dashboard at ${scheduler.dashboardLink}`);
+  let wroteLocal = false;
+  if (scheduler.token !== undefined) {
+    if (generated) {
+      const path = writeLocalToken(actualPort, scheduler.token);
+      wroteLocal = true;
+      console.log(`token: ${scheduler.token}`);
+      console.log(`  (saved to ${path}; workers and clients on other machines need it: --token-file FILE or TSDASK_TOKEN)`);
+    } else {
+      console.log(`token required (from ${tokenFile ?? 'TSDASK_TOKEN'})`);
+    }
+  }
+  const why = await untilStopped(stdinClosed(p));
+  console.error(`[scheduler] stopping (${why})`);
+  await scheduler.close();
+  if (wroteLocal) removeLocalToken(actualPort);
+  return 0;
+}
+
+function workerToken(p: Parsed, schedulerAddress: string): string | undefined {
+  const file = p.values.get('token-file');
+  if (file !== undefined) return readTokenFile(file);
+  if (process.env.TSDASK_TOKEN) return process.env.TSDASK_TOKEN;
+  const a = parseAddress(schedulerAddress);
+  return findLocalToken(a.host, a.port);
+}
+
+async function workerCommand(argv: string[]): Promise<number> {
+  const p = parseArgs(
+    argv,
+    { values: ['nworkers', 'nthreads', 'memory-limit', 'token-file', 'name', 'host', 'death-timeout', 'local-directory', 'tls-ca', 'tls-cert', 'tls-key'], booleans: ['exit-on-stdin-close', 'help', 'insecure'] },
+    'worker',
+  );
+  if (p.flags.has('help')) {
+    console.log(WORKER_USAGE);
+    return 0;
+  }
+  const scheduler = p.positional[0] ?? process.env.TSDASK_SCHEDULER_ADDRESS;
+  if (scheduler === undefined) throw new UsageError(`tsdask worker: which scheduler? give its address, e.g. tcp://10.0.0.5:8786\n${WORKER_USAGE}`);
+  parseAddress(scheduler);
+  const nworkers = Math.max(1, intOption(p, 'nworkers', 1, 'worker'));
+  const nthreads = Math.max(1, intOption(p, 'nthreads', Math.max(1, Math.floor(availableParallelism() / nworkers)), 'worker'));
+  const memoryLimit = parseBytes(p.values.get('memory-limit') ?? 'auto', nworkers);
+  const token = workerToken(p, scheduler);
+  const deathTimeoutMs = Number(p.values.get('death-timeout') ?? 60) * 1000;
+  const base = p.values.get('name');
+  const nannies: Nanny[] = [];
+  for (let i = 0; i < nworkers; i++) {
+    nannies.push(
+      new Nanny({
+        scheduler,
+        nthreads,
+        memoryLimit,
+        token,
+        name: base === undefined ? undefined : nworkers > 1 ? `${base}-${i}` : base,
+        host: p.values.get('host'),
+        deathTimeoutMs,
+        localDir: p.values.get('local-directory') === undefined ? undefined : `${p.values.get('local-directory')}/worker-${process.pid}-${i}`,
+        tls: tlsOption(p, 'worker'),
+        tlsCa: p.values.get('tls-ca') === undefined ? undefined : readTextFile(p.values.get('tls-ca')!),
+        insecure: p.flags.has('insecure'),
+        log: (line) => console.error(`[nanny ${i}] ${line}`),
+        stdio: 'inherit',
+      }),
+    );
+  }
+  const started = await Promise.allSettled(nannies.map((n) => n.start()));
+  const failed = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length > 0) {
+    console.error(`tsdask worker: ${(failed[0].reason as Error).message}`);
+    await Promise.all(nannies.map((n) => n.stop()));
+    return 1;
+  }
+  console.log(
+    `tsdask worker: ${nworkers} worker process${nworkers > 1 ? 'es' : ''} x ${nthreads} thread${nthreads > 1 ? 's' : ''}` +
+      `${memoryLimit ? `, ${formatBytes(memoryLimit)} each` : ''}, connected to ${scheduler}: ${nannies.map((n) => n.address).join(', ')}`,
+  );
+  const allDone = Promise.all(nannies.map((n) => n.done));
+  const why = await untilStopped(Promise.race([allDone, stdinClosed(p) ?? new Promise(() => undefined)]));
+  if (why !== 'done') console.error(`tsdask worker: stopping (${why})`);
+  await Promise.all(nannies.map((n) => n.stop()));
+  const results = await Promise.race([allDone, new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))]);
+  if (results !== undefined && results.some((r) => r.code !== 0)) {
+    console.error(`tsdask worker: workers stopped: ${results.map((r) => r.reason).join('; ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+function readTextFile(path: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:fs') as typeof import('node:fs')).readFileSync(path, 'utf8');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'scheduler':
+        return await schedulerCommand(rest);
+      case 'worker':
+        return await workerCommand(rest);
+      case 'ssh':
+        return await runSsh(rest);
+      default:
+        throw new UsageError(`tsdask: '${cmd}' is not a cluster command (scheduler, worker, ssh)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+export { localTokenPath };
+
+// `node dist/distributed/cli.js scheduler ...` works too (tests start processes this way).
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`tsdask: ${(e as Error).message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * Start real `tsdask scheduler` / `tsdask worker` OS processes (from source, through tsx) on
+ * loopback, read their addresses from their output, and make sure they die with the test.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'src', 'distributed', 'cli.ts');
+const TSX = pathToFileURL(require.resolve('tsx')).href;
+
+export interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the first output line matching `re` (rejects after `ms`). */
+  waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
+export function startCli(args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal });
+      for (const l of listeners) l();
+    }),
+  );
+  return {
+    child,
+    output: () => out,
+    exited,
+    waitFor(re, ms = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(out);
+          if (m) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(m);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            reject(new Error(`process exited (${child.exitCode ?? child.signalCode}) before printing ${re}; output:\n${out}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${re}; output:\n${out}`));
+        }, ms);
+        listeners.add(check);
+        check();
+      });
+    },
+    kill(signal = 'SIGTERM') {
+      child.kill(signal);
+    },
+  };
+}
+
+/** Stop a process: SIGTERM, then SIGKILL if it lingers. */
+export async function stop(p: Proc, ms = 5000): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.kill('SIGTERM');
+  const t = setTimeout(() => p.kill('SIGKILL'), ms);
+  await p.exited;
+  clearTimeout(t);
+}
+
+export async function startScheduler(extra: string[] = [], env: Record<string, string> = {}): Promise<{ proc: Proc; address: string; dashboard?: string }> {
+  const proc = startCli(['scheduler', '--host', '127.0.0.1', '--port', '0', ...extra], env);
+  const m = await proc.waitFor(/tsdask scheduler at (\S+)/);
+  const d = extra.includes('--no-dashboard') ? undefined : await proc.waitFor(/dashboard at (\S+)/);
+  return { proc, address: m[1], dashboard: d?.[1] };
+}
+
+export async function startWorkers(address: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Proc> {
+  const proc = startCli(['worker', address, '--death-timeout', '10', ...extra], env);
+  await proc.waitFor(/connected to tcp:\/\/\S+: /);
+  return proc;
+}
+
+/** Pids of the worker processes a `tsdask worker` command runs (its children). */
+export function childPids(ppid: number): number[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === ppid) out.push(Number(d));
+    } catch {
+      // process went away
+    }
+  }
+  return out;
+}
