@@ -39,8 +39,19 @@ export function registeredTypeOf(x: unknown): [string, TypeSpec<unknown>] | unde
   return undefined;
 }
 
+/** Library modules that register types, loaded on demand in workers that meet one first. */
+const TYPE_MODULES: Record<string, string> = { 'tsdask.frame': '../dataframe/register.js' };
+
 export function getRegisteredType(name: string): TypeSpec<unknown> {
-  const t = types.get(name);
+  let t = types.get(name);
+  if (t === undefined && TYPE_MODULES[name] !== undefined) {
+    try {
+      require(TYPE_MODULES[name]);
+    } catch {
+      // a build without that collection
+    }
+    t = types.get(name);
+  }
   if (t === undefined) {
     throw new SerializationError(`received a value of registered type '${name}', but this process has not registered it (import the module that calls registerType('${name}', ...))`);
   }

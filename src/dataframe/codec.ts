@@ -29,7 +29,10 @@ export function isFrame(x: unknown): x is Frame {
 }
 
 function encodeColumn(c: Column, metas: ColumnMeta[], buffers: ArrayBufferView[]): void {
-  buffers.push(c.data);
+  // A copy (a memcpy, cheap next to any per-cell work): kernels share column buffers between
+  // frames (select, rename, filter-all), so a scheduler transferring the buffers of a frame it
+  // drops must not detach a column another live frame still reads.
+  buffers.push(c.data.buffer instanceof SharedArrayBuffer ? c.data : c.data.slice());
   if (c.dtype !== 'string') {
     metas.push({ dtype: c.dtype });
     return;

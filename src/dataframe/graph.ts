@@ -41,7 +41,7 @@ export interface SingleKey {
   readonly key: string;
   readonly layer: GraphLayer;
   /** A stand-in value of the right type, used when computing metas. */
-  readonly metaValue: Cell;
+  readonly metaValue: unknown;
 }
 
 export const PARTITIONED = Symbol.for('tsdask.dataframe.partitioned');

@@ -40,7 +40,7 @@ export class Scalar<T = unknown> implements SingleKey, Collection<T> {
     readonly key: string,
     readonly layer: GraphLayer,
     /** A stand-in of the value's type for schema inference (0, '', a Date...). */
-    readonly metaValue: Cell,
+    readonly metaValue: unknown,
   ) {}
 
   get [COLLECTION](): CollectionImpl<T> {

@@ -153,7 +153,7 @@ export class Series extends PartitionedCollection<DanfoSeries> {
   /** Distinct non-missing values as a lazy list (used by isin against a Series). */
   uniqueLazy(): Scalar<Cell[]> {
     const { key, layer } = treeReduce('series-distinct', this, { chunk: distinctChunk, combine: distinctCombine, aggregate: distinctValues });
-    return new Scalar<Cell[]>(key, layer, null);
+    return new Scalar<Cell[]>(key, layer, []);
   }
 
   /** Exact quantile (linear interpolation, like pandas). */
