@@ -109,7 +109,9 @@ export class SchedulerServer {
     for (const u of this.uploads) conn.send({ op: 'upload', name: u.name, data: conn.wire(u.payload) });
     conn.onOp((op, frames) => this.onWorkerOp(w, op, frames));
     conn.on('batch', () => this.state.fillWorkers());
-    conn.on('close', (_code: number, reason: string) => this.removeWorker(w, `connection closed${reason ? `: ${reason}` : ''}`));
+    conn.on('close', (code: number, reason: string) =>
+      this.removeWorker(w, code === 1006 || /1006/.test(reason) ? 'its connection dropped (the process died or the network failed)' : `connection closed${reason ? `: ${reason}` : ''}`),
+    );
     this.state.addWorker(w);
     if (typeof h.restartReason === 'string' && h.restartReason !== '') {
       this.state.note(`worker ${w.name}: ${h.restartReason}`);
