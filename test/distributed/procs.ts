@@ -96,7 +96,7 @@ export async function startScheduler(extra: string[] = [], env: Record<string, s
 
 export async function startWorkers(address: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Proc> {
   const proc = startCli(['worker', address, '--death-timeout', '10', ...extra], env);
-  await proc.waitFor(/connected to tcp:\/\/\S+: /);
+  await proc.waitFor(/connected to (tcp|tls):\/\/\S+: /);
   return proc;
 }
 
