@@ -84,6 +84,7 @@ export class Run implements RunHandler {
   private finished = 0;
   private attempts = 0;
   private lastRoot = 0;
+  private rootShare = 1;
   private readonly reported = new Set<string>();
   private readonly started = new Set<string>();
   private settled = false;
@@ -214,7 +215,10 @@ export class Run implements RunHandler {
   private schedule(): void {
     if (this.settled) return;
     const lanes = this.lanes;
-    // Roots go to one executor until its window is full, then the next: contiguous runs.
+    // Roots go to one executor until its window (or its fair share) is full, then the next:
+    // contiguous runs of the order keep sibling subtrees together; the share keeps a few big
+    // tasks from landing on one executor when estimates are stale.
+    this.rootShare = Math.max(1, Math.ceil(this.roots.size / lanes.length));
     for (let k = 0; k < lanes.length; k++) this.fill((this.lastRoot + k) % lanes.length, false);
     for (let i = 0; i < lanes.length; i++) this.fill(i, true);
     this.flush();
@@ -223,15 +227,18 @@ export class Run implements RunHandler {
   private fill(i: number, steal: boolean): void {
     const lane = this.lanes[i];
     const q = lane.queue;
+    let rootsTaken = 0;
     while (this.hasRoom(lane)) {
       while (q.size > 0 && q.peek()!.state !== QUEUED) q.pop();
       while (this.roots.size > 0 && this.roots.peek()!.state !== QUEUED) this.roots.pop();
       const a = q.peek();
       const b = this.roots.peek();
       let n: Node | undefined;
-      if (a !== undefined && (b === undefined || a.priority <= b.priority)) n = q.pop();
-      else if (b !== undefined) {
+      const rootOk = b !== undefined && (steal || rootsTaken < this.rootShare);
+      if (a !== undefined && (!rootOk || a.priority <= b!.priority)) n = q.pop();
+      else if (rootOk) {
         n = this.roots.pop();
+        rootsTaken++;
         this.lastRoot = i;
       } else if (steal) n = this.stealFor(i);
       if (n === undefined) return;
