@@ -1,0 +1,151 @@
+/**
+ * Graph building for bags. A bag is a key prefix `name-token`, a partition count and one
+ * layer whose keys are `name-token#i`; each partition is a plain JS array of elements.
+ *  - `blockwise`: one task per partition; Bag arguments become their partition i (zipped),
+ *    Item arguments their single value;
+ *  - `reduceTree`: chunk per partition, combine `splitEvery` partials at a time, one final
+ *    task whose key is `prefix#0` (so the result is a one-partition bag or an Item).
+ */
+import { type GraphLayer, StaticLayer } from '../core/collection.js';
+import { type GraphNode, isPlainObject, KeyRef, Task, type TaskFn } from '../core/graph.js';
+import { tokenize } from '../core/tokenize.js';
+
+/** What graph builders need from a bag. */
+export interface BagSpec {
+  readonly prefix: string;
+  readonly npartitions: number;
+  readonly layer: GraphLayer;
+}
+
+/** What graph builders need from a lazy single value. */
+export interface ItemSpec {
+  readonly key: string;
+  readonly layer: GraphLayer;
+}
+
+export const BAG = Symbol.for('tsdask.bag');
+export const ITEM = Symbol.for('tsdask.bag.item');
+
+export function isBag(x: unknown): x is BagSpec {
+  return x !== null && typeof x === 'object' && BAG in x;
+}
+export function isItem(x: unknown): x is ItemSpec {
+  return x !== null && typeof x === 'object' && ITEM in x;
+}
+
+export function partKey(prefix: string, i: number): string {
+  return `${prefix}#${i}`;
+}
+
+/** A layer of `npartitions` keys `id#i`, built on demand. */
+export class PartitionLayer implements GraphLayer {
+  constructor(
+    readonly id: string,
+    readonly npartitions: number,
+    private readonly make: (i: number) => GraphNode,
+    readonly deps: readonly GraphLayer[],
+  ) {}
+  *nodes(): Iterable<readonly [string, GraphNode]> {
+    for (let i = 0; i < this.npartitions; i++) yield [partKey(this.id, i), this.make(i)];
+  }
+}
+
+/** Walk nested args replacing bags and items via `f`; shares nothing it does not rebuild. */
+function mapLazy(x: unknown, f: (lazy: BagSpec | ItemSpec) => unknown): unknown {
+  if (isBag(x) || isItem(x)) return f(x);
+  if (Array.isArray(x)) return x.map((v) => mapLazy(v, f));
+  if (isPlainObject(x)) {
+    const out: Record<string, unknown> = {};
+    for (const k in x) out[k] = mapLazy(x[k], f);
+    return out;
+  }
+  return x;
+}
+
+/** Bags and items inside `args`, as stand-ins that tokenize by key rather than by identity. */
+function tokenOf(args: readonly unknown[]): unknown {
+  return mapLazy(args, (l) => (isBag(l) ? { bag: l.prefix } : { item: l.key }));
+}
+
+function layersIn(args: readonly unknown[]): { bags: BagSpec[]; layers: GraphLayer[] } {
+  const bags: BagSpec[] = [];
+  const layers: GraphLayer[] = [];
+  const seen = new Set<string>();
+  mapLazy(args, (l) => {
+    if (isBag(l)) bags.push(l);
+    if (!seen.has(l.layer.id)) {
+      seen.add(l.layer.id);
+      layers.push(l.layer);
+    }
+    return l;
+  });
+  return { bags, layers };
+}
+
+/**
+ * One task per partition: `fn(...args)` with each Bag argument replaced by its partition i and
+ * each Item by its value. Bags must have the same number of partitions.
+ */
+export function blockwise(name: string, fn: TaskFn, args: readonly unknown[]): BagSpec {
+  const { bags, layers } = layersIn(args);
+  if (bags.length === 0) throw new Error(`${name}: blockwise needs a bag argument`);
+  const n = bags[0].npartitions;
+  for (const b of bags) {
+    if (b.npartitions !== n) {
+      throw new RangeError(`${name}: bags have ${n} and ${b.npartitions} partitions; zipping bags needs the same partitioning (build both from the same source)`);
+    }
+  }
+  const prefix = `${name}-${tokenize(fn, tokenOf(args))}`;
+  const make = (i: number) => new Task(fn, mapLazy(args, (l) => new KeyRef(isBag(l) ? partKey(l.prefix, i) : l.key)) as unknown[]);
+  return { prefix, npartitions: n, layer: new PartitionLayer(prefix, n, make, layers) };
+}
+
+/** A reduction in three steps; each step is a registered kernel. */
+export interface Reduction {
+  /** (partition, ...chunkArgs) => partial */
+  readonly chunk: TaskFn;
+  /** (partials[], ...combineArgs) => partial */
+  readonly combine: TaskFn;
+  /** (partials[], ...aggregateArgs) => result */
+  readonly aggregate: TaskFn;
+}
+
+export interface ReduceArgs {
+  chunkArgs?: readonly unknown[];
+  combineArgs?: readonly unknown[];
+  aggregateArgs?: readonly unknown[];
+  /** Partials combined per task (default 8). */
+  splitEvery?: number;
+}
+
+/** Tree reduction over the partitions of `input`. The result's key is `prefix#0`. */
+export function reduceTree(name: string, input: BagSpec, r: Reduction, a: ReduceArgs = {}): BagSpec & ItemSpec {
+  const split = Math.max(2, a.splitEvery ?? 8);
+  const chunkArgs = a.chunkArgs ?? [];
+  const combineArgs = a.combineArgs ?? [];
+  const aggregateArgs = a.aggregateArgs ?? [];
+  const extra = layersIn([chunkArgs, combineArgs, aggregateArgs]);
+  if (extra.bags.length > 0) throw new Error(`${name}: reduction arguments cannot be bags`);
+  const token = tokenize(name, input.prefix, r.chunk, tokenOf(chunkArgs), r.combine, tokenOf(combineArgs), r.aggregate, tokenOf(aggregateArgs), split);
+  const prefix = `${name}-${token}`;
+  const resolve = (args: readonly unknown[]) => mapLazy(args, (l) => new KeyRef((l as ItemSpec).key)) as unknown[];
+  const entries: Array<readonly [string, GraphNode]> = [];
+  let level: string[] = [];
+  for (let i = 0; i < input.npartitions; i++) {
+    const k = `${name}-chunk-${token}#${i}`;
+    entries.push([k, new Task(r.chunk, [new KeyRef(partKey(input.prefix, i)), ...resolve(chunkArgs)])]);
+    level.push(k);
+  }
+  for (let depth = 0; level.length > split; depth++) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += split) {
+      const k = `${name}-combine-${token}#${depth}.${next.length}`;
+      entries.push([k, new Task(r.combine, [level.slice(i, i + split).map((x) => new KeyRef(x)), ...resolve(combineArgs)])]);
+      next.push(k);
+    }
+    level = next;
+  }
+  const key = partKey(prefix, 0);
+  entries.push([key, new Task(r.aggregate, [level.map((x) => new KeyRef(x)), ...resolve(aggregateArgs)])]);
+  return { prefix, key, npartitions: 1, layer: new StaticLayer(prefix, entries, [input.layer, ...extra.layers]) };
+}
