@@ -26,6 +26,7 @@ import { momentsChunk, momentsCombine, momentsSeries, numericColumns, type StatO
 import { quantileLazy } from './quantile.js';
 import type { Scalar } from './scalar.js';
 import { Series } from './series.js';
+import { projectColumns } from './projection.js';
 import { distinct as distinctRows, type DistinctOptions } from './distinct.js';
 import { GroupBy, type GroupByOptions } from './groupby.js';
 import { merge as mergeFrames, type MergeOptions } from './merge.js';
@@ -79,12 +80,15 @@ export class DataFrame extends PartitionedCollection<DanfoDataFrame> {
   // ---- selection ----
   col(name: string): Series {
     if (!this.meta.has(name)) throw new KeyError(name, this.meta.names);
-    const b = blockwise('getitem', select, [this, [name]]);
-    return new Series(b.prefix, b.npartitions, inferMeta('getitem', select, [this, [name]]), b.layer);
+    const from = projectColumns(this, [name]) ?? this;
+    const b = blockwise('getitem', select, [from, [name]]);
+    return new Series(b.prefix, b.npartitions, inferMeta('getitem', select, [from, [name]]), b.layer);
   }
 
   select(names: readonly string[]): DataFrame {
     for (const n of names) if (!this.meta.has(n)) throw new KeyError(n, this.meta.names);
+    const projected = projectColumns(this, names);
+    if (projected !== undefined) return projected;
     return this.derive('getitem', select, [this, [...names]]);
   }
 

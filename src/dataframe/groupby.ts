@@ -46,7 +46,7 @@ export interface GroupByOptions {
   splitEvery?: number;
 }
 
-const toSeries = kernel('dataframe.groupby.to-series', (f: Frame, by: readonly string[], value: string): Frame => {
+const toSeries = kernel('dataframe.groupby.to-series', (f: Frame, by: readonly string[], value: string, name: string = value): Frame => {
   const keyIndex: Column =
     by.length === 1
       ? f.col(by[0])
@@ -61,7 +61,7 @@ const toSeries = kernel('dataframe.groupby.to-series', (f: Frame, by: readonly s
           }
           return { dtype: 'string' as const, data: codes, dict };
         })();
-  return new Frame([value], [f.col(value)], f.length, keyIndex);
+  return new Frame([name], [f.col(value)], f.length, keyIndex);
 });
 
 export class GroupBy {
@@ -231,7 +231,9 @@ export class SeriesGroupBy {
   ) {}
 
   private one(fn: AggName): Series {
-    return seriesOf(this.g.aggregate([{ name: this.column, column: this.column, fn }]), this.g.by, this.column);
+    // g.col('Origin').count() when grouping by Origin: the output needs a name apart from the key.
+    const out = this.g.by.includes(this.column) ? `${this.column}\u0003` : this.column;
+    return seriesOf(this.g.aggregate([{ name: out, column: this.column, fn }]), this.g.by, out, this.column);
   }
 
   sum(): Series { return this.one('sum'); }
@@ -262,8 +264,8 @@ function checkFn(fn: string, column: string): AggName {
   return fn as AggName;
 }
 
-function seriesOf(df: DataFrame, by: readonly string[], value: string): Series {
-  const args = [df, [...by], value];
+function seriesOf(df: DataFrame, by: readonly string[], value: string, name = value): Series {
+  const args = [df, [...by], value, name];
   const b = blockwise('groupby-series', toSeries, args);
   return new Series(b.prefix, b.npartitions, inferMeta('groupby-series', toSeries, args), b.layer);
 }

@@ -17,7 +17,8 @@ import { tokenize } from '../core/tokenize.js';
 import { DataFrame } from './dataframe.js';
 import type { Frame } from './frame.js';
 import { PartitionLayer, partKey } from './graph.js';
-import { type How, hashJoin, type JoinSpec, merge as mergeKernel, mergeBroadcast } from './ops/merge.js';
+import { type How, hashJoin, joinColumns, type JoinSpec, merge as mergeKernel, mergeBroadcast } from './ops/merge.js';
+import { withProjection } from './projection.js';
 import { concatPieces } from './ops/shuffle.js';
 import { hashShuffle } from './shuffle.js';
 
@@ -100,6 +101,28 @@ function chooseBroadcast(left: DataFrame, right: DataFrame, how: How, want: bool
 }
 
 export function merge(args: MergeArgs): DataFrame {
+  const out = buildMerge(args);
+  const spec = joinSpec(args.left.meta, args.right.meta, args);
+  // Selecting columns of the result selects them (and the keys) from both inputs first.
+  return withProjection(out, (cols) => {
+    const { names, sources } = joinColumns(args.left.meta.names, args.right.meta.names, spec);
+    const l = new Set(spec.leftOn);
+    const r = new Set(spec.rightOn);
+    for (const c of cols) {
+      const s = sources[names.indexOf(c)];
+      if (s === undefined) return undefined;
+      if (s.side === 'left') l.add(s.name);
+      if (s.side === 'right') r.add(s.name);
+    }
+    // Keep both halves of a suffixed pair, so the kept names stay the same.
+    for (const n of [...l]) if (args.right.meta.has(n)) r.add(n);
+    for (const n of [...r]) if (args.left.meta.has(n)) l.add(n);
+    const keepOrder = (f: DataFrame, keep: Set<string>) => f.meta.names.filter((n) => keep.has(n));
+    return buildMerge({ ...args, left: args.left.select(keepOrder(args.left, l)), right: args.right.select(keepOrder(args.right, r)) });
+  });
+}
+
+function buildMerge(args: MergeArgs): DataFrame {
   const { left, right } = args;
   if (!(left instanceof DataFrame) || !(right instanceof DataFrame)) throw new TypeError('merge: left and right must be tsdask DataFrames');
   const spec = joinSpec(left.meta, right.meta, args);

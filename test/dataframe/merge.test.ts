@@ -1,6 +1,8 @@
 import t from 'tap';
 import { shutdownSchedulers } from '../../src/index.js';
 import * as dd from '../../src/dataframe/index.js';
+import { materialize } from '../../src/core/collection.js';
+import type { Task } from '../../src/core/graph.js';
 import { Frame } from '../../src/dataframe/frame.js';
 import { hashJoin } from '../../src/dataframe/ops/merge.js';
 import { SCHEDULERS } from '../helpers/schedulers.js';
@@ -95,4 +97,19 @@ t.test('agrees with danfo.js merge', async (t) => {
     const myRows = rows(mine).map((r) => JSON.stringify([r.key, r.a, r.b])).sort();
     t.same(myRows, theirRows, how);
   }
+});
+
+t.test('column projection reaches the CSV reader and both sides of a merge', async (t) => {
+  const left = csvFrame(LEFT, 16);
+  const right = csvFrame(RIGHT, 14);
+  const readTasks = (df: dd.DataFrame) =>
+    [...materialize([df.layer]).entries()].filter(([k]) => k.startsWith('read-csv-')).map(([, node]) => (node as Task).args[4] as { kinds: string[] });
+  const v = left.select(['v']);
+  t.same(readTasks(v).map((s) => s.kinds), readTasks(v).map(() => ['skip', 'int64', 'skip']), 'only v is parsed');
+  const g = left.merge(right, { on: 'k', how: 'left' }).groupby('k').agg({ v: 'sum' });
+  t.ok(readTasks(g).every((s) => !s.kinds.includes('int64') || s.kinds.filter((k) => k !== 'skip').length <= 2), 'merge inputs read k, v (and w for suffixes) only');
+  const [lp, rp] = [await left.persist({ scheduler: 'sync' }), await right.persist({ scheduler: 'sync' })];
+  const plain = lp.merge(rp, { on: 'k', how: 'left' }).groupby('k').agg({ v: 'sum', w_y: 'max' });
+  const projected = left.merge(right, { on: 'k', how: 'left' }).groupby('k').agg({ v: 'sum', w_y: 'max' });
+  t.same(rows(await computeFrame(projected, 'sync')), rows(await computeFrame(plain, 'sync')), 'same answer with and without projection');
 });

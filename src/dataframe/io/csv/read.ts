@@ -14,6 +14,7 @@ import { CsvError } from './errors.js';
 import { expandPaths, fileBlocks, readRange } from './files.js';
 import { type BlockSpec, DEFAULT_NA, normalizeDtypes, parseBytes, type ReadCsvOptions, type ReadKind } from './options.js';
 import { parseNumber, parseRows, splitHeader, textOf } from './parser.js';
+import { withProjection } from '../../projection.js';
 
 const DEFAULT_BLOCKSIZE = 64_000_000;
 const DEFAULT_SAMPLE = 256_000;
@@ -181,7 +182,11 @@ export function readCsv(pathOrGlob: string | readonly string[], opts: ReadCsvOpt
   // meta: the schema of an empty block
   const empty = parseRows(Buffer.alloc(0), 0, 0, spec, first, () => 0).frame;
   const meta = joins.length > 0 ? joinDates(empty, spec) : empty;
-  return new DataFrame(prefix, blocks.length, meta, layer);
+  // Selecting columns later re-reads only those (joined date columns keep their sources).
+  return withProjection(new DataFrame(prefix, blocks.length, meta, layer), (cols) => {
+    const fileCols = cols.filter((c) => names.includes(c) && (use === null || use.has(c)));
+    return readCsv(pathOrGlob, { ...opts, usecols: fileCols });
+  });
 }
 
 
