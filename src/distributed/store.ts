@@ -124,7 +124,8 @@ export class DataStore {
     let n = 0;
     for (const [key, e] of this.entries) {
       if (this.memoryBytes <= target) break;
-      if (e.file !== undefined || e.unspillable || keep?.has(key)) continue;
+      // Tiny values free nothing worth a file.
+      if (e.file !== undefined || e.unspillable || e.nbytes < 4096 || keep?.has(key)) continue;
       let bytes: Uint8Array;
       try {
         bytes = pack(e.payload ?? encode(e.value, `the result of task '${key}'`));

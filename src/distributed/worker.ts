@@ -108,6 +108,7 @@ export class Worker {
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
   private lastTaskMs = 0;
+  private grownSinceCheck = 0;
   private readonly log: (line: string) => void;
   address = '';
 
@@ -583,7 +584,17 @@ export class Worker {
       }
     }
     this.scheduler.send(op);
-    if (this.memoryLimit > 0 && this.store.memoryBytes > SPILL_TARGET * this.memoryLimit) this.checkMemory();
+    this.noteGrowth(info.nbytes);
+  }
+
+  /** Check memory after every ~1% of the limit of new results, not only on the timer. */
+  private noteGrowth(nbytes: number): void {
+    if (this.memoryLimit <= 0) return;
+    this.grownSinceCheck += nbytes;
+    if (this.grownSinceCheck > 0.01 * this.memoryLimit) {
+      this.grownSinceCheck = 0;
+      this.checkMemory();
+    }
   }
 
   private failTask(t: WTask, err: unknown, start: number): void {
@@ -594,18 +605,23 @@ export class Worker {
   }
 
   private onNewData(): void {
-    if (this.memoryLimit > 0 && this.store.memoryBytes > SPILL_TARGET * this.memoryLimit) this.checkMemory();
+    if (this.memoryLimit > 0) this.checkMemory();
   }
 
   // ------------------------------------------------------------------ memory, heartbeats, uploads
 
   private checkMemory(): void {
     if (this.memoryLimit <= 0 || this.closed) return;
-    const rss = process.memoryUsage.rss();
+    let rss = process.memoryUsage.rss();
     if (this.store.memoryBytes > SPILL_TARGET * this.memoryLimit || rss > SPILL_RSS * this.memoryLimit) {
       const keep = new Set<string>();
       for (const t of this.tasks.values()) if (t.phase === 'ready' || t.phase === 'executing') for (const [d] of t.deps) keep.add(d);
-      this.store.spillUntil(0.5 * SPILL_TARGET * this.memoryLimit, keep);
+      const spilled = this.store.spillUntil(0.5 * SPILL_TARGET * this.memoryLimit, keep);
+      // Spilled values only leave memory at the next collection: collect now (workers run with --expose-gc).
+      if (spilled > 0 || rss > PAUSE_RSS * this.memoryLimit) {
+        (globalThis as { gc?: () => void }).gc?.();
+        rss = process.memoryUsage.rss();
+      }
     }
     if (!this.paused && rss > PAUSE_RSS * this.memoryLimit) {
       this.paused = true;
