@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeSource, wrapSource, type SourceForm } from './freevars.js';
 import { getKernel, kernelName } from './kernels.js';
+import { withAutoload } from './autoload.js';
 import type { TaskFn } from './graph.js';
 import { tokenize } from './tokenize.js';
 
@@ -301,27 +302,8 @@ function build(spec: FnSpec): TaskFn {
   }
 }
 
-/** Library entry points that register kernels; loaded on demand when a worker meets an unknown kernel. */
-const KERNEL_MODULES = ['../dataframe/index.js', '../bag/index.js', '../array/index.js', '../index.js'];
-
 function resolveKernel(name: string): TaskFn {
-  try {
-    return getKernel(name);
-  } catch (first) {
-    for (const rel of KERNEL_MODULES) {
-      try {
-        require(rel);
-      } catch {
-        // a collection this build does not have
-      }
-      try {
-        return getKernel(name);
-      } catch {
-        // keep looking
-      }
-    }
-    throw first;
-  }
+  return withAutoload(name, () => getKernel(name));
 }
 
 function cacheKey(spec: FnSpec): string {

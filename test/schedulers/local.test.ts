@@ -132,6 +132,24 @@ for (const scheduler of ['threads', 'processes'] as const) {
       t.equal(out[999_999], 999_999);
     });
 
+    t.test('sending a result never detaches a buffer the executor still uses', async (t) => {
+      const big = delayed((n: number) => Float64Array.from({ length: n }, (_, i) => i), { name: 'big' })(100_000);
+      const same = delayed((a: Float64Array) => a, { name: 'same' })(big);
+      const total = delayed((a: Float64Array) => a.reduce((p, v) => p + v, 0), { name: 'total' })(big);
+      const [a, s] = await compute(same, total, { scheduler, numWorkers: 1 });
+      t.equal(a.length, 100_000);
+      t.equal(a[99_999], 99_999);
+      t.equal(s, (99_999 * 100_000) / 2);
+    });
+
+    t.test('two computes at once on one pool', async (t) => {
+      const xs = Array.from({ length: 50 }, (_, i) => delayed(inc)(i));
+      const ys = Array.from({ length: 50 }, (_, i) => delayed(add)(i, 100));
+      const [[a], [b]] = await Promise.all([compute(xs, { scheduler, numWorkers: 2 }), compute(ys, { scheduler, numWorkers: 2 })]);
+      t.same(a, xs.map((_, i) => i + 1));
+      t.same(b, ys.map((_, i) => i + 100));
+    });
+
     t.test('the pool is reused across computes and respects numWorkers', async (t) => {
       const s = getScheduler(scheduler) as LocalScheduler;
       const spots = Array.from({ length: 8 }, (_, i) => delayed(whereAmI)(i));

@@ -73,8 +73,10 @@ function walk(x: unknown, what: string, opts: ToWireOptions, depth: number): unk
   }
   if (ArrayBuffer.isView(x)) return view(x, opts);
   if (x instanceof ArrayBuffer) {
-    opts.transfer?.push(x);
-    return x;
+    if (opts.transfer === undefined || x.byteLength < MOVE_BYTES) return x;
+    const copy = x.slice(0);
+    opts.transfer.push(copy);
+    return copy;
   }
   if (x instanceof SharedArrayBuffer) return opts.shared ? x : new Uint8Array(x).slice().buffer;
   const reg = registeredTypeOf(x);
@@ -82,7 +84,7 @@ function walk(x: unknown, what: string, opts: ToWireOptions, depth: number): unk
     const { meta, buffers } = reg[1].toFrames(x);
     marked = true;
     const m = walk(meta, what, opts, depth + 1);
-    const bytes = buffers.map((b) => view(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), opts) as Uint8Array);
+    const bytes = buffers.map((b) => view(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), opts, true) as Uint8Array);
     return { [MARK]: ['t', reg[0], m, bytes] } satisfies Marker;
   }
   if (x instanceof Map) {
@@ -110,31 +112,36 @@ function walk(x: unknown, what: string, opts: ToWireOptions, depth: number): unk
   throw unsupportedValueError(x, what) ?? new SerializationError(`cannot send ${what}`);
 }
 
-function view(v: ArrayBufferView, opts: ToWireOptions): ArrayBufferView {
+/** Views this large move as one copy plus a transfer instead of a clone (two copies). */
+const MOVE_BYTES = 64 * 1024;
+
+function copyView(v: ArrayBufferView): ArrayBufferView {
+  const copy = new Uint8Array(v.byteLength);
+  copy.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  if (Buffer.isBuffer(v)) return Buffer.from(copy.buffer);
+  if (v instanceof DataView) return new DataView(copy.buffer);
+  const size = (v as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  return new (v.constructor as new (b: ArrayBuffer, o: number, n: number) => ArrayBufferView)(copy.buffer, 0, v.byteLength / size);
+}
+
+/**
+ * A typed array on the wire. Shared memory stays shared between threads (and becomes a plain
+ * copy for processes). When the caller transfers, a large view is copied once into a fresh
+ * buffer that is transferred: the original may still be referenced elsewhere (an input kept
+ * in the store, a module-level cache), so it is never detached. Registered types promise fresh
+ * buffers (`fresh`) and are transferred as they are.
+ */
+function view(v: ArrayBufferView, opts: ToWireOptions, fresh = false): ArrayBufferView {
   const buf = v.buffer;
-  if (buf instanceof SharedArrayBuffer) {
-    if (opts.shared) return v;
-    // Processes cannot share memory: an ordinary copy of just these bytes.
-    const Ctor = v.constructor as new (b: ArrayBuffer, o: number, n: number) => ArrayBufferView;
-    const copy = new Uint8Array(v.byteLength);
-    copy.set(new Uint8Array(buf, v.byteOffset, v.byteLength));
-    const size = (v as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
-    return new Ctor(copy.buffer, 0, v.byteLength / size);
-  }
+  if (buf instanceof SharedArrayBuffer) return opts.shared ? v : copyView(v);
   const whole = v.byteOffset === 0 && v.byteLength === buf.byteLength;
-  if (whole) {
-    opts.transfer?.push(buf as ArrayBuffer);
-    return v;
+  if (opts.transfer !== undefined && v.byteLength >= MOVE_BYTES) {
+    const out = fresh && whole ? v : copyView(v);
+    opts.transfer.push(out.buffer as ArrayBuffer);
+    return out;
   }
   // Structured clone copies a view's whole buffer: cut small slices out of big buffers.
-  if (buf.byteLength > 2 * v.byteLength + 4096) {
-    const Ctor = v.constructor as new (b: ArrayBuffer) => ArrayBufferView;
-    const copy = new Uint8Array(v.byteLength);
-    copy.set(new Uint8Array(buf, v.byteOffset, v.byteLength));
-    if (Buffer.isBuffer(v)) return Buffer.from(copy.buffer);
-    const size = (v as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
-    return size === 1 && Ctor === Uint8Array ? copy : new (v.constructor as new (b: ArrayBuffer, o: number, n: number) => ArrayBufferView)(copy.buffer, 0, v.byteLength / size);
-  }
+  if (!whole && buf.byteLength > 2 * v.byteLength + 4096) return copyView(v);
   return v;
 }
 
@@ -194,4 +201,26 @@ export function fromWire(x: unknown, fn: (id: number | FnSpec) => TaskFn): unkno
     if (out !== undefined) out[k] = v;
   }
   return out ?? x;
+}
+
+/** ArrayBuffers inside a received wire value (main's own copy), to transfer it onward. */
+export function ownedBuffers(x: unknown, out: Set<ArrayBuffer> = new Set(), depth = 0): Set<ArrayBuffer> {
+  if (x === null || typeof x !== 'object' || depth > 200) return out;
+  if (ArrayBuffer.isView(x)) {
+    if (x.buffer instanceof ArrayBuffer && x.byteLength >= MOVE_BYTES) out.add(x.buffer);
+  } else if (x instanceof ArrayBuffer) {
+    if (x.byteLength >= MOVE_BYTES) out.add(x);
+  } else if (Array.isArray(x)) {
+    for (const v of x) ownedBuffers(v, out, depth + 1);
+  } else if (x instanceof Map) {
+    for (const [k, v] of x) {
+      ownedBuffers(k, out, depth + 1);
+      ownedBuffers(v, out, depth + 1);
+    }
+  } else if (x instanceof Set) {
+    for (const v of x) ownedBuffers(v, out, depth + 1);
+  } else if (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null) {
+    for (const k in x) ownedBuffers((x as Record<string, unknown>)[k], out, depth + 1);
+  }
+  return out;
 }

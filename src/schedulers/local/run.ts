@@ -17,7 +17,8 @@ import { annotateTaskError } from '../../core/errors.js';
 import { DataNode, type Graph, keyName, Task } from '../../core/graph.js';
 import { order } from '../../core/order.js';
 import { fire, type Callbacks } from '../scheduler.js';
-import { fromWire, toWire } from './codec.js';
+import { transfer } from 'comlink';
+import { fromWire, ownedBuffers, toWire } from './codec.js';
 import { Heap } from './heap.js';
 import type { Pool, RunHandler, Slot } from './pool.js';
 import { type Batch, KEEP, type RemoteError, type Report, SEND_DROP, SEND_KEEP, type SendMode, type WireStep, type WireTask } from './protocol.js';
@@ -70,6 +71,8 @@ interface Lane {
   count: number;
   est: number;
   out: Batch | undefined;
+  /** Buffers main gives up with the next batch. */
+  transfer?: ArrayBuffer[];
 }
 
 /** Per-scheduler memory of how long task groups take (milliseconds). */
@@ -338,9 +341,11 @@ export class Run implements RunHandler {
     for (const lane of this.lanes) {
       const b = lane.out;
       if (b === undefined) continue;
+      const list = lane.transfer;
       lane.out = undefined;
-      lane.slot.api.submit(b).catch((e: unknown) => {
-        if (lane.slot.alive) this.fail(e);
+      lane.transfer = undefined;
+      lane.slot.api.submit(list === undefined ? b : transfer(b, [...new Set(list)])).catch((e: unknown) => {
+        if (lane.slot.alive) this.fail(new Error(`tsdask: could not send tasks to ${lane.slot.handle.name}: ${(e as Error)?.message ?? e}`, { cause: e }));
       });
     }
   }
@@ -369,9 +374,19 @@ export class Run implements RunHandler {
   private received(key: string, w: unknown, marked: boolean): void {
     const n = this.nodes.get(key);
     if (n === undefined) return;
+    n.fetching = false;
+    if (this.pool.shared && !n.wanted && n.incoming.length === 1) {
+      // Passing through main to one thread: move main's copy there instead of cloning it.
+      const t = n.incoming[0];
+      (this.out(t).data ??= []).push([key, w, marked]);
+      const list = (this.lanes[t].transfer ??= []);
+      for (const b of ownedBuffers(w)) list.push(b);
+      n.holders.push(t);
+      n.incoming = [];
+      return;
+    }
     n.wire = [w, marked];
     if (!n.holders.includes(-1)) n.holders.push(-1);
-    n.fetching = false;
     for (const t of n.incoming) {
       (this.out(t).data ??= []).push([key, w, marked]);
       n.holders.push(t);
