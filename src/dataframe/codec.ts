@@ -4,7 +4,7 @@
  * String dictionaries travel as one UTF-8 buffer (joined by NUL when no value holds NUL,
  * else with an Int32 offsets buffer).
  */
-import { type Column, type ColumnData, type DType, Frame } from './frame.js';
+import { type Column, type ColumnData, type DType, Frame, lazyStringColumn, StringBytes, stringBytesOf } from './frame.js';
 
 export interface FrameMeta {
   names: string[];
@@ -18,7 +18,9 @@ interface ColumnMeta {
   dtype: DType;
   /** strings: number of dictionary entries; 'nul' = joined by NUL, 'offsets' = offsets buffer follows. */
   dictSize?: number;
-  dictMode?: 'nul' | 'offsets';
+  dictMode?: 'nul' | 'offsets' | 'bytes';
+  /** 'bytes' mode: the text decodes byte by byte (latin1 or ASCII). */
+  oneByte?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -35,6 +37,13 @@ function encodeColumn(c: Column, metas: ColumnMeta[], buffers: ArrayBufferView[]
   buffers.push(c.data.buffer instanceof SharedArrayBuffer ? c.data : c.data.slice());
   if (c.dtype !== 'string') {
     metas.push({ dtype: c.dtype });
+    return;
+  }
+  const raw = stringBytesOf(c);
+  if (raw !== undefined) {
+    // Still bytes: send them as they are (no string is created to encode it).
+    metas.push({ dtype: c.dtype, dictSize: raw.size, dictMode: 'bytes', oneByte: raw.oneByte });
+    buffers.push(raw.bytes.slice(), raw.offsets.slice());
     return;
   }
   const dict = c.dict!;
@@ -93,6 +102,11 @@ export function fromFrames(metaIn: unknown, buffers: Uint8Array[]): Frame {
       continue;
     }
     const bytes = buffers[b++];
+    if (cm.dictMode === 'bytes') {
+      const offsets = view(buffers[b++], 'int32') as Int32Array;
+      cols.push(lazyStringColumn(data as Int32Array, new StringBytes(bytes, offsets, cm.oneByte === true)));
+      continue;
+    }
     let dict: string[];
     if (cm.dictMode === 'nul') {
       dict = cm.dictSize === 0 ? [] : decoder.decode(bytes).split('\u0000');

@@ -156,6 +156,57 @@ export class KeyError extends Error {
   }
 }
 
+/**
+ * A string dictionary still held as bytes (as parsed from a file or received from another
+ * process): entry k is bytes[offsets[k], offsets[k + 1]). JS strings are made on first use
+ * of `column.dict`; codecs send the bytes as they are, so a string column can be read on a
+ * worker and shipped without ever creating a JS string there.
+ */
+export class StringBytes {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly offsets: Int32Array,
+    /** latin1 text, or UTF-8 that is pure ASCII (both decode byte by byte). */
+    readonly oneByte: boolean,
+  ) {}
+  get size(): number {
+    return this.offsets.length - 1;
+  }
+  materialize(): string[] {
+    const n = this.size;
+    const out = new Array<string>(n);
+    const buf = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength) as Buffer & {
+      latin1Slice(s: number, e: number): string;
+      utf8Slice(s: number, e: number): string;
+    };
+    const o = this.offsets;
+    if (this.oneByte) for (let k = 0; k < n; k++) out[k] = buf.latin1Slice(o[k], o[k + 1]);
+    else for (let k = 0; k < n; k++) out[k] = buf.utf8Slice(o[k], o[k + 1]);
+    return out;
+  }
+}
+
+const STRING_BYTES = Symbol('tsdask.stringBytes');
+
+/** A string column whose dictionary materializes lazily from bytes (same Column contract). */
+export function lazyStringColumn(codes: Int32Array, src: StringBytes): Column {
+  let cached: string[] | undefined;
+  const col = {
+    dtype: 'string' as const,
+    data: codes,
+    get dict(): readonly string[] {
+      return (cached ??= src.materialize());
+    },
+  };
+  Object.defineProperty(col, STRING_BYTES, { value: src });
+  return col;
+}
+
+/** The byte form of a lazily decoded dictionary, if the column has one. */
+export function stringBytesOf(c: Column): StringBytes | undefined {
+  return (c as { [STRING_BYTES]?: StringBytes })[STRING_BYTES];
+}
+
 export function emptyColumn(dtype: DType): Column {
   return allocColumn(dtype, 0);
 }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as dd from '../../src/dataframe/index.js';
-import { parseNumber } from '../../src/dataframe/io/csv/parser.js';
+import { parseNumber, parseRows } from '../../src/dataframe/io/csv/parser.js';
+import { type Frame, stringBytesOf } from '../../src/dataframe/frame.js';
+import { decode, encode } from '../../src/core/serialize.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-csv-'));
 const file = (name: string, text: string | Buffer) => {
@@ -129,4 +131,25 @@ t.test('globs and lists of files; headers must agree', async (t) => {
   file('other-1.csv', 'y,v\n1,2\n');
   file('other-2.csv', 'y,w\n1,2\n');
   await t.rejects(dd.readCsv(join(dir, 'other-*.csv')).compute(sync), /other-2\.csv has header 'y,w', but the first file has 'y,v'/);
+});
+
+t.test('string dictionaries stay unique in sorted and hashed modes, and decode lazily', async (t) => {
+  // sorted run (ids, timestamps), then out-of-order values force the hash table; NA between
+  const vals = ['a1', 'a1', 'a2', 'b', 'b', 'NA', 'c', 'a2', 'a1', 'zz', 'b', 'é', 'é', 'c'];
+  const p = file('dict.csv', 'k\n' + vals.join('\n') + '\n');
+  const s = dd.readCsv(p).col('k');
+  const got = (await s.compute(sync)).values;
+  t.same(got, vals.map((v) => (v === 'NA' ? null : v)));
+  t.equal(await s.nunique().compute(sync), 6);
+  const counts = await s.valueCounts().compute(sync);
+  t.same([...(counts.index as string[])].sort(), ['a1', 'a2', 'b', 'c', 'zz', 'é'], 'each distinct value counted once');
+  const buf = Buffer.from(vals.join('\n') + '\n');
+  const spec = { names: ['k'], kinds: ['string' as const], joins: [], sep: 44, latin1: false, gzip: false, header: false, na: ['NA'], inferredFrom: '', inferred: [false], headerLine: null };
+  const { frame } = parseRows(buf, 0, buf.length, spec, 'mem', () => 0);
+  const col = frame.col('k');
+  t.ok(stringBytesOf(col), 'parsed strings stay bytes until read');
+  const back = decode(encode(frame)) as Frame;
+  t.ok(stringBytesOf(back.col('k')), 'and travel as bytes');
+  t.same(back.values('k'), vals.map((v) => (v === 'NA' ? null : v)));
+  t.equal(new Set(col.dict).size, col.dict!.length, 'no duplicate dictionary entries');
 });

@@ -6,16 +6,6 @@
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-function digits(s: string, at: number, n: number): number {
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(at + i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
 function valid(y: number, mo: number, d: number, h: number, mi: number, sec: number): boolean {
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60) return false;
   const dim = new Date(Date.UTC(y, mo, 0)).getUTCDate();
@@ -24,19 +14,38 @@ function valid(y: number, mo: number, d: number, h: number, mi: number, sec: num
 
 /** `YYYY-MM-DD`, `YYYY/MM/DD`, optional `[ T]HH:MM[:SS[.fff]]` and `Z`/`±HH:MM`; else NaN. */
 export function parseIso(s: string): number {
-  const n = s.length;
+  return isoFrom((i) => s.charCodeAt(i), s.length);
+}
+
+/** parseIso over bytes [s, e) (no string made); NaN when not ISO-like. */
+export function parseIsoBytes(buf: Uint8Array, s: number, e: number): number {
+  return isoFrom((i) => (s + i < e ? buf[s + i] : NaN), e - s);
+}
+
+function digitsAt(code: (i: number) => number, at: number, n: number): number {
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = code(at + i) - 48;
+    if (!(c >= 0 && c <= 9)) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** `YYYY-MM-DD`, `YYYY/MM/DD`, optional `[ T]HH:MM[:SS[.fff]]` and `Z`/`±HH:MM`; else NaN. */
+function isoFrom(code: (i: number) => number, n: number): number {
   if (n < 8) return NaN;
-  const y = digits(s, 0, 4);
-  const sep = s.charCodeAt(4);
+  const y = digitsAt(code, 0, 4);
+  const sep = code(4);
   if (y < 0 || (sep !== 45 && sep !== 47)) return NaN; // '-' or '/'
   let at = 5;
   let mo = 0;
   let k = 0;
-  for (; k < 2 && at < n && s.charCodeAt(at) >= 48 && s.charCodeAt(at) <= 57; k++, at++) mo = mo * 10 + s.charCodeAt(at) - 48;
-  if (k === 0 || s.charCodeAt(at) !== sep) return NaN;
+  for (; k < 2 && at < n && code(at) >= 48 && code(at) <= 57; k++, at++) mo = mo * 10 + code(at) - 48;
+  if (k === 0 || code(at) !== sep) return NaN;
   at++;
   let d = 0;
-  for (k = 0; k < 2 && at < n && s.charCodeAt(at) >= 48 && s.charCodeAt(at) <= 57; k++, at++) d = d * 10 + s.charCodeAt(at) - 48;
+  for (k = 0; k < 2 && at < n && code(at) >= 48 && code(at) <= 57; k++, at++) d = d * 10 + code(at) - 48;
   if (k === 0) return NaN;
   let h = 0;
   let mi = 0;
@@ -44,23 +53,23 @@ export function parseIso(s: string): number {
   let ms = 0;
   let offset = 0;
   if (at < n) {
-    const t = s.charCodeAt(at);
+    const t = code(at);
     if (t !== 32 && t !== 84) return NaN; // ' ' or 'T'
     at++;
-    h = digits(s, at, 2);
-    if (h < 0 || s.charCodeAt(at + 2) !== 58) return NaN;
-    mi = digits(s, at + 3, 2);
+    h = digitsAt(code, at, 2);
+    if (h < 0 || code(at + 2) !== 58) return NaN;
+    mi = digitsAt(code, at + 3, 2);
     if (mi < 0) return NaN;
     at += 5;
-    if (at < n && s.charCodeAt(at) === 58) {
-      sec = digits(s, at + 1, 2);
+    if (at < n && code(at) === 58) {
+      sec = digitsAt(code, at + 1, 2);
       if (sec < 0) return NaN;
       at += 3;
-      if (at < n && s.charCodeAt(at) === 46) {
+      if (at < n && code(at) === 46) {
         at++;
         let scale = 100;
         while (at < n) {
-          const c = s.charCodeAt(at) - 48;
+          const c = code(at) - 48;
           if (c < 0 || c > 9) break;
           ms += c * scale;
           scale /= 10;
@@ -69,11 +78,11 @@ export function parseIso(s: string): number {
       }
     }
     if (at < n) {
-      const z = s.charCodeAt(at);
+      const z = code(at);
       if (z === 90 && at === n - 1) at++;
       else if ((z === 43 || z === 45) && n - at >= 3) {
-        const oh = digits(s, at + 1, 2);
-        const om = n - at >= 6 ? digits(s, at + (s.charCodeAt(at + 3) === 58 ? 4 : 3), 2) : 0;
+        const oh = digitsAt(code, at + 1, 2);
+        const om = n - at >= 6 ? digitsAt(code, at + (code(at + 3) === 58 ? 4 : 3), 2) : 0;
         if (oh < 0 || om < 0) return NaN;
         offset = (z === 43 ? 1 : -1) * (oh * 60 + om) * 60000;
         at = n;

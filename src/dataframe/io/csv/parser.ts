@@ -7,8 +7,8 @@
  * Values that do not fit a column's dtype are collected (first one per column) and reported
  * together at the end of the block, with file, line, value and the `dtype` fix.
  */
-import { type Column, type DType, Frame } from '../../frame.js';
-import { parseDate } from '../../parse/datetime.js';
+import { type Column, type DType, Frame, lazyStringColumn, StringBytes } from '../../frame.js';
+import { parseDate, parseIsoBytes } from '../../parse/datetime.js';
 import { CsvError } from './errors.js';
 import type { BlockSpec, ReadKind } from './options.js';
 
@@ -152,23 +152,42 @@ class ByteDict {
   lens: Int32Array = new Int32Array(64);
   arena: Uint8Array = new Uint8Array(4096);
   arenaUsed = 0;
-  values: string[] = [];
+  count = 0;
+  /** OR of every byte seen: < 0x80 means pure ASCII. */
+  bits = 0;
 
   constructor(private readonly latin1: boolean) {
     this.table = new Int32Array(2 * 1024);
     this.mask = 1023;
   }
 
+  /**
+   * While values arrive in non-decreasing byte order (ids, timestamps of sorted files),
+   * deduplication only needs the previous value: no hashing, no random memory access.
+   * The first value out of order builds the hash table from the entries so far.
+   */
+  private sorted = true;
+
   code(buf: Buffer, s: number, e: number): number {
-    let h = 0x811c9dc5 | 0;
-    let bits = 0;
-    for (let i = s; i < e; i++) {
-      const b = buf[i];
-      bits |= b;
-      h = Math.imul(h ^ b, 16777619);
-    }
-    h ^= h >>> 15;
     const len = e - s;
+    if (this.sorted) {
+      const last = this.count - 1;
+      if (last < 0) return this.append(buf, s, e, 0, 0);
+      const a = this.starts[last];
+      const m = this.lens[last];
+      const arena = this.arena;
+      const lim = len < m ? len : m;
+      let j = 0;
+      while (j < lim && arena[a + j] === buf[s + j]) j++;
+      const cmp = j < lim ? buf[s + j] - arena[a + j] : len - m;
+      if (cmp === 0) return last;
+      if (cmp > 0) return this.append(buf, s, e, 0, 0);
+      this.sorted = false;
+      this.buildTable();
+    }
+    let h = 0x811c9dc5 | 0;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 16777619);
+    h ^= h >>> 15;
     const table = this.table;
     const arena0 = this.arena;
     let slot = h & this.mask;
@@ -186,9 +205,13 @@ class ByteDict {
       }
       slot = (slot + 1) & this.mask;
     }
-    const k = this.values.length;
-    // Pure ASCII decodes identically as latin1, which skips UTF-8 validation.
-    this.values.push(textOf(buf, s, e, this.latin1 || bits < 0x80));
+    return this.append(buf, s, e, slot, h);
+  }
+
+  /** Add a new entry; in hash mode also into table slot `slot` with hash `h`. */
+  private append(buf: Buffer, s: number, e: number, slot: number, h: number): number {
+    const len = e - s;
+    const k = this.count++;
     if (k >= this.lens.length) {
       const grow = (x: Int32Array) => {
         const y = new Int32Array(x.length * 2);
@@ -205,14 +228,56 @@ class ByteDict {
     }
     const arena = this.arena;
     const at = this.arenaUsed;
-    for (let j = 0; j < len; j++) arena[at + j] = buf[s + j];
+    let bits = this.bits;
+    for (let j = 0; j < len; j++) {
+      const c = buf[s + j];
+      bits |= c;
+      arena[at + j] = c;
+    }
+    this.bits = bits;
     this.starts[k] = at;
     this.lens[k] = len;
     this.arenaUsed = at + len;
-    table[2 * slot] = k + 1;
-    table[2 * slot + 1] = h;
-    if (this.values.length * 3 > this.mask + 1) this.rehash();
+    if (!this.sorted) {
+      this.table[2 * slot] = k + 1;
+      this.table[2 * slot + 1] = h;
+      if (this.count * 3 > this.mask + 1) this.rehash();
+    }
     return k;
+  }
+
+  private hashEntry(k: number): number {
+    let h = 0x811c9dc5 | 0;
+    const a = this.starts[k];
+    const end = a + this.lens[k];
+    for (let i = a; i < end; i++) h = Math.imul(h ^ this.arena[i], 16777619);
+    return h ^ (h >>> 15);
+  }
+
+  /** Switch from sorted mode to hashing: index every entry so far. */
+  private buildTable(): void {
+    let size = 1024;
+    while (size < this.count * 3) size *= 2;
+    const table = new Int32Array(2 * size);
+    const mask = size - 1;
+    for (let k = 0; k < this.count; k++) {
+      const h = this.hashEntry(k);
+      let slot = h & mask;
+      while (table[2 * slot] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = k + 1;
+      table[2 * slot + 1] = h;
+    }
+    this.table = table;
+    this.mask = mask;
+  }
+
+  /** The dictionary as bytes + offsets; strings are made only when someone reads them. */
+  finish(): StringBytes {
+    const offsets = new Int32Array(this.count + 1);
+    offsets.set(this.starts.subarray(0, this.count));
+    offsets[this.count] = this.arenaUsed;
+    // Pure ASCII decodes identically as latin1, which skips UTF-8 validation.
+    return new StringBytes(this.arena.slice(0, this.arenaUsed), offsets, this.latin1 || this.bits < 0x80);
   }
 
   private rehash(): void {
@@ -448,7 +513,8 @@ export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec
           case K_DATE: {
             if (na.has(src, s, e)) st.f64![row] = NaN;
             else {
-              const t = parseDate(text(s, e));
+              let t = parseIsoBytes(src, s, e);
+              if (t !== t) t = parseDate(text(s, e));
               if (t !== t) mismatch(j, 'datetime', s, e, rowStart, 'text');
               st.f64![row] = t;
             }
@@ -508,7 +574,7 @@ function finishColumn(st: ColState, n: number): Column {
     case K_BOOL:
       return { dtype: 'bool', data: st.u8!.slice(0, n) };
     default:
-      return { dtype: 'string', data: st.i32!.slice(0, n), dict: st.dict!.values };
+      return lazyStringColumn(st.i32!.slice(0, n), st.dict!.finish());
   }
 }
 

@@ -1,0 +1,87 @@
+/**
+ * CSV read throughput: tsdask vs pandas vs danfo.js on the same generated StackLite files.
+ *
+ *   npx tsx bench/csv/run.ts [--questions 1000000] [--reps 3] [--data DIR]
+ *
+ * MB/s per core: tsdask on the sync scheduler (one core, whole file as one block) and on
+ * threads (all cores, 16MB blocks; reported per core), pandas.read_csv (single-threaded C
+ * parser), danfo.readCSV (whole file, once: it takes seconds per file).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { generateStackLite } from '../../examples/data/generate.js';
+import * as dd from '../../src/dataframe/index.js';
+import { danfoModule } from '../../src/dataframe/danfo.js';
+import { shutdownSchedulers } from '../../src/index.js';
+// eslint-disable-next-line @typescript-eslint/ban-ts-comment
+// @ts-ignore -- plain ESM helper shared by the benches
+import { fmt, hasPython, runPython, table } from '../lib/peer.mjs';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+
+const questions = Number(arg('questions', '1000000'));
+const reps = Number(arg('reps', '3'));
+const dataDir = arg('data', join(__dirname, 'results', `data-${questions}`));
+const files = ['questions.csv', 'question_tags.csv'].map((f) => join(dataDir, f));
+
+async function best(fn: () => Promise<unknown>): Promise<number> {
+  let b = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    b = Math.min(b, (performance.now() - t0) / 1000);
+  }
+  return b;
+}
+
+async function main(): Promise<void> {
+  if (!files.every(existsSync)) {
+    console.log(`generating ${questions} StackLite questions into ${dataDir} ...`);
+    generateStackLite(dataDir, { questions });
+  }
+  const cores = availableParallelism();
+  type Row = { file: string; mb: number; sync: number; threads: number; pandas?: number; danfo: number };
+  const rows: Row[] = [];
+  const dfd = danfoModule();
+  for (const f of files) {
+    const mb = statSync(f).size / 1e6;
+    // warm up the parser once (JIT), then measure
+    await dd.readCsv(f, { blocksize: null }).length({ scheduler: 'sync' });
+    const sync = await best(() => dd.readCsv(f, { blocksize: null }).length({ scheduler: 'sync' }));
+    await dd.readCsv(f, { blocksize: '16MB' }).length({ scheduler: 'threads' });
+    const threads = await best(() => dd.readCsv(f, { blocksize: '16MB' }).length({ scheduler: 'threads' }));
+    const t0 = performance.now();
+    await dfd.readCSV(f);
+    const danfoSec = (performance.now() - t0) / 1000;
+    rows.push({ file: f, mb, sync: mb / sync, threads: mb / threads / cores, danfo: mb / danfoSec });
+  }
+  if (hasPython(['pandas'])) {
+    const r = runPython(join(__dirname, 'pandas_read.py'), [reps, ...files]) as { pandas: string; files: Record<string, { seconds: number; bytes: number }> };
+    for (const row of rows) row.pandas = r.files[row.file].bytes / 1e6 / r.files[row.file].seconds;
+    console.log(`pandas ${r.pandas} (/usr/bin/python3)`);
+  } else console.log('pandas: not installed (apt-get install python3-pandas); its column shows n/a');
+  console.log(`read throughput, MB/s per core (best of ${reps}; ${cores} cores; danfo: one run)\n`);
+  table(
+    ['file', 'MB', 'tsdask 1 core', `tsdask threads/core`, 'pandas 1 core', 'danfo', 'tsdask/pandas', 'tsdask/danfo'],
+    rows.map((r) => [
+      r.file.split('/').pop()!,
+      fmt(r.mb, 1),
+      fmt(r.sync, 1),
+      fmt(r.threads, 1),
+      fmt(r.pandas, 1),
+      fmt(r.danfo, 2),
+      r.pandas ? `${fmt(r.sync / r.pandas)}x` : 'n/a',
+      `${fmt(r.sync / r.danfo, 1)}x`,
+    ]),
+  );
+  await shutdownSchedulers();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
