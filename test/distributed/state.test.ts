@@ -1,0 +1,162 @@
+/**
+ * The scheduler's state machine on its own, with fake workers and clients: transitions,
+ * release of intermediates, recomputation from lineage, killed workers, stealing.
+ */
+import t from 'tap';
+import type { Op, Payload, WirePayload } from '../../src/distributed/protocol.js';
+import { type NewTask, SchedulerState, type Sink, WorkerState } from '../../src/distributed/scheduler-state.js';
+
+class FakeSink implements Sink {
+  ops: Op[] = [];
+  send(op: Op): void {
+    this.ops.push(op);
+  }
+  wire(p: Payload): WirePayload {
+    return { h: p.header };
+  }
+  take(kind?: string): Op[] {
+    const out = kind === undefined ? this.ops : this.ops.filter((o) => o.op === kind);
+    this.ops = kind === undefined ? [] : this.ops.filter((o) => o.op !== kind);
+    return out;
+  }
+}
+
+const spec: Payload = { header: 'T', frames: [] };
+const task = (key: string, deps: string[], order: number): NewTask => ({ key, deps, order, spec, fns: null });
+
+function setup(nWorkers = 2, nthreads = 1) {
+  const s = new SchedulerState({ allowedFailures: 1 });
+  const ws: { w: WorkerState; sink: FakeSink }[] = [];
+  for (let i = 0; i < nWorkers; i++) {
+    const sink = new FakeSink();
+    const w = new WorkerState(`tcp://127.0.0.1:${1000 + i}`, `w${i}`, nthreads, 1e9, i, 'h', sink);
+    s.addWorker(w);
+    ws.push({ w, sink });
+  }
+  const csink = new FakeSink();
+  const c = s.addClient('c', csink);
+  return { s, ws, c, csink };
+}
+
+/** Finish every compute op a worker received, in order; returns keys run. */
+function runAll(s: SchedulerState, ws: { w: WorkerState; sink: FakeSink }[], rounds = 100): string[] {
+  const ran: string[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let any = false;
+    for (const { w, sink } of ws) {
+      for (const op of sink.take('compute')) {
+        any = true;
+        ran.push(op.k as string);
+        s.taskFinished(w, op.k as string, 8, 'number', 0, 1, undefined);
+      }
+    }
+    s.fillWorkers();
+    if (!any) break;
+  }
+  return ran;
+}
+
+t.test('a diamond runs, the client hears about the result, intermediates are released', async (t) => {
+  const { s, ws, c, csink } = setup();
+  s.updateGraph(c, [task('a', [], 0), task('b', ['a'], 1), task('c', ['a'], 2), task('d', ['b', 'c'], 3)], ['d']);
+  t.equal(s.tasks.get('a')!.state, 'processing');
+  t.equal(s.tasks.get('d')!.state, 'waiting');
+  const ran = runAll(s, ws);
+  t.same(ran.sort(), ['a', 'b', 'c', 'd']);
+  t.equal(s.tasks.get('d')!.state, 'memory');
+  t.equal(s.tasks.get('a')!.state, 'released', 'inputs are freed once their dependents are done');
+  t.same(csink.take('key-in-memory').map((o) => o.k), ['d']);
+  const freed = ws.flatMap(({ sink }) => sink.take('free-keys').flatMap((o) => o.keys as string[]));
+  t.same(freed.sort(), ['a', 'b', 'c']);
+  s.releaseKeys(c, ['d']);
+  t.equal(s.tasks.size, 0, 'everything is forgotten when the client lets go');
+  t.equal(s.groups.size, 0);
+});
+
+t.test('a lost worker: running tasks rerun, results it alone held are recomputed', async (t) => {
+  const { s, ws, c } = setup();
+  s.updateGraph(c, [task('x', [], 0), task('y', [], 1), task('z', ['x', 'y'], 2)], ['z']);
+  // Run x and y wherever they went, but not z.
+  for (const { w, sink } of ws) for (const op of sink.take('compute')) s.taskFinished(w, op.k as string, 8, 'n', 0, 1, undefined);
+  const z = s.tasks.get('z')!;
+  t.equal(z.state, 'processing');
+  const holder = z.processingOn!;
+  const x = s.tasks.get('x')!;
+  const other = ws.find((e) => e.w !== holder)!;
+  s.removeWorker(holder, 'test');
+  t.equal(s.workers.size, 1);
+  // Whatever holder held is recomputed on the survivor; z reruns there too.
+  const ran = runAll(s, [other]);
+  t.ok(ran.includes('z'));
+  t.equal(z.state, 'memory');
+  t.same(z.whoHas.map((w) => w.name), [other.w.name]);
+  t.ok(x.state === 'released' || x.state === 'memory');
+});
+
+t.test('a task on workers that keep dying errs as KilledWorker; others are not blamed', async (t) => {
+  const { s, ws, c, csink } = setup(1);
+  s.updateGraph(c, [task('bad', [], 0), task('good', [], 1)], ['bad', 'good']);
+  const sink0 = ws[0].sink;
+  t.same(sink0.take('compute').map((o) => o.k), ['bad', 'good']);
+  s.taskStarted(ws[0].w, ['bad']);
+  s.removeWorker(ws[0].w, 'killed');
+  const sinkB = new FakeSink();
+  const wb = new WorkerState('tcp://127.0.0.1:2000', 'b', 1, 1e9, 9, 'h', sinkB);
+  s.addWorker(wb);
+  const again = sinkB.take('compute');
+  t.ok(again.find((o) => o.k === 'bad')!.x === 1, 'a suspicious task runs isolated');
+  s.taskStarted(wb, ['bad']);
+  s.removeWorker(wb, 'killed again');
+  const errs = csink.take('task-erred');
+  t.equal(errs.length, 1);
+  t.equal(errs[0].k, 'bad');
+  t.match((errs[0].e as { message: string }).message, /task 'bad' was running on 2 workers that died/);
+  t.equal(s.tasks.get('good')!.state, 'queued', 'the innocent task waits for a worker');
+  t.equal(s.tasks.get('good')!.suspicious, 0, 'and is not blamed');
+});
+
+t.test('cancel drops work nobody else needs', async (t) => {
+  const { s, ws, c } = setup(1);
+  s.updateGraph(c, [task('p', [], 0), task('q', ['p'], 1)], ['q']);
+  s.cancel(c, ['q']);
+  t.equal(s.tasks.size, 0);
+  t.ok(ws[0].sink.take('cancel-compute').length > 0, 'the worker is told to drop it');
+});
+
+t.test('idle workers steal queued work from busy ones', async (t) => {
+  const { s, ws, c } = setup(1);
+  // One quick task teaches the scheduler that this group is short: it then queues deeply.
+  s.updateGraph(c, [task('t-warm', [], 0)], ['t-warm']);
+  ws[0].sink.take('compute');
+  s.taskFinished(ws[0].w, 't-warm', 8, 'n', 0, 0.1, undefined);
+  const many = Array.from({ length: 20 }, (_, i) => task(`t-${i}`, [], i));
+  s.updateGraph(c, many, many.map((m) => m.key));
+  t.equal(ws[0].sink.take('compute').length, 20, 'short tasks are all sent at once');
+  const sink = new FakeSink();
+  const thief = new WorkerState('tcp://127.0.0.1:3000', 'thief', 1, 1e9, 3, 'h', sink);
+  s.addWorker(thief);
+  s.balance();
+  const steal = ws[0].sink.take('steal');
+  t.equal(steal.length, 1, 'the busy worker is asked to give up work');
+  const keys = steal[0].keys as string[];
+  t.ok(keys.length >= 5, `half the backlog (${keys.length})`);
+  t.ok(keys.includes('t-19'), 'the tasks it would run last');
+  s.stealResponse(ws[0].w, keys.slice(1), keys.slice(0, 1), thief.address);
+  t.equal(sink.take('compute').length, keys.length - 1, 'the thief gets what the victim gave up');
+  t.equal(s.tasks.get(keys[0])!.processingOn, ws[0].w, 'what the victim kept stays');
+});
+
+t.test('missing data: a peer lost a result, it is recomputed', async (t) => {
+  const { s, ws, c } = setup(2);
+  s.updateGraph(c, [task('m', [], 0), task('n', ['m'], 1)], ['n']);
+  const all = ws.flatMap(({ w, sink }) => sink.take('compute').map((o) => ({ w, k: o.k as string })));
+  const m = all.find((e) => e.k === 'm')!;
+  s.taskFinished(m.w, 'm', 8, 'n', 0, 1, undefined);
+  const n = s.tasks.get('n')!;
+  const runner = n.processingOn!;
+  s.missingData(runner, 'n', 'm', [m.w.address]);
+  t.equal(s.tasks.get('m')!.state, 'processing', 'm runs again');
+  const ran = runAll(s, ws);
+  t.ok(ran.includes('m') && ran.includes('n'));
+  t.equal(n.state, 'memory');
+});
