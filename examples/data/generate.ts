@@ -139,7 +139,7 @@ export interface FlightsOptions {
   /** First and last year (default 1990..1999: ten files). */
   years?: readonly [number, number];
   seed?: number;
-  /** Rows at the top of each file with an empty TailNum (default min(rows, 5000): beyond the 256kB inference sample). */
+  /** Rows at the top of each file with an empty TailNum (default min(5000, 60% of rows): beyond the 256kB inference sample). */
   emptyTailNumRows?: number;
 }
 
@@ -167,7 +167,7 @@ function hhmm(minutes: number): number {
 export function generateFlights(dir: string, opts: FlightsOptions = {}): GeneratedFiles {
   const rows = opts.rowsPerFile ?? 20_000;
   const [y0, y1] = opts.years ?? [1990, 1999];
-  const emptyTop = opts.emptyTailNumRows ?? Math.min(rows, 5000);
+  const emptyTop = opts.emptyTailNumRows ?? Math.min(5000, Math.floor(rows * 0.6));
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const counts: number[] = [];

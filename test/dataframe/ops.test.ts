@@ -63,7 +63,7 @@ for (const scheduler of SCHEDULERS) {
       describe: ddf.describe(), fmedian: ddf.median(),
       ratio: a.sum().div(a.count()),
     };
-    const [r] = (await compute(lazy, { scheduler })) as [Record<string, unknown>];
+    const [r] = (await compute(lazy, { scheduler })) as unknown as [Record<string, unknown>];
     // arithmetic against danfo
     const pa = pdf.column('a');
     const pb = pdf.column('b');
