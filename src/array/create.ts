@@ -1,0 +1,77 @@
+/** Constructors: ones, zeros, full, fromArray, random.normal / random.random. */
+import { DArray } from './array.js';
+import { type ChunksInput, normalizeChunks, normalizeShape } from './chunks.js';
+import { fromArray as fromArraySpec, type NumericArray, toFloat64 } from './ops/from-array.js';
+import { full as fullSpec } from './ops/full.js';
+import { type Distribution, random as randomSpec } from './ops/random.js';
+import { randomSeed } from './rng.js';
+
+export type Shape = number | readonly number[];
+
+export interface CreateOptions {
+  /** Block sizes: one number, one per axis (-1 = whole axis), explicit lists, or 'auto' (default). */
+  chunks?: ChunksInput;
+}
+
+export function full(shape: Shape, value: number, opts: CreateOptions = {}): DArray {
+  const s = normalizeShape(shape, 'full');
+  return DArray.of(fullSpec('full', s, normalizeChunks(opts.chunks, s, 'full'), value));
+}
+
+export function ones(shape: Shape, opts: CreateOptions = {}): DArray {
+  const s = normalizeShape(shape, 'ones');
+  return DArray.of(fullSpec('ones', s, normalizeChunks(opts.chunks, s, 'ones'), 1));
+}
+
+export function zeros(shape: Shape, opts: CreateOptions = {}): DArray {
+  const s = normalizeShape(shape, 'zeros');
+  return DArray.of(fullSpec('zeros', s, normalizeChunks(opts.chunks, s, 'zeros'), 0));
+}
+
+export interface FromArrayOptions extends CreateOptions {
+  /** Shape of the row-major data (default: 1-d, its length). */
+  shape?: Shape;
+}
+
+/** Wrap in-memory values (any numeric typed array or number[], row-major) as a blocked array. */
+export function fromArray(data: NumericArray, opts: FromArrayOptions = {}): DArray {
+  const values = toFloat64(data, 'fromArray');
+  const s = normalizeShape(opts.shape ?? values.length, 'fromArray');
+  return DArray.of(fromArraySpec(values, s, normalizeChunks(opts.chunks, s, 'fromArray')));
+}
+
+export interface RandomOptions extends CreateOptions {
+  size: Shape;
+  /** 32-bit integer seed; the same seed and chunks give the same values on any scheduler. */
+  seed?: number;
+}
+
+function makeRandom(who: string, opts: RandomOptions, dist: Distribution): DArray {
+  if (opts === undefined || opts.size === undefined) throw new TypeError(`${who}: pass { size, chunks } (e.g. { size: [1000, 1000], chunks: [100, 1000] })`);
+  const s = normalizeShape(opts.size, who);
+  if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new TypeError(`${who}: seed must be an integer, got ${opts.seed}`);
+  const seed = opts.seed === undefined ? randomSeed() : opts.seed | 0;
+  return DArray.of(randomSpec(s, normalizeChunks(opts.chunks, s, who), seed, dist));
+}
+
+/** Normal draws with the given mean and standard deviation. */
+function normal(mean: number, std: number, opts: RandomOptions): DArray {
+  if (typeof mean !== 'number' || typeof std !== 'number' || !(std >= 0)) {
+    throw new TypeError(`random.normal: expected (mean, std >= 0, { size, chunks }), got (${String(mean)}, ${String(std)}, ...)`);
+  }
+  return makeRandom('random.normal', opts, ['normal', mean, std]);
+}
+
+/** Uniform draws in [0, 1): random({ size, chunks }) or random(size, { chunks }). */
+function uniform01(sizeOrOpts: Shape | RandomOptions, opts: CreateOptions & { seed?: number } = {}): DArray {
+  const o: RandomOptions = typeof sizeOrOpts === 'number' || Array.isArray(sizeOrOpts) ? { ...opts, size: sizeOrOpts as Shape } : (sizeOrOpts as RandomOptions);
+  return makeRandom('random.random', o, ['uniform', 0, 1]);
+}
+
+/** Uniform draws in [low, high). */
+function uniform(low: number, high: number, opts: RandomOptions): DArray {
+  if (typeof low !== 'number' || typeof high !== 'number') throw new TypeError('random.uniform: expected (low, high, { size, chunks })');
+  return makeRandom('random.uniform', opts, ['uniform', low, high]);
+}
+
+export const random = { normal, random: uniform01, uniform } as const;
