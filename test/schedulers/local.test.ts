@@ -124,6 +124,11 @@ for (const scheduler of ['threads', 'processes'] as const) {
       await t.rejects(opaque.compute({ scheduler }), { name: 'SerializationError', message: new RegExp(`task '${opaque.key}'.*class Opaque.*registerType`, 's') });
     });
 
+    t.test('a result structured clone refuses fails the compute, naming the task', async (t) => {
+      const proxied = delayed(() => new Proxy({ a: 1 }, {}), { name: 'proxied' })();
+      await t.rejects(proxied.compute({ scheduler }), { message: new RegExp(`could not send the result of task '${proxied.key}'`) });
+    });
+
     t.test('a large result is correct (transferred or piped, never JSON)', async (t) => {
       const big = delayed((n: number) => Float64Array.from({ length: n }, (_, i) => i), { name: 'big' })(1_000_000);
       const out = await big.compute({ scheduler });

@@ -240,6 +240,12 @@ export class ExecutorRuntime implements ExecutorApi {
     (rs.report.errors ??= []).push([key, remoteError(e)]);
   }
 
+  private unsendable(r: Report, e: unknown): void {
+    const keys = [...(r.values ?? []).map(([k]) => k), ...(r.errors ?? []).map(([k]) => k)];
+    const message = `could not send the result of task '${keys[0] ?? '?'}' to the main thread: ${(e as Error)?.message ?? e}`;
+    this.main.report({ run: r.run, done: [], errors: keys.map((k) => [k, { name: 'DataCloneError', message }]) }).catch(() => undefined);
+  }
+
   private flush(): void {
     for (const rs of this.runs.values()) {
       const r = rs.report;
@@ -248,9 +254,10 @@ export class ExecutorRuntime implements ExecutorApi {
       rs.report = { run: rs.id, done: [] };
       rs.transfer = [];
       this.main.report(list.length > 0 ? transfer(r, list) : r).catch((e: unknown) => {
-        // An untransferable buffer (e.g. Node's Buffer pool): send copies instead.
-        if (list.length > 0) this.main.report(r).catch(() => undefined);
-        else throw e;
+        // An untransferable buffer: send copies instead. A value the structured clone refuses
+        // (a Proxy, say) fails the tasks whose values were in this report.
+        if (list.length > 0) return this.main.report(r).catch((again: unknown) => this.unsendable(r, again));
+        this.unsendable(r, e);
       });
     }
   }
