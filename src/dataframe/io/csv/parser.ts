@@ -380,6 +380,9 @@ export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec
     cols.push(st);
   }
   const mismatches: Mismatch[] = [];
+  // Bytes that end an unquoted field: one table load per byte instead of three compares.
+  const stop = new Uint8Array(256);
+  stop[sep] = stop[LF] = stop[CR] = 1;
   let scratch = Buffer.allocUnsafe(256);
   let curSrc: Buffer = buf;
   const text = (s: number, e: number) => textOf(curSrc, s, e, latin1);
@@ -464,11 +467,7 @@ export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec
           );
         }
       } else {
-        while (i < to) {
-          const b = buf[i];
-          if (b === sep || b === LF || b === CR) break;
-          i++;
-        }
+        while (i < to && stop[buf[i]] === 0) i++;
         e = i;
       }
       // ---- store ----
