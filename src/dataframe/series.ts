@@ -7,10 +7,11 @@ import { PartitionedCollection } from './base.js';
 import type { DanfoSeries } from './danfo.js';
 import { framesToDanfoSeries, toDanfoSeries } from './danfo.js';
 import type { DataFrame } from './dataframe.js';
-import { type Cell, type DType, type DTypeName, Frame, normalizeDType } from './frame.js';
+import { type Cell, type DType, type DTypeName, emptyColumn, Frame, inferDType, normalizeDType } from './frame.js';
 import { blockwise, type Built, inferMeta, treeReduce } from './graph.js';
 import { arith, type ArithOp, neg } from './ops/arith.js';
 import { astype } from './ops/astype.js';
+import { mapValues } from './ops/map.js';
 import { compare, type CompareOp } from './ops/compare.js';
 import { concatFrames } from './ops/concat.js';
 import { dtField, type DtField } from './ops/datetime.js';
@@ -181,6 +182,25 @@ export class Series extends PartitionedCollection<DanfoSeries> {
   }
   sortValues(opts: { ascending?: boolean; npartitions?: number } = {}): Series {
     return sortSeriesValues(this, [this.name], opts);
+  }
+
+  /**
+   * Apply `fn` to every value (null for missing). The output dtype is `opts.meta` or inferred
+   * by calling `fn` on two stand-in values of this series' dtype.
+   */
+  map(fn: (value: Cell) => Cell, opts: { meta?: DTypeName } = {}): Series {
+    let dtype: DType;
+    if (opts.meta !== undefined) dtype = normalizeDType(opts.meta, 'map meta');
+    else {
+      const standIns: Record<DType, Cell[]> = { float64: [1.5, 2], int64: [1, 2], int32: [1, 2], bool: [true, false], string: ['a', 'b'], datetime: [new Date(0), new Date(86400000)] };
+      try {
+        dtype = inferDType(standIns[this.dtype].map((v) => fn(v)));
+      } catch (e) {
+        throw new TypeError(`map: could not infer the output dtype by calling ${fn.name || 'the function'} on stand-in values (${(e as Error).message}); pass { meta: 'float64' } (or another dtype)`);
+      }
+    }
+    const b = blockwise('map', mapValues as (...a: unknown[]) => unknown, [this, fn, dtype]);
+    return new Series(b.prefix, b.npartitions, new Frame([this.name], [emptyColumn(dtype)], 0), b.layer);
   }
 
   // ---- accessors ----

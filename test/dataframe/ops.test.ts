@@ -221,3 +221,23 @@ t.test('errors say what to do', async (t) => {
   t.throws(() => ddf.mapPartitions(() => 42), /could not infer the output schema.*pass \{ meta/);
   await t.rejects(ddf.mapPartitions(() => 42, { meta: { a: 'int64' } }).compute(sync), /must return a danfo.DataFrame or danfo.Series, got number/);
 });
+
+t.test('map ships a user function; persist keeps partitions for later computes', async (t) => {
+  const doubled = a.map((v) => (v as number) * 2);
+  t.equal(doubled.dtype, 'int64');
+  const label = s.map((v) => (v === null ? 'none' : `<${v}>`));
+  t.equal(label.dtype, 'string');
+  for (const scheduler of SCHEDULERS) {
+    const [d, l] = await compute(doubled, label, { scheduler });
+    t.same(d.values, [2, 4, 6, 8, 10, 12, 14], scheduler);
+    t.same(l.values, ['<x>', '<y>', 'none', '<x>', '<zz>', '<y>', '<x>'], scheduler);
+  }
+  const factor = 3;
+  await t.rejects(async () => compute(a.map((v) => (v as number) * factor), { scheduler: SCHEDULERS[SCHEDULERS.length - 1] }), /factor/, 'a closure over a local is refused, naming it');
+  const persisted = await ddf.assign({ c: a.mul(2) }).persist({ scheduler: 'sync' });
+  t.equal(persisted.npartitions, 3);
+  t.equal(persisted.taskCount(), 3, 'persisted partitions are data, not tasks');
+  t.equal(await persisted.col('c').sum().compute({ scheduler: 'sync' }), 56);
+  const svg = await ddf.col('a').sum().visualize({ format: 'dot' });
+  t.match(svg, /from-danfo/);
+});

@@ -29,3 +29,4 @@ export * from './value-counts.js';
 export * from './unique.js';
 export * from './nlargest.js';
 export * from './distinct.js';
+export * from './map.js';
