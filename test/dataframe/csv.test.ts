@@ -153,3 +153,11 @@ t.test('string dictionaries stay unique in sorted and hashed modes, and decode l
   t.same(back.values('k'), vals.map((v) => (v === 'NA' ? null : v)));
   t.equal(new Set(col.dict).size, col.dict!.length, 'no duplicate dictionary entries');
 });
+
+t.test('a quoted newline on a block boundary is an error that suggests blocksize: null', async (t) => {
+  const lines = ['id,text'];
+  for (let i = 0; i < 40; i++) lines.push(`${i},"multi\nline ${i}"`);
+  const p = file('multiline.csv', lines.join('\n') + '\n');
+  t.equal(await dd.readCsv(p, { blocksize: null }).length(sync), 40);
+  await t.rejects(async () => dd.readCsv(p, { blocksize: 64 }).length(sync), /blocksize: null/);
+});

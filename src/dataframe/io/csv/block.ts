@@ -82,10 +82,10 @@ function blockBytes(path: string, start: number, end: number, size: number, spec
 /** The rows of one block as a partition (with joined date columns). */
 export function readBlock(path: string, start: number, end: number, size: number, spec: BlockSpec): Frame {
   const { buf, from, to, base } = blockBytes(path, start, end, size, spec);
-  return parseBlockBytes(path, start, buf, from, to, base, spec);
+  return parseBlockBytes(path, start, buf, from, to, base, spec, !spec.gzip && (start > 0 || end < size));
 }
 
-function parseBlockBytes(path: string, start: number, buf: Buffer, from: number, to: number, base: number, spec: BlockSpec): Frame {
+function parseBlockBytes(path: string, start: number, buf: Buffer, from: number, to: number, base: number, spec: BlockSpec, split: boolean): Frame {
   const lineOf = (offset: number): number => {
     if (base < 0) return lineAt(buf, offset);
     return countLines(path, base) + lineAt(buf, offset);
@@ -100,7 +100,17 @@ function parseBlockBytes(path: string, start: number, buf: Buffer, from: number,
     }
     from = Math.min(to, nl + 1);
   } else if (start === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) from = 3;
-  const { frame, mismatches } = parseRows(buf, from, to, spec, path, lineOf);
+  let parsed: ReturnType<typeof parseRows>;
+  try {
+    parsed = parseRows(buf, from, to, spec, path, lineOf);
+  } catch (e) {
+    // A newline inside a quoted field can fall on a block boundary: say so, and how to avoid it.
+    if (e instanceof CsvError && split && /unterminated quoted field|fields, expected|bad quoting/.test(e.message)) {
+      e.message += ` This block starts at byte ${start}: if the file has quoted fields containing newlines, a block boundary may fall inside one; read with { blocksize: null } (one partition per file).`;
+    }
+    throw e;
+  }
+  const { frame, mismatches } = parsed;
   if (mismatches.length > 0) throw mismatchError(path, mismatches, lineOf, spec);
   return spec.joins.length > 0 ? joinDates(frame, spec) : frame;
 }
