@@ -82,3 +82,12 @@ t.test('process.exit inside a thread task ends only that thread', async (t) => {
   const exit = delayed((x: number) => process.exit(x), { name: 'exit' })(3);
   await t.rejects(exit.compute({ scheduler: 'threads' }), { message: /exited with code 3 while running task 'exit-/ });
 });
+
+t.test('shutting the pool down under a running compute rejects it', async (t) => {
+  const slow = delayed(spin)(1, 5_000);
+  const rejected = t.rejects(slow.compute({ scheduler: 'processes' }), { message: /pool was shut down while a compute was running/ });
+  await new Promise((r) => setTimeout(r, 300));
+  await shutdownSchedulers();
+  await rejected;
+  t.equal(await delayed(inc)(1).compute({ scheduler: 'processes' }), 2, 'a new pool starts on the next compute');
+});

@@ -24,6 +24,8 @@ export interface RunHandler {
   readonly id: number;
   onReport(slot: Slot, r: Report): void;
   onLost(slot: Slot, reason: string): void;
+  /** The pool is shutting down under this compute. */
+  abort(reason: Error): void;
 }
 
 export function defaultWorkers(): number {
@@ -122,6 +124,7 @@ export class Pool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const run of [...this.runs.values()]) run.abort(new Error(`tsdask: the ${this.kind} pool was shut down while a compute was running on it`));
     const all = this.slots.filter((s) => s?.alive);
     this.slots = [];
     // Ref'd while closing: an unref'd executor would let the process exit before it has.

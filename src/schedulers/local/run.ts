@@ -460,6 +460,10 @@ export class Run implements RunHandler {
     }
   }
 
+  abort(reason: Error): void {
+    this.fail(reason);
+  }
+
   private fail(e: unknown): void {
     if (this.settled) return;
     this.settled = true;
