@@ -338,9 +338,9 @@ export class DataFrame extends PartitionedCollection<DanfoDataFrame> {
   async toCsv(pattern: string, opts: ToCsvOptions & { scheduler?: 'sync' | 'threads' | 'processes' } = {}): Promise<string[]> {
     const paths = Array.from({ length: this.npartitions }, (_, i) => (pattern.includes('*') ? pattern.replace('*', String(i)) : this.npartitions === 1 ? pattern : `${pattern}.${i}`));
     const { scheduler, ...csv } = opts;
-    const b = blockwise('to-csv', writeCsv, [this, '', csv]);
-    const layer = new PartitionLayer(b.prefix, this.npartitions, (i) => new Task(writeCsv, [new KeyRef(partKey(this.prefix, i)), paths[i], csv]), [this.layer]);
-    const written = new PathList(b.prefix, this.npartitions, layer);
+    const prefix = `to-csv-${tokenize(this.prefix, paths, csv)}`;
+    const layer = new PartitionLayer(prefix, this.npartitions, (i) => new Task(writeCsv, [new KeyRef(partKey(this.prefix, i)), paths[i], csv]), [this.layer]);
+    const written = new PathList(prefix, this.npartitions, layer);
     const [out] = await compute(written, scheduler ? { scheduler } : {});
     return out as string[];
   }

@@ -297,7 +297,7 @@ export function inferDType(values: readonly Cell[] | readonly unknown[]): DType 
   if (sawDate) return 'datetime';
   if (sawBool) return 'bool';
   if (sawNumber) return sawFraction || sawNull ? 'float64' : 'int64';
-  return sawNull ? 'float64' : 'float64';
+  return 'float64'; // all missing (or empty): NaN fits float64, as in pandas
 }
 
 export function columnFromValues(values: readonly unknown[], dtype: DType = inferDType(values)): Column {

@@ -7,7 +7,7 @@
  */
 import { type GraphLayer, StaticLayer } from '../core/collection.js';
 import { type GraphNode, isPlainObject, KeyRef, Task, type TaskFn } from '../core/graph.js';
-import { TOKEN, tokenize } from '../core/tokenize.js';
+import { tokenize } from '../core/tokenize.js';
 import type { Cell, Frame } from './frame.js';
 
 export function partKey(prefix: string, i: number): string {
@@ -182,4 +182,3 @@ export function tokenFor(...parts: unknown[]): string {
   return tokenize(...parts.map(tokenOf));
 }
 
-export { TOKEN };
