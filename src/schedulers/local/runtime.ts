@@ -225,7 +225,8 @@ export class ExecutorRuntime implements ExecutorApi {
     try {
       const [w, marked] = toWire(value, `the ${what} of task '${key}'`, {
         shared: this.shared,
-        transfer: drop ? rs.transfer : undefined,
+        // Only threads can take transfers; for processes a copy would be wasted work.
+        transfer: drop && this.shared ? rs.transfer : undefined,
         fnId: (f, where) => describeFunction(f, where),
       });
       (rs.report.values ??= []).push([key, w, marked]);
