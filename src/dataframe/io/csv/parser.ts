@@ -370,13 +370,16 @@ export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec
   const cols: ColState[] = [];
   for (let j = 0; j < ncols; j++) {
     const k = kinds[j];
-    const st: ColState = { kind: k, bad: false };
-    if (k === K_FLOAT || k === K_INT || k === K_DATE) st.f64 = new Float64Array(cap);
-    else if (k === K_INT32) st.i32 = new Int32Array(cap);
-    else if (k === K_STRING) {
-      st.i32 = new Int32Array(cap);
-      st.dict = new ByteDict(latin1);
-    } else if (k === K_BOOL) st.u8 = new Uint8Array(cap);
+    // Every state object gets the same fields in the same order: one hidden class, so the
+    // per-cell property loads in the row loop stay monomorphic.
+    const st: ColState = {
+      kind: k,
+      f64: k === K_FLOAT || k === K_INT || k === K_DATE ? new Float64Array(cap) : undefined,
+      i32: k === K_INT32 || k === K_STRING ? new Int32Array(cap) : undefined,
+      u8: k === K_BOOL ? new Uint8Array(cap) : undefined,
+      dict: k === K_STRING ? new ByteDict(latin1) : undefined,
+      bad: false,
+    };
     cols.push(st);
   }
   const mismatches: Mismatch[] = [];
