@@ -27,6 +27,9 @@ import { formatBytes, sizeof, typeName } from './sizeof.js';
 import { encodeTask } from './task-codec.js';
 import { findLocalToken } from './token-file.js';
 
+/** Tasks per update-graph message. */
+const GRAPH_CHUNK = 20_000;
+
 export interface ClientOptions {
   /** Cluster token (default: TSDASK_TOKEN). Needed for schedulers on non-loopback addresses. */
   token?: string;
@@ -319,8 +322,8 @@ export class Client implements Scheduler, FutureOwner {
    */
   private sendGraph(graph: Graph, wants: readonly string[], opts: { push?: readonly string[]; events?: boolean; retries?: number; orderKeys?: readonly string[] }): void {
     const seq = submissionOrder(graph, opts.orderKeys ?? wants);
-    const tasks: unknown[] = [];
-    const fns: [string, unknown][] = [];
+    let tasks: unknown[] = [];
+    let fns: [string, unknown][] = [];
     for (let i = 0; i < seq.length; i++) {
       const key = seq[i];
       const node = graph.get(key)!;
@@ -336,6 +339,14 @@ export class Client implements Scheduler, FutureOwner {
       }
       const deps = node instanceof Task ? node.deps : [];
       tasks.push([key, deps, i, this.conn.wire(enc.spec), ids.length > 0 ? ids : null, opts.retries ?? 0]);
+      // Big graphs go in chunks (dependencies first) so the scheduler starts on them early
+      // and never parses one giant message.
+      if (tasks.length >= GRAPH_CHUNK && i < seq.length - 1) {
+        this.conn.send({ op: 'update-graph', tasks, fns, more: true, events: opts.events === true });
+        this.conn.flush();
+        tasks = [];
+        fns = [];
+      }
     }
     this.conn.send({ op: 'update-graph', tasks, fns, wants, push: opts.push, events: opts.events === true });
   }

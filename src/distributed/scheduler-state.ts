@@ -105,6 +105,8 @@ export class WorkerState {
 
 export class ClientState {
   wants = new Set<TaskState>();
+  /** A graph arriving in chunks: its priority base and the tasks created so far. */
+  pending: { base: number; created: TaskState[] } | undefined;
   constructor(
     readonly id: string,
     readonly sink: Sink,
@@ -228,9 +230,17 @@ export class SchedulerState {
    * A client submits tasks and says which keys it wants. Tasks already known keep their state
    * (shared work runs once); failed ones are tried again.
    */
-  updateGraph(client: ClientState, tasks: readonly NewTask[], wants: readonly string[], opts: { push?: readonly string[]; events?: boolean } = {}): void {
-    const base = ++this.generation * GENERATION_SPAN;
+  updateGraph(
+    client: ClientState,
+    tasks: readonly NewTask[],
+    wants: readonly string[],
+    opts: { push?: readonly string[]; events?: boolean; more?: boolean } = {},
+  ): void {
+    // A big graph arrives in chunks (`more`), dependencies first; all chunks share one priority base.
+    const pending = client.pending ?? (client.pending = { base: ++this.generation * GENERATION_SPAN, created: [] });
+    const base = pending.base;
     const created: TaskState[] = [];
+    const depKeys: (readonly string[])[] = [];
     for (const t of tasks) {
       let ts = this.tasks.get(t.key);
       if (ts !== undefined) {
@@ -244,14 +254,13 @@ export class SchedulerState {
       g.counts.released++;
       this.tasks.set(t.key, ts);
       created.push(ts);
-      (ts as TaskState & { _deps?: readonly string[] })._deps = t.deps;
+      depKeys.push(t.deps);
     }
     const missing: [TaskState, string][] = [];
-    for (const ts of created) {
-      const depKeys = (ts as TaskState & { _deps?: readonly string[] })._deps!;
-      delete (ts as TaskState & { _deps?: readonly string[] })._deps;
+    for (let i = 0; i < created.length; i++) {
+      const ts = created[i];
       const deps: TaskState[] = [];
-      for (const k of depKeys) {
+      for (const k of depKeys[i]) {
         const d = this.tasks.get(k);
         if (d === undefined) {
           missing.push([ts, k]);
@@ -262,12 +271,6 @@ export class SchedulerState {
       }
       ts.deps = deps;
     }
-    for (const k of wants) {
-      const ts = this.tasks.get(k);
-      if (ts === undefined) continue;
-      (ts.wants ??= new Set()).add(client);
-      client.wants.add(ts);
-    }
     if (opts.events) for (const ts of created) (ts.events ??= new Set()).add(client);
     for (const [ts, k] of missing) {
       this.fail(ts, {
@@ -276,6 +279,17 @@ export class SchedulerState {
         taskKey: ts.key,
         kind: 'lost-data',
       });
+    }
+    if (opts.more) {
+      for (const ts of created) pending.created.push(ts);
+      return;
+    }
+    client.pending = undefined;
+    for (const k of wants) {
+      const ts = this.tasks.get(k);
+      if (ts === undefined) continue;
+      (ts.wants ??= new Set()).add(client);
+      client.wants.add(ts);
     }
     for (const k of wants) {
       const ts = this.tasks.get(k);
@@ -290,6 +304,7 @@ export class SchedulerState {
       else if (ts.state === 'erred') client.sink.send({ op: 'task-erred', k, e: ts.error, c: ts.erredKey });
     }
     // Created tasks nothing wants (sent along but not needed) are dropped at once.
+    for (const ts of pending.created) if (ts.state === 'released') this.maybeForget(ts);
     for (const ts of created) if (ts.state === 'released') this.maybeForget(ts);
     this.fillWorkers();
   }

@@ -224,7 +224,7 @@ export class SchedulerServer {
           fns,
           retries,
         }));
-        s.updateGraph(c, tasks, op.wants as string[], { push: op.push as string[] | undefined, events: op.events === true });
+        s.updateGraph(c, tasks, (op.wants as string[] | undefined) ?? [], { push: op.push as string[] | undefined, events: op.events === true, more: op.more === true });
         return;
       }
       case 'release-keys':
