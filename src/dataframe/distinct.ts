@@ -5,12 +5,13 @@
  */
 import { kernel } from '../core/kernels.js';
 import { DataFrame, fromSingleKey } from './dataframe.js';
-import { Frame } from './frame.js';
-import { inferMeta, treeReduce } from './graph.js';
+import type { Cell, Frame } from './frame.js';
+import { blockwise, inferMeta, partKey, treeReduce } from './graph.js';
 import { dropDuplicatesChunk, dropDuplicatesCombine, distinctRows, type Keep } from './ops/distinct.js';
 import { splitByKeys } from './ops/shuffle.js';
-import { uniqueChunk, uniqueCombine } from './ops/unique.js';
+import { isinValues, uniqueChunk, uniqueCombine } from './ops/unique.js';
 import { valueCountsChunk, valueCountsCombine, valueCountsFinalize } from './ops/value-counts.js';
+import { Scalar } from './scalar.js';
 import { Series } from './series.js';
 import { shuffleLayer } from './shuffle.js';
 
@@ -89,4 +90,14 @@ export function distinct(df: DataFrame, opts: DistinctOptions = {}): DataFrame {
     combineArgs: [subset, keep],
   });
   return new DataFrame(b.prefix, b.npartitions, inferMeta('drop-duplicates', distinctRows, [df, subset, keep]), b.layer);
+}
+
+/** `s.isin(other)`: membership in another (lazy) series' distinct values, computed once. */
+export function isinSeries(s: Series, other: Series): Series {
+  const u = unique(other);
+  // The distinct values are one partition; every partition of `s` reads that one key.
+  const values = new Scalar<Frame>(partKey(u.prefix, 0), u.layer, u.meta as unknown as Cell);
+  const args = [s, values];
+  const b = blockwise('isin', isinValues, args);
+  return new Series(b.prefix, b.npartitions, inferMeta('isin', isinValues, args), b.layer);
 }

@@ -26,7 +26,7 @@ import { momentsChunk, momentsCombine, momentsScalar, type StatOp } from './ops/
 import { strOp, type StrOp } from './ops/strings.js';
 import { quantileLazy } from './quantile.js';
 import { Scalar } from './scalar.js';
-import { unique as uniqueOf, valueCounts as valueCountsOf, type ValueCountsOptions } from './distinct.js';
+import { isinSeries, unique as uniqueOf, valueCounts as valueCountsOf, type ValueCountsOptions } from './distinct.js';
 import { selectN, sortValues as sortSeriesValues } from './sort.js';
 
 /** Anything a series operation accepts as its other side. */
@@ -97,7 +97,7 @@ export class Series extends PartitionedCollection<DanfoSeries> {
 
   /** Membership in a list of values, or in the values of another (lazy) Series. */
   isin(values: readonly Cell[] | Series): Series {
-    if (values instanceof Series) return this.derive('isin', isin, [this, values.uniqueLazy()]);
+    if (values instanceof Series) return isinSeries(this, values);
     return this.derive('isin', isin, [this, [...values]]);
   }
   between(lo: Cell, hi: Cell, inclusive: 'both' | 'neither' | 'left' | 'right' = 'both'): Series {

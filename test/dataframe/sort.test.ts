@@ -86,6 +86,11 @@ for (const scheduler of SCHEDULERS) {
       t.equal(rows(withNa, true).find((r) => r['(index)'] === null)?.x, 14, 'missing counted when dropna: false');
       const u = await computeFrame(df.col('name').unique(), scheduler);
       t.same(u.values('name'), [...new Set(data.map((r) => r.name))]);
+      const other = csvFrame('w,q\nn1,1\nn7,\nzz,2\nn1,3\n', 12);
+      const inOther = await computeFrame(df.col('name').isin(other.col('w')), scheduler);
+      t.same(inOther.values('name'), data.map((r) => r.name === 'n1' || r.name === 'n7'), 'isin another series (by value)');
+      const xIn = await computeFrame(df.col('x').isin(other.col('q')), scheduler);
+      t.same(xIn.values('x'), data.map((r) => r.x === 1 || r.x === 2 || r.x === 3 || r.x === null), 'missing matches missing');
       const danfo = await df.col('y').valueCounts().compute({ scheduler });
       t.same(danfo.index, [0, 1, 2]);
     });

@@ -12,3 +12,19 @@ export function uniqueValues(part: Frame): Frame {
 export const uniqueChunk = kernel('dataframe.unique.chunk', uniqueValues);
 
 export const uniqueCombine = kernel('dataframe.unique.combine', (parts: readonly Frame[]): Frame => uniqueValues(concatFrames(parts)));
+
+/**
+ * Membership of each value in the distinct values of another series (pandas' isin with a
+ * series): a hash lookup on typed columns; missing matches missing, as in pandas; strings
+ * never match numbers.
+ */
+export const isinValues = kernel('dataframe.isin-values', (part: Frame, values: Frame): Frame => {
+  const c = part.series;
+  const v = values.series;
+  const out = new Uint8Array(part.length);
+  if ((c.dtype === 'string') === (v.dtype === 'string') && values.length > 0) {
+    const ids = new KeyIndex([v], values.length, false).probe([c], part.length);
+    for (let i = 0; i < ids.length; i++) out[i] = ids[i] >= 0 ? 1 : 0;
+  }
+  return new Frame(part.names, [{ dtype: 'bool', data: out }], part.length, part.index);
+});
