@@ -5,7 +5,8 @@
  * explicit sizes per axis; 'auto' (blocks of about 16M values, ~128 MB, split along axis 0 first).
  */
 export type Chunks = number[][];
-export type ChunksInput = number | readonly number[] | readonly (readonly number[])[] | 'auto';
+/** Per axis: a block size (-1 = whole axis) or the explicit list of block sizes. */
+export type ChunksInput = number | readonly (number | readonly number[])[] | 'auto';
 
 const AUTO_VALUES = 16 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 /** Constructors: ones, zeros, full, fromArray, random.normal / random.random. */
 import { DArray } from './array.js';
 import { type ChunksInput, normalizeChunks, normalizeShape } from './chunks.js';
-import { fromArray as fromArraySpec, type NumericArray, toFloat64 } from './ops/from-array.js';
+import { flattenNested, fromArray as fromArraySpec, type NestedNumbers, type NumericArray, toFloat64 } from './ops/from-array.js';
 import { full as fullSpec } from './ops/full.js';
 import { type Distribution, random as randomSpec } from './ops/random.js';
 import { randomSeed } from './rng.js';
@@ -33,10 +33,18 @@ export interface FromArrayOptions extends CreateOptions {
   shape?: Shape;
 }
 
-/** Wrap in-memory values (any numeric typed array or number[], row-major) as a blocked array. */
-export function fromArray(data: NumericArray, opts: FromArrayOptions = {}): DArray {
-  const values = toFloat64(data, 'fromArray');
-  const s = normalizeShape(opts.shape ?? values.length, 'fromArray');
+/**
+ * Wrap in-memory values as a blocked array: a numeric typed array or number[] (row-major, with
+ * `shape`), or rectangular nested arrays (number[][]...), whose nesting gives the shape.
+ */
+export function fromArray(data: NumericArray | NestedNumbers, opts: FromArrayOptions = {}): DArray {
+  const nested = Array.isArray(data) && data.length > 0 && Array.isArray(data[0]);
+  const flat = nested ? flattenNested(data as NestedNumbers, 'fromArray') : { values: toFloat64(data as NumericArray, 'fromArray'), shape: undefined };
+  const values = flat.values;
+  if (nested && opts.shape !== undefined && normalizeShape(opts.shape, 'fromArray').join() !== flat.shape!.join()) {
+    throw new RangeError(`fromArray: shape [${normalizeShape(opts.shape, 'fromArray').join(', ')}] differs from the nested arrays' shape [${flat.shape!.join(', ')}]`);
+  }
+  const s = normalizeShape(opts.shape ?? flat.shape ?? values.length, 'fromArray');
   return DArray.of(fromArraySpec(values, s, normalizeChunks(opts.chunks, s, 'fromArray')));
 }
 

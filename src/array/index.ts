@@ -18,7 +18,7 @@ export type { Block } from './block.js';
 export type { Chunks, ChunksInput } from './chunks.js';
 export { fromArray, full, ones, random, zeros } from './create.js';
 export type { CreateOptions, FromArrayOptions, RandomOptions, Shape } from './create.js';
-export type { NumericArray } from './ops/from-array.js';
+export type { NestedNumbers, NumericArray } from './ops/from-array.js';
 
 // Function forms, as in NumPy/Dask (da.mean(x, { axis: 1 })).
 export const sum = (x: DArray, opts?: ReduceOptions): DArray => x.sum(opts);

@@ -34,6 +34,10 @@ t.test('structure: shapes, chunks, keys, errors', async (t) => {
   t.throws(() => x.dot(da.ones([4, 2])), { message: /not aligned/ });
   t.throws(() => da.fromArray(iota(5), { shape: [2, 3] }), { message: /holds 6 values, but the array has 5/ });
   t.throws(() => da.ones([0]).max(), { message: /axis of length 0/ });
+  const nested = da.fromArray([[1, 2, 3], [4, 5, 6]], { chunks: [1, 2] });
+  t.same(nested.shape, [2, 3], 'nested arrays give the shape');
+  t.same(arr((await nested.compute({ scheduler: 'sync' })).data), [1, 2, 3, 4, 5, 6]);
+  t.throws(() => da.fromArray([[1, 2], [3]]), { name: 'RangeError', message: /ragged nested arrays: data\[1\] has length 1, expected an array of length 2/ });
   await t.rejects(x.item(), { message: /has 225 values/ });
 });
 
@@ -117,6 +121,7 @@ for (const scheduler of SCHEDULERS) {
       t.equal(sq, 0);
       t.equal(await m.neg().add(10).min().item({ scheduler }), 4);
       t.same(arr((await m.maximum(3.5).compute({ scheduler })).data), [3.5, 3.5, 3.5, 4, 5, 6]);
+      t.same(arr((await m.sub(m.mean()).compute({ scheduler })).data), [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5], 'a 0-d array broadcasts');
     });
 
     t.test('3-d: sums over axis pairs, transpose, rechunk against a direct loop', async (t) => {

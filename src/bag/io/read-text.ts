@@ -149,15 +149,17 @@ export function readText(paths: string | readonly string[], opts: ReadTextOption
   if (encoding !== 'utf8' && encoding !== 'latin1') throw new RangeError(`readText: encoding must be 'utf8' or 'latin1', got '${encoding}'`);
   const keep = opts.keepNewlines === true;
   const blocksize = opts.blocksize === undefined ? undefined : parseBytes(opts.blocksize);
-  const parts: Array<[string, boolean, number, number | null, number]> = [];
+  const parts: Array<[path: string, gzip: boolean, start: number, end: number | null]> = [];
+  const stamps: Array<[number, number]> = [];
   for (const f of files) {
     const gz = isGzip(f, opts.compression);
     const st = statSync(f);
-    if (blocksize === undefined || gz || st.size <= blocksize) parts.push([f, gz, 0, null, st.mtimeMs]);
-    else for (let s = 0; s < st.size; s += blocksize) parts.push([f, gz, s, Math.min(s + blocksize, st.size), st.mtimeMs]);
+    stamps.push([st.size, st.mtimeMs]);
+    if (blocksize === undefined || gz || st.size <= blocksize) parts.push([f, gz, 0, null]);
+    else for (let s = 0; s < st.size; s += blocksize) parts.push([f, gz, s, Math.min(s + blocksize, st.size)]);
   }
-  // Same files, unchanged, same options: same keys (mtime and size make an edited file a new task).
-  const prefix = `read-text-${tokenize(parts, files.map((f) => statSync(f).size), encoding, keep)}`;
+  // Same files, unchanged, same options: same keys (size and mtime make an edited file new tasks).
+  const prefix = `read-text-${tokenize(parts, stamps, encoding, keep)}`;
   const make = (i: number): GraphNode => {
     const [f, gz, s, e] = parts[i];
     return new Task(readTextKernel, [f, gz, s, e, encoding, keep]);
