@@ -149,6 +149,13 @@ for (const scheduler of SCHEDULERS) {
       t.equal(max1.data[7], at(1, 2, 2));
     });
 
+    t.test('persist and toDelayed', async (t) => {
+      const x = await da.fromArray(iota(6), { shape: [2, 3], chunks: [1, 3] }).mul(2).persist({ scheduler });
+      t.equal(await x.sum().item({ scheduler }), 30, 'a persisted array computes from its blocks');
+      const [blocks] = await compute(x.toDelayed(), { scheduler });
+      t.same(blocks.map((b) => [b.shape, arr(b.data)]), [[[1, 3], [0, 2, 4]], [[1, 3], [6, 8, 10]]]);
+    });
+
     t.test('NaN propagates through max/min and sums', async (t) => {
       const x = da.fromArray([1, NaN, 3, 4], { chunks: 2 });
       t.ok(Number.isNaN(await x.max().item({ scheduler })));

@@ -138,6 +138,16 @@ for (const scheduler of SCHEDULERS) {
       t.same(await nums.filter((x) => x > 8).take(1, { scheduler }), [9]);
     });
 
+    t.test('persist and toDelayed', async (t) => {
+      const doubled = await nums.map((x) => x * 2).persist({ scheduler });
+      t.equal(doubled.npartitions, 3);
+      t.equal(await doubled.sum().compute({ scheduler }), 110, 'a persisted bag computes from its data');
+      const [parts] = await compute(doubled.toDelayed(), { scheduler });
+      t.same(parts, [[2, 4, 6, 8], [10, 12, 14], [16, 18, 20]]);
+      const total = await nums.sum().persist({ scheduler });
+      t.equal(await total.compute({ scheduler: 'sync' }), 55);
+    });
+
     t.test('reduction and Item.apply', async (t) => {
       const longest = nums.reduction((part) => Math.max(...part), (ms) => Math.max(...ms));
       t.equal(await longest.compute({ scheduler }), 10);
