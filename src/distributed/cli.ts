@@ -17,7 +17,8 @@ import { findLocalToken, localTokenPath, removeLocalToken, writeLocalToken } fro
 const SCHEDULER_USAGE = `usage: tsdask scheduler [--host 0.0.0.0] [--port 8786] [--dashboard-address :8787 | --no-dashboard]
                         [--token-file F] [--tls-cert F --tls-key F] [--allowed-failures 3]`;
 const WORKER_USAGE = `usage: tsdask worker tcp://HOST:8786 [--nworkers 1] [--nthreads N] [--memory-limit auto|2GB|0]
-                     [--token-file F] [--name NAME] [--host H] [--death-timeout 60] [--tls-ca F]`;
+                     [--token-file F] [--name NAME] [--host H] [--death-timeout 60] [--tls-ca F]
+                     [--executor inline|threads]   (default: threads when --nthreads > 1)`;
 
 /** Resolves on Ctrl-C / SIGTERM, or when `also` settles. */
 function untilStopped(also?: Promise<unknown>): Promise<string> {
@@ -113,7 +114,7 @@ function workerToken(p: Parsed, schedulerAddress: string): string | undefined {
 async function workerCommand(argv: string[]): Promise<number> {
   const p = parseArgs(
     argv,
-    { values: ['nworkers', 'nthreads', 'memory-limit', 'token-file', 'name', 'host', 'death-timeout', 'local-directory', 'tls-ca', 'tls-cert', 'tls-key'], booleans: ['exit-on-stdin-close', 'help', 'insecure'] },
+    { values: ['nworkers', 'nthreads', 'memory-limit', 'token-file', 'name', 'host', 'death-timeout', 'local-directory', 'tls-ca', 'tls-cert', 'tls-key', 'executor'], booleans: ['exit-on-stdin-close', 'help', 'insecure'] },
     'worker',
   );
   if (p.flags.has('help')) {
@@ -129,6 +130,8 @@ async function workerCommand(argv: string[]): Promise<number> {
   const token = workerToken(p, scheduler);
   const deathTimeoutMs = Number(p.values.get('death-timeout') ?? 60) * 1000;
   const base = p.values.get('name');
+  const executor = p.values.get('executor');
+  if (executor !== undefined && executor !== 'inline' && executor !== 'threads') throw new UsageError(`tsdask worker: --executor is 'inline' or 'threads', got '${executor}'`);
   const nannies: Nanny[] = [];
   for (let i = 0; i < nworkers; i++) {
     nannies.push(
@@ -137,6 +140,7 @@ async function workerCommand(argv: string[]): Promise<number> {
         nthreads,
         memoryLimit,
         token,
+        executor: executor as 'inline' | 'threads' | undefined,
         name: base === undefined ? undefined : nworkers > 1 ? `${base}-${i}` : base,
         host: p.values.get('host'),
         deathTimeoutMs,

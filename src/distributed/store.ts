@@ -60,10 +60,10 @@ export class DataStore {
     return { nbytes, type: e.type };
   }
 
-  setPayload(key: string, payload: Payload, nbytes: number, type: string): void {
+  setPayload(key: string, payload: Payload, nbytes: number, type: string, owned = false): void {
     this.delete(key);
     // Copy frames out of the message they arrived in, so that message can be freed.
-    const own: Payload = { header: payload.header, frames: payload.frames.map((f) => new Uint8Array(f)) };
+    const own: Payload = owned ? payload : { header: payload.header, frames: payload.frames.map((f) => new Uint8Array(f)) };
     this.entries.set(key, { value: undefined, decoded: false, payload: own, file: undefined, nbytes, type, unspillable: false });
     this.memoryBytes += nbytes;
   }

@@ -15,11 +15,12 @@ import { type FnSpec, resolveFunction } from '../core/functions.js';
 import { type Address, formatAddress, isLoopback, parseAddress } from './address.js';
 import { connect, type Connection } from './connection.js';
 import { Heap } from './heap.js';
-import { fromWire, type Op, type Payload, toWireError, type WirePayload } from './protocol.js';
+import { fromWire, type Op, type Payload, toWireError, type WireError, type WirePayload } from './protocol.js';
 import { hello, listen, type Listener, type TlsFiles } from './server.js';
 import { DataStore } from './store.js';
 import { decodeTask } from './task-codec.js';
 import { formatBytes } from './sizeof.js';
+import { ThreadPool } from './thread-pool.js';
 
 /** Exit codes a nanny understands. */
 export const EXIT = {
@@ -52,6 +53,12 @@ export interface WorkerOptions {
   tls?: TlsFiles;
   tlsCa?: string;
   insecure?: boolean;
+  /**
+   * How task slots run: 'inline' on this process's event loop (lowest overhead; CPU-bound
+   * tasks run one at a time), or 'threads' (one worker thread per slot; inputs and results
+   * cross as serialized bytes). Default: inline for 1 thread, threads for more.
+   */
+  executor?: 'inline' | 'threads';
   /** Why the previous worker in this slot died (set by the nanny). */
   restartReason?: string;
   log?: (line: string) => void;
@@ -108,6 +115,7 @@ export class Worker {
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
   private lastTaskMs = 0;
+  private pool: ThreadPool | undefined;
   private grownSinceCheck = 0;
   private readonly log: (line: string) => void;
   address = '';
@@ -119,6 +127,8 @@ export class Worker {
     this.localDir = opts.localDir ?? join(tmpdir(), `tsdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     this.store = new DataStore(join(this.localDir, 'spill'));
     this.log = opts.log ?? (() => undefined);
+    const executor = opts.executor ?? (this.nthreads > 1 ? 'threads' : 'inline');
+    if (executor === 'threads') this.pool = new ThreadPool(this.nthreads, () => this.fns, () => this.uploads);
   }
 
   /** Connect to the scheduler (retrying until the death timeout), open the peer port, register. */
@@ -186,6 +196,7 @@ export class Worker {
     this.scheduler?.close(1000, reason);
     for (const p of this.peers.values()) p.then((c) => c.close(), () => undefined);
     await this.listener?.close();
+    await this.pool?.close();
     this.store.clear();
     rmSync(this.localDir, { recursive: true, force: true });
     this.opts.onExit?.(code, reason);
@@ -310,6 +321,7 @@ export class Worker {
       // async task gives its slot back now so other work can start.
       t.phase = 'gone';
       this.tasks.delete(key);
+      if (this.pool?.interrupt(key)) this.executing--;
       this.releaseSlot(t);
       return;
     }
@@ -384,7 +396,7 @@ export class Worker {
       if (this.store.has(f.key)) this.fetched(f);
       else if (errors.has(f.key)) {
         // The holder cannot serialize the value: the dependents fail with that error.
-        for (const t of f.waiters) this.failTask(t, errors.get(f.key), Date.now());
+        for (const t of f.waiters) this.failTaskWire(t, errors.get(f.key) as WireError, Date.now());
         this.fetches.delete(f.key);
       }
     }
@@ -488,6 +500,10 @@ export class Worker {
   private runReady(): void {
     this.pumpScheduled = false;
     if (this.closed) return;
+    if (this.pool !== undefined) {
+      this.runOnThreads(this.pool);
+      return;
+    }
     const deadline = performance.now() + 20;
     while (!this.paused && this.executing < this.nthreads && this.nextReady() !== undefined) {
       // Announce the run: short tasks in groups, long or suspicious ones alone.
@@ -515,6 +531,49 @@ export class Worker {
       if (performance.now() > deadline) break;
     }
     if (!this.paused && this.executing < this.nthreads && this.nextReady() !== undefined) this.pump();
+  }
+
+  /** Threads executor: hand ready tasks to free threads with their inputs as bytes. */
+  private runOnThreads(pool: ThreadPool): void {
+    const batch: WTask[] = [];
+    while (!this.paused && batch.length < pool.free) {
+      const t = this.nextReady();
+      if (t === undefined) break;
+      this.ready.pop();
+      batch.push(t);
+    }
+    if (batch.length === 0) return;
+    this.scheduler.send({ op: 'started', keys: batch.map((t) => t.key) });
+    this.scheduler.flush();
+    for (const t of batch) {
+      t.phase = 'executing';
+      let deps: [string, Payload][];
+      try {
+        deps = t.deps.map(([k]) => [k, this.store.getPayload(k)]);
+      } catch (e) {
+        this.failTask(t, e, Date.now());
+        continue;
+      }
+      this.executing++;
+      void pool.run(t.key, t.spec, deps).then((r) => {
+        if (t.phase === 'gone') return; // cancelled: its slot was already given back
+        this.executing--;
+        if (r.ok) this.finishEncoded(t, r.payload, r.nbytes, r.type, r.start, r.stop);
+        else this.failTaskWire(t, r.error, r.start);
+        this.pump();
+      });
+    }
+  }
+
+  private finishEncoded(t: WTask, payload: Payload, nbytes: number, type: string, start: number, stop: number): void {
+    if (this.closed) return;
+    if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
+    t.phase = 'gone';
+    this.store.setPayload(t.key, payload, nbytes, type, true);
+    const op: Op = { op: 'finished', k: t.key, b: nbytes, t: type, s: start, e: stop };
+    if (t.ret) op.v = this.scheduler.wire(payload);
+    this.scheduler.send(op);
+    this.noteGrowth(nbytes);
   }
 
   private resolveFn = (id: string): TaskFn => {
@@ -598,10 +657,14 @@ export class Worker {
   }
 
   private failTask(t: WTask, err: unknown, start: number): void {
+    this.failTaskWire(t, toWireError(err, t.key), start);
+  }
+
+  private failTaskWire(t: WTask, error: WireError, start: number): void {
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
     t.phase = 'gone';
     if (this.closed) return;
-    this.scheduler.send({ op: 'erred', k: t.key, x: toWireError(err, t.key), s: start, e: Date.now() });
+    this.scheduler.send({ op: 'erred', k: t.key, x: { ...error, taskKey: t.key }, s: start, e: Date.now() });
   }
 
   private onNewData(): void {

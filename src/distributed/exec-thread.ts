@@ -1,0 +1,64 @@
+/**
+ * One task slot of a worker running on its own thread (`--nthreads N` with N > 1): receives a
+ * task and its inputs as serialized bytes, runs it, and sends the result back serialized, its
+ * buffers transferred rather than copied.
+ */
+import { parentPort } from 'node:worker_threads';
+import { DataNode, isThenable, runTask, type TaskFn } from '../core/graph.js';
+import { type FnSpec, resolveFunction } from '../core/functions.js';
+import { decode, encode, transferables } from '../core/serialize.js';
+import { toWireError } from './protocol.js';
+import { sizeof, typeName } from './sizeof.js';
+import { decodeTask } from './task-codec.js';
+import { basename } from 'node:path';
+
+export interface RunMessage {
+  op: 'run';
+  key: string;
+  spec: { header: string; frames: Uint8Array[] };
+  deps: [string, string, Uint8Array[]][];
+  fns: [string, FnSpec][];
+  uploads: [string, string][];
+}
+
+const fns = new Map<string, FnSpec>();
+const uploads = new Map<string, string>();
+
+function resolveFn(id: string): TaskFn {
+  const spec = fns.get(id);
+  if (spec === undefined) throw new Error(`function ${id} was never sent to this thread (protocol bug)`);
+  if (spec.kind === 'module') {
+    const uploaded = uploads.get(basename(spec.path));
+    if (uploaded !== undefined) return resolveFunction({ ...spec, path: uploaded });
+  }
+  return resolveFunction(spec);
+}
+
+async function run(m: RunMessage): Promise<void> {
+  for (const [id, spec] of m.fns) fns.set(id, spec);
+  for (const [name, path] of m.uploads) uploads.set(name, path);
+  const start = Date.now();
+  const raw = new Map(m.deps.map(([k, header, frames]) => [k, { header, frames }]));
+  const decoded = new Map<string, unknown>();
+  const get = (k: string): unknown => {
+    if (!decoded.has(k)) {
+      const p = raw.get(k);
+      if (p === undefined) throw new Error(`input '${k}' of task '${m.key}' did not reach the thread`);
+      decoded.set(k, decode(p));
+    }
+    return decoded.get(k);
+  };
+  try {
+    const node = decodeTask(m.key, m.spec, resolveFn);
+    let value = node instanceof DataNode ? node.value : runTask(node, get);
+    if (isThenable(value)) value = await value;
+    const f = encode(value, `the result of task '${m.key}'`);
+    parentPort!.postMessage({ op: 'done', key: m.key, header: f.header, frames: f.frames, nbytes: sizeof(value), type: typeName(value), start, stop: Date.now() }, transferables(f));
+  } catch (e) {
+    parentPort!.postMessage({ op: 'error', key: m.key, error: toWireError(e, m.key), start, stop: Date.now() });
+  }
+}
+
+parentPort!.on('message', (m: RunMessage) => {
+  if (m.op === 'run') void run(m);
+});
