@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COLLECTION, type Collection } from '../../src/core/collection.js';
 import { compute } from '../../src/core/compute.js';
-import type { SchedulerName } from '../../src/core/options.js';
+import type { ComputeOptions } from '../../src/core/options.js';
 import * as dd from '../../src/dataframe/index.js';
 import { type Cell, type Frame, getCell } from '../../src/dataframe/frame.js';
 import { concatFrames } from '../../src/dataframe/ops/concat.js';
@@ -24,7 +24,7 @@ export function csvFrame(text: string, blocksize = 24, opts: Parameters<typeof d
 }
 
 /** Compute a DataFrame or Series to one Frame (its partitions concatenated, in order). */
-export async function computeFrame(c: dd.DataFrame | dd.Series, scheduler: SchedulerName): Promise<Frame> {
+export async function computeFrame(c: dd.DataFrame | dd.Series, scheduler: ComputeOptions['scheduler']): Promise<Frame> {
   const raw: Collection<Frame> = {
     [COLLECTION]: {
       layer: () => c.layer,

@@ -1,0 +1,62 @@
+/**
+ * Shuffles on the distributed scheduler: pieces move worker to worker, a worker SIGKILLed in
+ * the middle of a shuffle costs time, not answers; persisted partitions stay on the workers
+ * (the CSV they came from can be deleted) and later groupby / merge / sort reuse them.
+ */
+import t from 'tap';
+import { unlinkSync } from 'node:fs';
+import { Client, LocalCluster } from '../../src/index.js';
+import { materialize } from '../../src/core/collection.js';
+import type { Task } from '../../src/core/graph.js';
+import type * as dd from '../../src/dataframe/index.js';
+import { computeFrame, csvFrame, sortedRows } from './groupby-helpers.js';
+
+const lines = ['k,g,v'];
+for (let i = 0; i < 6000; i++) lines.push(`key${(i * 7919) % 1500},${i % 7},${(i * 31) % 1000}`);
+const DATA = lines.join('\n') + '\n';
+
+t.test('distributed shuffle: a worker killed mid-shuffle changes no answer', async (t) => {
+  const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, dashboardAddress: null });
+  const client = await Client.connect(cluster);
+  t.teardown(() => client.shutdown());
+  const df = csvFrame(DATA, 2000);
+  t.ok(df.npartitions >= 30, `${df.npartitions} input partitions`);
+  const query = () => df.groupby('k', { splitOut: 6 }).agg({ v: ['sum', 'count'], g: 'nunique' });
+  const joined = () => df.merge(df.groupby('k').agg({ v: 'max' }), { on: 'k', suffixes: ['', '_max'], broadcast: false });
+  const [wantAgg, wantJoin] = [await computeFrame(query(), 'sync'), await computeFrame(joined(), 'sync')];
+
+  const clean = await computeFrame(query(), client);
+  t.same(sortedRows(clean), sortedRows(wantAgg), 'shuffled groupby on the cluster');
+
+  const pid = cluster.workers[0].pid!;
+  const running = computeFrame(joined(), client);
+  setTimeout(() => process.kill(pid, 'SIGKILL'), 150);
+  const t0 = performance.now();
+  const got = await running;
+  t.same(sortedRows(got), sortedRows(wantJoin), `hash join with both sides shuffled, worker killed at 150 ms (finished after ${Math.round(performance.now() - t0 + 150)} ms)`);
+  await client.waitForWorkers(2);
+  t.not(cluster.workers[0].pid, pid, 'the nanny restarted the killed worker');
+  t.same(sortedRows(await computeFrame(query(), client)), sortedRows(wantAgg), 'and the cluster keeps answering');
+});
+
+t.test('persisted partitions are reused from worker memory', async (t) => {
+  const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, dashboardAddress: null });
+  const client = await Client.connect(cluster);
+  t.teardown(() => client.shutdown());
+  const df = csvFrame(DATA, 20_000);
+  const want = await computeFrame(df.groupby('g').agg({ v: 'sum', k: 'nunique' }), 'sync');
+  const wantSorted = await computeFrame(df.sortValues(['v', 'k']), 'sync');
+  const kept = await df.persist({ scheduler: client });
+  // The source file is gone: later computations can only use the persisted partitions.
+  for (const node of materializeReadPaths(df)) unlinkSync(node);
+  t.same((await computeFrame(kept.groupby('g').agg({ v: 'sum', k: 'nunique' }), client)).toRecords(), want.toRecords(), 'groupby on persisted data');
+  t.same((await computeFrame(kept.sortValues(['v', 'k']), client)).toRecords(), wantSorted.toRecords(), 'distributed sort on persisted data');
+  await t.rejects(async () => computeFrame(df.select(['v']), client), /file not found|ENOENT/, 'the unpersisted frame really needs the file');
+});
+
+
+function materializeReadPaths(df: dd.DataFrame): string[] {
+  const paths = new Set<string>();
+  for (const [k, node] of materialize([df.layer])) if (k.startsWith('read-csv-')) paths.add((node as Task).args[0] as string);
+  return [...paths];
+}
