@@ -146,6 +146,18 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
     t.ok(api.tasksCompleted > 0);
   });
 
+  t.test('progress callbacks see every task of a graph run through the client', async (t) => {
+    const seen: string[] = [];
+    let finished = 0;
+    const xs = Array.from({ length: 5 }, (_, i) => delayed(double)(i + 100));
+    const z = delayed(total)(xs);
+    const [v] = await compute(z, { callbacks: [{ posttask: (e) => seen.push(e.key), finish: () => finished++ }] });
+    t.equal(v, 2 * (100 + 101 + 102 + 103 + 104));
+    t.equal(seen.length, 6);
+    t.ok(seen.includes(z.key));
+    t.equal(finished, 1);
+  });
+
   t.test('a 200-task dependent graph', async (t) => {
     let level = Array.from({ length: 100 }, (_, i) => delayed(inc)(i));
     while (level.length > 1) {
@@ -154,5 +166,15 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
       level = next;
     }
     t.equal(await level[0].compute(), 5050);
+  });
+
+  t.test('restart clears the workers and cancels futures; the cluster serves after', async (t) => {
+    const held = client.submit(inc, 500);
+    t.equal(await held, 501);
+    await client.restart();
+    t.equal(held.status, 'cancelled');
+    await t.rejects(held.result(), { name: 'CancelledError' });
+    t.match(String(client), /workers=2/);
+    t.equal(await client.submit(inc, 1), 2);
   });
 });

@@ -23,7 +23,8 @@ async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000): Pro
 }
 
 t.test('fault tolerance', async (t) => {
-  const sched = await startScheduler(['--no-dashboard', '--allowed-failures', '1']);
+  // A silent worker is dropped after 3 s without heartbeats (default 60 s).
+  const sched = await startScheduler(['--no-dashboard', '--allowed-failures', '1'], { TSDASK_WORKER_TTL_MS: '3000' });
   t.teardown(() => stop(sched.proc));
   const workers = await startWorkers(sched.address, ['--nworkers', '2', '--nthreads', '1']);
   t.teardown(() => stop(workers));
@@ -78,5 +79,21 @@ t.test('fault tolerance', async (t) => {
     const later = client.submitWith({ pure: false }, sum, data);
     await t.rejects(later.result(), { name: 'LostDataError' }, 'dependents fail too');
     t.equal(await client.submit(inc, 41), 42, 'the cluster keeps serving');
+  });
+
+  t.test('a frozen worker (no heartbeats, socket open) is dropped and its work redone', async (t) => {
+    const pids = childPids(workers.child.pid!);
+    const sleepy = (x: number) => new Promise<number>((r) => setTimeout(() => r(x * 10), 50));
+    const fs = client.map(sleepy, Array.from({ length: 40 }, (_, i) => i + 7000));
+    await new Promise((r) => setTimeout(r, 100));
+    process.kill(pids[0], 'SIGSTOP');
+    try {
+      const vs = await client.gather(fs);
+      t.equal(vs.length, 40);
+      t.equal(vs[39], 70_390, 'every result, computed by the live worker');
+    } finally {
+      process.kill(pids[0], 'SIGCONT');
+    }
+    await client.waitForWorkers(2);
   });
 });
