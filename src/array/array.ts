@@ -29,6 +29,8 @@ export interface ReduceOptions {
   axis?: AxisInput;
   /** Partials merged per task in the reduction tree (default 8). */
   splitEvery?: number;
+  /** Keep reduced axes as length 1, so the result broadcasts against the input (default false). */
+  keepdims?: boolean;
 }
 
 export interface MomentOptions extends ReduceOptions {
@@ -98,7 +100,7 @@ export class DArray implements Collection<NDArray>, ArraySpec {
     if ((name === 'max' || name === 'min') && axes.some((d) => this.shape[d] === 0)) {
       throw new RangeError(`${name}: cannot reduce an axis of length 0 (shape [${this.shape.join(', ')}]); it has no identity`);
     }
-    return DArray.of(reduceArray(name, this, axes, r, { splitEvery: opts.splitEvery, aggregateArgs: extra }));
+    return DArray.of(reduceArray(name, this, axes, r, { splitEvery: opts.splitEvery, aggregateArgs: extra, keepdims: opts.keepdims }));
   }
   sum(opts: ReduceOptions = {}): DArray {
     return this.reduce('sum', sumReduction, opts);

@@ -122,6 +122,10 @@ for (const scheduler of SCHEDULERS) {
       t.equal(await m.neg().add(10).min().item({ scheduler }), 4);
       t.same(arr((await m.maximum(3.5).compute({ scheduler })).data), [3.5, 3.5, 3.5, 4, 5, 6]);
       t.same(arr((await m.sub(m.mean()).compute({ scheduler })).data), [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5], 'a 0-d array broadcasts');
+      const rowMeans = m.mean({ axis: 1, keepdims: true });
+      t.same([rowMeans.shape, rowMeans.chunks], [[2, 1], [[1, 1], [1]]]);
+      t.same(arr((await m.sub(rowMeans).compute({ scheduler })).data), [-1, 0, 1, -1, 0, 1], 'keepdims: row means broadcast over columns');
+      t.same((await m.sum({ keepdims: true }).compute({ scheduler })).shape, [1, 1]);
     });
 
     t.test('3-d: sums over axis pairs, transpose, rechunk against a direct loop', async (t) => {

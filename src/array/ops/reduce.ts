@@ -84,6 +84,8 @@ export function reduceRuns(shape: readonly number[], mask: readonly boolean[], f
 export interface ReduceOptions {
   splitEvery?: number;
   aggregateArgs?: readonly unknown[];
+  /** Keep reduced axes as length 1 (so the result broadcasts against the input). */
+  keepdims?: boolean;
 }
 
 /** The graph of reducing `x` over `axes` (normalized) with `r`. */
@@ -93,7 +95,8 @@ export function reduceArray(name: string, x: ArraySpec, axes: readonly number[],
   const nd = x.shape.length;
   const mask = maskOf(nd, axes);
   const kept = x.shape.map((_, d) => d).filter((d) => !mask[d]);
-  const token = tokenize(name, x.prefix, axes, r.chunk, r.combine, r.aggregate, extra, split);
+  const keepdims = opts.keepdims === true;
+  const token = tokenize(name, x.prefix, axes, r.chunk, r.combine, r.aggregate, extra, split, keepdims);
   const prefix = `${name}-${token}`;
   const grid = numblocks(x.chunks);
   const outChunks: Chunks = kept.map((d) => [...x.chunks[d]]);
@@ -120,7 +123,14 @@ export function reduceArray(name: string, x: ArraySpec, axes: readonly number[],
       level = next;
     }
     const outShape = blockShape(outChunks, o);
-    entries.push([blockKey(prefix, o), new Task(r.aggregate, [level.map((l) => new KeyRef(l)), outShape, ...extra])]);
+    const full = x.shape.map((_, d) => (mask[d] ? 0 : o[kept.indexOf(d)]));
+    const key = blockKey(prefix, keepdims ? full : o);
+    const shape = keepdims ? x.shape.map((_, d) => (mask[d] ? 1 : outShape[kept.indexOf(d)])) : outShape;
+    entries.push([key, new Task(r.aggregate, [level.map((l) => new KeyRef(l)), shape, ...extra])]);
+  }
+  if (keepdims) {
+    const chunks = x.chunks.map((c, d) => (mask[d] ? [1] : [...c]));
+    return { prefix, shape: x.shape.map((n, d) => (mask[d] ? 1 : n)), chunks, layer: new StaticLayer(prefix, entries, [x.layer]) };
   }
   return { prefix, shape: kept.map((d) => x.shape[d]), chunks: outChunks, layer: new StaticLayer(prefix, entries, [x.layer]) };
 }
