@@ -50,14 +50,26 @@ export class PartitionLayer implements GraphLayer {
   }
 }
 
-/** Walk nested args replacing bags and items via `f`; shares nothing it does not rebuild. */
+/** Walk nested args replacing bags and items via `f`; unchanged structure is shared, not copied. */
 function mapLazy(x: unknown, f: (lazy: BagSpec | ItemSpec) => unknown): unknown {
   if (isBag(x) || isItem(x)) return f(x);
-  if (Array.isArray(x)) return x.map((v) => mapLazy(v, f));
+  if (Array.isArray(x)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < x.length; i++) {
+      const v = mapLazy(x[i], f);
+      if (v !== x[i] && out === undefined) out = x.slice(0, i);
+      if (out !== undefined) out.push(v);
+    }
+    return out ?? x;
+  }
   if (isPlainObject(x)) {
-    const out: Record<string, unknown> = {};
-    for (const k in x) out[k] = mapLazy(x[k], f);
-    return out;
+    let out: Record<string, unknown> | undefined;
+    for (const k in x) {
+      const v = mapLazy(x[k], f);
+      if (v !== x[k] && out === undefined) out = { ...x };
+      if (out !== undefined) out[k] = v;
+    }
+    return out ?? x;
   }
   return x;
 }
