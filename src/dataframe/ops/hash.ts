@@ -10,7 +10,7 @@
  *   Missing keys either get no id (-1, groupby's dropna) or form one group of their own
  *   (join, where pandas matches missing with missing).
  */
-import { BOOL_NA, type Column, type ColumnData } from '../frame.js';
+import { BOOL_NA, type Column } from '../frame.js';
 
 const scratch = new Float64Array(1);
 const scratchBits = new Uint32Array(scratch.buffer);
@@ -166,21 +166,6 @@ interface ColumnIndex {
   probe(c: Column, n: number): Int32Array;
 }
 
-function isMissingAt(c: Column, d: ColumnData, i: number): boolean {
-  const x = d[i];
-  switch (c.dtype) {
-    case 'string':
-      return x < 0;
-    case 'bool':
-      return x === BOOL_NA;
-    case 'float64':
-    case 'datetime':
-      return x !== x;
-    default:
-      return false;
-  }
-}
-
 class StringColumnIndex implements ColumnIndex {
   readonly ids: Int32Array;
   count = 0;
@@ -254,26 +239,30 @@ class NumberColumnIndex implements ColumnIndex {
   constructor(col: Column, n: number, private readonly dropna: boolean) {
     const d = col.data;
     const ids = new Int32Array(n);
+    // Missing: NaN (floats, datetimes) or BOOL_NA (bools); ints have none. Tested inline, per
+    // element, without a per-dtype switch in the loop.
+    const boolNA = col.dtype === 'bool' ? BOOL_NA : NaN;
     // Integer keys in a narrow range index an array directly (no hashing at all).
     let lo = Infinity;
     let hi = -Infinity;
     let integers = true;
     for (let i = 0; i < n; i++) {
       const x = d[i];
-      if (isMissingAt(col, d, i)) continue;
+      if (x !== x || x === boolNA) continue;
       if (x < lo) lo = x;
       if (x > hi) hi = x;
-      if (integers && !Number.isInteger(x)) integers = false;
+      if (integers && (x | 0) !== x && !Number.isInteger(x)) integers = false;
     }
     const range = hi - lo + 1;
     if (integers && n > 0 && Number.isFinite(range) && range <= Math.max(4 * n, 1024) && range <= 1 << 26) {
       const direct = new Int32Array(range).fill(-1);
       for (let i = 0; i < n; i++) {
-        if (isMissingAt(col, d, i)) {
+        const x = d[i];
+        if (x !== x || x === boolNA) {
           ids[i] = this.missingIdFor();
           continue;
         }
-        const s = d[i] - lo;
+        const s = x - lo;
         let id = direct[s];
         if (id < 0) {
           id = this.count++;
@@ -286,7 +275,10 @@ class NumberColumnIndex implements ColumnIndex {
     } else {
       const table = new NumberTable(Math.min(n, 1 << 16));
       this.table = table;
-      for (let i = 0; i < n; i++) ids[i] = isMissingAt(col, d, i) ? this.missingIdFor() : table.intern(d[i]);
+      for (let i = 0; i < n; i++) {
+        const x = d[i];
+        ids[i] = x !== x || x === boolNA ? this.missingIdFor() : table.intern(x);
+      }
       this.count = table.size;
     }
     this.ids = ids;
@@ -303,21 +295,26 @@ class NumberColumnIndex implements ColumnIndex {
     const d = c.data;
     const out = new Int32Array(n);
     const missing = this.dropna ? -1 : this.missingId;
+    const boolNA = c.dtype === 'bool' ? BOOL_NA : NaN;
     if (this.direct) {
       const direct = this.direct;
       const lo = this.lo;
       const size = direct.length;
       for (let i = 0; i < n; i++) {
-        if (isMissingAt(c, d, i)) {
+        const x = d[i];
+        if (x !== x || x === boolNA) {
           out[i] = missing;
           continue;
         }
-        const s = d[i] - lo;
-        out[i] = s >= 0 && s < size && Number.isInteger(s) ? direct[s] : -1;
+        const s = x - lo;
+        out[i] = s >= 0 && s < size && (s | 0) === s ? direct[s] : -1;
       }
     } else {
       const table = this.table!;
-      for (let i = 0; i < n; i++) out[i] = isMissingAt(c, d, i) ? missing : table.get(d[i]);
+      for (let i = 0; i < n; i++) {
+        const x = d[i];
+        out[i] = x !== x || x === boolNA ? missing : table.get(x);
+      }
     }
     return out;
   }
