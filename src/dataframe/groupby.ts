@@ -46,22 +46,25 @@ export interface GroupByOptions {
   splitEvery?: number;
 }
 
+/** Several keys as one label per group, "(k1, k2)" like a printed pandas tuple. */
+function tupleLabels(cols: readonly Column[], n: number): Column {
+  const dict: string[] = [];
+  const codes = new Int32Array(n);
+  const text = (c: Column, i: number) => {
+    const v = getCell(c, i);
+    return v instanceof Date ? v.toISOString() : String(v);
+  };
+  for (let i = 0; i < n; i++) {
+    codes[i] = dict.length;
+    dict.push(`(${cols.map((c) => text(c, i)).join(', ')})`);
+  }
+  return { dtype: 'string', data: codes, dict };
+}
+
+/** A groupby result frame as a Series of `value` (named `name`) indexed by the key. */
 const toSeries = kernel('dataframe.groupby.to-series', (f: Frame, by: readonly string[], value: string, name: string = value): Frame => {
-  const keyIndex: Column =
-    by.length === 1
-      ? f.col(by[0])
-      : (() => {
-          // Several keys: one label per group, "(k1, k2)" like a printed pandas tuple.
-          const dict: string[] = [];
-          const codes = new Int32Array(f.length);
-          const cols = by.map((b) => f.col(b));
-          for (let i = 0; i < f.length; i++) {
-            codes[i] = dict.length;
-            dict.push(`(${cols.map((c) => String(getCell(c, i) instanceof Date ? (getCell(c, i) as Date).toISOString() : getCell(c, i))).join(', ')})`);
-          }
-          return { dtype: 'string' as const, data: codes, dict };
-        })();
-  return new Frame([name], [f.col(value)], f.length, keyIndex);
+  const index = by.length === 1 ? f.col(by[0]) : tupleLabels(by.map((b) => f.col(b)), f.length);
+  return new Frame([name], [f.col(value)], f.length, index);
 });
 
 export class GroupBy {
@@ -77,6 +80,8 @@ export class GroupBy {
     private readonly opts: GroupByOptions = {},
     /** Value columns (a `select`); all non-key columns when undefined. */
     private readonly columns?: readonly string[],
+    /** Result names of hidden key columns (set by `select` on a Series-keyed groupby). */
+    shownAs?: readonly string[],
   ) {
     if (by instanceof Series) {
       // groupby(ddf.col('Date').dt.year()): the series becomes a key column named after it;
@@ -88,7 +93,7 @@ export class GroupBy {
     } else {
       this.frame = frame;
       this.keys = typeof by === 'string' ? [by] : [...by];
-      this.by = this.keys;
+      this.by = shownAs ?? this.keys;
     }
     if (this.keys.length === 0) throw new TypeError('groupby: give at least one key column');
     for (const k of this.keys) if (!this.frame.meta.has(k)) this.frame.meta.col(k);
@@ -102,9 +107,7 @@ export class GroupBy {
 
   /** Only these value columns: `g.select(['a', 'b']).max()`. */
   select(columns: readonly string[]): GroupBy {
-    const g = new GroupBy(this.frame, this.keys, this.opts, [...columns]);
-    (g as { by: readonly string[] }).by = this.by;
-    return g;
+    return new GroupBy(this.frame, this.keys, this.opts, [...columns], this.by);
   }
 
   /** One value column: `g.col('ArrDelay').min()`. */
