@@ -36,13 +36,7 @@ export function encodeGraph(graph: Graph | Iterable<[string, GraphNode]>): Frame
   } catch (e) {
     if (!(e instanceof Error)) throw e;
     // Re-encode node by node to name the task holding the offending value.
-    for (let i = 0; i < keys.length; i++) {
-      try {
-        encode(nodes[i], `task '${keys[i]}'`);
-      } catch (inner) {
-        throw inner;
-      }
-    }
+    for (let i = 0; i < keys.length; i++) encode(nodes[i], `task '${keys[i]}'`);
     throw e;
   }
 }
