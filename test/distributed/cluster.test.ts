@@ -151,7 +151,7 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
     let finished = 0;
     const xs = Array.from({ length: 5 }, (_, i) => delayed(double)(i + 100));
     const z = delayed(total)(xs);
-    const [v] = await compute(z, { callbacks: [{ posttask: (e) => seen.push(e.key), finish: () => finished++ }] });
+    const [v] = await compute(z, { callbacks: [{ posttask: (e: { key: string }) => seen.push(e.key), finish: () => finished++ }] });
     t.equal(v, 2 * (100 + 101 + 102 + 103 + 104));
     t.equal(seen.length, 6);
     t.ok(seen.includes(z.key));

@@ -1,5 +1,9 @@
-/** The dashboard's single page: plain HTML, CSS and a small polling script (no dependencies). */
-export const STATUS_PAGE = `<!doctype html>
+/**
+ * The dashboard's single page: plain HTML, CSS and a small polling script (no dependencies).
+ * The first state is embedded, so the page shows the cluster even before its first poll.
+ */
+export function statusPage(initialState: string): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -48,6 +52,9 @@ async function tick() {
   let s;
   try { s = await (await fetch('/api/state?since=' + since, { cache: 'no-store' })).json(); }
   catch (e) { document.getElementById('totals').textContent = 'scheduler unreachable'; return; }
+  render(s);
+}
+function render(s) {
   document.getElementById('sched').textContent = s.scheduler;
   const threads = s.workers.reduce((a, w) => a + w.nthreads, 0);
   const mem = s.workers.reduce((a, w) => a + w.memoryLimit, 0);
@@ -87,9 +94,10 @@ async function tick() {
   }
   svg.innerHTML = out;
 }
-tick();
+render(${initialState.replace(/</g, '\\u003c')});
 setInterval(tick, 500);
 </script>
 </body>
 </html>
 `;
+}

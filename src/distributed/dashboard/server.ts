@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { SchedulerServer } from '../scheduler.js';
-import { STATUS_PAGE } from './page.js';
+import { statusPage } from './page.js';
 
 export interface Dashboard {
   link: string;
@@ -94,7 +94,7 @@ export function startDashboard(s: SchedulerServer, host: string, port: number): 
       res.end();
     } else if (url.pathname === '/status') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(STATUS_PAGE);
+      res.end(statusPage(JSON.stringify(dashboardState(s))));
     } else if (url.pathname === '/api/state') {
       const since = Number(url.searchParams.get('since') ?? 0) || 0;
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
