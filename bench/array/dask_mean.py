@@ -30,4 +30,5 @@ def main():
     print(json.dumps(out))
 
 
-main()
+if __name__ == "__main__":  # the processes scheduler re-imports this file in its workers
+    main()

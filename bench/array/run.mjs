@@ -3,6 +3,7 @@
 // Usage: node bench/array/run.mjs [--rows 8000] [--cols 8000] [--chunk-rows 500] [--repeat 3]
 //                                 [--workers 2] [--schedulers threads,sync]
 // Needs the build (npm run build) and, for the peer, /usr/bin/python3 with python3-dask.
+import { loadavg } from 'node:os';
 import * as da from '../../esm/array.mjs';
 import { shutdownSchedulers } from '../../esm/index.mjs';
 import { fmt, hasPython, runPython, table } from '../lib/peer.mjs';
@@ -51,4 +52,4 @@ const rows = schedulers.map((s) => {
   return [s, fmt(ours[s]), fmt(peer), fmt(ratio), fmt((values / ours[s]) / 1e6, 0), fmt(peer ? values / peer / 1e6 : undefined, 0)];
 });
 table(['scheduler', 'tsdask s', `dask ${dask?.dask ?? ''} s`.trim(), 'tsdask/dask', 'tsdask Mvalues/s', 'dask Mvalues/s'], rows);
-console.log('(ratio < 1: tsdask faster)');
+console.log(`(ratio < 1: tsdask faster; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}: other work on the machine skews both sides)`);
