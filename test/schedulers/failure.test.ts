@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compute, delayed, getScheduler, shutdownSchedulers } from '../../src/index.js';
+import { compute, delayed, getScheduler, shutdownSchedulers, type TaskEvent } from '../../src/index.js';
 import type { LocalScheduler } from '../../src/schedulers/index.js';
 import { inc } from '../helpers/funcs.js';
 import { spin } from './fixtures/matrix.js';
@@ -34,7 +34,7 @@ t.test('SIGKILL of a pool process mid-compute: the compute is retried on a fresh
           // Let it get into the task first.
           setTimeout(() => process.kill(victim, 'SIGKILL'), 100);
         },
-        posttask: (e) => post.set(e.key, (post.get(e.key) ?? 0) + 1),
+        posttask: (e: TaskEvent) => post.set(e.key, (post.get(e.key) ?? 0) + 1),
       },
     ],
   });
