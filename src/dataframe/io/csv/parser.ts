@@ -301,16 +301,20 @@ class ByteDict {
 class NaSet {
   /** Spellings by byte length (index = length); most lengths have none. */
   private readonly byLen: Array<Uint8Array[] | undefined> = [];
+  /** First bytes of the spellings: most values are rejected by one table load. */
+  private readonly first = new Uint8Array(256);
   readonly hasEmpty: boolean;
   constructor(values: readonly string[]) {
     this.hasEmpty = values.includes('');
     for (const v of values) {
       const b = Buffer.from(v, 'utf8');
       (this.byLen[b.length] ??= []).push(b);
+      if (b.length > 0) this.first[b[0]] = 1;
     }
   }
   has(buf: Uint8Array, s: number, e: number): boolean {
     if (s === e) return this.hasEmpty;
+    if (this.first[buf[s]] === 0) return false;
     const n = e - s;
     if (n >= this.byLen.length) return false;
     const list = this.byLen[n];
@@ -470,6 +474,40 @@ export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec
           );
         }
       } else {
+        // Plain integers (the common numeric field) are parsed while scanning: one pass.
+        const kind = j < ncols ? kinds[j] : K_SKIP;
+        if (kind === K_INT || kind === K_FLOAT) {
+          let p = i;
+          const neg = buf[p] === 45;
+          if (neg) p++;
+          let v = 0;
+          const first = p;
+          while (p < to) {
+            const c = buf[p] - 48;
+            if (c < 0 || c > 9) break;
+            v = v * 10 + c;
+            p++;
+          }
+          const nd = p - first;
+          if (nd > 0 && nd <= 15 && (p >= to || stop[buf[p]] === 1)) {
+            cols[j].f64![row] = neg ? -v : v;
+            i = p;
+            j++;
+            if (i >= to) break;
+            const d = buf[i];
+            if (d === sep) {
+              i++;
+              continue;
+            }
+            if (d === CR) {
+              i++;
+              if (i < to && buf[i] === LF) i++;
+              break;
+            }
+            i++; // LF
+            break;
+          }
+        }
         while (i < to && stop[buf[i]] === 0) i++;
         e = i;
       }
