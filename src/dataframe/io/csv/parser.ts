@@ -166,7 +166,7 @@ class ByteDict {
    * deduplication only needs the previous value: no hashing, no random memory access.
    * The first value out of order builds the hash table from the entries so far.
    */
-  private sorted = true;
+  sorted = true;
 
   code(buf: Buffer, s: number, e: number): number {
     const len = e - s;
@@ -187,7 +187,12 @@ class ByteDict {
     }
     let h = 0x811c9dc5 | 0;
     for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 16777619);
-    h ^= h >>> 15;
+    return this.lookup(buf, s, e, h ^ (h >>> 15));
+  }
+
+  /** Hash mode: code of bytes [s, e) whose hash the caller computed while scanning. */
+  lookup(buf: Buffer, s: number, e: number, h: number): number {
+    const len = e - s;
     const table = this.table;
     const arena0 = this.arena;
     let slot = h & this.mask;
@@ -402,6 +407,8 @@ export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec
 
   let row = 0;
   let i = from;
+  let fieldHash = 0;
+  let haveHash = false;
   while (i < to) {
     const rowStart = i;
     // Blank line: skip.
@@ -476,6 +483,18 @@ export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec
       } else {
         // Plain integers (the common numeric field) are parsed while scanning: one pass.
         const kind = j < ncols ? kinds[j] : K_SKIP;
+        if (kind === K_STRING && !cols[j].dict!.sorted) {
+          // Strings in hash mode: hash while scanning (the same FNV-1a as ByteDict.code).
+          let h = 0x811c9dc5 | 0;
+          while (i < to) {
+            const b = buf[i];
+            if (stop[b] === 1) break;
+            h = Math.imul(h ^ b, 16777619);
+            i++;
+          }
+          fieldHash = h ^ (h >>> 15);
+          haveHash = true;
+        }
         if (kind === K_INT || kind === K_FLOAT) {
           let p = i;
           const neg = buf[p] === 45;
@@ -540,7 +559,8 @@ export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec
             break;
           }
           case K_STRING:
-            st.i32![row] = na.has(src, s, e) ? -1 : st.dict!.code(src, s, e);
+            st.i32![row] = na.has(src, s, e) ? -1 : haveHash ? st.dict!.lookup(src, s, e, fieldHash) : st.dict!.code(src, s, e);
+            haveHash = false;
             break;
           case K_BOOL: {
             const b = isBoolText(src, s, e);
