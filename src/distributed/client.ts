@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
-import { COLLECTION, type Collection, flattenKeys, isCollection, materialize } from '../core/collection.js';
+import { COLLECTION, type Collection, type CollectionImpl, flattenKeys, isCollection, mapKeyTree, materialize } from '../core/collection.js';
 import { setClientDefault, config } from '../core/config.js';
 import { asDelayed, Delayed } from '../core/delayed.js';
 import { DataNode, type Graph, type GraphNode, isPlainObject, KeyRef, Task, type TaskFn } from '../core/graph.js';
@@ -18,7 +18,7 @@ import { fire, type RunOptions, type Scheduler } from '../schedulers/scheduler.j
 import { formatAddress, parseAddress } from './address.js';
 import { connect, type Connection } from './connection.js';
 import { CancelledError, fromWireError, LostDataError } from './errors.js';
-import { Future, type FutureOwner, KeyState } from './future.js';
+import { Future, type FutureOwner, type FutureStatus, KeyState } from './future.js';
 import type { LocalCluster, LocalClusterOptions } from './local-cluster.js';
 import { submissionOrder } from './priority.js';
 import { fromWire, type Op, type WireError, type WirePayload } from './protocol.js';
@@ -162,6 +162,7 @@ export class Client implements Scheduler, FutureOwner {
   addRef(key: string, inform: boolean): void {
     const n = this.refs.get(key) ?? 0;
     this.refs.set(key, n + 1);
+    this.stateOf(key); // status messages for the key are kept from now on
     if (n === 0 && inform && !this.closed) this.conn.send({ op: 'want', keys: [key] });
   }
 
@@ -457,26 +458,39 @@ export class Client implements Scheduler, FutureOwner {
    * Start computing collections on the cluster. Returns a Future (or an array of Futures
    * for an array argument) right away; `await` it for the value.
    */
-  compute<T>(collection: Collection<T>, opts?: SubmitOptions): Future<T>;
-  compute<T>(collections: readonly Collection<T>[], opts?: SubmitOptions): Future<T>[];
-  compute<T>(x: Collection<T> | readonly Collection<T>[], opts: SubmitOptions = {}): Future<T> | Future<T>[] {
+  compute<T>(collection: Collection<T>, opts?: SubmitOptions): Future<T> | CollectionFuture<T>;
+  compute<T>(collections: readonly Collection<T>[], opts?: SubmitOptions): (Future<T> | CollectionFuture<T>)[];
+  compute<T>(x: Collection<T> | readonly Collection<T>[], opts: SubmitOptions = {}): Future<T> | CollectionFuture<T> | (Future<T> | CollectionFuture<T>)[] {
     this.ensureOpen();
     const list = Array.isArray(x) ? (x as readonly Collection<T>[]) : [x as Collection<T>];
     const graph: Graph = new Map();
     const keys: string[] = [];
-    const futures: Future<T>[] = [];
+    const out: (Future<T> | CollectionFuture<T>)[] = [];
     for (const c of list) {
       if (c instanceof Future) {
-        futures.push(new Future<T>(c.key, this, true));
+        out.push(new Future<T>(c.key, this, true));
         continue;
       }
-      const d = asDelayed(c);
-      for (const [k, n] of cull(materialize([d]), [d.key])) graph.set(k, n);
-      keys.push(d.key);
-      futures.push(new Future<T>(d.key, this, false));
+      if (c instanceof Delayed) {
+        for (const [k, n] of cull(materialize([c]), [c.key])) graph.set(k, n);
+        keys.push(c.key);
+        out.push(new Future<T>(c.key, this, false));
+        continue;
+      }
+      // Other collections (frames, bags, arrays): parts stay on the cluster and are
+      // finalized here, because their user-facing value (a danfo frame...) need not travel.
+      const impl = c[COLLECTION];
+      const partKeys = flattenKeys(impl.keys());
+      for (const [k, n] of cull(materialize([impl.layer()]), partKeys)) graph.set(k, n);
+      const parts = new Map<string, Future>();
+      for (const k of partKeys) {
+        if (!parts.has(k)) parts.set(k, new Future(k, this, !graph.has(k)));
+        if (graph.has(k) && !keys.includes(k)) keys.push(k);
+      }
+      out.push(new CollectionFuture<T>(asDelayed(c).key, impl, parts, this));
     }
     if (keys.length > 0) this.sendGraph(graph, keys, { retries: opts.retries });
-    return Array.isArray(x) ? futures : futures[0];
+    return Array.isArray(x) ? out : out[0];
   }
 
   /**
@@ -665,3 +679,52 @@ function aliasFuture(node: GraphNode): GraphNode {
 }
 
 export { Delayed, LostDataError };
+
+/**
+ * `client.compute(collection)` for collections whose parts are finalized by the caller (data
+ * frames, bags, arrays): awaitable like a Future; as an argument to later work it stands for
+ * the collection backed by its parts on the cluster.
+ */
+export class CollectionFuture<T> implements PromiseLike<T>, Collection<T> {
+  constructor(
+    readonly key: string,
+    private readonly impl: CollectionImpl<T>,
+    private readonly parts: ReadonlyMap<string, Future>,
+    private readonly client: Client,
+  ) {}
+
+  get status(): FutureStatus {
+    const ss = [...this.parts.values()].map((f) => f.status);
+    for (const bad of ['error', 'cancelled', 'lost', 'pending'] as const) if (ss.includes(bad)) return bad;
+    return 'finished';
+  }
+
+  done(): boolean {
+    return [...this.parts.values()].every((f) => f.done());
+  }
+
+  async result(): Promise<T> {
+    const values = await this.client.gather(Object.fromEntries(this.parts));
+    return this.impl.finalize(mapKeyTree(this.impl.keys(), (k) => values[k]));
+  }
+
+  then<R1 = T, R2 = never>(onFulfilled?: ((v: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+    return this.result().then(onFulfilled, onRejected);
+  }
+
+  cancel(): Promise<void> {
+    return this.client.cancel([...this.parts.keys()]);
+  }
+
+  release(): void {
+    for (const f of this.parts.values()) f.release();
+  }
+
+  get [COLLECTION](): CollectionImpl<T> {
+    return this.impl.rebuild(this.parts as ReadonlyMap<string, unknown>)[COLLECTION];
+  }
+
+  toString(): string {
+    return `<CollectionFuture: ${this.status}, ${this.parts.size} parts, key: ${this.key}>`;
+  }
+}

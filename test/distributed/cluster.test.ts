@@ -7,6 +7,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asCompleted, Client, compute, config, delayed, Future, persist, wait } from '../../src/index.js';
+import * as db from '../../src/bag/index.js';
 import { startScheduler, startWorkers, stop } from './procs.js';
 
 const inc = (x: number) => x + 1;
@@ -120,6 +121,19 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
     t.equal(await py.compute(), 84);
     const z = delayed(add)(py, 1);
     t.equal(await z.compute(), 85, 'a persisted result feeds later graphs');
+    const g = client.map(inc, [5, 6]);
+    await wait(g);
+    t.same(g.map((f) => f.status), ['finished', 'finished'], 'status follows without asking for results');
+  });
+
+  t.test('client.compute of a collection finalized by the caller (a bag)', async (t) => {
+    const b = db.fromSequence([1, 2, 3, 4, 5, 6], { npartitions: 3 }).map(double);
+    const cf = client.compute(b);
+    t.same(await cf, [2, 4, 6, 8, 10, 12]);
+    t.equal(cf.status, 'finished');
+    t.equal(await b.sum().compute(), 42, 'bag reductions through the default client');
+    const [pb] = await persist(b);
+    t.same(await pb.compute(), [2, 4, 6, 8, 10, 12], 'a persisted bag');
   });
 
   t.test('uploadFile makes a module importable on every worker', async (t) => {
