@@ -19,7 +19,7 @@ import { formatAddress, parseAddress } from './address.js';
 import { connect, type Connection } from './connection.js';
 import { CancelledError, fromWireError, LostDataError } from './errors.js';
 import { Future, type FutureOwner, type FutureStatus, KeyState } from './future.js';
-import type { LocalCluster, LocalClusterOptions } from './local-cluster.js';
+import { LocalCluster, type LocalClusterOptions } from './local-cluster.js';
 import { submissionOrder } from './priority.js';
 import { fromWire, type Op, type WireError, type WirePayload } from './protocol.js';
 import { hello } from './server.js';
@@ -113,7 +113,6 @@ export class Client implements Scheduler, FutureOwner {
     let cluster: LocalCluster | undefined;
     let token = opts.token ?? process.env.TSDASK_TOKEN;
     if (target === undefined) {
-      const { LocalCluster } = await import('./local-cluster.js');
       own = await LocalCluster.start(opts.cluster ?? {});
       cluster = own;
       address = own.schedulerAddress;
