@@ -720,6 +720,7 @@ export class Worker {
     const path = join(dir, name);
     const bytes = payload.frames[0] ?? new Uint8Array(0);
     writeFileSync(path, bytes);
+    if (/\.(c|m)?tsx?$/.test(name)) ensureTypeScriptLoader();
     // A re-uploaded module must load fresh.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     if (existsSync(path)) delete require.cache[path];
@@ -729,4 +730,36 @@ export class Worker {
   get uploadDir(): string {
     return join(this.localDir, 'uploads');
   }
+}
+
+let tsLoader = false;
+/**
+ * Uploaded TypeScript modules load from a temporary directory, where no TypeScript loader can
+ * be found relative to the file: register one from this installation (tsx, else the
+ * `typescript` compiler's transpileModule) so `require` of the upload works.
+ */
+function ensureTypeScriptLoader(): void {
+  if (tsLoader || require.extensions['.ts'] !== undefined) return;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('tsx/cjs/api') as { register(): void }).register();
+    tsLoader = true;
+    return;
+  } catch {
+    // no tsx here
+  }
+  let ts: { transpileModule(src: string, o: object): { outputText: string }; ModuleKind: { CommonJS: number } };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ts = require('typescript');
+  } catch {
+    throw new Error('uploaded a TypeScript module, but this worker has neither tsx nor typescript installed: npm install tsx (or upload the compiled .js)');
+  }
+  const compile = (m: NodeJS.Module & { _compile(code: string, file: string): void }, file: string) => {
+    const { readFileSync } = require('node:fs') as typeof import('node:fs');
+    const out = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: 9, esModuleInterop: true }, fileName: file });
+    m._compile(out.outputText, file);
+  };
+  for (const ext of ['.ts', '.cts', '.mts', '.tsx']) (require.extensions as Record<string, unknown>)[ext] = compile;
+  tsLoader = true;
 }

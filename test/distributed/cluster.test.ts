@@ -144,6 +144,12 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { calcMean } = require(mod) as { calcMean: (xs: number[]) => number };
     t.equal(await client.submit(calcMean, [1, 2, 3, 6]), 3);
+    const tsMod = join(dir, 'calc_sum.ts');
+    writeFileSync(tsMod, 'export function calcSum(xs: number[]): number {\n  return xs.reduce((a: number, b: number) => a + b, 0);\n}\n');
+    await client.uploadFile(tsMod);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { calcSum } = require(tsMod) as { calcSum: (xs: number[]) => number };
+    t.equal(await client.submit(calcSum, [1, 2, 3, 6]), 12, 'TypeScript modules too');
   });
 
   t.test('the dashboard serves live state', async (t) => {
