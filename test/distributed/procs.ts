@@ -25,7 +25,9 @@ process.on('exit', () => {
 });
 
 export function startCli(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+  // Services end when our stdin pipe closes, so even a killed test leaves no process behind.
+  const extra = args[0] === 'scheduler' || args[0] === 'worker' ? ['--exit-on-stdin-close'] : [];
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args, ...extra], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
