@@ -7,7 +7,7 @@
 import type { DataFrame as DanfoDataFrame, Series as DanfoSeries } from 'danfojs-node';
 import { kernel } from '../core/kernels.js';
 import { concatFrames } from './ops/concat.js';
-import { type Cell, type Column, columnFromValues, type DType, Frame, getCell, inferDType } from './frame.js';
+import { type Cell, type Column, columnFromValues, dictEntry, type DType, Frame, getCell, inferDType, stringBytesOf } from './frame.js';
 
 export type { DanfoDataFrame, DanfoSeries };
 
@@ -23,17 +23,22 @@ export function danfoModule(): Danfo {
   return danfo;
 }
 
-function columnValues(c: Column, n: number): Cell[] {
-  const out = new Array<Cell>(n);
+function columnValues(c: Column, n: number, out: Cell[] = new Array<Cell>(n), at = 0): Cell[] {
+  if (c.dtype === 'string' && stringBytesOf(c) !== undefined && n * 4 < stringBytesOf(c)!.size) {
+    // A few rows of a big lazy dictionary: decode just those entries.
+    const d = c.data as Int32Array;
+    for (let i = 0; i < n; i++) out[at + i] = d[i] < 0 ? null : dictEntry(c, d[i]);
+    return out;
+  }
   if (c.dtype === 'float64' || c.dtype === 'int64' || c.dtype === 'int32') {
     const d = c.data;
-    for (let i = 0; i < n; i++) out[i] = d[i];
+    for (let i = 0; i < n; i++) out[at + i] = d[i];
   } else if (c.dtype === 'string') {
     const d = c.data as Int32Array;
     const dict = c.dict!;
-    for (let i = 0; i < n; i++) out[i] = d[i] < 0 ? null : dict[d[i]];
+    for (let i = 0; i < n; i++) out[at + i] = d[i] < 0 ? null : dict[d[i]];
   } else {
-    for (let i = 0; i < n; i++) out[i] = getCell(c, i);
+    for (let i = 0; i < n; i++) out[at + i] = getCell(c, i);
   }
   return out;
 }
@@ -125,7 +130,31 @@ export function fromDanfo(df: DanfoDataFrame | DanfoSeries, dtypes: Record<strin
 }
 
 /** Computed partitions -> one danfo.DataFrame (registered so toDelayed tasks ship by name). */
-export const framesToDanfo = kernel('dataframe.to-danfo', (parts: readonly Frame[]): DanfoDataFrame => toDanfo(concatFrames(parts)));
+export const framesToDanfo = kernel('dataframe.to-danfo', (parts: readonly Frame[]): DanfoDataFrame => partsToDanfo(parts));
+
+/**
+ * Partitions -> one danfo.DataFrame without concatenating string columns first (merging
+ * per-partition dictionaries would cost a hash insert per distinct value for nothing).
+ */
+export function partsToDanfo(parts: readonly Frame[]): DanfoDataFrame {
+  const first = parts[0];
+  const same = parts.every((p) => p.index === undefined && p.names.length === first.names.length && p.names.every((n, i) => n === first.names[i] && p.columns[i].dtype === first.columns[i].dtype));
+  if (!same || parts.length === 1) return toDanfo(concatFrames(parts));
+  const total = parts.reduce((s, p) => s + p.length, 0);
+  if (total === 0) return toDanfo(first);
+  const dfd = danfoModule();
+  const data: Record<string, Cell[]> = {};
+  first.names.forEach((name, j) => {
+    const out = new Array<Cell>(total);
+    let at = 0;
+    for (const p of parts) {
+      columnValues(p.columns[j], p.length, out, at);
+      at += p.length;
+    }
+    data[name] = out;
+  });
+  return new dfd.DataFrame(data, { dtypes: first.columns.map((c) => danfoDType(c.dtype)) });
+}
 export const framesToDanfoSeries = kernel('dataframe.to-danfo-series', (parts: readonly Frame[]): DanfoSeries => toDanfoSeries(concatFrames(parts)));
 
 /** mapPartitions plumbing: partition -> danfo before the user's function, danfo -> partition after. */

@@ -172,7 +172,17 @@ export class StringBytes {
   get size(): number {
     return this.offsets.length - 1;
   }
+  /** One entry, decoded on its own (for reading a few rows of a big dictionary). */
+  get(k: number): string {
+    const buf = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    return buf.toString(this.oneByte ? 'latin1' : 'utf8', this.offsets[k], this.offsets[k + 1]);
+  }
+  private strings?: string[];
+  /** All entries as JS strings, decoded once per dictionary and shared by every column using it. */
   materialize(): string[] {
+    return (this.strings ??= this.decodeAll());
+  }
+  private decodeAll(): string[] {
     const n = this.size;
     const out = new Array<string>(n);
     const buf = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength) as Buffer & {
@@ -190,12 +200,11 @@ const STRING_BYTES = Symbol('tsdask.stringBytes');
 
 /** A string column whose dictionary materializes lazily from bytes (same Column contract). */
 export function lazyStringColumn(codes: Int32Array, src: StringBytes): Column {
-  let cached: string[] | undefined;
   const col = {
     dtype: 'string' as const,
     data: codes,
     get dict(): readonly string[] {
-      return (cached ??= src.materialize());
+      return src.materialize();
     },
   };
   Object.defineProperty(col, STRING_BYTES, { value: src });
@@ -205,6 +214,18 @@ export function lazyStringColumn(codes: Int32Array, src: StringBytes): Column {
 /** The byte form of a lazily decoded dictionary, if the column has one. */
 export function stringBytesOf(c: Column): StringBytes | undefined {
   return (c as { [STRING_BYTES]?: StringBytes })[STRING_BYTES];
+}
+
+/** A string column with new codes over the same dictionary, keeping it lazy when it is. */
+export function withCodes(c: Column, codes: Int32Array): Column {
+  const src = stringBytesOf(c);
+  return src !== undefined ? lazyStringColumn(codes, src) : { dtype: 'string', data: codes, dict: c.dict };
+}
+
+/** Entry `k` of a string column's dictionary without materializing a lazy dictionary. */
+export function dictEntry(c: Column, k: number): string {
+  const src = stringBytesOf(c);
+  return src !== undefined ? src.get(k) : c.dict![k];
 }
 
 export function emptyColumn(dtype: DType): Column {
@@ -269,7 +290,7 @@ export function getCell(c: Column, i: number): Cell {
     case 'bool':
       return v === BOOL_NA ? null : v === 1;
     case 'string':
-      return v < 0 ? null : c.dict![v];
+      return v < 0 ? null : dictEntry(c, v);
   }
 }
 
@@ -375,7 +396,7 @@ export function takeColumn(c: Column, idx: Int32Array | readonly number[]): Colu
   for (let i = 0; i < n; i++) if (idx[i] < 0) { hasNull = true; break; }
   // Integers cannot hold a missing value: widen to float64, as pandas does.
   const dtype: DType = hasNull && (c.dtype === 'int64' || c.dtype === 'int32') ? 'float64' : c.dtype;
-  const out = allocColumn(dtype, n, c.dict);
+  const out = dtype === 'string' ? withCodes(c, new Int32Array(n)) : allocColumn(dtype, n);
   const src = c.data;
   const dst = out.data;
   const na = missingFill(dtype);
@@ -403,7 +424,7 @@ export function missingFill(dtype: DType): number {
 
 /** Rows where mask[i] === 1. */
 export function filterColumn(c: Column, mask: Uint8Array, count: number): Column {
-  const out = allocColumn(c.dtype, count, c.dict);
+  const out = c.dtype === 'string' ? withCodes(c, new Int32Array(count)) : allocColumn(c.dtype, count);
   const src = c.data;
   const dst = out.data;
   let k = 0;
@@ -412,7 +433,8 @@ export function filterColumn(c: Column, mask: Uint8Array, count: number): Column
 }
 
 export function sliceColumn(c: Column, start: number, end: number): Column {
-  return { dtype: c.dtype, data: c.data.slice(start, end), dict: c.dict };
+  if (c.dtype === 'string') return withCodes(c, (c.data as Int32Array).slice(start, end));
+  return { dtype: c.dtype, data: c.data.slice(start, end) };
 }
 
 /**
@@ -435,6 +457,16 @@ export function concatColumns(cols: readonly Column[]): Column {
     return out;
   }
   // Reuse the first dictionary when all parts share it (same source partition).
+  const firstBytes = stringBytesOf(parts[0]);
+  if (firstBytes !== undefined && parts.every((p) => stringBytesOf(p) === firstBytes)) {
+    const out = new Int32Array(n);
+    let at = 0;
+    for (const c of parts) {
+      out.set(c.data as Int32Array, at);
+      at += c.data.length;
+    }
+    return lazyStringColumn(out, firstBytes);
+  }
   const first = parts[0].dict!;
   if (parts.every((p) => p.dict === first)) {
     const out = new Int32Array(n);
