@@ -4,6 +4,8 @@
  */
 import t from 'tap';
 import { writeFileSync, mkdtempSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asCompleted, Client, compute, config, delayed, Future, persist, wait } from '../../src/index.js';
@@ -13,6 +15,7 @@ import { startScheduler, startWorkers, stop } from './procs.js';
 const inc = (x: number) => x + 1;
 const add = (x: number, y: number) => x + y;
 const double = (x: number) => 2 * x;
+const triple = (x: number) => 3 * x;
 const boom = (x: number) => {
   if (x === 3) throw new RangeError(`bad input ${x}`);
   return x;
@@ -176,6 +179,26 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
     t.equal(seen.length, 6);
     t.ok(seen.includes(z.key));
     t.equal(finished, 1);
+  });
+
+  t.test('futures dropped by user code are released on the cluster', async (t) => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const tasksOnCluster = async () => ((await (await fetch(sched.dashboard!.replace('/status', '/api/state'))).json()) as { tasks: number }).tasks;
+    const held = client.heldKeys;
+    await (async () => {
+      const fs = client.map(triple, Array.from({ length: 50 }, (_, i) => i));
+      t.equal((await client.gather(fs)).length, 50);
+      t.equal(client.heldKeys, held + 50);
+    })();
+    const during = await tasksOnCluster();
+    for (let i = 0; i < 50 && client.heldKeys > held; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    t.ok(client.heldKeys <= held, 'the client let go of the keys');
+    await new Promise((r) => setTimeout(r, 100));
+    t.ok((await tasksOnCluster()) <= during - 50, 'the scheduler forgot them');
   });
 
   t.test('a 200-task dependent graph', async (t) => {
