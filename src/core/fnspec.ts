@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeSource, wrapSource, type SourceForm } from './freevars.js';
+import { analyzeSource, type SourceAnalysis, wrapSource, type SourceForm } from './freevars.js';
 import { getKernel, kernelName } from './kernels.js';
 import { withAutoload } from './autoload.js';
 import type { TaskFn } from './graph.js';
@@ -206,13 +206,27 @@ function describeSource(fn: TaskFn, where: string | undefined): FnSpec {
         `Fix: wrap it in a self-contained function, e.g. (x) => myObject.method(x) with myObject created or required inside, or export it from a module.`,
     );
   }
-  const analysis = analyzeSource(text);
+  const analysis = analyzeCached(text);
   if (analysis === undefined) {
     throw new ClosureError(`cannot send ${label(fn)}${where ? ` (${where})` : ''} to a worker: its source text does not parse as a function:\n${text.slice(0, 200)}`);
   }
   if (analysis.free.length > 0) throw new ClosureError(closureMessage(fn, analysis.free, where, text), analysis.free);
   const source = analysis.form === 'method' ? `\0method:${text}` : text;
-  return { kind: 'source', hash: tokenize('source', source), source, name: fn.name };
+  return { kind: 'source', hash: analysis.hash, source, name: fn.name };
+}
+
+/**
+ * Parse each distinct source text once: code that builds a fresh closure per call
+ * (`delayed((x) => x + 1)` in a loop) creates many function objects with one text.
+ */
+const analyses = new Map<string, (SourceAnalysis & { hash: string }) | undefined>();
+function analyzeCached(text: string): (SourceAnalysis & { hash: string }) | undefined {
+  if (analyses.has(text)) return analyses.get(text);
+  const a = analyzeSource(text);
+  const out = a === undefined ? undefined : { ...a, hash: tokenize('source', a.form === 'method' ? `\0method:${text}` : text) };
+  if (analyses.size >= 10_000) analyses.clear();
+  analyses.set(text, out);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -42,7 +42,9 @@ export class Pool {
   private readonly runs = new Map<number, RunHandler>();
   private nextRun = 1;
   private nextIndex = 1;
-  private readonly fnIds = new Map<TaskFn, number>();
+  private readonly fnIds = new WeakMap<TaskFn, number>();
+  /** One id per distinct spec: many closures with one source text share it. */
+  private readonly specIds = new Map<string, number>();
   private readonly specs: FnSpec[] = [];
   private readonly fns: TaskFn[] = [];
   private closed = false;
@@ -107,9 +109,15 @@ export class Pool {
   fnId(fn: TaskFn, where: string): number {
     let id = this.fnIds.get(fn);
     if (id === undefined) {
-      this.specs.push(describeFunction(fn, where));
-      this.fns.push(fn);
-      id = this.specs.length - 1;
+      const spec = describeFunction(fn, where);
+      const key = spec.kind === 'kernel' ? `k:${spec.name}` : spec.kind === 'module' ? `m:${spec.path}#${spec.exportName}` : `s:${spec.hash}`;
+      id = this.specIds.get(key);
+      if (id === undefined) {
+        this.specs.push(spec);
+        this.fns.push(fn);
+        id = this.specs.length - 1;
+        this.specIds.set(key, id);
+      }
       this.fnIds.set(fn, id);
     }
     return id;
