@@ -55,7 +55,7 @@ function tlsOption(p: Parsed, command: string): TlsFiles | undefined {
 }
 
 async function schedulerCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['host', 'port', 'dashboard-address', 'token-file', 'tls-cert', 'tls-key', 'allowed-failures'], booleans: ['exit-on-stdin-close', 'help', 'dashboard'] }, 'scheduler');
+  const p = parseArgs(argv, { values: ['host', 'port', 'dashboard-address', 'token-file', 'tls-cert', 'tls-key', 'allowed-failures'], booleans: ['exit-on-stdin-close', 'help', 'no-dashboard'] }, 'scheduler');
   if (p.flags.has('help')) {
     console.log(SCHEDULER_USAGE);
     return 0;
