@@ -161,3 +161,14 @@ t.test('a quoted newline on a block boundary is an error that suggests blocksize
   t.equal(await dd.readCsv(p, { blocksize: null }).length(sync), 40);
   await t.rejects(async () => dd.readCsv(p, { blocksize: 64 }).length(sync), /blocksize: null/);
 });
+
+t.test('a sample that ends inside a quoted multi-line field is cut back to a row boundary', async (t) => {
+  const lines = ['id,text,n'];
+  for (let i = 0; i < 60; i++) lines.push(`${i},"first line\nsecond line ${i}",${i * 2}`);
+  const p = file('sample-cut.csv', lines.join('\n') + '\n');
+  for (const sampleBytes of [100, 333, 1000]) {
+    const ddf = dd.readCsv(p, { sampleBytes, blocksize: null });
+    t.same(ddf.dtypes, { id: 'int64', text: 'string', n: 'int64' }, `sampleBytes ${sampleBytes}`);
+    t.equal(await ddf.col('n').sum().compute(sync), 3540);
+  }
+});

@@ -219,7 +219,7 @@ class ByteDict {
     const k = this.count++;
     if (k >= this.lens.length) {
       const grow = (x: Int32Array) => {
-        const y = new Int32Array(x.length * 2);
+        const y = new Int32Array(x.length * 4);
         y.set(x);
         return y;
       };
@@ -227,7 +227,7 @@ class ByteDict {
       this.lens = grow(this.lens);
     }
     if (this.arenaUsed + len > this.arena.length) {
-      const b = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
+      const b = new Uint8Array(Math.max(this.arena.length * 4, this.arenaUsed + len));
       b.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = b;
     }

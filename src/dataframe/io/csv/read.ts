@@ -7,7 +7,7 @@
 import { Task } from '../../../core/graph.js';
 import { tokenize } from '../../../core/tokenize.js';
 import { DataFrame } from '../../dataframe.js';
-import { type DType } from '../../frame.js';
+import { type DType, type Frame } from '../../frame.js';
 import { PartitionLayer } from '../../graph.js';
 import { joinDates, readCsvBlock, readWhole } from './block.js';
 import { CsvError } from './errors.js';
@@ -153,11 +153,24 @@ export function readCsv(pathOrGlob: string | readonly string[], opts: ReadCsvOpt
       const nl = buf.indexOf(10);
       from = nl < 0 ? buf.length : nl + 1;
     }
-    const { frame } = parseRows(buf, from, buf.length, probe, first, (o) => {
+    const lineOf = (o: number) => {
       let line = 1;
       for (let i = 0; i < o; i++) if (buf[i] === 10) line++;
       return line;
-    });
+    };
+    // A truncated sample may end inside a quoted field that holds newlines: cut it back a
+    // line at a time until it ends on a row boundary.
+    let end = buf.length;
+    let frame: Frame | undefined;
+    for (let tries = 0; frame === undefined; tries++) {
+      try {
+        frame = parseRows(buf, from, end, probe, first, lineOf).frame;
+      } catch (e) {
+        const cut = end > from + 1 ? buf.lastIndexOf(10, end - 2) : -1;
+        if (complete || !(e instanceof CsvError) || !/unterminated quoted field/.test(e.message) || cut < from || tries > 1000) throw e;
+        end = cut + 1;
+      }
+    }
     inferredFrom = `the first ${frame.length.toLocaleString('en-US')} rows of ${first}${complete ? '' : ` (sampleBytes=${sampleBytes})`}`;
     names.forEach((n, i) => {
       if (!toInfer[i]) return;
