@@ -23,6 +23,7 @@ export interface DelayedOptions {
 export type Lazy<T> =
   | T
   | Delayed<T>
+  | Collection<T>
   | (T extends readonly (infer E)[] ? readonly Lazy<E>[] : never)
   | (T extends (...a: never[]) => unknown ? never : T extends object ? { [K in keyof T]: Lazy<T[K]> } : never);
 
