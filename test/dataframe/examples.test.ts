@@ -121,8 +121,7 @@ function run(): void {
 }
 
 if (!hasPandas && process.env.CI !== 'true') {
-  t.comment('skipping: pandas is not installed (apt-get install -y python3-pandas); CI=true makes this a failure');
-  t.end();
+  t.test('seed examples against pandas', { skip: 'pandas is not installed: apt-get install -y python3-pandas (with CI=true this fails instead)' }, async () => {});
 } else {
   run();
 }
