@@ -172,3 +172,8 @@ t.test('a sample that ends inside a quoted multi-line field is cut back to a row
     t.equal(await ddf.col('n').sum().compute(sync), 3540);
   }
 });
+
+t.test('a bad date under parseDates points to toDatetime with errors: coerce', async (t) => {
+  const p = file('baddate.csv', 'when,v\n2016-01-01,1\nsoon,2\n');
+  await t.rejects(async () => dd.readCsv(p, { parseDates: ['when'] }).compute(sync), /column 'when' \(datetime, from parseDates or dtype\): line 3 has 'soon'[\s\S]*read 'when' without parseDates and convert with dd.toDatetime/);
+});

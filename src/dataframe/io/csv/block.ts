@@ -134,15 +134,25 @@ function mismatchError(path: string, ms: Mismatch[], lineOf: (o: number) => numb
         : m.why === 'fraction'
           ? `it has a fraction`
           : `it is not a ${m.dtype} value`;
-    const source = spec.inferred[spec.names.indexOf(m.column)] ? `inferred from ${spec.inferredFrom}` : 'given in dtype';
+    const source = spec.inferred[spec.names.indexOf(m.column)] ? `inferred from ${spec.inferredFrom}` : m.dtype === 'datetime' ? 'from parseDates or dtype' : 'given in dtype';
     return { line, text: `  - column '${m.column}' (${m.dtype}, ${source}): line ${line} has ${describeValue(m)}; ${why}` };
   });
-  const fix = ms.map((m) => `${/^[A-Za-z_$][\w$]*$/.test(m.column) ? m.column : JSON.stringify(m.column)}: '${fixFor(m)}'`).join(', ');
-  const msg =
-    `readCsv: values in ${path} do not match the column dtypes:\n${lines.map((l) => l.text).join('\n')}\n` +
-    `Fix: pass the dtypes explicitly, e.g. readCsv(..., { dtype: { ${fix} } })` +
-    (ms.some((m) => m.why === 'missing') ? ', or { assumeMissing: true } to read integer columns as float64' : '') +
-    '.';
+  const key = (c: string) => (/^[A-Za-z_$][\w$]*$/.test(c) ? c : JSON.stringify(c));
+  const typed = ms.filter((m) => m.dtype !== 'datetime');
+  const dates = ms.filter((m) => m.dtype === 'datetime');
+  const fixes: string[] = [];
+  if (typed.length > 0) {
+    fixes.push(
+      `pass the dtypes explicitly, e.g. readCsv(..., { dtype: { ${typed.map((m) => `${key(m.column)}: '${fixFor(m)}'`).join(', ')} } })` +
+        (typed.some((m) => m.why === 'missing') ? ', or { assumeMissing: true } to read integer columns as float64' : ''),
+    );
+  }
+  if (dates.length > 0) {
+    fixes.push(
+      `read ${dates.map((m) => `'${m.column}'`).join(', ')} without parseDates and convert with dd.toDatetime(ddf.col(...), { format, errors: 'coerce' })`,
+    );
+  }
+  const msg = `readCsv: values in ${path} do not match the column dtypes:\n${lines.map((l) => l.text).join('\n')}\nFix: ${fixes.join('; ')}.`;
   return new CsvError(msg, path, lines[0].line, ms[0].column);
 }
 
