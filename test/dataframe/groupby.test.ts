@@ -114,6 +114,8 @@ t.test('errors name the column and the fix', async (t) => {
   t.throws(() => df.groupby('k').agg({ x: 'median' as 'mean' }), /unknown aggregation 'median'/);
   t.throws(() => df.groupby('nope'), /column 'nope' not found/);
   t.throws(() => df.groupby('k').agg({ k: 'count' }), /'k' is a group key/);
+  t.throws(() => df.groupby('k').agg({ k2: { column: 'x', agg: 'sum' }, x: ['sum'], x_sum: 'sum' as never }), /named 'x_sum'|column 'x_sum' not found/);
+  t.throws(() => df.groupby('k').agg({ k: { column: 'x', agg: 'sum' } }), /two result columns would be named 'k'/);
 });
 
 t.test('agrees with danfo.js groupby on data without missing values', async (t) => {

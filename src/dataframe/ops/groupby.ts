@@ -89,6 +89,11 @@ function nuniqueColumns(spec: GroupSpec): string[] {
 /** Check the spec against a schema; errors name the column and the aggregation. */
 export function validateSpec(spec: GroupSpec, schema: Frame): void {
   for (const b of spec.by) if (!schema.has(b)) schema.col(b);
+  const names = new Set<string>(spec.by);
+  for (const o of spec.outputs) {
+    if (names.has(o.name)) throw new TypeError(`groupby: two result columns would be named '${o.name}' (group keys come first); name the outputs apart`);
+    names.add(o.name);
+  }
   for (const o of spec.outputs) {
     if (!(AGG_NAMES as readonly string[]).includes(o.fn)) {
       throw new TypeError(`groupby: unknown aggregation '${o.fn}' for '${o.name}'; use one of ${AGG_NAMES.join(', ')}`);
