@@ -177,3 +177,13 @@ t.test('a bad date under parseDates points to toDatetime with errors: coerce', a
   const p = file('baddate.csv', 'when,v\n2016-01-01,1\nsoon,2\n');
   await t.rejects(async () => dd.readCsv(p, { parseDates: ['when'] }).compute(sync), /column 'when' \(datetime, from parseDates or dtype\): line 3 has 'soon'[\s\S]*read 'when' without parseDates and convert with dd.toDatetime/);
 });
+
+t.test('integers beyond 2^53 are never rounded silently', async (t) => {
+  const p = file('bigint.csv', 'id,v\n1234567890123456789,1\n9007199254740993,2\n');
+  const inferred = dd.readCsv(p);
+  t.equal(inferred.dtypes.id, 'string', 'inferred as text, exact');
+  t.same((await inferred.col('id').compute(sync)).values, ['1234567890123456789', '9007199254740993']);
+  await t.rejects(async () => dd.readCsv(p, { dtype: { id: 'int64' } }).compute(sync), /line 2 has '1234567890123456789'; it is beyond 2\^53[\s\S]*dtype: \{ id: 'string' \}/);
+  const small = file('int32.csv', 'a\n1\n3000000000\n');
+  await t.rejects(async () => dd.readCsv(small, { dtype: { a: 'int32' } }).compute(sync), /does not fit in 32 bits[\s\S]*a: 'int64'/);
+});

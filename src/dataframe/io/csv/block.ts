@@ -120,6 +120,7 @@ function describeValue(m: Mismatch): string {
 }
 
 function fixFor(m: Mismatch): string {
+  if (m.why === 'range') return m.dtype === 'int32' ? 'int64' : 'string';
   if (m.why === 'missing' || m.why === 'fraction') return 'float64';
   return 'string';
 }
@@ -133,7 +134,11 @@ function mismatchError(path: string, ms: Mismatch[], lineOf: (o: number) => numb
         ? `int columns cannot hold missing values`
         : m.why === 'fraction'
           ? `it has a fraction`
-          : `it is not a ${m.dtype} value`;
+          : m.why === 'range'
+            ? m.dtype === 'int64'
+              ? 'it is beyond 2^53, where int64 values (stored as doubles) would lose digits'
+              : 'it does not fit in 32 bits'
+            : `it is not a ${m.dtype} value`;
     const source = spec.inferred[spec.names.indexOf(m.column)] ? `inferred from ${spec.inferredFrom}` : m.dtype === 'datetime' ? 'from parseDates or dtype' : 'given in dtype';
     return { line, text: `  - column '${m.column}' (${m.dtype}, ${source}): line ${line} has ${describeValue(m)}; ${why}` };
   });

@@ -338,7 +338,7 @@ export interface Mismatch {
   value: string;
   /** Byte offset of the row in the block buffer. */
   offset: number;
-  why: 'missing' | 'fraction' | 'text';
+  why: 'missing' | 'fraction' | 'text' | 'range';
 }
 
 export interface ParseResult {
@@ -553,6 +553,9 @@ export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec
               else if (!notNumber && Number.isInteger(v)) {
                 // 1.0 or 1e3 still integral
               } else mismatch(j, st.kind === K_INT ? 'int64' : 'int32', s, e, rowStart, notNumber ? 'text' : 'fraction');
+            } else if (st.kind === K_INT ? !(Math.abs(v) <= Number.MAX_SAFE_INTEGER) : v !== (v | 0)) {
+              // int64 lives in doubles: beyond 2^53 a value would silently change.
+              mismatch(j, st.kind === K_INT ? 'int64' : 'int32', s, e, rowStart, 'range');
             }
             if (st.kind === K_INT) st.f64![row] = notNumber ? NaN : v;
             else st.i32![row] = notNumber ? 0 : v;

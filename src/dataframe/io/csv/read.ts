@@ -51,6 +51,8 @@ function inferKind(values: readonly string[], hadMissing: boolean, assumeMissing
     const isNum = !Number.isNaN(x) || /^\s*[-+]?nan\s*$/i.test(v);
     if (!isNum) nums = ints = false;
     else if (!Number.isInteger(x) || /[.eE]/.test(v)) ints = false;
+    // Integers beyond 2^53 cannot be held exactly (int64 is stored in doubles): keep the text.
+    else if (Math.abs(x) > Number.MAX_SAFE_INTEGER) return 'string';
     const lv = v.toLowerCase();
     if (lv !== 'true' && lv !== 'false') bools = false;
     if (!nums && !bools) break;
