@@ -3,7 +3,7 @@
  * on workers, element-wise ops, reductions and exact quantiles give the same answers as sync.
  */
 import t from 'tap';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFlights } from '../../examples/data/generate.js';
@@ -11,7 +11,9 @@ import * as dd from '../../src/dataframe/index.js';
 import { Client, compute, LocalCluster } from '../../src/index.js';
 
 t.test('flights queries on a LocalCluster of 2 workers equal the sync answers', async (t) => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'tsdask-dist-')), 'nycflights');
+  const tmp = mkdtempSync(join(tmpdir(), 'tsdask-dist-'));
+  t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
+  const dir = join(tmp, 'nycflights');
   generateFlights(dir, { rowsPerFile: 1500, years: [1990, 1993], seed: 5 });
   const ddf = dd.readCsv(join(dir, '*.csv'), { parseDates: { Date: [0, 1, 2] }, dtype: { CRSElapsedTime: 'float64', TailNum: 'string' } });
   const lazy = {

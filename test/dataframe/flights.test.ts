@@ -3,7 +3,7 @@
  * parseDates, then len / head / tail / sample / iloc / partitions as the exercise uses them.
  */
 import t from 'tap';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFlights, FLIGHT_COLUMNS } from '../../examples/data/generate.js';
@@ -13,7 +13,9 @@ import { SCHEDULERS } from '../helpers/schedulers.js';
 
 t.teardown(shutdownSchedulers);
 
-const dir = join(mkdtempSync(join(tmpdir(), 'tsdask-flights-')), 'nycflights');
+const tmp = mkdtempSync(join(tmpdir(), 'tsdask-flights-'));
+t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
+const dir = join(tmp, 'nycflights');
 generateFlights(dir, { rowsPerFile: 6000, emptyTailNumRows: 5000, seed: 3 });
 const glob = join(dir, '*.csv');
 const sync = { scheduler: 'sync' } as const;

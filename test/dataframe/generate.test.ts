@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFlights, generateStackLite } from '../../examples/data/generate.js';
@@ -9,6 +9,7 @@ const sync = { scheduler: 'sync' } as const;
 
 t.test('StackLite-like files: the seed schemas, NA for missing, deterministic per seed', async (t) => {
   const base = mkdtempSync(join(tmpdir(), 'tsdask-gen-'));
+  t.teardown(() => rmSync(base, { recursive: true, force: true }));
   const a = generateStackLite(join(base, 'a'), { questions: 3000, seed: 9 });
   const b = generateStackLite(join(base, 'b'), { questions: 3000, seed: 9 });
   const c = generateStackLite(join(base, 'c'), { questions: 3000, seed: 10 });
@@ -30,7 +31,9 @@ t.test('StackLite-like files: the seed schemas, NA for missing, deterministic pe
 });
 
 t.test('flights folder: ten yearly files with the classic columns', async (t) => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'tsdask-gen-')), 'nycflights');
+  const tmp = mkdtempSync(join(tmpdir(), 'tsdask-gen-'));
+  t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
+  const dir = join(tmp, 'nycflights');
   const g = generateFlights(dir, { rowsPerFile: 200, emptyTailNumRows: 50 });
   t.same(g.files.map((f) => f.split('/').pop()), ['1990.csv', '1991.csv', '1992.csv', '1993.csv', '1994.csv', '1995.csv', '1996.csv', '1997.csv', '1998.csv', '1999.csv']);
   const text = readFileSync(g.files[0], 'utf8').split('\n');

@@ -4,6 +4,9 @@
  * Each scheduler computes everything in ONE graph (one compute call) to keep the suite fast.
  */
 import t from 'tap';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compute, shutdownSchedulers } from '../../src/index.js';
 import * as dd from '../../src/dataframe/index.js';
 import { danfoModule, type DanfoDataFrame, type DanfoSeries } from '../../src/dataframe/danfo.js';
@@ -181,10 +184,8 @@ t.test('partitions, head/tail, repartition, sample, mapPartitions, toDelayed, fr
   const bothDf = await both.compute(sync);
   t.equal(bothDf.shape[0], 14);
   t.same(bothDf.column('extra').values.slice(5, 9), [NaN, NaN, 1, 1]);
-  const { mkdtempSync, readFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const out = mkdtempSync(join(tmpdir(), 'tsdask-tocsv-'));
+  t.teardown(() => rmSync(out, { recursive: true, force: true }));
   const files = await ddf.toCsv(join(out, 'part-*.csv'), sync);
   t.equal(files.length, 3);
   t.equal(readFileSync(files[1], 'utf8'), 'a,b,s,f\n4,40,x,True\n5,-5,zz,False\n6,,y,False\n');
