@@ -58,8 +58,10 @@ export interface DistinctOptions {
   splitEvery?: number;
 }
 
-const distinctSplit = kernel('dataframe.drop-duplicates.split', (part: Frame, subset: readonly string[] | null, keep: Keep, nparts: number): Frame[] =>
-  splitByKeys(distinctRows(part, subset, keep), subset ?? part.names, nparts),
+const distinctSplit = kernel(
+  'dataframe.drop-duplicates.split',
+  (part: Frame, subset: readonly string[] | null, keep: Keep, nparts: number, base = nparts, stage = 0): Frame[] =>
+    splitByKeys(distinctRows(part, subset, keep), subset ?? part.names, nparts, base, stage),
 );
 
 /** Rows with duplicates removed (pandas' drop_duplicates). */
@@ -86,6 +88,8 @@ export function distinct(df: DataFrame, opts: DistinctOptions = {}): DataFrame {
     nOut: splitOut,
     split: distinctSplit,
     splitArgs: [subset, keep, splitOut],
+    merge: dropDuplicatesCombine,
+    mergeArgs: [subset, keep],
     combine: dropDuplicatesCombine,
     combineArgs: [subset, keep],
   });

@@ -16,7 +16,7 @@ import { kernel } from '../core/kernels.js';
 import { DataFrame, fromSingleKey } from './dataframe.js';
 import { type Column, Frame, getCell, isNumberLike } from './frame.js';
 import { blockwise, inferMeta, treeReduce } from './graph.js';
-import { AGG_NAMES, type AggName, type AggOutput, groupbyChunk, groupbyChunkSplit, groupbyCombine, groupbyFinalize, groupChunk, groupFinalize, type GroupSpec, validateSpec } from './ops/groupby.js';
+import { AGG_NAMES, type AggName, type AggOutput, groupbyChunk, groupbyChunkSplit, groupbyCombine, groupbyFinalize, groupbyResplit, groupChunk, groupFinalize, type GroupSpec, validateSpec } from './ops/groupby.js';
 import { Series } from './series.js';
 import { shuffleLayer } from './shuffle.js';
 
@@ -143,6 +143,9 @@ export class GroupBy {
       nOut: splitOut,
       split: groupbyChunkSplit,
       splitArgs: [spec, splitOut],
+      resplit: groupbyResplit,
+      merge: groupbyCombine,
+      mergeArgs: [spec],
       combine: groupbyFinalize,
       combineArgs: [spec, schema],
     });

@@ -1,13 +1,22 @@
 /**
- * The graph-level shuffle. Every input partition is split into `nOut` pieces by one task;
- * one small task per (input, output) pair picks a piece out; output j combines piece j of
- * every input. It is only tasks, so it runs on every scheduler: on the distributed one the
- * pieces move worker to worker like any dependency, and a lost worker's pieces are
- * recomputed from lineage like any other result.
+ * The graph-level shuffle. It is only tasks, so it runs on every scheduler: on the
+ * distributed one pieces move worker to worker like any dependency, and a lost worker's
+ * pieces are recomputed from lineage like any other result.
  *
- *   split-i  = split(part_i, ...splitArgs)            -> nOut pieces
- *   piece-i.j = pieces_i[j]                            (runs where split-i ran)
- *   out-j    = combine([piece-0.j, ..., piece-(n-1).j], ...combineArgs)
+ * One stage (up to 32 x 32 partitions): each input is split into nOut pieces by one task; one
+ * small task per (input, output) picks a piece out (so an output fetches only its pieces);
+ * output j combines piece j of every input.
+ *
+ *   split-i   = split(part_i, ...splitArgs, nOut, 0)  -> nOut pieces
+ *   piece-i.j = pieces_i[j]                             (runs where split-i ran)
+ *   out-j     = combine([piece-0.j, ..., piece-(n-1).j], ...combineArgs)
+ *
+ * Staged (more partitions, when the spec can `resplit` and `merge`): partitions are numbered
+ * with k digits in base b (b^k >= max(nIn, nOut), b <= 32). Stage s splits every partition b
+ * ways by digit s of each row's target and gathers, for every partition number q, the pieces
+ * from the b partitions that differ from q only in digit s. After k stages partition q holds
+ * exactly the rows whose target is q: k * P * (b + 2) tasks instead of nIn * nOut, the same
+ * plan as Dask's task-based shuffle.
  */
 import { type GraphLayer, StaticLayer } from '../core/collection.js';
 import { type GraphNode, KeyRef, Task, type TaskFn } from '../core/graph.js';
@@ -19,12 +28,27 @@ export interface ShuffleSpec {
   /** Name shown in keys (`${name}-split-…`, `${name}-…#j`). */
   readonly name: string;
   readonly nOut: number;
-  /** (partition, ...splitArgs) => nOut pieces. */
+  /** (partition, ...splitArgs, base, stage) => `base` pieces by digit `stage` of each row's target. */
   readonly split: TaskFn;
   readonly splitArgs?: readonly unknown[];
+  /** Staged shuffles: the same split for what a stage produced (default: `split`). */
+  readonly resplit?: TaskFn;
+  /** Staged shuffles: (pieces[], ...mergeArgs) => what the next stage splits. Without it, one stage. */
+  readonly merge?: TaskFn;
+  readonly mergeArgs?: readonly unknown[];
   /** (pieces[], ...combineArgs) => output partition. */
   readonly combine: TaskFn;
   readonly combineArgs?: readonly unknown[];
+  /** Largest all-to-all done in one stage (inputs x outputs; default 32 x 32). */
+  readonly maxOneStage?: number;
+}
+
+/** Stages and base for P partitions: the fewest stages with base <= 32, base balanced. */
+export function stagesFor(p: number, maxBase = 32): { stages: number; base: number } {
+  const stages = Math.max(1, Math.ceil(Math.log(p) / Math.log(maxBase) - 1e-9));
+  let base = Math.max(2, Math.ceil(p ** (1 / stages) - 1e-9));
+  while (base ** stages < p) base++;
+  return { stages, base };
 }
 
 export function shuffleLayer(input: Partitioned, spec: ShuffleSpec): Built {
@@ -39,22 +63,62 @@ export function shuffleLayer(input: Partitioned, spec: ShuffleSpec): Built {
       return new KeyRef(a.key);
     });
   const splitArgs = resolve(spec.splitArgs ?? []);
+  const mergeArgs = resolve(spec.mergeArgs ?? []);
   const combineArgs = resolve(spec.combineArgs ?? []);
-  const token = tokenFor(input.prefix, spec.split, spec.splitArgs ?? [], spec.combine, spec.combineArgs ?? [], nOut);
+  const nIn = input.npartitions;
+  const staged = spec.merge !== undefined && nIn * nOut > (spec.maxOneStage ?? 32 * 32);
+  const token = tokenFor(input.prefix, spec.split, spec.splitArgs ?? [], spec.combine, spec.combineArgs ?? [], nOut, staged);
   const prefix = `${spec.name}-${token}`;
   const entries: Array<[string, GraphNode]> = [];
-  const nIn = input.npartitions;
-  for (let i = 0; i < nIn; i++) {
-    entries.push([`${spec.name}-split-${token}#${i}`, new Task(spec.split, [new KeyRef(partKey(input.prefix, i)), ...splitArgs])]);
-    for (let j = 0; j < nOut; j++) {
-      entries.push([`${spec.name}-piece-${token}#${i}.${j}`, new Task(getPiece, [new KeyRef(`${spec.name}-split-${token}#${i}`), j])]);
+  const layer = () => ({ prefix, npartitions: nOut, layer: new StaticLayer(prefix, entries, [input.layer, ...extra]) });
+
+  if (!staged) {
+    for (let i = 0; i < nIn; i++) {
+      entries.push([`${spec.name}-split-${token}#${i}`, new Task(spec.split, [new KeyRef(partKey(input.prefix, i)), ...splitArgs, nOut, 0])]);
+      for (let j = 0; j < nOut; j++) {
+        entries.push([`${spec.name}-piece-${token}#${i}.${j}`, new Task(getPiece, [new KeyRef(`${spec.name}-split-${token}#${i}`), j])]);
+      }
     }
+    for (let j = 0; j < nOut; j++) {
+      const pieces = Array.from({ length: nIn }, (_, i) => new KeyRef(`${spec.name}-piece-${token}#${i}.${j}`));
+      entries.push([partKey(prefix, j), new Task(spec.combine, [pieces, ...combineArgs])]);
+    }
+    return layer();
+  }
+
+  const { stages, base } = stagesFor(Math.max(nIn, nOut));
+  const size = base ** stages;
+  // Current item per partition number (absent: no data can be there yet).
+  let items = new Map<number, string>();
+  for (let i = 0; i < nIn; i++) items.set(i, partKey(input.prefix, i));
+  for (let s = 0; s < stages; s++) {
+    const unit = base ** s;
+    const split = s === 0 ? spec.split : (spec.resplit ?? spec.split);
+    for (const [p, key] of items) {
+      const sk = `${spec.name}-split${s}-${token}#${p}`;
+      entries.push([sk, new Task(split, [new KeyRef(key), ...splitArgs, base, s])]);
+      for (let d = 0; d < base; d++) entries.push([`${spec.name}-piece${s}-${token}#${p}.${d}`, new Task(getPiece, [new KeyRef(sk), d])]);
+    }
+    const last = s === stages - 1;
+    const next = new Map<number, string>();
+    for (let q = 0; q < (last ? nOut : size); q++) {
+      const digit = Math.floor(q / unit) % base;
+      const from: KeyRef[] = [];
+      for (let d = 0; d < base; d++) {
+        const p = q + (d - digit) * unit;
+        if (items.has(p)) from.push(new KeyRef(`${spec.name}-piece${s}-${token}#${p}.${digit}`));
+      }
+      if (from.length === 0) continue;
+      const key = last ? partKey(prefix, q) : `${spec.name}-merge${s}-${token}#${q}`;
+      entries.push([key, last ? new Task(spec.combine, [from, ...combineArgs]) : new Task(spec.merge!, [from, ...mergeArgs])]);
+      next.set(q, key);
+    }
+    items = next;
   }
   for (let j = 0; j < nOut; j++) {
-    const pieces = Array.from({ length: nIn }, (_, i) => new KeyRef(`${spec.name}-piece-${token}#${i}.${j}`));
-    entries.push([partKey(prefix, j), new Task(spec.combine, [pieces, ...combineArgs])]);
+    if (!items.has(j)) throw new Error(`${spec.name}: staged shuffle left output ${j} without inputs (internal error)`);
   }
-  return { prefix, npartitions: nOut, layer: new StaticLayer(prefix, entries, [input.layer, ...extra]) };
+  return layer();
 }
 
 /**
@@ -64,6 +128,6 @@ export function shuffleLayer(input: Partitioned, spec: ShuffleSpec): Built {
 export function hashShuffle(df: DataFrame, on: readonly string[], nOut: number = df.npartitions, name = 'shuffle'): DataFrame {
   for (const c of on) if (!df.meta.has(c)) df.meta.col(c);
   if (on.length === 0) throw new TypeError(`${name}: give at least one column to shuffle on`);
-  const b = shuffleLayer(df, { name, nOut, split: hashSplit, splitArgs: [[...on], nOut], combine: concatPieces });
+  const b = shuffleLayer(df, { name, nOut, split: hashSplit, splitArgs: [[...on], nOut], merge: concatPieces, combine: concatPieces });
   return new DataFrame(b.prefix, b.npartitions, df.meta, b.layer);
 }

@@ -13,6 +13,7 @@ import type { Cell, Frame } from './frame.js';
 import { blockwise, inferMeta, treeReduce } from './graph.js';
 import { concatFrames } from './ops/concat.js';
 import { topChunk, topCombine } from './ops/nlargest.js';
+import { concatPieces } from './ops/shuffle.js';
 import { normalizeAscending, rangeSplit, sort, sortBoundaries, sortFrame, sortSample, toIndex } from './ops/sort.js';
 import { Scalar } from './scalar.js';
 import { Series } from './series.js';
@@ -56,6 +57,7 @@ export function sortValues<C extends DataFrame | Series>(df: C, by: readonly str
     nOut,
     split: rangeSplit,
     splitArgs: [by[0], boundaries, nOut, asc[0]],
+    merge: concatPieces,
     combine: concatSort,
     combineArgs: [[...by], asc],
   });

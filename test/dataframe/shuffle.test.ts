@@ -67,6 +67,33 @@ for (const scheduler of SCHEDULERS) {
   });
 }
 
+const many: string[] = ['k,n,v'];
+for (let i = 0; i < 2400; i++) many.push(`${['red', 'green', 'blue', 'cyan', ''][i % 5]}${i % 97},${i % 13},${(i * 7919) % 2400}`);
+const MANY = many.join('\n') + '\n';
+
+for (const scheduler of SCHEDULERS) {
+  t.test(`staged shuffle (40+ x 40 partitions) on ${scheduler}`, async (t) => {
+    const df = csvFrame(MANY, 700);
+    t.ok(df.npartitions >= 40, `${df.npartitions} input partitions`);
+    const s = df.shuffle('k', { npartitions: 40 });
+    const graph = [...materialize([s.layer]).keys()];
+    const pieces = graph.filter((k) => /^shuffle-piece\d-/.test(k)).length;
+    t.ok(pieces > 0 && pieces < 40 * 40 / 2, `${pieces} piece tasks in 2 stages instead of ${df.npartitions * 40}`);
+    t.same(sortedRows(await computeFrame(s, scheduler)), sortedRows(await computeFrame(df, scheduler)), 'same rows');
+    const parts = await Promise.all([0, 17, 39].map((i) => computeFrame(s.partitions(i), scheduler)));
+    const owners = parts.map((p) => new Set(p.values('k') as string[]));
+    t.same(owners.map((o, i) => [...o].filter((k) => owners.some((other, j) => j !== i && other.has(k)))), [[], [], []], 'keys do not straddle outputs');
+    const tree = await computeFrame(df.groupby('k').agg({ v: ['sum', 'first', 'last'], n: 'nunique' }), scheduler);
+    const staged = await computeFrame(df.groupby('k', { splitOut: 40 }).agg({ v: ['sum', 'first', 'last'], n: 'nunique' }), scheduler);
+    t.same(sortedRows(staged), sortedRows(tree), 'groupby through a staged shuffle (first/last keep input order)');
+    const sorted = await computeFrame(df.sortValues(['v']), scheduler);
+    t.same(sorted.values('v'), [...Array(2400).keys()], 'sort through a staged range shuffle');
+    const d1 = await computeFrame(df.distinct({ subset: ['n'], keep: 'last' }), scheduler);
+    const d40 = await computeFrame(df.distinct({ subset: ['n'], keep: 'last', splitOut: 40 }), scheduler);
+    t.same(sortedRows(d40), sortedRows(d1), 'distinct keep last through a staged shuffle');
+  });
+}
+
 t.test('kernel: equal keys hash alike across dtypes and dictionaries; pieces carry only their strings', async (t) => {
   const a = Frame.fromColumns({ k: [1, 2, 3] }, { k: 'int64' });
   const b = Frame.fromColumns({ k: [3, 1, 2] }, { k: 'float64' });

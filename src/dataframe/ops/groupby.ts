@@ -414,13 +414,22 @@ export function groupFinalize(partials: readonly Partial[], spec: GroupSpec, sch
 
 export const groupbyFinalize = kernel('dataframe.groupby.finalize', groupFinalize);
 
-/** Chunk, then split the partial by key hash into `nparts` pieces (the groupby shuffle). */
-export const groupbyChunkSplit = kernel('dataframe.groupby.chunk-split', (part: Frame, spec: GroupSpec, nparts: number): Partial[] => {
-  const partial = groupChunk(part, spec);
-  const pieces: Partial[] = Array.from({ length: nparts }, () => []);
+/** Split a partial by key hash (every frame of it alike): `nOut` pieces, or `base` by digit `stage`. */
+function splitPartial(partial: Partial, spec: GroupSpec, nOut: number, base: number, stage: number): Partial[] {
+  const pieces: Partial[] = Array.from({ length: base }, () => []);
   for (const f of partial) {
-    const split = splitByKeys(f, spec.by, nparts);
-    for (let j = 0; j < nparts; j++) pieces[j].push(split[j]);
+    const split = splitByKeys(f, spec.by, nOut, base, stage);
+    for (let j = 0; j < base; j++) pieces[j].push(split[j]);
   }
   return pieces;
-});
+}
+
+/** Chunk, then split the partial by key hash (the first step of the groupby shuffle). */
+export const groupbyChunkSplit = kernel('dataframe.groupby.chunk-split', (part: Frame, spec: GroupSpec, nOut: number, base = nOut, stage = 0): Partial[] =>
+  splitPartial(groupChunk(part, spec), spec, nOut, base, stage),
+);
+
+/** A later stage of a staged groupby shuffle: split an already combined partial again. */
+export const groupbyResplit = kernel('dataframe.groupby.resplit', (partial: Partial, spec: GroupSpec, nOut: number, base: number, stage: number): Partial[] =>
+  splitPartial(partial, spec, nOut, base, stage),
+);

@@ -9,6 +9,7 @@
  */
 import { kernel } from '../../core/kernels.js';
 import { BOOL_NA, type Cell, type Column, Frame, getCell, takeColumn } from '../frame.js';
+import { routeRows, splitByBucket } from './shuffle.js';
 import { takeRows } from './take.js';
 
 /** Code-point order, as Python compares strings. */
@@ -202,29 +203,13 @@ function buckets(c: Column, boundaries: readonly Cell[], nparts: number, ascendi
   return out;
 }
 
-/** Split rows into `nparts` pieces by value range of `column` (the shuffle step of a sort). */
+/** Split rows into pieces by value range of `column` (the shuffle step of a sort; staged like splitByKeys). */
 export const rangeSplit = kernel(
   'dataframe.range-split',
-  (part: Frame, column: string, boundaries: readonly Cell[], nparts: number, ascending = true): Frame[] => {
-    return splitByBucket(part, buckets(part.col(column), boundaries, nparts, ascending), nparts);
+  (part: Frame, column: string, boundaries: readonly Cell[], nparts: number, ascending = true, base = nparts, stage = 0): Frame[] => {
+    return splitByBucket(part, routeRows(buckets(part.col(column), boundaries, nparts, ascending), base, stage), base);
   },
 );
-
-/** Rows of bucket j to piece j, keeping row order (a counting sort). */
-export function splitByBucket(part: Frame, bucket: Int32Array, nparts: number): Frame[] {
-  const counts = new Int32Array(nparts + 1);
-  for (let i = 0; i < bucket.length; i++) counts[bucket[i] + 1]++;
-  for (let j = 0; j < nparts; j++) counts[j + 1] += counts[j];
-  const fill = counts.slice(0, nparts);
-  const rows = new Int32Array(bucket.length);
-  for (let i = 0; i < bucket.length; i++) rows[fill[bucket[i]]++] = i;
-  const out: Frame[] = [];
-  for (let j = 0; j < nparts; j++) {
-    const idx = rows.subarray(counts[j], counts[j + 1]);
-    out.push(new Frame(part.names, part.columns.map((c) => takeColumn(c, idx)), idx.length, part.index && takeColumn(part.index, idx)));
-  }
-  return out;
-}
 
 /** Move a column into the index (after sorting by it: setIndex). */
 export const toIndex = kernel('dataframe.to-index', (part: Frame, column: string, drop = true): Frame => {
