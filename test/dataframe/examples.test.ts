@@ -47,7 +47,7 @@ function run(): void {
 
   t.test('StackLite Tasks 1-8 agree with pandas; killing workers mid-run changes no answer', async (t) => {
     const dir = join(base, 'stacklite');
-    generateStackLite(dir, { questions: 20_000 });
+    generateStackLite(dir, { questions: 60_000 });
     const want = pandas('stackoverflow', dir);
     const runs = {
       processes: example('stackoverflow.ts', ['--dir', dir, '--scheduler', 'processes']),
@@ -89,6 +89,7 @@ function run(): void {
       }
     }
     const c = runs.cluster.answers as Json;
+    t.equal(runs.cluster.killedMidRun, true, 'the two workers were SIGKILLed while Task 7 ran');
     t.same(c.t7, c.t5, 'Task 7 (2 workers, 2 killed mid-run) = Task 5');
     t.same(c.t8, c.t6, 'Task 8 = Task 6');
     const s = runs.cluster.seconds as Record<string, number>;
