@@ -55,3 +55,16 @@ t.test('Node REPL with top-level await', async (t) => {
   const r = run(['node', '--interactive'], { input, env: { NODE_NO_READLINE: '1' } });
   t.match(r.stdout, /RESULT \[\[2,3,4\]\]/, r.stderr);
 });
+
+t.test('npm start: the demo runs the seed analysis on a local cluster', async (t) => {
+  const dir = join(require('node:os').tmpdir(), `tsdask-demo-test-${process.pid}`);
+  const r = run(['node', 'bin/tsdask.js', 'demo', '--questions', '3000', '--dir', dir]);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /generated 3,000 questions/);
+  t.match(r.stdout, /<Client: scheduler='tcp:\/\/127\.0\.0\.1:\d+' workers=2 threads=2/);
+  t.match(r.stdout, /dashboard: http:\/\/127\.0\.0\.1:\d+\/status/);
+  for (const task of [1, 2, 3, 4, 5, 6]) t.match(r.stdout, new RegExp(`Task ${task}:`));
+  t.match(r.stdout, /javascript/);
+  t.match(r.stdout, /then sum = 50/);
+  require('node:fs').rmSync(dir, { recursive: true, force: true });
+});
