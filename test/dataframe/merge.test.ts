@@ -91,11 +91,12 @@ t.test('agrees with danfo.js merge', async (t) => {
   const R = new dfd.DataFrame({ key: Array.from({ length: 40 }, (_, i) => `k${(i * 3) % 31}`), b: Array.from({ length: 40 }, (_, i) => i * 10) });
   for (const how of ['inner', 'left'] as const) {
     const theirs = dfd.merge({ left: L, right: R, on: ['key'], how });
-    const mine = await computeFrame(dd.fromDanfo(L, { npartitions: 3 }).merge(dd.fromDanfo(R, { npartitions: 2 }), { on: 'key', how }), 'sync');
     const norm = (v: unknown) => (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? null : v);
     const theirRows = (theirs.values as unknown[][]).map((r) => JSON.stringify([r[0], r[1], norm(r[2])])).sort();
-    const myRows = rows(mine).map((r) => JSON.stringify([r.key, r.a, r.b])).sort();
-    t.same(myRows, theirRows, how);
+    for (const scheduler of SCHEDULERS) {
+      const mine = await computeFrame(dd.fromDanfo(L, { npartitions: 3 }).merge(dd.fromDanfo(R, { npartitions: 2 }), { on: 'key', how }), scheduler);
+      t.same(rows(mine).map((r) => JSON.stringify([r.key, r.a, r.b])).sort(), theirRows, `${how} on ${scheduler}`);
+    }
   }
 });
 
