@@ -7,7 +7,7 @@
  *    task whose key is `prefix#0` (so the result is a one-partition bag or an Item).
  */
 import { type GraphLayer, StaticLayer } from '../core/collection.js';
-import { type GraphNode, isPlainObject, KeyRef, Task, type TaskFn } from '../core/graph.js';
+import { type GraphNode, KeyRef, mapNested, Task, type TaskFn } from '../core/graph.js';
 import { tokenize } from '../core/tokenize.js';
 
 /** What graph builders need from a bag. */
@@ -52,26 +52,7 @@ export class PartitionLayer implements GraphLayer {
 
 /** Walk nested args replacing bags and items via `f`; unchanged structure is shared, not copied. */
 function mapLazy(x: unknown, f: (lazy: BagSpec | ItemSpec) => unknown): unknown {
-  if (isBag(x) || isItem(x)) return f(x);
-  if (Array.isArray(x)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < x.length; i++) {
-      const v = mapLazy(x[i], f);
-      if (v !== x[i] && out === undefined) out = x.slice(0, i);
-      if (out !== undefined) out.push(v);
-    }
-    return out ?? x;
-  }
-  if (isPlainObject(x)) {
-    let out: Record<string, unknown> | undefined;
-    for (const k in x) {
-      const v = mapLazy(x[k], f);
-      if (v !== x[k] && out === undefined) out = { ...x };
-      if (out !== undefined) out[k] = v;
-    }
-    return out ?? x;
-  }
-  return x;
+  return mapNested(x, (v) => (isBag(v) || isItem(v) ? f(v) : v));
 }
 
 /** Bags and items inside `args`, as stand-ins that tokenize by key rather than by identity. */

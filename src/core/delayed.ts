@@ -4,7 +4,7 @@
  * so building a graph of n calls costs O(n) and merging happens once, at compute time.
  */
 import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer, isCollection, flattenKeys, mapKeyTree, materialize } from './collection.js';
-import { DataNode, type GraphNode, isPlainObject, KeyRef, Task, type TaskFn } from './graph.js';
+import { DataNode, type GraphNode, isPlainObject, KeyRef, mapNested, Task, type TaskFn } from './graph.js';
 import { kernel } from './kernels.js';
 import { TOKEN, tokenize, uniqueToken } from './tokenize.js';
 import type { ComputeOptions, VisualizeOptions } from './options.js';
@@ -132,34 +132,12 @@ function delayedImpl<T>(d: Delayed<T>): CollectionImpl<T> {
  * from. Returns the argument unchanged (same object) when it holds no collection.
  */
 function unpack(x: unknown, deps: GraphLayer[]): unknown {
-  if (x instanceof Delayed) {
-    deps.push(x);
-    return new KeyRef(x.key);
-  }
-  if (isCollection(x)) {
-    const d = asDelayed(x);
+  return mapNested(x, (v) => {
+    if (!isCollection(v)) return v;
+    const d = v instanceof Delayed ? v : asDelayed(v);
     deps.push(d);
     return new KeyRef(d.key);
-  }
-  if (Array.isArray(x)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < x.length; i++) {
-      const v = unpack(x[i], deps);
-      if (v !== x[i] && out === undefined) out = x.slice(0, i);
-      if (out !== undefined) out.push(v);
-    }
-    return out ?? x;
-  }
-  if (isPlainObject(x)) {
-    let out: Record<string, unknown> | undefined;
-    for (const k in x) {
-      const v = unpack(x[k], deps);
-      if (v !== x[k] && out === undefined) out = { ...x };
-      if (out !== undefined) out[k] = v;
-    }
-    return out ?? x;
-  }
-  return x;
+  });
 }
 
 /** Any collection as one Delayed holding its finalized value. */

@@ -74,13 +74,17 @@ export function collectDeps(args: readonly unknown[]): string[] {
   return out;
 }
 
-/** Replace KeyRefs inside nested arguments with values from `get`; copies only what it must. */
-export function substitute(x: unknown, get: (key: string) => unknown): unknown {
-  if (x instanceof KeyRef) return get(x.key);
+/**
+ * Rebuild nested arrays and plain objects with `leaf` applied to every value. `leaf` returns
+ * its argument unchanged to keep (and descend into) it; unchanged parts are shared, not copied.
+ */
+export function mapNested(x: unknown, leaf: (v: unknown) => unknown): unknown {
+  const replaced = leaf(x);
+  if (replaced !== x) return replaced;
   if (Array.isArray(x)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < x.length; i++) {
-      const v = substitute(x[i], get);
+      const v = mapNested(x[i], leaf);
       if (v !== x[i] && out === undefined) out = x.slice(0, i);
       if (out !== undefined) out.push(v);
     }
@@ -89,13 +93,19 @@ export function substitute(x: unknown, get: (key: string) => unknown): unknown {
   if (isPlainObject(x)) {
     let out: Record<string, unknown> | undefined;
     for (const k in x) {
-      const v = substitute(x[k], get);
+      const v = mapNested(x[k], leaf);
       if (v !== x[k] && out === undefined) out = { ...x };
       if (out !== undefined) out[k] = v;
     }
     return out ?? x;
   }
   return x;
+}
+
+/** Replace KeyRefs inside nested arguments with values from `get`. */
+export function substitute(x: unknown, get: (key: string) => unknown): unknown {
+  if (x instanceof KeyRef) return get(x.key);
+  return mapNested(x, (v) => (v instanceof KeyRef ? get(v.key) : v));
 }
 
 /** Run one task given a lookup for its dependencies' results. May return a Promise. */

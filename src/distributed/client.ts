@@ -8,7 +8,7 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { COLLECTION, type Collection, type CollectionImpl, flattenKeys, isCollection, mapKeyTree, materialize } from '../core/collection.js';
 import { setClientDefault, config } from '../core/config.js';
 import { asDelayed, Delayed } from '../core/delayed.js';
-import { DataNode, type Graph, type GraphNode, isPlainObject, KeyRef, Task, type TaskFn } from '../core/graph.js';
+import { DataNode, type Graph, type GraphNode, isPlainObject, KeyRef, mapNested, Task, type TaskFn } from '../core/graph.js';
 import { getKernel } from '../core/kernels.js';
 import { cull } from '../core/optimize.js';
 import { decode, encode } from '../core/serialize.js';
@@ -284,37 +284,21 @@ export class Client implements Scheduler, FutureOwner {
    * of collections and the Futures the task depends on.
    */
   private unpackArgs(x: unknown, graphs: Graph[], futures: Future[]): unknown {
-    if (x instanceof Future) {
-      if (x.client !== this) throw new Error(`Future '${x.key}' belongs to another Client: gather it and pass its value instead`);
-      futures.push(x);
-      return new KeyRef(x.key);
-    }
-    if (isCollection(x)) {
-      const d = asDelayed(x as Collection);
-      const g = materialize([d]);
-      graphs.push(cull(g, [d.key]));
-      return new KeyRef(d.key);
-    }
-    if (Array.isArray(x)) {
-      let out: unknown[] | undefined;
-      for (let i = 0; i < x.length; i++) {
-        const v = this.unpackArgs(x[i], graphs, futures);
-        if (v !== x[i] && out === undefined) out = x.slice(0, i);
-        if (out !== undefined) out.push(v);
+    return mapNested(x, (v) => {
+      if (v instanceof Future) {
+        if (v.client !== this) throw new Error(`Future '${v.key}' belongs to another Client: gather it and pass its value instead`);
+        futures.push(v);
+        return new KeyRef(v.key);
       }
-      return out ?? x;
-    }
-    if (isPlainObject(x)) {
-      let out: Record<string, unknown> | undefined;
-      for (const k in x) {
-        const v = this.unpackArgs(x[k], graphs, futures);
-        if (v !== x[k] && out === undefined) out = { ...x };
-        if (out !== undefined) out[k] = v;
+      if (isCollection(v)) {
+        const d = asDelayed(v as Collection);
+        graphs.push(cull(materialize([d]), [d.key]));
+        return new KeyRef(d.key);
       }
-      return out ?? x;
-    }
-    return x;
+      return v;
+    });
   }
+
 
   /**
    * Send tasks to the scheduler. Nodes that are DataNodes holding a Future of the same key
