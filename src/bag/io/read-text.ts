@@ -11,7 +11,7 @@ import { Task } from '../../core/graph.js';
 import { kernel } from '../../core/kernels.js';
 import { tokenize } from '../../core/tokenize.js';
 import { type BagSpec, PartitionLayer } from '../graph.js';
-import { expandPaths } from './paths.js';
+import { expandPaths } from '../../io/paths.js';
 
 export interface ReadTextOptions {
   /** 'infer' (default): gzip for names ending in .gz. */

@@ -1,90 +1,10 @@
-/** File lists for readCsv: paths, globs (`*`, `?`, `[...]`, `**`), and byte-range blocks at line starts. */
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join, resolve, sep as pathSep } from 'node:path';
+/** File lists for readCsv: paths and globs, and byte-range blocks at line starts. */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { expandPaths as expandAll } from '../../../io/paths.js';
 
-const MAGIC = /[*?[]/;
-
-function segmentRegex(seg: string): RegExp {
-  let re = '';
-  for (let i = 0; i < seg.length; i++) {
-    const ch = seg[i];
-    if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else if (ch === '[') {
-      const close = seg.indexOf(']', i);
-      if (close < 0) re += '\\[';
-      else {
-        re += `[${seg.slice(i + 1, close).replace(/^!/, '^')}]`;
-        i = close;
-      }
-    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-function expandGlob(pattern: string): string[] {
-  const abs = resolve(pattern);
-  const parts = abs.split(pathSep);
-  let bases = [parts[0] === '' ? pathSep : parts[0]];
-  for (let k = 1; k < parts.length; k++) {
-    const seg = parts[k];
-    if (seg === '') continue;
-    const next: string[] = [];
-    if (seg === '**') {
-      // zero or more directories
-      const stack = [...bases];
-      while (stack.length > 0) {
-        const d = stack.pop()!;
-        next.push(d);
-        let entries: import('node:fs').Dirent[] = [];
-        try {
-          entries = readdirSync(d, { withFileTypes: true });
-        } catch {
-          continue;
-        }
-        for (const e of entries) if (e.isDirectory()) stack.push(join(d, e.name));
-      }
-    } else if (!MAGIC.test(seg)) {
-      for (const b of bases) if (existsSync(join(b, seg))) next.push(join(b, seg));
-    } else {
-      const re = segmentRegex(seg);
-      for (const b of bases) {
-        let names: string[] = [];
-        try {
-          names = readdirSync(b);
-        } catch {
-          continue;
-        }
-        for (const n of names) if (re.test(n)) next.push(join(b, n));
-      }
-    }
-    bases = next;
-  }
-  return bases.filter((p) => {
-    try {
-      return statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Paths from a path, a glob or a list of either; sorted within each glob; errors name what matched nothing. */
+/** Paths from a path, a glob or a list of either; errors name what matched nothing. */
 export function expandPaths(input: string | readonly string[]): string[] {
-  const list = typeof input === 'string' ? [input] : [...input];
-  if (list.length === 0) throw new Error('readCsv: no paths given');
-  const out: string[] = [];
-  for (const p of list) {
-    if (MAGIC.test(p)) {
-      const found = expandGlob(p).sort();
-      if (found.length === 0) throw new Error(`readCsv: no files match '${p}' (resolved from ${process.cwd()})`);
-      out.push(...found);
-    } else {
-      if (!existsSync(p)) throw new Error(`readCsv: file not found: '${p}' (resolved from ${process.cwd()})`);
-      out.push(resolve(p));
-    }
-  }
-  return out;
+  return expandAll(input, 'readCsv');
 }
 
 export interface Block {

@@ -1,4 +1,4 @@
-/** Paths from a path, a glob (`*`, `?`, `[...]`, `**`) or a list of either; sorted within each glob. */
+/** File paths for readers: a path, a glob (`*`, `?`, `[...]`, `**`) or a list of either; sorted within each glob. */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 
