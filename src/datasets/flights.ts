@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type GeneratedFiles, rng, Writer } from './writer.js';
+import { mulberry32 as rng } from '../core/random.js';
+import { type GeneratedFiles, Writer } from './writer.js';
 
 export interface FlightsOptions {
   /** Rows per yearly file (default 20,000). */

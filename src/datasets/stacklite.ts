@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type GeneratedFiles, rng, Writer } from './writer.js';
+import { mulberry32 as rng } from '../core/random.js';
+import { type GeneratedFiles, Writer } from './writer.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 function isoZ(ms: number): string {

@@ -1,17 +1,5 @@
-/** Shared pieces of the dataset generators: a seeded RNG and a buffered CSV line writer. */
+/** Shared pieces of the dataset generators: a buffered CSV line writer and the result shape. */
 import { closeSync, openSync, writeSync } from 'node:fs';
-
-/** mulberry32: small, fast, reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Buffered line writer (writes in ~1MB chunks). */
 export class Writer {

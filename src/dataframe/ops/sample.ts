@@ -4,20 +4,10 @@
  * draws the same rows on any scheduler.
  */
 import { kernel } from '../../core/kernels.js';
+import { mulberry32 as rng } from '../../core/random.js';
 import type { Frame } from '../frame.js';
 import { takeRows } from './take.js';
 
-/** mulberry32: small, fast, good enough for sampling. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** round(frac * rows) rows of the partition, in random order, like pandas' sample(frac). */
 export const sample = kernel('dataframe.sample', (part: Frame, frac: number, replace: boolean, seed: number, i: number): Frame => {
