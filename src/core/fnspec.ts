@@ -320,7 +320,8 @@ function resolveKernel(name: string): TaskFn {
   return withAutoload(name, () => getKernel(name));
 }
 
-function cacheKey(spec: FnSpec): string {
+/** A short id naming the function a spec describes (cache and function-table key). */
+export function specId(spec: FnSpec): string {
   switch (spec.kind) {
     case 'kernel':
       return `k:${spec.name}`;
@@ -333,7 +334,7 @@ function cacheKey(spec: FnSpec): string {
 
 /** The function a spec names, built once per process. */
 export function resolveFunction(spec: FnSpec): TaskFn {
-  const key = cacheKey(spec);
+  const key = specId(spec);
   let fn = resolved.get(key);
   if (fn === undefined) {
     fn = build(spec);

@@ -14,13 +14,26 @@ const WHITE = 0;
 const GREY = 1;
 const BLACK = 2;
 
-export function order(graph: Graph, keys: readonly string[]): string[] {
+export interface OrderOptions {
+  /**
+   * Dependencies missing from the graph already live elsewhere (a cluster's Futures): skip
+   * them rather than fail, and order every task in the graph, not only what `keys` reach.
+   */
+  external?: boolean;
+}
+
+export function order(graph: Graph, keys: readonly string[], opts: OrderOptions = {}): string[] {
+  const external = opts.external === true;
   const out: string[] = [];
   const color = new Map<string, number>();
   const stackKey: string[] = [];
   const stackIdx: number[] = [];
-  for (const root of keys) {
-    if (!graph.has(root)) throw new GraphError(`unknown key '${root}': it is not in the graph being computed`);
+  const roots = external ? [...keys, ...graph.keys()] : keys;
+  for (const root of roots) {
+    if (!graph.has(root)) {
+      if (external) continue;
+      throw new GraphError(`unknown key '${root}': it is not in the graph being computed`);
+    }
     if (color.get(root) === BLACK) continue;
     stackKey.push(root);
     stackIdx.push(0);
@@ -34,6 +47,7 @@ export function order(graph: Graph, keys: readonly string[]): string[] {
       if (i < deps.length) {
         stackIdx[top] = i + 1;
         const d = deps[i];
+        if (external && !graph.has(d)) continue;
         const c = color.get(d) ?? WHITE;
         if (c === BLACK) continue;
         if (c === GREY) {

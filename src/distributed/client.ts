@@ -8,6 +8,7 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { COLLECTION, type Collection, type CollectionImpl, flattenKeys, isCollection, mapKeyTree, materialize } from '../core/collection.js';
 import { setClientDefault, config } from '../core/config.js';
 import { asDelayed, Delayed } from '../core/delayed.js';
+import { order } from '../core/order.js';
 import { DataNode, type Graph, type GraphNode, isPlainObject, KeyRef, mapNested, Task, type TaskFn } from '../core/graph.js';
 import { getKernel } from '../core/kernels.js';
 import { cull } from '../core/optimize.js';
@@ -20,7 +21,6 @@ import { connect, type Connection } from './connection.js';
 import { CancelledError, fromWireError, LostDataError } from './errors.js';
 import { Future, type FutureOwner, type FutureStatus, KeyState } from './future.js';
 import { LocalCluster, type LocalClusterOptions } from './local-cluster.js';
-import { submissionOrder } from './priority.js';
 import { fromWire, type Op, type WireError, type WirePayload } from './protocol.js';
 import { hello } from './server.js';
 import { formatBytes, sizeof, typeName } from './sizeof.js';
@@ -305,7 +305,7 @@ export class Client implements Scheduler, FutureOwner {
    * (persisted collections) are already on the cluster and are not sent.
    */
   private sendGraph(graph: Graph, wants: readonly string[], opts: { push?: readonly string[]; events?: boolean; retries?: number; orderKeys?: readonly string[] }): void {
-    const seq = submissionOrder(graph, opts.orderKeys ?? wants);
+    const seq = order(graph, opts.orderKeys ?? wants, { external: true });
     let tasks: unknown[] = [];
     let fns: [string, unknown][] = [];
     for (let i = 0; i < seq.length; i++) {

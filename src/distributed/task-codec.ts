@@ -11,19 +11,9 @@
  */
 import { DataNode, type GraphNode, KeyRef, Task, type TaskFn } from '../core/graph.js';
 import { decodeGraph, describeFunction, encodeGraph, type FnSpec } from '../core/functions.js';
+import { specId as fnId } from '../core/fnspec.js';
 import { decode, encode } from '../core/serialize.js';
 import type { Payload } from './protocol.js';
-
-export function fnId(spec: FnSpec): string {
-  switch (spec.kind) {
-    case 'kernel':
-      return `k:${spec.name}`;
-    case 'module':
-      return `m:${spec.path}#${spec.exportName}`;
-    case 'source':
-      return `s:${spec.hash}`;
-  }
-}
 
 export interface EncodedTask {
   spec: Payload;
