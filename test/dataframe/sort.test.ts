@@ -1,7 +1,7 @@
 import t from 'tap';
-import { shutdownSchedulers } from '../../src/index.js';
+import { compute, shutdownSchedulers } from '../../src/index.js';
 import { Frame } from '../../src/dataframe/frame.js';
-import { quantileChunk, quantileFrame, quantileScalar } from '../../src/dataframe/ops/quantile-runs.js';
+import { fromFrames } from '../../src/dataframe/create.js';
 import { SCHEDULERS } from '../helpers/schedulers.js';
 import { computeFrame, csvFrame, rows } from './groupby-helpers.js';
 
@@ -97,13 +97,14 @@ for (const scheduler of SCHEDULERS) {
   });
 }
 
-t.test('exact quantile kernels (sorted runs) match pandas linear interpolation', async (t) => {
-  // pandas: pd.Series([...]).quantile([0, .1, .25, .5, .9, 1]) on these 10 values.
+t.test('exact quantiles across partitions match pandas linear interpolation', async (t) => {
+  // pandas: pd.Series([...]).quantile([0, .1, .25, .5, .9, 1]) on these values (NaN skipped).
   const xs = [5, 1, 9, 9, 3, NaN, 7, 2, 9, 4, 6];
-  const parts = [xs.slice(0, 4), xs.slice(4, 8), xs.slice(8)].map((v) => quantileChunk(Frame.fromColumns({ x: v }), ['x']));
-  const got = [0, 0.1, 0.25, 0.5, 0.9, 1].map((q) => quantileScalar(parts, q, 'float64'));
+  const df = fromFrames([xs.slice(0, 4), xs.slice(4, 8), xs.slice(8)].map((v) => Frame.fromColumns({ x: v })));
+  const s = df.col('x');
+  const got = await compute(...[0, 0.1, 0.25, 0.5, 0.9, 1].map((q) => s.quantile(q)), { scheduler: 'sync' });
   t.same(got, [1, 1.9, 3.25, 5.5, 9, 9]);
-  const f = quantileFrame(parts, [0.5], ['x'], true);
-  t.same(f.values(f.names[0]), [5.5]);
-  t.ok(Number.isNaN(quantileScalar([quantileChunk(Frame.fromColumns({ x: [NaN] }), ['x'])], 0.5, 'float64') as number), 'no values: NaN');
+  t.equal(await s.median().compute({ scheduler: 'sync' }), 5.5);
+  const empty = fromFrames([Frame.fromColumns({ x: [NaN] }), Frame.fromColumns({ x: [NaN] })]);
+  t.ok(Number.isNaN((await empty.col('x').quantile(0.5).compute({ scheduler: 'sync' })) as number), 'no values: NaN');
 });

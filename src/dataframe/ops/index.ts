@@ -24,7 +24,6 @@ export * from './shuffle.js';
 export * from './groupby.js';
 export * from './merge.js';
 export * from './sort.js';
-export * from './quantile-runs.js';
 export * from './value-counts.js';
 export * from './unique.js';
 export * from './nlargest.js';
