@@ -75,7 +75,8 @@ export class Frame {
     readonly index?: Column,
   ) {
     for (const c of columns) {
-      if (c.data.length !== length) throw new Error(`Frame: column of length ${c.data.length} in a frame of ${length} rows`);
+      const n = columnLength(c);
+      if (n !== length) throw new Error(`Frame: column of length ${n} in a frame of ${length} rows`);
     }
     if (names.length !== columns.length) throw new Error(`Frame: ${names.length} names for ${columns.length} columns`);
   }
@@ -209,6 +210,43 @@ export function lazyStringColumn(codes: Int32Array, src: StringBytes): Column {
   };
   Object.defineProperty(col, STRING_BYTES, { value: src });
   return col;
+}
+
+const ROWS = Symbol('tsdask.rows');
+
+/**
+ * A string column whose codes and dictionary are built on first use of `data`, `dict` or its
+ * bytes (readCsv keeps high-cardinality text as one entry per value and deduplicates only when
+ * a kernel reads it). Same Column contract; building frames around it does not force it.
+ */
+export function deferredStringColumn(length: number, build: () => { codes: Int32Array; dict: StringBytes }): Column {
+  let make: typeof build | undefined = build;
+  let built: Column | undefined;
+  const force = (): Column => {
+    if (built === undefined) {
+      const { codes, dict } = make!();
+      make = undefined;
+      built = lazyStringColumn(codes, dict);
+    }
+    return built;
+  };
+  const col = {
+    dtype: 'string' as const,
+    get data(): Int32Array {
+      return force().data as Int32Array;
+    },
+    get dict(): readonly string[] {
+      return force().dict!;
+    },
+  };
+  Object.defineProperty(col, STRING_BYTES, { get: () => stringBytesOf(force()) });
+  Object.defineProperty(col, ROWS, { value: length });
+  return col;
+}
+
+/** Rows of a column, without forcing a deferred string column. */
+export function columnLength(c: Column): number {
+  return (c as { [ROWS]?: number })[ROWS] ?? c.data.length;
 }
 
 /** The byte form of a lazily decoded dictionary, if the column has one. */

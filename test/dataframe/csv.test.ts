@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as dd from '../../src/dataframe/index.js';
 import { parseNumber, parseRows } from '../../src/dataframe/io/csv/parser.js';
+import { readBlock, readTuning } from '../../src/dataframe/io/csv/block.js';
+import { materialize } from '../../src/core/collection.js';
+import type { Task } from '../../src/core/graph.js';
 import { type Frame, stringBytesOf } from '../../src/dataframe/frame.js';
 import { decode, encode } from '../../src/core/serialize.js';
 
@@ -187,4 +190,87 @@ t.test('integers beyond 2^53 are never rounded silently', async (t) => {
   await t.rejects(async () => dd.readCsv(p, { dtype: { id: 'int64' } }).compute(sync), /line 2 has '1234567890123456789'; it is beyond 2\^53[\s\S]*dtype: \{ id: 'string' \}/);
   const small = file('int32.csv', 'a\n1\n3000000000\n');
   await t.rejects(async () => dd.readCsv(small, { dtype: { a: 'int32' } }).compute(sync), /does not fit in 32 bits[\s\S]*a: 'int64'/);
+});
+
+t.test('chunked reads and one-entry-per-value string columns give the same values as the text', async (t) => {
+  let seed = 12345;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const header = 'id,ts,u,tag,txt,x';
+  const rows: string[] = [];
+  const want: { ts: Array<string | null>; u: Array<string | null>; tag: string[]; txt: string[]; x: number[] } = { ts: [], u: [], tag: [], txt: [], x: [] };
+  let sec = 0;
+  for (let i = 0; i < 5000; i++) {
+    // ts: sorted, mostly distinct (some repeats, some NA, a few out of order late on)
+    const r = rnd();
+    if (r > 0.1) sec += 1 + Math.floor(rnd() * 3);
+    const s = i > 4000 && r < 0.02 ? sec - 5000 : sec;
+    const ts = r > 0.95 ? null : `2008-07-${pad(1 + Math.floor(s / 86400))}T${pad(Math.floor(s / 3600) % 24)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}Z`;
+    const u = rnd() < 0.3 ? null : `u${Math.floor(rnd() * 20000)}${rnd() < 0.05 ? 'é' : ''}`;
+    const tag = ['css', 'html', 'c#', 'sql'][Math.floor(rnd() * 4)];
+    const q = rnd();
+    const txt = q < 0.1 ? `line\nbreak ${i}` : q < 0.2 ? `say "hi", ${i}` : q < 0.25 ? '' : `t${i % 300}`;
+    const x = rnd() < 0.1 ? NaN : Math.floor(rnd() * 1000) / 4;
+    const quoted = /[",\n]/.test(txt) ? `"${txt.replace(/"/g, '""')}"` : txt;
+    rows.push(`${i},${ts ?? 'NA'},${u ?? ''},${tag},${quoted},${Number.isNaN(x) ? '' : x}`);
+    if (i % 997 === 0) rows.push('');
+    want.ts.push(ts);
+    want.u.push(u);
+    want.tag.push(tag);
+    want.txt.push(txt === '' ? (null as unknown as string) : txt);
+    want.x.push(x);
+  }
+  const p = file('chunks.csv', `${header}\n${rows.join('\n')}\n`);
+  const dtype = { ts: 'string', u: 'string', tag: 'string', txt: 'string', x: 'float64' } as const;
+  const distinct = (xs: Array<string | null>) => new Set(xs.filter((v) => v !== null)).size;
+  const saved = readTuning.chunk;
+  t.teardown(() => {
+    readTuning.chunk = saved;
+  });
+  for (const chunk of [1 << 20, 4096, 333, 7]) {
+    readTuning.chunk = chunk;
+    const ddf = dd.readCsv(p, { blocksize: null, dtype });
+    const df = await ddf.compute(sync);
+    for (const c of ['ts', 'u', 'tag', 'txt', 'x'] as const) t.same(df.column(c).values, want[c], `chunk ${chunk}: column ${c}`);
+    t.equal(await ddf.col('ts').nunique().compute(sync), distinct(want.ts), `chunk ${chunk}: ts nunique`);
+    t.equal(await ddf.col('u').nunique().compute(sync), distinct(want.u), `chunk ${chunk}: u nunique`);
+    const counts = await ddf.col('u').valueCounts().compute(sync);
+    t.equal(counts.index.length, distinct(want.u), `chunk ${chunk}: one count per distinct u`);
+    // Rows re-read after a chunk boundary inside quotes leave no stray dictionary entries.
+    const [task] = [...materialize([ddf.layer])].filter(([k]) => k.startsWith('read-csv-')).map(([, n]) => n as Task);
+    const frame = readBlock(...(task.args as Parameters<typeof readBlock>));
+    for (const c of ['ts', 'u', 'tag', 'txt'] as const) t.equal(frame.col(c).dict!.length, distinct(want[c]), `chunk ${chunk}: ${c} dictionary`);
+  }
+  // Blocks and chunks together (no quoted newlines, so any blocksize works).
+  const flat = file('chunks-flat.csv', `${header}\n${rows.map((r) => r.replace(/"line\nbreak/g, '"line break')).join('\n')}\n`);
+  readTuning.chunk = 500;
+  const whole = await dd.readCsv(flat, { blocksize: null, dtype }).compute(sync);
+  for (const bs of [3000, 20000]) {
+    const parts = dd.readCsv(flat, { blocksize: bs, dtype });
+    t.ok(parts.npartitions > 2);
+    const df = await parts.compute(sync);
+    for (const c of ['ts', 'u', 'txt', 'x']) t.same(df.column(c).values, whole.column(c).values, `blocksize ${bs}: column ${c}`);
+  }
+});
+
+t.test('string columns deduplicate on first use: sorted and hashed entries, repeats, frames built around them', async (t) => {
+  const vals: string[] = [];
+  for (let i = 0; i < 3000; i++) vals.push(`v${String(i).padStart(5, '0')}`);
+  vals.push('v00007', 'NA', 'v02999', 'v00007'); // repeats after a sorted run
+  const shuffled = [...vals].reverse().concat(['zz', 'v00001', 'zz']);
+  for (const [name, list] of [['sorted', vals], ['unsorted', shuffled]] as const) {
+    const buf = Buffer.from(list.join('\n') + '\n');
+    const spec = { names: ['k'], kinds: ['string' as const], joins: [], sep: 44, latin1: false, gzip: false, header: false, na: ['NA'], inferredFrom: '', inferred: [false], headerLine: null };
+    const { frame } = parseRows(buf, 0, buf.length, spec, 'mem', () => 0);
+    const isDeferred = Object.getOwnPropertySymbols(frame.col('k')).some((s) => s.description === 'tsdask.rows');
+    t.ok(isDeferred, `${name}: kept as one entry per value until used`);
+    const sel = frame.withColumns(['k'], [frame.col('k')]);
+    t.equal(sel.length, list.length, `${name}: frames take the length without building codes`);
+    const col = frame.col('k');
+    t.equal(new Set(col.dict).size, col.dict!.length, `${name}: dictionary entries are distinct`);
+    t.equal(col.dict!.length, new Set(list.filter((v) => v !== 'NA')).size, `${name}: one entry per distinct value`);
+    t.same(frame.values('k'), list.map((v) => (v === 'NA' ? null : v)), `${name}: values`);
+    const back = decode(encode(frame)) as Frame;
+    t.same(back.values('k'), list.map((v) => (v === 'NA' ? null : v)), `${name}: through the codec`);
+  }
 });

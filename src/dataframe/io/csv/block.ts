@@ -4,14 +4,14 @@
  * plain data.
  */
 import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { kernel } from '../../../core/kernels.js';
 import { type Column, Frame } from '../../frame.js';
 import { parseDate } from '../../parse/datetime.js';
 import { CsvError, lineAt } from './errors.js';
-import { countLines, readRange } from './files.js';
+import { countLines } from './files.js';
 import type { BlockSpec } from './options.js';
-import { type Mismatch, parseRows, textOf } from './parser.js';
+import { estimateRows, type Mismatch, RowParser, textOf } from './parser.js';
 
 const LF = 10;
 
@@ -26,93 +26,174 @@ export function readWhole(path: string, gzip: boolean): Buffer {
   }
 }
 
-function indexOfLF(buf: Buffer, from: number): number {
-  return buf.indexOf(LF, from);
-}
+/**
+ * Bytes per read: small enough to stay in cache while it is parsed, reused block after block.
+ * Tests shrink it to put chunk boundaries everywhere.
+ */
+export const readTuning = { chunk: 1 << 20 };
+/** A chunk buffer kept for the next block on this thread (fresh memory costs page faults). */
+let spare: Buffer | undefined;
 
-interface Bytes {
+/**
+ * A window onto a file: buf[0, n) holds file bytes [base, base + n). Reads go through one
+ * reused buffer, so a 64MB block never needs 64MB of fresh memory.
+ */
+class Window {
   buf: Buffer;
-  from: number;
-  to: number;
-  /** File offset of buf[0], for line numbers (-1 for decompressed data: count in buf). */
   base: number;
-}
+  n = 0;
+  constructor(
+    private readonly fd: number,
+    at: number,
+    /** Read no further than this (the file size when the graph was built). */
+    private readonly limit: number,
+  ) {
+    this.buf = spare !== undefined && spare.length === readTuning.chunk ? spare : Buffer.allocUnsafe(readTuning.chunk);
+    spare = undefined;
+    this.base = at;
+  }
 
-function blockBytes(path: string, start: number, end: number, size: number, spec: BlockSpec): Bytes {
-  if (spec.gzip) {
-    const buf = readWhole(path, true);
-    return { buf, from: 0, to: buf.length, base: -1 };
+  /** Set when a read returned nothing (the file ended before `limit`). */
+  private ended = false;
+
+  get eof(): boolean {
+    return this.ended || this.base + this.n >= this.limit;
   }
-  const readStart = start > 0 ? start - 1 : 0;
-  let buf = readRange(path, readStart, end);
-  // from: the first line start at or after `start`.
-  let from = 0;
-  if (start > 0) {
-    const nl = indexOfLF(buf, 0);
-    from = nl < 0 ? buf.length : nl + 1;
-  }
-  // to: the end of the line holding byte end-1 (read on until a newline or EOF).
-  let to: number;
-  const lastNl = end - 1 - readStart >= 0 && buf[end - 1 - readStart] === LF;
-  if (lastNl || end >= size) to = buf.length;
-  else {
-    const extra: Buffer[] = [];
-    let at = end;
-    let total = 0;
-    while (at < size) {
-      const chunk = readRange(path, at, Math.min(size, at + 65536));
-      const nl = indexOfLF(chunk, 0);
-      if (nl >= 0) {
-        extra.push(chunk.subarray(0, nl + 1));
-        total += nl + 1;
+
+  /** Drop the bytes before buf[k], then read as much as fits (growing when full); false at EOF. */
+  advance(k: number): boolean {
+    if (k > 0) {
+      this.buf.copy(this.buf, 0, k, this.n);
+      this.base += k;
+      this.n -= k;
+    }
+    if (this.n === this.buf.length) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.n);
+      this.buf = bigger;
+    }
+    let got = 0;
+    while (this.n < this.buf.length && !this.eof) {
+      const want = Math.min(this.buf.length - this.n, this.limit - this.base - this.n);
+      const r = readSync(this.fd, this.buf, this.n, want, this.base + this.n);
+      if (r === 0) {
+        this.ended = true;
         break;
       }
-      extra.push(chunk);
-      total += chunk.length;
-      at += chunk.length;
-      if (chunk.length === 0) break;
+      this.n += r;
+      got += r;
     }
-    buf = Buffer.concat([buf, ...extra], buf.length + total);
-    to = buf.length;
+    return got > 0;
   }
-  if (from > to) from = to;
-  return { buf, from, to, base: readStart };
+
+  release(): void {
+    if (this.buf.length === readTuning.chunk) spare = this.buf;
+  }
 }
 
 /** The rows of one block as a partition (with joined date columns). */
 export function readBlock(path: string, start: number, end: number, size: number, spec: BlockSpec): Frame {
-  const { buf, from, to, base } = blockBytes(path, start, end, size, spec);
-  return parseBlockBytes(path, start, buf, from, to, base, spec, !spec.gzip && (start > 0 || end < size));
+  const frame = spec.gzip ? readGzipBlock(path, spec) : readPlainBlock(path, start, end, size, spec);
+  return spec.joins.length > 0 ? joinDates(frame, spec) : frame;
 }
 
-function parseBlockBytes(path: string, start: number, buf: Buffer, from: number, to: number, base: number, spec: BlockSpec, split: boolean): Frame {
-  const lineOf = (offset: number): number => {
-    if (base < 0) return lineAt(buf, offset);
-    return countLines(path, base) + lineAt(buf, offset);
-  };
-  // The first block of a file starts with the header line: check it and skip it.
-  if (start === 0 && spec.header) {
-    let nl = indexOfLF(buf, from);
-    if (nl < 0 || nl >= to) nl = to;
-    const text = textOf(buf, from, nl, spec.latin1).replace(/^\uFEFF/, '').replace(/\r$/, '');
-    if (spec.headerLine !== null && text !== spec.headerLine) {
-      throw new CsvError(`readCsv: ${path} has header '${text.slice(0, 200)}', but the first file has '${spec.headerLine.slice(0, 200)}'; every file must have the same columns`, path, 1);
-    }
-    from = Math.min(to, nl + 1);
-  } else if (start === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) from = 3;
-  let parsed: ReturnType<typeof parseRows>;
-  try {
-    parsed = parseRows(buf, from, to, spec, path, lineOf);
-  } catch (e) {
-    // A newline inside a quoted field can fall on a block boundary: say so, and how to avoid it.
-    if (e instanceof CsvError && split && /unterminated quoted field|fields, expected|bad quoting/.test(e.message)) {
-      e.message += ` This block starts at byte ${start}: if the file has quoted fields containing newlines, a block boundary may fall inside one; read with { blocksize: null } (one partition per file).`;
-    }
-    throw e;
+function readGzipBlock(path: string, spec: BlockSpec): Frame {
+  const buf = readWhole(path, true);
+  const lineOf = (offset: number) => lineAt(buf, offset);
+  let from = 0;
+  if (spec.header) from = checkHeader(path, buf, 0, buf.length, spec);
+  else if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) from = 3;
+  const parser = new RowParser(spec, path, lineOf, estimateRows(buf, from, buf.length, buf.length - from, spec.names.length));
+  parser.feed(buf, from, buf.length, 0, true);
+  return finished(path, parser, lineOf, spec);
+}
+
+/** Check the header line at buf[from, to) against the first file's; returns where the rows start. */
+function checkHeader(path: string, buf: Buffer, from: number, to: number, spec: BlockSpec): number {
+  let nl = buf.indexOf(LF, from);
+  if (nl < 0 || nl >= to) nl = to;
+  const text = textOf(buf, from, nl, spec.latin1).replace(/^\uFEFF/, '').replace(/\r$/, '');
+  if (spec.headerLine !== null && text !== spec.headerLine) {
+    throw new CsvError(`readCsv: ${path} has header '${text.slice(0, 200)}', but the first file has '${spec.headerLine.slice(0, 200)}'; every file must have the same columns`, path, 1);
   }
-  const { frame, mismatches } = parsed;
+  return Math.min(to, nl + 1);
+}
+
+/**
+ * The lines whose first byte lies in [start, end): from the first line start at or after
+ * `start` through the end of the line holding byte end-1, read and parsed a chunk at a time.
+ */
+function readPlainBlock(path: string, start: number, end: number, size: number, spec: BlockSpec): Frame {
+  const lineOf = (offset: number): number => countLines(path, offset) + 1;
+  const parser = (rows: number) => new RowParser(spec, path, lineOf, rows);
+  const fd = openSync(path, 'r');
+  const w = new Window(fd, start > 0 ? start - 1 : 0, size);
+  try {
+    w.advance(0);
+    // ---- the first line start: after the first newline at or after start-1 ----
+    let from = 0;
+    if (start > 0) {
+      for (;;) {
+        const nl = w.buf.indexOf(LF, 0);
+        if (nl >= 0 && nl < w.n) {
+          if (w.base + nl + 1 >= end) return parser(0).finish().frame; // no line starts in this block
+          from = nl + 1;
+          break;
+        }
+        if (w.base + w.n >= end || !w.advance(w.n)) return parser(0).finish().frame;
+      }
+    } else {
+      if (spec.header) {
+        // The header line may be longer than a chunk.
+        while (w.buf.indexOf(LF, 0) < 0 || w.buf.indexOf(LF, 0) >= w.n) if (!w.advance(0)) break;
+        from = checkHeader(path, w.buf, 0, w.n, spec);
+      } else if (w.buf[0] === 0xef && w.buf[1] === 0xbb && w.buf[2] === 0xbf) from = 3;
+    }
+    const p = parser(estimateRows(w.buf, from, w.n, end - w.base - from, spec.names.length));
+    const split = start > 0 || end < size;
+    /** Stream offset just past the block's last line, once a chunk reaches byte end-1. */
+    let stopAt = -1;
+    for (;;) {
+      if (stopAt < 0 && (w.base + w.n >= end || w.eof)) {
+        const nl = w.n === 0 ? -1 : w.buf.indexOf(LF, Math.min(w.n, Math.max(0, end - 1 - w.base)));
+        if (nl >= 0 && nl < w.n) stopAt = w.base + nl + 1;
+        else if (w.eof) stopAt = w.base + w.n;
+      }
+      const last = stopAt >= 0;
+      const to = last ? stopAt - w.base : w.n === 0 ? 0 : w.buf.lastIndexOf(LF, w.n - 1) + 1;
+      if (to > from) {
+        let at: number;
+        try {
+          at = p.feed(w.buf, from, to, w.base, last);
+        } catch (e) {
+          throw withSplitHint(e, split, start);
+        }
+        if (last) break;
+        from = at;
+      } else if (last) break;
+      // Keep the unparsed rest (a partial line or a row still inside quotes) and read on.
+      w.advance(from);
+      from = 0;
+    }
+    return finished(path, p, lineOf, spec);
+  } finally {
+    w.release();
+    closeSync(fd);
+  }
+}
+
+/** A newline inside a quoted field can fall on a block boundary: say so, and how to avoid it. */
+function withSplitHint(e: unknown, split: boolean, start: number): unknown {
+  if (e instanceof CsvError && split && /unterminated quoted field|fields, expected|bad quoting/.test(e.message)) {
+    e.message += ` This block starts at byte ${start}: if the file has quoted fields containing newlines, a block boundary may fall inside one; read with { blocksize: null } (one partition per file).`;
+  }
+  return e;
+}
+
+function finished(path: string, parser: RowParser, lineOf: (o: number) => number, spec: BlockSpec): Frame {
+  const { frame, mismatches } = parser.finish();
   if (mismatches.length > 0) throw mismatchError(path, mismatches, lineOf, spec);
-  return spec.joins.length > 0 ? joinDates(frame, spec) : frame;
+  return frame;
 }
 
 function describeValue(m: Mismatch): string {

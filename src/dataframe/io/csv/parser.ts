@@ -7,10 +7,11 @@
  * Values that do not fit a column's dtype are collected (first one per column) and reported
  * together at the end of the block, with file, line, value and the `dtype` fix.
  */
-import { type Column, type DType, Frame, lazyStringColumn, StringBytes } from '../../frame.js';
+import { type Column, type DType, Frame } from '../../frame.js';
 import { parseDate, parseIsoBytes } from '../../parse/datetime.js';
 import { CsvError } from './errors.js';
 import type { BlockSpec, ReadKind } from './options.js';
+import { finalHash, FNV_PRIME, FNV_SEED, HASH, RAW, TextColumn, trim } from './text-column.js';
 
 /** Buffer's native slice decoders (not in @types/node, present since Node 0.x): no intermediate copy. */
 type FastBuffer = Buffer & { latin1Slice(s: number, e: number): string; utf8Slice(s: number, e: number): string };
@@ -141,167 +142,6 @@ function slowParse(buf: Uint8Array, s: number, e: number): number {
   return Number.isNaN(v) ? NaN : Math.abs(v);
 }
 
-/**
- * Dictionary builder keyed by bytes: a string is created once per distinct value. The open
- * addressing table interleaves (code + 1, hash) so a probe touches one cache line.
- */
-class ByteDict {
-  table: Int32Array;
-  mask: number;
-  starts: Int32Array = new Int32Array(64);
-  lens: Int32Array = new Int32Array(64);
-  arena: Uint8Array = new Uint8Array(4096);
-  arenaUsed = 0;
-  count = 0;
-  /** OR of every byte seen: < 0x80 means pure ASCII. */
-  bits = 0;
-
-  constructor(private readonly latin1: boolean) {
-    this.table = new Int32Array(2 * 1024);
-    this.mask = 1023;
-  }
-
-  /**
-   * While values arrive in non-decreasing byte order (ids, timestamps of sorted files),
-   * deduplication only needs the previous value: no hashing, no random memory access.
-   * The first value out of order builds the hash table from the entries so far.
-   */
-  sorted = true;
-
-  code(buf: Buffer, s: number, e: number): number {
-    const len = e - s;
-    if (this.sorted) {
-      const last = this.count - 1;
-      if (last < 0) return this.append(buf, s, e, 0, 0);
-      const a = this.starts[last];
-      const m = this.lens[last];
-      const arena = this.arena;
-      const lim = len < m ? len : m;
-      let j = 0;
-      while (j < lim && arena[a + j] === buf[s + j]) j++;
-      const cmp = j < lim ? buf[s + j] - arena[a + j] : len - m;
-      if (cmp === 0) return last;
-      if (cmp > 0) return this.append(buf, s, e, 0, 0);
-      this.sorted = false;
-      this.buildTable();
-    }
-    let h = 0x811c9dc5 | 0;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 16777619);
-    return this.lookup(buf, s, e, h ^ (h >>> 15));
-  }
-
-  /** Hash mode: code of bytes [s, e) whose hash the caller computed while scanning. */
-  lookup(buf: Buffer, s: number, e: number, h: number): number {
-    const len = e - s;
-    const table = this.table;
-    const arena0 = this.arena;
-    let slot = h & this.mask;
-    for (;;) {
-      const entry = table[2 * slot];
-      if (entry === 0) break;
-      if (table[2 * slot + 1] === h) {
-        const k = entry - 1;
-        if (this.lens[k] === len) {
-          const a = this.starts[k];
-          let j = 0;
-          while (j < len && arena0[a + j] === buf[s + j]) j++;
-          if (j === len) return k;
-        }
-      }
-      slot = (slot + 1) & this.mask;
-    }
-    return this.append(buf, s, e, slot, h);
-  }
-
-  /** Add a new entry; in hash mode also into table slot `slot` with hash `h`. */
-  private append(buf: Buffer, s: number, e: number, slot: number, h: number): number {
-    const len = e - s;
-    const k = this.count++;
-    if (k >= this.lens.length) {
-      const grow = (x: Int32Array) => {
-        const y = new Int32Array(x.length * 4);
-        y.set(x);
-        return y;
-      };
-      this.starts = grow(this.starts);
-      this.lens = grow(this.lens);
-    }
-    if (this.arenaUsed + len > this.arena.length) {
-      const b = new Uint8Array(Math.max(this.arena.length * 4, this.arenaUsed + len));
-      b.set(this.arena.subarray(0, this.arenaUsed));
-      this.arena = b;
-    }
-    const arena = this.arena;
-    const at = this.arenaUsed;
-    let bits = this.bits;
-    for (let j = 0; j < len; j++) {
-      const c = buf[s + j];
-      bits |= c;
-      arena[at + j] = c;
-    }
-    this.bits = bits;
-    this.starts[k] = at;
-    this.lens[k] = len;
-    this.arenaUsed = at + len;
-    if (!this.sorted) {
-      this.table[2 * slot] = k + 1;
-      this.table[2 * slot + 1] = h;
-      if (this.count * 3 > this.mask + 1) this.rehash();
-    }
-    return k;
-  }
-
-  private hashEntry(k: number): number {
-    let h = 0x811c9dc5 | 0;
-    const a = this.starts[k];
-    const end = a + this.lens[k];
-    for (let i = a; i < end; i++) h = Math.imul(h ^ this.arena[i], 16777619);
-    return h ^ (h >>> 15);
-  }
-
-  /** Switch from sorted mode to hashing: index every entry so far. */
-  private buildTable(): void {
-    let size = 1024;
-    while (size < this.count * 3) size *= 2;
-    const table = new Int32Array(2 * size);
-    const mask = size - 1;
-    for (let k = 0; k < this.count; k++) {
-      const h = this.hashEntry(k);
-      let slot = h & mask;
-      while (table[2 * slot] !== 0) slot = (slot + 1) & mask;
-      table[2 * slot] = k + 1;
-      table[2 * slot + 1] = h;
-    }
-    this.table = table;
-    this.mask = mask;
-  }
-
-  /** The dictionary as bytes + offsets; strings are made only when someone reads them. */
-  finish(): StringBytes {
-    const offsets = new Int32Array(this.count + 1);
-    offsets.set(this.starts.subarray(0, this.count));
-    offsets[this.count] = this.arenaUsed;
-    // Pure ASCII decodes identically as latin1, which skips UTF-8 validation.
-    return new StringBytes(this.arena.slice(0, this.arenaUsed), offsets, this.latin1 || this.bits < 0x80);
-  }
-
-  private rehash(): void {
-    const old = this.table;
-    const size = (this.mask + 1) * 4;
-    const table = new Int32Array(2 * size);
-    const mask = size - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i] === 0) continue;
-      let slot = old[i + 1] & mask;
-      while (table[2 * slot] !== 0) slot = (slot + 1) & mask;
-      table[2 * slot] = old[i];
-      table[2 * slot + 1] = old[i + 1];
-    }
-    this.table = table;
-    this.mask = mask;
-  }
-}
-
 /** Byte-keyed set of NA spellings (short strings): exact match on bytes. */
 class NaSet {
   /** Spellings by byte length (index = length); most lengths have none. */
@@ -351,7 +191,7 @@ interface ColState {
   f64?: Float64Array;
   i32?: Int32Array;
   u8?: Uint8Array;
-  dict?: ByteDict;
+  text?: TextColumn;
   bad: boolean;
 }
 
@@ -365,279 +205,384 @@ function isBoolText(buf: Uint8Array, s: number, e: number): number {
 }
 
 /**
+ * Rows in `total` bytes that start like buf[from, to), estimated from the line length of the
+ * first 64KB (a little over, so column arrays are allocated once).
+ */
+export function estimateRows(buf: Uint8Array, from: number, to: number, total: number, ncols: number): number {
+  const probe = Math.min(to - from, 1 << 16);
+  let lines = 0;
+  for (let i = buf.indexOf(LF, from); i >= 0 && i < from + probe; i = buf.indexOf(LF, i + 1)) lines++;
+  if (probe >= total) return lines + 16;
+  if (lines === 0) return Math.max(16, Math.ceil(total / Math.max(8, ncols * 4)));
+  return Math.ceil((total / probe) * lines * 1.05) + 16;
+}
+
+/**
  * Parse rows of `buf[from, to)` (whole lines) with the block spec. `file` and `lineOf`
- * name places in errors.
+ * name places in errors (lineOf gets offsets in buf).
  */
 export function parseRows(buf: Buffer, from: number, to: number, spec: BlockSpec, file: string, lineOf: (offset: number) => number): ParseResult {
-  const ncols = spec.kinds.length;
-  const kinds = Int32Array.from(spec.kinds, kindCode);
-  const sep = spec.sep;
-  const na = new NaSet(spec.na);
-  const latin1 = spec.latin1;
-  // Estimate rows from the bytes; grow if needed.
-  let cap = Math.max(16, Math.ceil((to - from) / Math.max(8, ncols * 4)));
-  const cols: ColState[] = [];
-  for (let j = 0; j < ncols; j++) {
-    const k = kinds[j];
-    // Every state object gets the same fields in the same order: one hidden class, so the
-    // per-cell property loads in the row loop stay monomorphic.
-    const st: ColState = {
-      kind: k,
-      f64: k === K_FLOAT || k === K_INT || k === K_DATE ? new Float64Array(cap) : undefined,
-      i32: k === K_INT32 || k === K_STRING ? new Int32Array(cap) : undefined,
-      u8: k === K_BOOL ? new Uint8Array(cap) : undefined,
-      dict: k === K_STRING ? new ByteDict(latin1) : undefined,
-      bad: false,
-    };
-    cols.push(st);
-  }
-  const mismatches: Mismatch[] = [];
-  // Bytes that end an unquoted field: one table load per byte instead of three compares.
-  const stop = new Uint8Array(256);
-  stop[sep] = stop[LF] = stop[CR] = 1;
-  let scratch = Buffer.allocUnsafe(256);
-  let curSrc: Buffer = buf;
-  const text = (s: number, e: number) => textOf(curSrc, s, e, latin1);
-  const mismatch = (j: number, dtype: DType, s: number, e: number, rowStart: number, why: Mismatch['why']) => {
-    const st = cols[j];
-    if (st.bad) return;
-    st.bad = true;
-    mismatches.push({ column: spec.names[j], dtype, value: text(s, e), offset: rowStart, why });
-  };
+  const p = new RowParser(spec, file, lineOf, estimateRows(buf, from, to, to - from, spec.kinds.length));
+  p.feed(buf, from, to, 0, true);
+  return p.finish();
+}
 
-  let row = 0;
-  let i = from;
-  let fieldHash = 0;
-  let haveHash = false;
-  while (i < to) {
-    const rowStart = i;
-    // Blank line: skip.
-    if (buf[i] === LF || buf[i] === CR) {
-      i++;
-      continue;
+/**
+ * The parser of one block, fed its bytes in chunks of whole lines (a file block is read through
+ * a small reused buffer rather than allocated whole). Column arrays and dictionaries persist
+ * between feeds.
+ */
+export class RowParser {
+  private readonly ncols: number;
+  private readonly kinds: Int32Array;
+  private readonly na: NaSet;
+  private readonly cols: ColState[] = [];
+  /** Bytes that end an unquoted field: one table load per byte instead of three compares. */
+  private readonly stop = new Uint8Array(256);
+  private readonly mismatches: Mismatch[] = [];
+  private scratch = Buffer.allocUnsafe(256);
+  private row = 0;
+  private cap: number;
+
+  constructor(
+    private readonly spec: BlockSpec,
+    private readonly file: string,
+    /** 1-based line of a stream offset (offsets count from the start of the file/stream). */
+    private readonly lineOf: (offset: number) => number,
+    rowsHint: number,
+  ) {
+    const ncols = (this.ncols = spec.kinds.length);
+    const kinds = (this.kinds = Int32Array.from(spec.kinds, kindCode));
+    this.na = new NaSet(spec.na);
+    const cap = (this.cap = Math.max(16, rowsHint));
+    for (let j = 0; j < ncols; j++) {
+      const k = kinds[j];
+      // Every state object gets the same fields in the same order: one hidden class, so the
+      // per-cell property loads in the row loop stay monomorphic.
+      this.cols.push({
+        kind: k,
+        f64: k === K_FLOAT || k === K_INT || k === K_DATE ? new Float64Array(cap) : undefined,
+        i32: k === K_INT32 || k === K_STRING ? new Int32Array(cap) : undefined,
+        u8: k === K_BOOL ? new Uint8Array(cap) : undefined,
+        text: k === K_STRING ? new TextColumn(spec.latin1, cap) : undefined,
+        bad: false,
+      });
     }
-    if (row === cap) {
-      cap = Math.ceil(cap * 1.6) + 16;
-      for (const st of cols) {
-        if (st.f64) {
-          const b = new Float64Array(cap);
-          b.set(st.f64);
-          st.f64 = b;
-        } else if (st.i32) {
-          const b = new Int32Array(cap);
-          b.set(st.i32);
-          st.i32 = b;
-        } else if (st.u8) {
-          const b = new Uint8Array(cap);
-          b.set(st.u8);
-          st.u8 = b;
-        }
-      }
-    }
-    let j = 0;
-    for (;;) {
-      // ---- one field ----
-      let s = i;
-      let e: number;
-      let src: Buffer = buf;
-      if (i < to && buf[i] === QUOTE) {
-        i++;
-        s = i;
-        let escaped = false;
-        for (;;) {
-          if (i >= to) {
-            throw new CsvError(`readCsv: unterminated quoted field in ${file} at line ${lineOf(rowStart)} (column '${spec.names[Math.min(j, ncols - 1)] ?? j}')`, file, lineOf(rowStart));
-          }
-          if (buf[i] === QUOTE) {
-            if (buf[i + 1] === QUOTE && i + 1 < to) {
-              escaped = true;
-              i += 2;
-              continue;
-            }
-            break;
-          }
-          i++;
-        }
-        e = i;
-        i++; // closing quote
-        if (escaped) {
-          // Collapse doubled quotes into scratch.
-          if (scratch.length < e - s) scratch = Buffer.allocUnsafe(2 * (e - s));
-          let w = 0;
-          for (let r = s; r < e; r++) {
-            scratch[w++] = buf[r];
-            if (buf[r] === QUOTE) r++;
-          }
-          src = scratch;
-          s = 0;
-          e = w;
-        }
-        const after = i < to ? buf[i] : LF;
-        if (after !== sep && after !== LF && after !== CR) {
-          throw new CsvError(
-            `readCsv: bad quoting in ${file} at line ${lineOf(rowStart)}: column '${spec.names[Math.min(j, ncols - 1)] ?? j}' has text after its closing quote`,
-            file,
-            lineOf(rowStart),
-          );
-        }
-      } else {
-        // Plain integers (the common numeric field) are parsed while scanning: one pass.
-        const kind = j < ncols ? kinds[j] : K_SKIP;
-        if (kind === K_STRING && !cols[j].dict!.sorted) {
-          // Strings in hash mode: hash while scanning (the same FNV-1a as ByteDict.code).
-          let h = 0x811c9dc5 | 0;
-          while (i < to) {
-            const b = buf[i];
-            if (stop[b] === 1) break;
-            h = Math.imul(h ^ b, 16777619);
-            i++;
-          }
-          fieldHash = h ^ (h >>> 15);
-          haveHash = true;
-        }
-        if (kind === K_INT || kind === K_FLOAT) {
-          let p = i;
-          const neg = buf[p] === 45;
-          if (neg) p++;
-          let v = 0;
-          const first = p;
-          while (p < to) {
-            const c = buf[p] - 48;
-            if (c < 0 || c > 9) break;
-            v = v * 10 + c;
-            p++;
-          }
-          const nd = p - first;
-          if (nd > 0 && nd <= 15 && (p >= to || stop[buf[p]] === 1)) {
-            cols[j].f64![row] = neg ? -v : v;
-            i = p;
-            j++;
-            if (i >= to) break;
-            const d = buf[i];
-            if (d === sep) {
-              i++;
-              continue;
-            }
-            if (d === CR) {
-              i++;
-              if (i < to && buf[i] === LF) i++;
-              break;
-            }
-            i++; // LF
-            break;
-          }
-        }
-        while (i < to && stop[buf[i]] === 0) i++;
-        e = i;
-      }
-      // ---- store ----
-      curSrc = src;
-      if (j < ncols) {
-        const st = cols[j];
-        switch (st.kind) {
-          case K_SKIP:
-            break;
-          case K_FLOAT: {
-            const v = parseNumber(src, s, e);
-            if (notNumber) {
-              st.f64![row] = NaN;
-              if (!na.has(src, s, e)) mismatch(j, 'float64', s, e, rowStart, 'text');
-            } else st.f64![row] = v;
-            break;
-          }
-          case K_INT:
-          case K_INT32: {
-            const v = parseNumber(src, s, e);
-            if (notNumber || hadFraction) {
-              if (notNumber && na.has(src, s, e)) mismatch(j, st.kind === K_INT ? 'int64' : 'int32', s, e, rowStart, 'missing');
-              else if (!notNumber && Number.isInteger(v)) {
-                // 1.0 or 1e3 still integral
-              } else mismatch(j, st.kind === K_INT ? 'int64' : 'int32', s, e, rowStart, notNumber ? 'text' : 'fraction');
-            } else if (st.kind === K_INT ? !(Math.abs(v) <= Number.MAX_SAFE_INTEGER) : v !== (v | 0)) {
-              // int64 lives in doubles: beyond 2^53 a value would silently change.
-              mismatch(j, st.kind === K_INT ? 'int64' : 'int32', s, e, rowStart, 'range');
-            }
-            if (st.kind === K_INT) st.f64![row] = notNumber ? NaN : v;
-            else st.i32![row] = notNumber ? 0 : v;
-            break;
-          }
-          case K_STRING:
-            st.i32![row] = na.has(src, s, e) ? -1 : haveHash ? st.dict!.lookup(src, s, e, fieldHash) : st.dict!.code(src, s, e);
-            haveHash = false;
-            break;
-          case K_BOOL: {
-            const b = isBoolText(src, s, e);
-            if (b < 0) {
-              st.u8![row] = 2;
-              if (!na.has(src, s, e)) mismatch(j, 'bool', s, e, rowStart, 'text');
-            } else st.u8![row] = b;
-            break;
-          }
-          case K_DATE: {
-            if (na.has(src, s, e)) st.f64![row] = NaN;
-            else {
-              let t = parseIsoBytes(src, s, e);
-              if (t !== t) t = parseDate(text(s, e));
-              if (t !== t) mismatch(j, 'datetime', s, e, rowStart, 'text');
-              st.f64![row] = t;
-            }
-            break;
-          }
-        }
-      }
-      j++;
-      // ---- delimiter ----
-      if (i >= to && !(i === to && j < ncols && buf[i - 1] === sep)) break;
-      const d = i < to ? buf[i] : LF;
-      if (d === sep) {
+    this.stop[spec.sep] = this.stop[LF] = this.stop[CR] = 1;
+  }
+
+  /**
+   * Parse the rows of buf[from, to); `base` is the stream offset of buf[0]. With `last` false,
+   * `to` must follow a newline, and a row whose quoted field runs past `to` is left for the
+   * next feed: the return value is where the unparsed rest starts (`to` when all was parsed).
+   */
+  feed(buf: Buffer, from: number, to: number, base: number, last: boolean): number {
+    const { ncols, kinds, na, cols, stop, spec, file, mismatches } = this;
+    const sep = spec.sep;
+    const latin1 = spec.latin1;
+    const lineOf = (o: number) => this.lineOf(base + o);
+    let cap = this.cap;
+    let curSrc: Buffer = buf;
+    const text = (s: number, e: number) => textOf(curSrc, s, e, latin1);
+    const mismatch = (j: number, dtype: DType, s: number, e: number, rowStart: number, why: Mismatch['why']) => {
+      const st = cols[j];
+      if (st.bad) return;
+      st.bad = true;
+      mismatches.push({ column: spec.names[j], dtype, value: text(s, e), offset: base + rowStart, why });
+    };
+
+    let row = this.row;
+    let i = from;
+    while (i < to) {
+      const rowStart = i;
+      // Blank line: skip.
+      if (buf[i] === LF || buf[i] === CR) {
         i++;
         continue;
       }
-      if (d === CR) {
-        i++;
-        if (i < to && buf[i] === LF) i++;
+      if (row === cap) {
+        cap = Math.ceil(cap * 1.6) + 16;
+        for (const st of cols) {
+          if (st.f64) {
+            const b = new Float64Array(cap);
+            b.set(st.f64);
+            st.f64 = b;
+          } else if (st.i32) {
+            const b = new Int32Array(cap);
+            b.set(st.i32);
+            st.i32 = b;
+          } else if (st.u8) {
+            const b = new Uint8Array(cap);
+            b.set(st.u8);
+            st.u8 = b;
+          }
+        }
+      }
+      let j = 0;
+      for (;;) {
+        // ---- one field ----
+        let s = i;
+        let e: number;
+        let src: Buffer = buf;
+        /** Set when a fast path below already stored the field. */
+        let stored = false;
+        let fieldHash = 0;
+        let haveHash = false;
+        if (i < to && buf[i] === QUOTE) {
+          i++;
+          s = i;
+          let escaped = false;
+          for (;;) {
+            if (i >= to) {
+              if (!last) {
+                // The row continues in the next chunk: stop, and parse it again from its start with
+                // more bytes. Its earlier fields are stored again; string entries they added are
+                // found again (or, in RAW mode, merged when the column deduplicates).
+                this.row = row;
+                this.cap = cap;
+                return rowStart;
+              }
+              throw new CsvError(`readCsv: unterminated quoted field in ${file} at line ${lineOf(rowStart)} (column '${spec.names[Math.min(j, ncols - 1)] ?? j}')`, file, lineOf(rowStart));
+            }
+            if (buf[i] === QUOTE) {
+              if (buf[i + 1] === QUOTE && i + 1 < to) {
+                escaped = true;
+                i += 2;
+                continue;
+              }
+              break;
+            }
+            i++;
+          }
+          e = i;
+          i++; // closing quote
+          if (escaped) {
+            // Collapse doubled quotes into scratch.
+            if (this.scratch.length < e - s) this.scratch = Buffer.allocUnsafe(2 * (e - s));
+            const scratch = this.scratch;
+            let w = 0;
+            for (let r = s; r < e; r++) {
+              scratch[w++] = buf[r];
+              if (buf[r] === QUOTE) r++;
+            }
+            src = scratch;
+            s = 0;
+            e = w;
+          }
+          const after = i < to ? buf[i] : LF;
+          if (after !== sep && after !== LF && after !== CR) {
+            throw new CsvError(
+              `readCsv: bad quoting in ${file} at line ${lineOf(rowStart)}: column '${spec.names[Math.min(j, ncols - 1)] ?? j}' has text after its closing quote`,
+              file,
+              lineOf(rowStart),
+            );
+          }
+        } else {
+          const kind = j < ncols ? kinds[j] : K_SKIP;
+          if (kind === K_INT || kind === K_FLOAT) {
+            // Plain integers (the common numeric field) are parsed while scanning: one pass.
+            let p = i;
+            const neg = buf[p] === 45;
+            if (neg) p++;
+            let v = 0;
+            const first = p;
+            while (p < to) {
+              const c = buf[p] - 48;
+              if (c < 0 || c > 9) break;
+              v = v * 10 + c;
+              p++;
+            }
+            const nd = p - first;
+            if (nd > 0 && nd <= 15 && (p >= to || stop[buf[p]] === 1)) {
+              cols[j].f64![row] = neg ? -v : v;
+              i = p;
+              j++;
+              if (i >= to) break;
+              const d = buf[i];
+              if (d === sep) {
+                i++;
+                continue;
+              }
+              if (d === CR) {
+                i++;
+                if (i < to && buf[i] === LF) i++;
+                break;
+              }
+              i++; // LF
+              break;
+            }
+          } else if (kind === K_STRING) {
+            const st = cols[j];
+            const t = st.text!;
+            if (t.mode === RAW) {
+              // Copy the bytes into the column's arena while looking for the field's end.
+              let arena = t.arena;
+              const w0 = t.used;
+              let w = w0;
+              let bits = 0;
+              for (;;) {
+                let lim = i + (arena.length - w);
+                if (lim > to) lim = to;
+                while (i < lim) {
+                  const b = buf[i];
+                  if (stop[b] === 1) break;
+                  bits |= b;
+                  arena[w++] = b;
+                  i++;
+                }
+                if (i < lim || i >= to) break;
+                t.reserve(4096 + (w - w0), row, w);
+                arena = t.arena;
+              }
+              st.i32![row] = na.has(buf, s, i) ? -1 : t.commit(w, row);
+              t.bits |= bits;
+              stored = true;
+            } else if (t.mode === HASH) {
+              // Hash while scanning (the same FNV-1a as TextColumn.code).
+              let h = FNV_SEED;
+              while (i < to) {
+                const b = buf[i];
+                if (stop[b] === 1) break;
+                h = Math.imul(h ^ b, FNV_PRIME);
+                i++;
+              }
+              fieldHash = finalHash(h);
+              haveHash = true;
+            }
+          }
+          while (i < to && stop[buf[i]] === 0) i++;
+          e = i;
+        }
+        // ---- store ----
+        if (!stored && j < ncols) {
+          curSrc = src;
+          const st = cols[j];
+          switch (st.kind) {
+            case K_SKIP:
+              break;
+            case K_FLOAT: {
+              const v = parseNumber(src, s, e);
+              if (notNumber) {
+                st.f64![row] = NaN;
+                if (!na.has(src, s, e)) mismatch(j, 'float64', s, e, rowStart, 'text');
+              } else st.f64![row] = v;
+              break;
+            }
+            case K_INT:
+            case K_INT32: {
+              const v = parseNumber(src, s, e);
+              if (notNumber || hadFraction) {
+                if (notNumber && na.has(src, s, e)) mismatch(j, st.kind === K_INT ? 'int64' : 'int32', s, e, rowStart, 'missing');
+                else if (!notNumber && Number.isInteger(v)) {
+                  // 1.0 or 1e3 still integral
+                } else mismatch(j, st.kind === K_INT ? 'int64' : 'int32', s, e, rowStart, notNumber ? 'text' : 'fraction');
+              } else if (st.kind === K_INT ? !(Math.abs(v) <= Number.MAX_SAFE_INTEGER) : v !== (v | 0)) {
+                // int64 lives in doubles: beyond 2^53 a value would silently change.
+                mismatch(j, st.kind === K_INT ? 'int64' : 'int32', s, e, rowStart, 'range');
+              }
+              if (st.kind === K_INT) st.f64![row] = notNumber ? NaN : v;
+              else st.i32![row] = notNumber ? 0 : v;
+              break;
+            }
+            case K_STRING: {
+              const t = st.text!;
+              if (na.has(src, s, e)) st.i32![row] = -1;
+              else if (t.mode === RAW) {
+                // A quoted field (not copied while scanning).
+                t.reserve(e - s, row);
+                const arena = t.arena;
+                let w = t.used;
+                let bits = 0;
+                for (let r = s; r < e; r++) {
+                  const b = src[r];
+                  bits |= b;
+                  arena[w++] = b;
+                }
+                t.bits |= bits;
+                st.i32![row] = t.commit(w, row);
+              } else st.i32![row] = haveHash ? t.lookup(src, s, e, fieldHash, row) : t.code(src, s, e, row);
+              break;
+            }
+            case K_BOOL: {
+              const b = isBoolText(src, s, e);
+              if (b < 0) {
+                st.u8![row] = 2;
+                if (!na.has(src, s, e)) mismatch(j, 'bool', s, e, rowStart, 'text');
+              } else st.u8![row] = b;
+              break;
+            }
+            case K_DATE: {
+              if (na.has(src, s, e)) st.f64![row] = NaN;
+              else {
+                let t = parseIsoBytes(src, s, e);
+                if (t !== t) t = parseDate(text(s, e));
+                if (t !== t) mismatch(j, 'datetime', s, e, rowStart, 'text');
+                st.f64![row] = t;
+              }
+              break;
+            }
+          }
+        }
+        j++;
+        // ---- delimiter ----
+        if (i >= to && !(i === to && j < ncols && buf[i - 1] === sep)) break;
+        const d = i < to ? buf[i] : LF;
+        if (d === sep) {
+          i++;
+          continue;
+        }
+        if (d === CR) {
+          i++;
+          if (i < to && buf[i] === LF) i++;
+          break;
+        }
+        i++; // LF
         break;
       }
-      i++; // LF
-      break;
+      if (j !== ncols) {
+        const line = lineOf(rowStart);
+        throw new CsvError(
+          `readCsv: ${file} line ${line} has ${j} fields, expected ${ncols} (${spec.names.join(', ')}). ` +
+            'Ragged rows are errors, never silently shifted: fix the file, check `sep`, or check for an unbalanced quote.',
+          file,
+          line,
+        );
+      }
+      row++;
     }
-    if (j !== ncols) {
-      const line = lineOf(rowStart);
-      throw new CsvError(
-        `readCsv: ${file} line ${line} has ${j} fields, expected ${ncols} (${spec.names.join(', ')}). ` +
-          'Ragged rows are errors, never silently shifted: fix the file, check `sep`, or check for an unbalanced quote.',
-        file,
-        line,
-      );
+    this.row = row;
+    this.cap = cap;
+    return to;
+  }
+
+  /** The parsed rows as a frame, and the values that did not fit their dtype. */
+  finish(): ParseResult {
+    const names: string[] = [];
+    const columns: Column[] = [];
+    for (let j = 0; j < this.ncols; j++) {
+      const st = this.cols[j];
+      if (st.kind === K_SKIP) continue;
+      names.push(this.spec.names[j]);
+      columns.push(finishColumn(st, this.row));
     }
-    row++;
+    return { frame: new Frame(names, columns, this.row), mismatches: this.mismatches };
   }
-  // Text after separators in int columns (e.g. ints given to an int column holding 1.0) was validated above.
-  const names: string[] = [];
-  const columns: Column[] = [];
-  for (let j = 0; j < ncols; j++) {
-    const st = cols[j];
-    if (st.kind === K_SKIP) continue;
-    names.push(spec.names[j]);
-    columns.push(finishColumn(st, row));
-  }
-  return { frame: new Frame(names, columns, row), mismatches };
 }
 
 function finishColumn(st: ColState, n: number): Column {
   switch (st.kind) {
     case K_FLOAT:
-      return { dtype: 'float64', data: st.f64!.slice(0, n) };
+      return { dtype: 'float64', data: trim(st.f64!, n) };
     case K_INT:
-      return { dtype: 'int64', data: st.f64!.slice(0, n) };
+      return { dtype: 'int64', data: trim(st.f64!, n) };
     case K_DATE:
-      return { dtype: 'datetime', data: st.f64!.slice(0, n) };
+      return { dtype: 'datetime', data: trim(st.f64!, n) };
     case K_INT32:
-      return { dtype: 'int32', data: st.i32!.slice(0, n) };
+      return { dtype: 'int32', data: trim(st.i32!, n) };
     case K_BOOL:
-      return { dtype: 'bool', data: st.u8!.slice(0, n) };
+      return { dtype: 'bool', data: trim(st.u8!, n) };
     default:
-      return lazyStringColumn(st.i32!.slice(0, n), st.dict!.finish());
+      return st.text!.finish(trim(st.i32!, n));
   }
 }
 

@@ -1,0 +1,118 @@
+/**
+ * Deduplicates the entries of a string column parsed in RAW mode (one entry per value) into a
+ * proper dictionary: distinct entries, in order of first appearance, codes remapped in place.
+ * Runs when a kernel first reads the column's codes or dictionary.
+ *
+ * Sorted entries (timestamps and ids of sorted files) need only a comparison with their
+ * neighbour; others go through a hash table. When nothing repeats (the common case for such
+ * columns) the parsed bytes and codes are the dictionary already: nothing is copied.
+ */
+import { StringBytes } from '../../frame.js';
+import { finalHash, FNV_PRIME, FNV_SEED } from './text-column.js';
+
+/** Byte order of entries a and b (negative, 0, positive). */
+function compare(bytes: Uint8Array, offsets: Int32Array, a: number, b: number): number {
+  const sa = offsets[a];
+  const la = offsets[a + 1] - sa;
+  const sb = offsets[b];
+  const lb = offsets[b + 1] - sb;
+  const lim = la < lb ? la : lb;
+  for (let j = 0; j < lim; j++) {
+    const d = bytes[sa + j] - bytes[sb + j];
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
+function sameEntry(bytes: Uint8Array, offsets: Int32Array, a: number, b: number): boolean {
+  const sa = offsets[a];
+  const len = offsets[a + 1] - sa;
+  const sb = offsets[b];
+  if (offsets[b + 1] - sb !== len) return false;
+  for (let j = 0; j < len; j++) if (bytes[sa + j] !== bytes[sb + j]) return false;
+  return true;
+}
+
+/** remap[k] = dictionary code of entry k; returns the number of distinct entries. */
+function remapSorted(bytes: Uint8Array, offsets: Int32Array, remap: Int32Array): number {
+  const m = remap.length;
+  let next = 0;
+  for (let k = 0; k < m; k++) remap[k] = k > 0 && sameEntry(bytes, offsets, k - 1, k) ? next - 1 : next++;
+  return next;
+}
+
+function remapHashed(bytes: Uint8Array, offsets: Int32Array, remap: Int32Array): number {
+  const m = remap.length;
+  let size = 1024;
+  while (size < 2 * m) size *= 2;
+  const mask = size - 1;
+  // (first entry + 1, hash) pairs.
+  const table = new Int32Array(2 * size);
+  let next = 0;
+  for (let k = 0; k < m; k++) {
+    let h = FNV_SEED;
+    const end = offsets[k + 1];
+    for (let i = offsets[k]; i < end; i++) h = Math.imul(h ^ bytes[i], FNV_PRIME);
+    h = finalHash(h);
+    let slot = h & mask;
+    let code = -1;
+    for (;;) {
+      const e = table[2 * slot];
+      if (e === 0) break;
+      if (table[2 * slot + 1] === h && sameEntry(bytes, offsets, e - 1, k)) {
+        code = remap[e - 1];
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (code < 0) {
+      table[2 * slot] = k + 1;
+      table[2 * slot + 1] = h;
+      code = next++;
+    }
+    remap[k] = code;
+  }
+  return next;
+}
+
+export function dedupeEntries(codes: Int32Array, bytes: Uint8Array, offsets: Int32Array, oneByte: boolean): { codes: Int32Array; dict: StringBytes } {
+  const m = offsets.length - 1;
+  let sorted = true;
+  let repeats = false;
+  for (let k = 1; k < m; k++) {
+    const c = compare(bytes, offsets, k - 1, k);
+    if (c > 0) {
+      sorted = false;
+      break;
+    }
+    if (c === 0) repeats = true;
+  }
+  if (sorted && !repeats) return { codes, dict: new StringBytes(bytes, offsets, oneByte) };
+  const remap = new Int32Array(m);
+  const distinct = sorted ? remapSorted(bytes, offsets, remap) : remapHashed(bytes, offsets, remap);
+  if (distinct === m) return { codes, dict: new StringBytes(bytes, offsets, oneByte) };
+  // Compact: keep the first occurrence of each entry, in order.
+  // Codes are handed out in entry order, so entry k is a first occurrence iff remap[k] is the next code.
+  let size = 0;
+  for (let k = 0, n = 0; k < m; k++) {
+    if (remap[k] === n) {
+      size += offsets[k + 1] - offsets[k];
+      n++;
+    }
+  }
+  const out = new Uint8Array(size);
+  const outOffsets = new Int32Array(distinct + 1);
+  let at = 0;
+  let next = 0;
+  for (let k = 0; k < m; k++) {
+    if (remap[k] !== next) continue; // a repeat
+    out.set(bytes.subarray(offsets[k], offsets[k + 1]), at);
+    at += offsets[k + 1] - offsets[k];
+    outOffsets[++next] = at;
+  }
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (c >= 0) codes[i] = remap[c];
+  }
+  return { codes, dict: new StringBytes(out, outOffsets, oneByte) };
+}
