@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as dd from '../../src/dataframe/index.js';
 import { parseNumber, parseRows } from '../../src/dataframe/io/csv/parser.js';
-import { readBlock, readTuning } from '../../src/dataframe/io/csv/block.js';
+import { readBlock } from '../../src/dataframe/io/csv/block.js';
+import { readTuning } from '../../src/dataframe/io/csv/options.js';
 import { materialize } from '../../src/core/collection.js';
 import type { Task } from '../../src/core/graph.js';
 import { type Frame, stringBytesOf } from '../../src/dataframe/frame.js';
@@ -272,5 +273,60 @@ t.test('string columns deduplicate on first use: sorted and hashed entries, repe
     t.same(frame.values('k'), list.map((v) => (v === 'NA' ? null : v)), `${name}: values`);
     const back = decode(encode(frame)) as Frame;
     t.same(back.values('k'), list.map((v) => (v === 'NA' ? null : v)), `${name}: through the codec`);
+  }
+});
+
+t.test('the generated row loop and the general loop read every file alike (values, mismatches, errors)', async (t) => {
+  let seed = 99;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const kinds = ['int64', 'float64', 'int32', 'bool', 'string', 'datetime', 'skip'] as const;
+  const cells: Record<(typeof kinds)[number], readonly string[]> = {
+    int64: ['0', '7', '-12', '123456789012345', '1234567890123456', '1.0', '1.5', '-', '+5', ' 7 ', 'NA', '', '"42"', 'x'],
+    float64: ['0', '-3', '2.5', '1e3', '-0.125', '.5', 'NA', 'nan', '', '"1,5"', 'x', '99999999999999999999'],
+    int32: ['0', '-5', '123456789', '3000000000', 'NA', '', '2.0', 'y'],
+    bool: ['true', 'False', 'TRUE', 'NA', '', 'yes'],
+    string: ['a', 'b', 'é', 'NA', '', '"a,b"', '"x\ny"', '"say ""hi"""', '"q"', 'x"y'],
+    datetime: ['2016-01-02', '2016-01-02 03:04:05', '2016-01-02T03:04:05Z', '1/2/2016', 'NA', '', 'soon'],
+    skip: ['1', 'x', '"a,b"', ''],
+  };
+  const na = ['', 'NA', 'nan', 'NULL'];
+  const parse = (text: string, spec: Parameters<typeof parseRows>[3], fast: boolean) => {
+    const saved = readTuning.fastRows;
+    readTuning.fastRows = fast;
+    try {
+      const buf = Buffer.from(text);
+      const { frame, mismatches } = parseRows(buf, 0, buf.length, spec, 'mem', (o) => o);
+      return { rows: frame.toRecords(), mismatches };
+    } catch (e) {
+      return { error: (e as Error).message };
+    } finally {
+      readTuning.fastRows = saved;
+    }
+  };
+  for (let trial = 0; trial < 60; trial++) {
+    const ncols = 1 + Math.floor(rnd() * 5);
+    const colKinds = Array.from({ length: ncols }, () => pick(kinds));
+    const nrows = trial % 10 === 0 ? 3000 : 200;
+    if (nrows > 1024) colKinds[0] = 'string'; // enough distinct values to switch to RAW entries
+    const clean = rnd() < 0.5; // mostly well-formed files, so the fast loop does the work
+    const lines: string[] = [];
+    for (let r = 0; r < nrows; r++) {
+      const fields = colKinds.map((k, j) => {
+        // Many distinct values (RAW entries), long ones late in the file (the arena must grow).
+        if (k === 'string' && j === 0) return rnd() < 0.05 ? 'NA' : `id${Math.floor(rnd() * 1e6)}${r > nrows * 0.7 && rnd() < 0.05 ? 'x'.repeat(5000) : ''}`;
+        if (clean) return k === 'string' ? pick(['a', 'bb', 'é', 'NA']) : k === 'bool' ? pick(['true', 'false']) : k === 'datetime' ? '2016-01-02' : k === 'float64' ? pick(['1', '2.5', '-3']) : String(Math.floor(rnd() * 1000));
+        return pick(cells[k]);
+      });
+      if (!clean && rnd() < 0.01) fields.push('extra');
+      lines.push(fields.join(','));
+      if (rnd() < 0.02) lines.push('');
+    }
+    const eol = rnd() < 0.3 ? '\r\n' : '\n';
+    const text = lines.join(eol) + (rnd() < 0.8 ? eol : '');
+    const spec = { names: colKinds.map((_, j) => `c${j}`), kinds: [...colKinds], joins: [], sep: 44, latin1: false, gzip: false, header: false, na, inferredFrom: '', inferred: colKinds.map(() => false), headerLine: null };
+    const a = parse(text, spec, true);
+    const b = parse(text, spec, false);
+    t.same(a, b, `trial ${trial}: ${colKinds.join(',')} (${clean ? 'clean' : 'messy'}, ${JSON.stringify(eol)})`);
   }
 });

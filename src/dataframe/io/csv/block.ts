@@ -10,7 +10,7 @@ import { type Column, Frame } from '../../frame.js';
 import { parseDate } from '../../parse/datetime.js';
 import { CsvError, lineAt } from './errors.js';
 import { countLines } from './files.js';
-import type { BlockSpec } from './options.js';
+import { type BlockSpec, readTuning } from './options.js';
 import { estimateRows, type Mismatch, RowParser, textOf } from './parser.js';
 
 const LF = 10;
@@ -26,11 +26,6 @@ export function readWhole(path: string, gzip: boolean): Buffer {
   }
 }
 
-/**
- * Bytes per read: small enough to stay in cache while it is parsed, reused block after block.
- * Tests shrink it to put chunk boundaries everywhere.
- */
-export const readTuning = { chunk: 1 << 20 };
 /** A chunk buffer kept for the next block on this thread (fresh memory costs page faults). */
 let spare: Buffer | undefined;
 

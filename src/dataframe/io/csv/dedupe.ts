@@ -8,7 +8,12 @@
  * columns) the parsed bytes and codes are the dictionary already: nothing is copied.
  */
 import { StringBytes } from '../../frame.js';
-import { finalHash, FNV_PRIME, FNV_SEED } from './text-column.js';
+import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
+
+// Module-level copies (see fnv.ts).
+const FNV_SEED = FNV_S;
+const FNV_PRIME = FNV_P;
+const finalHash = mix;
 
 /** Byte order of entries a and b (negative, 0, positive). */
 function compare(bytes: Uint8Array, offsets: Int32Array, a: number, b: number): number {

@@ -10,8 +10,17 @@
 import { type Column, type DType, Frame } from '../../frame.js';
 import { parseDate, parseIsoBytes } from '../../parse/datetime.js';
 import { CsvError } from './errors.js';
-import type { BlockSpec, ReadKind } from './options.js';
-import { finalHash, FNV_PRIME, FNV_SEED, HASH, RAW, TextColumn, trim } from './text-column.js';
+import { type BlockSpec, type ReadKind, readTuning } from './options.js';
+import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
+import { HASH as MODE_HASH, RAW as MODE_RAW, TextColumn, trim } from './text-column.js';
+import { type FastRows, fastRowsFor } from './fast-rows.js';
+
+// Module-level copies of what the row loop uses per field or byte (see fnv.ts).
+const FNV_SEED = FNV_S;
+const FNV_PRIME = FNV_P;
+const finalHash = mix;
+const HASH = MODE_HASH;
+const RAW = MODE_RAW;
 
 /** Buffer's native slice decoders (not in @types/node, present since Node 0.x): no intermediate copy. */
 type FastBuffer = Buffer & { latin1Slice(s: number, e: number): string; utf8Slice(s: number, e: number): string };
@@ -147,7 +156,7 @@ class NaSet {
   /** Spellings by byte length (index = length); most lengths have none. */
   private readonly byLen: Array<Uint8Array[] | undefined> = [];
   /** First bytes of the spellings: most values are rejected by one table load. */
-  private readonly first = new Uint8Array(256);
+  readonly first = new Uint8Array(256);
   readonly hasEmpty: boolean;
   constructor(values: readonly string[]) {
     this.hasEmpty = values.includes('');
@@ -243,6 +252,12 @@ export class RowParser {
   private scratch = Buffer.allocUnsafe(256);
   private row = 0;
   private cap: number;
+  /** The generated loop for this layout (fast-rows.ts), and its out-parameter. */
+  private readonly fast: FastRows | null;
+  private readonly fastOut = { row: 0 };
+  /** Rows the general loop parses before trying the fast loop again (grows while it keeps giving up). */
+  private fastBackoff = 1;
+  private fastSkip = 0;
 
   constructor(
     private readonly spec: BlockSpec,
@@ -269,6 +284,7 @@ export class RowParser {
       });
     }
     this.stop[spec.sep] = this.stop[LF] = this.stop[CR] = 1;
+    this.fast = readTuning.fastRows ? fastRowsFor(spec.kinds, spec.sep, { parseNumber, parseIsoBytes, isBoolText }) : null;
   }
 
   /**
@@ -293,7 +309,24 @@ export class RowParser {
 
     let row = this.row;
     let i = from;
+    const fast = this.fast;
+    // The fast loop takes rows that end in a line feed before `to`.
+    const fastEnd = fast === null || to <= from ? 0 : buf.lastIndexOf(LF, to - 1) + 1;
     while (i < to) {
+      if (i < fastEnd && this.fastSkip === 0) {
+        this.fastOut.row = row;
+        i = fast!(buf, i, fastEnd, row, cap, cols, na, this.fastOut);
+        if (this.fastOut.row === row) {
+          // It gave up on the first row (quotes, missing ints, ...): let the general loop run a while.
+          this.fastSkip = this.fastBackoff;
+          this.fastBackoff = Math.min(1024, this.fastBackoff * 2);
+        } else {
+          row = this.fastOut.row;
+          this.fastBackoff = 1;
+        }
+        if (i >= to) break;
+      }
+      if (this.fastSkip > 0) this.fastSkip--;
       const rowStart = i;
       // Blank line: skip.
       if (buf[i] === LF || buf[i] === CR) {

@@ -13,6 +13,11 @@
  */
 import { type Column, deferredStringColumn, lazyStringColumn, StringBytes } from '../../frame.js';
 import { dedupeEntries } from './dedupe.js';
+import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
+
+const FNV_SEED = FNV_S;
+const FNV_PRIME = FNV_P;
+const finalHash = mix;
 
 export const SORTED = 0;
 export const HASH = 1;
@@ -22,12 +27,6 @@ export const RAW = 2;
 const FIRST_CHECK = 1024;
 const LAST_CHECK = 1 << 17;
 
-/** FNV-1a step; the parser inlines the same loop while scanning a field. */
-export const FNV_SEED = 0x811c9dc5 | 0;
-export const FNV_PRIME = 16777619;
-export function finalHash(h: number): number {
-  return h ^ (h >>> 15);
-}
 
 const EMPTY = new Int32Array(0);
 
