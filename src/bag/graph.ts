@@ -6,7 +6,7 @@
  *  - `reduceTree`: chunk per partition, combine `splitEvery` partials at a time, one final
  *    task whose key is `prefix#0` (so the result is a one-partition bag or an Item).
  */
-import { type GraphLayer, StaticLayer } from '../core/collection.js';
+import { type GraphLayer, PartitionLayer, partKey, StaticLayer } from '../core/collection.js';
 import { type GraphNode, KeyRef, mapNested, Task, type TaskFn } from '../core/graph.js';
 import { tokenize } from '../core/tokenize.js';
 
@@ -33,22 +33,7 @@ export function isItem(x: unknown): x is ItemSpec {
   return x !== null && typeof x === 'object' && ITEM in x;
 }
 
-export function partKey(prefix: string, i: number): string {
-  return `${prefix}#${i}`;
-}
-
-/** A layer of `npartitions` keys `id#i`, built on demand. */
-export class PartitionLayer implements GraphLayer {
-  constructor(
-    readonly id: string,
-    readonly npartitions: number,
-    private readonly make: (i: number) => GraphNode,
-    readonly deps: readonly GraphLayer[],
-  ) {}
-  *nodes(): Iterable<readonly [string, GraphNode]> {
-    for (let i = 0; i < this.npartitions; i++) yield [partKey(this.id, i), this.make(i)];
-  }
-}
+export { PartitionLayer, partKey };
 
 /** Walk nested args replacing bags and items via `f`; unchanged structure is shared, not copied. */
 function mapLazy(x: unknown, f: (lazy: BagSpec | ItemSpec) => unknown): unknown {

@@ -73,3 +73,21 @@ export class StaticLayer implements GraphLayer {
     return this.entries instanceof Map ? this.entries.entries() : (this.entries as ReadonlyArray<readonly [string, GraphNode]>);
   }
 }
+
+/** The key of partition `i` of a partitioned collection named `prefix`. */
+export function partKey(prefix: string, i: number): string {
+  return `${prefix}#${i}`;
+}
+
+/** A layer of `npartitions` keys `id#i`, built on demand. */
+export class PartitionLayer implements GraphLayer {
+  constructor(
+    readonly id: string,
+    readonly npartitions: number,
+    private readonly make: (i: number) => GraphNode,
+    readonly deps: readonly GraphLayer[],
+  ) {}
+  *nodes(): Iterable<readonly [string, GraphNode]> {
+    for (let i = 0; i < this.npartitions; i++) yield [partKey(this.id, i), this.make(i)];
+  }
+}

@@ -5,27 +5,12 @@
  *  - `blockwise`: one task per partition, reading partition i of each partitioned argument;
  *  - `treeReduce`: chunk per partition, combine `splitEvery` at a time, one final task.
  */
-import { type GraphLayer, StaticLayer } from '../core/collection.js';
+import { type GraphLayer, PartitionLayer, partKey, StaticLayer } from '../core/collection.js';
 import { type GraphNode, isPlainObject, KeyRef, Task, type TaskFn } from '../core/graph.js';
 import { tokenize } from '../core/tokenize.js';
-import type { Cell, Frame } from './frame.js';
+import type { Frame } from './frame.js';
 
-export function partKey(prefix: string, i: number): string {
-  return `${prefix}#${i}`;
-}
-
-/** A layer of `npartitions` keys `id#i`, built on demand. */
-export class PartitionLayer implements GraphLayer {
-  constructor(
-    readonly id: string,
-    readonly npartitions: number,
-    private readonly make: (i: number) => GraphNode,
-    readonly deps: readonly GraphLayer[],
-  ) {}
-  *nodes(): Iterable<readonly [string, GraphNode]> {
-    for (let i = 0; i < this.npartitions; i++) yield [partKey(this.id, i), this.make(i)];
-  }
-}
+export { PartitionLayer, partKey };
 
 /** What every partitioned collection (DataFrame, Series) exposes to graph builders. */
 export interface Partitioned {

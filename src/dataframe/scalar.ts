@@ -8,7 +8,6 @@ import { DataNode, KeyRef, Task } from '../core/graph.js';
 import { kernel } from '../core/kernels.js';
 import type { ComputeOptions, VisualizeOptions } from '../core/options.js';
 import { TOKEN, tokenize } from '../core/tokenize.js';
-import type { Cell } from './frame.js';
 import { SINGLE, type SingleKey } from './graph.js';
 
 export type ScalarOp = 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow' | 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne';

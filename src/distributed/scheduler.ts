@@ -40,7 +40,7 @@ export class SchedulerServer {
   private constructor(
     private readonly listener: Listener,
     readonly token: string | undefined,
-    private readonly opts: SchedulerServerOptions,
+    opts: SchedulerServerOptions,
   ) {
     this.state = new SchedulerState({ allowedFailures: opts.allowedFailures });
     this.log = opts.log ?? (() => undefined);

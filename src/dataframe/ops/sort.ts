@@ -8,7 +8,7 @@
  * sorted once, so rows never compare strings), missing as NaN.
  */
 import { kernel } from '../../core/kernels.js';
-import { BOOL_NA, type Cell, type Column, Frame, getCell, takeColumn } from '../frame.js';
+import { BOOL_NA, type Cell, type Column, Frame, getCell } from '../frame.js';
 import { routeRows, splitByBucket } from './shuffle.js';
 import { takeRows } from './take.js';
 
