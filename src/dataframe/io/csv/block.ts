@@ -144,7 +144,11 @@ function readPlainBlock(path: string, start: number, end: number, size: number, 
         from = checkHeader(path, w.buf, 0, w.n, spec);
       } else if (w.buf[0] === 0xef && w.buf[1] === 0xbb && w.buf[2] === 0xbf) from = 3;
     }
-    const p = parser(estimateRows(w.buf, from, w.n, end - w.base - from, spec.names.length));
+    // The block's last 64KB too, for the row estimate (when the first chunk does not reach it).
+    const tailAt = Math.max(w.base + w.n, end - (1 << 16));
+    const tail = Buffer.allocUnsafe(Math.max(0, end - tailAt));
+    if (tail.length > 0) readSync(fd, tail, 0, tail.length, tailAt);
+    const p = parser(estimateRows(w.buf, from, w.n, end - w.base - from, spec.names.length, tail));
     const split = start > 0 || end < size;
     /** Stream offset just past the block's last line, once a chunk reaches byte end-1. */
     let stopAt = -1;

@@ -214,16 +214,22 @@ function isBoolText(buf: Uint8Array, s: number, e: number): number {
 }
 
 /**
- * Rows in `total` bytes that start like buf[from, to), estimated from the line length of the
- * first 64KB (a little over, so column arrays are allocated once).
+ * Rows in `total` bytes that start like buf[from, to) (and, when given, end like `tail`),
+ * estimated from the line lengths of 64KB samples, a little over so column arrays are allocated
+ * once. Sorted ids make lines grow through a file, so a block's two ends average out.
  */
-export function estimateRows(buf: Uint8Array, from: number, to: number, total: number, ncols: number): number {
+export function estimateRows(buf: Uint8Array, from: number, to: number, total: number, ncols: number, tail?: Uint8Array): number {
   const probe = Math.min(to - from, 1 << 16);
   let lines = 0;
   for (let i = buf.indexOf(LF, from); i >= 0 && i < from + probe; i = buf.indexOf(LF, i + 1)) lines++;
   if (probe >= total) return lines + 16;
+  let bytes = probe;
+  if (tail !== undefined && tail.length > 0) {
+    for (let i = tail.indexOf(LF); i >= 0; i = tail.indexOf(LF, i + 1)) lines++;
+    bytes += tail.length;
+  }
   if (lines === 0) return Math.max(16, Math.ceil(total / Math.max(8, ncols * 4)));
-  return Math.ceil((total / probe) * lines * 1.05) + 16;
+  return Math.ceil((total / bytes) * lines * 1.03) + 16;
 }
 
 /**
