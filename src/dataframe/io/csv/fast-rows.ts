@@ -51,6 +51,11 @@ const CR = 13;
 
 const cache = new Map<string, FastRows>();
 
+/** A byte repeated in all four bytes of a 32-bit word. */
+function splat(byte: number): number {
+  return (byte * 0x01010101) | 0;
+}
+
 /** The generated loop for this layout, or null when the general loop must do everything. */
 export function fastRowsFor(kinds: readonly ReadKind[], sep: number, helpers: FastHelpers): FastRows | null {
   if (sep === QUOTE || sep === LF || sep === CR || kinds.length === 0) return null;
@@ -119,7 +124,15 @@ function compile(kinds: readonly ReadKind[], sep: number, helpers: FastHelpers):
             // Copy while scanning; a write past the arena's end is dropped, and then we bail
             // (the general loop grows the arena). The entry is committed once the row is complete,
             // so a row given up on leaves no copy behind.
-            const ar = t${j}.arena; w = t${j}.used; bits = 0;
+            const ar = t${j}.arena, av = t${j}.view, wend = ar.length - 4; w = t${j}.used; bits = 0;
+            // Four bytes at a time while none of them ends the field, then byte by byte.
+            while (i < wordEnd && w <= wend) {
+              x = bv.getInt32(i, true);
+              y = x ^ ${splat(sep)}; z = x ^ ${splat(LF)}; b = x ^ ${splat(CR)};
+              if ((((y - 0x01010101) & ~y) | ((z - 0x01010101) & ~z) | ((b - 0x01010101) & ~b)) & 0x80808080) break;
+              av.setInt32(w, x, true); bits |= x; i += 4; w += 4;
+            }
+            bits = (bits & 0x80808080) === 0 ? 0 : 0x80; // only 'some byte >= 0x80' matters
             while (stop[b = buf[i]] === 0) { bits |= b; ar[w++] = b; i++; }
             if (w > ar.length) { ${bail} }
             if (${isNa}) c${j}[row] = -1; else { e${j} = w; bits${j} = bits; }
@@ -142,7 +155,8 @@ function compile(kinds: readonly ReadKind[], sep: number, helpers: FastHelpers):
     return function fastRows(buf, i, end, row, cap, cols, na, out) {
       ${decl.join('\n      ')}
       const naFirst = na.first, naEmpty = na.hasEmpty;
-      let p = 0, v = 0, c = 0, s = 0, w = 0, b = 0, h = 0, bits = 0, neg = false;
+      const bv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength), wordEnd = end - 4;
+      let p = 0, v = 0, c = 0, s = 0, w = 0, b = 0, h = 0, bits = 0, neg = false, x = 0, y = 0, z = 0;
       rows: while (i < end && row < cap) {
         const rowStart = i;
         if (buf[i] === ${LF} || buf[i] === ${CR}) break; // a blank line: the general loop skips it

@@ -34,6 +34,8 @@ export class TextColumn {
   mode = SORTED;
   /** Entry bytes; grown by `reserve`. */
   arena: Uint8Array = new Uint8Array(4096);
+  /** The arena as a DataView, for copying four bytes at a time. */
+  view = new DataView(this.arena.buffer);
   used = 0;
   /** offsets[k] = start of entry k; offsets[count] = used. */
   offsets: Int32Array = new Int32Array(256);
@@ -75,6 +77,7 @@ export class TextColumn {
     const b = new Uint8Array(size);
     b.set(this.arena.subarray(0, keep));
     this.arena = b;
+    this.view = new DataView(b.buffer);
   }
 
   private growOffsets(size: number): void {
