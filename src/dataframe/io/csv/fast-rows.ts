@@ -89,12 +89,13 @@ function compile(kinds: readonly ReadKind[], sep: number, helpers: FastHelpers):
       case 'int64':
       case 'float64':
         decl.push(`const d${j} = cols[${j}].f64;`);
-        // Plain integers while scanning; other numbers (fractions, exponents) through parseNumber.
+        // Plain integers while scanning; other numbers (fractions, exponents) through parseNumber,
+        // then missing values (floats only: in int columns they are an error).
         body.push(`
           p = i; neg = buf[p] === 45; if (neg) p++; v = 0; s = p;
           while ((c = buf[p] - 48) >= 0 && c <= 9) { v = v * 10 + c; p++; }
           if (p > s && p - s <= 15 && stop[buf[p]] === 1) { d${j}[row] = neg ? -v : v; i = p; }
-          else ${kind === 'int64' ? `{ ${bail} }` : `{ ${scan} v = parseNumber(buf, s, i); if (v !== v) { ${bail} } d${j}[row] = v; }`}
+          else ${kind === 'int64' ? `{ ${bail} }` : `{ ${scan} v = parseNumber(buf, s, i); if (v === v) d${j}[row] = v; else if (${isNa}) d${j}[row] = NaN; else { ${bail} } }`}
           ${term}`);
         break;
       case 'int32':
