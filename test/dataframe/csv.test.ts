@@ -331,3 +331,15 @@ t.test('the generated row loop and the general loop read every file alike (value
     t.same(a, b, `trial ${trial}: ${colKinds.join(',')} (${clean ? 'clean' : 'messy'}, ${JSON.stringify(eol)}, sep ${JSON.stringify(sep)})`);
   }
 });
+
+t.test('lines longer than a block are read once, by the block they start in', async (t) => {
+  const lines = ['k,v'];
+  for (let i = 0; i < 120; i++) lines.push(`${i},${'x'.repeat([1, 5, 30, 200][i % 4])}`);
+  const p = file('long-lines.csv', lines.join('\n') + '\n');
+  const want = (await dd.readCsv(p, { blocksize: null }).compute(sync)).column('k').values;
+  for (const bs of [7, 64, 199]) {
+    const ddf = dd.readCsv(p, { blocksize: bs });
+    t.ok(ddf.npartitions > 20);
+    t.same((await ddf.compute(sync)).column('k').values, want, `blocksize ${bs}`);
+  }
+});
