@@ -1,9 +1,12 @@
 /**
- * The byte-level CSV parser: one pass over a block's bytes straight into typed columns.
- * Numbers are parsed from bytes (no string per cell); strings are dictionary-encoded through
- * a byte hash table, so a JS string is made once per distinct value. Quoted fields may hold
- * separators, newlines and doubled quotes.
+ * The byte-level CSV parser: bytes straight into typed columns, a chunk of whole lines at a
+ * time (RowParser.feed). Numbers are parsed from bytes (no string per cell); text goes into a
+ * TextColumn (a byte dictionary, or one raw entry per value for mostly-distinct columns), so a
+ * JS string is only made when something reads it. Quoted fields may hold separators, newlines
+ * and doubled quotes.
  *
+ * Two loops share the work: a row loop generated for the column layout (fast-rows.ts) takes
+ * the common rows, and the general loop here takes the rest and owns every check and error.
  * Values that do not fit a column's dtype are collected (first one per column) and reported
  * together at the end of the block, with file, line, value and the `dtype` fix.
  */

@@ -15,6 +15,7 @@ import { type Column, deferredStringColumn, lazyStringColumn, StringBytes } from
 import { dedupeEntries } from './dedupe.js';
 import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
 
+// Module-level copies (see fnv.ts).
 const FNV_SEED = FNV_S;
 const FNV_PRIME = FNV_P;
 const finalHash = mix;
@@ -26,7 +27,6 @@ export const RAW = 2;
 /** Checkpoints for the switch to RAW (see `counted`). */
 const FIRST_CHECK = 1024;
 const LAST_CHECK = 1 << 17;
-
 
 const EMPTY = new Int32Array(0);
 
