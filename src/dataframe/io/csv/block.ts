@@ -81,6 +81,16 @@ class Window {
     return got > 0;
   }
 
+  /** Index of the first line feed in buf[from, n), or -1. */
+  nextLF(from: number): number {
+    return from >= this.n ? -1 : this.buf.subarray(0, this.n).indexOf(LF, from);
+  }
+
+  /** Index just past the last line feed in buf[0, n), or 0. */
+  afterLastLF(): number {
+    return this.n === 0 ? 0 : this.buf.lastIndexOf(LF, this.n - 1) + 1;
+  }
+
   release(): void {
     if (this.buf.length === readTuning.chunk) spare = this.buf;
   }
@@ -129,8 +139,8 @@ function readPlainBlock(path: string, start: number, end: number, size: number, 
     let from = 0;
     if (start > 0) {
       for (;;) {
-        const nl = w.buf.indexOf(LF, 0);
-        if (nl >= 0 && nl < w.n) {
+        const nl = w.nextLF(0);
+        if (nl >= 0) {
           if (w.base + nl + 1 >= end) return parser(0).finish().frame; // no line starts in this block
           from = nl + 1;
           break;
@@ -140,7 +150,7 @@ function readPlainBlock(path: string, start: number, end: number, size: number, 
     } else {
       if (spec.header) {
         // The header line may be longer than a chunk.
-        while (w.buf.indexOf(LF, 0) < 0 || w.buf.indexOf(LF, 0) >= w.n) if (!w.advance(0)) break;
+        while (w.nextLF(0) < 0 && w.advance(0));
         from = checkHeader(path, w.buf, 0, w.n, spec);
       } else if (w.buf[0] === 0xef && w.buf[1] === 0xbb && w.buf[2] === 0xbf) from = 3;
     }
@@ -154,12 +164,12 @@ function readPlainBlock(path: string, start: number, end: number, size: number, 
     let stopAt = -1;
     for (;;) {
       if (stopAt < 0 && (w.base + w.n >= end || w.eof)) {
-        const nl = w.n === 0 ? -1 : w.buf.indexOf(LF, Math.min(w.n, Math.max(0, end - 1 - w.base)));
-        if (nl >= 0 && nl < w.n) stopAt = w.base + nl + 1;
+        const nl = w.nextLF(Math.max(0, end - 1 - w.base));
+        if (nl >= 0) stopAt = w.base + nl + 1;
         else if (w.eof) stopAt = w.base + w.n;
       }
       const last = stopAt >= 0;
-      const to = last ? stopAt - w.base : w.n === 0 ? 0 : w.buf.lastIndexOf(LF, w.n - 1) + 1;
+      const to = last ? stopAt - w.base : w.afterLastLF();
       if (to > from) {
         let at: number;
         try {
