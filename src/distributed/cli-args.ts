@@ -5,12 +5,16 @@ export interface Spec {
   values: readonly string[];
   /** Flags that are on/off. */
   booleans?: readonly string[];
+  /** Flags that take a value and may be given more than once (kept in order). */
+  lists?: readonly string[];
 }
 
 export interface Parsed {
   positional: string[];
   values: Map<string, string>;
   flags: Set<string>;
+  /** Values of the `lists` flags, in the order given. */
+  lists: Map<string, string[]>;
 }
 
 export class UsageError extends Error {
@@ -18,9 +22,10 @@ export class UsageError extends Error {
 }
 
 export function parseArgs(argv: readonly string[], spec: Spec, command: string): Parsed {
-  const out: Parsed = { positional: [], values: new Map(), flags: new Set() };
+  const out: Parsed = { positional: [], values: new Map(), flags: new Set(), lists: new Map() };
   const bools = new Set(spec.booleans ?? []);
-  const vals = new Set(spec.values);
+  const lists = new Set(spec.lists ?? []);
+  const vals = new Set([...spec.values, ...lists]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--') || a === '--') {
@@ -43,7 +48,8 @@ export function parseArgs(argv: readonly string[], spec: Spec, command: string):
     }
     const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
     if (v === undefined) throw new UsageError(`tsdask ${command}: --${name} needs a value`);
-    out.values.set(name, v);
+    if (lists.has(name)) out.lists.set(name, [...(out.lists.get(name) ?? []), v]);
+    else out.values.set(name, v);
   }
   return out;
 }
