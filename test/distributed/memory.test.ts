@@ -1,10 +1,12 @@
 /**
  * Memory limits with real worker processes: results spill to disk above the target and come
- * back intact; a worker that exceeds its limit is killed and restarted by its nanny, the user
- * is told why, and the computation still finishes.
+ * back intact; a worker above its pause fraction starts no task until its memory drops; a
+ * worker that exceeds its limit is killed and restarted by its nanny, the user is told why,
+ * and the computation still finishes.
  */
 import t from 'tap';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, LocalCluster } from '../../src/index.js';
@@ -63,3 +65,107 @@ t.test('a worker over its memory limit is restarted and the computation finishes
   t.match(client.events.join('\n'), /killed by its nanny: it used .* over 95% of its 286\.10 MiB memory limit/, 'the client was told why');
   t.same(await client.gather(client.map(inc, [10, 20])), [11, 21], 'the new worker serves');
 });
+
+t.test('a worker above its pause fraction starts no task until its memory drops', async (t) => {
+  // Tasks report to this process over loopback: the hog takes commands, the followers say when they start.
+  const events: string[] = [];
+  let hogSocket: Socket | undefined;
+  const server = createServer((sock) => {
+    let buf = '';
+    sock.setEncoding('utf8');
+    sock.on('data', (d: string) => {
+      buf += d;
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line === 'hog') hogSocket = sock;
+        events.push(line);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const port = (server.address() as { port: number }).port;
+  const send = (cmd: string) => {
+    events.push(`sent ${cmd}`);
+    hogSocket!.write(`${cmd}\n`);
+  };
+
+  const limit = 500_000_000;
+  const cluster = await LocalCluster.start({ nWorkers: 1, threadsPerWorker: 1, memoryLimit: limit, dashboardAddress: null });
+  t.teardown(() => cluster.close());
+  const client = await Client.connect(cluster, { setAsDefault: false });
+  t.teardown(() => client.close());
+  const state = cluster.scheduler.state;
+  const worker = [...state.workers.values()][0];
+
+  // Holds the worker's only task slot; on command fills the process to 87% of the limit with
+  // memory outside the worker's store (nothing to spill), returns while keeping it, drops it later.
+  const hog = (port: number, limit: number) =>
+    new Promise<string>((resolve, reject) => {
+      const g = globalThis as { ballast?: Buffer };
+      const sock = require('node:net').connect(port, '127.0.0.1', () => sock.write('hog\n'));
+      let buf = '';
+      sock.on('error', reject);
+      sock.on('data', (d: Buffer) => {
+        buf += d.toString();
+        for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+          const cmd = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          if (cmd === 'allocate') {
+            const need = Math.floor(0.87 * limit) - process.memoryUsage.rss();
+            if (need <= 0) return reject(new Error(`the worker already uses ${process.memoryUsage.rss()} bytes of its ${limit} limit`));
+            g.ballast = Buffer.alloc(need, 1);
+            sock.write(`allocated ${need}\n`);
+          } else if (cmd === 'finish') resolve('held');
+          else if (cmd === 'drop') {
+            g.ballast = undefined;
+            sock.end('dropped\n');
+          }
+        }
+      });
+    });
+  const follower = (port: number, i: number) =>
+    new Promise<number>((resolve, reject) => {
+      const sock = require('node:net').connect(port, '127.0.0.1', () => sock.end(`started ${i}\n`));
+      sock.on('error', reject);
+      sock.on('close', () => resolve(i * 10));
+    });
+
+  const held = client.submit(hog, port, limit);
+  await until(() => hogSocket !== undefined, 'the hog task to start');
+  const followers = [1, 2].map((i) => client.submit(follower, port, i));
+  const onWorker = () => followers.map((f) => state.tasks.get(f.key)).every((ts) => ts?.state === 'processing' && ts.processingOn === worker);
+  await until(onWorker, 'both followers to be handed to the worker (they wait for its one slot)');
+
+  send('allocate');
+  await until(() => worker.status === 'paused', 'the worker to report itself paused');
+  t.match(state.log.map((l) => l.text).join('\n'), /worker \S+ paused: process memory \S+ \S+ is above 80% of the 476\.84 MiB limit/, 'the scheduler was told why');
+
+  // The slot frees up while memory stays high: the queued followers must not start.
+  send('finish');
+  t.equal(await held.result(), 'held');
+  // A heartbeat sent after the hog's result comes after the worker's next look at its ready queue.
+  const seen = worker.metrics;
+  await until(() => worker.metrics !== seen, 'a heartbeat after the hog finished');
+  t.equal(worker.metrics.executing, 0, 'nothing runs on the worker');
+  t.same(followers.map((f) => state.tasks.get(f.key)?.started), [false, false], 'the followers sit on the worker, not started');
+  t.notOk(events.some((e) => e.startsWith('started')), 'no follower reported a start');
+  t.equal(worker.status, 'paused');
+
+  send('drop');
+  t.same(await client.gather(followers), [10, 20], 'once memory drops the followers run');
+  t.equal(worker.status, 'running');
+  t.match(state.log.map((l) => l.text).join('\n'), /worker \S+ resumed/);
+  const dropAt = events.indexOf('sent drop');
+  t.ok(events.findIndex((e) => e.startsWith('started')) > dropAt, `followers started only after the memory was released (${events.join(', ')})`);
+});
+
+/** Wait for a condition of the cluster's state (no timing claim: the deadline only ends a hang). */
+async function until(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
