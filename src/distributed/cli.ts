@@ -153,7 +153,15 @@ async function workerCommand(argv: string[]): Promise<number> {
       }),
     );
   }
-  const started = await Promise.allSettled(nannies.map((n) => n.start()));
+  // A supervisor (tsdask ssh) may go away while the workers still look for the scheduler.
+  const closed = stdinClosed(p);
+  const startAll = Promise.allSettled(nannies.map((n) => n.start()));
+  const started = await Promise.race([startAll, closed?.then(() => undefined) ?? startAll]);
+  if (started === undefined) {
+    console.error('tsdask worker: stopping (stdin closed before the workers connected)');
+    await Promise.all(nannies.map((n) => n.stop()));
+    return 0;
+  }
   const failed = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length > 0) {
     console.error(`tsdask worker: ${(failed[0].reason as Error).message}`);
@@ -165,7 +173,7 @@ async function workerCommand(argv: string[]): Promise<number> {
       `${memoryLimit ? `, ${formatBytes(memoryLimit)} each` : ''}, connected to ${scheduler}: ${nannies.map((n) => n.address).join(', ')}`,
   );
   const allDone = Promise.all(nannies.map((n) => n.done));
-  const why = await untilStopped(Promise.race([allDone, stdinClosed(p) ?? new Promise(() => undefined)]));
+  const why = await untilStopped(Promise.race([allDone, closed ?? new Promise(() => undefined)]));
   if (why !== 'done') console.error(`tsdask worker: stopping (${why})`);
   await Promise.all(nannies.map((n) => n.stop()));
   const results = await Promise.race([allDone, new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))]);

@@ -222,7 +222,7 @@ export async function runSsh(argv: string[]): Promise<number> {
     {
       values: ['hostfile', 'nworkers', 'nthreads', 'memory-limit', 'death-timeout', 'scheduler-port', 'dashboard-address', 'token-file', 'ssh-config', 'ssh-identity', 'ssh-port', 'remote-command', 'remote-dir', 'ssh'],
       lists: ['ssh-option'],
-      booleans: ['help', 'no-dashboard'],
+      booleans: ['help', 'no-dashboard', 'exit-on-stdin-close'],
     },
     'ssh',
   );
@@ -253,6 +253,12 @@ export async function runSsh(argv: string[]): Promise<number> {
   };
   const stopped = new Promise<string>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => resolve(sig));
+    // As for scheduler and worker: a supervisor (or a test) that goes away takes the cluster along.
+    if (p.flags.has('exit-on-stdin-close')) {
+      process.stdin.on('end', () => resolve('stdin closed'));
+      process.stdin.on('error', () => resolve('stdin closed'));
+      process.stdin.resume();
+    }
   });
   const shutdown = async (why: string, code: number): Promise<number> => {
     console.error(`tsdask ssh: stopping (${why})`);
@@ -297,5 +303,5 @@ export async function runSsh(argv: string[]): Promise<number> {
   });
 
   const why = await Promise.race([stopped, sched.ended.then((w) => `the scheduler's ssh session ended (${w})`)]);
-  return shutdown(why, why.startsWith('SIG') ? 0 : 1);
+  return shutdown(why, why.startsWith('SIG') || why === 'stdin closed' ? 0 : 1);
 }

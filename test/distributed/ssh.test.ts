@@ -54,7 +54,8 @@ if (missing !== undefined && process.env.CI !== 'true') {
     writeFileSync(hostfile, `# scheduler first, then workers\n${lab.hosts.map((h) => h.entry).join('\n')}\n`);
     // Namespaced hosts keep the default ports; on shared loopback let the scheduler pick.
     const ports = lab.mode === 'netns' ? [] : ['--scheduler-port', '0', '--dashboard-address', ':0'];
-    const ssh = ['ssh', '--hostfile', hostfile, '--ssh-config', lab.sshConfig, '--ssh-option', 'ConnectTimeout=20'];
+    // --exit-on-stdin-close: should this test process die, the command and its sessions end too.
+    const ssh = ['ssh', '--hostfile', hostfile, '--ssh-config', lab.sshConfig, '--ssh-option', 'ConnectTimeout=20', '--exit-on-stdin-close'];
 
     t.test('a key the hosts do not accept: a clear error, nothing left running', async (t) => {
       const other = join(lab.dir, 'not-authorized');

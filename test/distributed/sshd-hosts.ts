@@ -34,7 +34,10 @@ export interface SshHost {
   user: string;
   /** The hostfile line for this host: user@address[:port]. */
   entry: string;
+  /** The shell that runs this host's sshd (every process of the host descends from it). */
   sshd: ChildProcess;
+  /** The sshd listener's pid, from its PidFile. */
+  sshdPid: number;
   /** Network namespace (namespace mode). */
   netns?: string;
   /** The hostname processes on this host see. */
@@ -49,7 +52,7 @@ export interface SshLab {
   identity: string;
   /** An ssh_config for `ssh -F`: known hosts from the generated host keys, strict checking. */
   sshConfig: string;
-  /** Live processes started through a host's sshd (sessions and what they run). */
+  /** Live processes started through a host's sshd (its sessions and what they run). */
   processesOf(h: SshHost): number[];
   close(): Promise<void>;
 }
@@ -201,9 +204,10 @@ function freePort(host: string): Promise<number> {
   });
 }
 
-function startSshd(argv: string[], name: string): Promise<ChildProcess> {
+function startSshd(argv: string[], name: string, pidFile: string): Promise<{ child: ChildProcess; pid: number }> {
   // sshd gives its sessions a fresh environment; keep tap's variables away from it anyway.
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  // Its stdin is a pipe from this process: `read` returns when we are gone, however we died.
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   let err = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sshd for ${name} did not start listening:\n${err}`)), 20_000);
@@ -211,7 +215,7 @@ function startSshd(argv: string[], name: string): Promise<ChildProcess> {
       err += d.toString();
       if (/Server listening on/.test(err)) {
         clearTimeout(timer);
-        resolve(child);
+        void readPidFile(pidFile).then((pid) => resolve({ child, pid }), reject);
       }
     });
     child.on('exit', (code, sig) => {
@@ -220,6 +224,19 @@ function startSshd(argv: string[], name: string): Promise<ChildProcess> {
     });
   });
 }
+
+/** sshd writes its PidFile right after it starts listening. */
+async function readPidFile(path: string): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const text = existsSync(path) ? readFileSync(path, 'utf8').trim() : '';
+    if (/^\d+$/.test(text)) return Number(text);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`sshd did not write its PidFile ${path}`);
+}
+
+/** sh runs sshd in the foreground (-D) and stops it when its stdin closes. */
+const WATCHDOG = '"$@" & pid=$!; read -r _; kill $pid';
 
 const keygen = (path: string, comment: string) => run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
 
@@ -271,12 +288,11 @@ export async function startSshLab(names: string[], ports: (number | undefined)[]
         ].join('\n'),
       );
       const hostname = net ? `tsdask-${name}` : run('hostname', []).trim();
-      const argv = net
-        ? ['ip', 'netns', 'exec', where.netns!, 'unshare', '--uts', '--', '/bin/sh', '-c', 'hostname "$1" && exec "$2" -D -e -f "$3"', 'sh', hostname, SSHD, config]
-        : [SSHD, '-D', '-e', '-f', config];
-      const sshd = await startSshd(argv, name);
+      const sshdArgv = ['/bin/sh', '-c', WATCHDOG, 'sh', SSHD, '-D', '-e', '-f', config];
+      const argv = net ? ['ip', 'netns', 'exec', where.netns!, 'unshare', '--uts', '--', '/bin/sh', '-c', 'hostname "$1" && shift && exec "$@"', 'sh', hostname, ...sshdArgv] : sshdArgv;
+      const { child: sshd, pid: sshdPid } = await startSshd(argv, name, join(hdir, 'sshd.pid'));
       const entry = `${user}@${where.address}${port === 22 ? '' : `:${port}`}`;
-      hosts.push({ name, address: where.address, port, user, entry, sshd, netns: where.netns, hostname });
+      hosts.push({ name, address: where.address, port, user, entry, sshd, sshdPid, netns: where.netns, hostname });
     }
   } catch (e) {
     closeSync();
@@ -301,7 +317,7 @@ export async function startSshLab(names: string[], ports: (number | undefined)[]
     hosts,
     identity,
     sshConfig,
-    processesOf: (h) => descendants(h.sshd.pid!).filter(alive),
+    processesOf: (h) => descendants(h.sshdPid).filter(alive),
     async close() {
       if (closed) return;
       // sshd's sessions outlive the listener: end them first, then the daemons.
