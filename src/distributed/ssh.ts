@@ -260,7 +260,9 @@ export async function runSsh(argv: string[]): Promise<number> {
       process.stdin.resume();
     }
   });
+  let stopping = false;
   const shutdown = async (why: string, code: number): Promise<number> => {
+    stopping = true;
     console.error(`tsdask ssh: stopping (${why})`);
     await Promise.all(sessions.map((s) => s.stop()));
     return code;
@@ -293,6 +295,7 @@ export async function runSsh(argv: string[]): Promise<number> {
     return Promise.race([s.waitFor(/tsdask worker: (\d+) worker process/).then((m) => ({ host: h.host, n: Number(m[1]) })), s.ended.then(() => ({ host: h.host, n: 0 }))]);
   });
   void Promise.all(ready).then((rs) => {
+    if (stopping) return;
     const up = rs.filter((r) => r.n > 0);
     const down = rs.filter((r) => r.n === 0).map((r) => r.host);
     const n = up.reduce((a, r) => a + r.n, 0);
