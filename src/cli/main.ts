@@ -11,7 +11,7 @@ commands:
   demo                         generate a small dataset, start a local cluster, run the seed analysis
   scheduler [--host H] [--port 8786] [--dashboard-address :8787] [--token-file F]
   worker tcp://HOST:8786 [--nworkers N] [--nthreads N] [--memory-limit 2GB] [--token-file F]
-  ssh --hostfile hosts.txt [--nworkers N] [--nthreads N]
+  ssh --hostfile hosts.txt [--nworkers N] [--nthreads N]    (see tsdask ssh --help)
   version
 `;
 
