@@ -410,8 +410,8 @@ export class SchedulerState {
     // queued tasks are skipped lazily when popped
   }
 
-  private releaseMemory(ts: TaskState): void {
-    if (ts.state !== 'memory') return;
+  /** Tell every holder of `ts`'s result to free it and forget where it was. */
+  private dropReplicas(ts: TaskState): void {
     for (const w of ts.whoHas) {
       w.hasWhat.delete(ts);
       w.nbytes -= ts.nbytes;
@@ -419,6 +419,11 @@ export class SchedulerState {
     }
     ts.whoHas = [];
     ts.group.nbytes -= ts.nbytes;
+  }
+
+  private releaseMemory(ts: TaskState): void {
+    if (ts.state !== 'memory') return;
+    this.dropReplicas(ts);
     this.setState(ts, 'released');
     if (ts.spec === null || ts.dependents.length === 0) this.maybeForget(ts);
   }
@@ -431,13 +436,7 @@ export class SchedulerState {
       if (ts.forgotten || ACTIVE[ts.state] || ts.dependents.length > 0 || (ts.wants !== null && ts.wants.size > 0)) continue;
       if (ts.state === 'memory') {
         if (ts.activeDependents > 0) continue;
-        for (const w of ts.whoHas) {
-          w.hasWhat.delete(ts);
-          w.nbytes -= ts.nbytes;
-          w.sink.send({ op: 'free-keys', keys: [ts.key] });
-        }
-        ts.whoHas = [];
-        ts.group.nbytes -= ts.nbytes;
+        this.dropReplicas(ts);
       }
       ts.forgotten = true;
       ts.group.counts[ts.state]--;
