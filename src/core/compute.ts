@@ -3,14 +3,14 @@
  * objects. All collections go into ONE graph, so shared inputs run once.
  */
 import { writeFile } from 'node:fs/promises';
-import { COLLECTION, type Collection, type CollectionImpl, flattenKeys, isCollection, mapKeyTree, materialize } from './collection.js';
+import { COLLECTION, type Collection, type CollectionImpl, isCollection, mapKeyTree } from './collection.js';
 import { config } from './config.js';
 import type { Graph } from './graph.js';
 import { isPlainObject } from './graph.js';
-import { cull, fuse } from './optimize.js';
 import { COMPUTE_OPTION_KEYS, type ComputeOptions, type VisualizeOptions } from './options.js';
-import { getScheduler } from '../schedulers/registry.js';
-import type { Callbacks, Scheduler } from '../schedulers/scheduler.js';
+import { collectionsIn, type Plan, planCollections, planGraph } from './plan.js';
+import type { Callbacks, RunOptions, Scheduler } from './scheduler.js';
+import { getScheduler } from './scheduler-registry.js';
 import { renderGraph } from './visualize.js';
 
 /** Callbacks registered globally (e.g. `new ProgressBar().register()`). */
@@ -39,23 +39,6 @@ function splitOptions<O>(args: unknown[], isOpts: (x: unknown) => boolean): { it
   return { items: args, opts: {} as O };
 }
 
-/** Every collection inside nested arguments, each once, in first-seen order. */
-function collect(items: readonly unknown[]): Collection[] {
-  const found: Collection[] = [];
-  const seen = new Set<unknown>();
-  const visit = (x: unknown): void => {
-    if (isCollection(x)) {
-      if (!seen.has(x)) {
-        seen.add(x);
-        found.push(x);
-      }
-    } else if (Array.isArray(x)) for (const i of x) visit(i);
-    else if (isPlainObject(x)) for (const k in x) visit(x[k]);
-  };
-  for (const i of items) visit(i);
-  return found;
-}
-
 /** Rebuild nested arguments with each collection replaced by `replace(collection)`. */
 function replaceIn(x: unknown, replace: (c: Collection) => unknown): unknown {
   if (isCollection(x)) return replace(x);
@@ -68,32 +51,20 @@ function replaceIn(x: unknown, replace: (c: Collection) => unknown): unknown {
   return x;
 }
 
-function chooseScheduler(opts: ComputeOptions, impls: CollectionImpl<unknown>[]): Scheduler {
+function chooseScheduler(opts: ComputeOptions, impls: readonly CollectionImpl<unknown>[]): Scheduler {
   const choice = opts.scheduler ?? config.get<ComputeOptions['scheduler']>('scheduler') ?? impls[0]?.defaultScheduler ?? 'threads';
   return typeof choice === 'string' ? getScheduler(choice) : choice;
 }
 
-interface Plan {
-  collections: Collection[];
-  impls: CollectionImpl<unknown>[];
-  graph: Graph;
-  keys: string[];
-}
-
-function plan(items: readonly unknown[], optimize: boolean): Plan {
-  const collections = collect(items);
-  const impls = collections.map((c) => c[COLLECTION]);
-  const raw = materialize(impls.map((i) => i.layer()));
-  const keys = [...new Set(impls.flatMap((i) => flattenKeys(i.keys())))];
-  const culled = cull(raw, keys);
-  return { collections, impls, graph: optimize ? fuse(culled, keys) : culled, keys };
+function runOptions(opts: ComputeOptions): RunOptions {
+  const numWorkers = opts.numWorkers ?? config.get<number | undefined>('numWorkers');
+  const callbacks: Callbacks[] = [...globalCallbacks, ...(opts.callbacks ?? [])];
+  return { callbacks, numWorkers };
 }
 
 async function run(p: Plan, opts: ComputeOptions): Promise<Map<string, unknown>> {
   const scheduler = chooseScheduler(opts, p.impls);
-  const numWorkers = opts.numWorkers ?? config.get<number | undefined>('numWorkers');
-  const callbacks = [...globalCallbacks, ...(opts.callbacks ?? [])];
-  const values = await scheduler.run(p.graph, p.keys, { callbacks, numWorkers });
+  const values = await scheduler.run(p.graph, p.keys, runOptions(opts));
   const byKey = new Map<string, unknown>();
   p.keys.forEach((k, i) => byKey.set(k, values[i]));
   return byKey;
@@ -105,7 +76,7 @@ async function run(p: Plan, opts: ComputeOptions): Promise<Map<string, unknown>>
  */
 export async function compute<A extends unknown[]>(...args: A): Promise<Computed<A>> {
   const { items, opts } = splitOptions<ComputeOptions>(args, isOptions);
-  const p = plan(items, opts.optimize !== false);
+  const p = planCollections(collectionsIn(items), { optimize: opts.optimize });
   if (p.collections.length === 0) return items as Computed<A>;
   const byKey = await run(p, opts);
   const finals = new Map<Collection, unknown>();
@@ -119,17 +90,13 @@ export async function compute<A extends unknown[]>(...args: A): Promise<Computed
 /** Compute and keep results: each collection comes back backed by its computed data. */
 export async function persist<A extends unknown[]>(...args: A): Promise<A> {
   const { items, opts } = splitOptions<ComputeOptions>(args, isOptions);
-  const p = plan(items, opts.optimize !== false);
-  if (p.collections.length === 0) return items as A;
-  const scheduler = chooseScheduler(opts, p.impls) as Scheduler & { persist?: (c: Collection[], o: ComputeOptions) => Promise<Collection[]> };
-  if (typeof scheduler.persist === 'function') {
-    // A distributed client keeps data on its workers and returns future-backed collections.
-    const persisted = await scheduler.persist(p.collections, opts);
-    const m = new Map(p.collections.map((c, i) => [c, persisted[i]]));
-    return items.map((x) => replaceIn(x, (c) => m.get(c))) as A;
-  }
-  const byKey = await run(p, opts);
-  return items.map((x) => replaceIn(x, (c) => c[COLLECTION].rebuild(byKey))) as A;
+  const collections = collectionsIn(items);
+  if (collections.length === 0) return items as A;
+  // The scheduler plans with core/plan.ts and decides where the data stays (here or on workers).
+  const scheduler = chooseScheduler(opts, collections.map((c) => c[COLLECTION]));
+  const persisted = await scheduler.persist(collections, { ...runOptions(opts), optimize: opts.optimize });
+  const m = new Map(collections.map((c, i) => [c, persisted[i]]));
+  return items.map((x) => replaceIn(x, (c) => m.get(c))) as A;
 }
 
 function isVisualizeOptions(x: unknown): boolean {
@@ -140,7 +107,8 @@ function isVisualizeOptions(x: unknown): boolean {
 /** Draw the collections' graph in one picture: SVG text (or DOT); written to `filename` if given. */
 export async function visualize(...args: unknown[]): Promise<string> {
   const { items, opts } = splitOptions<VisualizeOptions>(args, isVisualizeOptions);
-  const p = plan(items, opts.optimize === true);
+  const collections = collectionsIn(items);
+  const p = planCollections(collections, { optimize: opts.optimize === true });
   const format = opts.format ?? formatFromFilename(opts.filename) ?? 'svg';
   const { text, bytes } = await renderGraph(p.graph, { format, rankdir: opts.rankdir ?? 'BT', outputs: p.keys });
   if (opts.filename !== undefined) await writeFile(opts.filename, bytes ?? text);
@@ -159,7 +127,7 @@ function formatFromFilename(f: string | undefined): VisualizeOptions['format'] |
  */
 export async function get(graph: Graph | Record<string, Graph extends Map<string, infer N> ? N : never>, keys: readonly string[], opts: ComputeOptions = {}): Promise<unknown[]> {
   const g: Graph = graph instanceof Map ? graph : new Map(Object.entries(graph));
-  const p: Plan = { collections: [], impls: [], graph: opts.optimize === false ? g : fuse(cull(g, keys), keys), keys: [...keys] };
+  const p: Plan = { collections: [], impls: [], graph: opts.optimize === false ? g : planGraph(g, keys), keys: [...keys] };
   const byKey = await run(p, opts);
   return keys.map((k) => byKey.get(k));
 }

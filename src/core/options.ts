@@ -1,6 +1,6 @@
 /** Option types shared by compute, persist and visualize. */
-import type { Callbacks } from '../schedulers/scheduler.js';
-import type { Scheduler } from '../schedulers/scheduler.js';
+import type { Callbacks } from './scheduler.js';
+import type { Scheduler } from './scheduler.js';
 
 export type SchedulerName = 'sync' | 'synchronous' | 'threads' | 'processes' | 'distributed';
 

@@ -5,7 +5,7 @@
  */
 import { globalCallbacks, persist } from '../core/compute.js';
 import type { Graph } from '../core/graph.js';
-import type { Callbacks } from '../schedulers/scheduler.js';
+import type { Callbacks } from '../core/scheduler.js';
 
 export interface ProgressBarOptions {
   /** Width of the bar in characters (default 40). */

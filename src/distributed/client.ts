@@ -12,10 +12,11 @@ import { order } from '../core/order.js';
 import { DataNode, type Graph, type GraphNode, isPlainObject, KeyRef, mapNested, Task, type TaskFn } from '../core/graph.js';
 import { getKernel } from '../core/kernels.js';
 import { cull } from '../core/optimize.js';
+import { planCollections } from '../core/plan.js';
 import { decode, encode } from '../core/serialize.js';
 import { tokenize, uniqueToken } from '../core/tokenize.js';
 import type { ComputeOptions } from '../core/options.js';
-import { fire, type RunOptions, type Scheduler } from '../schedulers/scheduler.js';
+import { fire, type RunOptions, type Scheduler } from '../core/scheduler.js';
 import { formatAddress, parseAddress } from './address.js';
 import { connect, type Connection } from './connection.js';
 import { CancelledError, fromWireError, LostDataError } from './errors.js';
@@ -480,11 +481,9 @@ export class Client implements Scheduler, FutureOwner {
    * Compute collections and keep their results on the workers: each comes back as the same
    * collection backed by Futures (what `persist()` calls when this client is the scheduler).
    */
-  async persist<A extends Collection[]>(collections: A, _opts: ComputeOptions = {}): Promise<A> {
+  async persist<A extends readonly Collection[]>(collections: A, opts: { optimize?: boolean } = {}): Promise<A> {
     this.ensureOpen();
-    const layers = collections.map((c) => c[COLLECTION].layer());
-    const keys = [...new Set(collections.flatMap((c) => flattenKeys(c[COLLECTION].keys())))];
-    const graph = cull(materialize(layers), keys);
+    const { graph, keys } = planCollections(collections, { optimize: opts.optimize });
     const futures = new Map<string, Future>();
     for (const k of keys) futures.set(k, new Future(k, this, !graph.has(k)));
     this.sendGraph(
@@ -499,7 +498,7 @@ export class Client implements Scheduler, FutureOwner {
         if (f.status !== 'finished') throw (await f.exception()) ?? new Error(`persist: '${f.key}' ended as ${f.status}`);
       }),
     );
-    return collections.map((c) => c[COLLECTION].rebuild(futures as ReadonlyMap<string, unknown>)) as A;
+    return collections.map((c) => c[COLLECTION].rebuild(futures as ReadonlyMap<string, unknown>)) as unknown as A;
   }
 
   /** The Scheduler interface: compute a graph on the cluster and return the values of keys. */

@@ -1,5 +1,5 @@
 /** Registers the built-in local schedulers. */
-import { registerScheduler } from './registry.js';
+import { registerScheduler } from '../core/scheduler-registry.js';
 import { SyncScheduler } from './sync.js';
 import { LocalScheduler } from './local/scheduler.js';
 
@@ -7,7 +7,7 @@ registerScheduler('sync', () => new SyncScheduler());
 registerScheduler('threads', () => new LocalScheduler('threads', 'thread'));
 registerScheduler('processes', () => new LocalScheduler('processes', 'process'));
 
-export { getScheduler, registerScheduler, shutdownSchedulers } from './registry.js';
-export type { Callbacks, RunOptions, Scheduler, TaskEvent } from './scheduler.js';
+export { getScheduler, registerScheduler, shutdownSchedulers } from '../core/scheduler-registry.js';
+export type { Callbacks, RunOptions, Scheduler, TaskEvent } from '../core/scheduler.js';
 export { SyncScheduler } from './sync.js';
 export { LocalScheduler } from './local/scheduler.js';

@@ -6,10 +6,15 @@
 import { annotateTaskError } from '../core/errors.js';
 import { type Graph, isThenable, runTask, Task } from '../core/graph.js';
 import { order } from '../core/order.js';
-import { fire, type RunOptions, type Scheduler } from './scheduler.js';
+import type { Collection } from '../core/collection.js';
+import { fire, type PersistOptions, persistInProcess, type RunOptions, type Scheduler } from '../core/scheduler.js';
 
 export class SyncScheduler implements Scheduler {
   readonly name = 'sync';
+
+  persist<A extends readonly Collection[]>(collections: A, opts: PersistOptions): Promise<A> {
+    return persistInProcess(this, collections, opts);
+  }
 
   async run(graph: Graph, keys: readonly string[], { callbacks }: RunOptions): Promise<unknown[]> {
     const seq = order(graph, keys);

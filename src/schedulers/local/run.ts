@@ -16,7 +16,7 @@
 import { annotateTaskError } from '../../core/errors.js';
 import { DataNode, type Graph, keyName, Task } from '../../core/graph.js';
 import { order } from '../../core/order.js';
-import { fire, type Callbacks } from '../scheduler.js';
+import { fire, type Callbacks } from '../../core/scheduler.js';
 import { transfer } from 'comlink';
 import { fromWire, ownedBuffers, toWire } from './codec.js';
 import { Heap } from './heap.js';

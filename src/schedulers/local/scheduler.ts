@@ -4,8 +4,8 @@
  * `shutdownSchedulers()`); they never keep the process alive between computes.
  */
 import type { Graph } from '../../core/graph.js';
-import type { ManagedScheduler } from '../registry.js';
-import type { RunOptions } from '../scheduler.js';
+import type { Collection } from '../../core/collection.js';
+import { type ManagedScheduler, type PersistOptions, persistInProcess, type RunOptions } from '../../core/scheduler.js';
 import type { ExecutorKind } from './executors.js';
 import { defaultWorkers, Pool } from './pool.js';
 import { type DurationStats, Run } from './run.js';
@@ -22,6 +22,10 @@ export class LocalScheduler implements ManagedScheduler {
   run(graph: Graph, keys: readonly string[], { callbacks, numWorkers }: RunOptions): Promise<unknown[]> {
     this.pool ??= new Pool(this.kind);
     return new Run(this.pool, graph, keys, callbacks, numWorkers ?? defaultWorkers(), this.stats).execute();
+  }
+
+  persist<A extends readonly Collection[]>(collections: A, opts: PersistOptions): Promise<A> {
+    return persistInProcess(this, collections, opts);
   }
 
   /** Process ids of the live executors (for processes; threads report this process). */

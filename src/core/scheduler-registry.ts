@@ -2,12 +2,7 @@
  * Scheduler lookup by name. Local schedulers register a factory here; instances are created
  * lazily and reused (their pools persist across computes) until `shutdownSchedulers`.
  */
-import type { Scheduler } from './scheduler.js';
-
-export interface ManagedScheduler extends Scheduler {
-  /** Stop pools and free resources; the scheduler may be recreated afterwards. */
-  close?(): Promise<void>;
-}
+import type { ManagedScheduler } from './scheduler.js';
 
 const factories = new Map<string, () => ManagedScheduler>();
 const instances = new Map<string, ManagedScheduler>();
