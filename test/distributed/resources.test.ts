@@ -7,7 +7,7 @@ import t from 'tap';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, delayed, LocalCluster } from '../../src/index.js';
+import { Client, delayed, Future, LocalCluster } from '../../src/index.js';
 import { childPids, startCli, startScheduler, startWorkers, stop } from './procs.js';
 
 interface Run {
@@ -190,6 +190,7 @@ t.test('LocalCluster resources; map and compute with resources', async (t) => {
   for (let i = 1; i < sorted.length; i++) t.ok(sorted[i].start >= sorted[i - 1].end, `map: run ${i} after run ${i - 1} although there are 2 threads`);
   // Asking for more than any worker has waits; compute applies resources to every task.
   const tooMuch = client.compute(delayed(whoAmI)(1), { resources: { GPU: 2 } });
+  if (!(tooMuch instanceof Future)) throw new Error('compute of a Delayed gives a Future');
   await new Promise((r) => setTimeout(r, 500));
   t.equal(tooMuch.status, 'pending', 'GPU=2 wanted, GPU=1 available: it waits');
   await client.cancel([tooMuch]);
