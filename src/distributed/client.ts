@@ -26,6 +26,7 @@ import { fromWire, type Op, type WireError, type WirePayload } from './protocol.
 import { hello } from './server.js';
 import { formatBytes, sizeof, typeName } from './sizeof.js';
 import { encodeTask } from './task-codec.js';
+import { checkResources, type Resources } from './resources.js';
 import { findLocalToken } from './token-file.js';
 
 /** Tasks per update-graph message. */
@@ -53,7 +54,12 @@ export interface SubmitOptions {
   pure?: boolean;
   /** Run the task again this many times when it raises. */
   retries?: number;
-  /** Accepted for Dask compatibility; resource constraints are not enforced yet. */
+  /**
+   * Worker resources each task needs while it runs, e.g. `{ GPU: 1 }`: tasks run only on workers
+   * started with them (`tsdask worker --resources GPU=2`, `LocalCluster.start({ resources })`),
+   * and no more at once than the worker's amounts allow. They wait (status 'pending') while no
+   * worker has them. submit/map: the submitted calls; compute: every task of the collections.
+   */
   resources?: Record<string, number>;
 }
 
@@ -305,7 +311,12 @@ export class Client implements Scheduler, FutureOwner {
    * Send tasks to the scheduler. Nodes that are DataNodes holding a Future of the same key
    * (persisted collections) are already on the cluster and are not sent.
    */
-  private sendGraph(graph: Graph, wants: readonly string[], opts: { push?: readonly string[]; events?: boolean; retries?: number; orderKeys?: readonly string[] }): void {
+  private sendGraph(
+    graph: Graph,
+    wants: readonly string[],
+    opts: { push?: readonly string[]; events?: boolean; retries?: number; orderKeys?: readonly string[]; resources?: Resources | null; resourceKeys?: ReadonlySet<string> },
+  ): void {
+    const res = opts.resources ?? null;
     const seq = order(graph, opts.orderKeys ?? wants, { external: true });
     let tasks: unknown[] = [];
     let fns: [string, unknown][] = [];
@@ -323,7 +334,9 @@ export class Client implements Scheduler, FutureOwner {
         }
       }
       const deps = node instanceof Task ? node.deps : [];
-      tasks.push([key, deps, i, this.conn.wire(enc.spec), ids.length > 0 ? ids : null, opts.retries ?? 0]);
+      const t: unknown[] = [key, deps, i, this.conn.wire(enc.spec), ids.length > 0 ? ids : null, opts.retries ?? 0];
+      if (res !== null && (opts.resourceKeys === undefined || opts.resourceKeys.has(key))) t.push(res);
+      tasks.push(t);
       // Big graphs go in chunks (dependencies first) so the scheduler starts on them early
       // and never parses one giant message.
       if (tasks.length >= GRAPH_CHUNK && i < seq.length - 1) {
@@ -347,6 +360,7 @@ export class Client implements Scheduler, FutureOwner {
   submitWith<F extends TaskFn>(opts: SubmitOptions, fn: F, ...args: RemoteArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>> {
     this.ensureOpen();
     if (typeof fn !== 'function') throw new TypeError(`client.submit: expected a function, got ${typeName(fn)}`);
+    const resources = checkResources(opts.resources, 'client.submit');
     const graphs: Graph[] = [];
     const futures: Future[] = [];
     const real = (args as unknown[]).map((a) => this.unpackArgs(a, graphs, futures));
@@ -355,7 +369,7 @@ export class Client implements Scheduler, FutureOwner {
     for (const g of graphs) for (const [k, n] of g) graph.set(k, n);
     graph.set(key, new Task(fn, real));
     const f = new Future<Awaited<ReturnType<F>>>(key, this, false);
-    this.sendGraph(graph, [key], { retries: opts.retries });
+    this.sendGraph(graph, [key], { retries: opts.retries, resources, resourceKeys: new Set([key]) });
     return f;
   }
 
@@ -364,6 +378,7 @@ export class Client implements Scheduler, FutureOwner {
     this.ensureOpen();
     if (typeof fn !== 'function') throw new TypeError(`client.map: expected a function, got ${typeName(fn)}`);
     if (opts.key !== undefined) throw new TypeError('client.map: a single key cannot name many tasks; omit `key`');
+    const resources = checkResources(opts.resources, 'client.map');
     const name = fn.name || 'lambda';
     const graph: Graph = new Map();
     const keys: string[] = [];
@@ -380,7 +395,7 @@ export class Client implements Scheduler, FutureOwner {
       }
       futures.push(new Future<R>(key, this, false));
     }
-    this.sendGraph(graph, keys, { retries: opts.retries });
+    this.sendGraph(graph, keys, { retries: opts.retries, resources, resourceKeys: resources === null ? undefined : new Set(keys) });
     return futures;
   }
 
@@ -446,6 +461,7 @@ export class Client implements Scheduler, FutureOwner {
   compute<T>(collections: readonly Collection<T>[], opts?: SubmitOptions): (Future<T> | CollectionFuture<T>)[];
   compute<T>(x: Collection<T> | readonly Collection<T>[], opts: SubmitOptions = {}): Future<T> | CollectionFuture<T> | (Future<T> | CollectionFuture<T>)[] {
     this.ensureOpen();
+    const resources = checkResources(opts.resources, 'client.compute');
     const list = Array.isArray(x) ? (x as readonly Collection<T>[]) : [x as Collection<T>];
     const graph: Graph = new Map();
     const keys: string[] = [];
@@ -473,7 +489,7 @@ export class Client implements Scheduler, FutureOwner {
       }
       out.push(new CollectionFuture<T>(asDelayed(c).key, impl, parts, this));
     }
-    if (keys.length > 0) this.sendGraph(graph, keys, { retries: opts.retries });
+    if (keys.length > 0) this.sendGraph(graph, keys, { retries: opts.retries, resources });
     return Array.isArray(x) ? out : out[0];
   }
 
@@ -579,7 +595,7 @@ export class Client implements Scheduler, FutureOwner {
   }
 
   /** Current workers, threads, memory (from the scheduler). */
-  async schedulerInfo(): Promise<Identity & { workerList: { address: string; name: string; nthreads: number; memoryLimit: number }[] }> {
+  async schedulerInfo(): Promise<Identity & { workerList: { address: string; name: string; nthreads: number; memoryLimit: number; resources: Record<string, number> }[] }> {
     this.ensureOpen();
     const r = await this.conn.request({ op: 'identity' }, 30_000);
     this.info = { ...this.info, ...(r.op as unknown as Identity) };

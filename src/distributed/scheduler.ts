@@ -7,6 +7,7 @@ import { type Address, formatAddress, isLoopback, parseHostPort } from './addres
 import type { Connection } from './connection.js';
 import { startDashboard, type Dashboard } from './dashboard/server.js';
 import { fromWire, type Op, type Payload, toWireError, type WireError, type WirePayload } from './protocol.js';
+import { checkResources, formatResources } from './resources.js';
 import { ClientState, type NewTask, SchedulerState, WorkerState } from './scheduler-state.js';
 import { type Hello, type Listener, listen, type TlsFiles, tokenFor } from './server.js';
 
@@ -103,7 +104,7 @@ export class SchedulerServer {
     const address = String(h.address);
     const old = this.state.workers.get(address);
     if (old !== undefined) this.removeWorker(old, 'replaced by a new worker at the same address');
-    const w = new WorkerState(address, String(h.name ?? address), Number(h.nthreads) || 1, Number(h.memoryLimit) || 0, Number(h.pid) || 0, String(h.host ?? ''), conn);
+    const w = new WorkerState(address, String(h.name ?? address), Number(h.nthreads) || 1, Number(h.memoryLimit) || 0, Number(h.pid) || 0, String(h.host ?? ''), conn, checkResources(h.resources, `worker ${address}`) ?? {});
     conn.tag = w;
     conn.reply(h.rid, { id: address, scheduler: this.address });
     for (const u of this.uploads) conn.send({ op: 'upload', name: u.name, data: conn.wire(u.payload) });
@@ -117,7 +118,7 @@ export class SchedulerServer {
       this.state.note(`worker ${w.name}: ${h.restartReason}`);
       this.broadcast({ op: 'event', text: `worker ${w.name} restarted: ${h.restartReason}` });
     }
-    this.log(`worker ${w.name} joined at ${address} (${w.nthreads} threads)`);
+    this.log(`worker ${w.name} joined at ${address} (${w.nthreads} threads${Object.keys(w.resources).length > 0 ? `, resources ${formatResources(w.resources)}` : ''})`);
     this.workersChanged();
     for (const r of this.restartWaiters.splice(0)) r();
   }
@@ -199,7 +200,7 @@ export class SchedulerServer {
       address: this.contactAddress,
       dashboard: this.dashboardLink ?? null,
       ...this.state.summary(),
-      workerList: [...this.state.workers.values()].map((w) => ({ address: w.address, name: w.name, nthreads: w.nthreads, memoryLimit: w.memoryLimit })),
+      workerList: [...this.state.workers.values()].map((w) => ({ address: w.address, name: w.name, nthreads: w.nthreads, memoryLimit: w.memoryLimit, resources: w.resources })),
     };
   }
 
@@ -216,13 +217,14 @@ export class SchedulerServer {
     switch (op.op) {
       case 'update-graph': {
         for (const [id, spec] of (op.fns as [string, unknown][] | undefined) ?? []) s.fnTable.set(id, spec);
-        const tasks: NewTask[] = (op.tasks as [string, string[], number, WirePayload, string[] | null, number?][]).map(([key, deps, order, spec, fns, retries]) => ({
+        const tasks: NewTask[] = (op.tasks as [string, string[], number, WirePayload, string[] | null, number?, unknown?][]).map(([key, deps, order, spec, fns, retries, resources]) => ({
           key,
           deps,
           order,
           spec: detachSmall(fromWire(spec, frames)),
           fns,
           retries,
+          resources: resources === undefined ? null : checkResources(resources, `task ${key}`),
         }));
         s.updateGraph(c, tasks, (op.wants as string[] | undefined) ?? [], { push: op.push as string[] | undefined, events: op.events === true, more: op.more === true });
         return;

@@ -17,6 +17,7 @@ import { connect, type Connection } from './connection.js';
 import { Heap } from './heap.js';
 import { fromWire, type Op, type Payload, toWireError, type WireError, type WirePayload } from './protocol.js';
 import { hello, listen, type Listener, type TlsFiles } from './server.js';
+import { checkResources, fits, formatResources, give, type Resources, take } from './resources.js';
 import { DataStore } from './store.js';
 import { decodeTask } from './task-codec.js';
 import { formatBytes } from './sizeof.js';
@@ -44,6 +45,8 @@ export interface WorkerOptions {
   nthreads?: number;
   /** Bytes; 0 = no limit. */
   memoryLimit?: number;
+  /** Abstract amounts tasks can ask for (`--resources GPU=2`): announced to the scheduler. */
+  resources?: Record<string, number>;
   name?: string;
   token?: string;
   localDir?: string;
@@ -79,6 +82,10 @@ interface WTask {
   isolate: boolean;
   /** Holds an async task slot until it settles or is cancelled. */
   holdsSlot: boolean;
+  /** Worker resources it needs to run (null: none). */
+  resources: Resources | null;
+  /** Holds them from its start until its function really ends (even when cancelled). */
+  holdsResources: boolean;
 }
 
 interface Fetch {
@@ -98,6 +105,10 @@ export class Worker {
   readonly nthreads: number;
   readonly memoryLimit: number;
   readonly name: string;
+  readonly resources: Resources;
+  private readonly freeResources: Record<string, number>;
+  /** Ready tasks whose resources are in use: they step aside so other tasks can run. */
+  private blocked: WTask[] = [];
   private scheduler!: Connection;
   private listener!: Listener;
   private readonly store: DataStore;
@@ -123,6 +134,8 @@ export class Worker {
   constructor(private readonly opts: WorkerOptions) {
     this.nthreads = Math.max(1, opts.nthreads ?? 1);
     this.memoryLimit = opts.memoryLimit ?? 0;
+    this.resources = checkResources(opts.resources, 'worker') ?? {};
+    this.freeResources = { ...this.resources };
     this.name = opts.name ?? `${hostname()}-${process.pid}`;
     this.localDir = opts.localDir ?? join(tmpdir(), `tsdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     this.store = new DataStore(join(this.localDir, 'spill'));
@@ -169,6 +182,7 @@ export class Worker {
           name: this.name,
           nthreads: this.nthreads,
           memoryLimit: this.memoryLimit,
+          resources: this.resources,
           pid: process.pid,
           host: hostname(),
           restartReason: this.opts.restartReason ?? '',
@@ -184,7 +198,7 @@ export class Worker {
     this.timers.push(setInterval(() => this.heartbeat(), hb));
     this.timers.push(setInterval(() => this.checkMemory(), 100));
     for (const t of this.timers) t.unref();
-    this.log(`worker ${this.name} at ${this.address} connected to ${formatAddress(addr)} (${this.nthreads} threads${this.memoryLimit ? `, memory limit ${formatBytes(this.memoryLimit)}` : ''})`);
+    this.log(`worker ${this.name} at ${this.address} connected to ${formatAddress(addr)} (${this.nthreads} threads${this.memoryLimit ? `, memory limit ${formatBytes(this.memoryLimit)}` : ''}${Object.keys(this.resources).length > 0 ? `, resources ${formatResources(this.resources)}` : ''})`);
   }
 
   /** Stop: close connections and delete local files. */
@@ -291,6 +305,8 @@ export class Worker {
       ret: op.r === 1,
       isolate: op.x === 1,
       holdsSlot: false,
+      resources: checkResources(op.resources, `task ${key}`),
+      holdsResources: false,
     };
     this.tasks.set(key, t);
     for (const [dep, , holders] of t.deps) {
@@ -321,7 +337,10 @@ export class Worker {
       // async task gives its slot back now so other work can start.
       t.phase = 'gone';
       this.tasks.delete(key);
-      if (this.pool?.interrupt(key)) this.executing--;
+      if (this.pool?.interrupt(key)) {
+        this.executing--;
+        this.releaseResources(t); // its thread is gone
+      }
       this.releaseSlot(t);
       return;
     }
@@ -492,9 +511,32 @@ export class Worker {
     for (;;) {
       const t = this.ready.peek();
       if (t === undefined) return undefined;
-      if (t.phase === 'ready') return t;
+      if (t.phase === 'ready') {
+        if (t.resources === null || fits(this.freeResources, t.resources)) return t;
+        this.ready.pop();
+        if (fits(this.resources, t.resources)) this.blocked.push(t);
+        else this.failTask(t, new Error(`task '${t.key}' needs resources ${formatResources(t.resources)} but worker ${this.name} has ${formatResources(this.resources) || 'none'} (scheduling bug)`), Date.now());
+        continue;
+      }
       this.ready.pop();
     }
+  }
+
+  /** Take a task off the ready heap to run it now, with the resources it needs. */
+  private popReady(t: WTask): void {
+    this.ready.pop();
+    if (t.resources === null) return;
+    take(this.freeResources, t.resources);
+    t.holdsResources = true;
+  }
+
+  private releaseResources(t: WTask): void {
+    if (!t.holdsResources) return;
+    t.holdsResources = false;
+    give(this.freeResources, t.resources!);
+    for (const b of this.blocked) if (b.phase === 'ready') this.ready.push(b, b.priority);
+    this.blocked = [];
+    this.pump();
   }
 
   private runReady(): void {
@@ -512,7 +554,7 @@ export class Worker {
       while (batch.length < limit) {
         const t = this.nextReady();
         if (t === undefined || (t.isolate && batch.length > 0)) break;
-        this.ready.pop();
+        this.popReady(t);
         batch.push(t);
         if (t.isolate) break;
       }
@@ -520,10 +562,9 @@ export class Worker {
       this.scheduler.flush();
       for (let i = 0; i < batch.length; i++) {
         const t = batch[i];
-        if (t.phase !== 'ready') continue;
-        if (this.executing >= this.nthreads || this.paused) {
-          t.phase = 'ready';
-          this.ready.push(t, t.priority);
+        if (t.phase !== 'ready' || this.executing >= this.nthreads || this.paused) {
+          this.releaseResources(t);
+          if (t.phase === 'ready') this.ready.push(t, t.priority);
           continue;
         }
         this.execute(t);
@@ -539,7 +580,7 @@ export class Worker {
     while (!this.paused && batch.length < pool.free) {
       const t = this.nextReady();
       if (t === undefined) break;
-      this.ready.pop();
+      this.popReady(t);
       batch.push(t);
     }
     if (batch.length === 0) return;
@@ -551,11 +592,13 @@ export class Worker {
       try {
         deps = t.deps.map(([k]) => [k, this.store.getPayload(k)]);
       } catch (e) {
+        this.releaseResources(t);
         this.failTask(t, e, Date.now());
         continue;
       }
       this.executing++;
       void pool.run(t.key, t.spec, deps).then((r) => {
+        this.releaseResources(t);
         if (t.phase === 'gone') return; // cancelled: its slot was already given back
         this.executing--;
         if (r.ok) this.finishEncoded(t, r.payload, r.nbytes, r.type, r.start, r.stop);
@@ -596,6 +639,7 @@ export class Worker {
       value = node instanceof DataNode ? node.value : runTask(node, (k) => this.store.get(k));
     } catch (e) {
       this.lastTaskMs = performance.now() - t0;
+      this.releaseResources(t);
       this.failTask(t, e, start);
       return;
     }
@@ -605,11 +649,13 @@ export class Worker {
       Promise.resolve(value).then(
         (v) => {
           this.releaseSlot(t);
+          this.releaseResources(t);
           this.lastTaskMs = performance.now() - t0;
           this.finishTask(t, v, start);
         },
         (e) => {
           this.releaseSlot(t);
+          this.releaseResources(t);
           this.lastTaskMs = performance.now() - t0;
           if (t.phase !== 'gone') this.failTask(t, e, start);
         },
@@ -617,6 +663,7 @@ export class Worker {
       return;
     }
     this.lastTaskMs = performance.now() - t0;
+    this.releaseResources(t);
     this.finishTask(t, value, start);
   }
 
