@@ -7,7 +7,7 @@
  * forgotten (dropped from the table) once no client and no dependent needs the task.
  */
 import { keyName } from '../core/graph.js';
-import { Heap } from './heap.js';
+import { Heap } from '../executor/heap.js';
 import type { Op, Payload, WireError, WirePayload } from './protocol.js';
 
 export interface Sink {
@@ -477,7 +477,7 @@ export class SchedulerState {
   private makeReady(ts: TaskState): void {
     if (ts.deps.length === 0) {
       this.setState(ts, 'queued');
-      this.queued.push(ts, ts.priority);
+      this.queued.push(ts);
       return;
     }
     const w = this.decideWorker(ts);
