@@ -7,7 +7,7 @@
  * forgotten (dropped from the table) once no client and no dependent needs the task.
  */
 import { keyName } from '../core/graph.js';
-import { Heap } from './heap.js';
+import { Heap } from '../executor/heap.js';
 import type { Op, Payload, WireError, WirePayload } from './protocol.js';
 import { fits, give, resourceKey, type Resources, take } from './resources.js';
 
@@ -498,7 +498,7 @@ export class SchedulerState {
     }
     if (ts.deps.length === 0) {
       this.setState(ts, 'queued');
-      this.queued.push(ts, ts.priority);
+      this.queued.push(ts);
       return;
     }
     const w = this.decideWorker(ts);
@@ -528,7 +528,7 @@ export class SchedulerState {
         q = new Heap();
         this.constrained.set(key, q);
       }
-      q.push(ts, ts.priority);
+      q.push(ts);
     } else {
       this.setState(ts, 'no-worker');
       this.noWorker.add(ts);

@@ -3,25 +3,26 @@
  * straight from the peers holding them, serves its own results to peers, and watches its memory
  * (spill least-recently-used results to disk, pause when memory is high).
  *
- * Tasks run on this process's event loop, in priority order, `nthreads` at a time for tasks
- * that return Promises. Before a run of tasks starts, the worker tells the scheduler which keys
- * it is starting, so that a task that crashes the process is identified (killed-worker).
+ * Tasks run through the shared run loop (src/executor), in priority order: on this process's
+ * event loop, `nthreads` at a time for tasks that return Promises, or one per worker thread.
+ * Before a run of tasks starts, the worker tells the scheduler which keys it is starting, so
+ * that a task that crashes the process is identified (killed-worker).
  */
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { DataNode, isThenable, runTask, type TaskFn } from '../core/graph.js';
+import { DataNode, runTask, type TaskFn } from '../core/graph.js';
 import { type FnSpec, resolveFunction } from '../core/functions.js';
+import { DONE, type LoopTask, READY, RUNNING, RunLoop, type TaskExecutor, WAITING } from '../executor/run-loop.js';
 import { type Address, formatAddress, isLoopback, parseAddress } from './address.js';
 import { connect, type Connection } from './connection.js';
-import { Heap } from './heap.js';
 import { fromWire, type Op, type Payload, toWireError, type WireError, type WirePayload } from './protocol.js';
 import { hello, listen, type Listener, type TlsFiles } from './server.js';
 import { checkResources, fits, formatResources, give, type Resources, take } from './resources.js';
 import { DataStore } from './store.js';
 import { decodeTask } from './task-codec.js';
 import { formatBytes } from './sizeof.js';
-import { ThreadPool } from './thread-pool.js';
+import { ThreadPool, type ThreadResult } from './thread-pool.js';
 
 /** Exit codes a nanny understands. */
 export const EXIT = {
@@ -69,19 +70,15 @@ export interface WorkerOptions {
   onExit?: (code: number, reason: string) => void;
 }
 
-type TaskPhase = 'fetching' | 'ready' | 'executing' | 'gone';
-
-interface WTask {
-  key: string;
+/** A task assigned here; its run-loop state is WAITING while its inputs are being fetched. */
+interface WTask extends LoopTask {
   spec: Payload;
-  priority: number;
   deps: [string, number, string[]][];
-  missing: number;
-  phase: TaskPhase;
   ret: boolean;
-  isolate: boolean;
-  /** Holds an async task slot until it settles or is cancelled. */
-  holdsSlot: boolean;
+  /** Suspected of killing workers: announced and run alone. */
+  alone: boolean;
+  /** Wall-clock start (ms), reported to the scheduler. */
+  start: number;
   /** Worker resources it needs to run (null: none). */
   resources: Resources | null;
   /** Holds them from its start until its function really ends (even when cancelled). */
@@ -107,20 +104,16 @@ export class Worker {
   readonly name: string;
   readonly resources: Resources;
   private readonly freeResources: Record<string, number>;
-  /** Ready tasks whose resources are in use: they step aside so other tasks can run. */
-  private blocked: WTask[] = [];
   private scheduler!: Connection;
   private listener!: Listener;
   private readonly store: DataStore;
   private readonly tasks = new Map<string, WTask>();
-  private readonly ready = new Heap<WTask>();
+  private readonly loop: RunLoop<WTask>;
   private readonly fetches = new Map<string, Fetch>();
   private readonly fns = new Map<string, FnSpec>();
   private readonly uploads = new Map<string, string>();
   private readonly peers = new Map<string, Promise<Connection>>();
   private readonly localDir: string;
-  private executing = 0;
-  private pumpScheduled = false;
   private fetchScheduled = false;
   private paused = false;
   private closed = false;
@@ -142,6 +135,8 @@ export class Worker {
     this.log = opts.log ?? (() => undefined);
     const executor = opts.executor ?? (this.nthreads > 1 ? 'threads' : 'inline');
     if (executor === 'threads') this.pool = new ThreadPool(this.nthreads, () => this.fns, () => this.uploads);
+    const slots = { slots: this.nthreads, sliceMs: 20 };
+    this.loop = this.pool === undefined ? new RunLoop(this.inlineExecutor(), slots) : new RunLoop(this.threadsExecutor(this.pool), slots);
   }
 
   /** Connect to the scheduler (retrying until the death timeout), open the peer port, register. */
@@ -205,6 +200,7 @@ export class Worker {
   async stop(code: number = EXIT.CLOSED, reason = 'closed'): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.loop.close();
     for (const t of this.timers) clearInterval(t);
     if (code !== EXIT.CLOSED) this.log(`worker ${this.name} stopping: ${reason}`);
     this.scheduler?.close(1000, reason);
@@ -240,7 +236,7 @@ export class Worker {
         const kept: string[] = [];
         for (const k of op.keys as string[]) {
           const t = this.tasks.get(k);
-          if (t !== undefined && (t.phase === 'ready' || t.phase === 'fetching')) {
+          if (t !== undefined && (t.state === READY || t.state === WAITING)) {
             this.dropTask(k);
             removed.push(k);
           } else kept.push(k);
@@ -280,14 +276,14 @@ export class Worker {
   }
 
   private neededLocally(key: string): boolean {
-    for (const t of this.tasks.values()) if (t.phase !== 'gone' && t.deps.some((d) => d[0] === key)) return true;
+    for (const t of this.tasks.values()) if (t.state !== DONE && t.deps.some((d) => d[0] === key)) return true;
     return false;
   }
 
   private addTask(op: Op, frames: Uint8Array[]): void {
     const key = op.k as string;
     const existing = this.tasks.get(key);
-    if (existing !== undefined && existing.phase !== 'gone') return;
+    if (existing !== undefined && existing.state !== DONE) return;
     if (this.store.has(key)) {
       // Already computed here (a steal raced with completion): report it again.
       const info = this.store.info(key)!;
@@ -300,14 +296,18 @@ export class Worker {
       spec: spec.frames.length > 0 ? { header: spec.header, frames: spec.frames.map((f) => new Uint8Array(f)) } : spec,
       priority: op.p as number,
       deps: op.d as [string, number, string[]][],
+      state: WAITING,
       missing: 0,
-      phase: 'fetching',
       ret: op.r === 1,
-      isolate: op.x === 1,
-      holdsSlot: false,
+      alone: op.x === 1,
+      start: 0,
       resources: checkResources(op.resources, `task ${key}`),
       holdsResources: false,
     };
+    if (t.resources !== null && !fits(this.resources, t.resources)) {
+      this.failTask(t, new Error(`task '${key}' needs resources ${formatResources(t.resources)} but worker ${this.name} has ${formatResources(this.resources) || 'none'} (scheduling bug)`), Date.now());
+      return;
+    }
     this.tasks.set(key, t);
     for (const [dep, , holders] of t.deps) {
       if (this.store.has(dep)) continue;
@@ -319,32 +319,22 @@ export class Worker {
       } else for (const h of holders) if (!f.holders.includes(h) && !f.tried.includes(h) && h !== this.address) f.holders.push(h);
       f.waiters.add(t);
     }
-    if (t.missing === 0) this.makeReady(t);
-    else this.scheduleFetch();
-  }
-
-  private makeReady(t: WTask): void {
-    t.phase = 'ready';
-    this.ready.push(t, t.priority);
-    this.pump();
+    this.loop.add(t);
+    if (t.missing > 0) this.scheduleFetch();
   }
 
   private dropTask(key: string): void {
     const t = this.tasks.get(key);
     if (t === undefined) return;
-    if (t.phase === 'executing') {
-      // A running function cannot be interrupted: its result is dropped when it ends, but an
-      // async task gives its slot back now so other work can start.
-      t.phase = 'gone';
+    if (t.state === RUNNING) {
+      // A running function cannot be interrupted (a thread can: it is replaced): its result is
+      // dropped when it ends, but it gives its slot back now so other work can start.
+      if (this.pool?.interrupt(key) === true) this.releaseResources(t); // its thread is gone
+      this.loop.drop(t);
       this.tasks.delete(key);
-      if (this.pool?.interrupt(key)) {
-        this.executing--;
-        this.releaseResources(t); // its thread is gone
-      }
-      this.releaseSlot(t);
       return;
     }
-    t.phase = 'gone';
+    this.loop.drop(t);
     this.tasks.delete(key);
     for (const [dep] of t.deps) {
       const f = this.fetches.get(dep);
@@ -424,17 +414,14 @@ export class Worker {
 
   private fetched(f: Fetch): void {
     this.fetches.delete(f.key);
-    for (const t of f.waiters) {
-      if (t.phase !== 'fetching') continue;
-      if (--t.missing === 0) this.makeReady(t);
-    }
+    for (const t of f.waiters) this.loop.arrived(t);
     this.onNewData();
   }
 
   private fetchFailed(f: Fetch): void {
     this.fetches.delete(f.key);
     for (const t of f.waiters) {
-      if (t.phase !== 'fetching') continue;
+      if (t.state !== WAITING) continue;
       this.dropTask(t.key);
       this.scheduler.send({ op: 'missing-data', k: t.key, dep: f.key, bad: f.tried });
     }
@@ -501,117 +488,76 @@ export class Worker {
 
   // ------------------------------------------------------------------ running tasks
 
-  private pump(): void {
-    if (this.pumpScheduled || this.closed) return;
-    this.pumpScheduled = true;
-    setImmediate(() => this.runReady());
+  /** Say which keys start, before they run: if one kills the process, the scheduler knows. */
+  private announce(group: readonly WTask[]): void {
+    this.scheduler.send({ op: 'started', keys: group.map((t) => t.key) });
+    this.scheduler.flush();
   }
 
-  private nextReady(): WTask | undefined {
-    for (;;) {
-      const t = this.ready.peek();
-      if (t === undefined) return undefined;
-      if (t.phase === 'ready') {
-        if (t.resources === null || fits(this.freeResources, t.resources)) return t;
-        this.ready.pop();
-        if (fits(this.resources, t.resources)) this.blocked.push(t);
-        else this.failTask(t, new Error(`task '${t.key}' needs resources ${formatResources(t.resources)} but worker ${this.name} has ${formatResources(this.resources) || 'none'} (scheduling bug)`), Date.now());
-        continue;
-      }
-      this.ready.pop();
-    }
-  }
+  private readonly getValue = (k: string): unknown => this.store.get(k);
 
-  /** Take a task off the ready heap to run it now, with the resources it needs. */
-  private popReady(t: WTask): void {
-    this.ready.pop();
-    if (t.resources === null) return;
+  /** A task that needs resources starts only while they are free; it holds them until its function ends. */
+  private readonly admit = (t: WTask): boolean => {
+    if (t.resources === null) return true;
+    if (!fits(this.freeResources, t.resources)) return false;
     take(this.freeResources, t.resources);
     t.holdsResources = true;
-  }
+    return true;
+  };
 
-  private releaseResources(t: WTask): void {
+  private readonly releaseResources = (t: WTask): void => {
     if (!t.holdsResources) return;
     t.holdsResources = false;
     give(this.freeResources, t.resources!);
-    for (const b of this.blocked) if (b.phase === 'ready') this.ready.push(b, b.priority);
-    this.blocked = [];
-    this.pump();
+    this.loop.readmit();
+  };
+
+  /** Inline: on this event loop; short tasks announced in groups, long or suspicious ones alone. */
+  private inlineExecutor(): TaskExecutor<WTask> {
+    return {
+      groupSize: () => (this.lastTaskMs > 1 ? 1 : MAX_BATCH),
+      starting: (group) => this.announce(group),
+      admit: this.admit,
+      release: this.releaseResources,
+      run: (t) => {
+        t.start = Date.now();
+        const node = decodeTask(t.key, t.spec, this.resolveFn);
+        return node instanceof DataNode ? node.value : runTask(node, this.getValue);
+      },
+      done: (t, value, ms) => {
+        this.lastTaskMs = ms;
+        this.finishTask(t, value, t.start);
+      },
+      erred: (t, e, ms) => {
+        this.lastTaskMs = ms;
+        this.failTask(t, e, t.start);
+      },
+    };
   }
 
-  private runReady(): void {
-    this.pumpScheduled = false;
-    if (this.closed) return;
-    if (this.pool !== undefined) {
-      this.runOnThreads(this.pool);
-      return;
-    }
-    const deadline = performance.now() + 20;
-    while (!this.paused && this.executing < this.nthreads && this.nextReady() !== undefined) {
-      // Announce the run: short tasks in groups, long or suspicious ones alone.
-      const limit = this.lastTaskMs > 1 ? 1 : MAX_BATCH;
-      const batch: WTask[] = [];
-      while (batch.length < limit) {
-        const t = this.nextReady();
-        if (t === undefined || (t.isolate && batch.length > 0)) break;
-        this.popReady(t);
-        batch.push(t);
-        if (t.isolate) break;
-      }
-      this.scheduler.send({ op: 'started', keys: batch.map((t) => t.key) });
-      this.scheduler.flush();
-      for (let i = 0; i < batch.length; i++) {
-        const t = batch[i];
-        if (t.phase !== 'ready' || this.executing >= this.nthreads || this.paused) {
-          this.releaseResources(t);
-          if (t.phase === 'ready') this.ready.push(t, t.priority);
-          continue;
-        }
-        this.execute(t);
-      }
-      if (performance.now() > deadline) break;
-    }
-    if (!this.paused && this.executing < this.nthreads && this.nextReady() !== undefined) this.pump();
-  }
-
-  /** Threads executor: hand ready tasks to free threads with their inputs as bytes. */
-  private runOnThreads(pool: ThreadPool): void {
-    const batch: WTask[] = [];
-    while (!this.paused && batch.length < pool.free) {
-      const t = this.nextReady();
-      if (t === undefined) break;
-      this.popReady(t);
-      batch.push(t);
-    }
-    if (batch.length === 0) return;
-    this.scheduler.send({ op: 'started', keys: batch.map((t) => t.key) });
-    this.scheduler.flush();
-    for (const t of batch) {
-      t.phase = 'executing';
-      let deps: [string, Payload][];
-      try {
-        deps = t.deps.map(([k]) => [k, this.store.getPayload(k)]);
-      } catch (e) {
-        this.releaseResources(t);
-        this.failTask(t, e, Date.now());
-        continue;
-      }
-      this.executing++;
-      void pool.run(t.key, t.spec, deps).then((r) => {
-        this.releaseResources(t);
-        if (t.phase === 'gone') return; // cancelled: its slot was already given back
-        this.executing--;
+  /** Threads: hand ready tasks to free threads with their inputs as bytes. */
+  private threadsExecutor(pool: ThreadPool): TaskExecutor<WTask, ThreadResult> {
+    return {
+      groupSize: () => pool.free,
+      starting: (group) => this.announce(group),
+      admit: this.admit,
+      release: this.releaseResources,
+      run: (t) => {
+        t.start = Date.now();
+        const deps: [string, Payload][] = t.deps.map(([k]) => [k, this.store.getPayload(k)]);
+        return pool.run(t.key, t.spec, deps);
+      },
+      done: (t, r) => {
         if (r.ok) this.finishEncoded(t, r.payload, r.nbytes, r.type, r.start, r.stop);
         else this.failTaskWire(t, r.error, r.start);
-        this.pump();
-      });
-    }
+      },
+      erred: (t, e) => this.failTask(t, e, t.start),
+    };
   }
 
   private finishEncoded(t: WTask, payload: Payload, nbytes: number, type: string, start: number, stop: number): void {
     if (this.closed) return;
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
-    t.phase = 'gone';
     this.store.setPayload(t.key, payload, nbytes, type, true);
     const op: Op = { op: 'finished', k: t.key, b: nbytes, t: type, s: start, e: stop };
     if (t.ret) op.v = this.scheduler.wire(payload);
@@ -629,55 +575,9 @@ export class Worker {
     return resolveFunction(spec);
   };
 
-  private execute(t: WTask): void {
-    t.phase = 'executing';
-    const start = Date.now();
-    const t0 = performance.now();
-    let value: unknown;
-    try {
-      const node = decodeTask(t.key, t.spec, this.resolveFn);
-      value = node instanceof DataNode ? node.value : runTask(node, (k) => this.store.get(k));
-    } catch (e) {
-      this.lastTaskMs = performance.now() - t0;
-      this.releaseResources(t);
-      this.failTask(t, e, start);
-      return;
-    }
-    if (isThenable(value)) {
-      this.executing++;
-      t.holdsSlot = true;
-      Promise.resolve(value).then(
-        (v) => {
-          this.releaseSlot(t);
-          this.releaseResources(t);
-          this.lastTaskMs = performance.now() - t0;
-          this.finishTask(t, v, start);
-        },
-        (e) => {
-          this.releaseSlot(t);
-          this.releaseResources(t);
-          this.lastTaskMs = performance.now() - t0;
-          if (t.phase !== 'gone') this.failTask(t, e, start);
-        },
-      );
-      return;
-    }
-    this.lastTaskMs = performance.now() - t0;
-    this.releaseResources(t);
-    this.finishTask(t, value, start);
-  }
-
-  private releaseSlot(t: WTask): void {
-    if (!t.holdsSlot) return;
-    t.holdsSlot = false;
-    this.executing--;
-    this.pump();
-  }
-
   private finishTask(t: WTask, value: unknown, start: number): void {
-    if (t.phase === 'gone' || this.closed) return;
+    if (this.closed) return;
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
-    t.phase = 'gone';
     const info = this.store.setValue(t.key, value);
     const op: Op = { op: 'finished', k: t.key, b: info.nbytes, t: info.type, s: start, e: Date.now() };
     if (t.ret) {
@@ -709,7 +609,7 @@ export class Worker {
 
   private failTaskWire(t: WTask, error: WireError, start: number): void {
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
-    t.phase = 'gone';
+    this.loop.drop(t);
     if (this.closed) return;
     this.scheduler.send({ op: 'erred', k: t.key, x: { ...error, taskKey: t.key }, s: start, e: Date.now() });
   }
@@ -725,7 +625,7 @@ export class Worker {
     let rss = process.memoryUsage.rss();
     if (this.store.memoryBytes > SPILL_TARGET * this.memoryLimit || rss > SPILL_RSS * this.memoryLimit) {
       const keep = new Set<string>();
-      for (const t of this.tasks.values()) if (t.phase === 'ready' || t.phase === 'executing') for (const [d] of t.deps) keep.add(d);
+      for (const t of this.tasks.values()) if (t.state === READY || t.state === RUNNING) for (const [d] of t.deps) keep.add(d);
       const spilled = this.store.spillUntil(0.5 * SPILL_TARGET * this.memoryLimit, keep);
       // Spilled values only leave memory at the next collection: collect now (workers run with --expose-gc).
       if (spilled > 0 || rss > PAUSE_RSS * this.memoryLimit) {
@@ -735,13 +635,14 @@ export class Worker {
     }
     if (!this.paused && rss > PAUSE_RSS * this.memoryLimit) {
       this.paused = true;
+      this.loop.pause();
       const reason = `process memory ${formatBytes(rss)} is above 80% of the ${formatBytes(this.memoryLimit)} limit`;
       this.log(`worker ${this.name} paused: ${reason}`);
       this.scheduler.send({ op: 'status', status: 'paused', reason });
     } else if (this.paused && rss < (PAUSE_RSS - 0.1) * this.memoryLimit) {
       this.paused = false;
       this.scheduler.send({ op: 'status', status: 'running' });
-      this.pump();
+      this.loop.resume();
     }
   }
 
@@ -754,7 +655,7 @@ export class Worker {
       stored: this.store.memoryBytes,
       spilled: this.store.spilledBytes,
       spilledCount: this.store.spilledCount,
-      executing: this.executing,
+      executing: this.loop.running,
       cpu: process.cpuUsage().user,
     });
     process.send?.({ op: 'heartbeat', rss });
