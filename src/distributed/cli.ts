@@ -3,7 +3,7 @@
  * options and resolves with the exit code once the service stops (Ctrl-C, SIGTERM, or the
  * scheduler going away for good).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { formatAddress, isLoopback, parseAddress } from './address.js';
 import { intOption, type Parsed, parseArgs, UsageError } from './cli-args.js';
@@ -199,8 +199,7 @@ function resourcesOption(text: string | undefined): Record<string, number> | und
 }
 
 function readTextFile(path: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('node:fs') as typeof import('node:fs')).readFileSync(path, 'utf8');
+  return readFileSync(path, 'utf8');
 }
 
 export async function main(argv: string[]): Promise<number> {

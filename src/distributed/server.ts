@@ -12,7 +12,7 @@ import { type Address, isLoopback } from './address.js';
 import { Connection, MAX_MESSAGE } from './connection.js';
 import { type Op, PROTOCOL_VERSION } from './protocol.js';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json lies outside rootDir: an import would pull it into the build
 export const TSDASK_VERSION: string = (require('../../package.json') as { version: string }).version;
 
 export interface TlsFiles {

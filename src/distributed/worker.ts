@@ -670,7 +670,6 @@ export class Worker {
     writeFileSync(path, bytes);
     if (/\.(c|m)?tsx?$/.test(name)) ensureTypeScriptLoader();
     // A re-uploaded module must load fresh.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     if (existsSync(path)) delete require.cache[path];
     this.uploads.set(name, path);
   }
@@ -689,7 +688,7 @@ let tsLoader = false;
 function ensureTypeScriptLoader(): void {
   if (tsLoader || require.extensions['.ts'] !== undefined) return;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: tsx may be absent, tried only when a .ts upload arrives
     (require('tsx/cjs/api') as { register(): void }).register();
     tsLoader = true;
     return;
@@ -698,7 +697,7 @@ function ensureTypeScriptLoader(): void {
   }
   let ts: { transpileModule(src: string, o: object): { outputText: string }; ModuleKind: { CommonJS: number } };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional fallback: typescript may be absent, tried only without tsx
     ts = require('typescript');
   } catch {
     throw new Error('uploaded a TypeScript module, but this worker has neither tsx nor typescript installed: npm install tsx (or upload the compiled .js)');
