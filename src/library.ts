@@ -14,6 +14,7 @@ import { registerLocalSchedulers } from './schedulers/index.js';
 
 let installed = false;
 
+/* eslint-disable @typescript-eslint/no-require-imports -- a part loads when a lookup needs it, and lookups are synchronous: require is the lazy import they can wait for */
 export function installLibrary(): void {
   if (installed) return;
   installed = true;
@@ -52,3 +53,4 @@ export function installLibrary(): void {
     },
   });
 }
+/* eslint-enable @typescript-eslint/no-require-imports -- end of the lazy loaders */

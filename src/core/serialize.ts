@@ -48,7 +48,10 @@ export function getRegisteredType(name: string): TypeSpec<unknown> {
   const loaded = types.get(name);
   if (loaded !== undefined) return loaded;
   const part = partOfType(name);
-  const why = part === undefined ? `no library part declares it (import the module that calls registerType('${name}', ...))` : `library part '${part}' does not register it`;
+  const why =
+    part === undefined
+      ? `no library part declares it (import the module that calls registerType('${name}', ...))`
+      : `library part '${part}' does not register it`;
   throw new SerializationError(`received a value of registered type '${name}', but this process has not registered it: ${why}; ${describeParts()}`);
 }
 
