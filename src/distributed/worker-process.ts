@@ -4,9 +4,10 @@
  * a killed nanny or test never leaves orphan workers behind.
  */
 import { EXIT, Worker, type WorkerOptions } from './worker.js';
-
+import { installLibrary } from '../library.js';
 
 async function main(): Promise<void> {
+  installLibrary();
   const raw = process.env.TSDASK_WORKER_OPTIONS;
   if (raw === undefined) {
     console.error('tsdask worker process: TSDASK_WORKER_OPTIONS is not set (start workers with `tsdask worker`)');
