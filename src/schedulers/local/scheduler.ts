@@ -6,7 +6,7 @@
 import type { Graph } from '../../core/graph.js';
 import type { ManagedScheduler } from '../registry.js';
 import type { RunOptions } from '../scheduler.js';
-import type { ExecutorKind } from './executors.js';
+import type { ExecutorKind } from '../../executor/spawn.js';
 import { defaultWorkers, Pool } from './pool.js';
 import { type DurationStats, Run } from './run.js';
 
