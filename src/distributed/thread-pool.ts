@@ -1,11 +1,12 @@
 /**
  * The threads of a worker with several task slots. Each thread runs one task at a time; a
  * thread running a cancelled task is terminated and replaced (JavaScript cannot interrupt a
- * function any other way), and a thread that dies fails its task with the reason.
+ * function any other way), and a thread that dies fails its task with the reason. Threads
+ * are started like the local engine's executors (src/executor/spawn.ts).
  */
 import { join } from 'node:path';
-import { Worker as Thread } from 'node:worker_threads';
 import type { FnSpec } from '../core/functions.js';
+import { type ExecutorHandle, startExecutor } from '../executor/spawn.js';
 import type { Payload, WireError } from './protocol.js';
 import type { RunMessage } from './exec-thread.js';
 
@@ -14,24 +15,26 @@ export type ThreadResult =
   | { ok: false; error: WireError; start: number; stop: number };
 
 interface Slot {
-  thread: Thread;
+  thread: ExecutorHandle;
   busyWith: string | undefined;
   knownFns: Set<string>;
   knownUploads: number;
   done: ((r: ThreadResult) => void) | undefined;
 }
 
-function threadEntry(): { code: string; eval: boolean } {
-  if (!__filename.endsWith('.ts')) return { code: join(__dirname, 'exec-thread.js'), eval: false };
-  // From source, a thread needs the TypeScript loader before it can require the entry point.
-  const api = require.resolve('tsx/cjs/api');
-  const file = join(__dirname, 'exec-thread.ts');
-  return { code: `require(${JSON.stringify(api)}).register(); require(${JSON.stringify(file)});`, eval: true };
+type ThreadMessage = { op: string; key: string; header?: string; frames?: Uint8Array[]; nbytes?: number; type?: string; error?: WireError; start: number; stop: number };
+
+function isThreadMessage(m: unknown): m is ThreadMessage {
+  return typeof m === 'object' && m !== null && 'op' in m && (m.op === 'done' || m.op === 'error');
 }
+
+/** What each thread runs (see exec-thread.ts). */
+const ENTRY = join(__dirname, 'exec-thread');
 
 export class ThreadPool {
   private readonly slots: Slot[] = [];
   private closed = false;
+  private spawned = 0;
 
   constructor(
     readonly size: number,
@@ -42,11 +45,11 @@ export class ThreadPool {
   }
 
   private spawn(): Slot {
-    const entry = threadEntry();
-    const thread = new Thread(entry.code, { eval: entry.eval });
+    const thread = startExecutor('thread', `thread-${++this.spawned}`, ENTRY);
     thread.unref();
     const slot: Slot = { thread, busyWith: undefined, knownFns: new Set(), knownUploads: 0, done: undefined };
-    thread.on('message', (m: { op: string; key: string; header?: string; frames?: Uint8Array[]; nbytes?: number; type?: string; error?: WireError; start: number; stop: number }) => {
+    thread.link.onMessage((m) => {
+      if (!isThreadMessage(m)) return;
       const done = slot.done;
       slot.busyWith = undefined;
       slot.done = undefined;
@@ -54,24 +57,18 @@ export class ThreadPool {
       if (m.op === 'done') done({ ok: true, payload: { header: m.header!, frames: m.frames ?? [] }, nbytes: m.nbytes!, type: m.type!, start: m.start, stop: m.stop });
       else done({ ok: false, error: m.error!, start: m.start, stop: m.stop });
     });
-    const onDeath = (why: string) => {
+    thread.onExit((reason) => {
       const done = slot.done;
       const key = slot.busyWith;
       slot.done = undefined;
       slot.busyWith = undefined;
+      if (this.closed) return;
       const i = this.slots.indexOf(slot);
-      if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
+      if (i >= 0) this.slots[i] = this.spawn();
       if (done !== undefined) {
         const now = Date.now();
+        const why = reason.startsWith('exited') ? `${reason} (did the task call process.exit?)` : reason;
         done({ ok: false, error: { name: 'ThreadDied', message: `the thread running task '${key}' ${why}`, taskKey: key }, start: now, stop: now });
-      }
-    };
-    thread.on('error', (e) => onDeath(`raised an uncaught error: ${e.message}`));
-    thread.on('exit', (code) => {
-      if (!this.closed && slot.busyWith !== undefined) onDeath(`exited with code ${code} (did the task call process.exit?)`);
-      else if (!this.closed) {
-        const i = this.slots.indexOf(slot);
-        if (i >= 0) this.slots[i] = this.spawn();
       }
     });
     return slot;
@@ -105,7 +102,7 @@ export class ThreadPool {
     slot.knownUploads = ups.length;
     return new Promise((resolve) => {
       slot.done = resolve;
-      slot.thread.postMessage(msg);
+      slot.thread.link.send(msg, []);
     });
   }
 
@@ -114,12 +111,12 @@ export class ThreadPool {
     const slot = this.slots.find((s) => s.busyWith === key);
     if (slot === undefined) return false;
     slot.done = undefined;
-    void slot.thread.terminate();
+    void slot.thread.close();
     return true;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.thread.terminate()));
+    await Promise.all(this.slots.map((s) => s.thread.close()));
   }
 }
