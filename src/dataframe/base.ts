@@ -11,6 +11,7 @@ import type { ComputeOptions, VisualizeOptions } from '../core/options.js';
 import { TOKEN } from '../core/tokenize.js';
 import type { Frame } from './frame.js';
 import { danfoTasks, edgeTask, keysOf, partitions } from './plan/partitions.js';
+import { shareReads } from './plan/share-reads.js';
 import { type FrameSpec, frameSpec, type Kind, PARTITIONED, type Source } from './plan/spec.js';
 import type { Scalar } from './scalar.js';
 
@@ -51,6 +52,8 @@ export abstract class PartitionedCollection<K extends Kind, T, Self extends Coll
         return this.wrap(frameSpec(this.kind, this.prefix, this.npartitions, this.meta, layer));
       },
       defaultScheduler: 'threads',
+      // Column sets of one CSV read computed together share one read per block.
+      optimize: shareReads,
     };
   }
 

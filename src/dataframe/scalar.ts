@@ -8,6 +8,7 @@ import { DataNode } from '../core/graph.js';
 import type { ComputeOptions, VisualizeOptions } from '../core/options.js';
 import { TOKEN } from '../core/tokenize.js';
 import { scalarOp, type ScalarOp } from './plan/scalar.js';
+import { shareReads } from './plan/share-reads.js';
 import { SINGLE, type ScalarSpec } from './plan/spec.js';
 
 export type { ScalarOp };
@@ -33,6 +34,8 @@ export class Scalar<T = unknown> implements ScalarSpec, Collection<T> {
       finalize: (v) => v as T,
       rebuild: (data) => new Scalar<T>(this.key, new StaticLayer(`persisted-${this.key}`, [[this.key, new DataNode(data.get(this.key))]]), this.metaValue),
       defaultScheduler: 'threads',
+      // Column sets of one CSV read computed together share one read per block.
+      optimize: shareReads,
     };
   }
   [TOKEN](): string {
