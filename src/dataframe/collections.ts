@@ -6,7 +6,6 @@
  * runs until compute/head/length, and results come back as danfo objects.
  */
 import { compute } from '../core/compute.js';
-import type { ComputeOptions } from '../core/options.js';
 import { PartitionedCollection } from './base.js';
 import { type DanfoDataFrame, type DanfoSeries, toDanfo, toDanfoSeries } from './danfo.js';
 import type { Cell, DType, DTypeName, Frame } from './frame.js';

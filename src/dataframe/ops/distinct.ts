@@ -6,7 +6,7 @@
 import { kernel } from '../../core/kernels.js';
 import { Frame } from '../frame.js';
 import { concatFrames } from './concat.js';
-import { KeyIndex } from './hash.js';
+import { KeyIndex } from './key-index.js';
 import { splitByKeys } from './shuffle.js';
 import { takeRows } from './take.js';
 
