@@ -1,10 +1,11 @@
 /**
- * Tree reductions: chunk per partition, combine `splitEvery` partials at a time, one final
- * task. The result is a single-key spec; `oneRow` turns it into a one-partition frame or series.
+ * Tree reductions over a frame's partitions (the shared core/tree-reduce.ts): the result is a
+ * single-key spec; `onePartition` turns it into a one-partition frame or series.
  */
-import { type GraphNode, KeyRef, Task, type TaskFn } from '../../core/graph.js';
+import { KeyRef, Task, type TaskFn } from '../../core/graph.js';
 import { PartitionLayer, partKey, StaticLayer } from '../../core/collection.js';
 import { tokenize } from '../../core/tokenize.js';
+import { splitOf, treeKeys, treeReduceNodes } from '../../core/tree-reduce.js';
 import { type DType, Frame } from '../frame.js';
 import { alias } from '../ops/identity.js';
 import { findLazy, mapLazy, uniqueLayers } from './blockwise.js';
@@ -23,34 +24,18 @@ export interface ReduceSpec {
   splitEvery?: number;
 }
 
-/** A tree reduction over the partitions of `input`: the final value, with `metaValue` as its stand-in. */
+/** A tree reduction over the partitions of `input` (core/tree-reduce.ts): the final value, with `metaValue` as its stand-in. */
 export function treeReduce(name: string, input: FrameSpec, spec: ReduceSpec, metaValue: unknown = null): ScalarSpec {
-  const split = Math.max(2, spec.splitEvery ?? 8);
+  const split = splitOf(spec.splitEvery);
   const token = tokenize(name, input.prefix, spec.chunk, spec.chunkArgs ?? [], spec.combine, spec.combineArgs ?? [], spec.aggregate, spec.aggregateArgs ?? [], split);
   const extra = findLazy([spec.chunkArgs ?? [], spec.combineArgs ?? [], spec.aggregateArgs ?? []]);
-  const resolve = (args: readonly unknown[]) => mapLazy(args, (l) => new KeyRef(isPartitioned(l) ? partKey(l.prefix, 0) : l.key)) as unknown[];
   if (extra.parts.length > 0) throw new Error(`${name}: reduction arguments cannot be partitioned collections`);
-  const entries: Array<[string, GraphNode]> = [];
-  let level: string[] = [];
-  for (let i = 0; i < input.npartitions; i++) {
-    const k = `${name}-chunk-${token}#${i}`;
-    entries.push([k, new Task(spec.chunk, [new KeyRef(partKey(input.prefix, i)), ...resolve(spec.chunkArgs ?? [])])]);
-    level.push(k);
-  }
-  let depth = 0;
-  while (level.length > split) {
-    const next: string[] = [];
-    for (let i = 0; i < level.length; i += split) {
-      const k = `${name}-combine-${token}#${depth}.${next.length}`;
-      const group = level.slice(i, i + split).map((x) => new KeyRef(x));
-      entries.push([k, new Task(spec.combine, [group, ...resolve(spec.combineArgs ?? [])])]);
-      next.push(k);
-    }
-    level = next;
-    depth++;
-  }
+  // Lazy single values among the arguments become references to their keys.
+  const resolve = (args: readonly unknown[] = []) => mapLazy(args, (l) => new KeyRef(isPartitioned(l) ? partKey(l.prefix, 0) : l.key)) as unknown[];
   const key = `${name}-agg-${token}`;
-  entries.push([key, new Task(spec.aggregate, [level.map((x) => new KeyRef(x)), ...resolve(spec.aggregateArgs ?? [])])]);
+  const inputs = Array.from({ length: input.npartitions }, (_, i) => partKey(input.prefix, i));
+  const reduction = { chunk: spec.chunk, chunkArgs: resolve(spec.chunkArgs), combine: spec.combine, combineArgs: resolve(spec.combineArgs), aggregate: spec.aggregate, aggregateArgs: resolve(spec.aggregateArgs) };
+  const entries = treeReduceNodes(inputs, reduction, split, treeKeys(name, token, key));
   const deps = uniqueLayers([input.layer, ...extra.singles.map((s) => s.layer)]);
   return scalarSpec(key, new StaticLayer(key, entries, deps), metaValue);
 }
