@@ -77,7 +77,7 @@ export function groupby(
     const hidden = frame.meta.has(name) ? `\u0002${name}` : name;
     g = { frame: assign(frame, { [hidden]: by }), keys: [hidden], by: [name], opts, columns };
   } else {
-    const keys = typeof by === 'string' ? [by] : [...(by as readonly string[])];
+    const keys = typeof by === 'string' ? [by] : [...by];
     g = { frame, keys, by: shownAs ?? keys, opts, columns };
   }
   if (g.keys.length === 0) throw new TypeError('groupby: give at least one key column');

@@ -21,14 +21,25 @@ interface Read {
   spec: BlockSpec;
 }
 
+function isBlockSpec(x: unknown): x is BlockSpec {
+  return typeof x === 'object' && x !== null && 'kinds' in x && Array.isArray(x.kinds) && 'names' in x && Array.isArray(x.names);
+}
+
+/** A read task's arguments (path, start, end, size, spec: see plan/read-csv.ts). */
+function readOf(key: string, args: readonly unknown[]): Read | undefined {
+  const [path, start, end, size, spec] = args;
+  if (typeof path !== 'string' || typeof start !== 'number' || typeof end !== 'number' || typeof size !== 'number' || !isBlockSpec(spec)) return undefined;
+  return { key, block: [path, start, end, size], spec };
+}
+
 /** Read tasks of one block that differ only in the columns they parse (groups of two or more). */
 function sharedBlocks(graph: Graph): Read[][] {
   const byBlock = new Map<string, Read[]>();
   for (const [key, node] of graph) {
     if (!(node instanceof Task) || node.fn !== readCsvBlock || node.chain.length > 0) continue;
-    const [path, start, end, size, spec] = node.args as [string, number, number, number, BlockSpec];
-    const id = `${path}\0${start}\0${end}\0${size}`;
-    const read: Read = { key, block: [path, start, end, size], spec };
+    const read = readOf(key, node.args);
+    if (read === undefined) continue;
+    const id = read.block.join('\0');
     const group = byBlock.get(id);
     if (group === undefined) byBlock.set(id, [read]);
     else group.push(read);
