@@ -175,11 +175,11 @@ export class DArray implements Collection<NDArray>, ArraySpec {
 
   async compute(opts: ComputeOptions = {}): Promise<NDArray> {
     const [v] = await compute(this, opts);
-    return v as NDArray;
+    return v;
   }
   async persist(opts: ComputeOptions = {}): Promise<DArray> {
     const [v] = await persist(this, opts);
-    return v as DArray;
+    return v;
   }
   visualize(opts: VisualizeOptions = {}): Promise<string> {
     return visualize(this, opts);

@@ -9,7 +9,7 @@
  */
 import { registerLocalSchedulers } from '../schedulers/index.js';
 import './ops/index.js';
-import { DArray, type MomentOptions, type ReduceOptions } from './array.js';
+import type { DArray, MomentOptions, ReduceOptions } from './array.js';
 
 registerLocalSchedulers(); // this entry alone must be able to compute
 

@@ -186,11 +186,11 @@ export class Bag<T = unknown> implements Collection<T[]>, BagSpec {
 
   async compute(opts: ComputeOptions = {}): Promise<T[]> {
     const [v] = await compute(this, opts);
-    return v as T[];
+    return v;
   }
   async persist(opts: ComputeOptions = {}): Promise<Bag<T>> {
     const [v] = await persist(this, opts);
-    return v as Bag<T>;
+    return v;
   }
   visualize(opts: VisualizeOptions = {}): Promise<string> {
     return visualize(this, opts);

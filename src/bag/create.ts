@@ -12,7 +12,7 @@ export interface FromSequenceOptions {
 }
 
 export function fromSequence(items: Iterable<unknown>, opts: FromSequenceOptions = {}): BagSpec {
-  if (items === null || items === undefined || typeof (items as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+  if (items === null || items === undefined || typeof items[Symbol.iterator] !== 'function') {
     throw new TypeError(`fromSequence: expected an array or other iterable, got ${items === null ? 'null' : typeof items}`);
   }
   const all = Array.isArray(items) ? items : [...items];

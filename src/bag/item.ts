@@ -38,11 +38,11 @@ export class Item<T = unknown> implements Collection<T>, ItemSpec {
 
   async compute(opts: ComputeOptions = {}): Promise<T> {
     const [v] = await compute(this, opts);
-    return v as T;
+    return v;
   }
   async persist(opts: ComputeOptions = {}): Promise<Item<T>> {
     const [v] = await persist(this, opts);
-    return v as Item<T>;
+    return v;
   }
   visualize(opts: VisualizeOptions = {}): Promise<string> {
     return visualize(this, opts);

@@ -37,7 +37,7 @@ function stable(x: unknown, depth: number): string {
     const keys = Object.keys(x).sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${stable(x[k], depth + 1)}`).join(',')}}`;
   }
-  throw new TypeError(`bag: an instance of ${(x as object).constructor?.name ?? 'a class'} cannot be used as a key (use strings, numbers, arrays or plain objects)`);
+  throw new TypeError(`bag: an instance of ${x.constructor?.name ?? 'a class'} cannot be used as a key (use strings, numbers, arrays or plain objects)`);
 }
 
 /** A Map key equal for equal values. */
@@ -126,7 +126,7 @@ export function applyKey<T, K>(key: KeySpec<T, K>, x: T): K {
 export function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === 'object') return `an object (${(x as object).constructor?.name ?? 'null prototype'})`;
+  if (typeof x === 'object') return `an object (${x.constructor?.name ?? 'null prototype'})`;
   if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x)}`;
   return `${typeof x} ${String(x)}`;
 }

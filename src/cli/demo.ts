@@ -19,8 +19,8 @@ function option(argv: string[], name: string, fallback: string): string {
 
 /** danfo frame -> rows for console.table. */
 function rows(df: dd.DanfoDataFrame): Record<string, unknown>[] {
-  const cols = df.columns as string[];
-  return (df.values as unknown[][]).map((r) => Object.fromEntries(cols.map((c, i) => [c, typeof r[i] === 'number' ? round(r[i] as number) : r[i]])));
+  const cols = df.columns;
+  return (df.values as unknown[][]).map((r) => Object.fromEntries(cols.map((c, i) => [c, typeof r[i] === 'number' ? round(r[i]) : r[i]])));
 }
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 

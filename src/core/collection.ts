@@ -42,7 +42,7 @@ export interface Collection<T = unknown> {
 }
 
 export function isCollection(x: unknown): x is Collection {
-  return x !== null && (typeof x === 'object' || typeof x === 'function') && COLLECTION in (x as object);
+  return x !== null && (typeof x === 'object' || typeof x === 'function') && COLLECTION in x;
 }
 
 /** Merge layers (depth-first, each id once) into one graph. */

@@ -46,7 +46,7 @@ const identity = kernel('tsdask.identity', (x: unknown) => x);
 function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return `an object of type ${(x as object).constructor?.name ?? 'Object'}`;
+  if (typeof x === 'object') return `an object of type ${x.constructor?.name ?? 'Object'}`;
   return `a ${typeof x} (${String(x).slice(0, 40)})`;
 }
 
@@ -101,7 +101,7 @@ export class Delayed<T = unknown> implements Collection<T>, GraphLayer {
     if (this.nout === undefined) {
       throw new TypeError(`Delayed ${this.key} has no known length: pass { nout } to delayed() to destructure its result`);
     }
-    for (let i = 0; i < this.nout; i++) yield this.get(i as keyof T) as Delayed<unknown>;
+    for (let i = 0; i < this.nout; i++) yield this.get(i as keyof T);
   }
   toString(): string {
     return `Delayed('${this.key}')`;
@@ -122,7 +122,7 @@ function delayedImpl<T>(d: Delayed<T>): CollectionImpl<T> {
       rebuild: (data) => new Delayed<T>(d.key, new DataNode(data.get(d.key)), []),
       defaultScheduler: 'threads',
     };
-    implCache.set(d, impl as CollectionImpl<unknown>);
+    implCache.set(d, impl);
   }
   return impl;
 }
@@ -190,7 +190,7 @@ export function delayed(x: unknown, opts: DelayedOptions = {}): unknown {
   if (isCollection(x)) return asDelayed(x);
   const deps: GraphLayer[] = [];
   const packed = unpack(x, deps);
-  const prefix = Array.isArray(x) ? 'list' : isPlainObject(x) ? 'dict' : (typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x).toLowerCase();
+  const prefix = Array.isArray(x) ? 'list' : isPlainObject(x) ? 'dict' : (typeof x === 'object' ? x.constructor?.name ?? 'object' : typeof x).toLowerCase();
   if (deps.length > 0) {
     const key = opts.name ?? `${prefix}-${opts.pure === false ? uniqueToken() : tokenize(x)}`;
     return new Delayed(key, new Task(identity, [packed]), deps);

@@ -71,7 +71,7 @@ function indexModule(id: string, mod: NodeJS.Module): void {
   if (exp === null || (typeof exp !== 'object' && typeof exp !== 'function')) return;
   let names: string[];
   try {
-    names = Object.keys(exp as object);
+    names = Object.keys(exp);
   } catch {
     return;
   }

@@ -309,7 +309,7 @@ export function analyzeSource(source: string, globals: ReadonlySet<string> = wor
     if (props.length !== 1 || props[0].type !== 'Property' || !isFn(props[0].value as AnyNode)) return undefined;
   }
   const w = new Walker();
-  w.visit(expr!, new Scope(undefined, true));
+  w.visit(expr, new Scope(undefined, true));
   const free: string[] = [];
   const seen = new Set<string>();
   for (const [name, scope] of w.refs) {

@@ -30,7 +30,7 @@ const types = new Map<string, TypeSpec<unknown>>();
 
 /** Send instances of a type as `meta` (small, superjson) plus binary buffers. */
 export function registerType<T>(name: string, spec: TypeSpec<T>): void {
-  types.set(name, spec as TypeSpec<unknown>);
+  types.set(name, spec);
 }
 
 /** The registered type `x` belongs to, if any. */
@@ -67,8 +67,8 @@ type ViewCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number
 const VIEWS: Record<string, ViewCtor & { BYTES_PER_ELEMENT?: number }> = {
   Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
   Float32Array, Float64Array, BigInt64Array, BigUint64Array,
-  DataView: DataView as unknown as ViewCtor,
-  Buffer: Buffer as unknown as ViewCtor,
+  DataView,
+  Buffer,
 };
 
 function viewName(v: ArrayBufferView): string {
@@ -161,7 +161,7 @@ sj.registerCustom<unknown, Tagged>(
       if (reg !== undefined) {
         const { meta, buffers } = reg[1].toFrames(x);
         const idx = buffers.map((b) => addFrame(ctx, bytesOf(b)));
-        return ['t', reg[0], sj.serialize(meta as never) as { json: JSONValue; meta?: JSONValue }, idx];
+        return ['t', reg[0], sj.serialize(meta), idx];
       }
       if (ArrayBuffer.isView(x)) return ['v', viewName(x), addFrame(ctx, bytesOf(x))];
       if (x instanceof ArrayBuffer) return ['a', addFrame(ctx, new Uint8Array(x))];
@@ -237,7 +237,7 @@ function describeType(x: unknown): string {
   if (typeof x === 'function') return `a function${x.name ? ` '${x.name}'` : ''}`;
   if (typeof x === 'symbol') return `a symbol (${String(x)})`;
   if (x !== null && typeof x === 'object') {
-    const name = (x as object).constructor?.name;
+    const name = x.constructor?.name;
     return name ? `an instance of class ${name}` : 'an object with a null prototype';
   }
   return typeof x;
@@ -307,7 +307,7 @@ export function encode(value: unknown, what = 'value'): Frames {
   encoding = ctx;
   let out: { json: unknown; meta?: unknown };
   try {
-    out = sj.serialize(value as never);
+    out = sj.serialize(value);
   } catch (e) {
     if (e instanceof Unsupported) throw unsupportedValueError(value, what) ?? new SerializationError(`cannot serialize ${what}`);
     throw e;
@@ -337,7 +337,7 @@ export function transferables(f: Frames): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const frame of f.frames) {
     const b = frame.buffer;
-    if (!(b instanceof SharedArrayBuffer) && frame.byteOffset === 0 && frame.byteLength === b.byteLength) out.add(b as ArrayBuffer);
+    if (!(b instanceof SharedArrayBuffer) && frame.byteOffset === 0 && frame.byteLength === b.byteLength) out.add(b);
   }
   return [...out];
 }

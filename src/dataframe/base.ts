@@ -63,7 +63,7 @@ export abstract class PartitionedCollection<K extends Kind, T, Self extends Coll
 
   async compute(opts: ComputeOptions = {}): Promise<T> {
     const [v] = await compute(this, opts);
-    return v as T;
+    return v;
   }
 
   async persist(opts: ComputeOptions = {}): Promise<Self> {

@@ -102,23 +102,23 @@ function dtypeOf(danfoType: string | undefined, values: readonly unknown[]): DTy
 }
 
 export function isDanfoFrame(x: unknown): x is DanfoDataFrame {
-  return x !== null && typeof x === 'object' && (x as object).constructor?.name === 'DataFrame' && 'columns' in (x as object) && '$data' in (x as object);
+  return x !== null && typeof x === 'object' && x.constructor?.name === 'DataFrame' && 'columns' in x && '$data' in x;
 }
 
 export function isDanfoSeries(x: unknown): x is DanfoSeries {
-  return x !== null && typeof x === 'object' && (x as object).constructor?.name === 'Series' && '$data' in (x as object);
+  return x !== null && typeof x === 'object' && x.constructor?.name === 'Series' && '$data' in x;
 }
 
 /** A danfo.DataFrame (or Series, as one column) as a partition; dtypes: int -> int64, float -> float64. */
 export function fromDanfo(df: DanfoDataFrame | DanfoSeries, dtypes: Record<string, DType> = {}): Frame {
   if (isDanfoSeries(df)) {
-    const s = df as DanfoSeries;
+    const s = df;
     const name = String(s.columns?.[0] ?? '0');
     const values = s.values as unknown[];
     const col = columnFromValues(values, dtypes[name] ?? dtypeOf(s.dtype, values));
     return new Frame([name], [col], values.length);
   }
-  const frame = df as DanfoDataFrame;
+  const frame = df;
   const names = frame.columns.map(String);
   const n = frame.shape[0];
   const cols = names.map((name, i) => {

@@ -87,7 +87,7 @@ export class Frame {
     const names = Object.keys(cols);
     const columns = names.map((n) => {
       const v = cols[n];
-      return ArrayBuffer.isView(v) ? columnFromTyped(v as ColumnData, dtypes[n]) : columnFromValues(v as readonly Cell[], dtypes[n]);
+      return ArrayBuffer.isView(v) ? columnFromTyped(v, dtypes[n]) : columnFromValues(v, dtypes[n]);
     });
     const length = columns.length === 0 ? 0 : columns[0].data.length;
     return new Frame(names, columns, length);

@@ -44,11 +44,11 @@ export class Scalar<T = unknown> implements ScalarSpec, Collection<T> {
 
   async compute(opts: ComputeOptions = {}): Promise<T> {
     const [v] = await compute(this, opts);
-    return v as T;
+    return v;
   }
   async persist(opts: ComputeOptions = {}): Promise<Scalar<T>> {
     const [v] = await persist(this, opts);
-    return v as Scalar<T>;
+    return v;
   }
   visualize(opts: VisualizeOptions = {}): Promise<string> {
     return visualize(this, opts);

@@ -107,7 +107,7 @@ export async function progress<A extends unknown[]>(...items: A): Promise<A> {
   if (flat.length > 0 && flat.every(isFutureLike)) {
     const bar = new ProgressBar({ minimum: 0 });
     bar.start(new Map(flat.map((_, i) => [String(i), undefined as never])));
-    await Promise.allSettled((flat as FutureLike[]).map((f) => (f.whenDone?.() ?? f.result()).finally(() => bar.posttask())));
+    await Promise.allSettled(flat.map((f) => (f.whenDone?.() ?? f.result()).finally(() => bar.posttask())));
     bar.finish();
     return items;
   }

@@ -1,6 +1,6 @@
 /** The shared tree reduction: shape of the tree, keys, and what it computes (a plain sum as the referee). */
 import t from 'tap';
-import { DataNode, get, Task } from '../../src/index.js';
+import { DataNode, get, type Task } from '../../src/index.js';
 import type { GraphNode } from '../../src/core/graph.js';
 import { splitOf, treeKeys, treeReduceNodes } from '../../src/core/tree-reduce.js';
 

@@ -130,7 +130,7 @@ t.test('agrees with danfo.js groupby on data without missing values', async (t) 
   const ours = dd.fromDanfo(danfoDf, { npartitions: 4 });
   const theirs = danfoDf.groupby(['g']).agg({ a: ['sum', 'count', 'max'], b: ['mean', 'min'] });
   const byKey = new Map<string, Record<string, unknown>>();
-  const cols = theirs.columns as string[];
+  const cols = theirs.columns;
   for (const row of theirs.values as unknown[][]) byKey.set(String(row[0]), Object.fromEntries(cols.map((c, i) => [c, row[i]])));
   for (const scheduler of SCHEDULERS) {
     const mine = await computeFrame(ours.groupby('g').agg({ a: ['sum', 'count', 'max'], b: ['mean', 'min'] }), scheduler);

@@ -26,7 +26,7 @@ const a = ddf.col('a');
 const b = ddf.col('b');
 const s = ddf.col('s');
 
-const vals = (x: unknown): unknown[] => (x as DanfoSeries).values as unknown[];
+const vals = (x: unknown): unknown[] => (x as DanfoSeries).values;
 const close = (x: number, y: number) => Math.abs(x - y) < 1e-9 || (Number.isNaN(x) && Number.isNaN(y));
 
 t.test('structure is known without computing', async (t) => {
@@ -168,12 +168,12 @@ t.test('partitions, head/tail, repartition, sample, mapPartitions, toDelayed, fr
   t.same(s1, s2, 'the same sample on any scheduler');
   t.equal(s1.length, 5, 'round(frac * rows) per partition of 3, 3 and 1 rows: 2 + 2 + 1');
   t.ok(s1.every((x) => x >= 1 && x <= 7 && new Set(s1).size === s1.length));
-  const mapped = ddf.mapPartitions((part: DanfoDataFrame) => part.addColumn('twice', part.column('a').mul(2), { inplace: false }) as DanfoDataFrame);
+  const mapped = ddf.mapPartitions((part: DanfoDataFrame) => part.addColumn('twice', part.column('a').mul(2), { inplace: false }));
   t.same(mapped.columns, ['a', 'b', 's', 'f', 'twice']);
   t.same((await mapped.col('twice').compute(sync)).values, [2, 4, 6, 8, 10, 12, 14]);
   const parts = ddf.toDelayed();
   t.equal(parts.length, 3);
-  const first = (await parts[0].compute(sync)) as DanfoDataFrame;
+  const first = await parts[0].compute(sync);
   t.same(first.column('a').values, [1, 2, 3]);
   const back = dd.fromDelayed(parts);
   t.same(back.columns, ddf.columns);
@@ -215,7 +215,7 @@ t.test('dates: toDatetime with and without format, .dt fields, toNumeric', async
 
 t.test('errors say what to do', async (t) => {
   const sync = { scheduler: 'sync' } as const;
-  t.throws(() => ddf.filter(a as never), /filter: the mask must be a bool series/);
+  t.throws(() => ddf.filter(a), /filter: the mask must be a bool series/);
   t.throws(() => a.add(dd.fromDanfo(pdf, { npartitions: 2 }).col('a')), /inputs have 3 and 2 partitions/);
   t.throws(() => s.sum(), /sum\(\) is not defined for string series 's'/);
   t.throws(() => a.quantile(2), /q must be between 0 and 1/);

@@ -61,7 +61,7 @@ async function opensDuring(run: () => Promise<unknown>): Promise<{ perFile: numb
     const p = String(path);
     if (p.startsWith(dir)) counts.set(p, (counts.get(p) ?? 0) + 1);
     return (real as (...a: unknown[]) => number)(path, ...rest);
-  }) as typeof fs.openSync;
+  });
   try {
     await run();
   } finally {

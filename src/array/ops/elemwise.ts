@@ -40,7 +40,7 @@ function flat(op: BinaryOp, a: Float64Array | number, b: Float64Array | number, 
     else if (op === 'div') for (let i = 0; i < n; i++) o[i] = x[i] / b;
     else for (let i = 0, f = OPS[op]; i < n; i++) o[i] = f(x[i], b);
   } else {
-    const y = b as Float64Array;
+    const y = b;
     const x = a as number;
     for (let i = 0, f = OPS[op]; i < n; i++) o[i] = f(x, y[i]);
   }

@@ -51,7 +51,7 @@ export function concatColumns(cols: readonly Column[]): Column {
     const out = allocColumn(dtype, n);
     let at = 0;
     for (const c of parts) {
-      (out.data as Float64Array).set(c.data as Float64Array, at);
+      (out.data as Float64Array).set(c.data, at);
       at += c.data.length;
     }
     return out;
@@ -62,7 +62,7 @@ export function concatColumns(cols: readonly Column[]): Column {
     const out = new Int32Array(n);
     let at = 0;
     for (const c of parts) {
-      out.set(c.data as Int32Array, at);
+      out.set(c.data, at);
       at += c.data.length;
     }
     return lazyStringColumn(out, firstBytes);
@@ -72,7 +72,7 @@ export function concatColumns(cols: readonly Column[]): Column {
     const out = new Int32Array(n);
     let at = 0;
     for (const c of parts) {
-      out.set(c.data as Int32Array, at);
+      out.set(c.data, at);
       at += c.data.length;
     }
     return { dtype, data: out, dict: first };

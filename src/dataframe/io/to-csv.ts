@@ -1,5 +1,5 @@
 /** CSV text of a partition (toCsv writes one file per partition: `export-*.csv` -> export-0.csv, ...). */
-import { type Column, Frame } from '../frame.js';
+import type { Column, Frame } from '../frame.js';
 
 export interface ToCsvOptions {
   sep?: string;

@@ -1,6 +1,6 @@
 /** Change column dtypes: one dtype for a series, or `{ column: dtype }` for a frame. */
 import { kernel } from '../../core/kernels.js';
-import { castColumn, type DType, Frame } from '../frame.js';
+import { castColumn, type DType, type Frame } from '../frame.js';
 
 export const astype = kernel('dataframe.astype', (part: Frame, dtypes: Readonly<Record<string, DType>>, errors: 'raise' | 'coerce' = 'raise'): Frame => {
   const cols = part.columns.map((c, i) => {

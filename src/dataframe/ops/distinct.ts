@@ -4,7 +4,7 @@
  * Missing values compare equal to each other, as in pandas.
  */
 import { kernel } from '../../core/kernels.js';
-import { Frame } from '../frame.js';
+import type { Frame } from '../frame.js';
 import { concatFrames } from './concat.js';
 import { KeyIndex } from './key-index.js';
 import { splitByKeys } from './shuffle.js';

@@ -67,10 +67,10 @@ export const fillna = kernel('dataframe.fillna', (part: Frame, value: Cell | Rec
   const cols = part.columns.map((c, i) => {
     const name = part.names[i];
     if (perColumn) {
-      const v = (value as Record<string, Cell>)[name];
+      const v = value[name];
       return v === undefined ? c : fillColumn(c, v, name);
     }
-    return fillColumn(c, value as Cell, name);
+    return fillColumn(c, value, name);
   });
   return part.withColumns(part.names, cols);
 });

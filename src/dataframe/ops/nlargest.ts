@@ -5,7 +5,7 @@
  * (n is usually small) instead of a full sort; partitions' winners are then reduced the same way.
  */
 import { kernel } from '../../core/kernels.js';
-import { Frame } from '../frame.js';
+import type { Frame } from '../frame.js';
 import { concatFrames } from './concat.js';
 import { comparable, rowComparator } from './sort.js';
 import { takeRows } from './take.js';

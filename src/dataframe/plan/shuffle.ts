@@ -112,7 +112,7 @@ export function shuffle<K extends Kind>(kind: K, input: FrameSpec, spec: Shuffle
       }
       if (from.length === 0) continue;
       const key = last ? partKey(prefix, q) : `${spec.name}-merge${s}-${token}#${q}`;
-      entries.push([key, last ? new Task(spec.combine, [from, ...combineArgs]) : new Task(spec.merge!, [from, ...mergeArgs])]);
+      entries.push([key, last ? new Task(spec.combine, [from, ...combineArgs]) : new Task(spec.merge, [from, ...mergeArgs])]);
       next.set(q, key);
     }
     items = next;

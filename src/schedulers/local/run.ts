@@ -14,7 +14,7 @@
  *   callbacks fire once per task regardless.
  */
 import { annotateTaskError } from '../../core/errors.js';
-import { DataNode, type Graph, keyName, Task } from '../../core/graph.js';
+import { type DataNode, type Graph, keyName, Task } from '../../core/graph.js';
 import { order } from '../../core/order.js';
 import { fire, type Callbacks } from '../../core/scheduler.js';
 import { transfer } from 'comlink';
@@ -132,7 +132,7 @@ export class Run implements RunHandler {
     for (let i = 0; i < seq.length; i++) {
       const key = seq[i];
       const g = this.graph.get(key)!;
-      const n = g instanceof Task ? new Node(key, i, g, undefined, keyName(key)) : new Node(key, i, undefined, (g as DataNode).value, '');
+      const n = g instanceof Task ? new Node(key, i, g, undefined, keyName(key)) : new Node(key, i, undefined, g.value, '');
       if (n.task === undefined) {
         n.state = MEMORY;
         n.holders.push(-1);
@@ -238,7 +238,7 @@ export class Run implements RunHandler {
       const b = this.roots.peek();
       let n: Node | undefined;
       const rootOk = b !== undefined && (steal || rootsTaken < this.rootShare);
-      if (a !== undefined && (!rootOk || a.priority <= b!.priority)) n = q.pop();
+      if (a !== undefined && (!rootOk || a.priority <= b.priority)) n = q.pop();
       else if (rootOk) {
         n = this.roots.pop();
         rootsTaken++;
