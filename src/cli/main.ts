@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
         const path = '../distributed/cli.js'; // resolved at run time: optional in partial builds
         cli = (await import(path)) as typeof cli;
       } catch (e) {
-        throw new Error(`'tsdask ${cmd}' is not available in this build (${(e as Error).message})`);
+        throw new Error(`'tsdask ${cmd}' is not available in this build (${(e as Error).message})`, { cause: e });
       }
       return (await cli.main(argv)) ?? 0;
     }

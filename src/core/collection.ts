@@ -20,8 +20,11 @@ export interface CollectionImpl<T> {
   layer(): GraphLayer;
   /** Output keys, nested like the result parts `finalize` expects. */
   keys(): KeyTree;
-  /** Turn computed parts (same shape as keys()) into the user's value. */
-  finalize(parts: ValueTree): T | Promise<T>;
+  /**
+   * Turn computed parts (same shape as keys()) into the user's value. A function property, not
+   * a method: it runs detached from this object, as the function of a task.
+   */
+  readonly finalize: (parts: ValueTree) => T | Promise<T>;
   /** The same collection backed by already-computed data (what `persist` returns). */
   rebuild(data: ReadonlyMap<string, unknown>): Collection<T>;
   readonly defaultScheduler: DefaultScheduler;

@@ -49,13 +49,13 @@ function loadEnv(): ConfigValues {
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new Error(`TSDASK_CONFIG=${file}: cannot read the config file (${(e as Error).message})`);
+      throw new Error(`TSDASK_CONFIG=${file}: cannot read the config file (${(e as Error).message})`, { cause: e });
     }
     let parsed: unknown;
     try {
       parsed = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
     } catch (e) {
-      throw new Error(`TSDASK_CONFIG=${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
+      throw new Error(`TSDASK_CONFIG=${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`, { cause: e });
     }
     if (parsed !== null && typeof parsed === 'object') values = validate(parsed as ConfigValues, `config file ${file}`);
   }

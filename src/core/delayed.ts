@@ -44,10 +44,14 @@ const callMethod = kernel('tsdask.callmethod', (obj: unknown, name: string, args
 const identity = kernel('tsdask.identity', (x: unknown) => x);
 
 function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return `an object of type ${x.constructor?.name ?? 'Object'}`;
-  return `a ${typeof x} (${String(x).slice(0, 40)})`;
+  switch (typeof x) {
+    case 'object':
+      if (x === null) return 'null';
+      if (Array.isArray(x)) return 'an array';
+      return `an object of type ${x.constructor?.name ?? 'Object'}`;
+    default:
+      return `a ${typeof x} (${String(x).slice(0, 40)})`;
+  }
 }
 
 export class Delayed<T = unknown> implements Collection<T>, GraphLayer {
@@ -140,9 +144,14 @@ function unpack(x: unknown, deps: GraphLayer[]): unknown {
   });
 }
 
+/** A Delayed is the Collection of its own value type. */
+function isDelayed<T>(c: Collection<T>): c is Delayed<T> {
+  return c instanceof Delayed;
+}
+
 /** Any collection as one Delayed holding its finalized value. */
 export function asDelayed<T>(c: Collection<T>): Delayed<T> {
-  if (c instanceof Delayed) return c;
+  if (isDelayed(c)) return c;
   const impl = c[COLLECTION];
   const keys = impl.keys();
   const refs = mapKeyTree(keys, (k) => new KeyRef(k));

@@ -175,12 +175,15 @@ function closureMessage(fn: TaskFn, free: readonly string[], where: string | und
   return lines.join('\n');
 }
 
+/** What can travel to a worker: a function, or a class (by the same routes). */
+export type ShippableFn = TaskFn | (abstract new (...args: never[]) => unknown);
+
 /**
  * How `fn` travels to a worker. Throws ClosureError (naming `where`, e.g. the task key) when it
  * reads outer variables, or is a bound/native function that no expression names.
  */
-export function describeFunction(fn: TaskFn | Function, where?: string): FnSpec {
-  const f = fn as TaskFn;
+export function describeFunction(fn: ShippableFn, where?: string): FnSpec {
+  const f = fn as TaskFn; // a class is a function value too: every lookup below treats both alike
   const cached = described.get(f);
   if (cached !== undefined) return cached;
   let spec: FnSpec;
@@ -309,6 +312,7 @@ function build(spec: FnSpec): TaskFn {
         : `return ${wrapSource(text, form)};`;
       const mod = { exports: {} };
       // The module wrapper's names, so `require(...)` inside a shipped body works on workers.
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- rebuilding a shipped function from its source text is what a 'source' spec means
       const make = new Function('require', 'module', 'exports', '__filename', '__dirname', body) as (...a: unknown[]) => TaskFn;
       return make(baseRequire, mod, mod.exports, baseFile, dirname(baseFile));
     }

@@ -53,13 +53,10 @@ class Scope {
     readonly isFunction: boolean,
   ) {}
   functionScope(): Scope {
-    let s: Scope = this;
-    while (!s.isFunction && s.parent !== undefined) s = s.parent;
-    return s;
+    return this.isFunction || this.parent === undefined ? this : this.parent.functionScope();
   }
   has(name: string): boolean {
-    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) if (s.names.has(name)) return true;
-    return false;
+    return this.names.has(name) || (this.parent?.has(name) ?? false);
   }
 }
 

@@ -5,7 +5,13 @@
  */
 import { annotateTaskError } from './errors.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `unknown[]` would reject every function with typed parameters (parameters are contravariant)
 export type TaskFn = (...args: any[]) => unknown;
+
+/** Any function may be a task's function: TaskFn leaves its parameter types to the task. */
+export function isTaskFn(x: unknown): x is TaskFn {
+  return typeof x === 'function';
+}
 
 export class KeyRef {
   constructor(readonly key: string) {}
@@ -50,7 +56,7 @@ export type Graph = Map<string, GraphNode>;
 
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== 'object') return false;
-  const proto = Object.getPrototypeOf(x);
+  const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }
 
@@ -140,7 +146,7 @@ async function finishChainAsync(task: Task, at: number, pending: PromiseLike<unk
 function callTask(task: Task, get: (key: string) => unknown): unknown {
   const { fn, args } = task;
   if (task.deps.length === 0) return fn(...args);
-  const real = new Array(args.length);
+  const real = new Array<unknown>(args.length);
   for (let i = 0; i < args.length; i++) real[i] = substitute(args[i], get);
   return fn(...real);
 }

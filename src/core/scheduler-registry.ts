@@ -32,5 +32,7 @@ export function getScheduler(name: string): ManagedScheduler {
 export async function shutdownSchedulers(): Promise<void> {
   const all = [...instances.values()];
   instances.clear();
-  await Promise.all(all.map((s) => s.close?.()));
+  const closing: Promise<void>[] = [];
+  for (const s of all) if (s.close !== undefined) closing.push(s.close());
+  await Promise.all(closing);
 }

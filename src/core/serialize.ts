@@ -7,7 +7,7 @@
  */
 import { SuperJSON } from 'superjson';
 type JSONValue = Parameters<SuperJSON['deserialize']>[0]['json'];
-import { isPlainObject, KeyRef } from './graph.js';
+import { isPlainObject, isTaskFn, KeyRef, type TaskFn } from './graph.js';
 import { describeFunction, type FnSpec, resolveFunction } from './fnspec.js';
 import { describeParts, loadPartOfType, partOfType } from './parts.js';
 
@@ -105,7 +105,7 @@ interface EncodeContext {
   what: string;
   frames: Uint8Array[];
   fns: FnSpec[];
-  fnIndex: Map<Function, number>;
+  fnIndex: Map<TaskFn, number>;
 }
 interface DecodeContext {
   frames: Uint8Array[];
@@ -140,7 +140,7 @@ class Unsupported extends Error {}
 const sj = new SuperJSON();
 sj.registerCustom<unknown, Tagged>(
   {
-    isApplicable: (x): x is unknown => {
+    isApplicable: (x: unknown): x is unknown => {
       if (typeof x === 'function' || typeof x === 'symbol') return true;
       if (x === null || typeof x !== 'object') return false;
       return !isCarriedNatively(x);
@@ -148,7 +148,7 @@ sj.registerCustom<unknown, Tagged>(
     serialize: (x): Tagged => {
       const ctx = encoding!;
       if (x instanceof KeyRef) return ['r', x.key];
-      if (typeof x === 'function') {
+      if (isTaskFn(x)) {
         let i = ctx.fnIndex.get(x);
         if (i === undefined) {
           ctx.fns.push(describeFunction(x, ctx.what));
@@ -283,7 +283,14 @@ function findUnsupported(x: unknown, path: string, seen: Set<object>): { path: s
 }
 
 function safeKey(k: unknown): string {
-  return typeof k === 'string' ? JSON.stringify(k) : typeof k === 'object' ? describeType(k) : String(k);
+  switch (typeof k) {
+    case 'string':
+      return JSON.stringify(k);
+    case 'object':
+      return describeType(k);
+    default:
+      return String(k);
+  }
 }
 
 export function unsupportedValueError(value: unknown, what: string): SerializationError | undefined {

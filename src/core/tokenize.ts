@@ -53,12 +53,14 @@ function write(x: unknown, out: string[], depth: number): void {
       out.push(kernel !== undefined ? `k${kernel}` : `f${identity(x)}`);
       return;
     }
+    case 'object':
+      break; // null, arrays, plain objects, registered and other instances: below
   }
   if (x === null) {
     out.push('N');
     return;
   }
-  const obj = x as object;
+  const obj = x;
   if (TOKEN in obj) {
     out.push(`t${(obj as Tokenizable)[TOKEN]()}`);
   } else if (Array.isArray(obj)) {

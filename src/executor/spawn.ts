@@ -11,7 +11,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 /** A raw message link to an executor: a worker thread's port or a child process's IPC channel. */
 export interface RawLink {

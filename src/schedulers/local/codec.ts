@@ -56,7 +56,7 @@ function walk(x: unknown, what: string, opts: ToWireOptions, depth: number): unk
     }
     return out ?? x;
   }
-  const proto = Object.getPrototypeOf(x);
+  const proto: unknown = Object.getPrototypeOf(x);
   if (proto === Object.prototype || proto === null) {
     let out: Record<string, unknown> | undefined;
     for (const k in x) {
@@ -180,7 +180,7 @@ export function fromWire(x: unknown, fn: (id: number | FnSpec) => TaskFn): unkno
     });
     return changed ? new Set(items) : x;
   }
-  const proto = Object.getPrototypeOf(x);
+  const proto: unknown = Object.getPrototypeOf(x);
   if (proto !== Object.prototype && proto !== null) return x;
   const m = (x as Marker)[MARK];
   if (m !== undefined) {

@@ -14,7 +14,7 @@
  *   callbacks fire once per task regardless.
  */
 import { annotateTaskError } from '../../core/errors.js';
-import { type DataNode, type Graph, keyName, Task } from '../../core/graph.js';
+import { type Graph, keyName, Task } from '../../core/graph.js';
 import { order } from '../../core/order.js';
 import { fire, type Callbacks } from '../../core/scheduler.js';
 import { transfer } from 'comlink';

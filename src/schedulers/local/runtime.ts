@@ -19,8 +19,8 @@ const SLICE_MS = 1;
 interface Pending extends LoopTask {
   task: Task | undefined;
   send: SendMode;
-  /** An error found while decoding the task (e.g. its module failed to load). */
-  error: unknown;
+  /** What decoding the task threw (e.g. its module failed to load), boxed: any value may be thrown. */
+  error: { readonly thrown: unknown } | undefined;
 }
 
 /** One compute on this executor: its store, the tasks waiting on each key, its run loop. */
@@ -44,7 +44,7 @@ class RunState implements TaskExecutor<Pending> {
   private readonly get = (k: string): unknown => this.store.get(k);
 
   run(p: Pending): unknown {
-    if (p.error !== undefined) throw p.error;
+    if (p.error !== undefined) throw p.error.thrown;
     return runTask(p.task!, this.get);
   }
 
@@ -223,7 +223,7 @@ export class ExecutorRuntime implements ExecutorApi {
         p.task = new Task(last.fn, last.args, deps, steps);
       }
     } catch (e) {
-      p.error = e;
+      p.error = { thrown: e };
     }
     for (const d of deps) {
       if (rs.store.has(d)) continue;
