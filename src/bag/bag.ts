@@ -62,7 +62,7 @@ export class Bag<T = unknown> implements Collection<T[]>, BagSpec {
     return {
       layer: () => this.layer,
       keys: () => this.keys(),
-      finalize: (parts) => (parts as T[][]).flat() as T[],
+      finalize: (parts): T[] => (parts as T[][]).flat(),
       rebuild: (data) => {
         const nodes = this.keys().map((k) => [k, new DataNode(data.get(k))] as const);
         return new Bag<T>(this.prefix, this.npartitions, new StaticLayer(`persisted-${this.prefix}`, nodes));

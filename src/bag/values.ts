@@ -81,6 +81,11 @@ function rank(x: unknown): number {
       return 2;
     case 'string':
       return 3;
+    case 'object':
+    case 'symbol':
+    case 'function':
+    case 'undefined':
+      break; // Dates, arrays and the rest: below
   }
   if (x instanceof Date) return 2;
   if (Array.isArray(x)) return 4;
@@ -124,9 +129,14 @@ export function applyKey<T, K>(key: KeySpec<T, K>, x: T): K {
 }
 
 export function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === 'object') return `an object (${x.constructor?.name ?? 'null prototype'})`;
-  if (typeof x === 'string') return `the string ${JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x)}`;
-  return `${typeof x} ${String(x)}`;
+  switch (typeof x) {
+    case 'object':
+      if (x === null) return 'null';
+      if (Array.isArray(x)) return `an array of length ${x.length}`;
+      return `an object (${x.constructor?.name ?? 'null prototype'})`;
+    case 'string':
+      return `the string ${JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x)}`;
+    default:
+      return `${typeof x} ${String(x)}`;
+  }
 }

@@ -112,8 +112,9 @@ export function fromFrames(metaIn: unknown, buffers: Uint8Array[]): Frame {
       dict = cm.dictSize === 0 ? [] : decoder.decode(bytes).split('\u0000');
     } else {
       const offsets = view(buffers[b++], 'int32') as Int32Array;
-      dict = new Array(cm.dictSize);
-      for (let i = 0; i < cm.dictSize!; i++) dict[i] = decoder.decode(bytes.subarray(offsets[i], offsets[i + 1]));
+      const size = cm.dictSize ?? 0;
+      dict = new Array<string>(size);
+      for (let i = 0; i < size; i++) dict[i] = decoder.decode(bytes.subarray(offsets[i], offsets[i + 1]));
     }
     cols.push({ dtype: 'string', data, dict });
   }

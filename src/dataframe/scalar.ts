@@ -24,7 +24,8 @@ export class Scalar<T = unknown> implements ScalarSpec, Collection<T> {
 
   /** The collection for a single-key spec (the class itself when it already is one). */
   static of<U>(spec: ScalarSpec): Scalar<U> {
-    return spec instanceof Scalar ? spec : new Scalar<U>(spec.key, spec.layer, spec.metaValue);
+    // A spec does not record its value type: U is the caller's word, for an existing Scalar as for a new one.
+    return spec instanceof Scalar ? (spec as Scalar<U>) : new Scalar<U>(spec.key, spec.layer, spec.metaValue);
   }
 
   get [COLLECTION](): CollectionImpl<T> {

@@ -226,7 +226,7 @@ t.test('errors say what to do', async (t) => {
 t.test('map ships a user function; persist keeps partitions for later computes', async (t) => {
   const doubled = a.map((v) => (v as number) * 2);
   t.equal(doubled.dtype, 'int64');
-  const label = s.map((v) => (v === null ? 'none' : `<${v}>`));
+  const label = s.map((v) => (v === null ? 'none' : `<${String(v)}>`));
   t.equal(label.dtype, 'string');
   for (const scheduler of SCHEDULERS) {
     const [d, l] = await compute(doubled, label, { scheduler });

@@ -16,7 +16,7 @@ import { addBlocks } from './sum.js';
 export const dotKernel = kernel('array.dot.block', (a: Block, b: Block): Block => {
   const [m, k] = a.shape.length === 2 ? a.shape : [1, a.shape[0]];
   const [k2, n] = b.shape.length === 2 ? b.shape : [b.shape[0], 1];
-  if (k !== k2) throw new RangeError(`dot: block shapes [${a.shape}] and [${b.shape}] do not align`);
+  if (k !== k2) throw new RangeError(`dot: block shapes [${a.shape.join(',')}] and [${b.shape.join(',')}] do not align`);
   const shape = [...(a.shape.length === 2 ? [m] : []), ...(b.shape.length === 2 ? [n] : [])];
   const out = emptyBlock(shape);
   const o = out.data;

@@ -14,7 +14,7 @@ export type NumericArray =
   | readonly number[];
 
 /** Nested arrays of numbers (number[][], number[][][]...), rectangular. */
-export interface NestedNumbers extends ReadonlyArray<number | NestedNumbers> {}
+export type NestedNumbers = ReadonlyArray<number | NestedNumbers>;
 
 /** Shape and row-major values of rectangular nested arrays; ragged input names the first bad path. */
 export function flattenNested(data: NestedNumbers, who: string): { values: Float64Array; shape: number[] } {

@@ -136,7 +136,7 @@ export function parseBytes(x: number | string): number {
 function isGzip(path: string, compression: ReadTextOptions['compression']): boolean {
   if (compression === 'gzip') return true;
   if (compression === 'none') return false;
-  if (compression !== undefined && compression !== 'infer') throw new RangeError(`readText: compression must be 'infer', 'gzip' or 'none', got '${compression}'`);
+  if (compression !== undefined && compression !== 'infer') throw new RangeError(`readText: compression must be 'infer', 'gzip' or 'none', got '${String(compression satisfies never)}'`);
   if (/\.(bz2|xz|zst|zip)$/i.test(path)) {
     throw new Error(`readText: ${path}: only gzip (.gz) is read transparently; decompress the file first, or pass { compression: 'none' } if it is plain text`);
   }
@@ -146,7 +146,7 @@ function isGzip(path: string, compression: ReadTextOptions['compression']): bool
 export function readText(paths: string | readonly string[], opts: ReadTextOptions = {}): BagSpec {
   const files = expandPaths(paths, 'readText');
   const encoding = opts.encoding ?? 'utf8';
-  if (encoding !== 'utf8' && encoding !== 'latin1') throw new RangeError(`readText: encoding must be 'utf8' or 'latin1', got '${encoding}'`);
+  if (encoding !== 'utf8' && encoding !== 'latin1') throw new RangeError(`readText: encoding must be 'utf8' or 'latin1', got '${String(encoding satisfies never)}'`);
   const keep = opts.keepNewlines === true;
   const blocksize = opts.blocksize === undefined ? undefined : parseBytes(opts.blocksize);
   const parts: Array<[path: string, gzip: boolean, start: number, end: number | null]> = [];

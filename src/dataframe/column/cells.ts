@@ -62,6 +62,7 @@ export function columnFromValues(values: readonly unknown[], dtype: DType = infe
       const d = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const v = values[i];
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any other value is read from its own String() text, as Date.parse reads only strings
         d[i] = v === null || v === undefined ? NaN : v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(String(v));
       }
       return { dtype, data: d };
@@ -84,6 +85,7 @@ export function columnFromValues(values: readonly unknown[], dtype: DType = infe
           codes[i] = STRING_NA;
           continue;
         }
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a string column holds any other value as its String() text, as pandas' astype(str) holds str(x)
         const s = v instanceof Date ? v.toISOString() : String(v);
         let code = lookup.get(s);
         if (code === undefined) {

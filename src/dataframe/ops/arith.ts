@@ -38,7 +38,7 @@ function allIntegers(a: Float64Array): boolean {
 
 function stringAdd(left: Frame, right: Operand | Frame, swap: boolean): Frame {
   const a = left.series;
-  const out: Array<string | null> = new Array(left.length);
+  const out = new Array<string | null>(left.length);
   for (let i = 0; i < left.length; i++) {
     const x = getCell(a, i);
     const y = isSeriesPart(right) ? getCell(right.series, i) : right;

@@ -21,6 +21,12 @@ function field(ms: number, f: DtField): number {
       return Math.floor((((ms % 3600000) + 3600000) % 3600000) / 60000);
     case 'second':
       return Math.floor((((ms % 60000) + 60000) % 60000) / 1000);
+    case 'year':
+    case 'month':
+    case 'day':
+    case 'quarter':
+    case 'dayofyear':
+      break; // calendar fields: below, from a Date
   }
   const d = new Date(ms);
   switch (f) {

@@ -43,6 +43,6 @@ export const dropDuplicatesCombine = kernel('dataframe.drop-duplicates.combine',
 /** drop_duplicates into several partitions: each partition's distinct rows, split by the hash of the subset. */
 export const distinctSplit = kernel(
   'dataframe.drop-duplicates.split',
-  (part: Frame, subset: readonly string[] | null, keep: Keep, nparts: number, base = nparts, stage = 0): Frame[] =>
+  (part: Frame, subset: readonly string[] | null, keep: Keep, nparts: number, base: number = nparts, stage: number = 0): Frame[] =>
     splitByKeys(distinctRows(part, subset, keep), subset ?? part.names, nparts, base, stage),
 );

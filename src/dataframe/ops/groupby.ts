@@ -163,7 +163,7 @@ function splitPartial(partial: Partial, spec: GroupSpec, nOut: number, base: num
 }
 
 /** Chunk, then split the partial by key hash (the first step of the groupby shuffle). */
-export const groupbyChunkSplit = kernel('dataframe.groupby.chunk-split', (part: Frame, spec: GroupSpec, nOut: number, base = nOut, stage = 0): Partial[] =>
+export const groupbyChunkSplit = kernel('dataframe.groupby.chunk-split', (part: Frame, spec: GroupSpec, nOut: number, base: number = nOut, stage: number = 0): Partial[] =>
   splitPartial(groupChunk(part, spec), spec, nOut, base, stage),
 );
 

@@ -115,7 +115,7 @@ export function sortFrame(part: Frame, by: readonly string[], ascending: boolean
 export const sort = kernel('dataframe.sort', sortFrame);
 
 /** Sort a series partition by its values (the index, if any, travels with them). */
-export const sortSeries = kernel('dataframe.sort-series', (part: Frame, ascending = true): Frame => sortFrame(part, [part.names[0]], ascending));
+export const sortSeries = kernel('dataframe.sort-series', (part: Frame, ascending: boolean = true): Frame => sortFrame(part, [part.names[0]], ascending));
 
 /** Sort by the index (value counts, groupby series results). */
 export const sortByIndex = kernel('dataframe.sort-index', (part: Frame, ascending = true): Frame => {
@@ -207,7 +207,7 @@ function buckets(c: Column, boundaries: readonly Cell[], nparts: number, ascendi
 /** Split rows into pieces by value range of `column` (the shuffle step of a sort; staged like splitByKeys). */
 export const rangeSplit = kernel(
   'dataframe.range-split',
-  (part: Frame, column: string, boundaries: readonly Cell[], nparts: number, ascending = true, base = nparts, stage = 0): Frame[] => {
+  (part: Frame, column: string, boundaries: readonly Cell[], nparts: number, ascending: boolean = true, base: number = nparts, stage: number = 0): Frame[] => {
     return splitByBucket(part, routeRows(buckets(part.col(column), boundaries, nparts, ascending), base, stage), base);
   },
 );

@@ -118,14 +118,14 @@ export function finishMoments(m: Moments, op: StatOp, ddof = 1): Float64Array {
 }
 
 /** Series reduction: one number (a Date for datetime min/max, a bool-sum stays a number). */
-export const momentsScalar = kernel('dataframe.moments.scalar', (parts: readonly Moments[], op: StatOp, dtype: string, ddof = 1): number | Date | null => {
+export const momentsScalar = kernel('dataframe.moments.scalar', (parts: readonly Moments[], op: StatOp, dtype: string, ddof: number = 1): number | Date | null => {
   const v = finishMoments(merge(parts), op, ddof)[0];
   if (dtype === 'datetime' && (op === 'min' || op === 'max')) return Number.isNaN(v) ? null : new Date(v);
   return v;
 });
 
 /** Frame reduction: a Series indexed by column name. */
-export const momentsSeries = kernel('dataframe.moments.series', (parts: readonly Moments[], op: StatOp, names: readonly string[], ddof = 1): Frame => {
+export const momentsSeries = kernel('dataframe.moments.series', (parts: readonly Moments[], op: StatOp, names: readonly string[], ddof: number = 1): Frame => {
   const values = finishMoments(merge(parts), op, ddof);
   const dtype = op === 'count' ? 'int64' : 'float64';
   return new Frame(['0'], [{ dtype, data: values }], names.length, { dtype: 'string', data: Int32Array.from(names.keys()), dict: [...names] });

@@ -66,7 +66,7 @@ export const strOp = kernel('dataframe.str', (part: Frame, op: StrOp, args: read
       break;
     }
     default:
-      throw new TypeError(`.str: unknown operation '${op}'`);
+      throw new TypeError(`.str: unknown operation '${String(op satisfies never)}'`);
   }
   // New dictionary: mapped values, deduplicated; codes remapped.
   const mapped = columnFromValues(dict.map(f), 'string');

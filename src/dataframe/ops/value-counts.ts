@@ -20,7 +20,7 @@ function countBy(values: Column, weights: ArrayLike<number> | null, n: number, d
   return new Frame([name], [{ dtype: 'int64', data: counts }], idx.count, compactStrings(takeColumn(values, idx.firstRows())));
 }
 
-export const valueCountsChunk = kernel('dataframe.value-counts.chunk', (part: Frame, dropna = true): Frame => {
+export const valueCountsChunk = kernel('dataframe.value-counts.chunk', (part: Frame, dropna: boolean = true): Frame => {
   return countBy(part.series, null, part.length, dropna, part.names[0]);
 });
 

@@ -80,7 +80,7 @@ export function map(s: FrameSpec<'series'>, fn: (value: Cell) => Cell, meta?: DT
     try {
       dtype = inferDType(standIns[s.meta.columns[0].dtype].map((v) => fn(v)));
     } catch (e) {
-      throw new TypeError(`map: could not infer the output dtype by calling ${fn.name || 'the function'} on stand-in values (${(e as Error).message}); pass { meta: 'float64' } (or another dtype)`);
+      throw new TypeError(`map: could not infer the output dtype by calling ${fn.name || 'the function'} on stand-in values (${(e as Error).message}); pass { meta: 'float64' } (or another dtype)`, { cause: e });
     }
   }
   return blockwise('series', 'map', mapValues, [s, fn, dtype], new Frame([s.meta.names[0]], [emptyColumn(dtype)], 0));

@@ -53,6 +53,7 @@ function mapPartitionsMeta(meta: Frame, fn: (part: DanfoDataFrame) => unknown, g
   } catch (e) {
     throw new TypeError(
       `mapPartitions: could not infer the output schema by running ${fn.name || 'the function'} on a two-row stand-in frame (${(e as Error).message}); pass { meta: { column: dtype, ... } }`,
+      { cause: e },
     );
   }
 }
