@@ -22,8 +22,25 @@ import { connect, type Connection } from './connection.js';
 import { CancelledError, fromWireError, LostDataError } from './errors.js';
 import { Future, type FutureOwner, type FutureStatus, KeyState } from './future.js';
 import { LocalCluster, type LocalClusterOptions } from './local-cluster.js';
-import { fromWire, type Op, type WireError, type WirePayload } from './protocol.js';
-import { hello } from './server.js';
+import {
+  clientHello,
+  type ClientWelcome,
+  type FunctionDef,
+  type GraphTask,
+  parseClientWelcome,
+  parseDone,
+  parseScatterReply,
+  parseSchedulerIdentity,
+  parseSchedulerToClient,
+  parseUploadReply,
+  resolvePayload,
+  type SchedulerIdentity,
+  type SchedulerToClient,
+  type StoredValue,
+  type TaskDone,
+  toScheduler,
+} from './protocol/index.js';
+import { helloBase } from './server.js';
 import { formatBytes, sizeof, typeName } from './sizeof.js';
 import { encodeTask } from './task-codec.js';
 import { findLocalToken } from './token-file.js';
@@ -71,14 +88,7 @@ export type Gathered<T> =
         ? { -readonly [K in keyof T]: Gathered<T[K]> }
         : T;
 
-interface Identity {
-  id: string;
-  address: string;
-  dashboard: string | null;
-  workers: number;
-  threads: number;
-  memory: number;
-}
+type Identity = Omit<ClientWelcome, 'workerList'>;
 
 export class Client implements Scheduler, FutureOwner {
   readonly name = 'distributed';
@@ -87,7 +97,7 @@ export class Client implements Scheduler, FutureOwner {
   private readonly refs = new Map<string, number>();
   private readonly valueWaiters = new Map<string, { resolve(v: unknown): void; reject(e: Error): void }[]>();
   private readonly sentFns = new Set<string>();
-  private readonly runListeners = new Map<string, Set<(op: Op) => void>>();
+  private readonly runListeners = new Map<string, Set<(msg: TaskDone) => void>>();
   private closed = false;
   private info: Identity;
   /** Messages about the cluster (e.g. why a worker restarted). */
@@ -100,7 +110,9 @@ export class Client implements Scheduler, FutureOwner {
     readonly cluster: LocalCluster | undefined,
   ) {
     this.info = welcome;
-    conn.onOp((op, frames) => this.onOp(op, frames));
+    conn.serve(parseSchedulerToClient, (msg, frames) => this.onMessage(msg, frames));
+    conn.on('protocol-error', (e: Error) => console.warn(`tsdask: refused a message from the scheduler: ${e.message}`));
+    conn.on('refused', (message: string) => console.warn(`tsdask: the scheduler refused a message from this client: ${message}`));
     conn.on('close', (_code: number, reason: string) => this.onDisconnect(reason));
   }
 
@@ -136,12 +148,12 @@ export class Client implements Scheduler, FutureOwner {
     }
     let welcome: Identity;
     try {
-      const r = await conn.request(hello('client', token), opts.timeout ?? 10_000);
-      welcome = r.op as unknown as Identity;
+      const r = await conn.request(clientHello({ role: 'client', ...helloBase(token) }), parseClientWelcome, opts.timeout ?? 10_000);
+      welcome = r.result;
     } catch (e) {
       conn.close();
       await own?.close();
-      throw new Error(`scheduler at ${formatAddress(addr)} refused the client: ${(e as Error).message}`);
+      throw new Error(`scheduler at ${formatAddress(addr)} refused the client: ${e instanceof Error ? e.message : String(e)}`);
     }
     const client = new Client(conn, welcome, own, cluster);
     if (opts.setAsDefault !== false) setClientDefault({ scheduler: client });
@@ -163,7 +175,7 @@ export class Client implements Scheduler, FutureOwner {
     const n = this.refs.get(key) ?? 0;
     this.refs.set(key, n + 1);
     this.stateOf(key); // status messages for the key are kept from now on
-    if (n === 0 && inform && !this.closed) this.conn.send({ op: 'want', keys: [key] });
+    if (n === 0 && inform && !this.closed) this.conn.send(toScheduler.want([key]));
   }
 
   decRef(key: string): void {
@@ -174,66 +186,65 @@ export class Client implements Scheduler, FutureOwner {
     }
     this.refs.delete(key);
     this.states.delete(key);
-    if (!this.closed) this.conn.send({ op: 'release-keys', keys: [key] });
+    if (!this.closed) this.conn.send(toScheduler.releaseKeys([key]));
   }
 
-  private onOp(op: Op, frames: Uint8Array[]): void {
-    const k = op.k as string;
-    switch (op.op) {
+  private onMessage(msg: SchedulerToClient, frames: Uint8Array[]): void {
+    switch (msg.op) {
       case 'key-in-memory': {
-        const s = this.states.get(k);
+        const s = this.states.get(msg.key);
         if (s !== undefined) {
-          s.type = op.t as string;
+          s.type = msg.type;
           s.setStatus('finished');
         }
-        break;
+        return;
       }
       case 'task-erred': {
-        const err = fromWireError(op.e as WireError, op.c as string | undefined);
-        this.states.get(k)?.setStatus('error', err);
-        this.rejectValue(k, err);
-        break;
+        const err = fromWireError(msg.error, msg.cause);
+        this.states.get(msg.key)?.setStatus('error', err);
+        this.rejectValue(msg.key, err);
+        return;
       }
       case 'cancelled': {
-        const err = new CancelledError(`future '${k}' was cancelled${op.reason ? `: ${op.reason}` : ''}`);
-        err.taskKey = k;
-        this.states.get(k)?.setStatus('cancelled', err);
-        this.rejectValue(k, err);
-        break;
+        const err = new CancelledError(`future '${msg.key}' was cancelled${msg.reason ? `: ${msg.reason}` : ''}`);
+        err.taskKey = msg.key;
+        this.states.get(msg.key)?.setStatus('cancelled', err);
+        this.rejectValue(msg.key, err);
+        return;
       }
       case 'lost':
-        this.states.get(k)?.setStatus('lost');
-        break;
+        this.states.get(msg.key)?.setStatus('lost');
+        return;
       case 'value': {
-        const waiters = this.valueWaiters.get(k);
-        if (waiters === undefined) break;
-        this.valueWaiters.delete(k);
+        const waiters = this.valueWaiters.get(msg.key);
+        if (waiters === undefined) return;
+        this.valueWaiters.delete(msg.key);
         let v: unknown;
         try {
-          v = decode(fromWire(op.v as WirePayload, frames));
+          v = decode(resolvePayload(msg.value, frames));
         } catch (e) {
-          for (const w of waiters) w.reject(e as Error);
-          break;
+          const err = e instanceof Error ? e : new Error(String(e));
+          for (const w of waiters) w.reject(err);
+          return;
         }
         for (const w of waiters) w.resolve(v);
-        break;
+        return;
+      }
+      case 'task-done': {
+        const ls = this.runListeners.get(msg.key);
+        if (ls !== undefined) for (const l of ls) l(msg);
+        return;
       }
       case 'workers':
-        this.info = { ...this.info, workers: op.workers as number, threads: op.threads as number, memory: op.memory as number };
-        break;
+        this.info = { ...this.info, workers: msg.workers, threads: msg.threads, memory: msg.memory };
+        return;
       case 'event':
-        this.events.push(String(op.text));
-        console.warn(`tsdask: ${op.text}`);
-        break;
+        this.events.push(msg.text);
+        console.warn(`tsdask: ${msg.text}`);
+        return;
       case 'scheduler-closing':
         this.onDisconnect('the scheduler is shutting down');
-        break;
-      default:
-        break;
-    }
-    if (k !== undefined) {
-      const ls = this.runListeners.get(k);
-      if (ls !== undefined) for (const l of ls) l(op);
+        return;
     }
   }
 
@@ -272,7 +283,7 @@ export class Client implements Scheduler, FutureOwner {
       if (ws === undefined) {
         ws = [];
         this.valueWaiters.set(key, ws);
-        this.conn.send({ op: 'push', keys: [key] });
+        this.conn.send(toScheduler.push([key]));
       }
       ws.push({ resolve, reject });
     });
@@ -307,8 +318,8 @@ export class Client implements Scheduler, FutureOwner {
    */
   private sendGraph(graph: Graph, wants: readonly string[], opts: { push?: readonly string[]; events?: boolean; retries?: number; orderKeys?: readonly string[] }): void {
     const seq = order(graph, opts.orderKeys ?? wants, { external: true });
-    let tasks: unknown[] = [];
-    let fns: [string, unknown][] = [];
+    let tasks: GraphTask[] = [];
+    let fns: FunctionDef[] = [];
     for (let i = 0; i < seq.length; i++) {
       const key = seq[i];
       const node = graph.get(key)!;
@@ -319,21 +330,21 @@ export class Client implements Scheduler, FutureOwner {
         ids.push(id);
         if (!this.sentFns.has(id)) {
           this.sentFns.add(id);
-          fns.push([id, spec]);
+          fns.push({ id, spec });
         }
       }
       const deps = node instanceof Task ? node.deps : [];
-      tasks.push([key, deps, i, this.conn.wire(enc.spec), ids.length > 0 ? ids : null, opts.retries ?? 0]);
+      tasks.push({ key, deps, order: i, spec: this.conn.wire(enc.spec), functions: ids.length > 0 ? ids : null, retries: opts.retries ?? 0 });
       // Big graphs go in chunks (dependencies first) so the scheduler starts on them early
       // and never parses one giant message.
       if (tasks.length >= GRAPH_CHUNK && i < seq.length - 1) {
-        this.conn.send({ op: 'update-graph', tasks, fns, more: true, events: opts.events === true });
+        this.conn.send(toScheduler.updateGraph({ tasks, functions: fns, wants: [], push: [], events: opts.events === true, more: true }));
         this.conn.flush();
         tasks = [];
         fns = [];
       }
     }
-    this.conn.send({ op: 'update-graph', tasks, fns, wants, push: opts.push, events: opts.events === true });
+    this.conn.send(toScheduler.updateGraph({ tasks, functions: fns, wants, push: opts.push ?? [], events: opts.events === true, more: false }));
   }
 
   // ------------------------------------------------------------------ public API
@@ -420,15 +431,15 @@ export class Client implements Scheduler, FutureOwner {
   async scatter<T>(data: T | readonly T[], opts: { broadcast?: boolean } = {}): Promise<Future<T> | Future<T>[]> {
     this.ensureOpen();
     const list = Array.isArray(data) ? (data as readonly T[]) : [data as T];
-    const items: unknown[] = [];
+    const items: StoredValue[] = [];
     const keys: string[] = [];
     for (const v of list) {
       const key = `${typeName(v).toLowerCase()}-${tokenize(v)}`;
       const payload = encode(v, `scattered value '${key}'`);
       keys.push(key);
-      items.push([key, this.conn.wire(payload), sizeof(v), typeName(v)]);
+      items.push({ key, value: this.conn.wire(payload), nbytes: sizeof(v), type: typeName(v) });
     }
-    await this.conn.request({ op: 'scatter', items, broadcast: opts.broadcast === true }, 300_000);
+    await this.conn.request(toScheduler.scatter({ items, broadcast: opts.broadcast === true }), parseScatterReply, 300_000);
     const futures = keys.map((k) => {
       const f = new Future<T>(k, this, false);
       this.stateOf(k).setStatus('finished');
@@ -509,16 +520,14 @@ export class Client implements Scheduler, FutureOwner {
     if (observed) fire(callbacks, 'start', graph, keys);
     const uniq = [...new Set(keys)];
     const holds: Future[] = [];
-    const listeners: [string, (op: Op) => void][] = [];
+    const listeners: [string, (msg: TaskDone) => void][] = [];
     try {
       for (const k of uniq) holds.push(new Future(k, this, !graph.has(k)));
       if (observed) {
         for (const k of graph.keys()) {
-          const l = (op: Op) => {
-            if (op.op === 'task-done') {
-              fire(callbacks, 'pretask', { key: k, worker: op.w as string });
-              fire(callbacks, 'posttask', { key: k, worker: op.w as string, duration: op.d as number });
-            }
+          const l = (msg: TaskDone) => {
+            fire(callbacks, 'pretask', { key: k, worker: msg.worker });
+            fire(callbacks, 'posttask', { key: k, worker: msg.worker, duration: msg.duration });
           };
           let set = this.runListeners.get(k);
           if (set === undefined) this.runListeners.set(k, (set = new Set()));
@@ -548,7 +557,7 @@ export class Client implements Scheduler, FutureOwner {
   /** Cancel futures: their tasks stop (if not started) and the futures reject with CancelledError. */
   async cancel(keys: readonly string[] | readonly Future[]): Promise<void> {
     const ks = keys.map((k) => (k instanceof Future ? k.key : k));
-    if (!this.closed) this.conn.send({ op: 'cancel', keys: ks });
+    if (!this.closed) this.conn.send(toScheduler.cancel(ks));
     for (const k of ks) {
       const err = new CancelledError(`future '${k}' was cancelled`);
       err.taskKey = k;
@@ -565,25 +574,25 @@ export class Client implements Scheduler, FutureOwner {
     try {
       bytes = readFileSync(abs);
     } catch (e) {
-      throw new Error(`uploadFile: cannot read ${abs}: ${(e as Error).message}`);
+      throw new Error(`uploadFile: cannot read ${abs}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const data = this.conn.wire({ header: '', frames: [new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)] });
-    await this.conn.request({ op: 'upload', name: basename(abs), data }, 120_000);
+    await this.conn.request(toScheduler.upload({ name: basename(abs), data }), parseUploadReply, 120_000);
   }
 
   /** Restart all workers (clearing their memory); every Future is cancelled. */
   async restart(): Promise<void> {
     this.ensureOpen();
-    const r = await this.conn.request({ op: 'restart' }, 120_000);
-    this.info = { ...this.info, ...(r.op as unknown as Identity) };
+    const r = await this.conn.request(toScheduler.restart(), parseSchedulerIdentity, 120_000);
+    this.info = { ...this.info, ...summary(r.result) };
   }
 
   /** Current workers, threads, memory (from the scheduler). */
-  async schedulerInfo(): Promise<Identity & { workerList: { address: string; name: string; nthreads: number; memoryLimit: number }[] }> {
+  async schedulerInfo(): Promise<SchedulerIdentity & { id: string }> {
     this.ensureOpen();
-    const r = await this.conn.request({ op: 'identity' }, 30_000);
-    this.info = { ...this.info, ...(r.op as unknown as Identity) };
-    return r.op as never;
+    const r = await this.conn.request(toScheduler.identity(), parseSchedulerIdentity, 30_000);
+    this.info = { ...this.info, ...summary(r.result) };
+    return { ...r.result, id: this.info.id };
   }
 
   /** Wait until at least `n` workers are connected. */
@@ -613,7 +622,7 @@ export class Client implements Scheduler, FutureOwner {
   async shutdown(): Promise<void> {
     if (!this.closed) {
       try {
-        await this.conn.request({ op: 'shutdown' }, 10_000);
+        await this.conn.request(toScheduler.shutdown(), parseDone, 10_000);
       } catch {
         // the scheduler may close before answering
       }
@@ -652,6 +661,11 @@ export class Client implements Scheduler, FutureOwner {
   get heldKeys(): number {
     return this.refs.size;
   }
+}
+
+/** The scheduler's totals and addresses, without its worker list. */
+function summary(s: SchedulerIdentity): Omit<Identity, 'id'> {
+  return { address: s.address, dashboard: s.dashboard, workers: s.workers, threads: s.threads, memory: s.memory };
 }
 
 /** A DataNode holding a Future under another key becomes an alias task of the Future's key. */

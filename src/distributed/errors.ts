@@ -1,6 +1,6 @@
 /** Errors a Client raises for remote failures, rebuilt from their wire form. */
 import { annotateTaskError } from '../core/errors.js';
-import type { WireError } from './protocol.js';
+import type { WireError } from './protocol/index.js';
 
 /** A task was running on workers that died too many times. */
 export class KilledWorker extends Error {

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { DataNode, isThenable, runTask, type TaskFn } from '../core/graph.js';
 import { type FnSpec, resolveFunction } from '../core/functions.js';
 import { decode, encode, transferables } from '../core/serialize.js';
-import { toWireError } from './protocol.js';
+import { toWireError } from './protocol/index.js';
 import { sizeof, typeName } from './sizeof.js';
 import { decodeTask } from './task-codec.js';
 import { basename } from 'node:path';

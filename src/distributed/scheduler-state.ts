@@ -8,11 +8,19 @@
  */
 import { keyName } from '../core/graph.js';
 import { Heap } from './heap.js';
-import type { Op, Payload, WireError, WirePayload } from './protocol.js';
+import type { FnSpec } from '../core/fnspec.js';
+import { type DepLocation, type FunctionDef, type Payload, type PayloadRef, type SchedulerToClient, type SchedulerToWorker, toClient, toWorker, type WireError } from './protocol/index.js';
 
-export interface Sink {
-  send(op: Op): void;
-  wire(p: Payload): WirePayload;
+/** Where the state machine sends a worker's messages (a connection, or a test's recorder). */
+export interface WorkerSink {
+  send(msg: SchedulerToWorker): void;
+  wire(p: Payload): PayloadRef;
+}
+
+/** Where the state machine sends a client's messages. */
+export interface ClientSink {
+  send(msg: SchedulerToClient): void;
+  wire(p: Payload): PayloadRef;
 }
 
 export type TaskStatus = 'released' | 'waiting' | 'queued' | 'no-worker' | 'processing' | 'memory' | 'erred';
@@ -99,7 +107,7 @@ export class WorkerState {
     readonly memoryLimit: number,
     readonly pid: number,
     readonly host: string,
-    readonly sink: Sink,
+    readonly sink: WorkerSink,
   ) {}
 }
 
@@ -109,7 +117,7 @@ export class ClientState {
   pending: { base: number; created: TaskState[] } | undefined;
   constructor(
     readonly id: string,
-    readonly sink: Sink,
+    readonly sink: ClientSink,
   ) {}
 }
 
@@ -152,7 +160,7 @@ export class SchedulerState {
   readonly clients = new Map<string, ClientState>();
   readonly groups = new Map<string, TaskGroup>();
   /** Function specs by id (plain JSON FnSpecs), sent to each worker once. */
-  readonly fnTable = new Map<string, unknown>();
+  readonly fnTable = new Map<string, FnSpec>();
   private readonly queued = new Heap<TaskState>();
   private readonly noWorker = new Set<TaskState>();
   private generation = 0;
@@ -211,7 +219,7 @@ export class SchedulerState {
 
   // ---------------------------------------------------------------- clients
 
-  addClient(id: string, sink: Sink): ClientState {
+  addClient(id: string, sink: ClientSink): ClientState {
     const c = new ClientState(id, sink);
     this.clients.set(id, c);
     return c;
@@ -299,9 +307,8 @@ export class SchedulerState {
     for (const k of wants) {
       const ts = this.tasks.get(k);
       if (ts === undefined) {
-        client.sink.send({ op: 'task-erred', k, e: { name: 'KeyError', message: `key '${k}' is not on the cluster`, taskKey: k, kind: 'lost-data' } });
-      } else if (ts.state === 'memory') client.sink.send({ op: 'key-in-memory', k, t: ts.type, b: ts.nbytes });
-      else if (ts.state === 'erred') client.sink.send({ op: 'task-erred', k, e: ts.error, c: ts.erredKey });
+        client.sink.send(toClient.taskErred({ key: k, error: { name: 'KeyError', message: `key '${k}' is not on the cluster`, taskKey: k, kind: 'lost-data' } }));
+      } else this.tellState(client, ts);
     }
     // Created tasks nothing wants (sent along but not needed) are dropped at once.
     for (const ts of pending.created) if (ts.state === 'released') this.maybeForget(ts);
@@ -321,6 +328,12 @@ export class SchedulerState {
       this.setState(t, 'released');
       for (const d of t.deps) stack.push(d);
     }
+  }
+
+  /** Tell a client that a key it wants is already done: in memory, or failed. */
+  tellState(client: ClientState, ts: TaskState): void {
+    if (ts.state === 'memory') client.sink.send(toClient.keyInMemory({ key: ts.key, type: ts.type, nbytes: ts.nbytes }));
+    else if (ts.state === 'erred') client.sink.send(toClient.taskErred({ key: ts.key, error: ts.error ?? { name: 'Error', message: `task '${ts.key}' failed` }, cause: ts.erredKey }));
   }
 
   /** Make `ts` (and whatever it needs) run unless it is running, done or failed. */
@@ -403,7 +416,7 @@ export class SchedulerState {
       w.processing.delete(ts);
       w.executing.delete(ts);
       w.occupancy = Math.max(0, w.occupancy - this.duration(ts));
-      if (tellWorker) w.sink.send({ op: 'cancel-compute', keys: [ts.key] });
+      if (tellWorker) w.sink.send(toWorker.cancelCompute([ts.key]));
       ts.processingOn = null;
       ts.started = false;
     } else if (ts.state === 'no-worker') this.noWorker.delete(ts);
@@ -415,7 +428,7 @@ export class SchedulerState {
     for (const w of ts.whoHas) {
       w.hasWhat.delete(ts);
       w.nbytes -= ts.nbytes;
-      w.sink.send({ op: 'free-keys', keys: [ts.key] });
+      w.sink.send(toWorker.freeKeys([ts.key]));
     }
     ts.whoHas = [];
     ts.group.nbytes -= ts.nbytes;
@@ -461,7 +474,7 @@ export class SchedulerState {
       // Cancelling is for everyone (like Dask): other clients' futures report it too.
       for (const c of ts.wants ?? []) {
         c.wants.delete(ts);
-        if (c !== client) c.sink.send({ op: 'cancelled', k });
+        if (c !== client) c.sink.send(toClient.cancelled({ key: k }));
       }
       ts.wants = null;
       this.dropIfUnneeded(ts);
@@ -518,31 +531,40 @@ export class SchedulerState {
   }
 
   private sendToWorker(ts: TaskState, w: WorkerState): void {
+    const spec = ts.spec;
+    if (spec === null) {
+      // Scattered data has nothing to run (ensureComputed fails it before it gets here).
+      this.fail(ts, { name: 'LostDataError', message: `data '${ts.key}' has no task to recompute it from`, taskKey: ts.key, kind: 'lost-data' });
+      return;
+    }
     this.setState(ts, 'processing');
     ts.processingOn = w;
     ts.started = false;
     w.processing.add(ts);
     w.occupancy += this.duration(ts);
     if (ts.fns !== null) {
-      let defs: [string, unknown][] | undefined;
+      let defs: FunctionDef[] | undefined;
       for (const id of ts.fns) {
         if (w.fnsKnown.has(id)) continue;
-        const spec = this.fnTable.get(id);
-        if (spec === undefined) continue;
+        const fn = this.fnTable.get(id);
+        if (fn === undefined) continue;
         w.fnsKnown.add(id);
-        (defs ??= []).push([id, spec]);
+        (defs ??= []).push({ id, spec: fn });
       }
-      if (defs !== undefined) w.sink.send({ op: 'fns', defs });
+      if (defs !== undefined) w.sink.send(toWorker.functions(defs));
     }
-    const who: [string, number, string[]][] = [];
-    for (const d of ts.deps) {
-      if (d.whoHas.includes(w)) who.push([d.key, d.nbytes, []]);
-      else who.push([d.key, d.nbytes, d.whoHas.map((h) => h.address)]);
-    }
-    const op: Op = { op: 'compute', k: ts.key, s: w.sink.wire(ts.spec!), p: ts.priority, d: who };
-    if (ts.push !== null && ts.push.size > 0) op.r = 1;
-    if (ts.suspicious > 0) op.x = 1;
-    w.sink.send(op);
+    const deps: DepLocation[] = [];
+    for (const d of ts.deps) deps.push({ key: d.key, nbytes: d.nbytes, holders: d.whoHas.includes(w) ? [] : d.whoHas.map((h) => h.address) });
+    w.sink.send(
+      toWorker.compute({
+        key: ts.key,
+        spec: w.sink.wire(spec),
+        priority: ts.priority,
+        deps,
+        sendResult: ts.push !== null && ts.push.size > 0,
+        isolate: ts.suspicious > 0,
+      }),
+    );
   }
 
   /** How many tasks a worker may hold at once: enough queued work to cover a round trip. */
@@ -620,7 +642,7 @@ export class SchedulerState {
         ts.stealing = true;
         keys.push(ts.key);
       }
-      if (keys.length > 0) victim.sink.send({ op: 'steal', keys, thief: thief.address });
+      if (keys.length > 0) victim.sink.send(toWorker.steal(keys, thief.address));
     }
   }
 
@@ -702,7 +724,7 @@ export class SchedulerState {
     w.processing.clear();
     for (const ts of lost) {
       ts.group.nbytes -= ts.nbytes;
-      for (const c of ts.wants ?? []) c.sink.send({ op: 'lost', k: ts.key });
+      for (const c of ts.wants ?? []) c.sink.send(toClient.lost(ts.key));
       // Dependents that were ready or running elsewhere now wait for this input again.
       for (const d of ts.dependents) {
         if (d.state === 'waiting') d.waitingOn++;
@@ -763,7 +785,7 @@ export class SchedulerState {
   taskFinished(w: WorkerState, key: string, nbytes: number, type: string, start: number, stop: number, result: Payload | undefined): void {
     const ts = this.tasks.get(key);
     if (ts === undefined || w.status === 'closed') {
-      w.sink.send({ op: 'free-keys', keys: [key] });
+      w.sink.send(toWorker.freeKeys([key]));
       return;
     }
     if (ts.state === 'memory') {
@@ -776,7 +798,7 @@ export class SchedulerState {
       return;
     }
     if (ts.state !== 'processing') {
-      w.sink.send({ op: 'free-keys', keys: [key] });
+      w.sink.send(toWorker.freeKeys([key]));
       return;
     }
     if (ts.processingOn !== w) {
@@ -808,8 +830,8 @@ export class SchedulerState {
       if (d.state === 'waiting' && --d.waitingOn === 0) this.makeReady(d);
     }
     this.setState(ts, 'memory');
-    if (ts.wants !== null) for (const c of ts.wants) c.sink.send({ op: 'key-in-memory', k: key, t: type, b: nbytes });
-    if (ts.events !== null) for (const c of ts.events) c.sink.send({ op: 'task-done', k: key, w: w.address, d: stop - start });
+    if (ts.wants !== null) for (const c of ts.wants) c.sink.send(toClient.keyInMemory({ key, type, nbytes }));
+    if (ts.events !== null) for (const c of ts.events) c.sink.send(toClient.taskDone({ key, worker: w.address, duration: stop - start }));
     if (ts.push !== null && ts.push.size > 0) {
       if (result !== undefined) this.deliver(ts, result);
       else this.queuePush(ts);
@@ -848,7 +870,7 @@ export class SchedulerState {
       ts.erredKey = cause;
       this.setState(ts, 'erred');
       ts.group.done++;
-      if (ts.wants !== null) for (const c of ts.wants) c.sink.send({ op: 'task-erred', k: ts.key, e: error, c: cause });
+      if (ts.wants !== null) for (const c of ts.wants) c.sink.send(toClient.taskErred({ key: ts.key, error, cause }));
       if (ts.push !== null) ts.push.clear();
       for (const d of ts.dependents) if (ACTIVE[d.state] || d.state === 'released') stack.push(d);
     }
@@ -886,9 +908,9 @@ export class SchedulerState {
   }
 
   /** A worker fetched copies of results from peers: track them so they are freed later. */
-  addReplicas(w: WorkerState, items: readonly [string, number][]): void {
+  addReplicas(w: WorkerState, replicas: readonly { key: string }[]): void {
     const stale: string[] = [];
-    for (const [k] of items) {
+    for (const { key: k } of replicas) {
       const ts = this.tasks.get(k);
       if (ts === undefined || ts.state !== 'memory') {
         stale.push(k);
@@ -899,7 +921,7 @@ export class SchedulerState {
       w.hasWhat.add(ts);
       w.nbytes += ts.nbytes;
     }
-    if (stale.length > 0) w.sink.send({ op: 'free-keys', keys: stale, unlessNeeded: true });
+    if (stale.length > 0) w.sink.send(toWorker.freeKeys(stale, true));
   }
 
   // ---------------------------------------------------------------- data to clients
@@ -909,11 +931,11 @@ export class SchedulerState {
     for (const k of keys) {
       const ts = this.tasks.get(k);
       if (ts === undefined) {
-        client.sink.send({ op: 'task-erred', k, e: { name: 'KeyError', message: `key '${k}' is not on the cluster (released, cancelled or lost in a restart)`, taskKey: k, kind: 'lost-data' } });
+        client.sink.send(toClient.taskErred({ key: k, error: { name: 'KeyError', message: `key '${k}' is not on the cluster (released, cancelled or lost in a restart)`, taskKey: k, kind: 'lost-data' } }));
         continue;
       }
       if (ts.state === 'erred') {
-        client.sink.send({ op: 'task-erred', k, e: ts.error, c: ts.erredKey });
+        this.tellState(client, ts);
         continue;
       }
       (ts.push ??= new Set()).add(client);
@@ -939,7 +961,7 @@ export class SchedulerState {
   private flushPush(): void {
     this.pushScheduled = false;
     for (const [w, set] of this.pushQueue) {
-      if (w.status !== 'closed') w.sink.send({ op: 'send-results', keys: [...set].map((t) => t.key) });
+      if (w.status !== 'closed') w.sink.send(toWorker.sendResults([...set].map((t) => t.key)));
     }
     this.pushQueue.clear();
   }
@@ -947,7 +969,7 @@ export class SchedulerState {
   /** A worker sent values the scheduler asked for (or a finished task's value). */
   deliver(ts: TaskState, value: Payload): void {
     if (ts.push === null || ts.push.size === 0) return;
-    for (const c of ts.push) c.sink.send({ op: 'value', k: ts.key, v: c.sink.wire(value) });
+    for (const c of ts.push) c.sink.send(toClient.value({ key: ts.key, value: c.sink.wire(value) }));
     ts.push.clear();
   }
 
@@ -956,7 +978,7 @@ export class SchedulerState {
     const ts = this.tasks.get(key);
     if (ts === undefined) return;
     if (error !== undefined) {
-      for (const c of ts.push ?? []) c.sink.send({ op: 'task-erred', k: key, e: error, c: key });
+      for (const c of ts.push ?? []) c.sink.send(toClient.taskErred({ key, error, cause: key }));
       ts.push?.clear();
       return;
     }
@@ -1006,7 +1028,7 @@ export class SchedulerState {
   /** Forget every task (client.restart): futures error as cancelled. */
   resetAll(): void {
     for (const ts of this.tasks.values()) {
-      for (const c of ts.wants ?? []) c.sink.send({ op: 'cancelled', k: ts.key, reason: 'the cluster was restarted' });
+      for (const c of ts.wants ?? []) c.sink.send(toClient.cancelled({ key: ts.key, reason: 'the cluster was restarted' }));
     }
     for (const c of this.clients.values()) c.wants.clear();
     for (const w of this.workers.values()) {

@@ -6,9 +6,30 @@ import { hostname } from 'node:os';
 import { type Address, formatAddress, isLoopback, parseHostPort } from './address.js';
 import type { Connection } from './connection.js';
 import { startDashboard, type Dashboard } from './dashboard/server.js';
-import { fromWire, type Op, type Payload, toWireError, type WireError, type WirePayload } from './protocol.js';
+import { schedulerView } from './dashboard/view.js';
+import {
+  type ClientHello,
+  type ClientToScheduler,
+  detach,
+  type Hello,
+  parseClientToScheduler,
+  parseDone,
+  parseWorkerToScheduler,
+  type Payload,
+  resolvePayload,
+  type Scatter,
+  type SchedulerIdentity,
+  type SchedulerToClient,
+  type StoredValue,
+  toClient,
+  toWireError,
+  toWorker,
+  type UploadModule,
+  type WorkerHello,
+  type WorkerToScheduler,
+} from './protocol/index.js';
 import { ClientState, type NewTask, SchedulerState, WorkerState } from './scheduler-state.js';
-import { type Hello, type Listener, listen, type TlsFiles, tokenFor } from './server.js';
+import { type Listener, listen, type TlsFiles, tokenFor } from './server.js';
 
 export interface SchedulerServerOptions {
   host?: string;
@@ -34,6 +55,9 @@ export class SchedulerServer {
   private clientCounter = 0;
   private readonly log: (line: string) => void;
   private readonly restartWaiters: (() => void)[] = [];
+  /** The connection of each worker and client (the state machine only sees their sinks). */
+  private readonly workerConns = new Map<WorkerState, Connection>();
+  private readonly clientConns = new Map<ClientState, Connection>();
   dashboard: Dashboard | undefined;
   readonly startedAt = Date.now();
 
@@ -59,7 +83,7 @@ export class SchedulerServer {
     if (opts.dashboardAddress !== null) {
       const where = parseHostPort(opts.dashboardAddress ?? ':8787', host);
       try {
-        server.dashboard = await startDashboard(server, where.host, where.port);
+        server.dashboard = await startDashboard(schedulerView(server.state, server), where.host, where.port);
       } catch (e) {
         server.log(`dashboard not started: ${(e as Error).message}`);
       }
@@ -88,7 +112,9 @@ export class SchedulerServer {
   }
 
   private accept(conn: Connection, h: Hello): void {
-    conn.on('handler-error', (e: Error, op: Op) => this.log(`error handling '${op.op}' from ${conn.peer}: ${e.stack ?? e.message}`));
+    conn.on('handler-error', (e: Error, op: string) => this.log(`error handling '${op}' from ${conn.peer}: ${e.stack ?? e.message}`));
+    conn.on('protocol-error', (e: Error) => this.log(`refused a message from ${conn.peer}: ${e.message}`));
+    conn.on('refused', (message: string) => this.log(`${conn.peer} refused a message from the scheduler: ${message}`));
     if (h.role === 'worker') this.acceptWorker(conn, h);
     else if (h.role === 'client') this.acceptClient(conn, h);
     else {
@@ -99,23 +125,23 @@ export class SchedulerServer {
 
   // ------------------------------------------------------------------ workers
 
-  private acceptWorker(conn: Connection, h: Hello): void {
-    const address = String(h.address);
+  private acceptWorker(conn: Connection, h: WorkerHello): void {
+    const address = h.address;
     const old = this.state.workers.get(address);
     if (old !== undefined) this.removeWorker(old, 'replaced by a new worker at the same address');
-    const w = new WorkerState(address, String(h.name ?? address), Number(h.nthreads) || 1, Number(h.memoryLimit) || 0, Number(h.pid) || 0, String(h.host ?? ''), conn);
-    conn.tag = w;
+    const w = new WorkerState(address, h.name || address, Math.max(1, h.nthreads), h.memoryLimit, h.pid, h.host, conn);
+    this.workerConns.set(w, conn);
     conn.reply(h.rid, { id: address, scheduler: this.address });
-    for (const u of this.uploads) conn.send({ op: 'upload', name: u.name, data: conn.wire(u.payload) });
-    conn.onOp((op, frames) => this.onWorkerOp(w, op, frames));
+    for (const u of this.uploads) conn.send(toWorker.upload(u.name, conn.wire(u.payload)));
+    conn.serve(parseWorkerToScheduler, (msg, frames) => this.onWorkerMessage(w, msg, frames));
     conn.on('batch', () => this.state.fillWorkers());
     conn.on('close', (code: number, reason: string) =>
       this.removeWorker(w, code === 1006 || /1006/.test(reason) ? 'its connection dropped (the process died or the network failed)' : `connection closed${reason ? `: ${reason}` : ''}`),
     );
     this.state.addWorker(w);
-    if (typeof h.restartReason === 'string' && h.restartReason !== '') {
+    if (h.restartReason !== '') {
       this.state.note(`worker ${w.name}: ${h.restartReason}`);
-      this.broadcast({ op: 'event', text: `worker ${w.name} restarted: ${h.restartReason}` });
+      this.broadcast(toClient.event(`worker ${w.name} restarted: ${h.restartReason}`));
     }
     this.log(`worker ${w.name} joined at ${address} (${w.nthreads} threads)`);
     this.workersChanged();
@@ -125,54 +151,53 @@ export class SchedulerServer {
   private removeWorker(w: WorkerState, reason: string): void {
     if (w.status === 'closed') return;
     this.state.removeWorker(w, reason);
-    (w.sink as Connection).close(1000, 'removed');
+    this.workerConns.get(w)?.close(1000, 'removed');
+    this.workerConns.delete(w);
     if (!this.closing) this.log(`worker ${w.name} removed: ${reason}`);
     this.workersChanged();
   }
 
-  private onWorkerOp(w: WorkerState, op: Op, frames: Uint8Array[]): void {
+  private onWorkerMessage(w: WorkerState, msg: WorkerToScheduler, frames: Uint8Array[]): void {
     const s = this.state;
-    switch (op.op) {
+    switch (msg.op) {
       case 'started':
-        s.taskStarted(w, op.keys as string[]);
+        s.taskStarted(w, msg.keys);
         return;
       case 'finished':
-        s.taskFinished(w, op.k as string, op.b as number, op.t as string, op.s as number, op.e as number, op.v === undefined ? undefined : fromWire(op.v as WirePayload, frames));
+        s.taskFinished(w, msg.key, msg.nbytes, msg.type, msg.startedAt, msg.stoppedAt, msg.value === undefined ? undefined : resolvePayload(msg.value, frames));
         return;
       case 'erred':
-        s.taskErred(w, op.k as string, op.x as WireError, op.s as number, op.e as number);
+        s.taskErred(w, msg.key, msg.error, msg.startedAt, msg.stoppedAt);
         return;
       case 'missing-data':
-        s.missingData(w, op.k as string, op.dep as string, op.bad as string[]);
+        s.missingData(w, msg.key, msg.dep, msg.tried);
         return;
       case 'results': {
-        for (const [k, wp] of op.items as [string, WirePayload][]) {
-          const ts = s.tasks.get(k);
-          if (ts !== undefined) s.deliver(ts, fromWire(wp, frames));
+        for (const { key, value } of msg.values) {
+          const ts = s.tasks.get(key);
+          if (ts !== undefined) s.deliver(ts, resolvePayload(value, frames));
         }
-        for (const k of op.missing as string[]) s.deliverFailed(w, k, undefined);
-        for (const [k, e] of op.errors as [string, WireError][]) s.deliverFailed(w, k, e);
+        for (const k of msg.missing) s.deliverFailed(w, k, undefined);
+        for (const { key, error } of msg.errors) s.deliverFailed(w, key, error);
         return;
       }
       case 'add-keys':
-        s.addReplicas(w, op.items as [string, number][]);
+        s.addReplicas(w, msg.replicas);
         return;
       case 'steal-response':
-        s.stealResponse(w, op.removed as string[], op.kept as string[], op.thief as string);
+        s.stealResponse(w, msg.removed, msg.kept, msg.thief);
         return;
       case 'heartbeat':
         w.lastSeen = Date.now();
-        w.metrics = { rss: Number(op.rss) || 0, spilled: Number(op.spilled) || 0, spilledCount: Number(op.spilledCount) || 0, executing: Number(op.executing) || 0, cpu: Number(op.cpu) || 0 };
+        w.metrics = { rss: msg.rss, spilled: msg.spilled, spilledCount: msg.spilledCount, executing: msg.executing, cpu: msg.cpu };
         return;
       case 'status': {
-        const paused = op.status === 'paused';
+        const paused = msg.status === 'paused';
         w.status = paused ? 'paused' : 'running';
-        s.note(`worker ${w.name} ${paused ? `paused: ${op.reason}` : 'resumed'}`);
+        s.note(`worker ${w.name} ${paused ? `paused: ${msg.reason ?? ''}` : 'resumed'}`);
         if (!paused) s.fillWorkers();
         return;
       }
-      default:
-        this.log(`unknown op '${op.op}' from worker ${w.name}`);
     }
   }
 
@@ -185,16 +210,19 @@ export class SchedulerServer {
 
   // ------------------------------------------------------------------ clients
 
-  private acceptClient(conn: Connection, h: Hello): void {
+  private acceptClient(conn: Connection, h: ClientHello): void {
     const id = `client-${++this.clientCounter}`;
     const c = this.state.addClient(id, conn);
-    conn.tag = c;
+    this.clientConns.set(c, conn);
     conn.reply(h.rid, { id, ...this.identity() });
-    conn.onOp((op, frames) => this.onClientOp(c, conn, op, frames));
-    conn.on('close', () => this.state.removeClient(c));
+    conn.serve(parseClientToScheduler, (msg, frames) => this.onClientMessage(c, conn, msg, frames));
+    conn.on('close', () => {
+      this.clientConns.delete(c);
+      this.state.removeClient(c);
+    });
   }
 
-  identity(): Record<string, unknown> {
+  identity(): SchedulerIdentity {
     return {
       address: this.contactAddress,
       dashboard: this.dashboardLink ?? null,
@@ -204,121 +232,125 @@ export class SchedulerServer {
   }
 
   private workersChanged(): void {
-    this.broadcast({ op: 'workers', ...this.state.summary() });
+    this.broadcast(toClient.workers(this.state.summary()));
   }
 
-  private broadcast(op: Op): void {
-    for (const c of this.state.clients.values()) c.sink.send(op);
+  private broadcast(msg: SchedulerToClient): void {
+    for (const c of this.state.clients.values()) c.sink.send(msg);
   }
 
-  private onClientOp(c: ClientState, conn: Connection, op: Op, frames: Uint8Array[]): void {
+  private onClientMessage(c: ClientState, conn: Connection, msg: ClientToScheduler, frames: Uint8Array[]): void {
     const s = this.state;
-    switch (op.op) {
+    switch (msg.op) {
       case 'update-graph': {
-        for (const [id, spec] of (op.fns as [string, unknown][] | undefined) ?? []) s.fnTable.set(id, spec);
-        const tasks: NewTask[] = (op.tasks as [string, string[], number, WirePayload, string[] | null, number?][]).map(([key, deps, order, spec, fns, retries]) => ({
-          key,
-          deps,
-          order,
-          spec: detachSmall(fromWire(spec, frames)),
-          fns,
-          retries,
+        for (const { id, spec } of msg.functions) s.fnTable.set(id, spec);
+        const tasks: NewTask[] = msg.tasks.map((t) => ({
+          key: t.key,
+          deps: t.deps,
+          order: t.order,
+          spec: detach(resolvePayload(t.spec, frames), true),
+          fns: t.functions,
+          retries: t.retries,
         }));
-        s.updateGraph(c, tasks, (op.wants as string[] | undefined) ?? [], { push: op.push as string[] | undefined, events: op.events === true, more: op.more === true });
+        s.updateGraph(c, tasks, msg.wants, { push: msg.push, events: msg.events, more: msg.more });
         return;
       }
       case 'release-keys':
-        s.releaseKeys(c, op.keys as string[]);
+        s.releaseKeys(c, msg.keys);
         return;
       case 'push':
-        s.requestPush(c, op.keys as string[]);
+        s.requestPush(c, msg.keys);
         return;
       case 'cancel':
-        s.cancel(c, op.keys as string[]);
+        s.cancel(c, msg.keys);
         return;
       case 'want': {
         // A client holds a new Future to a key that already exists.
-        for (const k of op.keys as string[]) {
+        for (const k of msg.keys) {
           const ts = s.tasks.get(k);
-          if (ts === undefined) conn.send({ op: 'task-erred', k, e: { name: 'KeyError', message: `key '${k}' is not on the cluster`, taskKey: k, kind: 'lost-data' } });
+          if (ts === undefined) conn.send(toClient.taskErred({ key: k, error: { name: 'KeyError', message: `key '${k}' is not on the cluster`, taskKey: k, kind: 'lost-data' } }));
           else {
             (ts.wants ??= new Set()).add(c);
             c.wants.add(ts);
-            if (ts.state === 'memory') conn.send({ op: 'key-in-memory', k, t: ts.type, b: ts.nbytes });
-            else if (ts.state === 'erred') conn.send({ op: 'task-erred', k, e: ts.error, c: ts.erredKey });
+            s.tellState(c, ts);
           }
         }
         return;
       }
       case 'scatter':
-        this.scatter(c, conn, op, frames).catch((e) => conn.replyError(op.rid, toWireError(e)));
+        this.scatter(c, conn, msg, frames).catch((e) => conn.replyError(msg.rid, toWireError(e)));
         return;
       case 'upload':
-        this.upload(conn, op, frames).catch((e) => conn.replyError(op.rid, toWireError(e)));
+        this.upload(conn, msg, frames).catch((e) => conn.replyError(msg.rid, toWireError(e)));
         return;
       case 'restart':
         this.restart().then(
-          () => conn.reply(op.rid, this.identity()),
-          (e) => conn.replyError(op.rid, toWireError(e)),
+          () => conn.reply(msg.rid, this.identity()),
+          (e) => conn.replyError(msg.rid, toWireError(e)),
         );
         return;
       case 'identity':
-        conn.reply(op.rid, this.identity());
+        conn.reply(msg.rid, this.identity());
         return;
       case 'shutdown':
-        conn.reply(op.rid, {});
+        conn.reply(msg.rid, {});
         conn.flush();
         setTimeout(() => void this.close(), 20);
         return;
-      default:
-        conn.replyError(op.rid, { name: 'ProtocolError', message: `the scheduler does not know the operation '${op.op}'` });
     }
   }
 
-  private async scatter(c: ClientState, conn: Connection, op: Op, frames: Uint8Array[]): Promise<void> {
-    const items = op.items as [string, WirePayload, number, string][];
+  private async scatter(c: ClientState, conn: Connection, msg: Scatter, frames: Uint8Array[]): Promise<void> {
+    const items = msg.items;
     const workers = [...this.state.workers.values()].filter((w) => w.status !== 'closed');
     if (workers.length === 0) throw new Error('cannot scatter: no workers are connected to the scheduler yet');
-    const targets: Map<WorkerState, [string, WirePayload, number, string][]> = new Map();
+    const targets = new Map<WorkerState, StoredValue[]>();
     const holders = new Map<string, WorkerState[]>();
-    if (op.broadcast === true) {
-      for (const w of workers) targets.set(w, items);
-      for (const [k] of items) holders.set(k, workers);
+    if (msg.broadcast) {
+      for (const w of workers) targets.set(w, [...items]);
+      for (const it of items) holders.set(it.key, workers);
     } else {
       workers.sort((a, b) => a.nbytes - b.nbytes);
       items.forEach((it, i) => {
         const w = workers[i % workers.length];
-        if (!targets.has(w)) targets.set(w, []);
-        targets.get(w)!.push(it);
-        holders.set(it[0], [w]);
+        let list = targets.get(w);
+        if (list === undefined) targets.set(w, (list = []));
+        list.push(it);
+        holders.set(it.key, [w]);
       });
     }
     await Promise.all(
       [...targets].map(([w, its]) => {
-        const conn = w.sink as Connection;
-        const wired = its.map(([k, wp, b, t]) => [k, conn.wire(fromWire(wp, frames)), b, t]);
-        return conn.request({ op: 'put-data', items: wired }, 120_000);
+        const wc = this.workerConn(w);
+        const wired = its.map((it) => ({ ...it, value: wc.wire(resolvePayload(it.value, frames)) }));
+        return wc.request(toWorker.putData(wired), parseDone, 120_000);
       }),
     );
-    for (const [k, , b, t] of items) this.state.addData(c, k, b, t, holders.get(k)!.filter((w) => w.status !== 'closed'));
-    conn.reply(op.rid, { keys: items.map((i) => i[0]) });
+    for (const it of items) this.state.addData(c, it.key, it.nbytes, it.type, (holders.get(it.key) ?? []).filter((w) => w.status !== 'closed'));
+    conn.reply(msg.rid, { keys: items.map((i) => i.key) });
   }
 
-  private async upload(conn: Connection, op: Op, frames: Uint8Array[]): Promise<void> {
-    const payload = detachSmall(fromWire(op.data as WirePayload, frames), true);
-    const name = String(op.name);
+  private async upload(conn: Connection, msg: UploadModule, frames: Uint8Array[]): Promise<void> {
+    const payload = detach(resolvePayload(msg.data, frames));
+    const name = msg.name;
     const i = this.uploads.findIndex((u) => u.name === name);
     if (i >= 0) this.uploads.splice(i, 1);
     this.uploads.push({ name, payload });
     const results = await Promise.allSettled(
       [...this.state.workers.values()].map((w) => {
-        const wc = w.sink as Connection;
-        return wc.request({ op: 'upload', name, data: wc.wire(payload) }, 60_000);
+        const wc = this.workerConn(w);
+        return wc.request(toWorker.upload(name, wc.wire(payload)), parseDone, 60_000);
       }),
     );
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length > 0) throw new Error(`upload of ${name} failed on ${failed.length} worker(s): ${(failed[0].reason as Error).message}`);
-    conn.reply(op.rid, { workers: results.length });
+    if (failed.length > 0) throw new Error(`upload of ${name} failed on ${failed.length} worker(s): ${String(failed[0].reason instanceof Error ? failed[0].reason.message : failed[0].reason)}`);
+    conn.reply(msg.rid, { workers: results.length });
+  }
+
+  private workerConn(w: WorkerState): Connection {
+    const conn = this.workerConns.get(w);
+    if (conn === undefined) throw new Error(`worker ${w.name} has no connection (it left)`);
+    return conn;
   }
 
   /** Restart every worker (through its nanny) and forget all tasks. */
@@ -327,8 +359,9 @@ export class SchedulerServer {
     const before = old.size;
     this.state.resetAll();
     for (const w of old) {
-      (w.sink as Connection).send({ op: 'restart' });
-      (w.sink as Connection).flush();
+      const conn = this.workerConns.get(w);
+      conn?.send(toWorker.restart());
+      conn?.flush();
     }
     const deadline = Date.now() + timeoutMs;
     // Wait for the old workers to leave and as many new ones to join.
@@ -352,26 +385,18 @@ export class SchedulerServer {
     if (this.closing) return;
     this.closing = true;
     for (const t of this.timers) clearInterval(t);
-    for (const w of this.state.workers.values()) {
-      const conn = w.sink as Connection;
-      conn.send({ op: 'close', reason: 'the scheduler is shutting down' });
+    for (const conn of this.workerConns.values()) {
+      conn.send(toWorker.close('the scheduler is shutting down'));
       conn.flush();
     }
-    for (const c of this.state.clients.values()) {
-      (c.sink as Connection).send({ op: 'scheduler-closing' });
-      (c.sink as Connection).flush();
+    for (const conn of this.clientConns.values()) {
+      conn.send(toClient.closing());
+      conn.flush();
     }
     await new Promise((r) => setTimeout(r, 50));
     await this.dashboard?.close();
     await this.listener.close();
   }
-}
-
-/** Keep payload bytes of our own (not views into a big message) when we hold them long. */
-function detachSmall(p: Payload, always = false): Payload {
-  if (p.frames.length === 0) return p;
-  if (!always && p.frames.every((f) => f.byteLength === f.buffer.byteLength)) return p;
-  return { header: p.header, frames: p.frames.map((f) => new Uint8Array(f)) };
 }
 
 export { isLoopback };

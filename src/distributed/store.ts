@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode, encode, pack, unpack } from '../core/serialize.js';
-import type { Payload } from './protocol.js';
+import type { Payload } from './protocol/index.js';
 import { sizeof, typeName } from './sizeof.js';
 
 interface Entry {

@@ -13,7 +13,7 @@ import { DataNode, type GraphNode, KeyRef, Task, type TaskFn } from '../core/gra
 import { decodeGraph, describeFunction, encodeGraph, type FnSpec } from '../core/functions.js';
 import { specId as fnId } from '../core/fnspec.js';
 import { decode, encode } from '../core/serialize.js';
-import type { Payload } from './protocol.js';
+import type { Payload } from './protocol/index.js';
 
 export interface EncodedTask {
   spec: Payload;

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';
 import type { FnSpec } from '../core/functions.js';
-import type { Payload, WireError } from './protocol.js';
+import type { Payload, WireError } from './protocol/index.js';
 import type { RunMessage } from './exec-thread.js';
 
 export type ThreadResult =

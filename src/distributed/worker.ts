@@ -15,8 +15,33 @@ import { type FnSpec, resolveFunction } from '../core/functions.js';
 import { type Address, formatAddress, isLoopback, parseAddress } from './address.js';
 import { connect, type Connection } from './connection.js';
 import { Heap } from './heap.js';
-import { fromWire, type Op, type Payload, toWireError, type WireError, type WirePayload } from './protocol.js';
-import { hello, listen, type Listener, type TlsFiles } from './server.js';
+import {
+  type Compute,
+  type DepLocation,
+  fromWorker,
+  type GetData,
+  type Hello,
+  type KeyError,
+  type KeyPayload,
+  parseDone,
+  parseGetDataReply,
+  parsePeerRequest,
+  parseSchedulerToWorker,
+  parseWorkerWelcome,
+  type Payload,
+  type PayloadRef,
+  peerHello,
+  resolvePayload,
+  type SchedulerToWorker,
+  type StoredValue,
+  toPeer,
+  toNanny,
+  toWireError,
+  type WireError,
+  workerHello,
+  type WorkerSettings,
+} from './protocol/index.js';
+import { helloBase, listen, type Listener } from './server.js';
 import { DataStore } from './store.js';
 import { decodeTask } from './task-codec.js';
 import { formatBytes } from './sizeof.js';
@@ -36,31 +61,7 @@ export const EXIT = {
   REFUSED: 6,
 } as const;
 
-export interface WorkerOptions {
-  scheduler: string;
-  /** Interface for the peer port (default: loopback for a loopback scheduler, else all). */
-  host?: string;
-  port?: number;
-  nthreads?: number;
-  /** Bytes; 0 = no limit. */
-  memoryLimit?: number;
-  name?: string;
-  token?: string;
-  localDir?: string;
-  /** Keep trying to reach the scheduler this long before giving up (default 60 s). */
-  deathTimeoutMs?: number;
-  heartbeatMs?: number;
-  tls?: TlsFiles;
-  tlsCa?: string;
-  insecure?: boolean;
-  /**
-   * How task slots run: 'inline' on this process's event loop (lowest overhead; CPU-bound
-   * tasks run one at a time), or 'threads' (one worker thread per slot; inputs and results
-   * cross as serialized bytes). Default: inline for 1 thread, threads for more.
-   */
-  executor?: 'inline' | 'threads';
-  /** Why the previous worker in this slot died (set by the nanny). */
-  restartReason?: string;
+export interface WorkerOptions extends WorkerSettings {
   log?: (line: string) => void;
   /** Called when the worker stops by itself; a worker process exits with this code. */
   onExit?: (code: number, reason: string) => void;
@@ -72,7 +73,7 @@ interface WTask {
   key: string;
   spec: Payload;
   priority: number;
-  deps: [string, number, string[]][];
+  deps: readonly DepLocation[];
   missing: number;
   phase: TaskPhase;
   ret: boolean;
@@ -154,17 +155,21 @@ export class Worker {
       }
     }
     this.scheduler = conn;
-    const socket = (conn.ws as unknown as { _socket?: { localAddress?: string } })._socket;
-    const local = socket?.localAddress ?? '127.0.0.1';
+    const local = conn.localAddress ?? '127.0.0.1';
     const host = this.opts.host ?? (isLoopback(addr.host) ? '127.0.0.1' : '0.0.0.0');
     this.listener = await listen({ host, port: this.opts.port ?? 0, token: this.opts.token, tls: this.opts.tls, role: 'worker' }, (c, h) => this.acceptPeer(c, h));
     const advertised: Address = { ...this.listener.address, host: host === '0.0.0.0' || host === '::' ? local.replace(/^::ffff:/, '') : this.listener.address.host };
     this.address = formatAddress(advertised);
-    conn.onOp((op, frames) => this.onSchedulerOp(op, frames));
+    conn.serve(parseSchedulerToWorker, (msg, frames) => this.onSchedulerMessage(msg, frames));
+    conn.on('protocol-error', (e: Error) => this.log(`refused a message from the scheduler: ${e.message}`));
+    conn.on('refused', (message: string) => this.log(`the scheduler refused a message from this worker: ${message}`));
+    conn.on('handler-error', (e: Error, op: string) => this.log(`error handling '${op}' from the scheduler: ${e.stack ?? e.message}`));
     conn.on('close', (_c: number, reason: string) => this.stop(EXIT.SCHEDULER_LOST, `lost the connection to the scheduler (${reason})`));
     try {
       await conn.request(
-        hello('worker', this.opts.token, {
+        workerHello({
+          role: 'worker',
+          ...helloBase(this.opts.token),
           address: this.address,
           name: this.name,
           nthreads: this.nthreads,
@@ -173,6 +178,7 @@ export class Worker {
           host: hostname(),
           restartReason: this.opts.restartReason ?? '',
         }),
+        parseWorkerWelcome,
         30_000,
       );
     } catch (e) {
@@ -204,96 +210,92 @@ export class Worker {
 
   // ------------------------------------------------------------------ scheduler messages
 
-  private onSchedulerOp(op: Op, frames: Uint8Array[]): void {
-    switch (op.op) {
+  private onSchedulerMessage(msg: SchedulerToWorker, frames: Uint8Array[]): void {
+    switch (msg.op) {
       case 'compute':
-        this.addTask(op, frames);
+        this.addTask(msg, frames);
         return;
-      case 'fns':
-        for (const [id, spec] of op.defs as [string, FnSpec][]) this.fns.set(id, spec);
+      case 'functions':
+        for (const { id, spec } of msg.functions) this.fns.set(id, spec);
         return;
       case 'free-keys':
-        for (const k of op.keys as string[]) {
-          if (op.unlessNeeded === true && this.neededLocally(k)) continue;
+        for (const k of msg.keys) {
+          if (msg.unlessNeeded && this.neededLocally(k)) continue;
           this.store.delete(k);
         }
         return;
       case 'cancel-compute':
-        for (const k of op.keys as string[]) this.dropTask(k);
+        for (const k of msg.keys) this.dropTask(k);
         return;
       case 'steal': {
         const removed: string[] = [];
         const kept: string[] = [];
-        for (const k of op.keys as string[]) {
+        for (const k of msg.keys) {
           const t = this.tasks.get(k);
           if (t !== undefined && (t.phase === 'ready' || t.phase === 'fetching')) {
             this.dropTask(k);
             removed.push(k);
           } else kept.push(k);
         }
-        this.scheduler.send({ op: 'steal-response', removed, kept, thief: op.thief });
+        this.scheduler.send(fromWorker.stealResponse({ removed, kept, thief: msg.thief }));
         return;
       }
       case 'send-results':
-        this.sendResults(op.keys as string[]);
-        return;
-      case 'get-data':
-        this.serveData(this.scheduler, op);
+        this.sendResults(msg.keys);
         return;
       case 'put-data': {
-        for (const [k, wp, nbytes, type] of op.items as [string, WirePayload, number, string][]) this.store.setPayload(k, fromWire(wp, frames), nbytes, type);
-        this.scheduler.reply(op.rid, {});
+        for (const it of msg.items) this.store.setPayload(it.key, resolvePayload(it.value, frames), it.nbytes, it.type);
+        this.scheduler.reply(msg.rid, {});
         this.onNewData();
         return;
       }
       case 'upload':
         try {
-          this.saveUpload(String(op.name), fromWire(op.data as WirePayload, frames));
-          if (op.rid !== undefined) this.scheduler.reply(op.rid, {});
+          this.saveUpload(msg.name, resolvePayload(msg.data, frames));
+          this.scheduler.reply(msg.rid, {});
         } catch (e) {
-          if (op.rid !== undefined) this.scheduler.replyError(op.rid, toWireError(e));
+          this.scheduler.replyError(msg.rid, toWireError(e));
         }
         return;
       case 'restart':
         void this.stop(EXIT.RESTART, 'restart requested by a client');
         return;
       case 'close':
-        void this.stop(EXIT.CLOSED, String(op.reason ?? 'closed by the scheduler'));
+        void this.stop(EXIT.CLOSED, msg.reason);
         return;
-      default:
-        this.log(`unknown op '${op.op}' from the scheduler`);
     }
   }
 
   private neededLocally(key: string): boolean {
-    for (const t of this.tasks.values()) if (t.phase !== 'gone' && t.deps.some((d) => d[0] === key)) return true;
+    for (const t of this.tasks.values()) if (t.phase !== 'gone' && t.deps.some((d) => d.key === key)) return true;
     return false;
   }
 
-  private addTask(op: Op, frames: Uint8Array[]): void {
-    const key = op.k as string;
+  private addTask(msg: Compute, frames: Uint8Array[]): void {
+    const key = msg.key;
     const existing = this.tasks.get(key);
     if (existing !== undefined && existing.phase !== 'gone') return;
-    if (this.store.has(key)) {
+    const info = this.store.info(key);
+    if (info !== undefined) {
       // Already computed here (a steal raced with completion): report it again.
-      const info = this.store.info(key)!;
-      this.scheduler.send({ op: 'finished', k: key, b: info.nbytes, t: info.type, s: Date.now(), e: Date.now() });
+      const now = Date.now();
+      this.scheduler.send(fromWorker.finished({ key, nbytes: info.nbytes, type: info.type, startedAt: now, stoppedAt: now }));
       return;
     }
-    const spec = fromWire(op.s as WirePayload, frames);
+    const spec = resolvePayload(msg.spec, frames);
     const t: WTask = {
       key,
       spec: spec.frames.length > 0 ? { header: spec.header, frames: spec.frames.map((f) => new Uint8Array(f)) } : spec,
-      priority: op.p as number,
-      deps: op.d as [string, number, string[]][],
+      priority: msg.priority,
+      deps: msg.deps,
       missing: 0,
       phase: 'fetching',
-      ret: op.r === 1,
-      isolate: op.x === 1,
+      ret: msg.sendResult,
+      isolate: msg.isolate,
       holdsSlot: false,
     };
     this.tasks.set(key, t);
-    for (const [dep, , holders] of t.deps) {
+    for (const { key: dep, holders } of t.deps) {
       if (this.store.has(dep)) continue;
       t.missing++;
       let f = this.fetches.get(dep);
@@ -327,7 +329,7 @@ export class Worker {
     }
     t.phase = 'gone';
     this.tasks.delete(key);
-    for (const [dep] of t.deps) {
+    for (const { key: dep } of t.deps) {
       const f = this.fetches.get(dep);
       if (f === undefined) continue;
       f.waiters.delete(t);
@@ -372,31 +374,33 @@ export class Worker {
   }
 
   private async fetchFrom(peer: string, fs: Fetch[]): Promise<void> {
-    let reply: { op: Op; frames: Uint8Array[] };
+    let reply;
     try {
       const conn = await this.peer(peer);
-      reply = await conn.request({ op: 'get-data', keys: fs.map((f) => f.key) }, 300_000);
+      reply = await conn.request(toPeer.getData(fs.map((f) => f.key)), parseGetDataReply, 300_000);
     } catch (e) {
-      this.log(`fetch from ${peer} failed: ${(e as Error).message}`);
+      this.log(`fetch from ${peer} failed: ${e instanceof Error ? e.message : String(e)}`);
       for (const f of fs) f.inFlight = false;
       this.startFetches();
       return;
     }
-    const got: [string, number][] = [];
-    const errors = new Map<string, unknown>((reply.op.errors as [string, unknown][] | undefined) ?? []);
-    for (const [k, wp, nbytes, type] of reply.op.data as [string, WirePayload, number, string][]) {
-      if (!this.store.has(k)) {
-        this.store.setPayload(k, fromWire(wp, reply.frames), nbytes, type);
-        got.push([k, nbytes]);
+    const got: { key: string; nbytes: number }[] = [];
+    const { values, errors: failed } = reply.result;
+    const errors = new Map<string, WireError>(failed.map((e) => [e.key, e.error]));
+    for (const { key, value, nbytes, type } of values) {
+      if (!this.store.has(key)) {
+        this.store.setPayload(key, resolvePayload(value, reply.frames), nbytes, type);
+        got.push({ key, nbytes });
       }
     }
-    if (got.length > 0) this.scheduler.send({ op: 'add-keys', items: got });
+    if (got.length > 0) this.scheduler.send(fromWorker.addReplicas(got));
     for (const f of fs) {
       f.inFlight = false;
       if (this.store.has(f.key)) this.fetched(f);
       else if (errors.has(f.key)) {
         // The holder cannot serialize the value: the dependents fail with that error.
-        for (const t of f.waiters) this.failTaskWire(t, errors.get(f.key) as WireError, Date.now());
+        const error = errors.get(f.key);
+        if (error !== undefined) for (const t of f.waiters) this.failTaskWire(t, error, Date.now());
         this.fetches.delete(f.key);
       }
     }
@@ -417,7 +421,7 @@ export class Worker {
     for (const t of f.waiters) {
       if (t.phase !== 'fetching') continue;
       this.dropTask(t.key);
-      this.scheduler.send({ op: 'missing-data', k: t.key, dep: f.key, bad: f.tried });
+      this.scheduler.send(fromWorker.missingData({ key: t.key, dep: f.key, tried: f.tried }));
     }
   }
 
@@ -426,7 +430,7 @@ export class Worker {
     if (p === undefined) {
       p = (async () => {
         const c = await connect(parseAddress(address), { timeoutMs: 10_000, ca: this.opts.tlsCa, insecure: this.opts.insecure });
-        await c.request(hello('peer', this.opts.token), 10_000);
+        await c.request(peerHello({ role: 'peer', ...helloBase(this.opts.token) }), parseDone, 10_000);
         c.on('close', () => this.peers.delete(address));
         return c;
       })();
@@ -436,48 +440,52 @@ export class Worker {
     return p;
   }
 
-  private acceptPeer(conn: Connection, h: Op): void {
+  private acceptPeer(conn: Connection, h: Hello): void {
+    if (h.role !== 'peer') {
+      conn.replyError(h.rid, { name: 'ConnectionRefused', message: `a worker's data port serves other workers, not a ${h.role}: connect to the scheduler` });
+      conn.close(4000, 'wrong role');
+      return;
+    }
+    conn.on('protocol-error', (e: Error) => this.log(`refused a message from peer ${conn.peer}: ${e.message}`));
     conn.reply(h.rid, {});
-    conn.onOp((op) => {
-      if (op.op === 'get-data') this.serveData(conn, op);
-    });
+    conn.serve(parsePeerRequest, (msg) => this.serveData(conn, msg));
   }
 
-  private serveData(conn: Connection, op: Op): void {
-    const data: [string, WirePayload, number, string][] = [];
+  private serveData(conn: Connection, msg: GetData): void {
+    const values: StoredValue[] = [];
     const missing: string[] = [];
-    const errors: [string, unknown][] = [];
-    for (const k of op.keys as string[]) {
-      const info = this.store.info(k);
+    const errors: KeyError[] = [];
+    for (const key of msg.keys) {
+      const info = this.store.info(key);
       if (info === undefined) {
-        missing.push(k);
+        missing.push(key);
         continue;
       }
       try {
-        data.push([k, conn.wire(this.store.getPayload(k)), info.nbytes, info.type]);
+        values.push({ key, value: conn.wire(this.store.getPayload(key)), nbytes: info.nbytes, type: info.type });
       } catch (e) {
-        errors.push([k, toWireError(e, k, 'serialization')]);
+        errors.push({ key, error: toWireError(e, key, 'serialization') });
       }
     }
-    conn.reply(op.rid, { data, missing, errors });
+    conn.reply(msg.rid, { values, missing, errors });
   }
 
-  private sendResults(keys: string[]): void {
-    const items: [string, WirePayload][] = [];
+  private sendResults(keys: readonly string[]): void {
+    const values: KeyPayload[] = [];
     const missing: string[] = [];
-    const errors: [string, unknown][] = [];
-    for (const k of keys) {
-      if (!this.store.has(k)) {
-        missing.push(k);
+    const errors: KeyError[] = [];
+    for (const key of keys) {
+      if (!this.store.has(key)) {
+        missing.push(key);
         continue;
       }
       try {
-        items.push([k, this.scheduler.wire(this.store.getPayload(k))]);
+        values.push({ key, value: this.scheduler.wire(this.store.getPayload(key)) });
       } catch (e) {
-        errors.push([k, toWireError(e, k, 'serialization')]);
+        errors.push({ key, error: toWireError(e, key, 'serialization') });
       }
     }
-    this.scheduler.send({ op: 'results', items, missing, errors });
+    this.scheduler.send(fromWorker.results({ values, missing, errors }));
   }
 
   // ------------------------------------------------------------------ running tasks
@@ -516,7 +524,7 @@ export class Worker {
         batch.push(t);
         if (t.isolate) break;
       }
-      this.scheduler.send({ op: 'started', keys: batch.map((t) => t.key) });
+      this.scheduler.send(fromWorker.started(batch.map((t) => t.key)));
       this.scheduler.flush();
       for (let i = 0; i < batch.length; i++) {
         const t = batch[i];
@@ -543,13 +551,13 @@ export class Worker {
       batch.push(t);
     }
     if (batch.length === 0) return;
-    this.scheduler.send({ op: 'started', keys: batch.map((t) => t.key) });
+    this.scheduler.send(fromWorker.started(batch.map((t) => t.key)));
     this.scheduler.flush();
     for (const t of batch) {
       t.phase = 'executing';
       let deps: [string, Payload][];
       try {
-        deps = t.deps.map(([k]) => [k, this.store.getPayload(k)]);
+        deps = t.deps.map((d) => [d.key, this.store.getPayload(d.key)]);
       } catch (e) {
         this.failTask(t, e, Date.now());
         continue;
@@ -570,9 +578,7 @@ export class Worker {
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
     t.phase = 'gone';
     this.store.setPayload(t.key, payload, nbytes, type, true);
-    const op: Op = { op: 'finished', k: t.key, b: nbytes, t: type, s: start, e: stop };
-    if (t.ret) op.v = this.scheduler.wire(payload);
-    this.scheduler.send(op);
+    this.scheduler.send(fromWorker.finished({ key: t.key, nbytes, type, startedAt: start, stoppedAt: stop, value: t.ret ? this.scheduler.wire(payload) : undefined }));
     this.noteGrowth(nbytes);
   }
 
@@ -632,17 +638,17 @@ export class Worker {
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
     t.phase = 'gone';
     const info = this.store.setValue(t.key, value);
-    const op: Op = { op: 'finished', k: t.key, b: info.nbytes, t: info.type, s: start, e: Date.now() };
+    let ref: PayloadRef | undefined;
     if (t.ret) {
       try {
-        op.v = this.scheduler.wire(this.store.getPayload(t.key));
+        ref = this.scheduler.wire(this.store.getPayload(t.key));
       } catch (e) {
         this.store.delete(t.key);
         this.failTask(t, e, start);
         return;
       }
     }
-    this.scheduler.send(op);
+    this.scheduler.send(fromWorker.finished({ key: t.key, nbytes: info.nbytes, type: info.type, startedAt: start, stoppedAt: Date.now(), value: ref }));
     this.noteGrowth(info.nbytes);
   }
 
@@ -664,7 +670,7 @@ export class Worker {
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
     t.phase = 'gone';
     if (this.closed) return;
-    this.scheduler.send({ op: 'erred', k: t.key, x: { ...error, taskKey: t.key }, s: start, e: Date.now() });
+    this.scheduler.send(fromWorker.erred({ key: t.key, error: { ...error, taskKey: t.key }, startedAt: start, stoppedAt: Date.now() }));
   }
 
   private onNewData(): void {
@@ -678,7 +684,7 @@ export class Worker {
     let rss = process.memoryUsage.rss();
     if (this.store.memoryBytes > SPILL_TARGET * this.memoryLimit || rss > SPILL_RSS * this.memoryLimit) {
       const keep = new Set<string>();
-      for (const t of this.tasks.values()) if (t.phase === 'ready' || t.phase === 'executing') for (const [d] of t.deps) keep.add(d);
+      for (const t of this.tasks.values()) if (t.phase === 'ready' || t.phase === 'executing') for (const d of t.deps) keep.add(d.key);
       const spilled = this.store.spillUntil(0.5 * SPILL_TARGET * this.memoryLimit, keep);
       // Spilled values only leave memory at the next collection: collect now (workers run with --expose-gc).
       if (spilled > 0 || rss > PAUSE_RSS * this.memoryLimit) {
@@ -690,10 +696,10 @@ export class Worker {
       this.paused = true;
       const reason = `process memory ${formatBytes(rss)} is above 80% of the ${formatBytes(this.memoryLimit)} limit`;
       this.log(`worker ${this.name} paused: ${reason}`);
-      this.scheduler.send({ op: 'status', status: 'paused', reason });
+      this.scheduler.send(fromWorker.status('paused', reason));
     } else if (this.paused && rss < (PAUSE_RSS - 0.1) * this.memoryLimit) {
       this.paused = false;
-      this.scheduler.send({ op: 'status', status: 'running' });
+      this.scheduler.send(fromWorker.status('running'));
       this.pump();
     }
   }
@@ -701,16 +707,17 @@ export class Worker {
   private heartbeat(): void {
     if (this.closed) return;
     const rss = process.memoryUsage.rss();
-    this.scheduler.send({
-      op: 'heartbeat',
-      rss,
-      stored: this.store.memoryBytes,
-      spilled: this.store.spilledBytes,
-      spilledCount: this.store.spilledCount,
-      executing: this.executing,
-      cpu: process.cpuUsage().user,
-    });
-    process.send?.({ op: 'heartbeat', rss });
+    this.scheduler.send(
+      fromWorker.heartbeat({
+        rss,
+        stored: this.store.memoryBytes,
+        spilled: this.store.spilledBytes,
+        spilledCount: this.store.spilledCount,
+        executing: this.executing,
+        cpu: process.cpuUsage().user,
+      }),
+    );
+    process.send?.(toNanny.heartbeat(rss));
   }
 
   private saveUpload(name: string, payload: Payload): void {

@@ -3,20 +3,23 @@
  * release of intermediates, recomputation from lineage, killed workers, stealing.
  */
 import t from 'tap';
-import type { Op, Payload, WirePayload } from '../../src/distributed/protocol.js';
-import { type NewTask, SchedulerState, type Sink, WorkerState } from '../../src/distributed/scheduler-state.js';
+import type { Payload, PayloadRef, SchedulerToClient, SchedulerToWorker } from '../../src/distributed/protocol/index.js';
+import { type ClientSink, type NewTask, SchedulerState, type WorkerSink, WorkerState } from '../../src/distributed/scheduler-state.js';
 
-class FakeSink implements Sink {
-  ops: Op[] = [];
-  send(op: Op): void {
-    this.ops.push(op);
+type Sent = SchedulerToWorker | SchedulerToClient;
+
+class FakeSink implements WorkerSink, ClientSink {
+  ops: Sent[] = [];
+  send(msg: Sent): void {
+    this.ops.push(msg);
   }
-  wire(p: Payload): WirePayload {
-    return { h: p.header };
+  wire(p: Payload): PayloadRef {
+    return { header: p.header };
   }
-  take(kind?: string): Op[] {
-    const out = kind === undefined ? this.ops : this.ops.filter((o) => o.op === kind);
-    this.ops = kind === undefined ? [] : this.ops.filter((o) => o.op !== kind);
+  /** The messages of one kind sent so far (removed from the record). */
+  take<K extends Sent['op']>(kind: K): Extract<Sent, { op: K }>[] {
+    const out = this.ops.filter((o): o is Extract<Sent, { op: K }> => o.op === kind);
+    this.ops = this.ops.filter((o) => o.op !== kind);
     return out;
   }
 }
@@ -46,8 +49,8 @@ function runAll(s: SchedulerState, ws: { w: WorkerState; sink: FakeSink }[], rou
     for (const { w, sink } of ws) {
       for (const op of sink.take('compute')) {
         any = true;
-        ran.push(op.k as string);
-        s.taskFinished(w, op.k as string, 8, 'number', 0, 1, undefined);
+        ran.push(op.key);
+        s.taskFinished(w, op.key, 8, 'number', 0, 1, undefined);
       }
     }
     s.fillWorkers();
@@ -65,8 +68,8 @@ t.test('a diamond runs, the client hears about the result, intermediates are rel
   t.same(ran.sort(), ['a', 'b', 'c', 'd']);
   t.equal(s.tasks.get('d')!.state, 'memory');
   t.equal(s.tasks.get('a')!.state, 'released', 'inputs are freed once their dependents are done');
-  t.same(csink.take('key-in-memory').map((o) => o.k), ['d']);
-  const freed = ws.flatMap(({ sink }) => sink.take('free-keys').flatMap((o) => o.keys as string[]));
+  t.same(csink.take('key-in-memory').map((o) => o.key), ['d']);
+  const freed = ws.flatMap(({ sink }) => sink.take('free-keys').flatMap((o) => o.keys));
   t.same(freed.sort(), ['a', 'b', 'c']);
   s.releaseKeys(c, ['d']);
   t.equal(s.tasks.size, 0, 'everything is forgotten when the client lets go');
@@ -77,7 +80,7 @@ t.test('a lost worker: running tasks rerun, results it alone held are recomputed
   const { s, ws, c } = setup();
   s.updateGraph(c, [task('x', [], 0), task('y', [], 1), task('z', ['x', 'y'], 2)], ['z']);
   // Run x and y wherever they went, but not z.
-  for (const { w, sink } of ws) for (const op of sink.take('compute')) s.taskFinished(w, op.k as string, 8, 'n', 0, 1, undefined);
+  for (const { w, sink } of ws) for (const op of sink.take('compute')) s.taskFinished(w, op.key, 8, 'n', 0, 1, undefined);
   const z = s.tasks.get('z')!;
   t.equal(z.state, 'processing');
   const holder = z.processingOn!;
@@ -97,20 +100,20 @@ t.test('a task on workers that keep dying errs as KilledWorker; others are not b
   const { s, ws, c, csink } = setup(1);
   s.updateGraph(c, [task('bad', [], 0), task('good', [], 1)], ['bad', 'good']);
   const sink0 = ws[0].sink;
-  t.same(sink0.take('compute').map((o) => o.k), ['bad', 'good']);
+  t.same(sink0.take('compute').map((o) => o.key), ['bad', 'good']);
   s.taskStarted(ws[0].w, ['bad']);
   s.removeWorker(ws[0].w, 'killed');
   const sinkB = new FakeSink();
   const wb = new WorkerState('tcp://127.0.0.1:2000', 'b', 1, 1e9, 9, 'h', sinkB);
   s.addWorker(wb);
   const again = sinkB.take('compute');
-  t.ok(again.find((o) => o.k === 'bad')!.x === 1, 'a suspicious task runs isolated');
+  t.ok(again.find((o) => o.key === 'bad')!.isolate, 'a suspicious task runs isolated');
   s.taskStarted(wb, ['bad']);
   s.removeWorker(wb, 'killed again');
   const errs = csink.take('task-erred');
   t.equal(errs.length, 1);
-  t.equal(errs[0].k, 'bad');
-  t.match((errs[0].e as { message: string }).message, /task 'bad' was running on 2 workers that died/);
+  t.equal(errs[0].key, 'bad');
+  t.match(errs[0].error.message, /task 'bad' was running on 2 workers that died/);
   t.equal(s.tasks.get('good')!.state, 'queued', 'the innocent task waits for a worker');
   t.equal(s.tasks.get('good')!.suspicious, 0, 'and is not blamed');
 });
@@ -138,7 +141,7 @@ t.test('idle workers steal queued work from busy ones', async (t) => {
   s.balance();
   const steal = ws[0].sink.take('steal');
   t.equal(steal.length, 1, 'the busy worker is asked to give up work');
-  const keys = steal[0].keys as string[];
+  const keys = steal[0].keys;
   t.ok(keys.length >= 5, `half the backlog (${keys.length})`);
   t.ok(keys.includes('t-19'), 'the tasks it would run last');
   s.stealResponse(ws[0].w, keys.slice(1), keys.slice(0, 1), thief.address);
@@ -149,7 +152,7 @@ t.test('idle workers steal queued work from busy ones', async (t) => {
 t.test('missing data: a peer lost a result, it is recomputed', async (t) => {
   const { s, ws, c } = setup(2);
   s.updateGraph(c, [task('m', [], 0), task('n', ['m'], 1)], ['n']);
-  const all = ws.flatMap(({ w, sink }) => sink.take('compute').map((o) => ({ w, k: o.k as string })));
+  const all = ws.flatMap(({ w, sink }) => sink.take('compute').map((o) => ({ w, k: o.key })));
   const m = all.find((e) => e.k === 'm')!;
   s.taskFinished(m.w, 'm', 8, 'n', 0, 1, undefined);
   const n = s.tasks.get('n')!;
