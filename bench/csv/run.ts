@@ -22,8 +22,7 @@ import { shutdownSchedulers } from '../../src/index.js';
 import { materialize } from '../../src/core/collection.js';
 import type { Task } from '../../src/core/graph.js';
 import { readBlock } from '../../src/dataframe/io/csv/block.js';
-// eslint-disable-next-line @typescript-eslint/ban-ts-comment
-// @ts-ignore -- plain ESM helper shared by the benches
+// @ts-expect-error -- plain ESM helper shared by the benches, without type declarations
 import { fmt, hasPython, runPython, table } from '../lib/peer.mjs';
 
 const arg = (name: string, fallback: string): string => {

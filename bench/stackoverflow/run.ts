@@ -87,7 +87,7 @@ async function runTsdask(dir: string, mode: 'cluster' | 'sync'): Promise<Result>
 
 /** One task in danfo.js (each task in its own process: danfo's merge and groupby can take minutes). */
 async function runDanfoTask(dir: string, task: string): Promise<Result> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only the danfo mode loads danfojs-node (~1 s to load)
   const dfd = require('danfojs-node');
   const out: Result = { mode: 'danfo', seconds: {}, answers: {}, peak_mb: {}, total: 0 };
   const t0 = performance.now();

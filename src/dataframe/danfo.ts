@@ -17,7 +17,7 @@ let danfo: Danfo | undefined;
 /** The danfojs-node module (loaded on first use). */
 export function danfoModule(): Danfo {
   if (danfo === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- ~1 s to load: required on first use only (see above)
     danfo = require('danfojs-node') as Danfo;
   }
   return danfo;

@@ -114,7 +114,7 @@ export class Series extends PartitionedCollection<DanfoSeries> {
     return this.mapSame('filter', filter, [this, mask]);
   }
   toFrame(): DataFrame {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: dataframe.ts imports this file, a top-level import would be circular
     const { DataFrame } = require('./dataframe.js') as typeof import('./dataframe.js');
     return new DataFrame(this.prefix, this.npartitions, this.meta, this.layer);
   }

@@ -3,7 +3,7 @@
  * options and resolves with the exit code once the service stops (Ctrl-C, SIGTERM, or the
  * scheduler going away for good).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { formatAddress, isLoopback, parseAddress } from './address.js';
 import { intOption, type Parsed, parseArgs, UsageError } from './cli-args.js';
@@ -11,6 +11,7 @@ import { Nanny } from './nanny.js';
 import { SchedulerServer } from './scheduler.js';
 import { generateToken, readTokenFile, type TlsFiles } from './server.js';
 import { formatBytes, parseBytes } from './sizeof.js';
+import { formatResources, parseResources } from './resources.js';
 import { runSsh } from './ssh.js';
 import { findLocalToken, localTokenPath, removeLocalToken, writeLocalToken } from './token-file.js';
 
@@ -18,7 +19,9 @@ const SCHEDULER_USAGE = `usage: tsdask scheduler [--host 0.0.0.0] [--port 8786] 
                         [--token-file F] [--tls-cert F --tls-key F] [--allowed-failures 3]`;
 const WORKER_USAGE = `usage: tsdask worker tcp://HOST:8786 [--nworkers 1] [--nthreads N] [--memory-limit auto|2GB|0]
                      [--token-file F] [--name NAME] [--host H] [--death-timeout 60] [--tls-ca F]
-                     [--executor inline|threads]   (default: threads when --nthreads > 1)`;
+                     [--executor inline|threads]   (default: threads when --nthreads > 1)
+                     [--resources GPU=2,MEM=10e9]  (amounts per worker process that tasks ask for
+                                                    with submitWith({ resources: { GPU: 1 } }, fn))`;
 
 /** Resolves on Ctrl-C / SIGTERM, or when `also` settles. */
 function untilStopped(also?: Promise<unknown>): Promise<string> {
@@ -114,7 +117,7 @@ function workerToken(p: Parsed, schedulerAddress: string): string | undefined {
 async function workerCommand(argv: string[]): Promise<number> {
   const p = parseArgs(
     argv,
-    { values: ['nworkers', 'nthreads', 'memory-limit', 'token-file', 'name', 'host', 'death-timeout', 'local-directory', 'tls-ca', 'tls-cert', 'tls-key', 'executor'], booleans: ['exit-on-stdin-close', 'help', 'insecure'] },
+    { values: ['nworkers', 'nthreads', 'memory-limit', 'token-file', 'name', 'host', 'death-timeout', 'local-directory', 'tls-ca', 'tls-cert', 'tls-key', 'executor', 'resources'], booleans: ['exit-on-stdin-close', 'help', 'insecure'] },
     'worker',
   );
   if (p.flags.has('help')) {
@@ -132,6 +135,7 @@ async function workerCommand(argv: string[]): Promise<number> {
   const base = p.values.get('name');
   const executor = p.values.get('executor');
   if (executor !== undefined && executor !== 'inline' && executor !== 'threads') throw new UsageError(`tsdask worker: --executor is 'inline' or 'threads', got '${executor}'`);
+  const resources = resourcesOption(p.values.get('resources'));
   const nannies: Nanny[] = [];
   for (let i = 0; i < nworkers; i++) {
     nannies.push(
@@ -139,6 +143,7 @@ async function workerCommand(argv: string[]): Promise<number> {
         scheduler,
         nthreads,
         memoryLimit,
+        resources,
         token,
         executor: executor as 'inline' | 'threads' | undefined,
         name: base === undefined ? undefined : nworkers > 1 ? `${base}-${i}` : base,
@@ -170,7 +175,7 @@ async function workerCommand(argv: string[]): Promise<number> {
   }
   console.log(
     `tsdask worker: ${nworkers} worker process${nworkers > 1 ? 'es' : ''} x ${nthreads} thread${nthreads > 1 ? 's' : ''}` +
-      `${memoryLimit ? `, ${formatBytes(memoryLimit)} each` : ''}, connected to ${scheduler}: ${nannies.map((n) => n.address).join(', ')}`,
+      `${memoryLimit ? `, ${formatBytes(memoryLimit)} each` : ''}${resources ? `, resources ${formatResources(resources)}` : ''}, connected to ${scheduler}: ${nannies.map((n) => n.address).join(', ')}`,
   );
   const allDone = Promise.all(nannies.map((n) => n.done));
   const why = await untilStopped(Promise.race([allDone, closed ?? new Promise(() => undefined)]));
@@ -184,9 +189,17 @@ async function workerCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+function resourcesOption(text: string | undefined): Record<string, number> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseResources(text);
+  } catch (e) {
+    throw new UsageError(`tsdask worker: bad --resources '${text}': ${(e as Error).message}`);
+  }
+}
+
 function readTextFile(path: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('node:fs') as typeof import('node:fs')).readFileSync(path, 'utf8');
+  return readFileSync(path, 'utf8');
 }
 
 export async function main(argv: string[]): Promise<number> {

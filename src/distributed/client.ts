@@ -43,6 +43,7 @@ import {
 import { helloBase } from './server.js';
 import { formatBytes, sizeof, typeName } from './sizeof.js';
 import { encodeTask } from './task-codec.js';
+import { checkResources, type Resources } from './resources.js';
 import { findLocalToken } from './token-file.js';
 
 /** Tasks per update-graph message. */
@@ -70,7 +71,12 @@ export interface SubmitOptions {
   pure?: boolean;
   /** Run the task again this many times when it raises. */
   retries?: number;
-  /** Accepted for Dask compatibility; resource constraints are not enforced yet. */
+  /**
+   * Worker resources each task needs while it runs, e.g. `{ GPU: 1 }`: tasks run only on workers
+   * started with them (`tsdask worker --resources GPU=2`, `LocalCluster.start({ resources })`),
+   * and no more at once than the worker's amounts allow. They wait (status 'pending') while no
+   * worker has them. submit/map: the submitted calls; compute: every task of the collections.
+   */
   resources?: Record<string, number>;
 }
 
@@ -316,7 +322,12 @@ export class Client implements Scheduler, FutureOwner {
    * Send tasks to the scheduler. Nodes that are DataNodes holding a Future of the same key
    * (persisted collections) are already on the cluster and are not sent.
    */
-  private sendGraph(graph: Graph, wants: readonly string[], opts: { push?: readonly string[]; events?: boolean; retries?: number; orderKeys?: readonly string[] }): void {
+  private sendGraph(
+    graph: Graph,
+    wants: readonly string[],
+    opts: { push?: readonly string[]; events?: boolean; retries?: number; orderKeys?: readonly string[]; resources?: Resources | null; resourceKeys?: ReadonlySet<string> },
+  ): void {
+    const res = opts.resources ?? null;
     const seq = order(graph, opts.orderKeys ?? wants, { external: true });
     let tasks: GraphTask[] = [];
     let fns: FunctionDef[] = [];
@@ -334,7 +345,8 @@ export class Client implements Scheduler, FutureOwner {
         }
       }
       const deps = node instanceof Task ? node.deps : [];
-      tasks.push({ key, deps, order: i, spec: this.conn.wire(enc.spec), functions: ids.length > 0 ? ids : null, retries: opts.retries ?? 0 });
+      const resources = res !== null && (opts.resourceKeys === undefined || opts.resourceKeys.has(key)) ? res : undefined;
+      tasks.push({ key, deps, order: i, spec: this.conn.wire(enc.spec), functions: ids.length > 0 ? ids : null, retries: opts.retries ?? 0, resources });
       // Big graphs go in chunks (dependencies first) so the scheduler starts on them early
       // and never parses one giant message.
       if (tasks.length >= GRAPH_CHUNK && i < seq.length - 1) {
@@ -358,6 +370,7 @@ export class Client implements Scheduler, FutureOwner {
   submitWith<F extends TaskFn>(opts: SubmitOptions, fn: F, ...args: RemoteArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>> {
     this.ensureOpen();
     if (typeof fn !== 'function') throw new TypeError(`client.submit: expected a function, got ${typeName(fn)}`);
+    const resources = checkResources(opts.resources, 'client.submit');
     const graphs: Graph[] = [];
     const futures: Future[] = [];
     const real = (args as unknown[]).map((a) => this.unpackArgs(a, graphs, futures));
@@ -366,7 +379,7 @@ export class Client implements Scheduler, FutureOwner {
     for (const g of graphs) for (const [k, n] of g) graph.set(k, n);
     graph.set(key, new Task(fn, real));
     const f = new Future<Awaited<ReturnType<F>>>(key, this, false);
-    this.sendGraph(graph, [key], { retries: opts.retries });
+    this.sendGraph(graph, [key], { retries: opts.retries, resources, resourceKeys: new Set([key]) });
     return f;
   }
 
@@ -375,6 +388,7 @@ export class Client implements Scheduler, FutureOwner {
     this.ensureOpen();
     if (typeof fn !== 'function') throw new TypeError(`client.map: expected a function, got ${typeName(fn)}`);
     if (opts.key !== undefined) throw new TypeError('client.map: a single key cannot name many tasks; omit `key`');
+    const resources = checkResources(opts.resources, 'client.map');
     const name = fn.name || 'lambda';
     const graph: Graph = new Map();
     const keys: string[] = [];
@@ -391,7 +405,7 @@ export class Client implements Scheduler, FutureOwner {
       }
       futures.push(new Future<R>(key, this, false));
     }
-    this.sendGraph(graph, keys, { retries: opts.retries });
+    this.sendGraph(graph, keys, { retries: opts.retries, resources, resourceKeys: resources === null ? undefined : new Set(keys) });
     return futures;
   }
 
@@ -457,6 +471,7 @@ export class Client implements Scheduler, FutureOwner {
   compute<T>(collections: readonly Collection<T>[], opts?: SubmitOptions): (Future<T> | CollectionFuture<T>)[];
   compute<T>(x: Collection<T> | readonly Collection<T>[], opts: SubmitOptions = {}): Future<T> | CollectionFuture<T> | (Future<T> | CollectionFuture<T>)[] {
     this.ensureOpen();
+    const resources = checkResources(opts.resources, 'client.compute');
     const list = Array.isArray(x) ? (x as readonly Collection<T>[]) : [x as Collection<T>];
     const graph: Graph = new Map();
     const keys: string[] = [];
@@ -484,7 +499,7 @@ export class Client implements Scheduler, FutureOwner {
       }
       out.push(new CollectionFuture<T>(asDelayed(c).key, impl, parts, this));
     }
-    if (keys.length > 0) this.sendGraph(graph, keys, { retries: opts.retries });
+    if (keys.length > 0) this.sendGraph(graph, keys, { retries: opts.retries, resources });
     return Array.isArray(x) ? out : out[0];
   }
 

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Nanny } from './nanny.js';
 import { SchedulerServer } from './scheduler.js';
+import { checkResources } from './resources.js';
 import { formatBytes, parseBytes } from './sizeof.js';
 
 export interface LocalClusterOptions {
@@ -14,6 +15,12 @@ export interface LocalClusterOptions {
   threadsPerWorker?: number;
   /** Per worker: '2GB', bytes, 'auto' (machine memory / nWorkers, the default) or 0 for none. */
   memoryLimit?: string | number;
+  /**
+   * Per worker: abstract resources such as `{ GPU: 1 }` (like `tsdask worker --resources GPU=1`).
+   * A task submitted with `{ resources: { GPU: 1 } }` runs only on a worker that has them, and
+   * no more such tasks run at once on a worker than its amounts allow.
+   */
+  resources?: Record<string, number>;
   /** ':8787' (default; falls back to a free port when taken), ':0', or null for none. */
   dashboardAddress?: string | null;
   /** Scheduler interface and port (default 127.0.0.1 and a free port). */
@@ -34,7 +41,7 @@ export class LocalCluster {
   private constructor(
     readonly scheduler: SchedulerServer,
     readonly workers: Nanny[],
-    private readonly opts: Required<Pick<LocalClusterOptions, 'threadsPerWorker'>> & { memoryLimit: number; verbose: boolean },
+    private readonly opts: Required<Pick<LocalClusterOptions, 'threadsPerWorker'>> & { memoryLimit: number; verbose: boolean; resources?: Record<string, number> },
   ) {}
 
   static async start(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
@@ -43,6 +50,7 @@ export class LocalCluster {
     const threadsPerWorker = opts.threadsPerWorker ?? 1;
     if (!Number.isInteger(threadsPerWorker) || threadsPerWorker < 1) throw new TypeError(`LocalCluster: threadsPerWorker must be a positive integer, got ${opts.threadsPerWorker}`);
     const memoryLimit = parseBytes(opts.memoryLimit ?? 'auto', Math.max(1, nWorkers));
+    const resources = checkResources(opts.resources, 'LocalCluster') ?? undefined;
     const verbose = opts.verbose ?? false;
     const log = (line: string) => {
       if (verbose) console.error(`[tsdask] ${line}`);
@@ -58,7 +66,7 @@ export class LocalCluster {
     } catch (e) {
       throw new Error(`LocalCluster: cannot start the scheduler: ${(e as Error).message}`);
     }
-    const cluster = new LocalCluster(scheduler, [], { threadsPerWorker, memoryLimit, verbose });
+    const cluster = new LocalCluster(scheduler, [], { threadsPerWorker, memoryLimit, verbose, resources });
     try {
       await cluster.scaleUp(nWorkers, opts.env);
     } catch (e) {
@@ -77,6 +85,7 @@ export class LocalCluster {
           scheduler: this.scheduler.address,
           nthreads: this.opts.threadsPerWorker,
           memoryLimit: this.opts.memoryLimit,
+          resources: this.opts.resources,
           token: this.scheduler.token,
           name: `local-${this.workers.length + i}`,
           deathTimeoutMs: 20_000,

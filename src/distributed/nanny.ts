@@ -38,7 +38,6 @@ export function workerEntry(): { file: string; execArgv: string[] } {
   const file = join(__dirname, ts ? 'worker-process.ts' : 'worker-process.js');
   // --expose-gc: after spilling, the worker collects at once so its memory really drops.
   if (!ts) return { file, execArgv: ['--expose-gc'] };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tsx = pathToFileURL(require.resolve('tsx')).href;
   return { file, execArgv: ['--expose-gc', '--import', tsx] };
 }

@@ -7,9 +7,10 @@
  * forgotten (dropped from the table) once no client and no dependent needs the task.
  */
 import { keyName } from '../core/graph.js';
-import { Heap } from './heap.js';
 import type { FnSpec } from '../core/fnspec.js';
+import { Heap } from '../executor/heap.js';
 import { type DepLocation, type FunctionDef, type Payload, type PayloadRef, type SchedulerToClient, type SchedulerToWorker, toClient, toWorker, type WireError } from './protocol/index.js';
+import { fits, give, resourceKey, type Resources, take } from './resources.js';
 
 /** Where the state machine sends a worker's messages (a connection, or a test's recorder). */
 export interface WorkerSink {
@@ -77,6 +78,8 @@ export class TaskState {
   erredKey = '';
   stealing = false;
   forgotten = false;
+  /** Amounts of worker resources this task holds while processing (null: none). */
+  resources: Resources | null = null;
   constructor(
     readonly key: string,
     /** Serialized task (opaque here); null for data that was scattered, which has no lineage. */
@@ -100,6 +103,8 @@ export class WorkerState {
   /** Keys announced as started and not finished yet. */
   executing = new Set<TaskState>();
   tasksDone = 0;
+  /** What `resources` is not held by tasks processing here. */
+  readonly freeResources: Record<string, number>;
   constructor(
     readonly address: string,
     readonly name: string,
@@ -108,7 +113,11 @@ export class WorkerState {
     readonly pid: number,
     readonly host: string,
     readonly sink: WorkerSink,
-  ) {}
+    /** What the worker declared (`--resources GPU=2`). */
+    readonly resources: Resources = {},
+  ) {
+    this.freeResources = { ...resources };
+  }
 }
 
 export class ClientState {
@@ -129,6 +138,8 @@ export interface NewTask {
   spec: Payload | null;
   fns: readonly string[] | null;
   retries?: number;
+  /** Worker resources the task needs while it runs (`{ GPU: 1 }`). */
+  resources?: Resources | null;
 }
 
 export interface TaskEvent {
@@ -163,6 +174,8 @@ export class SchedulerState {
   readonly fnTable = new Map<string, FnSpec>();
   private readonly queued = new Heap<TaskState>();
   private readonly noWorker = new Set<TaskState>();
+  /** Tasks with resources that some worker has but none has free now, one queue per demand. */
+  private readonly constrained = new Map<string, Heap<TaskState>>();
   private generation = 0;
   private readonly allowedFailures: number;
   private readonly bandwidth: number;
@@ -258,6 +271,7 @@ export class SchedulerState {
       const g = this.group(t.key);
       ts = new TaskState(t.key, t.spec, t.fns, base + t.order, g);
       ts.retries = t.retries ?? 0;
+      ts.resources = t.resources ?? null;
       g.total++;
       g.counts.released++;
       this.tasks.set(t.key, ts);
@@ -391,6 +405,7 @@ export class SchedulerState {
       ts.wants = null;
       this.dropIfUnneeded(ts);
     }
+    this.fillConstrained(); // dropped tasks may have freed resources
   }
 
   /** Cancel running work and free memory nobody needs anymore, then forget what can be. */
@@ -416,11 +431,12 @@ export class SchedulerState {
       w.processing.delete(ts);
       w.executing.delete(ts);
       w.occupancy = Math.max(0, w.occupancy - this.duration(ts));
+      if (ts.resources !== null) give(w.freeResources, ts.resources);
       if (tellWorker) w.sink.send(toWorker.cancelCompute([ts.key]));
       ts.processingOn = null;
       ts.started = false;
     } else if (ts.state === 'no-worker') this.noWorker.delete(ts);
-    // queued tasks are skipped lazily when popped
+    // queued tasks (root or constrained) are skipped lazily when popped
   }
 
   /** Tell every holder of `ts`'s result to free it and forget where it was. */
@@ -479,6 +495,7 @@ export class SchedulerState {
       ts.wants = null;
       this.dropIfUnneeded(ts);
     }
+    this.fillConstrained();
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -488,9 +505,13 @@ export class SchedulerState {
   }
 
   private makeReady(ts: TaskState): void {
+    if (ts.resources !== null) {
+      this.placeConstrained(ts, ts.resources);
+      return;
+    }
     if (ts.deps.length === 0) {
       this.setState(ts, 'queued');
-      this.queued.push(ts, ts.priority);
+      this.queued.push(ts);
       return;
     }
     const w = this.decideWorker(ts);
@@ -502,12 +523,77 @@ export class SchedulerState {
     this.sendToWorker(ts, w);
   }
 
+  /**
+   * A task needing resources goes to a worker with them free now; else it waits here (queued)
+   * while some worker has them at all, or as no-worker until one with them joins (as Dask).
+   */
+  private placeConstrained(ts: TaskState, need: Resources): void {
+    const w = this.decideWorker(ts);
+    if (w !== undefined) {
+      this.sendToWorker(ts, w);
+      return;
+    }
+    if (this.someWorkerHas(need)) {
+      this.setState(ts, 'queued');
+      const key = resourceKey(need);
+      let q = this.constrained.get(key);
+      if (q === undefined) {
+        q = new Heap();
+        this.constrained.set(key, q);
+      }
+      q.push(ts);
+    } else {
+      this.setState(ts, 'no-worker');
+      this.noWorker.add(ts);
+    }
+  }
+
+  private someWorkerHas(need: Resources): boolean {
+    for (const w of this.workers.values()) if (w.status !== 'closed' && fits(w.resources, need)) return true;
+    return false;
+  }
+
+  /** Start waiting resource-bound tasks where resources came free, best priority first. */
+  private fillConstrained(): void {
+    for (const [key, q] of this.constrained) {
+      for (;;) {
+        const ts = q.peek();
+        if (ts === undefined) {
+          this.constrained.delete(key);
+          break;
+        }
+        if (ts.state !== 'queued') {
+          q.pop();
+          continue;
+        }
+        const w = this.decideWorker(ts);
+        if (w !== undefined) {
+          q.pop();
+          this.sendToWorker(ts, w);
+          continue;
+        }
+        // Every task in this queue needs the same: if no worker has it anymore, all wait for one.
+        if (!this.someWorkerHas(ts.resources!)) {
+          this.constrained.delete(key);
+          for (let t = q.pop(); t !== undefined; t = q.pop()) {
+            if (t.state !== 'queued') continue;
+            this.setState(t, 'no-worker');
+            this.noWorker.add(t);
+          }
+        }
+        break;
+      }
+    }
+  }
+
   /** Fewest bytes to move, then earliest expected start. */
   private decideWorker(ts: TaskState): WorkerState | undefined {
     let best: WorkerState | undefined;
     let bestCost = Infinity;
+    const need = ts.resources;
     const consider = (w: WorkerState): void => {
       if (w.status !== 'running') return;
+      if (need !== null && !fits(w.freeResources, need)) return;
       let missing = 0;
       for (const d of ts.deps) if (!d.whoHas.includes(w)) missing += d.nbytes;
       const cost = w.occupancy / w.nthreads + missing / this.bandwidth;
@@ -542,6 +628,7 @@ export class SchedulerState {
     ts.started = false;
     w.processing.add(ts);
     w.occupancy += this.duration(ts);
+    if (ts.resources !== null) take(w.freeResources, ts.resources);
     if (ts.fns !== null) {
       let defs: FunctionDef[] | undefined;
       for (const id of ts.fns) {
@@ -563,6 +650,7 @@ export class SchedulerState {
         deps,
         sendResult: ts.push !== null && ts.push.size > 0,
         isolate: ts.suspicious > 0,
+        resources: ts.resources ?? undefined,
       }),
     );
   }
@@ -576,6 +664,7 @@ export class SchedulerState {
 
   /** Hand queued root tasks to workers with free slots, in contiguous runs (siblings together). */
   fillWorkers(): void {
+    if (this.constrained.size > 0) this.fillConstrained();
     if (this.queued.size === 0) return;
     const ws = [...this.workers.values()].filter((w) => w.status === 'running');
     if (ws.length === 0) return;
@@ -634,11 +723,18 @@ export class SchedulerState {
       for (const ts of victim.processing) if (!ts.started && !ts.stealing) cands.push(ts);
       cands.sort((a, b) => b.priority - a.priority); // the victim would run these last
       const keys: string[] = [];
+      // Resource-bound tasks move only to a thief with the resources free for all of them.
+      let room: Record<string, number> | undefined;
       for (const ts of cands) {
         if (keys.length >= want) break;
         let bytes = 0;
         for (const d of ts.deps) if (!d.whoHas.includes(thief)) bytes += d.nbytes;
         if (bytes / this.bandwidth > 2 * this.duration(ts) + 0.001) continue; // moving costs more than waiting
+        if (ts.resources !== null) {
+          room ??= { ...thief.freeResources };
+          if (!fits(room, ts.resources)) continue;
+          take(room, ts.resources);
+        }
         ts.stealing = true;
         keys.push(ts.key);
       }
@@ -659,6 +755,10 @@ export class SchedulerState {
       ts.stealing = false;
       if (ts.state !== 'processing' || ts.processingOn !== victim) continue;
       this.unassign(ts, false);
+      if (ts.resources !== null && (thief === undefined || thief.status !== 'running' || !fits(thief.freeResources, ts.resources))) {
+        this.placeConstrained(ts, ts.resources); // the thief's resources went to another task meanwhile
+        continue;
+      }
       const target = thief !== undefined && thief.status === 'running' ? thief : this.decideWorker(ts);
       if (target === undefined) {
         this.setState(ts, 'no-worker');
@@ -676,6 +776,10 @@ export class SchedulerState {
     this.noWorker.clear();
     for (const ts of waiting) {
       if (ts.state !== 'no-worker') continue;
+      if (ts.resources !== null) {
+        this.placeConstrained(ts, ts.resources);
+        continue;
+      }
       const target = this.decideWorker(ts);
       if (target !== undefined) this.sendToWorker(ts, target);
       else this.noWorker.add(ts);
@@ -808,6 +912,7 @@ export class SchedulerState {
       w.processing.delete(ts);
       w.executing.delete(ts);
       w.occupancy = Math.max(0, w.occupancy - this.duration(ts));
+      if (ts.resources !== null) give(w.freeResources, ts.resources);
       ts.processingOn = null;
     }
     w.tasksDone++;
@@ -1037,11 +1142,13 @@ export class SchedulerState {
       w.executing.clear();
       w.nbytes = 0;
       w.occupancy = 0;
+      Object.assign(w.freeResources, w.resources);
     }
     this.tasks.clear();
     this.groups.clear();
     this.queued.clear();
     this.noWorker.clear();
+    this.constrained.clear();
     this.pushQueue.clear();
   }
 

@@ -28,6 +28,7 @@ import {
   type WorkerHello,
   type WorkerToScheduler,
 } from './protocol/index.js';
+import { checkResources, formatResources } from './resources.js';
 import { ClientState, type NewTask, SchedulerState, WorkerState } from './scheduler-state.js';
 import { type Listener, listen, type TlsFiles, tokenFor } from './server.js';
 
@@ -129,7 +130,7 @@ export class SchedulerServer {
     const address = h.address;
     const old = this.state.workers.get(address);
     if (old !== undefined) this.removeWorker(old, 'replaced by a new worker at the same address');
-    const w = new WorkerState(address, h.name || address, Math.max(1, h.nthreads), h.memoryLimit, h.pid, h.host, conn);
+    const w = new WorkerState(address, h.name || address, Math.max(1, h.nthreads), h.memoryLimit, h.pid, h.host, conn, checkResources(h.resources, `worker ${address}`) ?? {});
     this.workerConns.set(w, conn);
     conn.reply(h.rid, { id: address, scheduler: this.address });
     for (const u of this.uploads) conn.send(toWorker.upload(u.name, conn.wire(u.payload)));
@@ -143,7 +144,7 @@ export class SchedulerServer {
       this.state.note(`worker ${w.name}: ${h.restartReason}`);
       this.broadcast(toClient.event(`worker ${w.name} restarted: ${h.restartReason}`));
     }
-    this.log(`worker ${w.name} joined at ${address} (${w.nthreads} threads)`);
+    this.log(`worker ${w.name} joined at ${address} (${w.nthreads} threads${Object.keys(w.resources).length > 0 ? `, resources ${formatResources(w.resources)}` : ''})`);
     this.workersChanged();
     for (const r of this.restartWaiters.splice(0)) r();
   }
@@ -227,7 +228,7 @@ export class SchedulerServer {
       address: this.contactAddress,
       dashboard: this.dashboardLink ?? null,
       ...this.state.summary(),
-      workerList: [...this.state.workers.values()].map((w) => ({ address: w.address, name: w.name, nthreads: w.nthreads, memoryLimit: w.memoryLimit })),
+      workerList: [...this.state.workers.values()].map((w) => ({ address: w.address, name: w.name, nthreads: w.nthreads, memoryLimit: w.memoryLimit, resources: w.resources })),
     };
   }
 
@@ -251,6 +252,7 @@ export class SchedulerServer {
           spec: detach(resolvePayload(t.spec, frames), true),
           fns: t.functions,
           retries: t.retries,
+          resources: t.resources === undefined ? null : checkResources(t.resources, `task ${t.key}`),
         }));
         s.updateGraph(c, tasks, msg.wants, { push: msg.push, events: msg.events, more: msg.more });
         return;

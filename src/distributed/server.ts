@@ -15,7 +15,7 @@ import { type Hello, helloParser, isRecord, PROTOCOL_VERSION, type ProtocolError
 export const TSDASK_VERSION: string = packageVersion();
 
 function packageVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json is outside rootDir: required at run time
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json lies outside rootDir: an import would pull it into the build
   const pkg: unknown = require('../../package.json');
   return isRecord(pkg) && typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }

@@ -2,6 +2,7 @@
  * Approximate bytes a value holds, for memory accounting and for choosing where tasks run.
  * Exact for typed arrays and strings; large arrays and objects are sampled, not walked fully.
  */
+import { totalmem } from 'node:os';
 import { registeredTypeOf } from '../core/serialize.js';
 
 const SAMPLE = 64;
@@ -75,9 +76,7 @@ export function parseBytes(text: string | number | undefined, autoShare = 1): nu
   if (typeof text === 'number') return text;
   const t = text.trim();
   if (t === 'auto') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const os = require('node:os') as typeof import('node:os');
-    return Math.floor(os.totalmem() / Math.max(1, autoShare));
+    return Math.floor(totalmem() / Math.max(1, autoShare));
   }
   const m = /^([\d.]+(?:e\d+)?)\s*([kmgtp]?)(i?)b?$/i.exec(t);
   if (m === null) throw new Error(`cannot read memory size '${text}': use e.g. 2GB, 512MiB, 1e9 or auto`);

@@ -26,6 +26,7 @@ cluster:
   --nthreads N               threads per worker process (default: cores / nworkers)
   --memory-limit auto        per worker process: auto, 2GB, ..., 0 for none
   --death-timeout 60         seconds a worker keeps trying to reach the scheduler
+  --resources GPU=2,MEM=10e9 per worker process: amounts tasks ask for (submitWith({ resources }))
   --scheduler-port 8786      0 picks a free port; the one in use is printed
   --dashboard-address :8787  or --no-dashboard
   --token-file F             token for scheduler, workers and clients (read, or created 0600);
@@ -220,7 +221,7 @@ export async function runSsh(argv: string[]): Promise<number> {
   const p = parseArgs(
     argv,
     {
-      values: ['hostfile', 'nworkers', 'nthreads', 'memory-limit', 'death-timeout', 'scheduler-port', 'dashboard-address', 'token-file', 'ssh-config', 'ssh-identity', 'ssh-port', 'remote-command', 'remote-dir', 'ssh'],
+      values: ['hostfile', 'nworkers', 'nthreads', 'memory-limit', 'death-timeout', 'resources', 'scheduler-port', 'dashboard-address', 'token-file', 'ssh-config', 'ssh-identity', 'ssh-port', 'remote-command', 'remote-dir', 'ssh'],
       lists: ['ssh-option'],
       booleans: ['help', 'no-dashboard', 'exit-on-stdin-close'],
     },
@@ -289,7 +290,7 @@ export async function runSsh(argv: string[]): Promise<number> {
   if (generated) console.log(`token: ${token}\n  (clients need it: Client.connect('${address}', { token }) or TSDASK_TOKEN; --token-file F keeps one across runs)`);
 
   const workerArgs = ['worker', address];
-  for (const f of ['nworkers', 'nthreads', 'memory-limit', 'death-timeout']) if (p.values.has(f)) workerArgs.push(`--${f}`, p.values.get(f)!);
+  for (const f of ['nworkers', 'nthreads', 'memory-limit', 'death-timeout', 'resources']) if (p.values.has(f)) workerArgs.push(`--${f}`, p.values.get(f)!);
   const ready = workerHosts.map((h) => {
     const s = start(h, 'worker', workerArgs);
     return Promise.race([s.waitFor(/tsdask worker: (\d+) worker process/).then((m) => ({ host: h.host, n: Number(m[1]) })), s.ended.then(() => ({ host: h.host, n: 0 }))]);

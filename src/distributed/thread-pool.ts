@@ -24,7 +24,6 @@ interface Slot {
 function threadEntry(): { code: string; eval: boolean } {
   if (!__filename.endsWith('.ts')) return { code: join(__dirname, 'exec-thread.js'), eval: false };
   // From source, a thread needs the TypeScript loader before it can require the entry point.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const api = require.resolve('tsx/cjs/api');
   const file = join(__dirname, 'exec-thread.ts');
   return { code: `require(${JSON.stringify(api)}).register(); require(${JSON.stringify(file)});`, eval: true };

@@ -3,18 +3,19 @@
  * straight from the peers holding them, serves its own results to peers, and watches its memory
  * (spill least-recently-used results to disk, pause when memory is high).
  *
- * Tasks run on this process's event loop, in priority order, `nthreads` at a time for tasks
- * that return Promises. Before a run of tasks starts, the worker tells the scheduler which keys
- * it is starting, so that a task that crashes the process is identified (killed-worker).
+ * Tasks run through the shared run loop (src/executor), in priority order: on this process's
+ * event loop, `nthreads` at a time for tasks that return Promises, or one per worker thread.
+ * Before a run of tasks starts, the worker tells the scheduler which keys it is starting, so
+ * that a task that crashes the process is identified (killed-worker).
  */
 import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir, hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { DataNode, isThenable, runTask, type TaskFn } from '../core/graph.js';
+import { DataNode, runTask, type TaskFn } from '../core/graph.js';
 import { type FnSpec, resolveFunction } from '../core/functions.js';
+import { DONE, type LoopTask, READY, RUNNING, RunLoop, type TaskExecutor, WAITING } from '../executor/run-loop.js';
 import { type Address, formatAddress, isLoopback, parseAddress } from './address.js';
 import { connect, type Connection } from './connection.js';
-import { Heap } from './heap.js';
 import {
   type Compute,
   type DepLocation,
@@ -34,18 +35,19 @@ import {
   resolvePayload,
   type SchedulerToWorker,
   type StoredValue,
-  toPeer,
   toNanny,
+  toPeer,
   toWireError,
   type WireError,
   workerHello,
   type WorkerSettings,
 } from './protocol/index.js';
 import { helloBase, listen, type Listener } from './server.js';
+import { checkResources, fits, formatResources, give, type Resources, take } from './resources.js';
 import { DataStore } from './store.js';
 import { decodeTask } from './task-codec.js';
 import { formatBytes } from './sizeof.js';
-import { ThreadPool } from './thread-pool.js';
+import { ThreadPool, type ThreadResult } from './thread-pool.js';
 
 /** Exit codes a nanny understands. */
 export const EXIT = {
@@ -67,19 +69,19 @@ export interface WorkerOptions extends WorkerSettings {
   onExit?: (code: number, reason: string) => void;
 }
 
-type TaskPhase = 'fetching' | 'ready' | 'executing' | 'gone';
-
-interface WTask {
-  key: string;
+/** A task assigned here; its run-loop state is WAITING while its inputs are being fetched. */
+interface WTask extends LoopTask {
   spec: Payload;
-  priority: number;
   deps: readonly DepLocation[];
-  missing: number;
-  phase: TaskPhase;
   ret: boolean;
-  isolate: boolean;
-  /** Holds an async task slot until it settles or is cancelled. */
-  holdsSlot: boolean;
+  /** Suspected of killing workers: announced and run alone. */
+  alone: boolean;
+  /** Wall-clock start (ms), reported to the scheduler. */
+  start: number;
+  /** Worker resources it needs to run (null: none). */
+  resources: Resources | null;
+  /** Holds them from its start until its function really ends (even when cancelled). */
+  holdsResources: boolean;
 }
 
 interface Fetch {
@@ -99,18 +101,18 @@ export class Worker {
   readonly nthreads: number;
   readonly memoryLimit: number;
   readonly name: string;
+  readonly resources: Resources;
+  private readonly freeResources: Record<string, number>;
   private scheduler!: Connection;
   private listener!: Listener;
   private readonly store: DataStore;
   private readonly tasks = new Map<string, WTask>();
-  private readonly ready = new Heap<WTask>();
+  private readonly loop: RunLoop<WTask>;
   private readonly fetches = new Map<string, Fetch>();
   private readonly fns = new Map<string, FnSpec>();
   private readonly uploads = new Map<string, string>();
   private readonly peers = new Map<string, Promise<Connection>>();
   private readonly localDir: string;
-  private executing = 0;
-  private pumpScheduled = false;
   private fetchScheduled = false;
   private paused = false;
   private closed = false;
@@ -124,12 +126,16 @@ export class Worker {
   constructor(private readonly opts: WorkerOptions) {
     this.nthreads = Math.max(1, opts.nthreads ?? 1);
     this.memoryLimit = opts.memoryLimit ?? 0;
+    this.resources = checkResources(opts.resources, 'worker') ?? {};
+    this.freeResources = { ...this.resources };
     this.name = opts.name ?? `${hostname()}-${process.pid}`;
     this.localDir = opts.localDir ?? join(tmpdir(), `tsdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     this.store = new DataStore(join(this.localDir, 'spill'));
     this.log = opts.log ?? (() => undefined);
     const executor = opts.executor ?? (this.nthreads > 1 ? 'threads' : 'inline');
     if (executor === 'threads') this.pool = new ThreadPool(this.nthreads, () => this.fns, () => this.uploads);
+    const slots = { slots: this.nthreads, sliceMs: 20 };
+    this.loop = this.pool === undefined ? new RunLoop(this.inlineExecutor(), slots) : new RunLoop(this.threadsExecutor(this.pool), slots);
   }
 
   /** Connect to the scheduler (retrying until the death timeout), open the peer port, register. */
@@ -143,7 +149,7 @@ export class Worker {
       try {
         conn = await connect(addr, { timeoutMs: Math.max(1000, Math.min(10_000, deadline - Date.now())), ca: this.opts.tlsCa, insecure: this.opts.insecure });
       } catch (e) {
-        lastError = e as Error;
+        lastError = e instanceof Error ? e : new Error(String(e));
         if (Date.now() >= deadline) {
           throw new Error(`worker gave up reaching the scheduler at ${formatAddress(addr)} after ${Math.round((this.opts.deathTimeoutMs ?? 60_000) / 1000)} s: ${lastError.message}`);
         }
@@ -174,6 +180,7 @@ export class Worker {
           name: this.name,
           nthreads: this.nthreads,
           memoryLimit: this.memoryLimit,
+          resources: this.resources,
           pid: process.pid,
           host: hostname(),
           restartReason: this.opts.restartReason ?? '',
@@ -184,19 +191,20 @@ export class Worker {
     } catch (e) {
       await this.listener.close();
       conn.close();
-      throw new Error(`the scheduler at ${formatAddress(addr)} refused this worker: ${(e as Error).message}`);
+      throw new Error(`the scheduler at ${formatAddress(addr)} refused this worker: ${e instanceof Error ? e.message : String(e)}`);
     }
     const hb = this.opts.heartbeatMs ?? 1000;
     this.timers.push(setInterval(() => this.heartbeat(), hb));
     this.timers.push(setInterval(() => this.checkMemory(), 100));
     for (const t of this.timers) t.unref();
-    this.log(`worker ${this.name} at ${this.address} connected to ${formatAddress(addr)} (${this.nthreads} threads${this.memoryLimit ? `, memory limit ${formatBytes(this.memoryLimit)}` : ''})`);
+    this.log(`worker ${this.name} at ${this.address} connected to ${formatAddress(addr)} (${this.nthreads} threads${this.memoryLimit ? `, memory limit ${formatBytes(this.memoryLimit)}` : ''}${Object.keys(this.resources).length > 0 ? `, resources ${formatResources(this.resources)}` : ''})`);
   }
 
   /** Stop: close connections and delete local files. */
   async stop(code: number = EXIT.CLOSED, reason = 'closed'): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.loop.close();
     for (const t of this.timers) clearInterval(t);
     if (code !== EXIT.CLOSED) this.log(`worker ${this.name} stopping: ${reason}`);
     this.scheduler?.close(1000, reason);
@@ -232,7 +240,7 @@ export class Worker {
         const kept: string[] = [];
         for (const k of msg.keys) {
           const t = this.tasks.get(k);
-          if (t !== undefined && (t.phase === 'ready' || t.phase === 'fetching')) {
+          if (t !== undefined && (t.state === READY || t.state === WAITING)) {
             this.dropTask(k);
             removed.push(k);
           } else kept.push(k);
@@ -267,14 +275,14 @@ export class Worker {
   }
 
   private neededLocally(key: string): boolean {
-    for (const t of this.tasks.values()) if (t.phase !== 'gone' && t.deps.some((d) => d.key === key)) return true;
+    for (const t of this.tasks.values()) if (t.state !== DONE && t.deps.some((d) => d.key === key)) return true;
     return false;
   }
 
   private addTask(msg: Compute, frames: Uint8Array[]): void {
     const key = msg.key;
     const existing = this.tasks.get(key);
-    if (existing !== undefined && existing.phase !== 'gone') return;
+    if (existing !== undefined && existing.state !== DONE) return;
     const info = this.store.info(key);
     if (info !== undefined) {
       // Already computed here (a steal raced with completion): report it again.
@@ -288,12 +296,18 @@ export class Worker {
       spec: spec.frames.length > 0 ? { header: spec.header, frames: spec.frames.map((f) => new Uint8Array(f)) } : spec,
       priority: msg.priority,
       deps: msg.deps,
+      state: WAITING,
       missing: 0,
-      phase: 'fetching',
       ret: msg.sendResult,
-      isolate: msg.isolate,
-      holdsSlot: false,
+      alone: msg.isolate,
+      start: 0,
+      resources: checkResources(msg.resources, `task ${key}`),
+      holdsResources: false,
     };
+    if (t.resources !== null && !fits(this.resources, t.resources)) {
+      this.failTask(t, new Error(`task '${key}' needs resources ${formatResources(t.resources)} but worker ${this.name} has ${formatResources(this.resources) || 'none'} (scheduling bug)`), Date.now());
+      return;
+    }
     this.tasks.set(key, t);
     for (const { key: dep, holders } of t.deps) {
       if (this.store.has(dep)) continue;
@@ -305,29 +319,22 @@ export class Worker {
       } else for (const h of holders) if (!f.holders.includes(h) && !f.tried.includes(h) && h !== this.address) f.holders.push(h);
       f.waiters.add(t);
     }
-    if (t.missing === 0) this.makeReady(t);
-    else this.scheduleFetch();
-  }
-
-  private makeReady(t: WTask): void {
-    t.phase = 'ready';
-    this.ready.push(t, t.priority);
-    this.pump();
+    this.loop.add(t);
+    if (t.missing > 0) this.scheduleFetch();
   }
 
   private dropTask(key: string): void {
     const t = this.tasks.get(key);
     if (t === undefined) return;
-    if (t.phase === 'executing') {
-      // A running function cannot be interrupted: its result is dropped when it ends, but an
-      // async task gives its slot back now so other work can start.
-      t.phase = 'gone';
+    if (t.state === RUNNING) {
+      // A running function cannot be interrupted (a thread can: it is replaced): its result is
+      // dropped when it ends, but it gives its slot back now so other work can start.
+      if (this.pool?.interrupt(key) === true) this.releaseResources(t); // its thread is gone
+      this.loop.drop(t);
       this.tasks.delete(key);
-      if (this.pool?.interrupt(key)) this.executing--;
-      this.releaseSlot(t);
       return;
     }
-    t.phase = 'gone';
+    this.loop.drop(t);
     this.tasks.delete(key);
     for (const { key: dep } of t.deps) {
       const f = this.fetches.get(dep);
@@ -367,8 +374,9 @@ export class Worker {
       }
       f.inFlight = true;
       f.tried.push(peer);
-      if (!byPeer.has(peer)) byPeer.set(peer, []);
-      byPeer.get(peer)!.push(f);
+      let list = byPeer.get(peer);
+      if (list === undefined) byPeer.set(peer, (list = []));
+      list.push(f);
     }
     for (const [peer, fs] of byPeer) void this.fetchFrom(peer, fs);
   }
@@ -385,9 +393,8 @@ export class Worker {
       return;
     }
     const got: { key: string; nbytes: number }[] = [];
-    const { values, errors: failed } = reply.result;
-    const errors = new Map<string, WireError>(failed.map((e) => [e.key, e.error]));
-    for (const { key, value, nbytes, type } of values) {
+    const errors = new Map<string, WireError>(reply.result.errors.map((e) => [e.key, e.error]));
+    for (const { key, value, nbytes, type } of reply.result.values) {
       if (!this.store.has(key)) {
         this.store.setPayload(key, resolvePayload(value, reply.frames), nbytes, type);
         got.push({ key, nbytes });
@@ -396,11 +403,11 @@ export class Worker {
     if (got.length > 0) this.scheduler.send(fromWorker.addReplicas(got));
     for (const f of fs) {
       f.inFlight = false;
+      const error = errors.get(f.key);
       if (this.store.has(f.key)) this.fetched(f);
-      else if (errors.has(f.key)) {
+      else if (error !== undefined) {
         // The holder cannot serialize the value: the dependents fail with that error.
-        const error = errors.get(f.key);
-        if (error !== undefined) for (const t of f.waiters) this.failTaskWire(t, error, Date.now());
+        for (const t of f.waiters) this.failTaskWire(t, error, Date.now());
         this.fetches.delete(f.key);
       }
     }
@@ -409,17 +416,14 @@ export class Worker {
 
   private fetched(f: Fetch): void {
     this.fetches.delete(f.key);
-    for (const t of f.waiters) {
-      if (t.phase !== 'fetching') continue;
-      if (--t.missing === 0) this.makeReady(t);
-    }
+    for (const t of f.waiters) this.loop.arrived(t);
     this.onNewData();
   }
 
   private fetchFailed(f: Fetch): void {
     this.fetches.delete(f.key);
     for (const t of f.waiters) {
-      if (t.phase !== 'fetching') continue;
+      if (t.state !== WAITING) continue;
       this.dropTask(t.key);
       this.scheduler.send(fromWorker.missingData({ key: t.key, dep: f.key, tried: f.tried }));
     }
@@ -490,93 +494,76 @@ export class Worker {
 
   // ------------------------------------------------------------------ running tasks
 
-  private pump(): void {
-    if (this.pumpScheduled || this.closed) return;
-    this.pumpScheduled = true;
-    setImmediate(() => this.runReady());
-  }
-
-  private nextReady(): WTask | undefined {
-    for (;;) {
-      const t = this.ready.peek();
-      if (t === undefined) return undefined;
-      if (t.phase === 'ready') return t;
-      this.ready.pop();
-    }
-  }
-
-  private runReady(): void {
-    this.pumpScheduled = false;
-    if (this.closed) return;
-    if (this.pool !== undefined) {
-      this.runOnThreads(this.pool);
-      return;
-    }
-    const deadline = performance.now() + 20;
-    while (!this.paused && this.executing < this.nthreads && this.nextReady() !== undefined) {
-      // Announce the run: short tasks in groups, long or suspicious ones alone.
-      const limit = this.lastTaskMs > 1 ? 1 : MAX_BATCH;
-      const batch: WTask[] = [];
-      while (batch.length < limit) {
-        const t = this.nextReady();
-        if (t === undefined || (t.isolate && batch.length > 0)) break;
-        this.ready.pop();
-        batch.push(t);
-        if (t.isolate) break;
-      }
-      this.scheduler.send(fromWorker.started(batch.map((t) => t.key)));
-      this.scheduler.flush();
-      for (let i = 0; i < batch.length; i++) {
-        const t = batch[i];
-        if (t.phase !== 'ready') continue;
-        if (this.executing >= this.nthreads || this.paused) {
-          t.phase = 'ready';
-          this.ready.push(t, t.priority);
-          continue;
-        }
-        this.execute(t);
-      }
-      if (performance.now() > deadline) break;
-    }
-    if (!this.paused && this.executing < this.nthreads && this.nextReady() !== undefined) this.pump();
-  }
-
-  /** Threads executor: hand ready tasks to free threads with their inputs as bytes. */
-  private runOnThreads(pool: ThreadPool): void {
-    const batch: WTask[] = [];
-    while (!this.paused && batch.length < pool.free) {
-      const t = this.nextReady();
-      if (t === undefined) break;
-      this.ready.pop();
-      batch.push(t);
-    }
-    if (batch.length === 0) return;
-    this.scheduler.send(fromWorker.started(batch.map((t) => t.key)));
+  /** Say which keys start, before they run: if one kills the process, the scheduler knows. */
+  private announce(group: readonly WTask[]): void {
+    this.scheduler.send(fromWorker.started(group.map((t) => t.key)));
     this.scheduler.flush();
-    for (const t of batch) {
-      t.phase = 'executing';
-      let deps: [string, Payload][];
-      try {
-        deps = t.deps.map((d) => [d.key, this.store.getPayload(d.key)]);
-      } catch (e) {
-        this.failTask(t, e, Date.now());
-        continue;
-      }
-      this.executing++;
-      void pool.run(t.key, t.spec, deps).then((r) => {
-        if (t.phase === 'gone') return; // cancelled: its slot was already given back
-        this.executing--;
+  }
+
+  private readonly getValue = (k: string): unknown => this.store.get(k);
+
+  /** A task that needs resources starts only while they are free; it holds them until its function ends. */
+  private readonly admit = (t: WTask): boolean => {
+    if (t.resources === null) return true;
+    if (!fits(this.freeResources, t.resources)) return false;
+    take(this.freeResources, t.resources);
+    t.holdsResources = true;
+    return true;
+  };
+
+  private readonly releaseResources = (t: WTask): void => {
+    if (!t.holdsResources) return;
+    t.holdsResources = false;
+    if (t.resources !== null) give(this.freeResources, t.resources);
+    this.loop.readmit();
+  };
+
+  /** Inline: on this event loop; short tasks announced in groups, long or suspicious ones alone. */
+  private inlineExecutor(): TaskExecutor<WTask> {
+    return {
+      groupSize: () => (this.lastTaskMs > 1 ? 1 : MAX_BATCH),
+      starting: (group) => this.announce(group),
+      admit: this.admit,
+      release: this.releaseResources,
+      run: (t) => {
+        t.start = Date.now();
+        const node = decodeTask(t.key, t.spec, this.resolveFn);
+        return node instanceof DataNode ? node.value : runTask(node, this.getValue);
+      },
+      done: (t, value, ms) => {
+        this.lastTaskMs = ms;
+        this.finishTask(t, value, t.start);
+      },
+      erred: (t, e, ms) => {
+        this.lastTaskMs = ms;
+        this.failTask(t, e, t.start);
+      },
+    };
+  }
+
+  /** Threads: hand ready tasks to free threads with their inputs as bytes. */
+  private threadsExecutor(pool: ThreadPool): TaskExecutor<WTask, ThreadResult> {
+    return {
+      groupSize: () => pool.free,
+      starting: (group) => this.announce(group),
+      admit: this.admit,
+      release: this.releaseResources,
+      run: (t) => {
+        t.start = Date.now();
+        const deps: [string, Payload][] = t.deps.map((d) => [d.key, this.store.getPayload(d.key)]);
+        return pool.run(t.key, t.spec, deps);
+      },
+      done: (t, r) => {
         if (r.ok) this.finishEncoded(t, r.payload, r.nbytes, r.type, r.start, r.stop);
         else this.failTaskWire(t, r.error, r.start);
-        this.pump();
-      });
-    }
+      },
+      erred: (t, e) => this.failTask(t, e, t.start),
+    };
   }
 
   private finishEncoded(t: WTask, payload: Payload, nbytes: number, type: string, start: number, stop: number): void {
     if (this.closed) return;
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
-    t.phase = 'gone';
     this.store.setPayload(t.key, payload, nbytes, type, true);
     this.scheduler.send(fromWorker.finished({ key: t.key, nbytes, type, startedAt: start, stoppedAt: stop, value: t.ret ? this.scheduler.wire(payload) : undefined }));
     this.noteGrowth(nbytes);
@@ -592,51 +579,9 @@ export class Worker {
     return resolveFunction(spec);
   };
 
-  private execute(t: WTask): void {
-    t.phase = 'executing';
-    const start = Date.now();
-    const t0 = performance.now();
-    let value: unknown;
-    try {
-      const node = decodeTask(t.key, t.spec, this.resolveFn);
-      value = node instanceof DataNode ? node.value : runTask(node, (k) => this.store.get(k));
-    } catch (e) {
-      this.lastTaskMs = performance.now() - t0;
-      this.failTask(t, e, start);
-      return;
-    }
-    if (isThenable(value)) {
-      this.executing++;
-      t.holdsSlot = true;
-      Promise.resolve(value).then(
-        (v) => {
-          this.releaseSlot(t);
-          this.lastTaskMs = performance.now() - t0;
-          this.finishTask(t, v, start);
-        },
-        (e) => {
-          this.releaseSlot(t);
-          this.lastTaskMs = performance.now() - t0;
-          if (t.phase !== 'gone') this.failTask(t, e, start);
-        },
-      );
-      return;
-    }
-    this.lastTaskMs = performance.now() - t0;
-    this.finishTask(t, value, start);
-  }
-
-  private releaseSlot(t: WTask): void {
-    if (!t.holdsSlot) return;
-    t.holdsSlot = false;
-    this.executing--;
-    this.pump();
-  }
-
   private finishTask(t: WTask, value: unknown, start: number): void {
-    if (t.phase === 'gone' || this.closed) return;
+    if (this.closed) return;
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
-    t.phase = 'gone';
     const info = this.store.setValue(t.key, value);
     let ref: PayloadRef | undefined;
     if (t.ret) {
@@ -668,7 +613,7 @@ export class Worker {
 
   private failTaskWire(t: WTask, error: WireError, start: number): void {
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
-    t.phase = 'gone';
+    this.loop.drop(t);
     if (this.closed) return;
     this.scheduler.send(fromWorker.erred({ key: t.key, error: { ...error, taskKey: t.key }, startedAt: start, stoppedAt: Date.now() }));
   }
@@ -684,7 +629,7 @@ export class Worker {
     let rss = process.memoryUsage.rss();
     if (this.store.memoryBytes > SPILL_TARGET * this.memoryLimit || rss > SPILL_RSS * this.memoryLimit) {
       const keep = new Set<string>();
-      for (const t of this.tasks.values()) if (t.phase === 'ready' || t.phase === 'executing') for (const d of t.deps) keep.add(d.key);
+      for (const t of this.tasks.values()) if (t.state === READY || t.state === RUNNING) for (const d of t.deps) keep.add(d.key);
       const spilled = this.store.spillUntil(0.5 * SPILL_TARGET * this.memoryLimit, keep);
       // Spilled values only leave memory at the next collection: collect now (workers run with --expose-gc).
       if (spilled > 0 || rss > PAUSE_RSS * this.memoryLimit) {
@@ -694,13 +639,14 @@ export class Worker {
     }
     if (!this.paused && rss > PAUSE_RSS * this.memoryLimit) {
       this.paused = true;
+      this.loop.pause();
       const reason = `process memory ${formatBytes(rss)} is above 80% of the ${formatBytes(this.memoryLimit)} limit`;
       this.log(`worker ${this.name} paused: ${reason}`);
       this.scheduler.send(fromWorker.status('paused', reason));
     } else if (this.paused && rss < (PAUSE_RSS - 0.1) * this.memoryLimit) {
       this.paused = false;
       this.scheduler.send(fromWorker.status('running'));
-      this.pump();
+      this.loop.resume();
     }
   }
 
@@ -713,7 +659,7 @@ export class Worker {
         stored: this.store.memoryBytes,
         spilled: this.store.spilledBytes,
         spilledCount: this.store.spilledCount,
-        executing: this.executing,
+        executing: this.loop.running,
         cpu: process.cpuUsage().user,
       }),
     );
@@ -729,7 +675,6 @@ export class Worker {
     writeFileSync(path, bytes);
     if (/\.(c|m)?tsx?$/.test(name)) ensureTypeScriptLoader();
     // A re-uploaded module must load fresh.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     if (existsSync(path)) delete require.cache[path];
     this.uploads.set(name, path);
   }
@@ -748,7 +693,7 @@ let tsLoader = false;
 function ensureTypeScriptLoader(): void {
   if (tsLoader || require.extensions['.ts'] !== undefined) return;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: tsx may be absent, tried only when a .ts upload arrives
     (require('tsx/cjs/api') as { register(): void }).register();
     tsLoader = true;
     return;
@@ -757,7 +702,7 @@ function ensureTypeScriptLoader(): void {
   }
   let ts: { transpileModule(src: string, o: object): { outputText: string }; ModuleKind: { CommonJS: number } };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional fallback: typescript may be absent, tried only without tsx
     ts = require('typescript');
   } catch {
     throw new Error('uploaded a TypeScript module, but this worker has neither tsx nor typescript installed: npm install tsx (or upload the compiled .js)');

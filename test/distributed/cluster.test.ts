@@ -144,13 +144,13 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
     const mod = join(dir, 'calc_mean.js');
     writeFileSync(mod, 'exports.calcMean = function calcMean(xs) { return xs.reduce((a, b) => a + b, 0) / xs.length; };\n');
     await client.uploadFile(mod);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path made at run time, loaded the way the worker loads it
     const { calcMean } = require(mod) as { calcMean: (xs: number[]) => number };
     t.equal(await client.submit(calcMean, [1, 2, 3, 6]), 3);
     const tsMod = join(dir, 'calc_sum.ts');
     writeFileSync(tsMod, 'export function calcSum(xs: number[]): number {\n  return xs.reduce((a: number, b: number) => a + b, 0);\n}\n');
     await client.uploadFile(tsMod);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path made at run time, loaded the way the worker loads it
     const { calcSum } = require(tsMod) as { calcSum: (xs: number[]) => number };
     t.equal(await client.submit(calcSum, [1, 2, 3, 6]), 12, 'TypeScript modules too');
   });

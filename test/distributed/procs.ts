@@ -3,6 +3,7 @@
  * loopback, read their addresses from their output, and make sure they die with the test.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -104,13 +105,11 @@ export async function startWorkers(address: string, extra: string[] = [], env: R
 
 /** Pids of the worker processes a `tsdask worker` command runs (its children). */
 export function childPids(ppid: number): number[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs = require('node:fs') as typeof import('node:fs');
   const out: number[] = [];
-  for (const d of fs.readdirSync('/proc')) {
+  for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[1]) === ppid) out.push(Number(d));
     } catch {

@@ -80,7 +80,7 @@ const error = { name: 'RangeError', message: 'bad input 3', taskKey: 'boom-1' };
 t.test('each direction accepts every kind of message it has', async (t) => {
   accepts<ClientToScheduler>(t, 'client to scheduler', parseClientToScheduler, (b) => [
     toScheduler.updateGraph({
-      tasks: [{ key: 'inc-1', deps: ['x'], order: 0, spec: b.wire(spec), functions: ['fn-1'], retries: 0 }],
+      tasks: [{ key: 'inc-1', deps: ['x'], order: 0, spec: b.wire(spec), functions: ['fn-1'], retries: 0, resources: { GPU: 1 } }],
       functions: [{ id: 'fn-1', spec: { kind: 'source', hash: 'h', source: '(x) => x + 1', name: 'inc' } }],
       wants: ['inc-1'],
       push: [],
@@ -109,7 +109,7 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     toClient.closing(),
   ]);
   accepts<SchedulerToWorker>(t, 'scheduler to worker', parseSchedulerToWorker, (b) => [
-    toWorker.compute({ key: 'b', spec: b.wire(spec), priority: 3, deps: [{ key: 'a', nbytes: 8, holders: ['tcp://127.0.0.1:2'] }], sendResult: true, isolate: false }),
+    toWorker.compute({ key: 'b', spec: b.wire(spec), priority: 3, deps: [{ key: 'a', nbytes: 8, holders: ['tcp://127.0.0.1:2'] }], sendResult: true, isolate: false, resources: { GPU: 1, MEM: 1e9 } }),
     toWorker.functions([{ id: 'k', spec: { kind: 'kernel', name: 'tsdask.identity' } }, { id: 'm', spec: { kind: 'module', path: '/x.js', exportName: 'f' } }]),
     toWorker.freeKeys(['a'], true),
     toWorker.cancelCompute(['a']),
@@ -149,7 +149,7 @@ t.test('each direction accepts every kind of message it has', async (t) => {
   for (const h of [
     clientHello({ role: 'client', ...base }),
     peerHello({ role: 'peer', ...base }),
-    workerHello({ role: 'worker', ...base, address: 'tcp://127.0.0.1:5', name: 'w', nthreads: 2, memoryLimit: 0, pid: 1, host: 'h', restartReason: '' }),
+    workerHello({ role: 'worker', ...base, address: 'tcp://127.0.0.1:5', name: 'w', nthreads: 2, memoryLimit: 0, pid: 1, host: 'h', restartReason: '', resources: {} }),
   ]) {
     const r = parseHello(JSON.parse(JSON.stringify(h)), 0);
     t.notOk(r instanceof ProtocolError, `hello of a ${h.role} accepted`);
@@ -179,6 +179,8 @@ t.test('malformed and unknown messages are refused, naming the operation and the
   refused(t, parseSchedulerToWorker, { ...good, deps: [{ key: 'a', nbytes: 8, holders: 'tcp://x' }] }, 'compute', 'deps[0].holders', /field 'deps\[0\]\.holders' must be a list of strings/);
   refused(t, parseSchedulerToWorker, { ...good, sendResult: 1 }, 'compute', 'sendResult', /must be true or false, got number 1/);
   refused(t, parseSchedulerToWorker, { ...good, spec: { header: 'h', firstFrame: 0, frameCount: 2 } }, 'compute', 'spec.frameCount', /a frame range within the 1 frame\(s\) of its message/, 1);
+  refused(t, parseSchedulerToWorker, { ...good, resources: { GPU: -1 } }, 'compute', 'resources.GPU', /must be a non-negative amount under a resource name/);
+  refused(t, parseSchedulerToWorker, { ...good, resources: { 'G PU': 1 } }, 'compute', 'resources.G PU', /resource name/);
   refused(t, parseSchedulerToWorker, { op: 'compute!', key: 'b' }, 'compute!', 'op', /unknown operation 'compute!' from the scheduler \(known: 'compute', /);
   refused(t, parseSchedulerToWorker, { key: 'b' }, undefined, 'op', /has no operation name/);
   refused(t, parseSchedulerToWorker, ['compute'], undefined, undefined, /must be an object, got a list/);
@@ -201,7 +203,7 @@ t.test('malformed and unknown messages are refused, naming the operation and the
   refused(t, parseWorkerSettings, { scheduler: 'tcp://x', executor: 'gpu' }, 'worker options', 'executor', /'inline' or 'threads'/);
 
   const parseHello = helloParser({ role: 'scheduler', tsdask: '0.0.0' });
-  const h = workerHello({ role: 'worker', version: PROTOCOL_VERSION, tsdask: '0.0.0', token: undefined, address: 'tcp://x', name: 'w', nthreads: 1, memoryLimit: 0, pid: 1, host: 'h', restartReason: '' });
+  const h = workerHello({ role: 'worker', version: PROTOCOL_VERSION, tsdask: '0.0.0', token: undefined, address: 'tcp://x', name: 'w', nthreads: 1, memoryLimit: 0, pid: 1, host: 'h', restartReason: '', resources: {} });
   refused(t, parseHello, { ...h, nthreads: '1' }, 'hello', 'nthreads', /field 'nthreads' must be an integer/);
   refused(t, parseHello, { ...h, role: 'nanny' }, 'hello', 'role', /unknown role the string 'nanny'/);
   refused(t, parseHello, { op: 'update-graph' }, 'update-graph', 'op', /expected a hello first, got 'update-graph'/);
@@ -295,7 +297,7 @@ t.test('live: a scheduler refuses bad messages with a clear error and keeps serv
 
   // A raw worker sending a malformed message hears why, too (then leaves before it gets work).
   const rawWorker = await RawPeer.open(cluster.schedulerAddress);
-  rawWorker.send({ ...workerHello({ role: 'worker', ...base, address: 'tcp://127.0.0.1:9', name: 'raw', nthreads: 1, memoryLimit: 0, pid: 1, host: 'h', restartReason: '' }), rid: 1 });
+  rawWorker.send({ ...workerHello({ role: 'worker', ...base, address: 'tcp://127.0.0.1:9', name: 'raw', nthreads: 1, memoryLimit: 0, pid: 1, host: 'h', restartReason: '', resources: {} }), rid: 1 });
   t.equal((await rawWorker.reply(1)).error, undefined);
   rawWorker.send({ op: 'finished', key: 'x', nbytes: 'eight', type: 'number', startedAt: 0, stoppedAt: 1 });
   t.match((await rawWorker.next((m) => m.op === 'protocol-error')).message, /malformed 'finished' from a worker: field 'nbytes' must be a number, got the string 'eight'/);

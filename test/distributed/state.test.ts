@@ -3,7 +3,7 @@
  * release of intermediates, recomputation from lineage, killed workers, stealing.
  */
 import t from 'tap';
-import type { Payload, PayloadRef, SchedulerToClient, SchedulerToWorker } from '../../src/distributed/protocol/index.js';
+import type { Compute, Payload, PayloadRef, SchedulerToClient, SchedulerToWorker } from '../../src/distributed/protocol/index.js';
 import { type ClientSink, type NewTask, SchedulerState, type WorkerSink, WorkerState } from '../../src/distributed/scheduler-state.js';
 
 type Sent = SchedulerToWorker | SchedulerToClient;
@@ -162,4 +162,103 @@ t.test('missing data: a peer lost a result, it is recomputed', async (t) => {
   const ran = runAll(s, ws);
   t.ok(ran.includes('m') && ran.includes('n'));
   t.equal(n.state, 'memory');
+});
+
+// ---------------------------------------------------------------- worker resources
+
+const gpuTask = (key: string, deps: string[], order: number, gpu = 1): NewTask => ({ ...task(key, deps, order), resources: { GPU: gpu } });
+
+/** A scheduler with a GPU=2 worker of 4 threads and a worker without resources. */
+function gpuSetup() {
+  const s = new SchedulerState({ allowedFailures: 3 });
+  const gsink = new FakeSink();
+  const gpu = new WorkerState('tcp://127.0.0.1:4000', 'gpu', 4, 1e9, 40, 'h', gsink, { GPU: 2 });
+  const psink = new FakeSink();
+  const plain = new WorkerState('tcp://127.0.0.1:4001', 'plain', 4, 1e9, 41, 'h', psink);
+  s.addWorker(gpu);
+  s.addWorker(plain);
+  const c = s.addClient('c', new FakeSink());
+  return { s, gpu, gsink, plain, psink, c };
+}
+
+t.test('resource tasks run only where the resources are, no more at once than the amounts', async (t) => {
+  const { s, gpu, gsink, plain, psink, c } = gpuSetup();
+  const gpus = Array.from({ length: 5 }, (_, i) => gpuTask(`g-${i}`, [], i));
+  const plains = Array.from({ length: 6 }, (_, i) => task(`p-${i}`, [], 10 + i));
+  s.updateGraph(c, [...gpus, ...plains], [...gpus, ...plains].map((x) => x.key));
+  const onGpu = gsink.take('compute').map((o) => o.key);
+  const onPlain = psink.take('compute').map((o) => o.key);
+  t.same(onGpu.filter((k) => k.startsWith('g-')), ['g-0', 'g-1'], 'two GPU=1 tasks fill GPU=2, best priority first');
+  t.same(onPlain.filter((k) => k.startsWith('g-')), [], 'none goes to the worker without GPU');
+  t.ok(onGpu.some((k) => k.startsWith('p-')), 'plain tasks still fill the GPU worker’s other slots');
+  t.ok(onPlain.some((k) => k.startsWith('p-')), 'and run on the other worker');
+  t.equal(s.tasks.get('g-2')!.state, 'queued', 'the rest wait at the scheduler');
+  t.same(gpu.freeResources, { GPU: 0 });
+  const computeOp = () => gsink.ops.find((o): o is Compute => o.op === 'compute' && o.key.startsWith('g-'));
+  // Finish, err and cancel one each: every way out gives the GPU back to the next task.
+  s.taskFinished(gpu, 'g-0', 8, 'n', 0, 1, undefined);
+  s.fillWorkers();
+  t.equal(computeOp()?.key, 'g-2', 'a finished task frees its GPU for the next');
+  t.same(computeOp()?.resources, { GPU: 1 }, 'the worker is told what the task holds');
+  gsink.take('compute');
+  s.taskErred(gpu, 'g-1', { name: 'Error', message: 'boom' }, 0, 1);
+  t.equal(computeOp()?.key, 'g-3', 'an erred task frees it');
+  gsink.take('compute');
+  s.cancel(c, ['g-2']);
+  t.equal(computeOp()?.key, 'g-4', 'a cancelled task frees it');
+  gsink.take('compute');
+  t.same(gpu.freeResources, { GPU: 0 });
+  s.taskFinished(gpu, 'g-3', 8, 'n', 0, 1, undefined);
+  s.taskFinished(gpu, 'g-4', 8, 'n', 0, 1, undefined);
+  t.same(gpu.freeResources, { GPU: 2 }, 'all given back');
+  t.equal(plain.freeResources.GPU, undefined);
+});
+
+t.test('no worker has the resources: no-worker until one joins; its death sends tasks back', async (t) => {
+  const { s, gsink, psink, c } = gpuSetup();
+  s.updateGraph(c, [{ ...task('f', [], 0), resources: { FPGA: 1 } }, task('dep', [], 1), { ...task('h', ['dep'], 2), resources: { FPGA: 1 } }], ['f', 'h']);
+  t.equal(s.tasks.get('f')!.state, 'no-worker', 'as Dask: no worker has an FPGA');
+  for (const [w, sink] of [[s.workers.get('tcp://127.0.0.1:4000')!, gsink], [s.workers.get('tcp://127.0.0.1:4001')!, psink]] as const)
+    for (const op of sink.take('compute')) s.taskFinished(w, op.key, 8, 'n', 0, 1, undefined);
+  t.equal(s.tasks.get('h')!.state, 'no-worker', 'a task with inputs too');
+  const fsink = new FakeSink();
+  const fpga = new WorkerState('tcp://127.0.0.1:4002', 'fpga', 1, 1e9, 42, 'h', fsink, { FPGA: 1 });
+  s.addWorker(fpga);
+  t.same(fsink.take('compute').map((o) => o.key), ['f'], 'the first starts when a worker with FPGA=1 joins');
+  t.equal(s.tasks.get('h')!.state, 'queued', 'the second waits for the FPGA');
+  s.removeWorker(fpga, 'killed');
+  t.equal(s.tasks.get('f')!.state, 'no-worker', 'its worker died: back to waiting for one');
+  t.equal(s.tasks.get('h')!.state, 'no-worker');
+  const fsink2 = new FakeSink();
+  const fpga2 = new WorkerState('tcp://127.0.0.1:4003', 'fpga2', 2, 1e9, 43, 'h', fsink2, { FPGA: 2 });
+  s.addWorker(fpga2);
+  t.same(fsink2.take('compute').map((o) => o.key).sort(), ['f', 'h'], 'FPGA=2 runs both');
+  t.same(fpga2.freeResources, { FPGA: 0 });
+});
+
+t.test('stealing moves resource tasks only to thieves with them free', async (t) => {
+  const s = new SchedulerState();
+  const vsink = new FakeSink();
+  const victim = new WorkerState('tcp://127.0.0.1:5000', 'victim', 1, 1e9, 50, 'h', vsink, { GPU: 10 });
+  s.addWorker(victim);
+  const c = s.addClient('c', new FakeSink());
+  const many = Array.from({ length: 10 }, (_, i) => gpuTask(`s-${i}`, [], i));
+  s.updateGraph(c, many, many.map((m) => m.key));
+  t.equal(vsink.take('compute').length, 10, 'GPU=10 takes all ten');
+  const plain = new WorkerState('tcp://127.0.0.1:5001', 'plain', 1, 1e9, 51, 'h', new FakeSink());
+  s.addWorker(plain);
+  s.balance();
+  t.same(vsink.take('steal'), [], 'an idle worker without GPU steals nothing');
+  const tsink = new FakeSink();
+  const thief = new WorkerState('tcp://127.0.0.1:5002', 'thief', 1, 1e9, 52, 'h', tsink, { GPU: 1 });
+  s.addWorker(thief);
+  s.balance();
+  const steal = vsink.take('steal');
+  t.equal(steal.length, 1);
+  t.equal(steal[0].thief, thief.address);
+  t.equal(steal[0].keys.length, 1, 'only as many as the thief has GPUs for');
+  s.stealResponse(victim, steal[0].keys, [], thief.address);
+  t.same(tsink.take('compute').map((o) => o.key), steal[0].keys);
+  t.same(thief.freeResources, { GPU: 0 });
+  t.same(victim.freeResources, { GPU: 1 }, 'the victim got its GPU back');
 });

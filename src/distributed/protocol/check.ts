@@ -49,8 +49,8 @@ export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'string') return v.length > 40 ? `a string ('${v.slice(0, 40)}...')` : `the string '${v}'`;
-  if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v} ${v}`;
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 export const string: Check<string> = (v, _f, p): v is string => typeof v === 'string' || fail(p, 'a string', v);

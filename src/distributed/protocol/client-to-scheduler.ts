@@ -1,6 +1,7 @@
 /** What a client sends to the scheduler, and the replies to its requests. */
 import { type Body, boolean, integer, listOf, message, messageParser, nullable, number, optional, recordParser, record, string, strings } from './check.js';
-import { type FunctionDef, functionDefs, type StoredValue, storedValues } from './records.js';
+import type { Resources } from '../resources.js';
+import { type FunctionDef, functionDefs, resourceAmounts, type StoredValue, storedValues } from './records.js';
 import { type PayloadRef, payloadRef } from './wire.js';
 
 /** One task of a graph: its serialized spec stays opaque to the scheduler. */
@@ -14,6 +15,8 @@ export interface GraphTask {
   functions: readonly string[] | null;
   /** Run again this many times when it raises. */
   retries: number;
+  /** Worker resources it holds while it runs (`{ GPU: 1 }`). */
+  resources?: Resources;
 }
 
 /**
@@ -102,7 +105,7 @@ export const toScheduler = {
 };
 
 const rid = optional(integer);
-const graphTask = record<GraphTask>({ key: string, deps: strings, order: number, spec: payloadRef, functions: nullable(strings), retries: integer });
+const graphTask = record<GraphTask>({ key: string, deps: strings, order: number, spec: payloadRef, functions: nullable(strings), retries: integer, resources: optional(resourceAmounts) });
 
 export const parseClientToScheduler = messageParser<ClientToScheduler>('a client', {
   'update-graph': message<UpdateGraph>({ tasks: listOf(graphTask, 'tasks { key, deps, order, spec, functions, retries }'), functions: functionDefs, wants: strings, push: strings, events: boolean, more: boolean }),

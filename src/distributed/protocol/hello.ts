@@ -4,7 +4,9 @@
  * send a hello of another shape.
  */
 import { type Body, describe, fieldError, integer, isRecord, listOf, literal, nullable, number, optional, type Parse, type Problem, record, recordParser, string } from './check.js';
+import type { Resources } from '../resources.js';
 import { ProtocolError } from './errors.js';
+import { resourceAmounts } from './records.js';
 import { PROTOCOL_VERSION } from './wire.js';
 
 interface HelloBase {
@@ -31,6 +33,8 @@ export interface WorkerHello extends HelloBase {
   host: string;
   /** Why the worker this one replaces died ('' for a first start). */
   restartReason: string;
+  /** Abstract amounts tasks can ask for (`--resources GPU=2`). */
+  resources: Resources;
 }
 
 /** A worker connecting to another worker to fetch data. */
@@ -63,6 +67,7 @@ const checks = {
     pid: integer,
     host: string,
     restartReason: string,
+    resources: resourceAmounts,
   }),
   peer: record<PeerHello>({ ...base, role: literal('peer') }),
 };
@@ -115,6 +120,7 @@ export interface WorkerInfo {
   name: string;
   nthreads: number;
   memoryLimit: number;
+  resources: Resources;
 }
 
 export interface ClientWelcome extends SchedulerIdentity {
@@ -132,7 +138,7 @@ export interface WorkerWelcome {
 /** A reply without fields (the request is done). */
 export type Done = Record<string, never>;
 
-const workerInfo = record<WorkerInfo>({ address: string, name: string, nthreads: integer, memoryLimit: number });
+const workerInfo = record<WorkerInfo>({ address: string, name: string, nthreads: integer, memoryLimit: number, resources: resourceAmounts });
 const identityFields = { address: string, dashboard: nullable(string), workers: integer, threads: integer, memory: number, workerList: listOf(workerInfo, 'workers') };
 
 export const parseSchedulerIdentity = recordParser<SchedulerIdentity>('scheduler identity', identityFields);

@@ -1,4 +1,5 @@
 /** What a worker process tells its nanny over the IPC channel. */
+import { resourceAmounts } from './records.js';
 import { boolean, integer, literal, message, messageParser, number, optional, type Parse, type Problem, record, fieldError, string } from './check.js';
 
 /** The worker registered with the scheduler. */
@@ -50,6 +51,8 @@ export interface WorkerSettings {
   nthreads?: number;
   /** Bytes; 0 = no limit. */
   memoryLimit?: number;
+  /** Abstract amounts tasks can ask for (`--resources GPU=2`): announced to the scheduler. */
+  resources?: Record<string, number>;
   name?: string;
   token?: string;
   localDir?: string;
@@ -75,6 +78,7 @@ const settings = record<WorkerSettings>({
   port: optional(integer),
   nthreads: optional(integer),
   memoryLimit: optional(number),
+  resources: optional(resourceAmounts),
   name: optional(string),
   token: optional(string),
   localDir: optional(string),

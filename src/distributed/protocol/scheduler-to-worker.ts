@@ -1,6 +1,7 @@
 /** What the scheduler sends to a worker (besides replies). */
 import { type Body, boolean, integer, listOf, message, messageParser, number, optional, record, string, strings } from './check.js';
-import { type FunctionDef, functionDefs, type StoredValue, storedValues } from './records.js';
+import type { Resources } from '../resources.js';
+import { type FunctionDef, functionDefs, resourceAmounts, type StoredValue, storedValues } from './records.js';
 import { type PayloadRef, payloadRef } from './wire.js';
 
 /** An input of a task: its size and the workers holding it (empty when this worker has it). */
@@ -21,6 +22,8 @@ export interface Compute {
   sendResult: boolean;
   /** The task was running on a worker that died: run it alone, announced on its own. */
   isolate: boolean;
+  /** Worker resources it holds while it runs. */
+  resources?: Resources;
 }
 
 /** Function specs the worker has not seen yet, before the tasks that call them. */
@@ -97,7 +100,7 @@ const rid = optional(integer);
 const depLocations = listOf(record<DepLocation>({ key: string, nbytes: number, holders: strings }), 'inputs { key, nbytes, holders }');
 
 export const parseSchedulerToWorker = messageParser<SchedulerToWorker>('the scheduler', {
-  compute: message<Compute>({ key: string, spec: payloadRef, priority: number, deps: depLocations, sendResult: boolean, isolate: boolean }),
+  compute: message<Compute>({ key: string, spec: payloadRef, priority: number, deps: depLocations, sendResult: boolean, isolate: boolean, resources: optional(resourceAmounts) }),
   functions: message<DefineFunctions>({ functions: functionDefs }),
   'free-keys': message<FreeKeys>({ keys: strings, unlessNeeded: boolean }),
   'cancel-compute': message<CancelCompute>({ keys: strings }),

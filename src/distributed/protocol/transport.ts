@@ -2,7 +2,7 @@
  * Messages of the connection itself, in every direction: the reply to a request, and the
  * notice that a message was refused (so a peer that sent a malformed one hears why).
  */
-import { isRecord, type Problem } from './check.js';
+import type { Problem } from './check.js';
 import type { WireError } from './errors.js';
 import { wireError } from './records.js';
 

@@ -19,7 +19,7 @@ import { order } from '../../core/order.js';
 import { fire, type Callbacks } from '../../core/scheduler.js';
 import { transfer } from 'comlink';
 import { fromWire, ownedBuffers, toWire } from './codec.js';
-import { Heap } from './heap.js';
+import { Heap } from '../../executor/heap.js';
 import type { Pool, RunHandler, Slot } from './pool.js';
 import { type Batch, KEEP, type RemoteError, type Report, SEND_DROP, SEND_KEEP, type SendMode, type WireStep, type WireTask } from './protocol.js';
 

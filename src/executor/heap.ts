@@ -1,13 +1,18 @@
-/** A binary min-heap on a numeric priority (the static depth-first order of a task). */
-export class Heap<T extends { priority: number }> {
-  readonly items: T[] = [];
+/** A binary min-heap on a task's numeric priority (lower runs first). */
+export class Heap<T extends { readonly priority: number }> {
+  private readonly a: T[] = [];
 
   get size(): number {
-    return this.items.length;
+    return this.a.length;
+  }
+
+  /** The items in heap order (not sorted): for scans that look at every queued item. */
+  get items(): readonly T[] {
+    return this.a;
   }
 
   push(x: T): void {
-    const a = this.items;
+    const a = this.a;
     let i = a.length;
     a.push(x);
     while (i > 0) {
@@ -20,11 +25,11 @@ export class Heap<T extends { priority: number }> {
   }
 
   peek(): T | undefined {
-    return this.items[0];
+    return this.a[0];
   }
 
   pop(): T | undefined {
-    const a = this.items;
+    const a = this.a;
     const top = a[0];
     const last = a.pop();
     if (a.length > 0 && last !== undefined) {
@@ -45,6 +50,6 @@ export class Heap<T extends { priority: number }> {
   }
 
   clear(): void {
-    this.items.length = 0;
+    this.a.length = 0;
   }
 }
