@@ -5,22 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
-import { COLLECTION, type Collection, type CollectionImpl, flattenKeys, isCollection, mapKeyTree, materialize } from '../core/collection.js';
+import { COLLECTION, type Collection, type CollectionImpl, flattenKeys, isCollection, mapKeyTree } from '../core/collection.js';
 import { setClientDefault, config } from '../core/config.js';
 import { asDelayed, Delayed } from '../core/delayed.js';
 import { order } from '../core/order.js';
 import { DataNode, type Graph, type GraphNode, isPlainObject, KeyRef, mapNested, Task, type TaskFn } from '../core/graph.js';
 import { getKernel } from '../core/kernels.js';
-import { cull } from '../core/optimize.js';
 import { planCollections } from '../core/plan.js';
 import { decode, encode } from '../core/serialize.js';
 import { tokenize, uniqueToken } from '../core/tokenize.js';
-import type { ComputeOptions } from '../core/options.js';
 import { fire, type RunOptions, type Scheduler } from '../core/scheduler.js';
 import { formatAddress, parseAddress } from './address.js';
 import { connect, type Connection } from './connection.js';
-import { CancelledError, fromWireError, LostDataError } from './errors.js';
-import { Future, type FutureOwner, type FutureStatus, KeyState } from './future.js';
+import { fromWireError, LostDataError } from './errors.js';
+import { Future, type FutureStatus } from './future.js';
+import { KeyRegistry } from './keys.js';
 import { LocalCluster, type LocalClusterOptions } from './local-cluster.js';
 import {
   clientHello,
@@ -64,6 +63,11 @@ export interface ClientOptions {
   cluster?: LocalClusterOptions;
 }
 
+/** Options of `client.compute`: those of submit, and whether to fuse the graph (default true, as `compute`). */
+export interface ClientComputeOptions extends SubmitOptions {
+  optimize?: boolean;
+}
+
 export interface SubmitOptions {
   /** Use this key instead of one derived from the function and arguments. */
   key?: string;
@@ -96,12 +100,10 @@ export type Gathered<T> =
 
 type Identity = Omit<ClientWelcome, 'workerList'>;
 
-export class Client implements Scheduler, FutureOwner {
+export class Client implements Scheduler {
   readonly name = 'distributed';
-  readonly registry = new FinalizationRegistry<{ owner: FutureOwner; key: string }>(({ key }) => this.decRef(key));
-  private readonly states = new Map<string, KeyState>();
-  private readonly refs = new Map<string, number>();
-  private readonly valueWaiters = new Map<string, { resolve(v: unknown): void; reject(e: Error): void }[]>();
+  /** The keys this client holds and their statuses (what its Futures read). */
+  private readonly keys: KeyRegistry;
   private readonly sentFns = new Set<string>();
   private readonly runListeners = new Map<string, Set<(msg: TaskDone) => void>>();
   private closed = false;
@@ -116,6 +118,7 @@ export class Client implements Scheduler, FutureOwner {
     readonly cluster: LocalCluster | undefined,
   ) {
     this.info = welcome;
+    this.keys = new KeyRegistry((msg) => conn.send(msg));
     conn.serve(parseSchedulerToClient, (msg, frames) => this.onMessage(msg, frames));
     conn.on('protocol-error', (e: Error) => console.warn(`tsdask: refused a message from the scheduler: ${e.message}`));
     conn.on('refused', (message: string) => console.warn(`tsdask: the scheduler refused a message from this client: ${message}`));
@@ -166,76 +169,23 @@ export class Client implements Scheduler, FutureOwner {
     return client;
   }
 
-  // ------------------------------------------------------------------ bookkeeping
-
-  stateOf(key: string): KeyState {
-    let s = this.states.get(key);
-    if (s === undefined) {
-      s = new KeyState();
-      this.states.set(key, s);
-    }
-    return s;
-  }
-
-  addRef(key: string, inform: boolean): void {
-    const n = this.refs.get(key) ?? 0;
-    this.refs.set(key, n + 1);
-    this.stateOf(key); // status messages for the key are kept from now on
-    if (n === 0 && inform && !this.closed) this.conn.send(toScheduler.want([key]));
-  }
-
-  decRef(key: string): void {
-    const n = (this.refs.get(key) ?? 0) - 1;
-    if (n > 0) {
-      this.refs.set(key, n);
-      return;
-    }
-    this.refs.delete(key);
-    this.states.delete(key);
-    if (!this.closed) this.conn.send(toScheduler.releaseKeys([key]));
-  }
-
   private onMessage(msg: SchedulerToClient, frames: Uint8Array[]): void {
     switch (msg.op) {
-      case 'key-in-memory': {
-        const s = this.states.get(msg.key);
-        if (s !== undefined) {
-          s.type = msg.type;
-          s.setStatus('finished');
-        }
+      case 'key-in-memory':
+        this.keys.finished(msg.key, msg.type);
         return;
-      }
-      case 'task-erred': {
-        const err = fromWireError(msg.error, msg.cause);
-        this.states.get(msg.key)?.setStatus('error', err);
-        this.rejectValue(msg.key, err);
+      case 'task-erred':
+        this.keys.failed(msg.key, fromWireError(msg.error, msg.cause));
         return;
-      }
-      case 'cancelled': {
-        const err = new CancelledError(`future '${msg.key}' was cancelled${msg.reason ? `: ${msg.reason}` : ''}`);
-        err.taskKey = msg.key;
-        this.states.get(msg.key)?.setStatus('cancelled', err);
-        this.rejectValue(msg.key, err);
+      case 'cancelled':
+        this.keys.cancelled(msg.key, msg.reason);
         return;
-      }
       case 'lost':
-        this.states.get(msg.key)?.setStatus('lost');
+        this.keys.lost(msg.key);
         return;
-      case 'value': {
-        const waiters = this.valueWaiters.get(msg.key);
-        if (waiters === undefined) return;
-        this.valueWaiters.delete(msg.key);
-        let v: unknown;
-        try {
-          v = decode(resolvePayload(msg.value, frames));
-        } catch (e) {
-          const err = e instanceof Error ? e : new Error(String(e));
-          for (const w of waiters) w.reject(err);
-          return;
-        }
-        for (const w of waiters) w.resolve(v);
+      case 'value':
+        this.keys.delivered(msg.key, () => decode(resolvePayload(msg.value, frames)));
         return;
-      }
       case 'task-done': {
         const ls = this.runListeners.get(msg.key);
         if (ls !== undefined) for (const l of ls) l(msg);
@@ -254,45 +204,14 @@ export class Client implements Scheduler, FutureOwner {
     }
   }
 
-  private rejectValue(key: string, err: Error): void {
-    const waiters = this.valueWaiters.get(key);
-    if (waiters === undefined) return;
-    this.valueWaiters.delete(key);
-    for (const w of waiters) w.reject(err);
-  }
-
   private onDisconnect(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    const err = new Error(`lost the connection to the scheduler at ${this.info.address} (${reason})`);
-    for (const [k, ws] of this.valueWaiters) {
-      for (const w of ws) w.reject(err);
-      this.states.get(k)?.setStatus('error', err);
-    }
-    this.valueWaiters.clear();
-    for (const s of this.states.values()) if (s.status === 'pending' || s.status === 'lost') s.setStatus('error', err);
+    if (this.keys.closed) return;
+    this.keys.disconnected(new Error(`lost the connection to the scheduler at ${this.info.address} (${reason})`));
     this.unsetDefault();
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new Error(`this Client is closed${this.info ? ` (scheduler ${this.info.address})` : ''}: connect a new one with Client.connect()`);
-  }
-
-  /** Fetch the values of keys (batched into one request per event-loop turn). */
-  valueOf(key: string): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error('the Client is closed'));
-    const st = this.states.get(key);
-    if (st?.status === 'error') return Promise.reject(st.error);
-    if (st?.status === 'cancelled') return Promise.reject(st.error);
-    return new Promise((resolve, reject) => {
-      let ws = this.valueWaiters.get(key);
-      if (ws === undefined) {
-        ws = [];
-        this.valueWaiters.set(key, ws);
-        this.conn.send(toScheduler.push([key]));
-      }
-      ws.push({ resolve, reject });
-    });
+    if (this.keys.closed) throw new Error(`this Client is closed${this.info ? ` (scheduler ${this.info.address})` : ''}: connect a new one with Client.connect()`);
   }
 
   // ------------------------------------------------------------------ building tasks
@@ -304,13 +223,14 @@ export class Client implements Scheduler, FutureOwner {
   private unpackArgs(x: unknown, graphs: Graph[], futures: Future[]): unknown {
     return mapNested(x, (v) => {
       if (v instanceof Future) {
-        if (v.client !== this) throw new Error(`Future '${v.key}' belongs to another Client: gather it and pass its value instead`);
+        if (!this.keys.owns(v)) throw new Error(`Future '${v.key}' belongs to another Client: gather it and pass its value instead`);
         futures.push(v);
         return new KeyRef(v.key);
       }
       if (isCollection(v)) {
-        const d = asDelayed(v as Collection);
-        graphs.push(cull(materialize([d]), [d.key]));
+        // Planned (culled and fused) as compute() would plan it.
+        const d = asDelayed(v);
+        graphs.push(planCollections([d]).graph);
         return new KeyRef(d.key);
       }
       return v;
@@ -378,7 +298,7 @@ export class Client implements Scheduler, FutureOwner {
     const graph: Graph = new Map();
     for (const g of graphs) for (const [k, n] of g) graph.set(k, n);
     graph.set(key, new Task(fn, real));
-    const f = new Future<Awaited<ReturnType<F>>>(key, this, false);
+    const f = new Future<Awaited<ReturnType<F>>>(key, this.keys, false);
     this.sendGraph(graph, [key], { retries: opts.retries, resources, resourceKeys: new Set([key]) });
     return f;
   }
@@ -403,7 +323,7 @@ export class Client implements Scheduler, FutureOwner {
         graph.set(key, new Task(fn as TaskFn, [arg]));
         keys.push(key);
       }
-      futures.push(new Future<R>(key, this, false));
+      futures.push(new Future<R>(key, this.keys, false));
     }
     this.sendGraph(graph, keys, { retries: opts.retries, resources, resourceKeys: resources === null ? undefined : new Set(keys) });
     return futures;
@@ -421,7 +341,7 @@ export class Client implements Scheduler, FutureOwner {
     visit(futures);
     const values = new Map<string, unknown>();
     const uniq = [...new Set(found.map((f) => f.key))];
-    const got = await Promise.all(uniq.map((k) => this.valueOf(k)));
+    const got = await Promise.all(uniq.map((k) => this.keys.value(k)));
     uniq.forEach((k, i) => values.set(k, got[i]));
     const rebuild = (x: unknown): unknown => {
       if (x instanceof Future) return values.get(x.key);
@@ -455,8 +375,8 @@ export class Client implements Scheduler, FutureOwner {
     }
     await this.conn.request(toScheduler.scatter({ items, broadcast: opts.broadcast === true }), parseScatterReply, 300_000);
     const futures = keys.map((k) => {
-      const f = new Future<T>(k, this, false);
-      this.stateOf(k).setStatus('finished');
+      const f = new Future<T>(k, this.keys, false);
+      this.keys.state(k).setStatus('finished');
       return f;
     });
     // The scheduler counted one "want" per key; Futures for duplicate values share it.
@@ -467,39 +387,32 @@ export class Client implements Scheduler, FutureOwner {
    * Start computing collections on the cluster. Returns a Future (or an array of Futures
    * for an array argument) right away; `await` it for the value.
    */
-  compute<T>(collection: Collection<T>, opts?: SubmitOptions): Future<T> | CollectionFuture<T>;
-  compute<T>(collections: readonly Collection<T>[], opts?: SubmitOptions): (Future<T> | CollectionFuture<T>)[];
-  compute<T>(x: Collection<T> | readonly Collection<T>[], opts: SubmitOptions = {}): Future<T> | CollectionFuture<T> | (Future<T> | CollectionFuture<T>)[] {
+  compute<T>(collection: Collection<T>, opts?: ClientComputeOptions): Future<T> | CollectionFuture<T>;
+  compute<T>(collections: readonly Collection<T>[], opts?: ClientComputeOptions): (Future<T> | CollectionFuture<T>)[];
+  compute<T>(x: Collection<T> | readonly Collection<T>[], opts: ClientComputeOptions = {}): Future<T> | CollectionFuture<T> | (Future<T> | CollectionFuture<T>)[] {
     this.ensureOpen();
     const resources = checkResources(opts.resources, 'client.compute');
     const list = Array.isArray(x) ? (x as readonly Collection<T>[]) : [x as Collection<T>];
-    const graph: Graph = new Map();
-    const keys: string[] = [];
+    // The plan compute() would make (core/plan.ts): one culled, fused graph for all of them.
+    const { graph, keys } = planCollections(
+      list.filter((c) => !(c instanceof Future)),
+      { optimize: opts.optimize },
+    );
     const out: (Future<T> | CollectionFuture<T>)[] = [];
     for (const c of list) {
-      if (c instanceof Future) {
-        out.push(new Future<T>(c.key, this, true));
-        continue;
+      if (c instanceof Future) out.push(new Future<T>(c.key, this.keys, true));
+      else if (c instanceof Delayed) out.push(new Future<T>(c.key, this.keys, !graph.has(c.key)));
+      else {
+        // Other collections (frames, bags, arrays): parts stay on the cluster and are
+        // finalized here, because their user-facing value (a danfo frame...) need not travel.
+        const impl = c[COLLECTION];
+        const parts = new Map<string, Future>();
+        for (const k of flattenKeys(impl.keys())) if (!parts.has(k)) parts.set(k, new Future(k, this.keys, !graph.has(k)));
+        out.push(new CollectionFuture<T>(asDelayed(c).key, impl, parts, this));
       }
-      if (c instanceof Delayed) {
-        for (const [k, n] of cull(materialize([c]), [c.key])) graph.set(k, n);
-        keys.push(c.key);
-        out.push(new Future<T>(c.key, this, false));
-        continue;
-      }
-      // Other collections (frames, bags, arrays): parts stay on the cluster and are
-      // finalized here, because their user-facing value (a danfo frame...) need not travel.
-      const impl = c[COLLECTION];
-      const partKeys = flattenKeys(impl.keys());
-      for (const [k, n] of cull(materialize([impl.layer()]), partKeys)) graph.set(k, n);
-      const parts = new Map<string, Future>();
-      for (const k of partKeys) {
-        if (!parts.has(k)) parts.set(k, new Future(k, this, !graph.has(k)));
-        if (graph.has(k) && !keys.includes(k)) keys.push(k);
-      }
-      out.push(new CollectionFuture<T>(asDelayed(c).key, impl, parts, this));
     }
-    if (keys.length > 0) this.sendGraph(graph, keys, { retries: opts.retries, resources });
+    const wanted = keys.filter((k) => graph.has(k));
+    if (wanted.length > 0) this.sendGraph(graph, wanted, { retries: opts.retries, resources });
     return Array.isArray(x) ? out : out[0];
   }
 
@@ -511,7 +424,7 @@ export class Client implements Scheduler, FutureOwner {
     this.ensureOpen();
     const { graph, keys } = planCollections(collections, { optimize: opts.optimize });
     const futures = new Map<string, Future>();
-    for (const k of keys) futures.set(k, new Future(k, this, !graph.has(k)));
+    for (const k of keys) futures.set(k, new Future(k, this.keys, !graph.has(k)));
     this.sendGraph(
       graph,
       keys.filter((k) => graph.has(k)),
@@ -537,7 +450,7 @@ export class Client implements Scheduler, FutureOwner {
     const holds: Future[] = [];
     const listeners: [string, (msg: TaskDone) => void][] = [];
     try {
-      for (const k of uniq) holds.push(new Future(k, this, !graph.has(k)));
+      for (const k of uniq) holds.push(new Future(k, this.keys, !graph.has(k)));
       if (observed) {
         for (const k of graph.keys()) {
           const l = (msg: TaskDone) => {
@@ -552,7 +465,7 @@ export class Client implements Scheduler, FutureOwner {
       }
       const inGraph = uniq.filter((k) => graph.has(k));
       this.sendGraph(graph, inGraph, { push: inGraph, events: observed, orderKeys: uniq });
-      const values = await Promise.all(uniq.map((k) => this.valueOf(k)));
+      const values = await Promise.all(uniq.map((k) => this.keys.value(k)));
       const byKey = new Map(uniq.map((k, i) => [k, values[i]]));
       if (observed) fire(callbacks, 'finish');
       return keys.map((k) => byKey.get(k));
@@ -570,15 +483,8 @@ export class Client implements Scheduler, FutureOwner {
   }
 
   /** Cancel futures: their tasks stop (if not started) and the futures reject with CancelledError. */
-  async cancel(keys: readonly string[] | readonly Future[]): Promise<void> {
-    const ks = keys.map((k) => (k instanceof Future ? k.key : k));
-    if (!this.closed) this.conn.send(toScheduler.cancel(ks));
-    for (const k of ks) {
-      const err = new CancelledError(`future '${k}' was cancelled`);
-      err.taskKey = k;
-      this.states.get(k)?.setStatus('cancelled', err);
-      this.rejectValue(k, err);
-    }
+  cancel(keys: readonly string[] | readonly Future[]): Promise<void> {
+    return this.keys.cancel(keys.map((k) => (k instanceof Future ? k.key : k)));
   }
 
   /** Make a module file importable on every worker (also on workers that join later). */
@@ -623,11 +529,9 @@ export class Client implements Scheduler, FutureOwner {
 
   /** Disconnect (and stop the LocalCluster this client started itself). */
   async close(): Promise<void> {
-    if (!this.closed) {
-      this.closed = true;
+    if (!this.keys.closed) {
+      this.keys.close(new Error('the Client was closed'));
       this.conn.close(1000, 'client closed');
-      for (const [, ws] of this.valueWaiters) for (const w of ws) w.reject(new Error('the Client was closed'));
-      this.valueWaiters.clear();
     }
     this.unsetDefault();
     await this.ownCluster?.close();
@@ -635,7 +539,7 @@ export class Client implements Scheduler, FutureOwner {
 
   /** Stop the scheduler and its workers too. */
   async shutdown(): Promise<void> {
-    if (!this.closed) {
+    if (!this.keys.closed) {
       try {
         await this.conn.request(toScheduler.shutdown(), parseDone, 10_000);
       } catch {
@@ -663,7 +567,7 @@ export class Client implements Scheduler, FutureOwner {
   }
 
   toString(): string {
-    if (this.closed) return `<Client: closed (was ${this.info.address})>`;
+    if (this.keys.closed) return `<Client: closed (was ${this.info.address})>`;
     const i = this.info;
     return `<Client: scheduler='${i.address}' workers=${i.workers} threads=${i.threads} memory=${i.memory > 0 ? formatBytes(i.memory) : 'unlimited'}${i.dashboard ? ` dashboard=${i.dashboard}` : ''}>`;
   }
@@ -674,7 +578,7 @@ export class Client implements Scheduler, FutureOwner {
 
   /** For tests and debugging: how many keys this client holds references to. */
   get heldKeys(): number {
-    return this.refs.size;
+    return this.keys.held;
   }
 }
 
