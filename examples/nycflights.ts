@@ -18,14 +18,16 @@ type Cellish = string | number | null;
 
 function clean(v: unknown): Cellish {
   if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return null;
-  return typeof v === 'number' ? v : String(v);
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  // danfo cells are otherwise booleans or Dates, which print as themselves; anything else as JSON.
+  return typeof v === 'boolean' || v instanceof Date ? String(v) : JSON.stringify(v);
 }
 function byLabel(s: dd.DanfoSeries): Record<string, Cellish> {
-  const idx = s.index as Array<string | number>;
+  const idx = s.index;
   return Object.fromEntries(idx.map((k, i) => [String(k), clean((s.values as unknown[])[i])]));
 }
 function rowsOf(df: dd.DanfoDataFrame): Array<Record<string, Cellish>> {
-  const cols = df.columns as string[];
+  const cols = df.columns;
   return (df.values as unknown[][]).map((r) => Object.fromEntries(cols.map((c, i) => [c, clean(r[i])])));
 }
 
@@ -42,9 +44,10 @@ async function main(): Promise<void> {
   const rows = Number(arg('rows', '20000'));
   const dir = arg('dir') ?? join(tmpdir(), 'tsdask-examples', `nycflights-${rows}`);
   const json = flag('json');
-  // danfo objects print as tables through their own toString.
+  // danfo objects (they hold `$data`) print as tables through their own toString.
+  const isDanfo = (v: unknown): v is dd.DanfoDataFrame | dd.DanfoSeries => v !== null && typeof v === 'object' && '$data' in v;
   const say = (...x: unknown[]) => {
-    if (!json) console.log(...x.map((v) => (v !== null && typeof v === 'object' && '$data' in v ? String(v) : v)));
+    if (!json) console.log(...x.map((v) => (isDanfo(v) ? String(v) : v)));
   };
   const section = (s: string) => say(`\n=== ${s}`);
   if (!existsSync(join(dir, '1999.csv'))) {

@@ -24,16 +24,18 @@ type Row = Record<string, string | number | null>;
 
 /** danfo frame -> plain rows (what gets printed and compared). */
 function rowsOf(df: dd.DanfoDataFrame): Row[] {
-  const cols = df.columns as string[];
+  const cols = df.columns;
   return (df.values as unknown[][]).map((r) => Object.fromEntries(cols.map((c, i) => [c, clean(r[i])])));
 }
 function clean(v: unknown): string | number | null {
   if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return null;
-  return typeof v === 'number' ? v : String(v);
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  // danfo cells are otherwise booleans or Dates, which print as themselves; anything else as JSON.
+  return typeof v === 'boolean' || v instanceof Date ? String(v) : JSON.stringify(v);
 }
 /** danfo series -> { label: value }. */
 function byLabel(s: dd.DanfoSeries): Record<string, number | null> {
-  const idx = s.index as Array<string | number>;
+  const idx = s.index;
   const vals = s.values as number[];
   return Object.fromEntries(idx.map((k, i) => [String(k), clean(vals[i]) as number | null]));
 }
@@ -73,40 +75,46 @@ export function tagTable(questions: dd.DataFrame, tags: dd.DataFrame): dd.DataFr
   });
 }
 
-/** The six tasks, each computed on its own as the assignment does (no persist). */
+/** One task: both tables in, the answer out. */
+export type StackTask = (q: dd.DataFrame, t: dd.DataFrame, opts: ComputeOptions) => Promise<unknown>;
+
+/**
+ * The six tasks, each computed on its own as the assignment does (no persist). Arrow
+ * functions, not methods: callers take them out of the object and call them bare.
+ */
 export const TASKS = {
   /** Task 1: percentage of missing values per column, both tables. */
-  async t1(q: dd.DataFrame, t: dd.DataFrame, opts: ComputeOptions): Promise<Answers['t1']> {
+  t1: async (q: dd.DataFrame, t: dd.DataFrame, opts: ComputeOptions): Promise<Answers['t1']> => {
     const [a, b] = await compute(q.isna().mean().mul(100), t.isna().mean().mul(100), opts);
     return { questions: byLabel(a), tags: byLabel(b) };
   },
   /** Task 2: mean, standard deviation, median, min and max of Score. */
-  async t2(q: dd.DataFrame, _t: dd.DataFrame, opts: ComputeOptions): Promise<Answers['t2']> {
+  t2: async (q: dd.DataFrame, _t: dd.DataFrame, opts: ComputeOptions): Promise<Answers['t2']> => {
     const s = q.col('Score');
     const [mean, std, median, min, max] = await compute(s.mean(), s.std(), s.median(), s.min(), s.max(), opts);
     return { mean, std, median, min, max };
   },
   /** Task 3: the five tags with the most questions. */
-  async t3(_q: dd.DataFrame, t: dd.DataFrame, opts: ComputeOptions): Promise<Answers['t3']> {
+  t3: async (_q: dd.DataFrame, t: dd.DataFrame, opts: ComputeOptions): Promise<Answers['t3']> => {
     const top = await t.col('Tag').valueCounts().nlargest(5).compute(opts);
     return Object.entries(byLabel(top)).map(([k, v]) => [k, v as number]);
   },
   /** Task 4: 1 if some question Id in the tags table is missing from the questions table. */
-  async t4(q: dd.DataFrame, t: dd.DataFrame, opts: ComputeOptions): Promise<number> {
+  t4: async (q: dd.DataFrame, t: dd.DataFrame, opts: ComputeOptions): Promise<number> => {
     const dangling = await t.col('Id').isin(q.col('Id')).not().any().compute(opts);
     return dangling ? 1 : 0;
   },
   /** Task 5: the owner table's top 5 by number of questions. */
-  async t5(q: dd.DataFrame, _t: dd.DataFrame, opts: ComputeOptions): Promise<Row[]> {
+  t5: async (q: dd.DataFrame, _t: dd.DataFrame, opts: ComputeOptions): Promise<Row[]> => {
     return rowsOf(await ownerTable(q).nlargest(5, 'NumQuestions').compute(opts));
   },
   /** Task 6: the tag table's top 5 by questions and by answers. */
-  async t6(q: dd.DataFrame, t: dd.DataFrame, opts: ComputeOptions): Promise<Answers['t6']> {
+  t6: async (q: dd.DataFrame, t: dd.DataFrame, opts: ComputeOptions): Promise<Answers['t6']> => {
     const table = tagTable(q, t);
     const [a, b] = await compute(table.nlargest(5, 'NumQuestions'), table.nlargest(5, 'NumAnswers'), opts);
     return { byQuestions: rowsOf(a), byAnswers: rowsOf(b) };
   },
-};
+} satisfies Record<string, StackTask>;
 
 export type TaskName = keyof typeof TASKS;
 
@@ -153,7 +161,7 @@ async function main(): Promise<void> {
   const seconds: Record<string, number> = {};
   try {
     for (const name of Object.keys(TASKS) as TaskName[]) {
-      const run = TASKS[name] as (q: dd.DataFrame, t: dd.DataFrame, o: ComputeOptions) => Promise<unknown>;
+      const run: StackTask = TASKS[name];
       const [v, s] = await timed(() => run(questions, tags, opts));
       (answers as Record<string, unknown>)[name] = v;
       seconds[name] = s;
@@ -177,7 +185,7 @@ async function main(): Promise<void> {
         say(`\nkilled workers ${pids} (SIGKILL)`);
       }
       for (const [task, repeat] of [['t7', 't5'], ['t8', 't6']] as const) {
-        const run = TASKS[repeat] as (q: dd.DataFrame, t: dd.DataFrame, o: ComputeOptions) => Promise<unknown>;
+        const run: StackTask = TASKS[repeat];
         const running = timed(() => run(questions, tags, opts));
         let killing: Promise<unknown> | undefined;
         if (during && task === 't7') {

@@ -1,5 +1,7 @@
 /** tsdask: parallel and distributed computing for TypeScript, in the spirit of Dask. */
-import './schedulers/index.js';
+import { installLibrary } from './library.js';
+
+installLibrary();
 
 export { delayed, Delayed, asDelayed } from './core/delayed.js';
 export type { DelayedFunction, DelayedOptions, Lazy, Unlazy } from './core/delayed.js';

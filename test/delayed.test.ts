@@ -1,5 +1,5 @@
 import t from 'tap';
-import { compute, config, delayed, Delayed, persist, shutdownSchedulers } from '../src/index.js';
+import { compute, config, delayed, type Delayed, persist, shutdownSchedulers } from '../src/index.js';
 import { SCHEDULERS } from './helpers/schedulers.js';
 import { add, double, inc, sum, calcMean, boom } from './helpers/funcs.js';
 
@@ -91,7 +91,7 @@ for (const scheduler of SCHEDULERS) {
       t.equal(Object.keys(p.graph()).length, 1);
       t.equal(await p.compute({ scheduler: 'sync' }), 4);
       const [pa] = await persist([z], { scheduler });
-      t.equal(await (pa as Delayed<number>[])[0].compute({ scheduler }), 4);
+      t.equal(await pa[0].compute({ scheduler }), 4);
     });
 
     t.test('config scopes pick the scheduler', async (t) => {

@@ -3,6 +3,8 @@
  * ts-node and tsx scripts using the project's tsconfig, and the Node REPL with top-level await.
  */
 import t from 'tap';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAsUser } from './helpers/user-process.js';
 
@@ -57,7 +59,7 @@ t.test('Node REPL with top-level await', async (t) => {
 });
 
 t.test('npm start: the demo runs the seed analysis on a local cluster', async (t) => {
-  const dir = join(require('node:os').tmpdir(), `tsdask-demo-test-${process.pid}`);
+  const dir = join(tmpdir(), `tsdask-demo-test-${process.pid}`);
   const r = run(['node', 'bin/tsdask.js', 'demo', '--questions', '3000', '--dir', dir]);
   t.equal(r.status, 0, r.stderr);
   t.match(r.stdout, /generated 3,000 questions/);
@@ -66,5 +68,5 @@ t.test('npm start: the demo runs the seed analysis on a local cluster', async (t
   for (const task of [1, 2, 3, 4, 5, 6]) t.match(r.stdout, new RegExp(`Task ${task}:`));
   t.match(r.stdout, /javascript/);
   t.match(r.stdout, /then sum = 50/);
-  require('node:fs').rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,8 +10,11 @@ import { DataNode, type Graph, KeyRef, runTask, Task } from '../src/core/graph.j
 import { kernel } from '../src/core/kernels.js';
 import { fuse } from '../src/core/optimize.js';
 
+/** What describeFunction ships: a function or a class. */
+type Shippable = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
+
 /** Ship a function through its spec as a worker would: JSON, then a fresh resolve. */
-function ship<F extends Function>(fn: F): F {
+function ship<F extends Shippable>(fn: F): F {
   const spec = JSON.parse(JSON.stringify(describeFunction(fn))) as FnSpec;
   return resolveFunction(spec) as unknown as F;
 }
@@ -29,14 +33,16 @@ t.test('CommonJS module exports are found through require.cache and loaded by pa
   const file = join(dir, 'helpers.js');
   // A closure over a module variable: shippable only by path, never by source.
   writeFileSync(file, 'const FACTOR = 7;\nexports.scale = (x) => x * FACTOR;\nmodule.exports.named = function named(x) { return x + FACTOR; };\n');
-  const mod = require(file) as { scale: (x: number) => number; named: (x: number) => number };
+  // Loaded by CommonJS require at run time (a file written just now), so it lands in require.cache.
+  const load = createRequire(__filename);
+  const mod = load(file) as { scale: (x: number) => number; named: (x: number) => number };
   const spec = describeFunction(mod.scale);
   t.same(spec, { kind: 'module', path: file, exportName: 'scale' });
   t.equal(resolveFunction(spec), mod.scale);
   t.same(describeFunction(mod.named), { kind: 'module', path: file, exportName: 'named' });
   const single = join(dir, 'single.js');
   writeFileSync(single, 'const base = 100;\nmodule.exports = function add100(x) { return x + base; };\n');
-  const fn = require(single) as (x: number) => number;
+  const fn = load(single) as (x: number) => number;
   t.same(describeFunction(fn), { kind: 'module', path: single, exportName: '' });
   t.equal(resolveFunction(describeFunction(fn))(1), 101);
 });
@@ -64,10 +70,11 @@ t.test('self-contained functions of every syntactic form ship by source', async 
   for await (const x of agen(9)) items.push(x);
   t.same(items, [9]);
   const obj = {
-    method(x: number) { return x * 10; },
-    async asyncMethod(x: number) { return x + 0.5; },
-    *genMethod() { yield 'g'; },
-    'quoted name'(x: string) { return x.toUpperCase(); },
+    // `this: void`: none of them reads `this`, and the test ships them detached from obj.
+    method(this: void, x: number) { return x * 10; },
+    async asyncMethod(this: void, x: number) { return x + 0.5; },
+    *genMethod(this: void) { yield 'g'; },
+    'quoted name'(this: void, x: string) { return x.toUpperCase(); },
   };
   t.equal(ship(obj.method)(2), 20);
   t.equal(await ship(obj.asyncMethod)(1), 1.5);
@@ -79,7 +86,8 @@ t.test('self-contained functions of every syntactic form ship by source', async 
 });
 
 t.test('require() and import() inside the body work on the worker side', async (t) => {
-  const base = ship((p: string) => require('node:path').basename(p));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the require() inside the shipped body is what this test checks
+  const base = ship((p: string) => (require('node:path') as typeof import('node:path')).basename(p));
   t.equal(base('/a/b/c.txt'), 'c.txt');
   const eol = ship(async (x: number) => (await import('node:os')).EOL.length + x);
   t.equal(await eol(1), 2);
@@ -136,9 +144,12 @@ t.test('a closure over a local variable fails at describe time, naming it and th
 
 t.test('TypeScript-compiled imports get a specific hint', async (t) => {
   // What ts-node makes of `import { inc } from './helpers'; (x) => inc(x)`.
-  const compiled = new Function('helpers_1', 'return (x) => (0, helpers_1.inc)(x)')({ inc: (x: number) => x });
+  type Compiled = (helpers: { inc: (x: number) => number }) => (x: number) => number;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the test needs a function whose source text is exactly what the compiler emits
+  const compiled = (new Function('helpers_1', 'return (x) => (0, helpers_1.inc)(x)') as Compiled)({ inc: (x: number) => x });
   t.throws(() => describeFunction(compiled, "task 'f'"), { name: 'ClosureError', message: /'helpers_1' is how TypeScript/ });
-  const esb = new Function('import_helpers', 'return (x) => (0, import_helpers.inc)(x)')({ inc: (x: number) => x });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- as above, in the form tsx (esbuild) emits
+  const esb = (new Function('import_helpers', 'return (x) => (0, import_helpers.inc)(x)') as Compiled)({ inc: (x: number) => x });
   t.throws(() => describeFunction(esb), { message: /'import_helpers'.*tsx/s });
 });
 

@@ -22,7 +22,6 @@ import { shutdownSchedulers } from '../../src/index.js';
 import { materialize } from '../../src/core/collection.js';
 import type { Task } from '../../src/core/graph.js';
 import { readBlock } from '../../src/dataframe/io/csv/block.js';
-// @ts-expect-error -- plain ESM helper shared by the benches, without type declarations
 import { fmt, hasPython, runPython, table } from '../lib/peer.mjs';
 
 const arg = (name: string, fallback: string): string => {
@@ -38,9 +37,9 @@ const files = ['questions.csv', 'question_tags.csv'].map((f) => join(dataDir, f)
 /**
  * Best-of-N CPU seconds (user + system, all threads of this process). CPU time rather than
  * wall time: MB per CPU-second is "MB/s per core", and it stays meaningful when other work
- * shares the machine.
+ * shares the machine. `fn` may be synchronous or return a promise (awaited either way).
  */
-async function best(fn: () => Promise<unknown>, n = reps): Promise<number> {
+async function best(fn: () => unknown, n = reps): Promise<number> {
   let b = Infinity;
   for (let i = 0; i < n; i++) {
     const c0 = process.cpuUsage();
@@ -77,7 +76,7 @@ async function main(): Promise<void> {
     await dd.readCsv(f, { blocksize: null }).length({ scheduler: 'sync' });
     const sync = await best(() => dd.readCsv(f, { blocksize: null }).length({ scheduler: 'sync' }));
     readWithCodes(f);
-    const codes = await best(async () => readWithCodes(f));
+    const codes = await best(() => readWithCodes(f));
     // Blocks small enough that every core gets work, large enough to amortize per-task costs.
     const blocksize = Math.ceil(statSync(f).size / (3 * cores));
     await dd.readCsv(f, { blocksize }).length({ scheduler: 'threads' });

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { Client, LocalCluster, shutdownSchedulers, type ComputeOptions } from 'tsdask';
 import * as dd from 'tsdask/dataframe';
 import { generateStackLite } from '../../examples/data/generate';
-import { readTables, TASKS, type TaskName } from '../../examples/stackoverflow';
+import { readTables, TASKS, type StackTask } from '../../examples/stackoverflow';
 
 const TASK_NAMES = ['t1', 't2', 't3', 't4', 't5', 't6'] as const;
 
@@ -71,7 +71,7 @@ async function runTsdask(dir: string, mode: 'cluster' | 'sync'): Promise<Result>
   try {
     for (const name of TASK_NAMES) {
       const t0 = performance.now();
-      const run = TASKS[name as TaskName] as (q: dd.DataFrame, t: dd.DataFrame, o: ComputeOptions) => Promise<unknown>;
+      const run: StackTask = TASKS[name];
       out.answers[name] = await run(questions, tags, opts);
       out.seconds[name] = (performance.now() - t0) / 1000;
     }
@@ -87,8 +87,7 @@ async function runTsdask(dir: string, mode: 'cluster' | 'sync'): Promise<Result>
 
 /** One task in danfo.js (each task in its own process: danfo's merge and groupby can take minutes). */
 async function runDanfoTask(dir: string, task: string): Promise<Result> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only the danfo mode loads danfojs-node (~1 s to load)
-  const dfd = require('danfojs-node');
+  const dfd = await import('danfojs-node'); // only the danfo mode loads danfojs-node (~1 s to load)
   const out: Result = { mode: 'danfo', seconds: {}, answers: {}, peak_mb: {}, total: 0 };
   const t0 = performance.now();
   const q = () => dfd.readCSV(join(dir, 'questions.csv'));
@@ -100,17 +99,17 @@ async function runDanfoTask(dir: string, task: string): Promise<Result> {
       break;
     }
     case 't2': {
-      const s = (await q())['Score'];
+      const s = (await q()).column('Score');
       out.answers.t2 = [s.mean(), s.std(), s.median(), s.min(), s.max()];
       break;
     }
     case 't3':
-      out.answers.t3 = (await tg())['Tag'].valueCounts().sortValues({ ascending: false }).head(5).values;
+      out.answers.t3 = (await tg()).column('Tag').valueCounts().sortValues({ ascending: false }).head(5).values;
       break;
     case 't4': {
       const [a, b] = [await q(), await tg()];
-      const ids = new Set(a['Id'].values as number[]);
-      out.answers.t4 = (b['Id'].values as number[]).some((id) => !ids.has(id)) ? 1 : 0;
+      const ids = new Set(a.column('Id').values as number[]);
+      out.answers.t4 = (b.column('Id').values as number[]).some((id) => !ids.has(id)) ? 1 : 0;
       break;
     }
     case 't5': {
@@ -135,7 +134,7 @@ async function runDanfoTask(dir: string, task: string): Promise<Result> {
 
 function child(args: string[], timeoutMs: number): Result | { error: string } {
   const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
-  if (r.error || r.status !== 0) return { error: r.error ? `${(r.error as Error).message}` : r.stderr.split('\n').slice(-5).join(' ') };
+  if (r.error || r.status !== 0) return { error: r.error ? r.error.message : r.stderr.split('\n').slice(-5).join(' ') };
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Result;
 }
 
@@ -164,7 +163,7 @@ function best(results: Result[]): Result {
   return out;
 }
 
-async function driver(): Promise<void> {
+function driver(): void {
   const n = Number(arg('questions', '1000000'));
   const dir = arg('dir') ?? join(tmpdir(), 'tsdask-bench', `stacklite-${n}`);
   const peers = (arg('peers', 'dask,pandas,danfo') ?? '').split(',').filter(Boolean);
@@ -235,7 +234,7 @@ async function driver(): Promise<void> {
   for (const c of cols) console.log(`  ${c.padEnd(16)} ${Object.entries(results[c]!.peak_mb).map(([p, v]) => `${p} ${fmt(v, 0)}`).join(', ')}`);
   for (const c of cols) if (results[c]!.note) console.log(`note: ${results[c]!.note}`);
   // Answers must agree (Task 5's top-5 question counts and Task 2's exact figures).
-  const t5 = (r?: Result) => JSON.stringify(((r?.answers.t5 as Array<Record<string, number>> | undefined) ?? []).map((x) => (Array.isArray(x) ? x[1] : x.NumQuestions)));
+  const t5 = (r?: Result) => JSON.stringify(((r?.answers.t5 as Array<Record<string, number> | number[]> | undefined) ?? []).map((x) => (Array.isArray(x) ? x[1] : x.NumQuestions)));
   if (results.pandas && results['tsdask-cluster']) {
     console.log(`\nTask 5 top-5 counts: tsdask ${t5(results['tsdask-cluster'])}, pandas ${t5(results.pandas)}`);
   }
@@ -247,7 +246,7 @@ async function main(): Promise<void> {
   const dir = arg('dir')!;
   if (mode === 'cluster' || mode === 'sync') console.log(JSON.stringify(await runTsdask(dir, mode)));
   else if (mode === 'danfo') console.log(JSON.stringify(await runDanfoTask(dir, arg('task')!)));
-  else await driver();
+  else driver();
 }
 
 main().catch((e) => {

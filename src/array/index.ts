@@ -7,9 +7,11 @@
  *
  * Importing this module registers every array kernel, so workers resolve them by name.
  */
-import '../schedulers/index.js';
+import { registerLocalSchedulers } from '../schedulers/index.js';
 import './ops/index.js';
 import { DArray, type MomentOptions, type ReduceOptions } from './array.js';
+
+registerLocalSchedulers(); // this entry alone must be able to compute
 
 export { DArray, DArray as Array } from './array.js';
 export type { MomentOptions, Operand, ReduceOptions } from './array.js';

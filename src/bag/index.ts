@@ -7,10 +7,12 @@
  *
  * Importing this module registers every bag kernel, so workers resolve them by name.
  */
-import '../schedulers/index.js';
+import { registerLocalSchedulers } from '../schedulers/index.js';
 import { Bag } from './bag.js';
 import { fromSequence as fromSequenceSpec, type FromSequenceOptions } from './create.js';
 import { readText as readTextSpec, type ReadTextOptions } from './io/read-text.js';
+
+registerLocalSchedulers(); // this entry alone must be able to compute
 
 export { Bag } from './bag.js';
 export type { ArgValue, ArgValues, Flat, TakeOptions } from './bag.js';

@@ -11,7 +11,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeSource, type SourceAnalysis, wrapSource, type SourceForm } from './freevars.js';
 import { getKernel, kernelName } from './kernels.js';
-import { withAutoload } from './autoload.js';
 import type { TaskFn } from './graph.js';
 import { tokenize } from './tokenize.js';
 
@@ -284,7 +283,7 @@ function registerTypeScript(req: NodeRequire): void {
 function build(spec: FnSpec): TaskFn {
   switch (spec.kind) {
     case 'kernel':
-      return resolveKernel(spec.name);
+      return getKernel(spec.name);
     case 'module': {
       let mod: unknown;
       try {
@@ -314,10 +313,6 @@ function build(spec: FnSpec): TaskFn {
       return make(baseRequire, mod, mod.exports, baseFile, dirname(baseFile));
     }
   }
-}
-
-function resolveKernel(name: string): TaskFn {
-  return withAutoload(name, () => getKernel(name));
 }
 
 /** A short id naming the function a spec describes (cache and function-table key). */

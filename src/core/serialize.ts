@@ -9,6 +9,7 @@ import { SuperJSON } from 'superjson';
 type JSONValue = Parameters<SuperJSON['deserialize']>[0]['json'];
 import { isPlainObject, KeyRef } from './graph.js';
 import { describeFunction, type FnSpec, resolveFunction } from './fnspec.js';
+import { describeParts, loadPartOfType, partOfType } from './parts.js';
 
 export interface Frames {
   header: string;
@@ -39,23 +40,24 @@ export function registeredTypeOf(x: unknown): [string, TypeSpec<unknown>] | unde
   return undefined;
 }
 
-/** Library modules that register types, loaded on demand in workers that meet one first. */
-const TYPE_MODULES: Record<string, string> = { 'tsdask.frame': '../dataframe/register.js' };
-
+/** The spec of type `name`, loading the library part that registers it first if needed (parts.ts). */
 export function getRegisteredType(name: string): TypeSpec<unknown> {
-  let t = types.get(name);
-  if (t === undefined && TYPE_MODULES[name] !== undefined) {
-    try {
-      require(TYPE_MODULES[name]);
-    } catch {
-      // a build without that collection
-    }
-    t = types.get(name);
-  }
-  if (t === undefined) {
-    throw new SerializationError(`received a value of registered type '${name}', but this process has not registered it (import the module that calls registerType('${name}', ...))`);
-  }
-  return t;
+  const t = types.get(name);
+  if (t !== undefined) return t;
+  loadPartOfType(name);
+  const loaded = types.get(name);
+  if (loaded !== undefined) return loaded;
+  const part = partOfType(name);
+  const why =
+    part === undefined
+      ? `no library part declares it (import the module that calls registerType('${name}', ...))`
+      : `library part '${part}' does not register it`;
+  throw new SerializationError(`received a value of registered type '${name}', but this process has not registered it: ${why}; ${describeParts()}`);
+}
+
+/** Every registered type name in this process, sorted. */
+export function registeredTypeNames(): string[] {
+  return [...types.keys()].sort();
 }
 
 // ---------------------------------------------------------------------------------------

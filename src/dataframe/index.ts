@@ -6,9 +6,11 @@
  *   const ddf = dd.readCsv('nycflights/*.csv', { dtype: { TailNum: 'string' } });
  *   await ddf.col('DepDelay').max().compute();
  */
-import '../schedulers/index.js';
+import { registerLocalSchedulers } from '../schedulers/index.js';
 import './ops/index.js';
 import './register.js';
+
+registerLocalSchedulers(); // this entry alone must be able to compute
 
 export { readCsv } from './io/csv/read.js';
 export type { ReadCsvOptions } from './io/csv/options.js';

@@ -11,6 +11,7 @@ import { toWireError } from './protocol/index.js';
 import { sizeof, typeName } from './sizeof.js';
 import { decodeTask } from './task-codec.js';
 import { basename } from 'node:path';
+import { installLibrary } from '../library.js';
 
 export interface RunMessage {
   op: 'run';
@@ -59,6 +60,7 @@ async function run(m: RunMessage): Promise<void> {
   }
 }
 
+installLibrary();
 parentPort!.on('message', (m: RunMessage) => {
   if (m.op === 'run') void run(m);
 });

@@ -3,10 +3,12 @@
  * It exits when the worker stops, and when its nanny goes away (the IPC channel closes), so
  * a killed nanny or test never leaves orphan workers behind.
  */
+import { installLibrary } from '../library.js';
 import { parseWorkerSettings, ProtocolError, toNanny } from './protocol/index.js';
 import { EXIT, Worker } from './worker.js';
 
 async function main(): Promise<void> {
+  installLibrary();
   const raw = process.env.TSDASK_WORKER_OPTIONS;
   if (raw === undefined) {
     console.error('tsdask worker process: TSDASK_WORKER_OPTIONS is not set (start workers with `tsdask worker`)');

@@ -50,7 +50,7 @@ t.test('killing the parent with SIGKILL leaves no executor behind', async (t) =>
   const parent = spawn(bin('tsx'), [join(__dirname, 'fixtures/parent.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const pids = await new Promise<number[]>((res, rej) => {
     let out = '';
-    parent.stdout!.on('data', (d: Buffer) => {
+    parent.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /PIDS (\[.*\])/.exec(out);
       if (m) res(JSON.parse(m[1]) as number[]);

@@ -4,6 +4,7 @@
  */
 import { expose, wrap } from 'comlink';
 import { parentPort, Worker } from 'node:worker_threads';
+import { installLibrary } from '../../library.js';
 import { channels, type RawLink } from './link.js';
 import type { MainApi } from './protocol.js';
 import { ExecutorRuntime } from './runtime.js';
@@ -32,6 +33,8 @@ function processLink(): RawLink {
     },
   };
 }
+
+installLibrary();
 
 const link: RawLink =
   parentPort !== null
