@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { formatAddress, isLoopback, parseAddress } from './address.js';
 import { intOption, type Parsed, parseArgs, UsageError } from './cli-args.js';
 import { Nanny } from './nanny.js';
-import { SchedulerServer } from './scheduler.js';
+import { SchedulerServer } from './scheduler/server.js';
 import { generateToken, readTokenFile, type TlsFiles } from './server.js';
 import { formatBytes, parseBytes } from './sizeof.js';
 import { formatResources, parseResources } from './resources.js';

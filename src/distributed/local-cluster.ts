@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Nanny } from './nanny.js';
-import { SchedulerServer } from './scheduler.js';
+import { SchedulerServer } from './scheduler/server.js';
 import { checkResources } from './resources.js';
 import { formatBytes, parseBytes } from './sizeof.js';
 

@@ -12,7 +12,7 @@ import type { Collection } from '../../src/core/collection.js';
 import { asDelayed } from '../../src/core/delayed.js';
 import { type GraphNode, Task } from '../../src/core/graph.js';
 import { planCollections } from '../../src/core/plan.js';
-import type { NewTask } from '../../src/distributed/scheduler-state.js';
+import type { NewTask } from '../../src/distributed/scheduler/tasks.js';
 import { decodeTask } from '../../src/distributed/task-codec.js';
 
 const inc = (x: number) => x + 1;

@@ -4,7 +4,8 @@
  */
 import t from 'tap';
 import type { Compute, Payload, PayloadRef, SchedulerToClient, SchedulerToWorker } from '../../src/distributed/protocol/index.js';
-import { type ClientSink, type NewTask, SchedulerState, type WorkerSink, WorkerState } from '../../src/distributed/scheduler-state.js';
+import { SchedulerState } from '../../src/distributed/scheduler/state.js';
+import { type ClientSink, type NewTask, type WorkerSink, WorkerState } from '../../src/distributed/scheduler/tasks.js';
 
 type Sent = SchedulerToWorker | SchedulerToClient;
 

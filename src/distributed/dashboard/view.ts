@@ -1,5 +1,5 @@
 /** The dashboard's read-only view of the scheduler's state machine. */
-import type { SchedulerState } from '../scheduler-state.js';
+import type { SchedulerState } from '../scheduler/state.js';
 import type { DashboardState, DashboardView } from './server.js';
 
 export function schedulerView(st: SchedulerState, scheduler: { readonly contactAddress: string; readonly startedAt: number }): DashboardView {

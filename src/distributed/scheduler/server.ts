@@ -3,10 +3,10 @@
  * machine, watches heartbeats, and serves the dashboard.
  */
 import { hostname } from 'node:os';
-import { type Address, formatAddress, isLoopback, parseHostPort } from './address.js';
-import type { Connection } from './connection.js';
-import { startDashboard, type Dashboard } from './dashboard/server.js';
-import { schedulerView } from './dashboard/view.js';
+import { type Address, formatAddress, isLoopback, parseHostPort } from '../address.js';
+import type { Connection } from '../connection.js';
+import { startDashboard, type Dashboard } from '../dashboard/server.js';
+import { schedulerView } from '../dashboard/view.js';
 import {
   type ClientHello,
   type ClientToScheduler,
@@ -26,11 +26,12 @@ import {
   toWorker,
   type UploadModule,
   type WorkerHello,
-  type WorkerToScheduler,
-} from './protocol/index.js';
-import { checkResources, formatResources } from './resources.js';
-import { ClientState, type NewTask, SchedulerState, WorkerState } from './scheduler-state.js';
-import { type Listener, listen, type TlsFiles, tokenFor } from './server.js';
+} from '../protocol/index.js';
+import { checkResources, formatResources } from '../resources.js';
+import { SchedulerState } from './state.js';
+import { onWorkerMessage } from './worker-messages.js';
+import { type ClientState, type NewTask, WorkerState } from './tasks.js';
+import { type Listener, listen, type TlsFiles, tokenFor } from '../server.js';
 
 export interface SchedulerServerOptions {
   host?: string;
@@ -74,12 +75,17 @@ export class SchedulerServer {
   static async start(opts: SchedulerServerOptions = {}): Promise<SchedulerServer> {
     const host = opts.host ?? '127.0.0.1';
     const token = tokenFor(host, opts.token);
-    let server: SchedulerServer | undefined;
-    const listener = await listen({ host, port: opts.port ?? 8786, token, tls: opts.tls, role: 'scheduler' }, (conn, h) => server!.accept(conn, h));
-    server = new SchedulerServer(listener, token, opts);
+    // Peers are accepted once the server exists (the listener starts first, to learn its port).
+    const ready: { server?: SchedulerServer } = {};
+    const listener = await listen({ host, port: opts.port ?? 8786, token, tls: opts.tls, role: 'scheduler' }, (conn, h) => {
+      if (ready.server === undefined) conn.close(4000, 'the scheduler is still starting');
+      else ready.server.accept(conn, h);
+    });
+    const server = new SchedulerServer(listener, token, opts);
+    ready.server = server;
     const ttl = opts.workerTtlMs ?? Number(process.env.TSDASK_WORKER_TTL_MS ?? 60_000);
-    server.timers.push(setInterval(() => server!.checkHeartbeats(ttl), Math.min(1000, ttl / 2)));
-    server.timers.push(setInterval(() => server!.state.balance(), 100));
+    server.timers.push(setInterval(() => server.checkHeartbeats(ttl), Math.min(1000, ttl / 2)));
+    server.timers.push(setInterval(() => server.state.balance(), 100));
     for (const t of server.timers) t.unref();
     if (opts.dashboardAddress !== null) {
       const where = parseHostPort(opts.dashboardAddress ?? ':8787', host);
@@ -134,7 +140,7 @@ export class SchedulerServer {
     this.workerConns.set(w, conn);
     conn.reply(h.rid, { id: address, scheduler: this.address });
     for (const u of this.uploads) conn.send(toWorker.upload(u.name, conn.wire(u.payload)));
-    conn.serve(parseWorkerToScheduler, (msg, frames) => this.onWorkerMessage(w, msg, frames));
+    conn.serve(parseWorkerToScheduler, (msg, frames) => onWorkerMessage(this.state, w, msg, frames));
     conn.on('batch', () => this.state.fillWorkers());
     conn.on('close', (code: number, reason: string) =>
       this.removeWorker(w, code === 1006 || /1006/.test(reason) ? 'its connection dropped (the process died or the network failed)' : `connection closed${reason ? `: ${reason}` : ''}`),
@@ -156,50 +162,6 @@ export class SchedulerServer {
     this.workerConns.delete(w);
     if (!this.closing) this.log(`worker ${w.name} removed: ${reason}`);
     this.workersChanged();
-  }
-
-  private onWorkerMessage(w: WorkerState, msg: WorkerToScheduler, frames: Uint8Array[]): void {
-    const s = this.state;
-    switch (msg.op) {
-      case 'started':
-        s.taskStarted(w, msg.keys);
-        return;
-      case 'finished':
-        s.taskFinished(w, msg.key, msg.nbytes, msg.type, msg.startedAt, msg.stoppedAt, msg.value === undefined ? undefined : resolvePayload(msg.value, frames));
-        return;
-      case 'erred':
-        s.taskErred(w, msg.key, msg.error, msg.startedAt, msg.stoppedAt);
-        return;
-      case 'missing-data':
-        s.missingData(w, msg.key, msg.dep, msg.tried);
-        return;
-      case 'results': {
-        for (const { key, value } of msg.values) {
-          const ts = s.tasks.get(key);
-          if (ts !== undefined) s.deliver(ts, resolvePayload(value, frames));
-        }
-        for (const k of msg.missing) s.deliverFailed(w, k, undefined);
-        for (const { key, error } of msg.errors) s.deliverFailed(w, key, error);
-        return;
-      }
-      case 'add-keys':
-        s.addReplicas(w, msg.replicas);
-        return;
-      case 'steal-response':
-        s.stealResponse(w, msg.removed, msg.kept, msg.thief);
-        return;
-      case 'heartbeat':
-        w.lastSeen = Date.now();
-        w.metrics = { rss: msg.rss, spilled: msg.spilled, spilledCount: msg.spilledCount, executing: msg.executing, cpu: msg.cpu };
-        return;
-      case 'status': {
-        const paused = msg.status === 'paused';
-        w.status = paused ? 'paused' : 'running';
-        s.note(`worker ${w.name} ${paused ? `paused: ${msg.reason ?? ''}` : 'resumed'}`);
-        if (!paused) s.fillWorkers();
-        return;
-      }
-    }
   }
 
   private checkHeartbeats(ttl: number): void {
