@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseWorkerToNanny, ProtocolError } from './protocol/index.js';
 import { formatBytes } from './sizeof.js';
-import { EXIT, type WorkerOptions } from './worker.js';
+import { EXIT } from './worker/exit-codes.js';
+import type { WorkerOptions } from './worker/worker.js';
 
 export interface NannyOptions extends Omit<WorkerOptions, 'log' | 'onExit' | 'restartReason'> {
   /** Kill the worker above this fraction of its memory limit (default 0.95). */

@@ -5,7 +5,7 @@
  */
 import { installLibrary } from '../library.js';
 import { parseWorkerSettings, ProtocolError, toNanny } from './protocol/index.js';
-import { EXIT, Worker } from './worker.js';
+import { EXIT, Worker } from './worker/worker.js';
 
 async function main(): Promise<void> {
   installLibrary();

@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import { Worker as Thread } from 'node:worker_threads';
-import type { FnSpec } from '../core/functions.js';
-import type { Payload, WireError } from './protocol/index.js';
-import type { RunMessage } from './exec-thread.js';
+import type { FnSpec } from '../../core/functions.js';
+import type { Payload, WireError } from '../protocol/index.js';
+import type { RunMessage, ThreadReply } from '../exec-thread.js';
 
 export type ThreadResult =
   | { ok: true; payload: Payload; nbytes: number; type: string; start: number; stop: number }
@@ -21,11 +21,12 @@ interface Slot {
   done: ((r: ThreadResult) => void) | undefined;
 }
 
+/** The thread entry point, src/distributed/exec-thread (one folder up from here). */
 function threadEntry(): { code: string; eval: boolean } {
-  if (!__filename.endsWith('.ts')) return { code: join(__dirname, 'exec-thread.js'), eval: false };
+  if (!__filename.endsWith('.ts')) return { code: join(__dirname, '..', 'exec-thread.js'), eval: false };
   // From source, a thread needs the TypeScript loader before it can require the entry point.
   const api = require.resolve('tsx/cjs/api');
-  const file = join(__dirname, 'exec-thread.ts');
+  const file = join(__dirname, '..', 'exec-thread.ts');
   return { code: `require(${JSON.stringify(api)}).register(); require(${JSON.stringify(file)});`, eval: true };
 }
 
@@ -46,13 +47,13 @@ export class ThreadPool {
     const thread = new Thread(entry.code, { eval: entry.eval });
     thread.unref();
     const slot: Slot = { thread, busyWith: undefined, knownFns: new Set(), knownUploads: 0, done: undefined };
-    thread.on('message', (m: { op: string; key: string; header?: string; frames?: Uint8Array[]; nbytes?: number; type?: string; error?: WireError; start: number; stop: number }) => {
+    thread.on('message', (m: ThreadReply) => {
       const done = slot.done;
       slot.busyWith = undefined;
       slot.done = undefined;
       if (done === undefined) return;
-      if (m.op === 'done') done({ ok: true, payload: { header: m.header!, frames: m.frames ?? [] }, nbytes: m.nbytes!, type: m.type!, start: m.start, stop: m.stop });
-      else done({ ok: false, error: m.error!, start: m.start, stop: m.stop });
+      if (m.op === 'done') done({ ok: true, payload: { header: m.header, frames: m.frames }, nbytes: m.nbytes, type: m.type, start: m.start, stop: m.stop });
+      else done({ ok: false, error: m.error, start: m.start, stop: m.stop });
     });
     const onDeath = (why: string) => {
       const done = slot.done;
