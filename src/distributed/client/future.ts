@@ -4,11 +4,11 @@
  * When no Future refers to a key anymore (garbage-collected, or `release()`d), the client tells
  * the scheduler, which frees the result.
  */
-import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer } from '../core/collection.js';
-import { DataNode, type GraphNode } from '../core/graph.js';
-import { TOKEN } from '../core/tokenize.js';
-import { Delayed } from '../core/delayed.js';
-import { CancelledError, TimeoutError } from './errors.js';
+import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer } from '../../core/collection.js';
+import { DataNode, type GraphNode } from '../../core/graph.js';
+import { TOKEN } from '../../core/tokenize.js';
+import { Delayed } from '../../core/delayed.js';
+import { CancelledError, TimeoutError } from '../errors.js';
 
 export type FutureStatus = 'pending' | 'finished' | 'error' | 'cancelled' | 'lost';
 
@@ -74,7 +74,7 @@ export class Future<T = unknown> implements Collection<T>, PromiseLike<T> {
   /** The value, fetched from the worker holding it; rejects with the task's error. */
   async result(opts: { timeout?: number } = {}): Promise<T> {
     const st = this.owner.state(this.key);
-    if (st.status === 'error') throw st.error;
+    if (st.status === 'error') throw st.error ?? new Error(`future '${this.key}' failed`);
     if (st.status === 'cancelled') throw st.error ?? new CancelledError(`future '${this.key}' was cancelled`);
     const value = this.owner.value(this.key) as Promise<T>;
     if (opts.timeout === undefined) return value;
@@ -144,7 +144,7 @@ function futureImpl<T>(f: Future<T>): CollectionImpl<T> {
       rebuild: (data) => new Delayed<T>(f.key, new DataNode(data.get(f.key)), []),
       defaultScheduler: 'threads',
     };
-    impls.set(f, impl as CollectionImpl<unknown>);
+    impls.set(f, impl);
   }
   return impl;
 }

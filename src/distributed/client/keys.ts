@@ -4,9 +4,9 @@
  * reports it, and the callers waiting for values. Futures reach it through the narrow
  * FutureOwner interface; the Client feeds it the scheduler's messages.
  */
-import { CancelledError } from './errors.js';
+import { CancelledError } from '../errors.js';
 import { type FutureOwner, KeyState } from './future.js';
-import { type ClientToScheduler, toScheduler } from './protocol/index.js';
+import { type ClientToScheduler, toScheduler } from '../protocol/index.js';
 
 interface Waiter {
   resolve(v: unknown): void;
