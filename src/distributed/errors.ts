@@ -43,3 +43,8 @@ export function fromWireError(we: WireError, cause?: string): Error {
   }
   return annotateTaskError(err, key);
 }
+
+/** The message of anything thrown (errors, and the odd string). */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

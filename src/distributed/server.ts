@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { type Address, boundAddress, isLoopback } from './address.js';
 import { Connection, MAX_MESSAGE } from './connection.js';
 import { type Hello, helloParser, isRecord, PROTOCOL_VERSION, type ProtocolError } from './protocol/index.js';
+import { errorMessage } from './errors.js';
 
 /** The installed tsdask version (shown when versions differ). */
 export const TSDASK_VERSION: string = packageVersion();
@@ -56,7 +57,7 @@ export function readTokenFile(path: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read token file ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read token file ${path}: ${errorMessage(e)}`, { cause: e });
   }
   const t = text.trim();
   if (t === '') throw new Error(`token file ${path} is empty`);

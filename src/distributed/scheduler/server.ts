@@ -32,6 +32,7 @@ import { SchedulerState } from './state.js';
 import { onWorkerMessage } from './worker-messages.js';
 import { type ClientState, type NewTask, WorkerState } from './tasks.js';
 import { type Listener, listen, type TlsFiles, tokenFor } from '../server.js';
+import { errorMessage } from '../errors.js';
 
 export interface SchedulerServerOptions {
   host?: string;
@@ -92,7 +93,7 @@ export class SchedulerServer {
       try {
         server.dashboard = await startDashboard(schedulerView(server.state, server), where.host, where.port);
       } catch (e) {
-        server.log(`dashboard not started: ${(e as Error).message}`);
+        server.log(`dashboard not started: ${errorMessage(e)}`);
       }
     }
     return server;
