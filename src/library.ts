@@ -47,9 +47,6 @@ export function installLibrary(): void {
     load() {
       require('./dataframe/ops/index.js');
       require('./dataframe/register.js');
-      // Kernels still defined outside ops/ (base, create, danfo, dataframe, distinct, groupby,
-      // io/csv/block, io/to-csv, quantile, scalar, series, sort): drop once ops/ holds them all.
-      require('./dataframe/index.js');
     },
   });
 }

@@ -3,12 +3,13 @@
  * layer whose keys are `name-token#i`; each partition is a plain JS array of elements.
  *  - `blockwise`: one task per partition; Bag arguments become their partition i (zipped),
  *    Item arguments their single value;
- *  - `reduceTree`: chunk per partition, combine `splitEvery` partials at a time, one final
- *    task whose key is `prefix#0` (so the result is a one-partition bag or an Item).
+ *  - `reduceTree`: the shared tree reduction (core/tree-reduce.ts) over the partitions, with a
+ *    final task keyed `prefix#0` (so the result is a one-partition bag or an Item).
  */
 import { type GraphLayer, PartitionLayer, partKey, StaticLayer } from '../core/collection.js';
-import { type GraphNode, KeyRef, mapNested, Task, type TaskFn } from '../core/graph.js';
+import { KeyRef, mapNested, Task, type TaskFn } from '../core/graph.js';
 import { tokenize } from '../core/tokenize.js';
+import { splitOf, treeKeys, treeReduceNodes } from '../core/tree-reduce.js';
 
 /** What graph builders need from a bag. */
 export interface BagSpec {
@@ -96,9 +97,9 @@ export interface ReduceArgs {
   splitEvery?: number;
 }
 
-/** Tree reduction over the partitions of `input`. The result's key is `prefix#0`. */
+/** Tree reduction over the partitions of `input` (core/tree-reduce.ts). The result's key is `prefix#0`. */
 export function reduceTree(name: string, input: BagSpec, r: Reduction, a: ReduceArgs = {}): BagSpec & ItemSpec {
-  const split = Math.max(2, a.splitEvery ?? 8);
+  const split = splitOf(a.splitEvery);
   const chunkArgs = a.chunkArgs ?? [];
   const combineArgs = a.combineArgs ?? [];
   const aggregateArgs = a.aggregateArgs ?? [];
@@ -107,23 +108,9 @@ export function reduceTree(name: string, input: BagSpec, r: Reduction, a: Reduce
   const token = tokenize(name, input.prefix, r.chunk, tokenOf(chunkArgs), r.combine, tokenOf(combineArgs), r.aggregate, tokenOf(aggregateArgs), split);
   const prefix = `${name}-${token}`;
   const resolve = (args: readonly unknown[]) => mapLazy(args, (l) => new KeyRef((l as ItemSpec).key)) as unknown[];
-  const entries: Array<readonly [string, GraphNode]> = [];
-  let level: string[] = [];
-  for (let i = 0; i < input.npartitions; i++) {
-    const k = `${name}-chunk-${token}#${i}`;
-    entries.push([k, new Task(r.chunk, [new KeyRef(partKey(input.prefix, i)), ...resolve(chunkArgs)])]);
-    level.push(k);
-  }
-  for (let depth = 0; level.length > split; depth++) {
-    const next: string[] = [];
-    for (let i = 0; i < level.length; i += split) {
-      const k = `${name}-combine-${token}#${depth}.${next.length}`;
-      entries.push([k, new Task(r.combine, [level.slice(i, i + split).map((x) => new KeyRef(x)), ...resolve(combineArgs)])]);
-      next.push(k);
-    }
-    level = next;
-  }
   const key = partKey(prefix, 0);
-  entries.push([key, new Task(r.aggregate, [level.map((x) => new KeyRef(x)), ...resolve(aggregateArgs)])]);
+  const inputs = Array.from({ length: input.npartitions }, (_, i) => partKey(input.prefix, i));
+  const reduction = { chunk: r.chunk, chunkArgs: resolve(chunkArgs), combine: r.combine, combineArgs: resolve(combineArgs), aggregate: r.aggregate, aggregateArgs: resolve(aggregateArgs) };
+  const entries = treeReduceNodes(inputs, reduction, split, treeKeys(name, token, key));
   return { prefix, key, npartitions: 1, layer: new StaticLayer(prefix, entries, [input.layer, ...extra.layers]) };
 }

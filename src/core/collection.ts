@@ -25,7 +25,15 @@ export interface CollectionImpl<T> {
   /** The same collection backed by already-computed data (what `persist` returns). */
   rebuild(data: ReadonlyMap<string, unknown>): Collection<T>;
   readonly defaultScheduler: DefaultScheduler;
+  /**
+   * A rewrite of the culled graph before fusing (Dask's `__dask_optimize__`), run once per
+   * plan however many collections in it share the function: e.g. DataFrames reading one CSV
+   * block once for every column set. It must keep every key the graph had.
+   */
+  readonly optimize?: GraphRewrite;
 }
+
+export type GraphRewrite = (graph: Graph, keys: readonly string[]) => Graph;
 
 export const COLLECTION = Symbol.for('tsdask.collection');
 

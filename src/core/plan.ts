@@ -3,7 +3,7 @@
  * compute/persist) turns them into a graph here, so the same request sends the same graph
  * whichever scheduler runs it.
  */
-import { COLLECTION, type Collection, type CollectionImpl, flattenKeys, isCollection, materialize } from './collection.js';
+import { COLLECTION, type Collection, type CollectionImpl, flattenKeys, type GraphRewrite, isCollection, materialize } from './collection.js';
 import type { Graph } from './graph.js';
 import { isPlainObject } from './graph.js';
 import { cull, fuse } from './optimize.js';
@@ -40,11 +40,15 @@ export function planCollections(collections: readonly Collection[], opts: { opti
   const impls = collections.map((c) => c[COLLECTION]);
   const raw = materialize(impls.map((i) => i.layer()));
   const keys = [...new Set(impls.flatMap((i) => flattenKeys(i.keys())))];
-  return { collections, impls, graph: planGraph(raw, keys, opts), keys };
+  const rewrites = new Set<GraphRewrite>();
+  for (const i of impls) if (i.optimize !== undefined) rewrites.add(i.optimize);
+  return { collections, impls, graph: planGraph(raw, keys, opts, [...rewrites]), keys };
 }
 
-/** Cull a raw graph to `keys` and (unless `optimize: false`) fuse it. */
-export function planGraph(graph: Graph, keys: readonly string[], opts: { optimize?: boolean } = {}): Graph {
-  const culled = cull(graph, keys);
-  return opts.optimize === false ? culled : fuse(culled, keys);
+/** Cull a raw graph to `keys` and (unless `optimize: false`) apply the collections' rewrites and fuse it. */
+export function planGraph(graph: Graph, keys: readonly string[], opts: { optimize?: boolean } = {}, rewrites: readonly GraphRewrite[] = []): Graph {
+  let out = cull(graph, keys);
+  if (opts.optimize === false) return out;
+  for (const rewrite of rewrites) out = rewrite(out, keys);
+  return fuse(out, keys);
 }

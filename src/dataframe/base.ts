@@ -6,41 +6,38 @@
 import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer, materialize, StaticLayer } from '../core/collection.js';
 import { compute, persist, visualize } from '../core/compute.js';
 import { Delayed } from '../core/delayed.js';
-import { DataNode, KeyRef, Task } from '../core/graph.js';
-import { kernel } from '../core/kernels.js';
+import { DataNode } from '../core/graph.js';
 import type { ComputeOptions, VisualizeOptions } from '../core/options.js';
-import { TOKEN, tokenize } from '../core/tokenize.js';
+import { TOKEN } from '../core/tokenize.js';
 import type { Frame } from './frame.js';
-import { blockwise, type Built, PartitionLayer, PARTITIONED, partKey, type Partitioned, treeReduce } from './graph.js';
-import { concatFrames } from './ops/concat.js';
-import { sliceRows } from './ops/slice.js';
-import { Scalar } from './scalar.js';
+import { danfoTasks, edgeTask, keysOf, partitions } from './plan/partitions.js';
+import { shareReads } from './plan/share-reads.js';
+import { type FrameSpec, frameSpec, type Kind, PARTITIONED, type Source } from './plan/spec.js';
+import type { Scalar } from './scalar.js';
 
-const identity = kernel('dataframe.identity', (x: unknown) => x);
-const lenChunk = kernel('dataframe.len.chunk', (part: Frame) => part.length);
-const sumNumbers = kernel('dataframe.len.sum', (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0));
-const concatSlice = kernel('dataframe.concat-slice', (parts: readonly Frame[], start: number, end: number | null) =>
-  sliceRows(concatFrames(parts), start, end ?? undefined),
-);
-
-export abstract class PartitionedCollection<T> implements Partitioned, Collection<T> {
+export abstract class PartitionedCollection<K extends Kind, T, Self extends Collection<T>> implements FrameSpec<K>, Collection<T> {
   readonly [PARTITIONED] = true;
+  abstract readonly kind: K;
 
   constructor(
     readonly prefix: string,
     readonly npartitions: number,
     readonly meta: Frame,
     readonly layer: GraphLayer,
+    /** Where the columns come from, when a projection can read fewer of them (plan/project.ts). */
+    readonly source?: Source,
   ) {}
 
-  /** Build the same kind of collection (DataFrame or Series) from a graph piece. */
-  protected abstract make(built: Built, meta: Frame): this;
+  /** The same kind of collection (DataFrame or Series) for a spec. */
+  protected abstract wrap(spec: FrameSpec<K>): Self;
   /** Computed partitions to the user's value (a danfo object). */
   protected abstract finish(parts: Frame[]): T;
+  /** Row count as a lazy Scalar. */
+  abstract lengthLazy(): Scalar<number>;
 
   /** Partition keys in order. */
   keys(): string[] {
-    return Array.from({ length: this.npartitions }, (_, i) => partKey(this.prefix, i));
+    return keysOf(this);
   }
 
   get [COLLECTION](): CollectionImpl<T> {
@@ -50,9 +47,13 @@ export abstract class PartitionedCollection<T> implements Partitioned, Collectio
       finalize: (parts) => this.finish(parts as Frame[]),
       rebuild: (data) => {
         const nodes = this.keys().map((k) => [k, new DataNode(data.get(k))] as const);
-        return this.make({ prefix: this.prefix, npartitions: this.npartitions, layer: new StaticLayer(`persisted-${this.prefix}`, nodes) }, this.meta);
+        const layer = new StaticLayer(`persisted-${this.prefix}`, nodes);
+        // No source: a persisted collection keeps using what is in memory.
+        return this.wrap(frameSpec(this.kind, this.prefix, this.npartitions, this.meta, layer));
       },
       defaultScheduler: 'threads',
+      // Column sets of one CSV read computed together share one read per block.
+      optimize: shareReads,
     };
   }
 
@@ -60,19 +61,15 @@ export abstract class PartitionedCollection<T> implements Partitioned, Collectio
     return this.prefix;
   }
 
-  /** Same collection built by a blockwise kernel with the same meta. */
-  protected mapSame(name: string, fn: (...a: never[]) => unknown, args: readonly unknown[], meta: Frame = this.meta): this {
-    return this.make(blockwise(name, fn as (...a: unknown[]) => unknown, args), meta);
-  }
-
   async compute(opts: ComputeOptions = {}): Promise<T> {
     const [v] = await compute(this, opts);
     return v as T;
   }
 
-  async persist(opts: ComputeOptions = {}): Promise<this> {
-    const [v] = await persist(this, opts);
-    return v as this;
+  async persist(opts: ComputeOptions = {}): Promise<Self> {
+    // wrap(this) is this, typed as the concrete collection.
+    const [v] = await persist(this.wrap(this), opts);
+    return v;
   }
 
   visualize(opts: VisualizeOptions = {}): Promise<string> {
@@ -80,40 +77,18 @@ export abstract class PartitionedCollection<T> implements Partitioned, Collectio
   }
 
   /** Some partitions, as a collection of the same kind. */
-  partitions(which: number | readonly number[]): this {
-    const list = typeof which === 'number' ? [which] : [...which];
-    for (const i of list) {
-      if (!Number.isInteger(i) || i < -this.npartitions || i >= this.npartitions) {
-        throw new RangeError(`partitions(${i}): there are ${this.npartitions} partitions (0..${this.npartitions - 1})`);
-      }
-    }
-    const idx = list.map((i) => (i < 0 ? this.npartitions + i : i));
-    const prefix = `partitions-${tokenize(this.prefix, idx)}`;
-    const layer = new PartitionLayer(prefix, idx.length, (j) => new Task(identity, [new KeyRef(partKey(this.prefix, idx[j]))]), [this.layer]);
-    return this.make({ prefix, npartitions: idx.length, layer }, this.meta);
+  partitions(which: number | readonly number[]): Self {
+    return this.wrap(partitions<K>(this, which));
   }
 
   /** One Delayed per partition, each computing to a danfo object. */
   toDelayed(): Delayed<T>[] {
-    const toUser = this.finishFn;
-    return this.keys().map((k, i) => {
-      const key = `to-danfo-${tokenize(this.prefix)}#${i}`;
-      return new Delayed<T>(key, new Task(toUser, [[new KeyRef(k)]]), [this.layer]);
-    });
+    return danfoTasks(this).map(({ key, task }) => new Delayed<T>(key, task, [this.layer]));
   }
-
-  /** A registered kernel doing what `finish` does (so toDelayed tasks ship by name). */
-  protected abstract readonly finishFn: (parts: Frame[]) => T;
 
   /** Row count (computes). */
   async length(opts: ComputeOptions = {}): Promise<number> {
     return this.lengthLazy().compute(opts);
-  }
-
-  /** Row count as a lazy Scalar. */
-  lengthLazy(): Scalar<number> {
-    const { key, layer } = treeReduce('len', this, { chunk: lenChunk, combine: sumNumbers, aggregate: sumNumbers, splitEvery: 32 });
-    return new Scalar<number>(key, layer, 0);
   }
 
   /**
@@ -134,12 +109,8 @@ export abstract class PartitionedCollection<T> implements Partitioned, Collectio
     let take = 1;
     for (;;) {
       take = Math.min(take, this.npartitions);
-      const idx = Array.from({ length: take }, (_, j) => (front ? j : this.npartitions - take + j));
-      const args = front ? [0, n] : [-n, null];
-      const key = `${front ? 'head' : 'tail'}-${tokenize(this.prefix, idx, n)}`;
-      const task = new Task(concatSlice, [idx.map((i) => new KeyRef(partKey(this.prefix, i))), ...args]);
-      const d = new Delayed<Frame>(key, task, [this.layer]);
-      const part = await d.compute(opts);
+      const { key, task } = edgeTask(this, n, take, front);
+      const part = await new Delayed<Frame>(key, task, [this.layer]).compute(opts);
       if (part.length >= n || take === this.npartitions) return this.finish([part]);
       take *= 4;
     }

@@ -5,7 +5,6 @@
  * lazily: worker threads and processes that never convert never pay for it.
  */
 import type { DataFrame as DanfoDataFrame, Series as DanfoSeries } from 'danfojs-node';
-import { kernel } from '../core/kernels.js';
 import { concatFrames } from './ops/concat.js';
 import { type Cell, type Column, columnFromValues, dictEntry, type DType, Frame, getCell, inferDType, stringBytesOf } from './frame.js';
 
@@ -129,9 +128,6 @@ export function fromDanfo(df: DanfoDataFrame | DanfoSeries, dtypes: Record<strin
   return new Frame(names, cols, n);
 }
 
-/** Computed partitions -> one danfo.DataFrame (registered so toDelayed tasks ship by name). */
-export const framesToDanfo = kernel('dataframe.to-danfo', (parts: readonly Frame[]): DanfoDataFrame => partsToDanfo(parts));
-
 /**
  * Partitions -> one danfo.DataFrame without concatenating string columns first (merging
  * per-partition dictionaries would cost a hash insert per distinct value for nothing).
@@ -155,12 +151,3 @@ export function partsToDanfo(parts: readonly Frame[]): DanfoDataFrame {
   });
   return new dfd.DataFrame(data, { dtypes: first.columns.map((c) => danfoDType(c.dtype)) });
 }
-export const framesToDanfoSeries = kernel('dataframe.to-danfo-series', (parts: readonly Frame[]): DanfoSeries => toDanfoSeries(concatFrames(parts)));
-
-/** mapPartitions plumbing: partition -> danfo before the user's function, danfo -> partition after. */
-export const partToDanfo = kernel('dataframe.part-to-danfo', (f: Frame): DanfoDataFrame => toDanfo(f));
-export const danfoToPart = kernel('dataframe.danfo-to-part', (d: unknown, where: string): Frame => {
-  if (d instanceof Frame) return d;
-  if (isDanfoFrame(d) || isDanfoSeries(d)) return fromDanfo(d);
-  throw new TypeError(`${where}: the function must return a danfo.DataFrame or danfo.Series, got ${d === null ? 'null' : typeof d === 'object' ? (d as object).constructor?.name : typeof d}`);
-});

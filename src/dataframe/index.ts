@@ -12,22 +12,16 @@ import './register.js';
 
 registerLocalSchedulers(); // this entry alone must be able to compute
 
-export { readCsv } from './io/csv/read.js';
+export { readCsv, fromDanfo, fromDelayed, concat, fromFrames, merge, toDatetime, toNumeric } from './functions.js';
+export type { MergeArgs, ToDatetimeOptions } from './functions.js';
 export type { ReadCsvOptions } from './io/csv/options.js';
 export { CsvError } from './io/csv/errors.js';
-export { fromDanfo, fromDelayed, concat, fromFrames } from './create.js';
-export { toDatetime, toNumeric } from './convert.js';
-export type { ToDatetimeOptions } from './convert.js';
-export { DataFrame } from './dataframe.js';
-export { merge } from './merge.js';
-export type { How, MergeArgs, MergeOptions } from './merge.js';
-export { GroupBy, SeriesGroupBy } from './groupby.js';
-export type { AggName, AggSpec, GroupByOptions, NamedAgg } from './groupby.js';
-export type { DistinctOptions, ValueCountsOptions } from './distinct.js';
-export type { SortOptions } from './sort.js';
-export type { AssignValue } from './dataframe.js';
-export { Series, DatetimeAccessor, StringAccessor } from './series.js';
-export type { SeriesOperand } from './series.js';
+export { DataFrame, Series, GroupBy, SeriesGroupBy, DatetimeAccessor, StringAccessor } from './collections.js';
+export type { AssignValue, SeriesOperand } from './collections.js';
+export type { How, MergeOptions } from './plan/merge.js';
+export type { AggName, AggSpec, GroupByOptions, NamedAgg } from './plan/groupby.js';
+export type { DistinctOptions, ValueCountsOptions } from './plan/distinct.js';
+export type { SortOptions } from './plan/sort.js';
 export { Scalar } from './scalar.js';
 export { Frame, KeyError } from './frame.js';
 export type { Cell, Column, DType, DTypeName } from './frame.js';

@@ -4,36 +4,16 @@
  */
 import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer, StaticLayer } from '../core/collection.js';
 import { compute, persist, visualize } from '../core/compute.js';
-import { DataNode, KeyRef, Task } from '../core/graph.js';
-import { kernel } from '../core/kernels.js';
+import { DataNode } from '../core/graph.js';
 import type { ComputeOptions, VisualizeOptions } from '../core/options.js';
-import { TOKEN, tokenize } from '../core/tokenize.js';
-import { SINGLE, type SingleKey } from './graph.js';
+import { TOKEN } from '../core/tokenize.js';
+import { scalarOp, type ScalarOp } from './plan/scalar.js';
+import { shareReads } from './plan/share-reads.js';
+import { SINGLE, type ScalarSpec } from './plan/spec.js';
 
-export type ScalarOp = 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow' | 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne';
+export type { ScalarOp };
 
-const num = (x: unknown): number => (x instanceof Date ? x.getTime() : x === null ? NaN : Number(x));
-
-const scalarOp = kernel('dataframe.scalar.op', (a: unknown, b: unknown, op: ScalarOp): number | boolean => {
-  const x = num(a);
-  const y = num(b);
-  switch (op) {
-    case 'add': return x + y;
-    case 'sub': return x - y;
-    case 'mul': return x * y;
-    case 'div': return x / y;
-    case 'mod': return x % y;
-    case 'pow': return x ** y;
-    case 'gt': return x > y;
-    case 'ge': return x >= y;
-    case 'lt': return x < y;
-    case 'le': return x <= y;
-    case 'eq': return x === y;
-    case 'ne': return x !== y;
-  }
-});
-
-export class Scalar<T = unknown> implements SingleKey, Collection<T> {
+export class Scalar<T = unknown> implements ScalarSpec, Collection<T> {
   readonly [SINGLE] = true;
   constructor(
     readonly key: string,
@@ -42,6 +22,11 @@ export class Scalar<T = unknown> implements SingleKey, Collection<T> {
     readonly metaValue: unknown,
   ) {}
 
+  /** The collection for a single-key spec (the class itself when it already is one). */
+  static of<U>(spec: ScalarSpec): Scalar<U> {
+    return spec instanceof Scalar ? spec : new Scalar<U>(spec.key, spec.layer, spec.metaValue);
+  }
+
   get [COLLECTION](): CollectionImpl<T> {
     return {
       layer: () => this.layer,
@@ -49,6 +34,8 @@ export class Scalar<T = unknown> implements SingleKey, Collection<T> {
       finalize: (v) => v as T,
       rebuild: (data) => new Scalar<T>(this.key, new StaticLayer(`persisted-${this.key}`, [[this.key, new DataNode(data.get(this.key))]]), this.metaValue),
       defaultScheduler: 'threads',
+      // Column sets of one CSV read computed together share one read per block.
+      optimize: shareReads,
     };
   }
   [TOKEN](): string {
@@ -68,11 +55,7 @@ export class Scalar<T = unknown> implements SingleKey, Collection<T> {
   }
 
   private op<R>(other: Scalar | number | Date, op: ScalarOp): Scalar<R> {
-    const args: unknown[] = [new KeyRef(this.key), other instanceof Scalar ? new KeyRef(other.key) : other, op];
-    const key = `${op}-${tokenize(this.key, other instanceof Scalar ? other.key : other, op)}`;
-    const deps = other instanceof Scalar ? [this.layer, other.layer] : [this.layer];
-    const isCmp = ['gt', 'ge', 'lt', 'le', 'eq', 'ne'].includes(op);
-    return new Scalar<R>(key, new StaticLayer(key, [[key, new Task(scalarOp, args)]], deps), isCmp ? false : 0);
+    return Scalar.of<R>(scalarOp(this, other, op));
   }
 
   add(o: Scalar | number): Scalar<number> { return this.op(o, 'add'); }

@@ -20,7 +20,7 @@ export const READY = 1;
 export const RUNNING = 2;
 /** Finished, failed or dropped: no longer the loop's concern. */
 export const DONE = 3;
-export type TaskState = typeof WAITING | typeof READY | typeof RUNNING | typeof DONE;
+export type LoopState = typeof WAITING | typeof READY | typeof RUNNING | typeof DONE;
 
 /** What the loop needs of a task (executors add their own fields). */
 export interface LoopTask {
@@ -30,7 +30,7 @@ export interface LoopTask {
   /** Start it in a group of its own (announced alone: it is suspected of crashing executors). */
   readonly alone?: boolean;
   /** Set by the loop. Create tasks as WAITING. */
-  state: TaskState;
+  state: LoopState;
   /** Inputs not available yet: counted by the caller before `add`, counted down by `arrived`. */
   missing: number;
 }
@@ -162,40 +162,61 @@ export class RunLoop<T extends LoopTask, V = unknown> {
   private readonly slice = (): void => {
     // `scheduled` stays set during the slice: tasks made ready here need no new turn.
     const ex = this.executor;
-    const group = this.group;
     const deadline = performance.now() + this.sliceMs;
     while (!this.closed && !this.paused && this.active < this.slots) {
-      const limit = ex.groupSize === undefined ? 1 : ex.groupSize();
-      while (group.length < limit) {
-        const t = this.nextReady();
-        if (t === undefined || (t.alone === true && group.length > 0)) break;
-        this.ready.pop();
-        if (ex.admit !== undefined && !ex.admit(t)) {
-          this.parked.push(t);
-          continue;
-        }
-        group.push(t);
-        if (t.alone === true) break;
-      }
-      if (group.length === 0) break;
-      ex.starting?.(group);
-      for (let i = 0; i < group.length; i++) {
-        const t = group[i];
-        if (t.state !== READY || this.closed) ex.release?.(t);
-        else if (this.active >= this.slots || this.paused) {
-          // An async task of this group may have taken the last slot.
-          ex.release?.(t);
-          this.ready.push(t);
-        } else this.start(t);
-      }
-      group.length = 0;
-      if (performance.now() > deadline) break;
+      const started = ex.groupSize === undefined ? this.startNext() : this.startGroup(ex, ex.groupSize());
+      if (!started || performance.now() > deadline) break;
     }
     this.scheduled = false;
     if (this.closed) return;
     ex.idle?.();
     if (!this.paused && this.active < this.slots && this.nextReady() !== undefined) this.schedule();
   };
+
+  /** Start the best ready task; false if there is none. */
+  private startNext(): boolean {
+    const ex = this.executor;
+    for (;;) {
+      const t = this.nextReady();
+      if (t === undefined) return false;
+      this.ready.pop();
+      if (ex.admit !== undefined && !ex.admit(t)) {
+        this.parked.push(t);
+        continue;
+      }
+      this.start(t);
+      return true;
+    }
+  }
+
+  /** Start up to `limit` ready tasks as one group, `alone` ones by themselves; false if none. */
+  private startGroup(ex: TaskExecutor<T, V>, limit: number): boolean {
+    const group = this.group;
+    while (group.length < limit) {
+      const t = this.nextReady();
+      if (t === undefined || (t.alone === true && group.length > 0)) break;
+      this.ready.pop();
+      if (ex.admit !== undefined && !ex.admit(t)) {
+        this.parked.push(t);
+        continue;
+      }
+      group.push(t);
+      if (t.alone === true) break;
+    }
+    if (group.length === 0) return false;
+    ex.starting?.(group);
+    for (let i = 0; i < group.length; i++) {
+      const t = group[i];
+      if (t.state !== READY || this.closed) ex.release?.(t);
+      else if (this.active >= this.slots || this.paused) {
+        // An async task of this group may have taken the last slot.
+        ex.release?.(t);
+        this.ready.push(t);
+      } else this.start(t);
+    }
+    group.length = 0;
+    return true;
+  }
 
   private start(t: T): void {
     t.state = RUNNING;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { compute, shutdownSchedulers } from '../../src/index.js';
 import { Frame } from '../../src/dataframe/frame.js';
-import { fromFrames } from '../../src/dataframe/create.js';
+import { fromFrames } from '../../src/dataframe/index.js';
 import { SCHEDULERS } from '../helpers/schedulers.js';
 import { computeFrame, csvFrame, rows } from './groupby-helpers.js';
 

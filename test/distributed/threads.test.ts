@@ -1,6 +1,7 @@
 /**
  * Workers with several task slots run tasks on worker threads: CPU-bound tasks run side by
- * side, a cancelled runaway task is stopped, errors and binary data cross intact.
+ * side, a cancelled runaway task is stopped, a task that ends its thread fails by name, errors
+ * and binary data cross intact.
  */
 import t from 'tap';
 import { Client, delayed, LocalCluster } from '../../src/index.js';
@@ -56,5 +57,14 @@ t.test('a worker with 2 threads', async (t) => {
     await forever.cancel();
     const inc = (x: number) => x + 1;
     t.same(await client.gather(client.map(inc, [1, 2, 3, 4])), [2, 3, 4, 5], 'both slots serve again');
+  });
+
+  t.test('a task that ends its thread fails naming the task, and the thread is replaced', async (t) => {
+    const quit = client.submit((code: number) => process.exit(code), 7);
+    const err = (await quit.result().catch((e) => e)) as Error;
+    t.equal(err.name, 'ThreadDied');
+    t.match(err.message, `the thread running task '${quit.key}' exited with code 7`);
+    const inc = (x: number) => x + 1;
+    t.same(await client.gather(client.map(inc, [10, 20, 30])), [11, 21, 31], 'both slots serve again');
   });
 });

@@ -6,8 +6,9 @@
  * steps fuse into one task, so a large block never leaves the executor that made it.
  */
 import { StaticLayer } from '../../core/collection.js';
-import { type GraphNode, KeyRef, Task, type TaskFn } from '../../core/graph.js';
+import type { GraphNode, TaskFn } from '../../core/graph.js';
 import { tokenize } from '../../core/tokenize.js';
+import { splitOf, type TreeKeys, treeReduceNodes } from '../../core/tree-reduce.js';
 import { blockIndices, blockShape, type Chunks, numblocks } from '../chunks.js';
 import { type ArraySpec, blockKey } from '../layer.js';
 import { stridesOf } from '../block.js';
@@ -90,7 +91,7 @@ export interface ReduceOptions {
 
 /** The graph of reducing `x` over `axes` (normalized) with `r`. */
 export function reduceArray(name: string, x: ArraySpec, axes: readonly number[], r: ArrayReduction, opts: ReduceOptions = {}): ArraySpec {
-  const split = Math.max(2, opts.splitEvery ?? 8);
+  const split = splitOf(opts.splitEvery);
   const extra = opts.aggregateArgs ?? [];
   const nd = x.shape.length;
   const mask = maskOf(nd, axes);
@@ -102,31 +103,26 @@ export function reduceArray(name: string, x: ArraySpec, axes: readonly number[],
   const outChunks: Chunks = kept.map((d) => [...x.chunks[d]]);
   const reducedGrid = axes.map((d) => grid[d]);
   const entries: Array<readonly [string, GraphNode]> = [];
+  // One tree (core/tree-reduce.ts) per output block, over the blocks that differ from it only along reduced axes.
   for (const o of blockIndices(kept.map((d) => grid[d]))) {
     const outName = o.join(',');
-    let level: string[] = [];
+    const leaves: number[][] = [];
     for (const rIdx of blockIndices(reducedGrid)) {
       const idx = new Array<number>(nd);
       kept.forEach((d, i) => (idx[d] = o[i]));
       axes.forEach((d, i) => (idx[d] = rIdx[i]));
-      const k = `${name}-chunk-${token}#${idx.join(',')}`;
-      entries.push([k, new Task(r.chunk, [new KeyRef(blockKey(x.prefix, idx)), axes])]);
-      level.push(k);
-    }
-    for (let depth = 0; level.length > split; depth++) {
-      const next: string[] = [];
-      for (let i = 0; i < level.length; i += split) {
-        const k = `${name}-combine-${token}#${outName}.${depth}.${next.length}`;
-        entries.push([k, new Task(r.combine, [level.slice(i, i + split).map((l) => new KeyRef(l))])]);
-        next.push(k);
-      }
-      level = next;
+      leaves.push(idx);
     }
     const outShape = blockShape(outChunks, o);
     const full = x.shape.map((_, d) => (mask[d] ? 0 : o[kept.indexOf(d)]));
-    const key = blockKey(prefix, keepdims ? full : o);
     const shape = keepdims ? x.shape.map((_, d) => (mask[d] ? 1 : outShape[kept.indexOf(d)])) : outShape;
-    entries.push([key, new Task(r.aggregate, [level.map((l) => new KeyRef(l)), shape, ...extra])]);
+    const keys: TreeKeys = {
+      chunk: (i) => `${name}-chunk-${token}#${leaves[i].join(',')}`,
+      combine: (depth, j) => `${name}-combine-${token}#${outName}.${depth}.${j}`,
+      output: blockKey(prefix, keepdims ? full : o),
+    };
+    const reduction = { chunk: r.chunk, chunkArgs: [axes], combine: r.combine, aggregate: r.aggregate, aggregateArgs: [shape, ...extra] };
+    treeReduceNodes(leaves.map((idx) => blockKey(x.prefix, idx)), reduction, split, keys, entries);
   }
   if (keepdims) {
     const chunks = x.chunks.map((c, d) => (mask[d] ? [1] : [...c]));

@@ -1,7 +1,4 @@
-/** Write partitions as CSV files, one per partition (`export-*.csv` -> export-0.csv, ...). */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { kernel } from '../../core/kernels.js';
+/** CSV text of a partition (toCsv writes one file per partition: `export-*.csv` -> export-0.csv, ...). */
 import { type Column, Frame } from '../frame.js';
 
 export interface ToCsvOptions {
@@ -68,9 +65,3 @@ export function frameToCsv(part: Frame, opts: ToCsvOptions = {}): string {
   }
   return lines.join('\n') + '\n';
 }
-
-export const writeCsv = kernel('dataframe.write-csv', (part: Frame, path: string, opts: ToCsvOptions): string => {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, frameToCsv(part, opts));
-  return path;
-});

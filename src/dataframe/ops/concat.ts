@@ -33,3 +33,10 @@ function missingColumn(dtype: DType, n: number): Column {
 
 /** Task form: the parts arrive as one array argument. */
 export const concat = kernel('dataframe.concat', (parts: readonly Frame[]): Frame => concatFrames(parts));
+
+/** A part of dd.concat with a different schema, aligned to the union (missing columns filled, dtypes widened); null: already aligned. */
+export const alignTo = kernel('dataframe.align-to', (part: Frame, meta: Frame | null): Frame => {
+  if (meta === null) return part;
+  const both = concatFrames([meta, part]);
+  return new Frame(meta.names, meta.names.map((n) => both.col(n)), both.length);
+});

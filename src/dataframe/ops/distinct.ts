@@ -6,7 +6,8 @@
 import { kernel } from '../../core/kernels.js';
 import { Frame } from '../frame.js';
 import { concatFrames } from './concat.js';
-import { KeyIndex } from './hash.js';
+import { KeyIndex } from './key-index.js';
+import { splitByKeys } from './shuffle.js';
 import { takeRows } from './take.js';
 
 export type Keep = 'first' | 'last';
@@ -37,4 +38,11 @@ export const dropDuplicatesChunk = kernel('dataframe.drop-duplicates.chunk', dis
 
 export const dropDuplicatesCombine = kernel('dataframe.drop-duplicates.combine', (parts: readonly Frame[], subset: readonly string[] | null, keep: Keep = 'first'): Frame =>
   distinctRows(concatFrames(parts), subset, keep),
+);
+
+/** drop_duplicates into several partitions: each partition's distinct rows, split by the hash of the subset. */
+export const distinctSplit = kernel(
+  'dataframe.drop-duplicates.split',
+  (part: Frame, subset: readonly string[] | null, keep: Keep, nparts: number, base = nparts, stage = 0): Frame[] =>
+    splitByKeys(distinctRows(part, subset, keep), subset ?? part.names, nparts, base, stage),
 );

@@ -1,4 +1,8 @@
-/** Every partition kernel; importing this module registers them all by name. */
+/**
+ * Every DataFrame kernel; importing this module registers them all by name. Executors load the
+ * dataframe kernels through this one module (never the lazy classes), so it must stay
+ * complete: a kernel module missing here is a name a bare worker cannot resolve.
+ */
 export * from './arith.js';
 export * from './astype.js';
 export * from './columns.js';
@@ -29,3 +33,10 @@ export * from './unique.js';
 export * from './nlargest.js';
 export * from './distinct.js';
 export * from './map.js';
+export * from './identity.js';
+export * from './length.js';
+export * from './scalar-op.js';
+export * from './groupby-series.js';
+export * from './danfo.js';
+export * from './read-csv.js';
+export * from './write-csv.js';

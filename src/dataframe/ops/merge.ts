@@ -13,7 +13,7 @@
  */
 import { kernel } from '../../core/kernels.js';
 import { castColumn, type Column, concatColumns, Frame, takeColumn } from '../frame.js';
-import { groupRows, KeyIndex } from './hash.js';
+import { groupRows, KeyIndex } from './key-index.js';
 
 export type How = 'inner' | 'left' | 'right' | 'outer';
 

@@ -1,6 +1,6 @@
 /** Exact distinct counts: each chunk sends its distinct values per column; combine unions them. */
 import { kernel } from '../../core/kernels.js';
-import { BOOL_NA, Frame } from '../frame.js';
+import { BOOL_NA, type Cell, Frame } from '../frame.js';
 
 /** Per column: distinct non-missing values (strings as string[], others as Float64Array). */
 export type Distinct = Array<string[] | Float64Array>;
@@ -45,4 +45,10 @@ export const nuniqueSeries = kernel('dataframe.nunique.series', (parts: readonly
     data: Int32Array.from(names.keys()),
     dict: [...names],
   });
+});
+
+/** The distinct non-missing values of a series as one list (what isin against a series reads). */
+export const distinctValues = kernel('dataframe.distinct.values', (parts: readonly Distinct[]): Cell[] => {
+  const [only] = distinctCombine(parts);
+  return Array.isArray(only) ? only : Array.from(only);
 });

@@ -7,9 +7,10 @@
  * of base-way splits instead of one nOut-way split of every partition.
  */
 import { kernel } from '../../core/kernels.js';
-import { Frame, takeColumn } from '../frame.js';
+import { compactStrings, Frame, takeColumn } from '../frame.js';
 import { concatFrames } from './concat.js';
-import { compactStrings, groupRows, partitionOf } from './hash.js';
+import { partitionOf } from './hash.js';
+import { groupRows } from './key-index.js';
 
 /** Which piece each row goes to: digit `stage` of its target in base `base` (single stage: the target). */
 export function routeRows(target: Int32Array, base: number, stage: number): Int32Array {

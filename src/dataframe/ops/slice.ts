@@ -1,6 +1,7 @@
 /** Rows [start, end) of a partition; negative positions count from the end (head/tail). */
 import { kernel } from '../../core/kernels.js';
 import { Frame, sliceColumn } from '../frame.js';
+import { concatFrames } from './concat.js';
 
 export function sliceRows(part: Frame, start: number, end?: number): Frame {
   const n = part.length;
@@ -11,3 +12,8 @@ export function sliceRows(part: Frame, start: number, end?: number): Frame {
 }
 
 export const slice = kernel('dataframe.slice', sliceRows);
+
+/** head/tail: rows [start, end) of the first (or last) partitions taken together. */
+export const concatSlice = kernel('dataframe.concat-slice', (parts: readonly Frame[], start: number, end: number | null) =>
+  sliceRows(concatFrames(parts), start, end ?? undefined),
+);

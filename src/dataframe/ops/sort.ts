@@ -9,6 +9,7 @@
  */
 import { kernel } from '../../core/kernels.js';
 import { BOOL_NA, type Cell, type Column, Frame, getCell } from '../frame.js';
+import { concatFrames } from './concat.js';
 import { routeRows, splitByBucket } from './shuffle.js';
 import { takeRows } from './take.js';
 
@@ -217,3 +218,11 @@ export const toIndex = kernel('dataframe.to-index', (part: Frame, column: string
   const keep = part.names.map((_, i) => i).filter((i) => !drop || i !== at);
   return new Frame(keep.map((i) => part.names[i]), keep.map((i) => part.columns[i]), part.length, part.col(column));
 });
+
+/** Pooled samples of every partition (sortValues' boundaries come from them). */
+export const concatSamples = kernel('dataframe.sort-samples', (samples: readonly Cell[][]): Cell[] => samples.flat());
+
+/** One output partition of a distributed sort: its pieces, concatenated and sorted. */
+export const concatSort = kernel('dataframe.concat-sort', (pieces: readonly Frame[], by: readonly string[], ascending: readonly boolean[]): Frame =>
+  sortFrame(concatFrames(pieces), by, ascending),
+);

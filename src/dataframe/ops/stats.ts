@@ -135,3 +135,6 @@ export const momentsSeries = kernel('dataframe.moments.series', (parts: readonly
 export function numericColumns(meta: Frame): string[] {
   return meta.names.filter((_, i) => isNumberLike(meta.columns[i].dtype));
 }
+
+/** Moments merged, as the final step of a tree (quantiles read them). */
+export const mergeMoments = kernel('dataframe.moments.merge', (parts: readonly Moments[]): Moments => merge(parts));

@@ -1,8 +1,8 @@
 /** Distinct values of a series, in order of first appearance (missing kept once, as pandas' unique does). */
 import { kernel } from '../../core/kernels.js';
-import { Frame, takeColumn } from '../frame.js';
+import { compactStrings, Frame, takeColumn } from '../frame.js';
 import { concatFrames } from './concat.js';
-import { compactStrings, KeyIndex } from './hash.js';
+import { KeyIndex } from './key-index.js';
 
 export function uniqueValues(part: Frame): Frame {
   const idx = new KeyIndex([part.series], part.length, false);

@@ -5,9 +5,9 @@
  * (as pandas 1.x and Dask name it); `normalize` turns counts into fractions of the total.
  */
 import { kernel } from '../../core/kernels.js';
-import { type Column, Frame, takeColumn } from '../frame.js';
+import { type Column, compactStrings, Frame, takeColumn } from '../frame.js';
 import { concatFrames } from './concat.js';
-import { compactStrings, KeyIndex } from './hash.js';
+import { KeyIndex } from './key-index.js';
 import { takeRows } from './take.js';
 
 function countBy(values: Column, weights: ArrayLike<number> | null, n: number, dropna: boolean, name: string): Frame {

@@ -1,12 +1,13 @@
 /**
  * The threads of a worker with several task slots. Each thread runs one task at a time; a
  * thread running a cancelled task is terminated and replaced (JavaScript cannot interrupt a
- * function any other way), and a thread that dies fails its task with the reason.
+ * function any other way), and a thread that dies fails its task with the reason. Threads
+ * are started like the local engine's executors (src/executor/spawn.ts).
  */
 import { join } from 'node:path';
-import { Worker as Thread } from 'node:worker_threads';
 import type { FnSpec } from '../../core/functions.js';
-import type { Payload, WireError } from '../protocol/index.js';
+import { type ExecutorHandle, startExecutor } from '../../executor/spawn.js';
+import { isRecord, type Payload, type WireError } from '../protocol/index.js';
 import type { RunMessage, ThreadReply } from '../exec-thread.js';
 
 export type ThreadResult =
@@ -14,25 +15,27 @@ export type ThreadResult =
   | { ok: false; error: WireError; start: number; stop: number };
 
 interface Slot {
-  thread: Thread;
+  thread: ExecutorHandle;
   busyWith: string | undefined;
   knownFns: Set<string>;
   knownUploads: number;
   done: ((r: ThreadResult) => void) | undefined;
 }
 
-/** The thread entry point, src/distributed/exec-thread (one folder up from here). */
-function threadEntry(): { code: string; eval: boolean } {
-  if (!__filename.endsWith('.ts')) return { code: join(__dirname, '..', 'exec-thread.js'), eval: false };
-  // From source, a thread needs the TypeScript loader before it can require the entry point.
-  const api = require.resolve('tsx/cjs/api');
-  const file = join(__dirname, '..', 'exec-thread.ts');
-  return { code: `require(${JSON.stringify(api)}).register(); require(${JSON.stringify(file)});`, eval: true };
+/** A thread's answer (see exec-thread.ts); the guard keeps a stray message from being read as one. */
+function isThreadReply(m: unknown): m is ThreadReply {
+  if (!isRecord(m) || typeof m.key !== 'string' || typeof m.start !== 'number' || typeof m.stop !== 'number') return false;
+  if (m.op === 'done') return typeof m.header === 'string' && Array.isArray(m.frames) && typeof m.nbytes === 'number' && typeof m.type === 'string';
+  return m.op === 'error' && isRecord(m.error) && typeof m.error.name === 'string' && typeof m.error.message === 'string';
 }
+
+/** What each thread runs: src/distributed/exec-thread (one folder up from here). */
+const ENTRY = join(__dirname, '..', 'exec-thread');
 
 export class ThreadPool {
   private readonly slots: Slot[] = [];
   private closed = false;
+  private spawned = 0;
 
   constructor(
     readonly size: number,
@@ -43,11 +46,11 @@ export class ThreadPool {
   }
 
   private spawn(): Slot {
-    const entry = threadEntry();
-    const thread = new Thread(entry.code, { eval: entry.eval });
+    const thread = startExecutor('thread', `thread-${++this.spawned}`, ENTRY);
     thread.unref();
     const slot: Slot = { thread, busyWith: undefined, knownFns: new Set(), knownUploads: 0, done: undefined };
-    thread.on('message', (m: ThreadReply) => {
+    thread.link.onMessage((m) => {
+      if (!isThreadReply(m)) return;
       const done = slot.done;
       slot.busyWith = undefined;
       slot.done = undefined;
@@ -55,24 +58,18 @@ export class ThreadPool {
       if (m.op === 'done') done({ ok: true, payload: { header: m.header, frames: m.frames }, nbytes: m.nbytes, type: m.type, start: m.start, stop: m.stop });
       else done({ ok: false, error: m.error, start: m.start, stop: m.stop });
     });
-    const onDeath = (why: string) => {
+    thread.onExit((reason) => {
       const done = slot.done;
       const key = slot.busyWith;
       slot.done = undefined;
       slot.busyWith = undefined;
+      if (this.closed) return;
       const i = this.slots.indexOf(slot);
-      if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
+      if (i >= 0) this.slots[i] = this.spawn();
       if (done !== undefined) {
         const now = Date.now();
+        const why = reason.startsWith('exited') ? `${reason} (did the task call process.exit?)` : reason;
         done({ ok: false, error: { name: 'ThreadDied', message: `the thread running task '${key}' ${why}`, taskKey: key }, start: now, stop: now });
-      }
-    };
-    thread.on('error', (e) => onDeath(`raised an uncaught error: ${e.message}`));
-    thread.on('exit', (code) => {
-      if (!this.closed && slot.busyWith !== undefined) onDeath(`exited with code ${code} (did the task call process.exit?)`);
-      else if (!this.closed) {
-        const i = this.slots.indexOf(slot);
-        if (i >= 0) this.slots[i] = this.spawn();
       }
     });
     return slot;
@@ -106,7 +103,7 @@ export class ThreadPool {
     slot.knownUploads = ups.length;
     return new Promise((resolve) => {
       slot.done = resolve;
-      slot.thread.postMessage(msg);
+      slot.thread.link.send(msg, []);
     });
   }
 
@@ -115,12 +112,12 @@ export class ThreadPool {
     const slot = this.slots.find((s) => s.busyWith === key);
     if (slot === undefined) return false;
     slot.done = undefined;
-    void slot.thread.terminate();
+    void slot.thread.close();
     return true;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.thread.terminate()));
+    await Promise.all(this.slots.map((s) => s.thread.close()));
   }
 }

@@ -5,7 +5,8 @@
 import { expose, wrap } from 'comlink';
 import { parentPort, Worker } from 'node:worker_threads';
 import { installLibrary } from '../../library.js';
-import { channels, type RawLink } from './link.js';
+import type { RawLink } from '../../executor/spawn.js';
+import { channels } from './link.js';
 import type { MainApi } from './protocol.js';
 import { ExecutorRuntime } from './runtime.js';
 

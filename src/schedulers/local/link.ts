@@ -5,11 +5,7 @@
  * requests and replies.
  */
 import type { Endpoint } from 'comlink';
-
-export interface RawLink {
-  send(message: unknown, transfer: readonly ArrayBuffer[]): void;
-  onMessage(listener: (message: unknown) => void): void;
-}
+import type { RawLink } from '../../executor/spawn.js';
 
 type Channel = 'call' | 'back';
 interface Envelope {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expose, type Remote, wrap } from 'comlink';
 import { describeFunction, type FnSpec, resolveFunction } from '../../core/functions.js';
 import type { TaskFn } from '../../core/graph.js';
-import { type ExecutorHandle, type ExecutorKind, startExecutor } from './executors.js';
+import { type ExecutorHandle, type ExecutorKind, startExecutor } from '../../executor/spawn.js';
 import { channels } from './link.js';
 import type { ExecutorApi, Report } from './protocol.js';
 
@@ -27,6 +27,9 @@ export interface RunHandler {
   /** The pool is shutting down under this compute. */
   abort(reason: Error): void;
 }
+
+/** What every executor of the local engine runs (see entry.ts). */
+const ENTRY = join(__dirname, 'entry');
 
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -70,7 +73,7 @@ export class Pool {
   }
 
   private start(): Slot {
-    const handle = startExecutor(this.kind, this.nextIndex++);
+    const handle = startExecutor(this.kind, `${this.kind}-${this.nextIndex++}`, ENTRY);
     const { call, back } = channels(handle.link);
     const slot: Slot = { handle, api: wrap<ExecutorApi>(call), sentFns: new Set(), alive: true };
     expose(

@@ -6,7 +6,7 @@
 import type { Graph } from '../../core/graph.js';
 import type { Collection } from '../../core/collection.js';
 import { type ManagedScheduler, type PersistOptions, persistInProcess, type RunOptions } from '../../core/scheduler.js';
-import type { ExecutorKind } from './executors.js';
+import type { ExecutorKind } from '../../executor/spawn.js';
 import { defaultWorkers, Pool } from './pool.js';
 import { type DurationStats, Run } from './run.js';
 

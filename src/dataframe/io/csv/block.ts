@@ -5,7 +5,6 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { kernel } from '../../../core/kernels.js';
 import { type Column, Frame } from '../../frame.js';
 import { parseDate } from '../../parse/datetime.js';
 import { CsvError, lineAt } from './errors.js';
@@ -303,5 +302,3 @@ export function joinDates(frame: Frame, spec: BlockSpec): Frame {
   });
   return new Frame(newNames, newCols, frame.length);
 }
-
-export const readCsvBlock = kernel('dataframe.read-csv-block', readBlock);

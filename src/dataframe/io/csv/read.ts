@@ -4,17 +4,14 @@
  * over a sample of the first file (so later blocks may disagree: that is an error naming the
  * file, line, value and the `dtype` fix, never a silent cast).
  */
-import { Task } from '../../../core/graph.js';
-import { tokenize } from '../../../core/tokenize.js';
-import { DataFrame } from '../../dataframe.js';
 import { type DType, type Frame } from '../../frame.js';
-import { PartitionLayer } from '../../graph.js';
-import { joinDates, readCsvBlock, readWhole } from './block.js';
+import { csvFrame } from '../../plan/read-csv.js';
+import type { FrameSpec } from '../../plan/spec.js';
+import { readWhole } from './block.js';
 import { CsvError } from './errors.js';
 import { expandPaths, fileBlocks, readRange } from './files.js';
 import { type BlockSpec, DEFAULT_NA, normalizeDtypes, parseBytes, type ReadCsvOptions, type ReadKind } from './options.js';
 import { parseNumber, parseRows, splitHeader, textOf } from './parser.js';
-import { withProjection } from '../../projection.js';
 
 const DEFAULT_BLOCKSIZE = 64_000_000;
 const DEFAULT_SAMPLE = 256_000;
@@ -83,10 +80,11 @@ function columnIndex(ref: string | number, names: readonly string[], what: strin
 }
 
 /**
- * Read CSV files as a lazy DataFrame: one partition per block of about `blocksize` bytes
- * (default 64MB; gzip files are one block each).
+ * Plan reading CSV files: one partition per block of about `blocksize` bytes (default 64MB;
+ * gzip files are one block each). The frame records its source, so selecting columns later
+ * reads only those without globbing or sampling again.
  */
-export function readCsv(pathOrGlob: string | readonly string[], opts: ReadCsvOptions = {}): DataFrame {
+export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCsvOptions = {}): FrameSpec<'frame'> {
   const paths = expandPaths(pathOrGlob);
   const sepStr = opts.sep ?? ',';
   if (sepStr.length !== 1) throw new TypeError(`readCsv: sep must be one character, got '${sepStr}'`);
@@ -189,19 +187,6 @@ export function readCsv(pathOrGlob: string | readonly string[], opts: ReadCsvOpt
 
   // ---- blocks and graph ----
   const blocksize = opts.blocksize === null ? null : parseBytes(opts.blocksize ?? DEFAULT_BLOCKSIZE);
-  const blocks = fileBlocks(paths, blocksize, (p) => isGzipPath(p, opts.compression));
-  const specs = blocks.map((b) => ({ ...spec, gzip: isGzipPath(b.path, opts.compression) }));
-  const token = tokenize('read-csv', blocks.map((b) => [b.path, b.size, b.mtime, b.start, b.end]), spec);
-  const prefix = `read-csv-${token}`;
-  const layer = new PartitionLayer(prefix, blocks.length, (i) => new Task(readCsvBlock, [blocks[i].path, blocks[i].start, blocks[i].end, blocks[i].size, specs[i]]), []);
-  // meta: the schema of an empty block
-  const empty = parseRows(Buffer.alloc(0), 0, 0, spec, first, () => 0).frame;
-  const meta = joins.length > 0 ? joinDates(empty, spec) : empty;
-  // Selecting columns later re-reads only those (joined date columns keep their sources).
-  return withProjection(new DataFrame(prefix, blocks.length, meta, layer), (cols) => {
-    const fileCols = cols.filter((c) => names.includes(c) && (use === null || use.has(c)));
-    return readCsv(pathOrGlob, { ...opts, usecols: fileCols });
-  });
+  const blocks = fileBlocks(paths, blocksize, (p) => isGzipPath(p, opts.compression)).map((b) => ({ ...b, gzip: isGzipPath(b.path, opts.compression) }));
+  return csvFrame(blocks, spec);
 }
-
-

@@ -18,11 +18,12 @@
  * exactly the rows whose target is q: k * P * (b + 2) tasks instead of nIn * nOut, the same
  * plan as Dask's task-based shuffle.
  */
-import { type GraphLayer, StaticLayer } from '../core/collection.js';
-import { type GraphNode, KeyRef, Task, type TaskFn } from '../core/graph.js';
-import { DataFrame } from './dataframe.js';
-import { type Built, isSingle, partKey, type Partitioned, tokenFor } from './graph.js';
-import { concatPieces, getPiece, hashSplit } from './ops/shuffle.js';
+import { type GraphLayer, partKey, StaticLayer } from '../../core/collection.js';
+import { type GraphNode, KeyRef, Task, type TaskFn } from '../../core/graph.js';
+import type { Frame } from '../frame.js';
+import { concatPieces, getPiece, hashSplit } from '../ops/shuffle.js';
+import { tokenFor } from './blockwise.js';
+import { type FrameSpec, frameSpec, isSingle, type Kind } from './spec.js';
 
 export interface ShuffleSpec {
   /** Name shown in keys (`${name}-split-…`, `${name}-…#j`). */
@@ -51,7 +52,8 @@ export function stagesFor(p: number, maxBase = 32): { stages: number; base: numb
   return { stages, base };
 }
 
-export function shuffleLayer(input: Partitioned, spec: ShuffleSpec): Built {
+/** The shuffle of `input` by `spec`: a spec of `kind` whose partitions have schema `meta`. */
+export function shuffle<K extends Kind>(kind: K, input: FrameSpec, spec: ShuffleSpec, meta: Frame): FrameSpec<K> {
   const { nOut } = spec;
   if (!Number.isInteger(nOut) || nOut < 1) throw new RangeError(`${spec.name}: the number of output partitions must be a positive integer, got ${nOut}`);
   const extra: GraphLayer[] = [];
@@ -70,7 +72,7 @@ export function shuffleLayer(input: Partitioned, spec: ShuffleSpec): Built {
   const token = tokenFor(input.prefix, spec.split, spec.splitArgs ?? [], spec.combine, spec.combineArgs ?? [], nOut, staged);
   const prefix = `${spec.name}-${token}`;
   const entries: Array<[string, GraphNode]> = [];
-  const layer = () => ({ prefix, npartitions: nOut, layer: new StaticLayer(prefix, entries, [input.layer, ...extra]) });
+  const layer = () => frameSpec(kind, prefix, nOut, meta, new StaticLayer(prefix, entries, [input.layer, ...extra]));
 
   if (!staged) {
     for (let i = 0; i < nIn; i++) {
@@ -125,9 +127,8 @@ export function shuffleLayer(input: Partitioned, spec: ShuffleSpec): Built {
  * Repartition a frame by the hash of key columns: equal keys end up in the same output
  * partition (strings by value, numbers by value whatever their integer/float dtype).
  */
-export function hashShuffle(df: DataFrame, on: readonly string[], nOut: number = df.npartitions, name = 'shuffle'): DataFrame {
+export function hashShuffle(df: FrameSpec<'frame'>, on: readonly string[], nOut: number = df.npartitions, name = 'shuffle'): FrameSpec<'frame'> {
   for (const c of on) if (!df.meta.has(c)) df.meta.col(c);
   if (on.length === 0) throw new TypeError(`${name}: give at least one column to shuffle on`);
-  const b = shuffleLayer(df, { name, nOut, split: hashSplit, splitArgs: [[...on], nOut], merge: concatPieces, combine: concatPieces });
-  return new DataFrame(b.prefix, b.npartitions, df.meta, b.layer);
+  return shuffle('frame', df, { name, nOut, split: hashSplit, splitArgs: [[...on], nOut], merge: concatPieces, combine: concatPieces }, df.meta);
 }

@@ -1,5 +1,5 @@
 /**
- * Lazy merge (pandas/Dask `merge`). Three plans:
+ * Merge (pandas/Dask `merge`). Three plans:
  *
  *  - both sides one partition: one join task;
  *  - broadcast: the small side (few partitions) is concatenated once and joined against every
@@ -9,18 +9,18 @@
  *    partition j of the left joined with partition j of the right.
  *
  * Keys match by value: strings by their text, numbers by value whether stored as int64,
- * int32 or float64.
+ * int32 or float64. The result records its inputs as its source, so selecting columns of it
+ * selects them (and the keys) from both inputs first (plan/project.ts).
  */
-import { StaticLayer } from '../core/collection.js';
-import { KeyRef, Task } from '../core/graph.js';
-import { tokenize } from '../core/tokenize.js';
-import { DataFrame } from './dataframe.js';
-import type { Frame } from './frame.js';
-import { PartitionLayer, partKey } from './graph.js';
-import { type How, hashJoin, joinColumns, type JoinSpec, merge as mergeKernel, mergeBroadcast } from './ops/merge.js';
-import { withProjection } from './projection.js';
-import { concatPieces } from './ops/shuffle.js';
+import { PartitionLayer, partKey, StaticLayer } from '../../core/collection.js';
+import { KeyRef, Task } from '../../core/graph.js';
+import { tokenize } from '../../core/tokenize.js';
+import type { Frame } from '../frame.js';
+import { type How, hashJoin, joinColumns, type JoinSpec, merge as mergeKernel, mergeBroadcast } from '../ops/merge.js';
+import { concatPieces } from '../ops/shuffle.js';
+import { keysOf } from './partitions.js';
 import { hashShuffle } from './shuffle.js';
+import { type FrameSpec, frameSpec, isFrameSpec } from './spec.js';
 
 export type { How };
 
@@ -34,11 +34,6 @@ export interface MergeOptions {
   broadcast?: boolean;
   /** Output partitions of a hash join (default: the larger side's count). */
   npartitions?: number;
-}
-
-export interface MergeArgs extends MergeOptions {
-  left: DataFrame;
-  right: DataFrame;
 }
 
 const HOWS: readonly How[] = ['inner', 'left', 'right', 'outer'];
@@ -72,11 +67,6 @@ export function joinSpec(left: Frame, right: Frame, opts: MergeOptions): JoinSpe
   return { how, leftOn, rightOn, suffixes: opts.suffixes ?? ['_x', '_y'] };
 }
 
-/** Output schema: the join kernel run on the empty metas. */
-function mergeMeta(left: Frame, right: Frame, spec: JoinSpec): Frame {
-  return hashJoin(left.empty(), right.empty(), spec);
-}
-
 /** Whether the given side may be broadcast for this join type. */
 function canBroadcast(side: 'left' | 'right', how: How): boolean {
   if (how === 'inner') return true;
@@ -85,7 +75,7 @@ function canBroadcast(side: 'left' | 'right', how: How): boolean {
   return false;
 }
 
-function chooseBroadcast(left: DataFrame, right: DataFrame, how: How, want: boolean | undefined): 'left' | 'right' | null {
+function chooseBroadcast(left: FrameSpec, right: FrameSpec, how: How, want: boolean | null): 'left' | 'right' | null {
   if (want === false) return null;
   const candidates = (['right', 'left'] as const).filter((s) => canBroadcast(s, how));
   if (candidates.length === 0) {
@@ -100,58 +90,59 @@ function chooseBroadcast(left: DataFrame, right: DataFrame, how: How, want: bool
   return size(small) === 1 || (size(small) <= 4 && size(small) * 8 <= big) ? small : null;
 }
 
-export function merge(args: MergeArgs): DataFrame {
-  const out = buildMerge(args);
-  const spec = joinSpec(args.left.meta, args.right.meta, args);
-  // Selecting columns of the result selects them (and the keys) from both inputs first.
-  return withProjection(out, (cols) => {
-    const { names, sources } = joinColumns(args.left.meta.names, args.right.meta.names, spec);
-    const l = new Set(spec.leftOn);
-    const r = new Set(spec.rightOn);
-    for (const c of cols) {
-      const s = sources[names.indexOf(c)];
-      if (s === undefined) return undefined;
-      if (s.side === 'left') l.add(s.name);
-      if (s.side === 'right') r.add(s.name);
-    }
-    // Keep both halves of a suffixed pair, so the kept names stay the same.
-    for (const n of [...l]) if (args.right.meta.has(n)) r.add(n);
-    for (const n of [...r]) if (args.left.meta.has(n)) l.add(n);
-    const keepOrder = (f: DataFrame, keep: Set<string>) => f.meta.names.filter((n) => keep.has(n));
-    return buildMerge({ ...args, left: args.left.select(keepOrder(args.left, l)), right: args.right.select(keepOrder(args.right, r)) });
-  });
+export function merge(left: unknown, right: unknown, opts: MergeOptions = {}): FrameSpec<'frame'> {
+  if (!isFrameSpec(left) || !isFrameSpec(right)) throw new TypeError('merge: left and right must be tsdask DataFrames');
+  return mergeWith(left, right, joinSpec(left.meta, right.meta, opts), opts.broadcast ?? null, opts.npartitions ?? null);
 }
 
-function buildMerge(args: MergeArgs): DataFrame {
-  const { left, right } = args;
-  if (!(left instanceof DataFrame) || !(right instanceof DataFrame)) throw new TypeError('merge: left and right must be tsdask DataFrames');
-  const spec = joinSpec(left.meta, right.meta, args);
-  const meta = mergeMeta(left.meta, right.meta, spec);
-  const token = tokenize(left.prefix, right.prefix, spec, args.broadcast ?? null, args.npartitions ?? null);
+/** The merge of two frames with a resolved join. */
+export function mergeWith(left: FrameSpec<'frame'>, right: FrameSpec<'frame'>, spec: JoinSpec, broadcast: boolean | null, npartitions: number | null): FrameSpec<'frame'> {
+  const meta = hashJoin(left.meta.empty(), right.meta.empty(), spec);
+  const token = tokenize(left.prefix, right.prefix, spec, broadcast, npartitions);
   const prefix = `merge-${token}`;
+  const source = { kind: 'merge', left, right, join: spec, broadcast, npartitions } as const;
 
   if (left.npartitions === 1 && right.npartitions === 1) {
     const layer = new PartitionLayer(prefix, 1, () => new Task(mergeKernel, [new KeyRef(partKey(left.prefix, 0)), new KeyRef(partKey(right.prefix, 0)), spec]), [left.layer, right.layer]);
-    return new DataFrame(prefix, 1, meta, layer);
+    return frameSpec('frame', prefix, 1, meta, layer, source);
   }
 
-  const small = chooseBroadcast(left, right, spec.how, args.broadcast);
+  const small = chooseBroadcast(left, right, spec.how, broadcast);
   if (small !== null) {
     const [s, b] = small === 'left' ? [left, right] : [right, left];
     const whole = `merge-broadcast-side-${token}`;
-    const gather = new StaticLayer(whole, [[whole, new Task(concatPieces, [s.keys().map((k) => new KeyRef(k))])]], [s.layer]);
+    const gather = new StaticLayer(whole, [[whole, new Task(concatPieces, [keysOf(s).map((k) => new KeyRef(k))])]], [s.layer]);
     const layer = new PartitionLayer(
       prefix,
       b.npartitions,
       (i) => new Task(mergeBroadcast, [new KeyRef(partKey(b.prefix, i)), new KeyRef(whole), spec, small === 'right']),
       [b.layer, gather],
     );
-    return new DataFrame(prefix, b.npartitions, meta, layer);
+    return frameSpec('frame', prefix, b.npartitions, meta, layer, source);
   }
 
-  const n = args.npartitions ?? Math.max(left.npartitions, right.npartitions);
+  const n = npartitions ?? Math.max(left.npartitions, right.npartitions);
   const l = hashShuffle(left, spec.leftOn, n, 'merge-shuffle-left');
   const r = hashShuffle(right, spec.rightOn, n, 'merge-shuffle-right');
   const layer = new PartitionLayer(prefix, n, (j) => new Task(mergeKernel, [new KeyRef(partKey(l.prefix, j)), new KeyRef(partKey(r.prefix, j)), spec]), [l.layer, r.layer]);
-  return new DataFrame(prefix, n, meta, layer);
+  return frameSpec('frame', prefix, n, meta, layer, source);
+}
+
+/**
+ * The input columns a merge needs to produce output `columns` (keys, and both halves of a
+ * suffixed pair so the kept names stay the same), or undefined when one is not an input column.
+ */
+export function mergeInputs(left: Frame, right: Frame, spec: JoinSpec, columns: readonly string[]): { left: string[]; right: string[] } | undefined {
+  const { names, sources } = joinColumns(left.names, right.names, spec);
+  const l = new Set(spec.leftOn);
+  const r = new Set(spec.rightOn);
+  for (const c of columns) {
+    const s = sources[names.indexOf(c)];
+    if (s === undefined) return undefined;
+    if (s.side === 'left') l.add(s.name);
+    if (s.side === 'right') r.add(s.name);
+  }
+  for (const n of [...l]) if (right.has(n)) r.add(n);
+  for (const n of [...r]) if (left.has(n)) l.add(n);
+  return { left: left.names.filter((n) => l.has(n)), right: right.names.filter((n) => r.has(n)) };
 }

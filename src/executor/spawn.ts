@@ -1,8 +1,10 @@
 /**
- * Executors: where the local engine runs tasks. Two kinds behind one handle: a worker thread
- * (shares memory with main; buffers are transferred, SharedArrayBuffers shared) and a child
- * process (its own heap and GIL-free CPU; Node IPC with V8 serialization, which measured
- * faster than a hand-framed pipe for batched small tasks). Both run `entry.ts`.
+ * Starting executors: a worker thread (shares memory with its parent; buffers are
+ * transferred, SharedArrayBuffers shared) or a child process (its own heap and GIL-free CPU;
+ * Node IPC with V8 serialization, which measured faster than a hand-framed pipe for batched
+ * small tasks), both behind one handle, each running a given entry module. The local engine
+ * starts both kinds (running schedulers/local/entry.ts); a distributed worker starts threads
+ * (running distributed/exec-thread.ts).
  *
  * When the library itself runs from TypeScript sources (tests, `tsx src/...`), the entry is a
  * .ts file and executors load it through tsx's require hook; from dist/ they run plain node.
@@ -11,13 +13,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { RawLink } from './link.js';
+/** A raw message link to an executor: a worker thread's port or a child process's IPC channel. */
+export interface RawLink {
+  send(message: unknown, transfer: readonly ArrayBuffer[]): void;
+  onMessage(listener: (message: unknown) => void): void;
+}
 
 export type ExecutorKind = 'thread' | 'process';
 
 export interface ExecutorHandle {
   readonly kind: ExecutorKind;
-  /** 'thread-1', 'process-2': what callbacks report as the task's worker. */
+  /** e.g. 'thread-1', 'process-2': what callbacks and errors call it. */
   readonly name: string;
   readonly pid: number;
   readonly link: RawLink;
@@ -35,8 +41,9 @@ export interface ExecutorHandle {
 
 const fromSource = __filename.endsWith('.ts');
 
-function bootstrapCode(): string {
-  const entry = join(__dirname, fromSource ? 'entry.ts' : 'entry.js');
+/** `entry` is a module path without its extension: .ts from sources, .js from dist/. */
+function bootstrapCode(entryModule: string): string {
+  const entry = `${entryModule}${fromSource ? '.ts' : '.js'}`;
   if (!existsSync(entry)) throw new Error(`tsdask: executor entry ${entry} is missing (rebuild with \`npm run build\`)`);
   if (!fromSource) return `require(${JSON.stringify(entry)});`;
   let loader: string;
@@ -58,8 +65,9 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
   return `exited with code ${code}`;
 }
 
-export function startExecutor(kind: ExecutorKind, index: number): ExecutorHandle {
-  return kind === 'thread' ? startThread(index) : startProcess(index);
+/** Start an executor named `name` running `entry` (a module path without extension). */
+export function startExecutor(kind: ExecutorKind, name: string, entry: string): ExecutorHandle {
+  return kind === 'thread' ? startThread(name, entry) : startProcess(name, entry);
 }
 
 function makeReady(): { ready: Promise<void>; resolve: () => void; reject: (e: Error) => void; state: { started: boolean } } {
@@ -82,9 +90,8 @@ function isReady(m: unknown): boolean {
   return m !== null && typeof m === 'object' && (m as { ready?: unknown }).ready === true;
 }
 
-function startThread(index: number): ExecutorHandle {
-  const name = `thread-${index}`;
-  const worker = new Worker(bootstrapCode(), { eval: true, execArgv: inheritedFlags(), stdout: false, stderr: false });
+function startThread(name: string, entry: string): ExecutorHandle {
+  const worker = new Worker(bootstrapCode(entry), { eval: true, execArgv: inheritedFlags(), stdout: false, stderr: false });
   const { ready, resolve, reject, state } = makeReady();
   const exitListeners: Array<(reason: string) => void> = [];
   let gone: string | undefined;
@@ -140,15 +147,14 @@ function installExitHook(): void {
   });
 }
 
-function startProcess(index: number): ExecutorHandle {
+function startProcess(name: string, entry: string): ExecutorHandle {
   installExitHook();
-  const child = spawn(process.execPath, [...inheritedFlags(), '-e', bootstrapCode()], {
+  const child = spawn(process.execPath, [...inheritedFlags(), '-e', bootstrapCode(entry)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
-    env: { ...process.env, TSDASK_EXECUTOR: `process-${index}` },
+    env: { ...process.env, TSDASK_EXECUTOR: name },
   });
   children.add(child);
-  const name = `process-${index}`;
   const { ready, resolve, reject, state } = makeReady();
   const exitListeners: Array<(reason: string) => void> = [];
   let gone: string | undefined;

@@ -1,32 +1,32 @@
 /** Building DataFrames from danfo frames, from Delayed parts, and by concatenation. */
-import { type GraphLayer, materialize } from '../core/collection.js';
-import { Delayed } from '../core/delayed.js';
-import { cull } from '../core/optimize.js';
-import { order } from '../core/order.js';
-import { DataNode, isThenable, KeyRef, runTask, Task } from '../core/graph.js';
-import { kernel } from '../core/kernels.js';
-import { tokenize } from '../core/tokenize.js';
-import { type DanfoDataFrame, danfoToPart, fromDanfo as frameFromDanfo, isDanfoFrame, isDanfoSeries } from './danfo.js';
-import { DataFrame } from './dataframe.js';
-import { type DTypeName, Frame, normalizeDType } from './frame.js';
-import { PartitionLayer } from './graph.js';
-import { concatFrames } from './ops/concat.js';
-import { sliceRows } from './ops/slice.js';
+import { type GraphLayer, materialize, PartitionLayer } from '../../core/collection.js';
+import { Delayed } from '../../core/delayed.js';
+import { cull } from '../../core/optimize.js';
+import { order } from '../../core/order.js';
+import { DataNode, isThenable, KeyRef, runTask, Task } from '../../core/graph.js';
+import { tokenize } from '../../core/tokenize.js';
+import { type DanfoDataFrame, fromDanfo as frameFromDanfo, isDanfoFrame, isDanfoSeries } from '../danfo.js';
+import { type DTypeName, Frame, normalizeDType } from '../frame.js';
+import { alignTo, concatFrames } from '../ops/concat.js';
+import { danfoToPart } from '../ops/danfo.js';
+import { sliceRows } from '../ops/slice.js';
+import { keysOf } from './partitions.js';
+import { type FrameSpec, frameSpec, isFrameSpec } from './spec.js';
 
 function frameToken(f: Frame): string {
   return tokenize(f.names, f.columns.map((c) => [c.dtype, c.data, c.dict ?? null]));
 }
 
 /** A DataFrame over in-memory partitions (graph data nodes). */
-export function fromFrames(parts: readonly Frame[], name = 'from-frames'): DataFrame {
+export function fromFrames(parts: readonly Frame[], name = 'from-frames'): FrameSpec<'frame'> {
   if (parts.length === 0) throw new RangeError(`${name}: no partitions`);
   const prefix = `${name}-${tokenize(parts.map(frameToken))}`;
   const layer = new PartitionLayer(prefix, parts.length, (i) => new DataNode(parts[i]), []);
-  return new DataFrame(prefix, parts.length, parts[0].empty(), layer);
+  return frameSpec('frame', prefix, parts.length, parts[0].empty(), layer);
 }
 
 /** Split a danfo.DataFrame into partitions of about equal size (default: 1 partition per 100k rows, at least 1). */
-export function fromDanfo(df: DanfoDataFrame, opts: { npartitions?: number; chunksize?: number } = {}): DataFrame {
+export function fromDanfo(df: DanfoDataFrame, opts: { npartitions?: number; chunksize?: number } = {}): FrameSpec<'frame'> {
   if (!isDanfoFrame(df) && !isDanfoSeries(df)) throw new TypeError('fromDanfo: expected a danfo.DataFrame');
   const whole = frameFromDanfo(df);
   const n = whole.length;
@@ -62,7 +62,7 @@ function runSync(layer: GraphLayer, key: string): unknown {
  * in Dask, from computing the first part (synchronously; pass `meta` when that part is async
  * or expensive).
  */
-export function fromDelayed(parts: ReadonlyArray<Delayed<unknown>>, opts: { meta?: DanfoDataFrame | Readonly<Record<string, DTypeName>> } = {}): DataFrame {
+export function fromDelayed(parts: ReadonlyArray<Delayed<unknown>>, opts: { meta?: DanfoDataFrame | Readonly<Record<string, DTypeName>> } = {}): FrameSpec<'frame'> {
   if (parts.length === 0) throw new RangeError('fromDelayed: no parts');
   for (const p of parts) if (!(p instanceof Delayed)) throw new TypeError('fromDelayed: every part must be a Delayed (from delayed(fn)(...))');
   let meta: Frame;
@@ -77,16 +77,24 @@ export function fromDelayed(parts: ReadonlyArray<Delayed<unknown>>, opts: { meta
   }
   const prefix = `from-delayed-${tokenize(parts.map((p) => p.key))}`;
   const layer = new PartitionLayer(prefix, parts.length, (i) => new Task(danfoToPart, [new KeyRef(parts[i].key), 'fromDelayed']), parts);
-  return new DataFrame(prefix, parts.length, meta, layer);
+  return frameSpec('frame', prefix, parts.length, meta, layer);
 }
 
 /** Stack frames vertically: the partitions of each, in order. Columns are unioned by name. */
-export function concat(frames: readonly DataFrame[]): DataFrame {
+export function concat(frames: readonly unknown[]): FrameSpec<'frame'> {
   if (frames.length === 0) throw new RangeError('concat: no frames');
-  for (const f of frames) if (!(f instanceof DataFrame)) throw new TypeError('concat: every argument must be a tsdask DataFrame');
+  const specs: FrameSpec<'frame'>[] = [];
+  for (const f of frames) {
+    if (!isFrameSpec(f)) throw new TypeError('concat: every argument must be a tsdask DataFrame');
+    specs.push(f);
+  }
+  return concatSpecs(specs);
+}
+
+function concatSpecs(frames: readonly FrameSpec<'frame'>[]): FrameSpec<'frame'> {
   if (frames.length === 1) return frames[0];
   const meta = concatFrames(frames.map((f) => f.meta));
-  const refs: string[] = frames.flatMap((f) => f.keys());
+  const refs: string[] = frames.flatMap((f) => keysOf(f));
   const prefix = `concat-${tokenize(frames.map((f) => f.prefix))}`;
   const sameSchema = frames.every((f) => f.meta.names.length === meta.names.length && f.meta.names.every((n, i) => n === meta.names[i] && f.meta.columns[i].dtype === meta.columns[i].dtype));
   // Parts with a different schema are aligned (missing columns filled, dtypes widened) by concatenating with the meta.
@@ -96,11 +104,5 @@ export function concat(frames: readonly DataFrame[]): DataFrame {
     (i) => new Task(alignTo, [new KeyRef(refs[i]), sameSchema ? null : meta]),
     frames.map((f) => f.layer),
   );
-  return new DataFrame(prefix, refs.length, meta, layer);
+  return frameSpec('frame', prefix, refs.length, meta, layer);
 }
-
-const alignTo = kernel('dataframe.align-to', (part: Frame, meta: Frame | null): Frame => {
-  if (meta === null) return part;
-  const both = concatFrames([meta, part]);
-  return new Frame(meta.names, meta.names.map((n) => both.col(n)), both.length);
-});

@@ -1,0 +1,108 @@
+/**
+ * Element-wise builders: missing values (frames and series), and series arithmetic,
+ * comparison, logic, membership, casts, map and the dt / str accessors.
+ */
+import { type Cell, type DType, type DTypeName, emptyColumn, Frame, inferDType, KeyError, normalizeDType } from '../frame.js';
+import { arith as arithKernel, type ArithOp, neg as negKernel } from '../ops/arith.js';
+import { astype as astypeKernel } from '../ops/astype.js';
+import { rename as renameKernel } from '../ops/columns.js';
+import { compare as compareKernel, type CompareOp } from '../ops/compare.js';
+import { dtField, type DtField, toDatetime as toDatetimeKernel } from '../ops/datetime.js';
+import { filter as filterKernel } from '../ops/filter.js';
+import { between as betweenKernel, isin as isinKernel } from '../ops/isin.js';
+import { logical, not as notKernel } from '../ops/logic.js';
+import { mapValues } from '../ops/map.js';
+import { dropna as dropnaKernel, fillna as fillnaKernel, isna as isnaKernel } from '../ops/missing.js';
+import { strOp, type StrOp, toNumeric as toNumericKernel } from '../ops/strings.js';
+import { blockwise, derive } from './blockwise.js';
+import type { FrameSpec, Kind, ScalarSpec } from './spec.js';
+
+/** Anything a series operation accepts as its other side. */
+export type Operand = FrameSpec<'series'> | ScalarSpec | number | string | boolean | Date | null;
+
+// ---- missing values (frames and series) ----
+
+/** Missing (`want` 1) or present (`want` 0) masks. */
+export function isna<K extends Kind>(f: FrameSpec<K>, want: 0 | 1): FrameSpec<K> {
+  return derive(f.kind, want === 1 ? 'isna' : 'notna', isnaKernel, [f, want]);
+}
+export function fillna<K extends Kind>(f: FrameSpec<K>, value: Cell | Readonly<Record<string, Cell>>): FrameSpec<K> {
+  return derive(f.kind, 'fillna', fillnaKernel, [f, value]);
+}
+export function dropna<K extends Kind>(f: FrameSpec<K>, subset: readonly string[] | null = null, how: 'any' | 'all' = 'any'): FrameSpec<K> {
+  for (const n of subset ?? []) if (!f.meta.has(n)) throw new KeyError(n, f.meta.names);
+  return derive(f.kind, 'dropna', dropnaKernel, [f, subset ? [...subset] : null, how]);
+}
+
+// ---- series ----
+
+export function arith(s: FrameSpec<'series'>, other: Operand, op: ArithOp): FrameSpec<'series'> {
+  return derive('series', op, arithKernel, [s, other, op]);
+}
+export function neg(s: FrameSpec<'series'>): FrameSpec<'series'> {
+  return derive('series', 'neg', negKernel, [s]);
+}
+export function compare(s: FrameSpec<'series'>, other: Operand, op: CompareOp): FrameSpec<'series'> {
+  return derive('series', op, compareKernel, [s, other, op]);
+}
+export function logic(s: FrameSpec<'series'>, other: FrameSpec<'series'> | boolean, op: 'and' | 'or' | 'xor'): FrameSpec<'series'> {
+  return derive('series', op, logical, [s, other, op]);
+}
+export function not(s: FrameSpec<'series'>): FrameSpec<'series'> {
+  return derive('series', 'not', notKernel, [s]);
+}
+export function isin(s: FrameSpec<'series'>, values: readonly Cell[]): FrameSpec<'series'> {
+  return derive('series', 'isin', isinKernel, [s, [...values]]);
+}
+export function between(s: FrameSpec<'series'>, lo: Cell, hi: Cell, inclusive: 'both' | 'neither' | 'left' | 'right'): FrameSpec<'series'> {
+  return derive('series', 'between', betweenKernel, [s, lo, hi, inclusive]);
+}
+export function astype(s: FrameSpec<'series'>, dtype: DTypeName): FrameSpec<'series'> {
+  return derive('series', 'astype', astypeKernel, [s, { [s.meta.names[0]]: normalizeDType(dtype, 'astype') }]);
+}
+export function rename(s: FrameSpec<'series'>, name: string): FrameSpec<'series'> {
+  return derive('series', 'rename', renameKernel, [s, { [s.meta.names[0]]: name }]);
+}
+/** Rows where `mask` is true (the mask is not checked here: a bad one fails in the kernel). */
+export function filter(s: FrameSpec<'series'>, mask: FrameSpec<'series'>): FrameSpec<'series'> {
+  return blockwise('series', 'filter', filterKernel, [s, mask], s.meta);
+}
+
+/**
+ * `fn` on every value (null for missing). The output dtype is `meta` or inferred by calling
+ * `fn` on two stand-in values of the series' dtype.
+ */
+export function map(s: FrameSpec<'series'>, fn: (value: Cell) => Cell, meta?: DTypeName): FrameSpec<'series'> {
+  let dtype: DType;
+  if (meta !== undefined) dtype = normalizeDType(meta, 'map meta');
+  else {
+    const standIns: Record<DType, Cell[]> = { float64: [1.5, 2], int64: [1, 2], int32: [1, 2], bool: [true, false], string: ['a', 'b'], datetime: [new Date(0), new Date(86400000)] };
+    try {
+      dtype = inferDType(standIns[s.meta.columns[0].dtype].map((v) => fn(v)));
+    } catch (e) {
+      throw new TypeError(`map: could not infer the output dtype by calling ${fn.name || 'the function'} on stand-in values (${(e as Error).message}); pass { meta: 'float64' } (or another dtype)`);
+    }
+  }
+  return blockwise('series', 'map', mapValues, [s, fn, dtype], new Frame([s.meta.names[0]], [emptyColumn(dtype)], 0));
+}
+
+/** A field of a datetime series (UTC). */
+export function dt(s: FrameSpec<'series'>, field: DtField): FrameSpec<'series'> {
+  return derive('series', `dt-${field}`, dtField, [s, field]);
+}
+/** A string function, applied once per distinct value. */
+export function str(s: FrameSpec<'series'>, op: StrOp, args: readonly unknown[] = []): FrameSpec<'series'> {
+  return derive('series', `str-${op}`, strOp, [s, op, args]);
+}
+
+export interface ToDatetimeOptions {
+  /** strftime codes: %Y %m %d %H %M %S %f %y %b %B %p %I */
+  format?: string;
+  errors?: 'raise' | 'coerce';
+}
+export function toDatetime(s: FrameSpec<'series'>, opts: ToDatetimeOptions = {}): FrameSpec<'series'> {
+  return derive('series', 'to-datetime', toDatetimeKernel, [s, opts.format ?? null, opts.errors ?? 'raise']);
+}
+export function toNumeric(s: FrameSpec<'series'>, opts: { errors?: 'raise' | 'coerce' } = {}): FrameSpec<'series'> {
+  return derive('series', 'to-numeric', toNumericKernel, [s, opts.errors ?? 'raise']);
+}
