@@ -78,7 +78,15 @@ export class Connection extends EventEmitter {
     readonly localAddress: string | undefined,
   ) {
     super();
-    this.inbound = (raw) => this.refuse(raw, new ProtocolError(`${this.peer} sent a message on a connection that only takes replies`, isRecord(raw) && typeof raw.op === 'string' ? raw.op : undefined, 'op'));
+    this.inbound = (raw) =>
+      this.refuse(
+        raw,
+        new ProtocolError(
+          `${this.peer} sent a message on a connection that only takes replies`,
+          isRecord(raw) && typeof raw.op === 'string' ? raw.op : undefined,
+          'op',
+        ),
+      );
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     ws.on('close', (code: number, reason: Buffer) => this.onClose(code, reason.toString()));
@@ -91,7 +99,11 @@ export class Connection extends EventEmitter {
    * Handle incoming messages: each is checked by `parse` first; what it refuses goes to
    * `refused` (default: tell the peer and emit 'protocol-error').
    */
-  serve<M>(parse: Parse<M>, handle: (msg: M, frames: Uint8Array[]) => void, refused: (error: ProtocolError, rid: number | undefined) => void = (e, rid) => this.tellRefused(e, rid)): void {
+  serve<M>(
+    parse: Parse<M>,
+    handle: (msg: M, frames: Uint8Array[]) => void,
+    refused: (error: ProtocolError, rid: number | undefined) => void = (e, rid) => this.tellRefused(e, rid),
+  ): void {
     this.inbound = (raw, frames) => {
       const msg = parse(raw, frames.length);
       if (msg instanceof ProtocolError) refused(msg, ridOf(raw));
@@ -137,7 +149,8 @@ export class Connection extends EventEmitter {
 
   /** Send a request and wait for its reply, checked by `parseReply`. */
   request<R>(msg: Request, parseReply: Parse<R>, timeoutMs = 0): Promise<Answer<R>> {
-    if (this.closed) return Promise.reject(new ConnectionClosedError(`connection to ${this.peer} is closed${this.closeReason ? ` (${this.closeReason})` : ''}`));
+    if (this.closed)
+      return Promise.reject(new ConnectionClosedError(`connection to ${this.peer} is closed${this.closeReason ? ` (${this.closeReason})` : ''}`));
     const rid = this.nextId++;
     return new Promise((resolve, reject) => {
       const p: Pending = {
@@ -297,7 +310,13 @@ export function connect(addr: Address, opts: ConnectOptions = {}): Promise<Conne
       rejectUnauthorized: opts.insecure !== true,
     });
     let settled = false;
-    const timer = setTimeout(() => fail(new Error(`timed out after ${timeoutMs / 1000} s connecting to ${where}: is the address right and the port reachable (firewall, security group)?`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        fail(
+          new Error(`timed out after ${timeoutMs / 1000} s connecting to ${where}: is the address right and the port reachable (firewall, security group)?`),
+        ),
+      timeoutMs,
+    );
     const fail = (e: Error) => {
       if (settled) return;
       settled = true;

@@ -90,11 +90,17 @@ t.test('compute, client.compute, client.persist and submit send the one planned 
   let plainChain = 1 + 1;
   for (let i = 0; i < 4; i++) plainChain *= 2;
   const plainZ = plainChain + 12;
-  const plainBag = items.map((x) => x + 1).filter((x) => x % 2 === 0).map((x) => 2 * x);
+  const plainBag = items
+    .map((x) => x + 1)
+    .filter((x) => x % 2 === 0)
+    .map((x) => 2 * x);
   const plainTotal = plainBag.reduce((a, b) => a + b, 0);
 
   const want = planned([z, bag, total]);
-  t.ok([...want.values()].some((s) => s.steps.length >= 4), 'the plan fuses the delayed chain');
+  t.ok(
+    [...want.values()].some((s) => s.steps.length >= 4),
+    'the plan fuses the delayed chain',
+  );
   t.ok([...want.values()].filter((s) => s.steps.length >= 3).length >= 4, 'and each bag partition');
   t.ok(planCollections([z, bag, total], { optimize: false }).graph.size > want.size, 'fusing removes tasks');
 
@@ -114,7 +120,11 @@ t.test('compute, client.compute, client.persist and submit send the one planned 
     const [f] = client.compute([z], { optimize: false });
     return f;
   });
-  t.same([...received(unfused.tasks).keys()].sort(), [...planCollections([z], { optimize: false }).graph.keys()].sort(), 'optimize: false sends the unfused graph');
+  t.same(
+    [...received(unfused.tasks).keys()].sort(),
+    [...planCollections([z], { optimize: false }).graph.keys()].sort(),
+    'optimize: false sends the unfused graph',
+  );
   t.equal(unfused.value, plainZ);
 
   const viaPersist = await record(() => client.persist([z, total]));

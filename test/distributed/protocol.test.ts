@@ -109,8 +109,19 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     toClient.closing(),
   ]);
   accepts<SchedulerToWorker>(t, 'scheduler to worker', parseSchedulerToWorker, (b) => [
-    toWorker.compute({ key: 'b', spec: b.wire(spec), priority: 3, deps: [{ key: 'a', nbytes: 8, holders: ['tcp://127.0.0.1:2'] }], sendResult: true, isolate: false, resources: { GPU: 1, MEM: 1e9 } }),
-    toWorker.functions([{ id: 'k', spec: { kind: 'kernel', name: 'tsdask.identity' } }, { id: 'm', spec: { kind: 'module', path: '/x.js', exportName: 'f' } }]),
+    toWorker.compute({
+      key: 'b',
+      spec: b.wire(spec),
+      priority: 3,
+      deps: [{ key: 'a', nbytes: 8, holders: ['tcp://127.0.0.1:2'] }],
+      sendResult: true,
+      isolate: false,
+      resources: { GPU: 1, MEM: 1e9 },
+    }),
+    toWorker.functions([
+      { id: 'k', spec: { kind: 'kernel', name: 'tsdask.identity' } },
+      { id: 'm', spec: { kind: 'module', path: '/x.js', exportName: 'f' } },
+    ]),
     toWorker.freeKeys(['a'], true),
     toWorker.cancelCompute(['a']),
     toWorker.steal(['a'], 'tcp://127.0.0.1:3'),
@@ -132,7 +143,12 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     fromWorker.status('paused', 'memory'),
   ]);
   accepts(t, 'worker to worker', parsePeerRequest, () => [toPeer.getData(['a'])]);
-  accepts<WorkerToNanny>(t, 'worker process to nanny', parseWorkerToNanny, () => [toNanny.ready('tcp://127.0.0.1:4', 'w'), toNanny.failed('refused'), toNanny.exiting(0), toNanny.heartbeat(1e8)]);
+  accepts<WorkerToNanny>(t, 'worker process to nanny', parseWorkerToNanny, () => [
+    toNanny.ready('tcp://127.0.0.1:4', 'w'),
+    toNanny.failed('refused'),
+    toNanny.exiting(0),
+    toNanny.heartbeat(1e8),
+  ]);
 
   // Payloads come back with their own frames.
   const b = new Batch();
@@ -149,18 +165,40 @@ t.test('each direction accepts every kind of message it has', async (t) => {
   for (const h of [
     clientHello({ role: 'client', ...base }),
     peerHello({ role: 'peer', ...base }),
-    workerHello({ role: 'worker', ...base, address: 'tcp://127.0.0.1:5', name: 'w', nthreads: 2, memoryLimit: 0, pid: 1, host: 'h', restartReason: '', resources: {} }),
+    workerHello({
+      role: 'worker',
+      ...base,
+      address: 'tcp://127.0.0.1:5',
+      name: 'w',
+      nthreads: 2,
+      memoryLimit: 0,
+      pid: 1,
+      host: 'h',
+      restartReason: '',
+      resources: {},
+    }),
   ]) {
     const r = parseHello(JSON.parse(JSON.stringify(h)), 0);
     t.notOk(r instanceof ProtocolError, `hello of a ${h.role} accepted`);
   }
   const reply = parseGetDataReply({ values: [{ key: 'a', value: { header: 'h' }, nbytes: 8, type: 'number' }], missing: [], errors: [] }, 0);
   t.notOk(reply instanceof ProtocolError, 'a get-data reply is accepted');
-  t.notOk(parseWorkerSettings({ scheduler: 'tcp://127.0.0.1:1', nthreads: 2, executor: 'threads', tls: { cert: 'c', key: 'k' } }, 0) instanceof ProtocolError, 'worker settings are accepted');
+  t.notOk(
+    parseWorkerSettings({ scheduler: 'tcp://127.0.0.1:1', nthreads: 2, executor: 'threads', tls: { cert: 'c', key: 'k' } }, 0) instanceof ProtocolError,
+    'worker settings are accepted',
+  );
 });
 
 /** The refusal of `raw`, which must be a ProtocolError naming `op` and `field`. */
-function refused<M>(t: Test, parse: (raw: unknown, frames: number) => M | ProtocolError, raw: unknown, op: string | undefined, field: string | undefined, message: RegExp, frames = 0): void {
+function refused<M>(
+  t: Test,
+  parse: (raw: unknown, frames: number) => M | ProtocolError,
+  raw: unknown,
+  op: string | undefined,
+  field: string | undefined,
+  message: RegExp,
+  frames = 0,
+): void {
   const r = parse(raw, frames);
   if (!(r instanceof ProtocolError)) {
     t.fail(`accepted ${JSON.stringify(raw)}`);
@@ -172,30 +210,94 @@ function refused<M>(t: Test, parse: (raw: unknown, frames: number) => M | Protoc
 }
 
 t.test('malformed and unknown messages are refused, naming the operation and the field', async (t) => {
-  const good = toWorker.compute({ key: 'b', spec: { header: 'h' }, priority: 3, deps: [{ key: 'a', nbytes: 8, holders: [] }], sendResult: false, isolate: false });
+  const good = toWorker.compute({
+    key: 'b',
+    spec: { header: 'h' },
+    priority: 3,
+    deps: [{ key: 'a', nbytes: 8, holders: [] }],
+    sendResult: false,
+    isolate: false,
+  });
   const { key: _key, ...noKey } = good;
-  refused(t, parseSchedulerToWorker, noKey, 'compute', 'key', /malformed 'compute' from the scheduler: field 'key' must be a string, got nothing \(the field is missing\)/);
+  refused(
+    t,
+    parseSchedulerToWorker,
+    noKey,
+    'compute',
+    'key',
+    /malformed 'compute' from the scheduler: field 'key' must be a string, got nothing \(the field is missing\)/,
+  );
   refused(t, parseSchedulerToWorker, { ...good, priority: '3' }, 'compute', 'priority', /field 'priority' must be a number, got the string '3'/);
-  refused(t, parseSchedulerToWorker, { ...good, deps: [{ key: 'a', nbytes: 8, holders: 'tcp://x' }] }, 'compute', 'deps[0].holders', /field 'deps\[0\]\.holders' must be a list of strings/);
+  refused(
+    t,
+    parseSchedulerToWorker,
+    { ...good, deps: [{ key: 'a', nbytes: 8, holders: 'tcp://x' }] },
+    'compute',
+    'deps[0].holders',
+    /field 'deps\[0\]\.holders' must be a list of strings/,
+  );
   refused(t, parseSchedulerToWorker, { ...good, sendResult: 1 }, 'compute', 'sendResult', /must be true or false, got number 1/);
-  refused(t, parseSchedulerToWorker, { ...good, spec: { header: 'h', firstFrame: 0, frameCount: 2 } }, 'compute', 'spec.frameCount', /a frame range within the 1 frame\(s\) of its message/, 1);
+  refused(
+    t,
+    parseSchedulerToWorker,
+    { ...good, spec: { header: 'h', firstFrame: 0, frameCount: 2 } },
+    'compute',
+    'spec.frameCount',
+    /a frame range within the 1 frame\(s\) of its message/,
+    1,
+  );
   refused(t, parseSchedulerToWorker, { ...good, resources: { GPU: -1 } }, 'compute', 'resources.GPU', /must be a non-negative amount under a resource name/);
   refused(t, parseSchedulerToWorker, { ...good, resources: { 'G PU': 1 } }, 'compute', 'resources.G PU', /resource name/);
   refused(t, parseSchedulerToWorker, { op: 'compute!', key: 'b' }, 'compute!', 'op', /unknown operation 'compute!' from the scheduler \(known: 'compute', /);
   refused(t, parseSchedulerToWorker, { key: 'b' }, undefined, 'op', /has no operation name/);
   refused(t, parseSchedulerToWorker, ['compute'], undefined, undefined, /must be an object, got a list/);
-  refused(t, parseSchedulerToWorker, { op: 'functions', functions: [{ id: 'f', spec: { kind: 'closure', name: 'f' } }] }, 'functions', 'functions[0].spec.kind', /'kernel', 'module' or 'source'/);
+  refused(
+    t,
+    parseSchedulerToWorker,
+    { op: 'functions', functions: [{ id: 'f', spec: { kind: 'closure', name: 'f' } }] },
+    'functions',
+    'functions[0].spec.kind',
+    /'kernel', 'module' or 'source'/,
+  );
 
-  const graph = toScheduler.updateGraph({ tasks: [{ key: 'x', deps: [], order: 0, spec: { header: 'h' }, functions: null, retries: 0 }], functions: [], wants: ['x'], push: [], events: false, more: false });
-  refused(t, parseClientToScheduler, { ...graph, tasks: [{ key: 'x', deps: [], order: 0, spec: { header: 'h' }, functions: null }] }, 'update-graph', 'tasks[0].retries', /malformed 'update-graph' from a client: field 'tasks\[0\]\.retries' must be an integer/);
+  const graph = toScheduler.updateGraph({
+    tasks: [{ key: 'x', deps: [], order: 0, spec: { header: 'h' }, functions: null, retries: 0 }],
+    functions: [],
+    wants: ['x'],
+    push: [],
+    events: false,
+    more: false,
+  });
+  refused(
+    t,
+    parseClientToScheduler,
+    { ...graph, tasks: [{ key: 'x', deps: [], order: 0, spec: { header: 'h' }, functions: null }] },
+    'update-graph',
+    'tasks[0].retries',
+    /malformed 'update-graph' from a client: field 'tasks\[0\]\.retries' must be an integer/,
+  );
   refused(t, parseClientToScheduler, { ...graph, wants: 'x' }, 'update-graph', 'wants', /must be a list of strings, got the string 'x'/);
-  refused(t, parseClientToScheduler, { ...graph, tasks: [{ key: 'x', deps: [3], order: 0, spec: { header: 'h' }, functions: null, retries: 0 }] }, 'update-graph', 'tasks[0].deps[0]', /must be a string, got number 3/);
+  refused(
+    t,
+    parseClientToScheduler,
+    { ...graph, tasks: [{ key: 'x', deps: [3], order: 0, spec: { header: 'h' }, functions: null, retries: 0 }] },
+    'update-graph',
+    'tasks[0].deps[0]',
+    /must be a string, got number 3/,
+  );
   refused(t, parseClientToScheduler, { op: 'compute', key: 'x' }, 'compute', 'op', /unknown operation 'compute' from a client/);
   refused(t, parseClientToScheduler, { op: 'scatter', rid: 'one', items: [], broadcast: false }, 'scatter', 'rid', /must be an integer/);
 
   refused(t, parseSchedulerToClient, { op: 'task-erred', key: 'a', error: { name: 'E' } }, 'task-erred', 'error.message', /must be a string/);
   refused(t, parseSchedulerToClient, { op: 'key-in-memory', key: 'a', type: 'number' }, 'key-in-memory', 'nbytes', /must be a number, got nothing/);
-  refused(t, parseWorkerToScheduler, { op: 'finished', key: 'a', nbytes: 8, type: 'number', startedAt: 1 }, 'finished', 'stoppedAt', /malformed 'finished' from a worker/);
+  refused(
+    t,
+    parseWorkerToScheduler,
+    { op: 'finished', key: 'a', nbytes: 8, type: 'number', startedAt: 1 },
+    'finished',
+    'stoppedAt',
+    /malformed 'finished' from a worker/,
+  );
   refused(t, parseWorkerToScheduler, { op: 'status', status: 'sleeping' }, 'status', 'status', /must be 'paused' or 'running', got the string 'sleeping'/);
   refused(t, parseWorkerToScheduler, { op: 'results', values: [], missing: [], errors: [{ key: 'a' }] }, 'results', 'errors[0].error', /must be an error/);
   refused(t, parsePeerRequest, { op: 'get-data', rid: 1, keys: 'a' }, 'get-data', 'keys', /from a peer worker: field 'keys'/);
@@ -203,12 +305,28 @@ t.test('malformed and unknown messages are refused, naming the operation and the
   refused(t, parseWorkerSettings, { scheduler: 'tcp://x', executor: 'gpu' }, 'worker options', 'executor', /'inline' or 'threads'/);
 
   const parseHello = helloParser({ role: 'scheduler', tsdask: '0.0.0' });
-  const h = workerHello({ role: 'worker', version: PROTOCOL_VERSION, tsdask: '0.0.0', token: undefined, address: 'tcp://x', name: 'w', nthreads: 1, memoryLimit: 0, pid: 1, host: 'h', restartReason: '', resources: {} });
+  const h = workerHello({
+    role: 'worker',
+    version: PROTOCOL_VERSION,
+    tsdask: '0.0.0',
+    token: undefined,
+    address: 'tcp://x',
+    name: 'w',
+    nthreads: 1,
+    memoryLimit: 0,
+    pid: 1,
+    host: 'h',
+    restartReason: '',
+    resources: {},
+  });
   refused(t, parseHello, { ...h, nthreads: '1' }, 'hello', 'nthreads', /field 'nthreads' must be an integer/);
   refused(t, parseHello, { ...h, role: 'nanny' }, 'hello', 'role', /unknown role the string 'nanny'/);
   refused(t, parseHello, { op: 'update-graph' }, 'update-graph', 'op', /expected a hello first, got 'update-graph'/);
   const other = parseHello({ ...h, version: PROTOCOL_VERSION + 1, nthreads: 'whatever' }, 0);
-  t.ok(other instanceof ProtocolError && other.closeCode === 4002 && /version mismatch: this scheduler speaks tsdask protocol/.test(other.message), 'another version is named before its fields are checked');
+  t.ok(
+    other instanceof ProtocolError && other.closeCode === 4002 && /version mismatch: this scheduler speaks tsdask protocol/.test(other.message),
+    'another version is named before its fields are checked',
+  );
 });
 
 /** A websocket that speaks the framing by hand, to send what no tsdask process would. */
@@ -284,9 +402,28 @@ t.test('live: a scheduler refuses bad messages with a clear error and keeps serv
   t.equal(notice.refused, 'compute');
   t.match(notice.message, /unknown operation 'compute' from a client/);
   // A malformed update-graph: a task without deps, and one whose spec points at frames that do not exist.
-  raw.send({ op: 'update-graph', tasks: [{ key: 'x', order: 0, spec: { header: 'h' }, functions: null, retries: 0 }], functions: [], wants: ['x'], push: [], events: false, more: false });
-  t.match((await raw.next((m) => m.op === 'protocol-error')).message, /malformed 'update-graph' from a client: field 'tasks\[0\]\.deps' must be a list of strings, got nothing/);
-  raw.send({ op: 'update-graph', tasks: [{ key: 'x', deps: [], order: 0, spec: { header: 'h', firstFrame: 0, frameCount: 1 }, functions: null, retries: 0 }], functions: [], wants: ['x'], push: [], events: false, more: false });
+  raw.send({
+    op: 'update-graph',
+    tasks: [{ key: 'x', order: 0, spec: { header: 'h' }, functions: null, retries: 0 }],
+    functions: [],
+    wants: ['x'],
+    push: [],
+    events: false,
+    more: false,
+  });
+  t.match(
+    (await raw.next((m) => m.op === 'protocol-error')).message,
+    /malformed 'update-graph' from a client: field 'tasks\[0\]\.deps' must be a list of strings, got nothing/,
+  );
+  raw.send({
+    op: 'update-graph',
+    tasks: [{ key: 'x', deps: [], order: 0, spec: { header: 'h', firstFrame: 0, frameCount: 1 }, functions: null, retries: 0 }],
+    functions: [],
+    wants: ['x'],
+    push: [],
+    events: false,
+    more: false,
+  });
   t.match((await raw.next((m) => m.op === 'protocol-error')).message, /field 'tasks\[0\]\.spec\.frameCount' must be a frame range within the 0 frame\(s\)/);
   t.equal(cluster.scheduler.state.tasks.size, 0, 'nothing reached the state machine');
 
@@ -297,10 +434,27 @@ t.test('live: a scheduler refuses bad messages with a clear error and keeps serv
 
   // A raw worker sending a malformed message hears why, too (then leaves before it gets work).
   const rawWorker = await RawPeer.open(cluster.schedulerAddress);
-  rawWorker.send({ ...workerHello({ role: 'worker', ...base, address: 'tcp://127.0.0.1:9', name: 'raw', nthreads: 1, memoryLimit: 0, pid: 1, host: 'h', restartReason: '', resources: {} }), rid: 1 });
+  rawWorker.send({
+    ...workerHello({
+      role: 'worker',
+      ...base,
+      address: 'tcp://127.0.0.1:9',
+      name: 'raw',
+      nthreads: 1,
+      memoryLimit: 0,
+      pid: 1,
+      host: 'h',
+      restartReason: '',
+      resources: {},
+    }),
+    rid: 1,
+  });
   t.equal((await rawWorker.reply(1)).error, undefined);
   rawWorker.send({ op: 'finished', key: 'x', nbytes: 'eight', type: 'number', startedAt: 0, stoppedAt: 1 });
-  t.match((await rawWorker.next((m) => m.op === 'protocol-error')).message, /malformed 'finished' from a worker: field 'nbytes' must be a number, got the string 'eight'/);
+  t.match(
+    (await rawWorker.next((m) => m.op === 'protocol-error')).message,
+    /malformed 'finished' from a worker: field 'nbytes' must be a number, got the string 'eight'/,
+  );
   rawWorker.ws.close();
 
   // A worker's data port refuses a malformed request from a peer the same way.

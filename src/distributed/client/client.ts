@@ -240,7 +240,10 @@ export class Client implements Scheduler {
    */
   compute<T>(collection: Collection<T>, opts?: ClientComputeOptions): Future<T> | CollectionFuture<T>;
   compute<T>(collections: readonly Collection<T>[], opts?: ClientComputeOptions): (Future<T> | CollectionFuture<T>)[];
-  compute<T>(x: Collection<T> | readonly Collection<T>[], opts: ClientComputeOptions = {}): Future<T> | CollectionFuture<T> | (Future<T> | CollectionFuture<T>)[] {
+  compute<T>(
+    x: Collection<T> | readonly Collection<T>[],
+    opts: ClientComputeOptions = {},
+  ): Future<T> | CollectionFuture<T> | (Future<T> | CollectionFuture<T>)[] {
     this.ensureOpen();
     const resources = checkResources(opts.resources, 'client.compute');
     const list = Array.isArray(x) ? (x as readonly Collection<T>[]) : [x as Collection<T>];

@@ -159,7 +159,10 @@ export class CollectionFuture<T> implements PromiseLike<T>, Collection<T> {
     return this.impl.finalize(mapKeyTree(this.impl.keys(), (k) => byKey.get(k)));
   }
 
-  then<R1 = T, R2 = never>(onFulfilled?: ((v: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((v: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
     return this.result().then(onFulfilled, onRejected);
   }
 

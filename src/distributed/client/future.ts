@@ -113,7 +113,10 @@ export class Future<T = unknown> implements Collection<T>, PromiseLike<T> {
   }
 
   /** `await future` is `await future.result()`. */
-  then<R1 = T, R2 = never>(onFulfilled?: ((v: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((v: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
     return this.result().then(onFulfilled, onRejected);
   }
 

@@ -149,7 +149,11 @@ export function messageParser<M extends { op: string }>(direction: string, check
 }
 
 export function fieldError(direction: string, op: string, problem: Problem): ProtocolError {
-  return new ProtocolError(`malformed '${op}' from ${direction}: field '${problem.path}' must be ${problem.expected}, got ${describe(problem.got)}`, op, problem.path);
+  return new ProtocolError(
+    `malformed '${op}' from ${direction}: field '${problem.path}' must be ${problem.expected}, got ${describe(problem.got)}`,
+    op,
+    problem.path,
+  );
 }
 
 /** A parser of one record (a reply's result), errors naming `what`. */
@@ -161,7 +165,12 @@ export function recordParser<T>(what: string, fields: Fields<T>): Parse<T> {
 
 const kernelSpec = record<{ kind: 'kernel'; name: string }>({ kind: literal('kernel'), name: string });
 const moduleSpec = record<{ kind: 'module'; path: string; exportName: string }>({ kind: literal('module'), path: string, exportName: string });
-const sourceSpec = record<{ kind: 'source'; hash: string; source: string; name: string }>({ kind: literal('source'), hash: string, source: string, name: string });
+const sourceSpec = record<{ kind: 'source'; hash: string; source: string; name: string }>({
+  kind: literal('source'),
+  hash: string,
+  source: string,
+  name: string,
+});
 
 /** How a function travels (core/fnspec.ts): a kernel name, a module export, or source text. */
 export const fnSpec: Check<FnSpec> = (v, f, p): v is FnSpec => {

@@ -89,7 +89,8 @@ export interface ShutdownCluster {
   rid?: number;
 }
 
-export type ClientToScheduler = UpdateGraph | ReleaseKeys | PushValues | CancelKeys | WantKeys | Scatter | UploadModule | RestartCluster | IdentityRequest | ShutdownCluster;
+export type ClientToScheduler =
+  UpdateGraph | ReleaseKeys | PushValues | CancelKeys | WantKeys | Scatter | UploadModule | RestartCluster | IdentityRequest | ShutdownCluster;
 
 export const toScheduler = {
   updateGraph: (m: Body<UpdateGraph>): UpdateGraph => ({ op: 'update-graph', ...m }),
@@ -105,10 +106,25 @@ export const toScheduler = {
 };
 
 const rid = optional(integer);
-const graphTask = record<GraphTask>({ key: string, deps: strings, order: number, spec: payloadRef, functions: nullable(strings), retries: integer, resources: optional(resourceAmounts) });
+const graphTask = record<GraphTask>({
+  key: string,
+  deps: strings,
+  order: number,
+  spec: payloadRef,
+  functions: nullable(strings),
+  retries: integer,
+  resources: optional(resourceAmounts),
+});
 
 export const parseClientToScheduler = messageParser<ClientToScheduler>('a client', {
-  'update-graph': message<UpdateGraph>({ tasks: listOf(graphTask, 'tasks { key, deps, order, spec, functions, retries }'), functions: functionDefs, wants: strings, push: strings, events: boolean, more: boolean }),
+  'update-graph': message<UpdateGraph>({
+    tasks: listOf(graphTask, 'tasks { key, deps, order, spec, functions, retries }'),
+    functions: functionDefs,
+    wants: strings,
+    push: strings,
+    events: boolean,
+    more: boolean,
+  }),
   'release-keys': message<ReleaseKeys>({ keys: strings }),
   push: message<PushValues>({ keys: strings }),
   cancel: message<CancelKeys>({ keys: strings }),

@@ -3,7 +3,23 @@
  * token. The version is checked before anything else, because a peer of another version may
  * send a hello of another shape.
  */
-import { type Body, describe, fieldError, integer, isRecord, listOf, literal, nullable, number, optional, type Parse, type Problem, record, recordParser, string } from './check.js';
+import {
+  type Body,
+  describe,
+  fieldError,
+  integer,
+  isRecord,
+  listOf,
+  literal,
+  nullable,
+  number,
+  optional,
+  type Parse,
+  type Problem,
+  record,
+  recordParser,
+  string,
+} from './check.js';
 import type { Resources } from '../resources.js';
 import { ProtocolError } from './errors.js';
 import { resourceAmounts } from './records.js';
@@ -139,7 +155,14 @@ export interface WorkerWelcome {
 export type Done = Record<string, never>;
 
 const workerInfo = record<WorkerInfo>({ address: string, name: string, nthreads: integer, memoryLimit: number, resources: resourceAmounts });
-const identityFields = { address: string, dashboard: nullable(string), workers: integer, threads: integer, memory: number, workerList: listOf(workerInfo, 'workers') };
+const identityFields = {
+  address: string,
+  dashboard: nullable(string),
+  workers: integer,
+  threads: integer,
+  memory: number,
+  workerList: listOf(workerInfo, 'workers'),
+};
 
 export const parseSchedulerIdentity = recordParser<SchedulerIdentity>('scheduler identity', identityFields);
 export const parseClientWelcome = recordParser<ClientWelcome>('hello reply', { ...identityFields, id: string });

@@ -40,7 +40,10 @@ export interface StoredValue {
   nbytes: number;
   type: string;
 }
-export const storedValues = listOf(record<StoredValue>({ key: string, value: payloadRef, nbytes: number, type: string }), 'stored values { key, value, nbytes, type }');
+export const storedValues = listOf(
+  record<StoredValue>({ key: string, value: payloadRef, nbytes: number, type: string }),
+  'stored values { key, value, nbytes, type }',
+);
 
 /** A value that could not be sent (e.g. it does not serialize). */
 export interface KeyError {

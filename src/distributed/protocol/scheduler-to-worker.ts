@@ -100,7 +100,15 @@ const rid = optional(integer);
 const depLocations = listOf(record<DepLocation>({ key: string, nbytes: number, holders: strings }), 'inputs { key, nbytes, holders }');
 
 export const parseSchedulerToWorker = messageParser<SchedulerToWorker>('the scheduler', {
-  compute: message<Compute>({ key: string, spec: payloadRef, priority: number, deps: depLocations, sendResult: boolean, isolate: boolean, resources: optional(resourceAmounts) }),
+  compute: message<Compute>({
+    key: string,
+    spec: payloadRef,
+    priority: number,
+    deps: depLocations,
+    sendResult: boolean,
+    isolate: boolean,
+    resources: optional(resourceAmounts),
+  }),
   functions: message<DefineFunctions>({ functions: functionDefs }),
   'free-keys': message<FreeKeys>({ keys: strings, unlessNeeded: boolean }),
   'cancel-compute': message<CancelCompute>({ keys: strings }),

@@ -42,5 +42,8 @@ export function replyEnvelope(raw: Record<string, unknown>): ReplyEnvelope | str
 }
 
 export function refusedNotice(raw: Record<string, unknown>): { message: string; refused: string | undefined } {
-  return { message: typeof raw.message === 'string' ? raw.message : 'a message was refused', refused: typeof raw.refused === 'string' ? raw.refused : undefined };
+  return {
+    message: typeof raw.message === 'string' ? raw.message : 'a message was refused',
+    refused: typeof raw.refused === 'string' ? raw.refused : undefined,
+  };
 }

@@ -85,7 +85,16 @@ export const payloadRef: Check<PayloadRef> = (v, frames, p): v is PayloadRef => 
     const first = v.firstFrame;
     const count = v.frameCount;
     if (first === undefined && count === undefined) return true;
-    if (typeof first === 'number' && typeof count === 'number' && Number.isInteger(first) && Number.isInteger(count) && first >= 0 && count >= 0 && first + count <= frames) return true;
+    if (
+      typeof first === 'number' &&
+      typeof count === 'number' &&
+      Number.isInteger(first) &&
+      Number.isInteger(count) &&
+      first >= 0 &&
+      count >= 0 &&
+      first + count <= frames
+    )
+      return true;
     p.path = 'frameCount';
     p.expected = `a frame range within the ${frames} frame(s) of its message`;
     p.got = count;

@@ -104,7 +104,11 @@ export const parseWorkerToScheduler = messageParser<WorkerToScheduler>('a worker
   finished: message<TaskFinished>({ key: string, nbytes: number, type: string, startedAt: number, stoppedAt: number, value: optional(payloadRef) }),
   erred: message<TaskFailed>({ key: string, error: wireError, startedAt: number, stoppedAt: number }),
   'missing-data': message<MissingData>({ key: string, dep: string, tried: strings }),
-  results: message<Results>({ values: listOf(record<KeyPayload>({ key: string, value: payloadRef }), 'values { key, value }'), missing: strings, errors: keyErrors }),
+  results: message<Results>({
+    values: listOf(record<KeyPayload>({ key: string, value: payloadRef }), 'values { key, value }'),
+    missing: strings,
+    errors: keyErrors,
+  }),
   'add-keys': message<AddReplicas>({ replicas: listOf(record<{ key: string; nbytes: number }>({ key: string, nbytes: number }), 'replicas { key, nbytes }') }),
   'steal-response': message<StealResponse>({ removed: strings, kept: strings, thief: string }),
   heartbeat: message<Heartbeat>({ rss: number, stored: number, spilled: number, spilledCount: integer, executing: integer, cpu: number }),

@@ -22,7 +22,12 @@ export class Pushes {
     for (const k of keys) {
       const ts = this.table.tasks.get(k);
       if (ts === undefined) {
-        client.sink.send(toClient.taskErred({ key: k, error: { name: 'KeyError', message: `key '${k}' is not on the cluster (released, cancelled or lost in a restart)`, taskKey: k, kind: 'lost-data' } }));
+        client.sink.send(
+          toClient.taskErred({
+            key: k,
+            error: { name: 'KeyError', message: `key '${k}' is not on the cluster (released, cancelled or lost in a restart)`, taskKey: k, kind: 'lost-data' },
+          }),
+        );
         continue;
       }
       if (ts.state === 'erred') {

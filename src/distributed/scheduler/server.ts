@@ -20,7 +20,6 @@ import {
   type Scatter,
   type SchedulerIdentity,
   type SchedulerToClient,
-  type StoredValue,
   toClient,
   toWireError,
   toWorker,
@@ -28,6 +27,7 @@ import {
   type WorkerHello,
 } from '../protocol/index.js';
 import { checkResources, formatResources } from '../resources.js';
+import { scatter } from './scatter.js';
 import { SchedulerState } from './state.js';
 import { onWorkerMessage } from './worker-messages.js';
 import { type ClientState, type NewTask, WorkerState } from './tasks.js';
@@ -137,21 +137,37 @@ export class SchedulerServer {
     const address = h.address;
     const old = this.state.workers.get(address);
     if (old !== undefined) this.removeWorker(old, 'replaced by a new worker at the same address');
-    const w = new WorkerState(address, h.name || address, Math.max(1, h.nthreads), h.memoryLimit, h.pid, h.host, conn, checkResources(h.resources, `worker ${address}`) ?? {});
+    const w = new WorkerState(
+      address,
+      h.name || address,
+      Math.max(1, h.nthreads),
+      h.memoryLimit,
+      h.pid,
+      h.host,
+      conn,
+      checkResources(h.resources, `worker ${address}`) ?? {},
+    );
     this.workerConns.set(w, conn);
     conn.reply(h.rid, { id: address, scheduler: this.address });
     for (const u of this.uploads) conn.send(toWorker.upload(u.name, conn.wire(u.payload)));
     conn.serve(parseWorkerToScheduler, (msg, frames) => onWorkerMessage(this.state, w, msg, frames));
     conn.on('batch', () => this.state.fillWorkers());
     conn.on('close', (code: number, reason: string) =>
-      this.removeWorker(w, code === 1006 || /1006/.test(reason) ? 'its connection dropped (the process died or the network failed)' : `connection closed${reason ? `: ${reason}` : ''}`),
+      this.removeWorker(
+        w,
+        code === 1006 || /1006/.test(reason)
+          ? 'its connection dropped (the process died or the network failed)'
+          : `connection closed${reason ? `: ${reason}` : ''}`,
+      ),
     );
     this.state.addWorker(w);
     if (h.restartReason !== '') {
       this.state.note(`worker ${w.name}: ${h.restartReason}`);
       this.broadcast(toClient.event(`worker ${w.name} restarted: ${h.restartReason}`));
     }
-    this.log(`worker ${w.name} joined at ${address} (${w.nthreads} threads${Object.keys(w.resources).length > 0 ? `, resources ${formatResources(w.resources)}` : ''})`);
+    this.log(
+      `worker ${w.name} joined at ${address} (${w.nthreads} threads${Object.keys(w.resources).length > 0 ? `, resources ${formatResources(w.resources)}` : ''})`,
+    );
     this.workersChanged();
     for (const r of this.restartWaiters.splice(0)) r();
   }
@@ -191,7 +207,13 @@ export class SchedulerServer {
       address: this.contactAddress,
       dashboard: this.dashboardLink ?? null,
       ...this.state.summary(),
-      workerList: [...this.state.workers.values()].map((w) => ({ address: w.address, name: w.name, nthreads: w.nthreads, memoryLimit: w.memoryLimit, resources: w.resources })),
+      workerList: [...this.state.workers.values()].map((w) => ({
+        address: w.address,
+        name: w.name,
+        nthreads: w.nthreads,
+        memoryLimit: w.memoryLimit,
+        resources: w.resources,
+      })),
     };
   }
 
@@ -233,7 +255,8 @@ export class SchedulerServer {
         // A client holds a new Future to a key that already exists.
         for (const k of msg.keys) {
           const ts = s.tasks.get(k);
-          if (ts === undefined) conn.send(toClient.taskErred({ key: k, error: { name: 'KeyError', message: `key '${k}' is not on the cluster`, taskKey: k, kind: 'lost-data' } }));
+          if (ts === undefined)
+            conn.send(toClient.taskErred({ key: k, error: { name: 'KeyError', message: `key '${k}' is not on the cluster`, taskKey: k, kind: 'lost-data' } }));
           else {
             (ts.wants ??= new Set()).add(c);
             c.wants.add(ts);
@@ -266,33 +289,8 @@ export class SchedulerServer {
   }
 
   private async scatter(c: ClientState, conn: Connection, msg: Scatter, frames: Uint8Array[]): Promise<void> {
-    const items = msg.items;
-    const workers = [...this.state.workers.values()].filter((w) => w.status !== 'closed');
-    if (workers.length === 0) throw new Error('cannot scatter: no workers are connected to the scheduler yet');
-    const targets = new Map<WorkerState, StoredValue[]>();
-    const holders = new Map<string, WorkerState[]>();
-    if (msg.broadcast) {
-      for (const w of workers) targets.set(w, [...items]);
-      for (const it of items) holders.set(it.key, workers);
-    } else {
-      workers.sort((a, b) => a.nbytes - b.nbytes);
-      items.forEach((it, i) => {
-        const w = workers[i % workers.length];
-        let list = targets.get(w);
-        if (list === undefined) targets.set(w, (list = []));
-        list.push(it);
-        holders.set(it.key, [w]);
-      });
-    }
-    await Promise.all(
-      [...targets].map(([w, its]) => {
-        const wc = this.workerConn(w);
-        const wired = its.map((it) => ({ ...it, value: wc.wire(resolvePayload(it.value, frames)) }));
-        return wc.request(toWorker.putData(wired), parseDone, 120_000);
-      }),
-    );
-    for (const it of items) this.state.addData(c, it.key, it.nbytes, it.type, (holders.get(it.key) ?? []).filter((w) => w.status !== 'closed'));
-    conn.reply(msg.rid, { keys: items.map((i) => i.key) });
+    await scatter(this.state, (w) => this.workerConn(w), c, msg, frames);
+    conn.reply(msg.rid, { keys: msg.items.map((i) => i.key) });
   }
 
   private async upload(conn: Connection, msg: UploadModule, frames: Uint8Array[]): Promise<void> {
@@ -308,7 +306,10 @@ export class SchedulerServer {
       }),
     );
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length > 0) throw new Error(`upload of ${name} failed on ${failed.length} worker(s): ${String(failed[0].reason instanceof Error ? failed[0].reason.message : failed[0].reason)}`);
+    if (failed.length > 0)
+      throw new Error(
+        `upload of ${name} failed on ${failed.length} worker(s): ${String(failed[0].reason instanceof Error ? failed[0].reason.message : failed[0].reason)}`,
+      );
     conn.reply(msg.rid, { workers: results.length });
   }
 
@@ -334,7 +335,9 @@ export class SchedulerServer {
       const current = [...this.state.workers.values()];
       if (current.every((w) => !old.has(w)) && current.length >= before) return;
       if (Date.now() > deadline) {
-        throw new Error(`restart: only ${current.filter((w) => !old.has(w)).length} of ${before} workers came back within ${timeoutMs / 1000} s (workers restart only under a nanny, e.g. \`tsdask worker\` or LocalCluster)`);
+        throw new Error(
+          `restart: only ${current.filter((w) => !old.has(w)).length} of ${before} workers came back within ${timeoutMs / 1000} s (workers restart only under a nanny, e.g. \`tsdask worker\` or LocalCluster)`,
+        );
       }
       await new Promise<void>((r) => {
         const t = setTimeout(r, 200);

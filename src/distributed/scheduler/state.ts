@@ -81,7 +81,10 @@ export class SchedulerState {
 
   removeClient(c: ClientState): void {
     this.clients.delete(c.id);
-    this.lifecycle.releaseKeys(c, [...c.wants].map((t) => t.key));
+    this.lifecycle.releaseKeys(
+      c,
+      [...c.wants].map((t) => t.key),
+    );
     for (const ts of this.tasks.values()) {
       ts.push?.delete(c);
       ts.events?.delete(c);

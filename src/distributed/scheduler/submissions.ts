@@ -91,7 +91,9 @@ export class Submissions {
     for (const k of wants) {
       const ts = this.table.tasks.get(k);
       if (ts === undefined) {
-        client.sink.send(toClient.taskErred({ key: k, error: { name: 'KeyError', message: `key '${k}' is not on the cluster`, taskKey: k, kind: 'lost-data' } }));
+        client.sink.send(
+          toClient.taskErred({ key: k, error: { name: 'KeyError', message: `key '${k}' is not on the cluster`, taskKey: k, kind: 'lost-data' } }),
+        );
       } else this.lifecycle.tellState(client, ts);
     }
     // Created tasks nothing wants (sent along but not needed) are dropped at once.

@@ -93,7 +93,13 @@ export class WorkerState {
   status: 'running' | 'paused' | 'closed' = 'running';
   lastSeen = Date.now();
   fnsKnown = new Set<string>();
-  metrics: { rss: number; spilled: number; spilledCount: number; executing: number; cpu: number } = { rss: 0, spilled: 0, spilledCount: 0, executing: 0, cpu: 0 };
+  metrics: { rss: number; spilled: number; spilledCount: number; executing: number; cpu: number } = {
+    rss: 0,
+    spilled: 0,
+    spilledCount: 0,
+    executing: 0,
+    cpu: 0,
+  };
   /** Keys announced as started and not finished yet. */
   executing = new Set<TaskState>();
   tasksDone = 0;

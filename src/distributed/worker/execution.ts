@@ -118,7 +118,9 @@ export class Execution {
     if (this.isClosed()) return;
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
     this.store.setPayload(t.key, payload, nbytes, type, true);
-    this.scheduler.send(fromWorker.finished({ key: t.key, nbytes, type, startedAt: start, stoppedAt: stop, value: t.ret ? this.scheduler.wire(payload) : undefined }));
+    this.scheduler.send(
+      fromWorker.finished({ key: t.key, nbytes, type, startedAt: start, stoppedAt: stop, value: t.ret ? this.scheduler.wire(payload) : undefined }),
+    );
     this.memory.grew(nbytes);
   }
 

@@ -84,7 +84,11 @@ export class Fetcher {
   }
 
   close(): void {
-    for (const p of this.peers.values()) p.then((c) => c.close(), () => undefined);
+    for (const p of this.peers.values())
+      p.then(
+        (c) => c.close(),
+        () => undefined,
+      );
   }
 
   private schedule(): void {

@@ -11,8 +11,7 @@ import { isRecord, type Payload, type WireError } from '../protocol/index.js';
 import type { RunMessage, ThreadReply } from '../exec-thread.js';
 
 export type ThreadResult =
-  | { ok: true; payload: Payload; nbytes: number; type: string; start: number; stop: number }
-  | { ok: false; error: WireError; start: number; stop: number };
+  { ok: true; payload: Payload; nbytes: number; type: string; start: number; stop: number } | { ok: false; error: WireError; start: number; stop: number };
 
 interface Slot {
   thread: ExecutorHandle;

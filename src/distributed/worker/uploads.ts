@@ -41,17 +41,32 @@ function ensureTypeScriptLoader(): void {
   } catch {
     // no tsx here
   }
-  let ts: { transpileModule(src: string, o: object): { outputText: string }; ModuleKind: { CommonJS: number } };
+  let loaded: unknown;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional fallback: typescript may be absent, tried only without tsx
-    ts = require('typescript');
+    loaded = require('typescript');
   } catch {
-    throw new Error('uploaded a TypeScript module, but this worker has neither tsx nor typescript installed: npm install tsx (or upload the compiled .js)');
+    loaded = undefined;
   }
+  if (!isCompiler(loaded))
+    throw new Error('uploaded a TypeScript module, but this worker has neither tsx nor typescript installed: npm install tsx (or upload the compiled .js)');
+  const ts = loaded;
   const compile = (m: NodeJS.Module & { _compile(code: string, file: string): void }, file: string) => {
-    const out = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: 9, esModuleInterop: true }, fileName: file });
+    const out = ts.transpileModule(readFileSync(file, 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: 9, esModuleInterop: true },
+      fileName: file,
+    });
     m._compile(out.outputText, file);
   };
   for (const ext of ['.ts', '.cts', '.mts', '.tsx']) (require.extensions as Record<string, unknown>)[ext] = compile;
   tsLoader = true;
+}
+
+interface Compiler {
+  transpileModule(src: string, o: object): { outputText: string };
+  ModuleKind: { CommonJS: number };
+}
+
+function isCompiler(x: unknown): x is Compiler {
+  return typeof x === 'object' && x !== null && 'transpileModule' in x && typeof x.transpileModule === 'function' && 'ModuleKind' in x;
 }

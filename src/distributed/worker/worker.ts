@@ -14,7 +14,18 @@ import { join } from 'node:path';
 import { DONE, READY, RUNNING, WAITING } from '../../executor/run-loop.js';
 import { type Address, formatAddress, isLoopback, parseAddress } from '../address.js';
 import { connect, type Connection } from '../connection.js';
-import { type Compute, fromWorker, parseSchedulerToWorker, parseWorkerWelcome, resolvePayload, type SchedulerToWorker, toNanny, toWireError, workerHello, type WorkerSettings } from '../protocol/index.js';
+import {
+  type Compute,
+  fromWorker,
+  parseSchedulerToWorker,
+  parseWorkerWelcome,
+  resolvePayload,
+  type SchedulerToWorker,
+  toNanny,
+  toWireError,
+  workerHello,
+  type WorkerSettings,
+} from '../protocol/index.js';
 import { checkResources, fits, formatResources, type Resources } from '../resources.js';
 import { helloBase, listen, type Listener } from '../server.js';
 import { formatBytes } from '../sizeof.js';
@@ -79,7 +90,12 @@ export class Worker {
     this.uploads = new Uploads(join(this.localDir, 'uploads'));
     this.fns = new FunctionTable(this.uploads.paths);
     const executor = opts.executor ?? (this.nthreads > 1 ? 'threads' : 'inline');
-    if (executor === 'threads') this.pool = new ThreadPool(this.nthreads, () => this.fns.specs, () => this.uploads.paths);
+    if (executor === 'threads')
+      this.pool = new ThreadPool(
+        this.nthreads,
+        () => this.fns.specs,
+        () => this.uploads.paths,
+      );
     this.memory = new MemoryWatch(this.memoryLimit, this.name, this.store, this.link, {
       inUse: () => {
         const keep = new Set<string>();
@@ -113,7 +129,9 @@ export class Worker {
     this.scheduler = conn;
     const local = conn.localAddress ?? '127.0.0.1';
     const host = this.opts.host ?? (isLoopback(addr.host) ? '127.0.0.1' : '0.0.0.0');
-    const listener = await listen({ host, port: this.opts.port ?? 0, token: this.opts.token, tls: this.opts.tls, role: 'worker' }, (c, h) => acceptPeer(c, h, this.store, this.log));
+    const listener = await listen({ host, port: this.opts.port ?? 0, token: this.opts.token, tls: this.opts.tls, role: 'worker' }, (c, h) =>
+      acceptPeer(c, h, this.store, this.log),
+    );
     this.listener = listener;
     const advertised: Address = { ...listener.address, host: host === '0.0.0.0' || host === '::' ? local.replace(/^::ffff:/, '') : listener.address.host };
     this.address = formatAddress(advertised);
@@ -148,7 +166,9 @@ export class Worker {
     this.timers.push(setInterval(() => this.heartbeat(), hb));
     this.timers.push(setInterval(() => this.checkMemory(), 100));
     for (const t of this.timers) t.unref();
-    this.log(`worker ${this.name} at ${this.address} connected to ${formatAddress(addr)} (${this.nthreads} threads${this.memoryLimit ? `, memory limit ${formatBytes(this.memoryLimit)}` : ''}${Object.keys(this.resources).length > 0 ? `, resources ${formatResources(this.resources)}` : ''})`);
+    this.log(
+      `worker ${this.name} at ${this.address} connected to ${formatAddress(addr)} (${this.nthreads} threads${this.memoryLimit ? `, memory limit ${formatBytes(this.memoryLimit)}` : ''}${Object.keys(this.resources).length > 0 ? `, resources ${formatResources(this.resources)}` : ''})`,
+    );
   }
 
   private async reachScheduler(addr: Address): Promise<Connection> {
@@ -160,7 +180,10 @@ export class Worker {
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         if (Date.now() >= deadline) {
-          throw new Error(`worker gave up reaching the scheduler at ${formatAddress(addr)} after ${Math.round((this.opts.deathTimeoutMs ?? 60_000) / 1000)} s: ${message}`, { cause: e });
+          throw new Error(
+            `worker gave up reaching the scheduler at ${formatAddress(addr)} after ${Math.round((this.opts.deathTimeoutMs ?? 60_000) / 1000)} s: ${message}`,
+            { cause: e },
+          );
         }
         if (!warned) {
           this.log(`${message}; retrying until the death timeout`);
@@ -280,7 +303,13 @@ export class Worker {
       holdsResources: false,
     };
     if (t.resources !== null && !fits(this.resources, t.resources)) {
-      this.execution.fail(t, new Error(`task '${key}' needs resources ${formatResources(t.resources)} but worker ${this.name} has ${formatResources(this.resources) || 'none'} (scheduling bug)`), Date.now());
+      this.execution.fail(
+        t,
+        new Error(
+          `task '${key}' needs resources ${formatResources(t.resources)} but worker ${this.name} has ${formatResources(this.resources) || 'none'} (scheduling bug)`,
+        ),
+        Date.now(),
+      );
       return;
     }
     this.tasks.set(key, t);
