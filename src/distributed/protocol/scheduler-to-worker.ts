@@ -18,10 +18,10 @@ export interface Compute {
   /** Lower runs first. */
   priority: number;
   deps: readonly DepLocation[];
-  /** Send the value along with `finished` (a client waits for it). */
-  sendResult: boolean;
-  /** The task was running on a worker that died: run it alone, announced on its own. */
-  isolate: boolean;
+  /** Send the value along with `finished` (a client waits for it). Absent: false (flags stay off the wire when unset). */
+  sendResult?: boolean;
+  /** The task was running on a worker that died: run it alone, announced on its own. Absent: false. */
+  isolate?: boolean;
   /** Worker resources it holds while it runs. */
   resources?: Resources;
 }
@@ -105,8 +105,8 @@ export const parseSchedulerToWorker = messageParser<SchedulerToWorker>('the sche
     spec: payloadRef,
     priority: number,
     deps: depLocations,
-    sendResult: boolean,
-    isolate: boolean,
+    sendResult: optional(boolean),
+    isolate: optional(boolean),
     resources: optional(resourceAmounts),
   }),
   functions: message<DefineFunctions>({ functions: functionDefs }),

@@ -183,8 +183,8 @@ export class Placement {
         spec: w.sink.wire(spec),
         priority: ts.priority,
         deps,
-        sendResult: ts.push !== null && ts.push.size > 0,
-        isolate: ts.suspicious > 0,
+        sendResult: ts.push !== null && ts.push.size > 0 ? true : undefined,
+        isolate: ts.suspicious > 0 ? true : undefined,
         resources: ts.resources ?? undefined,
       }),
     );
