@@ -51,3 +51,10 @@ export function isLoopback(host: string): boolean {
   if (host.startsWith('::ffff:')) host = host.slice(7);
   return /^127\.\d+\.\d+\.\d+$/.test(host);
 }
+
+/** The address a listening server is bound to (a TCP server always has one). */
+export function boundAddress(server: { address(): { address: string; port: number } | string | null }): { address: string; port: number } {
+  const a = server.address();
+  if (a === null || typeof a === 'string') throw new Error(`server is not listening on a TCP port (${String(a)})`);
+  return a;
+}

@@ -8,12 +8,13 @@ import { availableParallelism } from 'node:os';
 import { formatAddress, isLoopback, parseAddress } from './address.js';
 import { intOption, type Parsed, parseArgs, UsageError } from './cli-args.js';
 import { Nanny } from './nanny.js';
-import { SchedulerServer } from './scheduler.js';
+import { SchedulerServer } from './scheduler/server.js';
 import { generateToken, readTokenFile, type TlsFiles } from './server.js';
 import { formatBytes, parseBytes } from './sizeof.js';
 import { formatResources, parseResources } from './resources.js';
 import { runSsh } from './ssh.js';
 import { findLocalToken, localTokenPath, removeLocalToken, writeLocalToken } from './token-file.js';
+import { errorMessage } from './errors.js';
 
 const SCHEDULER_USAGE = `usage: tsdask scheduler [--host 0.0.0.0] [--port 8786] [--dashboard-address :8787 | --no-dashboard]
                         [--token-file F] [--tls-cert F --tls-key F] [--allowed-failures 3]`;
@@ -145,7 +146,7 @@ async function workerCommand(argv: string[]): Promise<number> {
         memoryLimit,
         resources,
         token,
-        executor: executor as 'inline' | 'threads' | undefined,
+        executor,
         name: base === undefined ? undefined : nworkers > 1 ? `${base}-${i}` : base,
         host: p.values.get('host'),
         deathTimeoutMs,
@@ -169,7 +170,7 @@ async function workerCommand(argv: string[]): Promise<number> {
   }
   const failed = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length > 0) {
-    console.error(`tsdask worker: ${(failed[0].reason as Error).message}`);
+    console.error(`tsdask worker: ${errorMessage(failed[0].reason)}`);
     await Promise.all(nannies.map((n) => n.stop()));
     return 1;
   }
@@ -194,7 +195,7 @@ function resourcesOption(text: string | undefined): Record<string, number> | und
   try {
     return parseResources(text);
   } catch (e) {
-    throw new UsageError(`tsdask worker: bad --resources '${text}': ${(e as Error).message}`);
+    throw new UsageError(`tsdask worker: bad --resources '${text}': ${errorMessage(e)}`);
   }
 }
 
@@ -231,7 +232,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {
-      console.error(`tsdask: ${(e as Error).message}`);
+      console.error(`tsdask: ${errorMessage(e)}`);
       process.exit(1);
     },
   );

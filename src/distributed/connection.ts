@@ -1,12 +1,31 @@
 /**
- * A batched, request-capable connection over one websocket. Ops sent in the same event-loop
- * turn travel in one message (per-task messages would cost a syscall and a frame each), and
- * `request` pairs an op with its reply by id.
+ * A batched, request-capable connection over one websocket. Messages sent in the same
+ * event-loop turn travel in one websocket message (per-task messages would cost a syscall and
+ * a frame each), and `request` pairs a message with its reply by id.
+ *
+ * Every received message is checked by the parser its owner serves with (`serve`) before any
+ * handler sees it: a malformed or unknown message is refused with an error sent back to the
+ * peer (a reply error for a request, else a `protocol-error` notice), and the connection goes
+ * on serving.
  */
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { type Address, formatAddress, wsUrl } from './address.js';
-import { type Op, packMessage, type Payload, ProtocolError, unpackMessage, type WireError, type WirePayload } from './protocol.js';
+import {
+  isRecord,
+  type Message,
+  packMessage,
+  type Parse,
+  type Payload,
+  type PayloadRef,
+  ProtocolError,
+  refusedNotice,
+  type Request,
+  replyEnvelope,
+  toWireError,
+  unpackMessage,
+  type WireError,
+} from './protocol/index.js';
 
 /** Flush early once a batch holds this many bytes of frames. */
 const FLUSH_BYTES = 4 << 20;
@@ -27,32 +46,47 @@ export class ConnectionClosedError extends Error {
   override name = 'ConnectionClosedError';
 }
 
-type Handler = (op: Op, frames: Uint8Array[], conn: Connection) => void;
+/** A reply, checked by the parser its request named, and the frames of its message. */
+export interface Answer<R> {
+  result: R;
+  frames: Uint8Array[];
+}
 
 interface Pending {
-  resolve(v: { op: Op; frames: Uint8Array[] }): void;
+  settle(result: unknown, frames: Uint8Array[]): void;
   reject(e: Error): void;
   timer?: NodeJS.Timeout;
 }
 
+type Inbound = (raw: unknown, frames: Uint8Array[]) => void;
+
 export class Connection extends EventEmitter {
-  private ops: Op[] = [];
+  private messages: Message[] = [];
   private frames: Uint8Array[] = [];
   private frameBytes = 0;
   private scheduled = false;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private handler: Handler | undefined;
+  private inbound: Inbound;
   closed = false;
   closeReason = '';
-  /** Free-form tag set by the owner (which worker or client this is). */
-  tag: unknown;
 
   constructor(
     readonly ws: WebSocket,
     readonly peer: string,
+    /** This side's IP address of the socket. */
+    readonly localAddress: string | undefined,
   ) {
     super();
+    this.inbound = (raw) =>
+      this.refuse(
+        raw,
+        new ProtocolError(
+          `${this.peer} sent a message on a connection that only takes replies`,
+          isRecord(raw) && typeof raw.op === 'string' ? raw.op : undefined,
+          'op',
+        ),
+      );
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     ws.on('close', (code: number, reason: Buffer) => this.onClose(code, reason.toString()));
@@ -61,14 +95,26 @@ export class Connection extends EventEmitter {
     });
   }
 
-  onOp(handler: Handler): void {
-    this.handler = handler;
+  /**
+   * Handle incoming messages: each is checked by `parse` first; what it refuses goes to
+   * `refused` (default: tell the peer and emit 'protocol-error').
+   */
+  serve<M>(
+    parse: Parse<M>,
+    handle: (msg: M, frames: Uint8Array[]) => void,
+    refused: (error: ProtocolError, rid: number | undefined) => void = (e, rid) => this.tellRefused(e, rid),
+  ): void {
+    this.inbound = (raw, frames) => {
+      const msg = parse(raw, frames.length);
+      if (msg instanceof ProtocolError) refused(msg, ridOf(raw));
+      else handle(msg, frames);
+    };
   }
 
-  /** Add a payload's frames to the batch being built; put the result in the next op sent. */
-  wire(p: Payload): WirePayload {
-    if (p.frames.length === 0) return { h: p.header };
-    const w: WirePayload = { h: p.header, i: this.frames.length, n: p.frames.length };
+  /** Add a payload's frames to the batch being built; put the result in the next message sent. */
+  wire(p: Payload): PayloadRef {
+    if (p.frames.length === 0) return { header: p.header };
+    const w: PayloadRef = { header: p.header, firstFrame: this.frames.length, frameCount: p.frames.length };
     for (const f of p.frames) {
       this.frames.push(f);
       this.frameBytes += f.byteLength;
@@ -76,9 +122,9 @@ export class Connection extends EventEmitter {
     return w;
   }
 
-  send(op: Op): void {
+  send(msg: Message): void {
     if (this.closed) return;
-    this.ops.push(op);
+    this.messages.push(msg);
     if (this.frameBytes >= FLUSH_BYTES) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -88,42 +134,64 @@ export class Connection extends EventEmitter {
 
   flush(): void {
     this.scheduled = false;
-    if (this.ops.length === 0 || this.closed) {
-      this.ops = [];
+    if (this.messages.length === 0 || this.closed) {
+      this.messages = [];
       this.frames = [];
       this.frameBytes = 0;
       return;
     }
-    const msg = packMessage(this.ops, this.frames);
-    this.ops = [];
+    const msg = packMessage(this.messages, this.frames);
+    this.messages = [];
     this.frames = [];
     this.frameBytes = 0;
     this.ws.send(msg, { binary: true });
   }
 
-  /** Send an op and wait for its reply (an op with the same `rid`). */
-  request(op: Op, timeoutMs = 0): Promise<{ op: Op; frames: Uint8Array[] }> {
-    if (this.closed) return Promise.reject(new ConnectionClosedError(`connection to ${this.peer} is closed${this.closeReason ? ` (${this.closeReason})` : ''}`));
+  /** Send a request and wait for its reply, checked by `parseReply`. */
+  request<R>(msg: Request, parseReply: Parse<R>, timeoutMs = 0): Promise<Answer<R>> {
+    if (this.closed)
+      return Promise.reject(new ConnectionClosedError(`connection to ${this.peer} is closed${this.closeReason ? ` (${this.closeReason})` : ''}`));
     const rid = this.nextId++;
     return new Promise((resolve, reject) => {
-      const p: Pending = { resolve, reject };
+      const p: Pending = {
+        settle: (result, frames) => {
+          const r = parseReply(result, frames.length);
+          if (r instanceof ProtocolError) {
+            this.emit('protocol-error', r);
+            reject(r);
+          } else resolve({ result: r, frames });
+        },
+        reject,
+      };
       if (timeoutMs > 0) {
         p.timer = setTimeout(() => {
           this.pending.delete(rid);
-          reject(new Error(`no answer from ${this.peer} to '${op.op}' within ${timeoutMs / 1000} s`));
+          reject(new Error(`no answer from ${this.peer} to '${msg.op}' within ${timeoutMs / 1000} s`));
         }, timeoutMs);
       }
       this.pending.set(rid, p);
-      this.send({ ...op, rid });
+      this.send({ ...msg, rid });
     });
   }
 
-  reply(rid: unknown, fields: Record<string, unknown>): void {
-    this.send({ op: 'reply', rid, ...fields });
+  /** Answer a request (nothing to do when it came without an id: nobody waits). */
+  reply(rid: number | undefined, result: object): void {
+    if (rid !== undefined) this.send({ op: 'reply', rid, result });
   }
 
-  replyError(rid: unknown, error: WireError): void {
-    this.send({ op: 'reply', rid, error });
+  replyError(rid: number | undefined, error: WireError): void {
+    if (rid !== undefined) this.send({ op: 'reply', rid, error });
+  }
+
+  /** Tell the peer why its message was refused. */
+  private tellRefused(e: ProtocolError, rid: number | undefined): void {
+    this.emit('protocol-error', e);
+    if (rid !== undefined) this.replyError(rid, toWireError(e));
+    else this.send({ op: 'protocol-error', message: e.message, refused: e.op });
+  }
+
+  private refuse(raw: unknown, e: ProtocolError): void {
+    this.tellRefused(e, ridOf(raw));
   }
 
   close(code = 1000, reason = ''): void {
@@ -141,39 +209,62 @@ export class Connection extends EventEmitter {
 
   private receive(data: Buffer, isBinary: boolean): void {
     if (!isBinary) {
-      this.emit('protocol-error', new ProtocolError(`${this.peer} sent a text message; tsdask speaks binary batches`));
+      this.emit('protocol-error', new ProtocolError(`${this.peer} sent a text message; tsdask speaks binary batches`, undefined, undefined));
       this.ws.terminate();
       return;
     }
-    let msg: { ops: Op[]; frames: Uint8Array[] };
+    let batch: { messages: readonly unknown[]; frames: Uint8Array[] };
     try {
-      msg = unpackMessage(data);
+      batch = unpackMessage(data);
     } catch (e) {
+      // Without a readable header there is no message to answer: the stream cannot be trusted.
       this.emit('protocol-error', e);
       this.ws.terminate();
       return;
     }
-    for (const op of msg.ops) {
-      if (op.op === 'reply' && typeof op.rid === 'number' && this.pending.has(op.rid)) {
-        const p = this.pending.get(op.rid)!;
-        this.pending.delete(op.rid);
-        if (p.timer) clearTimeout(p.timer);
-        if (op.error !== undefined) {
-          const we = op.error as WireError;
-          const err = new RemoteError(we.message, we);
-          if (we.name) err.name = we.name;
-          p.reject(err);
-        } else p.resolve({ op, frames: msg.frames });
+    const frames = batch.frames;
+    for (const raw of batch.messages) {
+      if (isRecord(raw) && raw.op === 'reply') {
+        this.onReply(raw, frames);
+        continue;
+      }
+      if (isRecord(raw) && raw.op === 'protocol-error') {
+        // Never answered, so two peers cannot bounce refusals forever.
+        const n = refusedNotice(raw);
+        this.emit('refused', n.message, n.refused);
         continue;
       }
       try {
-        this.handler?.(op, msg.frames, this);
+        this.inbound(raw, frames);
       } catch (e) {
-        // A bug handling one op must not kill the connection or the process.
-        this.emit('handler-error', e, op);
+        // A bug handling one message must not kill the connection or the process.
+        this.emit('handler-error', e, isRecord(raw) && typeof raw.op === 'string' ? raw.op : '?');
       }
     }
     this.emit('batch');
+  }
+
+  private onReply(raw: Record<string, unknown>, frames: Uint8Array[]): void {
+    const env = replyEnvelope(raw);
+    if (typeof env === 'string') {
+      this.emit('protocol-error', new ProtocolError(`${this.peer} sent ${env}`, 'reply', 'rid'));
+      return;
+    }
+    const p = this.pending.get(env.rid);
+    if (p === undefined) return; // timed out already
+    this.pending.delete(env.rid);
+    if (p.timer) clearTimeout(p.timer);
+    if (env.error !== undefined) {
+      const err = new RemoteError(env.error.message, env.error);
+      if (env.error.name) err.name = env.error.name;
+      p.reject(err);
+    } else {
+      try {
+        p.settle(env.result, frames);
+      } catch (e) {
+        this.emit('handler-error', e, 'reply');
+      }
+    }
   }
 
   private onClose(code: number, reason: string): void {
@@ -191,6 +282,10 @@ export class Connection extends EventEmitter {
     this.pending.clear();
     this.emit('close', code, this.closeReason);
   }
+}
+
+function ridOf(raw: unknown): number | undefined {
+  return isRecord(raw) && typeof raw.rid === 'number' ? raw.rid : undefined;
 }
 
 export interface ConnectOptions {
@@ -215,7 +310,13 @@ export function connect(addr: Address, opts: ConnectOptions = {}): Promise<Conne
       rejectUnauthorized: opts.insecure !== true,
     });
     let settled = false;
-    const timer = setTimeout(() => fail(new Error(`timed out after ${timeoutMs / 1000} s connecting to ${where}: is the address right and the port reachable (firewall, security group)?`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        fail(
+          new Error(`timed out after ${timeoutMs / 1000} s connecting to ${where}: is the address right and the port reachable (firewall, security group)?`),
+        ),
+      timeoutMs,
+    );
     const fail = (e: Error) => {
       if (settled) return;
       settled = true;
@@ -223,12 +324,16 @@ export function connect(addr: Address, opts: ConnectOptions = {}): Promise<Conne
       ws.terminate();
       reject(e);
     };
+    let localAddress: string | undefined;
+    ws.once('upgrade', (res) => {
+      localAddress = res.socket.localAddress;
+    });
     ws.once('open', () => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       ws.removeAllListeners('error');
-      resolve(new Connection(ws, where));
+      resolve(new Connection(ws, where, localAddress));
     });
     ws.once('unexpected-response', (_req, res) => {
       fail(new Error(`${where} answered HTTP ${res.statusCode}: it is not a tsdask scheduler or worker port (the dashboard is a different port)`));

@@ -1,6 +1,6 @@
 /** Errors a Client raises for remote failures, rebuilt from their wire form. */
 import { annotateTaskError } from '../core/errors.js';
-import type { WireError } from './protocol.js';
+import type { WireError } from './protocol/index.js';
 
 /** A task was running on workers that died too many times. */
 export class KilledWorker extends Error {
@@ -42,4 +42,9 @@ export function fromWireError(we: WireError, cause?: string): Error {
     return err;
   }
   return annotateTaskError(err, key);
+}
+
+/** The message of anything thrown (errors, and the odd string). */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { DataNode, isThenable, runTask, type TaskFn } from '../core/graph.js';
 import { type FnSpec, resolveFunction } from '../core/functions.js';
 import { decode, encode, transferables } from '../core/serialize.js';
-import { toWireError } from './protocol.js';
+import { toWireError, type WireError } from './protocol/index.js';
 import { sizeof, typeName } from './sizeof.js';
 import { decodeTask } from './task-codec.js';
 import { basename } from 'node:path';
@@ -20,6 +20,15 @@ export interface RunMessage {
   deps: [string, string, Uint8Array[]][];
   fns: [string, FnSpec][];
   uploads: [string, string][];
+}
+
+/** What a task thread answers: the result serialized (buffers transferred), or the error. */
+export type ThreadReply =
+  | { op: 'done'; key: string; header: string; frames: Uint8Array[]; nbytes: number; type: string; start: number; stop: number }
+  | { op: 'error'; key: string; error: WireError; start: number; stop: number };
+
+function reply(m: ThreadReply, transfer: ArrayBuffer[] = []): void {
+  parentPort?.postMessage(m, transfer);
 }
 
 const fns = new Map<string, FnSpec>();
@@ -54,13 +63,13 @@ async function run(m: RunMessage): Promise<void> {
     let value = node instanceof DataNode ? node.value : runTask(node, get);
     if (isThenable(value)) value = await value;
     const f = encode(value, `the result of task '${m.key}'`);
-    parentPort!.postMessage({ op: 'done', key: m.key, header: f.header, frames: f.frames, nbytes: sizeof(value), type: typeName(value), start, stop: Date.now() }, transferables(f));
+    reply({ op: 'done', key: m.key, header: f.header, frames: f.frames, nbytes: sizeof(value), type: typeName(value), start, stop: Date.now() }, transferables(f));
   } catch (e) {
-    parentPort!.postMessage({ op: 'error', key: m.key, error: toWireError(e, m.key), start, stop: Date.now() });
+    reply({ op: 'error', key: m.key, error: toWireError(e, m.key), start, stop: Date.now() });
   }
 }
 
 installLibrary();
-parentPort!.on('message', (m: RunMessage) => {
+parentPort?.on('message', (m: RunMessage) => {
   if (m.op === 'run') void run(m);
 });

@@ -1,13 +1,13 @@
 /** The distributed runtime: Client, futures, LocalCluster, and the pieces behind the CLI. */
-export { Client } from './client.js';
-export type { ClientOptions, Gathered, Remote, RemoteArgs, SubmitOptions } from './client.js';
-export { Future, asCompleted, wait, AsCompleted } from './future.js';
-export type { FutureStatus } from './future.js';
+export { Client } from './client/client.js';
+export type { ClientComputeOptions, ClientOptions, Gathered, Remote, RemoteArgs, SubmitOptions } from './client/options.js';
+export { Future, asCompleted, wait, AsCompleted } from './client/future.js';
+export type { FutureStatus } from './client/future.js';
 export { LocalCluster } from './local-cluster.js';
 export type { LocalClusterOptions } from './local-cluster.js';
-export { SchedulerServer } from './scheduler.js';
-export type { SchedulerServerOptions } from './scheduler.js';
-export { Worker } from './worker.js';
-export type { WorkerOptions } from './worker.js';
+export { SchedulerServer } from './scheduler/server.js';
+export type { SchedulerServerOptions } from './scheduler/server.js';
+export { Worker } from './worker/worker.js';
+export type { WorkerOptions } from './worker/worker.js';
 export { Nanny } from './nanny.js';
 export { KilledWorker, CancelledError, LostDataError, TimeoutError } from './errors.js';

@@ -4,9 +4,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { Nanny } from './nanny.js';
-import { SchedulerServer } from './scheduler.js';
+import { SchedulerServer } from './scheduler/server.js';
 import { checkResources } from './resources.js';
 import { formatBytes, parseBytes } from './sizeof.js';
+import { errorMessage } from './errors.js';
 
 export interface LocalClusterOptions {
   /** Worker processes (default: one per core). */
@@ -64,7 +65,7 @@ export class LocalCluster {
         scheduler = await SchedulerServer.start({ ...base, dashboardAddress: ':0' });
       }
     } catch (e) {
-      throw new Error(`LocalCluster: cannot start the scheduler: ${(e as Error).message}`);
+      throw new Error(`LocalCluster: cannot start the scheduler: ${errorMessage(e)}`, { cause: e });
     }
     const cluster = new LocalCluster(scheduler, [], { threadsPerWorker, memoryLimit, verbose, resources });
     try {

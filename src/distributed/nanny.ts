@@ -7,8 +7,10 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseWorkerToNanny, ProtocolError } from './protocol/index.js';
 import { formatBytes } from './sizeof.js';
-import { EXIT, type WorkerOptions } from './worker.js';
+import { EXIT } from './worker/exit-codes.js';
+import type { WorkerOptions } from './worker/worker.js';
 
 export interface NannyOptions extends Omit<WorkerOptions, 'log' | 'onExit' | 'restartReason'> {
   /** Kill the worker above this fraction of its memory limit (default 0.95). */
@@ -79,15 +81,17 @@ export class Nanny {
     let lastRss = 0;
     return new Promise<void>((resolve, reject) => {
       let started = false;
-      child.on('message', (m: { op?: string; address?: string; message?: string; rss?: number }) => {
-        if (m.op === 'ready') {
-          this.address = m.address ?? '';
+      child.on('message', (raw: unknown) => {
+        const m = parseWorkerToNanny(raw, 0);
+        if (m instanceof ProtocolError) this.log(`ignored a message from the worker process: ${m.message}`);
+        else if (m.op === 'ready') {
+          this.address = m.address;
           started = true;
           resolve();
         } else if (m.op === 'failed' && !started) {
           started = true;
           reject(new Error(m.message));
-        } else if (m.op === 'heartbeat' && typeof m.rss === 'number') lastRss = m.rss;
+        } else if (m.op === 'heartbeat') lastRss = m.rss;
       });
       child.on('exit', (code, signal) => {
         if (this.memTimer) clearInterval(this.memTimer);
@@ -119,7 +123,7 @@ export class Nanny {
         }
         if (code !== EXIT.RESTART) this.log(`restarting worker: ${reason}`);
         this.spawn(reason).catch((e) => {
-          this.log(`worker restart failed: ${(e as Error).message}`);
+          this.log(`worker restart failed: ${e instanceof Error ? e.message : String(e)}`);
         });
       });
       const limit = this.opts.memoryLimit ?? 0;

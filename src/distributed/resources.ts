@@ -50,6 +50,11 @@ export function checkResources(value: unknown, what: string): Resources | null {
   return out;
 }
 
+/** Can `name` name a resource (letters, digits, _ . -; not `__proto__`)? */
+export function isResourceName(name: string): boolean {
+  return NAME.test(name) && name !== '__proto__';
+}
+
 /** Does `have` cover every amount in `need`? */
 export function fits(have: Resources, need: Resources): boolean {
   for (const name in need) {

@@ -6,14 +6,20 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { type Address, isLoopback } from './address.js';
+import { type Address, boundAddress, isLoopback } from './address.js';
 import { Connection, MAX_MESSAGE } from './connection.js';
-import { type Op, PROTOCOL_VERSION } from './protocol.js';
+import { type Hello, helloParser, isRecord, PROTOCOL_VERSION, type ProtocolError } from './protocol/index.js';
+import { errorMessage } from './errors.js';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json lies outside rootDir: an import would pull it into the build
-export const TSDASK_VERSION: string = (require('../../package.json') as { version: string }).version;
+/** The installed tsdask version (shown when versions differ). */
+export const TSDASK_VERSION: string = packageVersion();
+
+function packageVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- package.json lies outside rootDir: an import would pull it into the build
+  const pkg: unknown = require('../../package.json');
+  return isRecord(pkg) && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
 
 export interface TlsFiles {
   cert: string;
@@ -51,7 +57,7 @@ export function readTokenFile(path: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read token file ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read token file ${path}: ${errorMessage(e)}`, { cause: e });
   }
   const t = text.trim();
   if (t === '') throw new Error(`token file ${path} is empty`);
@@ -64,35 +70,19 @@ function sameToken(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-export interface Hello extends Op {
-  op: 'hello';
-  role: 'client' | 'worker' | 'peer';
-  version: number;
-  tsdask: string;
-  token?: string;
+/** The fields every hello carries: protocol and package version, and the token if any. */
+export function helloBase(token: string | undefined): { version: number; tsdask: string; token: string | undefined } {
+  return { version: PROTOCOL_VERSION, tsdask: TSDASK_VERSION, token };
 }
 
-export function hello(role: Hello['role'], token: string | undefined, extra: Record<string, unknown> = {}): Hello {
-  return { op: 'hello', role, version: PROTOCOL_VERSION, tsdask: TSDASK_VERSION, token, ...extra };
-}
-
-/** Why a hello is refused, or undefined when it is accepted. */
-export function checkHello(op: Op, opts: { token?: string; role: string }): { code: number; message: string } | undefined {
-  if (op.op !== 'hello') return { code: 4000, message: `expected a hello first, got '${op.op}'` };
-  const h = op as Hello;
-  if (h.version !== PROTOCOL_VERSION) {
-    return {
-      code: 4002,
-      message: `version mismatch: this ${opts.role} speaks tsdask protocol ${PROTOCOL_VERSION} (tsdask ${TSDASK_VERSION}), the ${h.role} speaks protocol ${h.version} (tsdask ${h.tsdask}). Install the same tsdask version everywhere.`,
-    };
+/** Why a hello is refused for its token, or undefined when it is accepted. */
+export function checkToken(h: Hello, opts: { token?: string; role: string }): { code: number; message: string } | undefined {
+  if (opts.token === undefined) return undefined;
+  if (typeof h.token !== 'string' || h.token === '') {
+    return { code: 4001, message: `authentication required: this ${opts.role} listens on a non-loopback address and needs the cluster token. Pass it with --token-file FILE, the TSDASK_TOKEN environment variable, or Client.connect(address, { token }).` };
   }
-  if (opts.token !== undefined) {
-    if (typeof h.token !== 'string' || h.token === '') {
-      return { code: 4001, message: `authentication required: this ${opts.role} listens on a non-loopback address and needs the cluster token. Pass it with --token-file FILE, the TSDASK_TOKEN environment variable, or Client.connect(address, { token }).` };
-    }
-    if (!sameToken(h.token, opts.token)) {
-      return { code: 4001, message: `authentication failed: wrong token for this ${opts.role}. Use the token the scheduler printed at start (or its --token-file).` };
-    }
+  if (!sameToken(h.token, opts.token)) {
+    return { code: 4001, message: `authentication failed: wrong token for this ${opts.role}. Use the token the scheduler printed at start (or its --token-file).` };
   }
   return undefined;
 }
@@ -110,22 +100,27 @@ export function listen(opts: ListenOptions, onPeer: (conn: Connection, hello: He
     ? createHttpsServer({ cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, handler)
     : createHttpServer(handler);
   const wss = new WebSocketServer({ server: http, maxPayload: MAX_MESSAGE, perMessageDeflate: false });
+  const parseHello = helloParser({ role: opts.role, tsdask: TSDASK_VERSION });
   wss.on('connection', (ws, req) => {
     const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    const conn = new Connection(ws, remote);
+    const conn = new Connection(ws, remote, req.socket.localAddress);
     const timer = setTimeout(() => conn.close(4000, 'no hello within 10 s'), 10_000);
-    conn.onOp((op) => {
+    const refuse = (code: number, message: string, rid: number | undefined) => {
       clearTimeout(timer);
-      const refusal = checkHello(op, opts);
-      if (refusal !== undefined) {
-        conn.replyError(op.rid, { name: 'ConnectionRefused', message: refusal.message });
-        conn.flush();
-        setTimeout(() => conn.close(refusal.code, refusal.message), 50);
-        return;
-      }
-      conn.onOp(() => undefined);
-      onPeer(conn, op as Hello);
-    });
+      conn.replyError(rid, { name: 'ConnectionRefused', message });
+      conn.flush();
+      setTimeout(() => conn.close(code, message), 50);
+    };
+    conn.serve(
+      parseHello,
+      (h) => {
+        clearTimeout(timer);
+        const refusal = checkToken(h, opts);
+        if (refusal !== undefined) refuse(refusal.code, refusal.message, h.rid);
+        else onPeer(conn, h);
+      },
+      (e: ProtocolError, rid) => refuse(e.closeCode, e.message, rid),
+    );
     conn.on('close', () => clearTimeout(timer));
   });
   return new Promise((resolve, reject) => {
@@ -141,7 +136,7 @@ export function listen(opts: ListenOptions, onPeer: (conn: Connection, hello: He
     http.once('error', onError);
     http.listen(opts.port, opts.host, () => {
       http.off('error', onError);
-      const a = http.address() as AddressInfo;
+      const a = boundAddress(http);
       resolve({
         address: { secure: opts.tls !== undefined, host: opts.host === '0.0.0.0' || opts.host === '::' ? opts.host : a.address, port: a.port },
         http,
@@ -156,3 +151,4 @@ export function listen(opts: ListenOptions, onPeer: (conn: Connection, hello: He
     });
   });
 }
+

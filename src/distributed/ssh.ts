@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { intOption, parseArgs, UsageError } from './cli-args.js';
 import { generateToken, readTokenFile } from './server.js';
+import { errorMessage } from './errors.js';
 
 function usage(): string {
   return `usage: tsdask ssh --hostfile hosts.txt [options]
@@ -93,7 +94,7 @@ export function readHostfile(path: string): Host[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`tsdask ssh: cannot read hostfile ${path}: ${(e as Error).message}`);
+    throw new UsageError(`tsdask ssh: cannot read hostfile ${path}: ${errorMessage(e)}`);
   }
   const hosts: Host[] = [];
   text.split('\n').forEach((line, i) => {

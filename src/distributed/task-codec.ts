@@ -13,7 +13,7 @@ import { DataNode, type GraphNode, KeyRef, Task, type TaskFn } from '../core/gra
 import { decodeGraph, describeFunction, encodeGraph, type FnSpec } from '../core/functions.js';
 import { specId as fnId } from '../core/fnspec.js';
 import { decode, encode } from '../core/serialize.js';
-import type { Payload } from './protocol.js';
+import type { Payload } from './protocol/index.js';
 
 export interface EncodedTask {
   spec: Payload;
@@ -32,20 +32,18 @@ export function encodeTask(key: string, node: GraphNode): EncodedTask {
   }
   const spec = describeFunction(node.fn, `task '${key}'`);
   const id = fnId(spec);
-  let args: readonly unknown[] = node.args;
+  // A copy of the arguments, made at the first whole-argument key reference.
+  let args: unknown[] | undefined;
   let refs: [number, string][] | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
+  for (let i = 0; i < node.args.length; i++) {
+    const a = node.args[i];
     if (a instanceof KeyRef) {
-      if (refs === undefined) {
-        refs = [];
-        args = args.slice();
-      }
-      refs.push([i, a.key]);
-      (args as unknown[])[i] = null;
+      args ??= node.args.slice();
+      (refs ??= []).push([i, a.key]);
+      args[i] = null;
     }
   }
-  const f = encode(args, `arguments of task '${key}'`);
+  const f = encode(args ?? node.args, `arguments of task '${key}'`);
   const header = `T${JSON.stringify([id, f.header, refs ?? 0])}`;
   return { spec: { header, frames: f.frames }, fns: [[id, spec]] };
 }
@@ -62,15 +60,24 @@ export function decodeTask(key: string, spec: Payload, fn: (id: string) => TaskF
     return node;
   }
   if (kind !== 84 /* T */) throw new Error(`task '${key}' has an unknown encoding '${spec.header[0]}'`);
-  const [id, argsHeader, refs] = JSON.parse(rest.header) as [string, string, [number, string][] | 0];
-  const args = decode({ header: argsHeader, frames: spec.frames }) as unknown[];
-  const deps: string[] = [];
-  if (refs !== 0) {
-    for (const [i, k] of refs) {
-      args[i] = new KeyRef(k);
-      if (!deps.includes(k)) deps.push(k);
-    }
-  }
-  const task = new Task(fn(id), args);
-  return task;
+  const parsed: unknown = JSON.parse(rest.header);
+  if (!isTaskHeader(parsed)) throw new Error(`task '${key}' has a malformed header (expected [function id, arguments header, key references])`);
+  const [id, argsHeader, refs] = parsed;
+  const args: unknown = decode({ header: argsHeader, frames: spec.frames });
+  if (!Array.isArray(args)) throw new Error(`the arguments of task '${key}' did not decode to a list`);
+  if (refs !== 0) for (const [i, k] of refs) args[i] = new KeyRef(k);
+  return new Task(fn(id), args);
+}
+
+/** A plain task's header: function id, the arguments' header, and (position, key) of whole-argument key references (0: none). */
+type TaskHeader = [id: string, argsHeader: string, refs: [number, string][] | 0];
+
+function isTaskHeader(x: unknown): x is TaskHeader {
+  if (!Array.isArray(x) || x.length !== 3) return false;
+  const refs: unknown = x[2];
+  return typeof x[0] === 'string' && typeof x[1] === 'string' && (refs === 0 || (Array.isArray(refs) && refs.every(isRef)));
+}
+
+function isRef(r: unknown): r is [number, string] {
+  return Array.isArray(r) && r.length === 2 && typeof r[0] === 'number' && typeof r[1] === 'string';
 }

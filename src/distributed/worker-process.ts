@@ -3,8 +3,9 @@
  * It exits when the worker stops, and when its nanny goes away (the IPC channel closes), so
  * a killed nanny or test never leaves orphan workers behind.
  */
-import { EXIT, Worker, type WorkerOptions } from './worker.js';
 import { installLibrary } from '../library.js';
+import { parseWorkerSettings, ProtocolError, toNanny } from './protocol/index.js';
+import { EXIT, Worker } from './worker/worker.js';
 
 async function main(): Promise<void> {
   installLibrary();
@@ -13,13 +14,17 @@ async function main(): Promise<void> {
     console.error('tsdask worker process: TSDASK_WORKER_OPTIONS is not set (start workers with `tsdask worker`)');
     process.exit(2);
   }
-  const opts = JSON.parse(raw) as WorkerOptions;
+  const opts = parseWorkerSettings(JSON.parse(raw), 0);
+  if (opts instanceof ProtocolError) {
+    console.error(`tsdask worker process: bad TSDASK_WORKER_OPTIONS: ${opts.message}`);
+    process.exit(2);
+  }
   const prefix = `[tsdask worker ${opts.name ?? process.pid}]`;
   const worker = new Worker({
     ...opts,
     log: (line) => console.error(`${prefix} ${line}`),
     onExit: (code) => {
-      process.send?.({ op: 'exiting', code });
+      process.send?.(toNanny.exiting(code));
       // Let the last messages drain.
       setTimeout(() => process.exit(code), 30).unref();
     },
@@ -30,12 +35,12 @@ async function main(): Promise<void> {
   try {
     await worker.start();
   } catch (e) {
-    const msg = (e as Error).message;
+    const msg = e instanceof Error ? e.message : String(e);
     console.error(`${prefix} ${msg}`);
-    process.send?.({ op: 'failed', message: msg });
+    process.send?.(toNanny.failed(msg));
     process.exit(/refused/.test(msg) ? EXIT.REFUSED : EXIT.NO_SCHEDULER);
   }
-  process.send?.({ op: 'ready', address: worker.address, name: worker.name });
+  process.send?.(toNanny.ready(worker.address, worker.name));
 }
 
 void main();

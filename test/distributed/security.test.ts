@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Client, delayed } from '../../src/index.js';
 import { parseAddress } from '../../src/distributed/address.js';
 import { connect } from '../../src/distributed/connection.js';
+import { parseDone, PROTOCOL_VERSION } from '../../src/distributed/protocol/index.js';
 import { startCli, startScheduler, startWorkers, stop } from './procs.js';
 
 const inc = (x: number) => x + 1;
@@ -85,7 +86,7 @@ t.test('bad input fails fast with a clear message', async (t) => {
 
   // Another version of the protocol is refused by name.
   const raw = await connect(parseAddress(sched.address));
-  await t.rejects(raw.request({ op: 'hello', role: 'client', version: 999, tsdask: '9.9.9' }, 5000), /version mismatch: .*protocol 1 .*protocol 999 \(tsdask 9\.9\.9\)/);
+  await t.rejects(raw.request({ op: 'hello', role: 'client', version: 999, tsdask: '9.9.9' }, parseDone, 5000), new RegExp(`version mismatch: .*protocol ${PROTOCOL_VERSION} .*protocol 999 \\(tsdask 9\\.9\\.9\\)`));
   raw.close();
 
   // Garbage on the socket does not take the scheduler down.

@@ -3,20 +3,24 @@
  * release of intermediates, recomputation from lineage, killed workers, stealing.
  */
 import t from 'tap';
-import type { Op, Payload, WirePayload } from '../../src/distributed/protocol.js';
-import { type NewTask, SchedulerState, type Sink, WorkerState } from '../../src/distributed/scheduler-state.js';
+import type { Compute, Payload, PayloadRef, SchedulerToClient, SchedulerToWorker } from '../../src/distributed/protocol/index.js';
+import { SchedulerState } from '../../src/distributed/scheduler/state.js';
+import { type ClientSink, type NewTask, type WorkerSink, WorkerState } from '../../src/distributed/scheduler/tasks.js';
 
-class FakeSink implements Sink {
-  ops: Op[] = [];
-  send(op: Op): void {
-    this.ops.push(op);
+type Sent = SchedulerToWorker | SchedulerToClient;
+
+class FakeSink implements WorkerSink, ClientSink {
+  ops: Sent[] = [];
+  send(msg: Sent): void {
+    this.ops.push(msg);
   }
-  wire(p: Payload): WirePayload {
-    return { h: p.header };
+  wire(p: Payload): PayloadRef {
+    return { header: p.header };
   }
-  take(kind?: string): Op[] {
-    const out = kind === undefined ? this.ops : this.ops.filter((o) => o.op === kind);
-    this.ops = kind === undefined ? [] : this.ops.filter((o) => o.op !== kind);
+  /** The messages of one kind sent so far (removed from the record). */
+  take<K extends Sent['op']>(kind: K): Extract<Sent, { op: K }>[] {
+    const out = this.ops.filter((o): o is Extract<Sent, { op: K }> => o.op === kind);
+    this.ops = this.ops.filter((o) => o.op !== kind);
     return out;
   }
 }
@@ -46,8 +50,8 @@ function runAll(s: SchedulerState, ws: { w: WorkerState; sink: FakeSink }[], rou
     for (const { w, sink } of ws) {
       for (const op of sink.take('compute')) {
         any = true;
-        ran.push(op.k as string);
-        s.taskFinished(w, op.k as string, 8, 'number', 0, 1, undefined);
+        ran.push(op.key);
+        s.taskFinished(w, op.key, 8, 'number', 0, 1, undefined);
       }
     }
     s.fillWorkers();
@@ -65,8 +69,8 @@ t.test('a diamond runs, the client hears about the result, intermediates are rel
   t.same(ran.sort(), ['a', 'b', 'c', 'd']);
   t.equal(s.tasks.get('d')!.state, 'memory');
   t.equal(s.tasks.get('a')!.state, 'released', 'inputs are freed once their dependents are done');
-  t.same(csink.take('key-in-memory').map((o) => o.k), ['d']);
-  const freed = ws.flatMap(({ sink }) => sink.take('free-keys').flatMap((o) => o.keys as string[]));
+  t.same(csink.take('key-in-memory').map((o) => o.key), ['d']);
+  const freed = ws.flatMap(({ sink }) => sink.take('free-keys').flatMap((o) => o.keys));
   t.same(freed.sort(), ['a', 'b', 'c']);
   s.releaseKeys(c, ['d']);
   t.equal(s.tasks.size, 0, 'everything is forgotten when the client lets go');
@@ -77,7 +81,7 @@ t.test('a lost worker: running tasks rerun, results it alone held are recomputed
   const { s, ws, c } = setup();
   s.updateGraph(c, [task('x', [], 0), task('y', [], 1), task('z', ['x', 'y'], 2)], ['z']);
   // Run x and y wherever they went, but not z.
-  for (const { w, sink } of ws) for (const op of sink.take('compute')) s.taskFinished(w, op.k as string, 8, 'n', 0, 1, undefined);
+  for (const { w, sink } of ws) for (const op of sink.take('compute')) s.taskFinished(w, op.key, 8, 'n', 0, 1, undefined);
   const z = s.tasks.get('z')!;
   t.equal(z.state, 'processing');
   const holder = z.processingOn!;
@@ -97,20 +101,20 @@ t.test('a task on workers that keep dying errs as KilledWorker; others are not b
   const { s, ws, c, csink } = setup(1);
   s.updateGraph(c, [task('bad', [], 0), task('good', [], 1)], ['bad', 'good']);
   const sink0 = ws[0].sink;
-  t.same(sink0.take('compute').map((o) => o.k), ['bad', 'good']);
+  t.same(sink0.take('compute').map((o) => o.key), ['bad', 'good']);
   s.taskStarted(ws[0].w, ['bad']);
   s.removeWorker(ws[0].w, 'killed');
   const sinkB = new FakeSink();
   const wb = new WorkerState('tcp://127.0.0.1:2000', 'b', 1, 1e9, 9, 'h', sinkB);
   s.addWorker(wb);
   const again = sinkB.take('compute');
-  t.ok(again.find((o) => o.k === 'bad')!.x === 1, 'a suspicious task runs isolated');
+  t.ok(again.find((o) => o.key === 'bad')!.isolate, 'a suspicious task runs isolated');
   s.taskStarted(wb, ['bad']);
   s.removeWorker(wb, 'killed again');
   const errs = csink.take('task-erred');
   t.equal(errs.length, 1);
-  t.equal(errs[0].k, 'bad');
-  t.match((errs[0].e as { message: string }).message, /task 'bad' was running on 2 workers that died/);
+  t.equal(errs[0].key, 'bad');
+  t.match(errs[0].error.message, /task 'bad' was running on 2 workers that died/);
   t.equal(s.tasks.get('good')!.state, 'queued', 'the innocent task waits for a worker');
   t.equal(s.tasks.get('good')!.suspicious, 0, 'and is not blamed');
 });
@@ -138,7 +142,7 @@ t.test('idle workers steal queued work from busy ones', async (t) => {
   s.balance();
   const steal = ws[0].sink.take('steal');
   t.equal(steal.length, 1, 'the busy worker is asked to give up work');
-  const keys = steal[0].keys as string[];
+  const keys = steal[0].keys;
   t.ok(keys.length >= 5, `half the backlog (${keys.length})`);
   t.ok(keys.includes('t-19'), 'the tasks it would run last');
   s.stealResponse(ws[0].w, keys.slice(1), keys.slice(0, 1), thief.address);
@@ -149,7 +153,7 @@ t.test('idle workers steal queued work from busy ones', async (t) => {
 t.test('missing data: a peer lost a result, it is recomputed', async (t) => {
   const { s, ws, c } = setup(2);
   s.updateGraph(c, [task('m', [], 0), task('n', ['m'], 1)], ['n']);
-  const all = ws.flatMap(({ w, sink }) => sink.take('compute').map((o) => ({ w, k: o.k as string })));
+  const all = ws.flatMap(({ w, sink }) => sink.take('compute').map((o) => ({ w, k: o.key })));
   const m = all.find((e) => e.k === 'm')!;
   s.taskFinished(m.w, 'm', 8, 'n', 0, 1, undefined);
   const n = s.tasks.get('n')!;
@@ -183,26 +187,26 @@ t.test('resource tasks run only where the resources are, no more at once than th
   const gpus = Array.from({ length: 5 }, (_, i) => gpuTask(`g-${i}`, [], i));
   const plains = Array.from({ length: 6 }, (_, i) => task(`p-${i}`, [], 10 + i));
   s.updateGraph(c, [...gpus, ...plains], [...gpus, ...plains].map((x) => x.key));
-  const onGpu = gsink.take('compute').map((o) => o.k as string);
-  const onPlain = psink.take('compute').map((o) => o.k as string);
+  const onGpu = gsink.take('compute').map((o) => o.key);
+  const onPlain = psink.take('compute').map((o) => o.key);
   t.same(onGpu.filter((k) => k.startsWith('g-')), ['g-0', 'g-1'], 'two GPU=1 tasks fill GPU=2, best priority first');
   t.same(onPlain.filter((k) => k.startsWith('g-')), [], 'none goes to the worker without GPU');
   t.ok(onGpu.some((k) => k.startsWith('p-')), 'plain tasks still fill the GPU worker’s other slots');
   t.ok(onPlain.some((k) => k.startsWith('p-')), 'and run on the other worker');
   t.equal(s.tasks.get('g-2')!.state, 'queued', 'the rest wait at the scheduler');
   t.same(gpu.freeResources, { GPU: 0 });
-  const computeOp = () => gsink.ops.find((o) => o.op === 'compute' && String(o.k).startsWith('g-'));
+  const computeOp = () => gsink.ops.find((o): o is Compute => o.op === 'compute' && o.key.startsWith('g-'));
   // Finish, err and cancel one each: every way out gives the GPU back to the next task.
   s.taskFinished(gpu, 'g-0', 8, 'n', 0, 1, undefined);
   s.fillWorkers();
-  t.equal(computeOp()?.k, 'g-2', 'a finished task frees its GPU for the next');
+  t.equal(computeOp()?.key, 'g-2', 'a finished task frees its GPU for the next');
   t.same(computeOp()?.resources, { GPU: 1 }, 'the worker is told what the task holds');
   gsink.take('compute');
   s.taskErred(gpu, 'g-1', { name: 'Error', message: 'boom' }, 0, 1);
-  t.equal(computeOp()?.k, 'g-3', 'an erred task frees it');
+  t.equal(computeOp()?.key, 'g-3', 'an erred task frees it');
   gsink.take('compute');
   s.cancel(c, ['g-2']);
-  t.equal(computeOp()?.k, 'g-4', 'a cancelled task frees it');
+  t.equal(computeOp()?.key, 'g-4', 'a cancelled task frees it');
   gsink.take('compute');
   t.same(gpu.freeResources, { GPU: 0 });
   s.taskFinished(gpu, 'g-3', 8, 'n', 0, 1, undefined);
@@ -216,12 +220,12 @@ t.test('no worker has the resources: no-worker until one joins; its death sends 
   s.updateGraph(c, [{ ...task('f', [], 0), resources: { FPGA: 1 } }, task('dep', [], 1), { ...task('h', ['dep'], 2), resources: { FPGA: 1 } }], ['f', 'h']);
   t.equal(s.tasks.get('f')!.state, 'no-worker', 'as Dask: no worker has an FPGA');
   for (const [w, sink] of [[s.workers.get('tcp://127.0.0.1:4000')!, gsink], [s.workers.get('tcp://127.0.0.1:4001')!, psink]] as const)
-    for (const op of sink.take('compute')) s.taskFinished(w, op.k as string, 8, 'n', 0, 1, undefined);
+    for (const op of sink.take('compute')) s.taskFinished(w, op.key, 8, 'n', 0, 1, undefined);
   t.equal(s.tasks.get('h')!.state, 'no-worker', 'a task with inputs too');
   const fsink = new FakeSink();
   const fpga = new WorkerState('tcp://127.0.0.1:4002', 'fpga', 1, 1e9, 42, 'h', fsink, { FPGA: 1 });
   s.addWorker(fpga);
-  t.same(fsink.take('compute').map((o) => o.k), ['f'], 'the first starts when a worker with FPGA=1 joins');
+  t.same(fsink.take('compute').map((o) => o.key), ['f'], 'the first starts when a worker with FPGA=1 joins');
   t.equal(s.tasks.get('h')!.state, 'queued', 'the second waits for the FPGA');
   s.removeWorker(fpga, 'killed');
   t.equal(s.tasks.get('f')!.state, 'no-worker', 'its worker died: back to waiting for one');
@@ -229,7 +233,7 @@ t.test('no worker has the resources: no-worker until one joins; its death sends 
   const fsink2 = new FakeSink();
   const fpga2 = new WorkerState('tcp://127.0.0.1:4003', 'fpga2', 2, 1e9, 43, 'h', fsink2, { FPGA: 2 });
   s.addWorker(fpga2);
-  t.same(fsink2.take('compute').map((o) => o.k).sort(), ['f', 'h'], 'FPGA=2 runs both');
+  t.same(fsink2.take('compute').map((o) => o.key).sort(), ['f', 'h'], 'FPGA=2 runs both');
   t.same(fpga2.freeResources, { FPGA: 0 });
 });
 
@@ -253,9 +257,9 @@ t.test('stealing moves resource tasks only to thieves with them free', async (t)
   const steal = vsink.take('steal');
   t.equal(steal.length, 1);
   t.equal(steal[0].thief, thief.address);
-  t.equal((steal[0].keys as string[]).length, 1, 'only as many as the thief has GPUs for');
-  s.stealResponse(victim, steal[0].keys as string[], [], thief.address);
-  t.same(tsink.take('compute').map((o) => o.k), steal[0].keys);
+  t.equal(steal[0].keys.length, 1, 'only as many as the thief has GPUs for');
+  s.stealResponse(victim, steal[0].keys, [], thief.address);
+  t.same(tsink.take('compute').map((o) => o.key), steal[0].keys);
   t.same(thief.freeResources, { GPU: 0 });
   t.same(victim.freeResources, { GPU: 1 }, 'the victim got its GPU back');
 });

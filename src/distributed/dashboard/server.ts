@@ -1,12 +1,17 @@
 /**
  * The dashboard: a read-only HTTP page served by the scheduler. `/status` is the page, which
  * polls `/api/state` (workers, memory, task stream, progress per task group) twice a second.
+ * It knows the scheduler only through a DashboardView (see view.ts), so it cannot change it.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import type { SchedulerServer } from '../scheduler.js';
+import { boundAddress } from '../address.js';
 import { statusPage } from './page.js';
+
+/** What the dashboard reads: a snapshot of the cluster, with task-stream entries after `since`. */
+export interface DashboardView {
+  state(since: number): DashboardState;
+}
 
 export interface Dashboard {
   link: string;
@@ -39,49 +44,7 @@ export interface DashboardState {
   tasks: number;
 }
 
-export function dashboardState(s: SchedulerServer, since = 0): DashboardState {
-  const st = s.state;
-  const workers = [...st.workers.values()].map((w) => ({
-    name: w.name,
-    address: w.address,
-    nthreads: w.nthreads,
-    memoryLimit: w.memoryLimit,
-    rss: w.metrics.rss,
-    stored: w.nbytes,
-    spilled: w.metrics.spilled,
-    processing: w.processing.size,
-    executing: w.metrics.executing,
-    inMemory: w.hasWhat.size,
-    status: w.status,
-    tasksDone: w.tasksDone,
-  }));
-  const groups = [...st.groups.values()].slice(-40).map((g) => ({
-    name: g.name,
-    total: g.total,
-    memory: g.counts.memory,
-    erred: g.counts.erred,
-    processing: g.counts.processing,
-    waiting: g.counts.waiting + g.counts.queued + g.counts['no-worker'],
-    released: g.counts.released,
-    done: g.done,
-    nbytes: g.nbytes,
-    avgDuration: g.avgDuration ?? null,
-  }));
-  const stream = st.stream.filter((e) => e.stop > since).slice(-500);
-  return {
-    scheduler: s.contactAddress,
-    uptime: Date.now() - s.startedAt,
-    tasksCompleted: st.tasksCompleted,
-    workers,
-    groups,
-    stream,
-    log: st.log.slice(-30),
-    clients: st.clients.size,
-    tasks: st.tasks.size,
-  };
-}
-
-export function startDashboard(s: SchedulerServer, host: string, port: number): Promise<Dashboard> {
+export function startDashboard(view: DashboardView, host: string, port: number): Promise<Dashboard> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -94,11 +57,11 @@ export function startDashboard(s: SchedulerServer, host: string, port: number): 
       res.end();
     } else if (url.pathname === '/status') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(statusPage(JSON.stringify(dashboardState(s))));
+      res.end(statusPage(JSON.stringify(view.state(0))));
     } else if (url.pathname === '/api/state') {
       const since = Number(url.searchParams.get('since') ?? 0) || 0;
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(dashboardState(s, since)));
+      res.end(JSON.stringify(view.state(since)));
     } else if (url.pathname === '/health') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok\n');
@@ -112,7 +75,7 @@ export function startDashboard(s: SchedulerServer, host: string, port: number): 
       reject(new Error(e.code === 'EADDRINUSE' ? `dashboard port ${port} is in use (choose another with --dashboard-address :PORT, or :0)` : e.message)),
     );
     server.listen(port, host, () => {
-      const a = server.address() as AddressInfo;
+      const a = boundAddress(server);
       const shown = host === '0.0.0.0' || host === '::' ? hostname() : a.address.includes(':') ? `[${a.address}]` : a.address;
       resolve({
         link: `http://${shown}:${a.port}/status`,

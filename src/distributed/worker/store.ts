@@ -5,9 +5,9 @@
  */
 import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decode, encode, pack, unpack } from '../core/serialize.js';
-import type { Payload } from './protocol.js';
-import { sizeof, typeName } from './sizeof.js';
+import { decode, encode, pack, unpack } from '../../core/serialize.js';
+import type { Payload } from '../protocol/index.js';
+import { sizeof, typeName } from '../sizeof.js';
 
 interface Entry {
   value: unknown;

@@ -5,14 +5,13 @@
  * are started like the local engine's executors (src/executor/spawn.ts).
  */
 import { join } from 'node:path';
-import type { FnSpec } from '../core/functions.js';
-import { type ExecutorHandle, startExecutor } from '../executor/spawn.js';
-import type { Payload, WireError } from './protocol.js';
-import type { RunMessage } from './exec-thread.js';
+import type { FnSpec } from '../../core/functions.js';
+import { type ExecutorHandle, startExecutor } from '../../executor/spawn.js';
+import { isRecord, type Payload, type WireError } from '../protocol/index.js';
+import type { RunMessage, ThreadReply } from '../exec-thread.js';
 
 export type ThreadResult =
-  | { ok: true; payload: Payload; nbytes: number; type: string; start: number; stop: number }
-  | { ok: false; error: WireError; start: number; stop: number };
+  { ok: true; payload: Payload; nbytes: number; type: string; start: number; stop: number } | { ok: false; error: WireError; start: number; stop: number };
 
 interface Slot {
   thread: ExecutorHandle;
@@ -22,14 +21,15 @@ interface Slot {
   done: ((r: ThreadResult) => void) | undefined;
 }
 
-type ThreadMessage = { op: string; key: string; header?: string; frames?: Uint8Array[]; nbytes?: number; type?: string; error?: WireError; start: number; stop: number };
-
-function isThreadMessage(m: unknown): m is ThreadMessage {
-  return typeof m === 'object' && m !== null && 'op' in m && (m.op === 'done' || m.op === 'error');
+/** A thread's answer (see exec-thread.ts); the guard keeps a stray message from being read as one. */
+function isThreadReply(m: unknown): m is ThreadReply {
+  if (!isRecord(m) || typeof m.key !== 'string' || typeof m.start !== 'number' || typeof m.stop !== 'number') return false;
+  if (m.op === 'done') return typeof m.header === 'string' && Array.isArray(m.frames) && typeof m.nbytes === 'number' && typeof m.type === 'string';
+  return m.op === 'error' && isRecord(m.error) && typeof m.error.name === 'string' && typeof m.error.message === 'string';
 }
 
-/** What each thread runs (see exec-thread.ts). */
-const ENTRY = join(__dirname, 'exec-thread');
+/** What each thread runs: src/distributed/exec-thread (one folder up from here). */
+const ENTRY = join(__dirname, '..', 'exec-thread');
 
 export class ThreadPool {
   private readonly slots: Slot[] = [];
@@ -49,13 +49,13 @@ export class ThreadPool {
     thread.unref();
     const slot: Slot = { thread, busyWith: undefined, knownFns: new Set(), knownUploads: 0, done: undefined };
     thread.link.onMessage((m) => {
-      if (!isThreadMessage(m)) return;
+      if (!isThreadReply(m)) return;
       const done = slot.done;
       slot.busyWith = undefined;
       slot.done = undefined;
       if (done === undefined) return;
-      if (m.op === 'done') done({ ok: true, payload: { header: m.header!, frames: m.frames ?? [] }, nbytes: m.nbytes!, type: m.type!, start: m.start, stop: m.stop });
-      else done({ ok: false, error: m.error!, start: m.start, stop: m.stop });
+      if (m.op === 'done') done({ ok: true, payload: { header: m.header, frames: m.frames }, nbytes: m.nbytes, type: m.type, start: m.start, stop: m.stop });
+      else done({ ok: false, error: m.error, start: m.start, stop: m.stop });
     });
     thread.onExit((reason) => {
       const done = slot.done;

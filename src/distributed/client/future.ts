@@ -4,23 +4,23 @@
  * When no Future refers to a key anymore (garbage-collected, or `release()`d), the client tells
  * the scheduler, which frees the result.
  */
-import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer } from '../core/collection.js';
-import { DataNode, type GraphNode } from '../core/graph.js';
-import { TOKEN } from '../core/tokenize.js';
-import { Delayed } from '../core/delayed.js';
-import { CancelledError, TimeoutError } from './errors.js';
+import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer } from '../../core/collection.js';
+import { DataNode, type GraphNode } from '../../core/graph.js';
+import { TOKEN } from '../../core/tokenize.js';
+import { Delayed } from '../../core/delayed.js';
+import { CancelledError, TimeoutError } from '../errors.js';
 
 export type FutureStatus = 'pending' | 'finished' | 'error' | 'cancelled' | 'lost';
 
-/** What a Future needs from its Client. */
+/** What a Future needs from the Client's key registry (keys.ts); internal, not the Client's public API. */
 export interface FutureOwner {
+  /** Count `future` as a reference to `key` until it is dropped or garbage-collected; `inform`: tell the scheduler. */
+  adopt(future: object, key: string, inform: boolean): void;
+  drop(future: object, key: string): void;
+  state(key: string): KeyState;
   /** Fetch the value of `key` from the cluster. */
-  valueOf(key: string): Promise<unknown>;
-  stateOf(key: string): KeyState;
+  value(key: string): Promise<unknown>;
   cancel(keys: readonly string[]): Promise<void>;
-  addRef(key: string, inform: boolean): void;
-  decRef(key: string): void;
-  readonly registry: FinalizationRegistry<{ owner: FutureOwner; key: string }>;
 }
 
 /** Per-key state shared by every Future object for that key. */
@@ -55,16 +55,15 @@ export class Future<T = unknown> implements Collection<T>, PromiseLike<T> {
 
   constructor(
     readonly key: string,
-    readonly client: FutureOwner,
+    private readonly owner: FutureOwner,
     inform = true,
   ) {
-    client.addRef(key, inform);
-    client.registry.register(this, { owner: client, key }, this);
+    owner.adopt(this, key, inform);
   }
 
   /** 'pending' | 'finished' | 'error' | 'cancelled' | 'lost' */
   get status(): FutureStatus {
-    return this.client.stateOf(this.key).status;
+    return this.owner.state(this.key).status;
   }
 
   done(): boolean {
@@ -74,10 +73,10 @@ export class Future<T = unknown> implements Collection<T>, PromiseLike<T> {
 
   /** The value, fetched from the worker holding it; rejects with the task's error. */
   async result(opts: { timeout?: number } = {}): Promise<T> {
-    const st = this.client.stateOf(this.key);
-    if (st.status === 'error') throw st.error;
+    const st = this.owner.state(this.key);
+    if (st.status === 'error') throw st.error ?? new Error(`future '${this.key}' failed`);
     if (st.status === 'cancelled') throw st.error ?? new CancelledError(`future '${this.key}' was cancelled`);
-    const value = this.client.valueOf(this.key) as Promise<T>;
+    const value = this.owner.value(this.key) as Promise<T>;
     if (opts.timeout === undefined) return value;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -92,30 +91,32 @@ export class Future<T = unknown> implements Collection<T>, PromiseLike<T> {
 
   /** The error the task raised, or undefined when it succeeded (waits until done). */
   async exception(): Promise<Error | undefined> {
-    const st = this.client.stateOf(this.key);
+    const st = this.owner.state(this.key);
     await st.whenDone();
     return st.status === 'error' || st.status === 'cancelled' ? st.error : undefined;
   }
 
   /** Resolves when the future is finished, erred or cancelled (never rejects). */
   whenDone(): Promise<void> {
-    return this.client.stateOf(this.key).whenDone();
+    return this.owner.state(this.key).whenDone();
   }
 
   cancel(): Promise<void> {
-    return this.client.cancel([this.key]);
+    return this.owner.cancel([this.key]);
   }
 
   /** Drop this reference now instead of at garbage collection. */
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.client.registry.unregister(this);
-    this.client.decRef(this.key);
+    this.owner.drop(this, this.key);
   }
 
   /** `await future` is `await future.result()`. */
-  then<R1 = T, R2 = never>(onFulfilled?: ((v: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((v: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
     return this.result().then(onFulfilled, onRejected);
   }
 
@@ -146,7 +147,7 @@ function futureImpl<T>(f: Future<T>): CollectionImpl<T> {
       rebuild: (data) => new Delayed<T>(f.key, new DataNode(data.get(f.key)), []),
       defaultScheduler: 'threads',
     };
-    impls.set(f, impl as CollectionImpl<unknown>);
+    impls.set(f, impl);
   }
   return impl;
 }

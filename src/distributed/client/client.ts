@@ -1,0 +1,371 @@
+/**
+ * The Client: connects to a scheduler, submits work (futures and whole graphs), fetches
+ * results. A connected Client implements the Scheduler interface and becomes the default
+ * scheduler of every `compute` until it is closed. Its parts:
+ *
+ *   session.ts       connecting and the hello       keys.ts      keys held, statuses, values
+ *   graph-sender.ts  graphs and arguments sent      future.ts    Future, wait, asCompleted
+ *   collections.ts   compute / persist / run of collections (one planner: core/plan.ts)
+ */
+import { readFileSync } from 'node:fs';
+import { basename, resolve as resolvePath } from 'node:path';
+import type { Collection } from '../../core/collection.js';
+import { config, setClientDefault } from '../../core/config.js';
+import { type Graph, isPlainObject, Task, type TaskFn } from '../../core/graph.js';
+import type { RunOptions, Scheduler } from '../../core/scheduler.js';
+import { decode, encode } from '../../core/serialize.js';
+import { tokenize, uniqueToken } from '../../core/tokenize.js';
+import type { Connection } from '../connection.js';
+import { fromWireError } from '../errors.js';
+import type { LocalCluster } from '../local-cluster.js';
+import {
+  type ClientWelcome,
+  parseDone,
+  parseScatterReply,
+  parseSchedulerIdentity,
+  parseSchedulerToClient,
+  parseUploadReply,
+  resolvePayload,
+  type SchedulerIdentity,
+  type SchedulerToClient,
+  type StoredValue,
+  toScheduler,
+} from '../protocol/index.js';
+import { checkResources } from '../resources.js';
+import { formatBytes, sizeof, typeName } from '../sizeof.js';
+import { type ClusterSide, CollectionFuture, computeOnCluster, persistOnCluster, runOnCluster, TaskListeners } from './collections.js';
+import { Future } from './future.js';
+import { GraphSender } from './graph-sender.js';
+import { KeyRegistry } from './keys.js';
+import type { Awaitable, ClientComputeOptions, ClientOptions, Gathered, Remote, RemoteArgs, SubmitOptions } from './options.js';
+import { openSession } from './session.js';
+
+type Identity = Omit<ClientWelcome, 'workerList'>;
+
+export class Client implements Scheduler {
+  readonly name = 'distributed';
+  /** What running work needs: the keys this client holds (its Futures read them), the graph sender, task listeners. */
+  private readonly side: ClusterSide & { readonly keys: KeyRegistry };
+  private info: Identity;
+  /** Messages about the cluster (e.g. why a worker restarted). */
+  readonly events: string[] = [];
+
+  private constructor(
+    private readonly conn: Connection,
+    welcome: Identity,
+    private readonly ownCluster: LocalCluster | undefined,
+    readonly cluster: LocalCluster | undefined,
+  ) {
+    this.info = welcome;
+    const keys = new KeyRegistry((msg) => conn.send(msg));
+    this.side = { keys, graphs: new GraphSender(conn, (f) => keys.owns(f)), listeners: new TaskListeners() };
+    conn.serve(parseSchedulerToClient, (msg, frames) => this.onMessage(msg, frames));
+    conn.on('protocol-error', (e: Error) => console.warn(`tsdask: refused a message from the scheduler: ${e.message}`));
+    conn.on('refused', (message: string) => console.warn(`tsdask: the scheduler refused a message from this client: ${message}`));
+    conn.on('close', (_code: number, reason: string) => this.onDisconnect(reason));
+  }
+
+  /**
+   * Connect to a scheduler: a LocalCluster, an address (`tcp://host:8786`), or nothing to
+   * start a LocalCluster on this machine (closed again with the client).
+   */
+  static async connect(target?: LocalCluster | string, opts: ClientOptions = {}): Promise<Client> {
+    const s = await openSession(target, opts);
+    const client = new Client(s.conn, s.welcome, s.own, s.cluster);
+    if (opts.setAsDefault !== false) setClientDefault({ scheduler: client });
+    return client;
+  }
+
+  private get keys(): KeyRegistry {
+    return this.side.keys;
+  }
+
+  private onMessage(msg: SchedulerToClient, frames: Uint8Array[]): void {
+    switch (msg.op) {
+      case 'key-in-memory':
+        this.keys.finished(msg.key, msg.type);
+        return;
+      case 'task-erred':
+        this.keys.failed(msg.key, fromWireError(msg.error, msg.cause));
+        return;
+      case 'cancelled':
+        this.keys.cancelled(msg.key, msg.reason);
+        return;
+      case 'lost':
+        this.keys.lost(msg.key);
+        return;
+      case 'value':
+        this.keys.delivered(msg.key, () => decode(resolvePayload(msg.value, frames)));
+        return;
+      case 'task-done':
+        this.side.listeners.emit(msg);
+        return;
+      case 'workers':
+        this.info = { ...this.info, workers: msg.workers, threads: msg.threads, memory: msg.memory };
+        return;
+      case 'event':
+        this.events.push(msg.text);
+        console.warn(`tsdask: ${msg.text}`);
+        return;
+      case 'scheduler-closing':
+        this.onDisconnect('the scheduler is shutting down');
+        return;
+    }
+  }
+
+  private onDisconnect(reason: string): void {
+    if (this.keys.closed) return;
+    this.keys.disconnected(new Error(`lost the connection to the scheduler at ${this.info.address} (${reason})`));
+    this.unsetDefault();
+  }
+
+  private ensureOpen(): void {
+    if (this.keys.closed) throw new Error(`this Client is closed (scheduler ${this.info.address}): connect a new one with Client.connect()`);
+  }
+
+  // ------------------------------------------------------------------ futures
+
+  /** Run `fn(...args)` on the cluster now; returns its Future. */
+  submit<F extends TaskFn>(fn: F, ...args: RemoteArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>> {
+    return this.submitWith({}, fn, ...args);
+  }
+
+  /** `submit` with options: `{ key, pure, retries, resources }`. */
+  submitWith<F extends TaskFn>(opts: SubmitOptions, fn: F, ...args: RemoteArgs<Parameters<F>>): Future<Awaited<ReturnType<F>>> {
+    this.ensureOpen();
+    if (typeof fn !== 'function') throw new TypeError(`client.submit: expected a function, got ${typeName(fn)}`);
+    const resources = checkResources(opts.resources, 'client.submit');
+    const graphs: Graph[] = [];
+    const futures: Future[] = [];
+    const real = args.map((a) => this.side.graphs.args(a, graphs, futures));
+    const key = opts.key ?? `${fn.name || 'lambda'}-${opts.pure === false ? uniqueToken() : tokenize(fn, args)}`;
+    const graph: Graph = new Map();
+    for (const g of graphs) for (const [k, n] of g) graph.set(k, n);
+    graph.set(key, new Task(fn, real));
+    const f = new Future<Awaited<ReturnType<F>>>(key, this.keys, false);
+    this.side.graphs.send(graph, [key], { retries: opts.retries, resources, resourceKeys: new Set([key]) });
+    return f;
+  }
+
+  /** One task per input: `fn(input)`. Identical inputs share a key (pure by default). */
+  map<A, R>(fn: (x: A) => Awaitable<R>, inputs: Iterable<Remote<A>>, opts: SubmitOptions = {}): Future<R>[] {
+    this.ensureOpen();
+    if (typeof fn !== 'function') throw new TypeError(`client.map: expected a function, got ${typeName(fn)}`);
+    if (opts.key !== undefined) throw new TypeError('client.map: a single key cannot name many tasks; omit `key`');
+    const resources = checkResources(opts.resources, 'client.map');
+    const name = fn.name || 'lambda';
+    const graph: Graph = new Map();
+    const keys: string[] = [];
+    const futures: Future<R>[] = [];
+    const held: Future[] = [];
+    for (const input of inputs) {
+      const graphs: Graph[] = [];
+      const arg = this.side.graphs.args(input, graphs, held);
+      for (const g of graphs) for (const [k, n] of g) graph.set(k, n);
+      const key = `${name}-${opts.pure === false ? uniqueToken() : tokenize(fn, input)}`;
+      if (!graph.has(key)) {
+        graph.set(key, new Task(fn, [arg]));
+        keys.push(key);
+      }
+      futures.push(new Future<R>(key, this.keys, false));
+    }
+    this.side.graphs.send(graph, keys, { retries: opts.retries, resources, resourceKeys: resources === null ? undefined : new Set(keys) });
+    return futures;
+  }
+
+  /** Values of futures, in the same structure (arrays / plain objects) as given. */
+  async gather<T>(futures: T): Promise<Gathered<T>> {
+    this.ensureOpen();
+    const found: Future[] = [];
+    const visit = (x: unknown): void => {
+      if (x instanceof Future) found.push(x);
+      else if (Array.isArray(x)) for (const i of x) visit(i);
+      else if (isPlainObject(x)) for (const k in x) visit(x[k]);
+    };
+    visit(futures);
+    const values = new Map<string, unknown>();
+    const uniq = [...new Set(found.map((f) => f.key))];
+    const got = await Promise.all(uniq.map((k) => this.keys.value(k)));
+    uniq.forEach((k, i) => values.set(k, got[i]));
+    const rebuild = (x: unknown): unknown => {
+      if (x instanceof Future) return values.get(x.key);
+      if (Array.isArray(x)) return x.map(rebuild);
+      if (isPlainObject(x)) {
+        const out: Record<string, unknown> = {};
+        for (const k in x) out[k] = rebuild(x[k]);
+        return out;
+      }
+      return x;
+    };
+    return rebuild(futures) as Gathered<T>;
+  }
+
+  /**
+   * Send data to the workers once; tasks that take the returned Futures read it there.
+   * An array scatters each element; `broadcast` copies every element to every worker.
+   */
+  async scatter<T>(data: readonly T[], opts?: { broadcast?: boolean }): Promise<Future<T>[]>;
+  async scatter<T>(data: T, opts?: { broadcast?: boolean }): Promise<Future<T>>;
+  async scatter<T>(data: T | readonly T[], opts: { broadcast?: boolean } = {}): Promise<Future<T> | Future<T>[]> {
+    this.ensureOpen();
+    const list = Array.isArray(data) ? (data as readonly T[]) : [data as T];
+    const items: StoredValue[] = [];
+    const keys: string[] = [];
+    for (const v of list) {
+      const key = `${typeName(v).toLowerCase()}-${tokenize(v)}`;
+      const payload = encode(v, `scattered value '${key}'`);
+      keys.push(key);
+      items.push({ key, value: this.conn.wire(payload), nbytes: sizeof(v), type: typeName(v) });
+    }
+    await this.conn.request(toScheduler.scatter({ items, broadcast: opts.broadcast === true }), parseScatterReply, 300_000);
+    const futures = keys.map((k) => {
+      const f = new Future<T>(k, this.keys, false);
+      this.keys.state(k).setStatus('finished');
+      return f;
+    });
+    // The scheduler counted one "want" per key; Futures for duplicate values share it.
+    return Array.isArray(data) ? futures : futures[0];
+  }
+
+  /** Cancel futures: their tasks stop (if not started) and the futures reject with CancelledError. */
+  cancel(keys: readonly string[] | readonly Future[]): Promise<void> {
+    return this.keys.cancel(keys.map((k) => (k instanceof Future ? k.key : k)));
+  }
+
+  // ------------------------------------------------------------------ collections
+
+  /**
+   * Start computing collections on the cluster. Returns a Future (or an array of Futures
+   * for an array argument) right away; `await` it for the value.
+   */
+  compute<T>(collection: Collection<T>, opts?: ClientComputeOptions): Future<T> | CollectionFuture<T>;
+  compute<T>(collections: readonly Collection<T>[], opts?: ClientComputeOptions): (Future<T> | CollectionFuture<T>)[];
+  compute<T>(
+    x: Collection<T> | readonly Collection<T>[],
+    opts: ClientComputeOptions = {},
+  ): Future<T> | CollectionFuture<T> | (Future<T> | CollectionFuture<T>)[] {
+    this.ensureOpen();
+    const resources = checkResources(opts.resources, 'client.compute');
+    const list = Array.isArray(x) ? (x as readonly Collection<T>[]) : [x as Collection<T>];
+    const out = computeOnCluster(this.side, list, { optimize: opts.optimize, retries: opts.retries, resources });
+    return Array.isArray(x) ? out : out[0];
+  }
+
+  /**
+   * Compute collections and keep their results on the workers: each comes back as the same
+   * collection backed by Futures (what `persist()` calls when this client is the scheduler).
+   */
+  persist<A extends readonly Collection[]>(collections: A, opts: { optimize?: boolean } = {}): Promise<A> {
+    this.ensureOpen();
+    return persistOnCluster(this.side, collections, opts);
+  }
+
+  /** The Scheduler interface: compute a graph on the cluster and return the values of keys. */
+  run(graph: Graph, keys: readonly string[], opts: RunOptions): Promise<unknown[]> {
+    this.ensureOpen();
+    return runOnCluster(this.side, graph, keys, opts);
+  }
+
+  // ------------------------------------------------------------------ the cluster
+
+  /** Make a module file importable on every worker (also on workers that join later). */
+  async uploadFile(path: string): Promise<void> {
+    this.ensureOpen();
+    const abs = resolvePath(path);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(abs);
+    } catch (e) {
+      throw new Error(`uploadFile: cannot read ${abs}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    const data = this.conn.wire({ header: '', frames: [new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)] });
+    await this.conn.request(toScheduler.upload({ name: basename(abs), data }), parseUploadReply, 120_000);
+  }
+
+  /** Restart all workers (clearing their memory); every Future is cancelled. */
+  async restart(): Promise<void> {
+    this.ensureOpen();
+    const r = await this.conn.request(toScheduler.restart(), parseSchedulerIdentity, 120_000);
+    this.info = { ...this.info, ...summary(r.result) };
+  }
+
+  /** Current workers, threads, memory (from the scheduler). */
+  async schedulerInfo(): Promise<SchedulerIdentity & { id: string }> {
+    this.ensureOpen();
+    const r = await this.conn.request(toScheduler.identity(), parseSchedulerIdentity, 30_000);
+    this.info = { ...this.info, ...summary(r.result) };
+    return { ...r.result, id: this.info.id };
+  }
+
+  /** Wait until at least `n` workers are connected. */
+  async waitForWorkers(n: number, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const info = await this.schedulerInfo();
+      if (info.workers >= n) return;
+      if (Date.now() > deadline) throw new Error(`waitForWorkers: ${info.workers} of ${n} workers after ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Disconnect (and stop the LocalCluster this client started itself). */
+  async close(): Promise<void> {
+    if (!this.keys.closed) {
+      this.keys.close(new Error('the Client was closed'));
+      this.conn.close(1000, 'client closed');
+    }
+    this.unsetDefault();
+    await this.ownCluster?.close();
+  }
+
+  /** Stop the scheduler and its workers too. */
+  async shutdown(): Promise<void> {
+    if (!this.keys.closed) {
+      try {
+        await this.conn.request(toScheduler.shutdown(), parseDone, 10_000);
+      } catch {
+        // the scheduler may close before answering
+      }
+    }
+    await this.close();
+    await this.cluster?.close();
+  }
+
+  private unsetDefault(): void {
+    if (config.get('scheduler') === this) setClientDefault({});
+  }
+
+  get dashboardLink(): string | undefined {
+    return this.info.dashboard ?? undefined;
+  }
+
+  get schedulerAddress(): string {
+    return this.info.address;
+  }
+
+  get id(): string {
+    return this.info.id;
+  }
+
+  toString(): string {
+    if (this.keys.closed) return `<Client: closed (was ${this.info.address})>`;
+    const i = this.info;
+    return `<Client: scheduler='${i.address}' workers=${i.workers} threads=${i.threads} memory=${i.memory > 0 ? formatBytes(i.memory) : 'unlimited'}${i.dashboard ? ` dashboard=${i.dashboard}` : ''}>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** For tests and debugging: how many keys this client holds references to. */
+  get heldKeys(): number {
+    return this.keys.held;
+  }
+}
+
+/** The scheduler's totals and addresses, without its worker list. */
+function summary(s: SchedulerIdentity): Omit<Identity, 'id'> {
+  return { address: s.address, dashboard: s.dashboard, workers: s.workers, threads: s.threads, memory: s.memory };
+}
+
+export { CollectionFuture };

@@ -1,0 +1,113 @@
+/**
+ * Graphs leaving the client: tasks in the client's depth-first order, encoded once, each
+ * function sent once per connection; big graphs in chunks (dependencies first). Arguments of
+ * submit/map that are Futures or collections become key references.
+ */
+import { asDelayed } from '../../core/delayed.js';
+import { DataNode, type Graph, type GraphNode, KeyRef, mapNested, Task } from '../../core/graph.js';
+import { isCollection } from '../../core/collection.js';
+import { getKernel } from '../../core/kernels.js';
+import { order } from '../../core/order.js';
+import { planCollections } from '../../core/plan.js';
+import type { Connection } from '../connection.js';
+import { type FunctionDef, type GraphTask, toScheduler } from '../protocol/index.js';
+import type { Resources } from '../resources.js';
+import { encodeTask } from '../task-codec.js';
+import { Future } from './future.js';
+
+/** Tasks per update-graph message. */
+const GRAPH_CHUNK = 20_000;
+
+export interface SendOptions {
+  /** Keys whose values the scheduler sends as soon as they are computed. */
+  push?: readonly string[];
+  /** Ask for a task-done message per task. */
+  events?: boolean;
+  retries?: number;
+  /** Keys to order the graph from (default: the wanted keys). */
+  orderKeys?: readonly string[];
+  /** Worker resources the tasks hold while they run: all of them, or those in `resourceKeys`. */
+  resources?: Resources | null;
+  resourceKeys?: ReadonlySet<string>;
+}
+
+export class GraphSender {
+  private readonly sentFns = new Set<string>();
+
+  constructor(
+    private readonly conn: Connection,
+    /** Is this Future one of this client's? */
+    private readonly owns: (f: Future) => boolean,
+  ) {}
+
+  /**
+   * Replace Futures and collections inside arguments by key references; collect the graphs
+   * of collections (planned as compute() plans them: culled and fused) and the Futures used.
+   */
+  args(x: unknown, graphs: Graph[], futures: Future[]): unknown {
+    return mapNested(x, (v) => {
+      if (v instanceof Future) {
+        if (!this.owns(v)) throw new Error(`Future '${v.key}' belongs to another Client: gather it and pass its value instead`);
+        futures.push(v);
+        return new KeyRef(v.key);
+      }
+      if (isCollection(v)) {
+        const d = asDelayed(v);
+        graphs.push(planCollections([d]).graph);
+        return new KeyRef(d.key);
+      }
+      return v;
+    });
+  }
+
+  /**
+   * Send tasks to the scheduler. Nodes that are DataNodes holding a Future of the same key
+   * (persisted collections) are already on the cluster and are not sent.
+   */
+  send(graph: Graph, wants: readonly string[], opts: SendOptions): void {
+    const res = opts.resources ?? null;
+    const seq = order(graph, opts.orderKeys ?? wants, { external: true });
+    let tasks: GraphTask[] = [];
+    let fns: FunctionDef[] = [];
+    for (let i = 0; i < seq.length; i++) {
+      const key = seq[i];
+      const node = graph.get(key);
+      if (node === undefined || (node instanceof DataNode && node.value instanceof Future && node.value.key === key)) continue;
+      const enc = encodeTask(key, aliasFuture(node));
+      const ids: string[] = [];
+      for (const [id, spec] of enc.fns) {
+        ids.push(id);
+        if (!this.sentFns.has(id)) {
+          this.sentFns.add(id);
+          fns.push({ id, spec });
+        }
+      }
+      const deps = node instanceof Task ? node.deps : [];
+      const resources = res !== null && (opts.resourceKeys === undefined || opts.resourceKeys.has(key)) ? res : undefined;
+      tasks.push({
+        key,
+        deps,
+        order: i,
+        spec: this.conn.wire(enc.spec),
+        functions: ids.length > 0 ? ids : null,
+        retries: opts.retries !== undefined && opts.retries > 0 ? opts.retries : undefined,
+        resources,
+      });
+      // Big graphs go in chunks (dependencies first) so the scheduler starts on them early
+      // and never parses one giant message.
+      if (tasks.length >= GRAPH_CHUNK && i < seq.length - 1) {
+        this.conn.send(toScheduler.updateGraph({ tasks, functions: fns, wants: [], push: [], events: opts.events === true, more: true }));
+        this.conn.flush();
+        tasks = [];
+        fns = [];
+      }
+    }
+    this.conn.send(toScheduler.updateGraph({ tasks, functions: fns, wants, push: opts.push ?? [], events: opts.events === true, more: false }));
+  }
+}
+
+/** A DataNode holding a Future under another key becomes an alias task of the Future's key. */
+function aliasFuture(node: GraphNode): GraphNode {
+  if (node instanceof DataNode && node.value instanceof Future) return new Task(getKernel('tsdask.identity'), [new KeyRef(node.value.key)]);
+  return node;
+}

@@ -1,0 +1,56 @@
+/**
+ * Opening a client's connection: find the scheduler (a LocalCluster, an address, or a new
+ * LocalCluster on this machine) and its token, connect, and say hello.
+ */
+import { readFileSync } from 'node:fs';
+import { formatAddress, parseAddress } from '../address.js';
+import { connect, type Connection } from '../connection.js';
+import { LocalCluster } from '../local-cluster.js';
+import { clientHello, type ClientWelcome, parseClientWelcome } from '../protocol/index.js';
+import { helloBase } from '../server.js';
+import { findLocalToken } from '../token-file.js';
+import type { ClientOptions } from './options.js';
+
+export interface Session {
+  conn: Connection;
+  welcome: ClientWelcome;
+  /** The cluster this client started itself (closed with it). */
+  own: LocalCluster | undefined;
+  cluster: LocalCluster | undefined;
+}
+
+export async function openSession(target: LocalCluster | string | undefined, opts: ClientOptions): Promise<Session> {
+  let address: string;
+  let own: LocalCluster | undefined;
+  let cluster: LocalCluster | undefined;
+  let token = opts.token ?? process.env.TSDASK_TOKEN;
+  if (target === undefined) {
+    own = await LocalCluster.start(opts.cluster ?? {});
+    cluster = own;
+    address = own.schedulerAddress;
+    token ??= own.token;
+  } else if (typeof target === 'string') {
+    address = target;
+  } else {
+    cluster = target;
+    address = target.schedulerAddress;
+    token ??= target.token;
+  }
+  const addr = parseAddress(address);
+  token ??= findLocalToken(addr.host, addr.port);
+  let conn: Connection;
+  try {
+    conn = await connect(addr, { timeoutMs: opts.timeout ?? 10_000, ca: opts.tlsCa ? readFileSync(opts.tlsCa) : undefined, insecure: opts.insecure });
+  } catch (e) {
+    await own?.close();
+    throw e;
+  }
+  try {
+    const r = await conn.request(clientHello({ role: 'client', ...helloBase(token) }), parseClientWelcome, opts.timeout ?? 10_000);
+    return { conn, welcome: r.result, own, cluster };
+  } catch (e) {
+    conn.close();
+    await own?.close();
+    throw new Error(`scheduler at ${formatAddress(addr)} refused the client: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}

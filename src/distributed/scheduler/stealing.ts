@@ -1,0 +1,78 @@
+/**
+ * Work stealing: an idle worker takes queued-but-not-started tasks from the busiest one, when
+ * moving their inputs costs less than waiting. The victim says which it gave up.
+ */
+import { toWorker } from '../protocol/index.js';
+import { fits, take } from '../resources.js';
+import type { Placement } from './placement.js';
+import type { TaskTable } from './task-table.js';
+import type { TaskState, WorkerState } from './tasks.js';
+
+export class Stealing {
+  constructor(
+    private readonly table: TaskTable,
+    private readonly placement: Placement,
+  ) {}
+
+  /** Move queued-but-not-started work from the busiest worker to idle ones. */
+  balance(): void {
+    if (this.placement.peekQueued() !== undefined) return;
+    const running = [...this.table.workers.values()].filter((w) => w.status === 'running');
+    const idle = running.filter((w) => w.processing.size < w.nthreads);
+    if (idle.length === 0) return;
+    for (const thief of idle) {
+      let victim: WorkerState | undefined;
+      for (const w of running) {
+        if (w === thief) continue;
+        if (victim === undefined || w.processing.size / w.nthreads > victim.processing.size / victim.nthreads) victim = w;
+      }
+      if (victim === undefined) return;
+      const backlog = victim.processing.size - victim.nthreads * 2;
+      if (backlog <= 0) continue;
+      const want = Math.ceil(backlog / 2);
+      const cands: TaskState[] = [];
+      for (const ts of victim.processing) if (!ts.started && !ts.stealing) cands.push(ts);
+      cands.sort((a, b) => b.priority - a.priority); // the victim would run these last
+      const keys: string[] = [];
+      // Resource-bound tasks move only to a thief with the resources free for all of them.
+      let room: Record<string, number> | undefined;
+      for (const ts of cands) {
+        if (keys.length >= want) break;
+        let bytes = 0;
+        for (const d of ts.deps) if (!d.whoHas.includes(thief)) bytes += d.nbytes;
+        if (bytes / this.placement.bandwidth > 2 * this.table.duration(ts) + 0.001) continue; // moving costs more than waiting
+        if (ts.resources !== null) {
+          room ??= { ...thief.freeResources };
+          if (!fits(room, ts.resources)) continue;
+          take(room, ts.resources);
+        }
+        ts.stealing = true;
+        keys.push(ts.key);
+      }
+      if (keys.length > 0) victim.sink.send(toWorker.steal(keys, thief.address));
+    }
+  }
+
+  /** The victim answers which of the keys it gave up (not started yet). */
+  stealResponse(victim: WorkerState, removed: readonly string[], kept: readonly string[], thiefAddress: string): void {
+    const thief = this.table.workers.get(thiefAddress);
+    for (const k of kept) {
+      const ts = this.table.tasks.get(k);
+      if (ts) ts.stealing = false;
+    }
+    for (const k of removed) {
+      const ts = this.table.tasks.get(k);
+      if (ts === undefined) continue;
+      ts.stealing = false;
+      if (ts.state !== 'processing' || ts.processingOn !== victim) continue;
+      this.placement.unassign(ts, false);
+      if (ts.resources !== null && (thief === undefined || thief.status !== 'running' || !fits(thief.freeResources, ts.resources))) {
+        this.placement.placeConstrained(ts, ts.resources); // the thief's resources went to another task meanwhile
+        continue;
+      }
+      const target = thief !== undefined && thief.status === 'running' ? thief : this.placement.decideWorker(ts);
+      if (target === undefined) this.placement.park(ts);
+      else this.placement.sendToWorker(ts, target);
+    }
+  }
+}

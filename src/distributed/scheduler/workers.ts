@@ -1,0 +1,105 @@
+/**
+ * Workers joining and leaving. A worker that leaves (or dies) takes its running tasks and the
+ * results only it held: the tasks run again elsewhere and the results are recomputed from
+ * lineage; a task that was running on too many dying workers fails as KilledWorker.
+ */
+import { toClient } from '../protocol/index.js';
+import type { EventLog } from './event-log.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { Placement } from './placement.js';
+import type { TaskTable } from './task-table.js';
+import type { TaskState, WorkerState } from './tasks.js';
+
+export class Workers {
+  constructor(
+    private readonly table: TaskTable,
+    private readonly placement: Placement,
+    private readonly lifecycle: Lifecycle,
+    private readonly events: EventLog,
+    /** A task running on this many workers that died errs as "killed worker" (Dask: 3). */
+    private readonly allowedFailures: number,
+  ) {}
+
+  add(w: WorkerState): void {
+    this.table.workers.set(w.address, w);
+    this.events.note(`worker ${w.name} joined (${w.address}, ${w.nthreads} threads)`);
+    this.placement.placeWaiting();
+    this.placement.fillWorkers();
+  }
+
+  /** A worker is gone: rerun what it was running, recompute what only it held. */
+  remove(w: WorkerState, reason: string): void {
+    if (w.status === 'closed') return;
+    w.status = 'closed';
+    this.table.workers.delete(w.address);
+    this.events.deaths.set(w.name, reason);
+    this.events.note(`worker ${w.name} (${w.address}) removed: ${reason}`);
+    const rerun = this.takeBackRunning(w, reason);
+    const lost: TaskState[] = [];
+    for (const ts of w.hasWhat) {
+      const i = ts.whoHas.indexOf(w);
+      if (i >= 0) ts.whoHas.splice(i, 1);
+      if (ts.whoHas.length === 0 && ts.state === 'memory') lost.push(ts);
+    }
+    w.hasWhat.clear();
+    w.processing.clear();
+    for (const ts of lost) this.lostResult(ts, w, reason, rerun);
+    for (const ts of rerun) if (ts.state === 'waiting') this.lifecycle.waitForInputs(ts);
+    this.placement.fillWorkers();
+  }
+
+  /** The tasks `w` was running wait again, except those now blamed for killing too many workers. */
+  private takeBackRunning(w: WorkerState, reason: string): TaskState[] {
+    const rerun: TaskState[] = [];
+    // Which tasks may have killed it: the ones it said it started, else its first few.
+    let suspects = [...w.executing];
+    if (suspects.length === 0) suspects = [...w.processing].sort((a, b) => a.priority - b.priority).slice(0, w.nthreads);
+    const suspectSet = new Set(suspects);
+    for (const ts of [...w.processing]) {
+      w.processing.delete(ts);
+      ts.processingOn = null;
+      ts.started = false;
+      ts.stealing = false;
+      if (suspectSet.has(ts)) ts.suspicious++;
+      if (ts.suspicious > this.allowedFailures) {
+        this.lifecycle.fail(ts, {
+          name: 'KilledWorker',
+          message: `task '${ts.key}' was running on ${ts.suspicious} workers that died (last: ${w.name} at ${w.address}: ${reason}). The task probably crashes its worker or exceeds the memory limit; run it locally (scheduler 'sync') to see why, or give workers more memory.`,
+          taskKey: ts.key,
+          kind: 'killed-worker',
+        });
+        continue;
+      }
+      this.table.setState(ts, 'waiting');
+      rerun.push(ts);
+    }
+    w.executing.clear();
+    return rerun;
+  }
+
+  /** `ts`'s only copy was on `w`: recompute it if needed (scattered data cannot be), and make its dependents wait. */
+  private lostResult(ts: TaskState, w: WorkerState, reason: string, rerun: TaskState[]): void {
+    ts.group.nbytes -= ts.nbytes;
+    for (const c of ts.wants ?? []) c.sink.send(toClient.lost(ts.key));
+    // Dependents that were ready or running elsewhere now wait for this input again.
+    for (const d of ts.dependents) {
+      if (d.state === 'waiting') d.waitingOn++;
+      else if (d.state === 'processing' || d.state === 'queued' || d.state === 'no-worker') {
+        this.placement.unassign(d, true);
+        this.table.setState(d, 'waiting');
+        d.waitingOn = 1;
+        if (!rerun.includes(d)) rerun.push(d);
+      }
+    }
+    this.table.setState(ts, 'released');
+    if (ts.spec === null) {
+      this.lifecycle.fail(ts, {
+        name: 'LostDataError',
+        message: `scattered data '${ts.key}' was lost when worker ${w.name} (${w.address}) died (${reason}); scattered data has no lineage to recompute from: scatter it again`,
+        taskKey: ts.key,
+        kind: 'lost-data',
+      });
+    } else if ((ts.wants !== null && ts.wants.size > 0) || ts.activeDependents > 0) this.lifecycle.ensureComputed(ts);
+    else this.table.maybeForget(ts);
+  }
+}
