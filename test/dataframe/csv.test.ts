@@ -417,3 +417,20 @@ t.test('every error path of the row parser names file, line and column, in both 
     }
   }
 });
+
+t.test('bool columns read true/false in any letter case, missing values as null', async (t) => {
+  const spellings = ['true', 'True', 'TRUE', 'tRuE', 'false', 'False', 'FALSE', 'fAlSe', 'NA', ''];
+  const p = file('bools.csv', `b,n\n${spellings.map((s, i) => `${s},${i}`).join('\n')}\n`);
+  const want = spellings.map((s) => (s.toLowerCase() === 'true' ? true : s.toLowerCase() === 'false' ? false : null));
+  const saved = readTuning.fastRows;
+  t.teardown(() => {
+    readTuning.fastRows = saved;
+  });
+  for (const fastRows of [true, false]) {
+    readTuning.fastRows = fastRows;
+    const df = await dd.readCsv(p, { dtype: { b: 'bool', n: 'int64' } }).compute(sync);
+    t.same(df.column('b').values, want, `fastRows ${fastRows}`);
+  }
+  const bad = file('bools-bad.csv', 'b\ntrue\ntru\n');
+  await t.rejects(async () => dd.readCsv(bad, { dtype: { b: 'bool' } }).compute(sync), /column 'b' \(bool, given in dtype\): line 3 has 'tru'; it is not a bool value/);
+});

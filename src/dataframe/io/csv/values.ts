@@ -126,12 +126,14 @@ function slowParse(buf: Uint8Array, s: number, e: number): number {
   return Number.isNaN(v) ? NaN : Math.abs(v);
 }
 
-/** 1 for true/True/TRUE, 0 for false/False/FALSE, else -1. */
+/**
+ * 1 for true/True/TRUE, 0 for false/False/FALSE, else -1 (any case: `| 0x20` lowercases
+ * letters). No helper closure: under tsx each closure per call also pays a name-setting call.
+ */
 export function isBoolText(buf: Uint8Array, s: number, e: number): number {
   const n = e - s;
-  const lc = (i: number) => buf[s + i] | 0x20;
-  if (n === 4 && lc(0) === 116 && lc(1) === 114 && lc(2) === 117 && lc(3) === 101) return 1;
-  if (n === 5 && lc(0) === 102 && lc(1) === 97 && lc(2) === 108 && lc(3) === 115 && lc(4) === 101) return 0;
+  if (n === 4 && (buf[s] | 0x20) === 116 && (buf[s + 1] | 0x20) === 114 && (buf[s + 2] | 0x20) === 117 && (buf[s + 3] | 0x20) === 101) return 1;
+  if (n === 5 && (buf[s] | 0x20) === 102 && (buf[s + 1] | 0x20) === 97 && (buf[s + 2] | 0x20) === 108 && (buf[s + 3] | 0x20) === 115 && (buf[s + 4] | 0x20) === 101) return 0;
   return -1;
 }
 
