@@ -1,7 +1,7 @@
 /**
- * The field states of the row parser (see parser.ts): each reads one field of a chunk starting
- * at `i` and returns where it ended, at the byte after it (a separator, CR, LF) or at `to`.
- * `stop` marks the bytes that end an unquoted field (separator, CR, LF).
+ * The field states of the row parser (see parser.ts): each reads one field of the chunk
+ * buf[i, to) and returns where it ended. An unquoted field ends at a byte marked in `stop`
+ * (the separator, CR, LF) or at `to`; a quoted one after its closing quote.
  */
 import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
 import type { NaSet } from './na-set.js';

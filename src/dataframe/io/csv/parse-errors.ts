@@ -13,13 +13,13 @@ export interface Mismatch {
   column: string;
   dtype: DType;
   value: string;
-  /** Byte offset of the row in the block buffer. */
+  /** Stream offset of the row (block.ts turns it into a line number). */
   offset: number;
   why: 'missing' | 'fraction' | 'text' | 'range';
 }
 
 /** Value src[s, e) of a column of `kind` (columns.ts) in the row at stream offset `offset`, with the store function's result code (values.ts). */
-export function mismatch(column: string, kind: number, src: Buffer, s: number, e: number, latin1: boolean, offset: number, code: number): Mismatch {
+export function mismatchRecord(column: string, kind: number, src: Buffer, s: number, e: number, latin1: boolean, offset: number, code: number): Mismatch {
   const why = code === MISSING ? 'missing' : code === FRACTION ? 'fraction' : code === RANGE ? 'range' : 'text';
   return { column, dtype: dtypeOf(kind), value: textOf(src, s, e, latin1), offset, why };
 }

@@ -9,8 +9,8 @@
  * the common rows, and the general loop here takes the rest and owns every check and error.
  * The general loop is a state machine, one row at a time:
  *
- *   row start    blank line (CR or LF): skip it. Otherwise the generated loop may take this
- *                and the following rows; what it leaves starts a row here (parseRow).
+ *   row start    the generated loop may take this and the following rows; of what it
+ *                leaves, a blank line (CR or LF) is skipped, anything else starts a row.
  *   field start  '"' -> quoted field, anything else -> unquoted field.
  *   quoted       fields.ts `quoted`: separators and newlines are literal, "" is one quote,
  *                a lone quote closes the field; then only a separator or line end may follow
@@ -25,6 +25,10 @@
  * A quoted field that runs past the end of a chunk (a newline inside quotes) suspends its row:
  * feed returns the row's start and the caller feeds it again with more bytes; in the last chunk
  * it is an unterminated-quote error.
+ *
+ * The states are the marked sections of one loop in `feed`, each a call to a small function:
+ * the loop's locals stay in registers across fields and rows (a method call per row or per
+ * quoted field measured 10-25% more instructions on text and quoted fields).
  */
 import { type Column, Frame } from '../../frame.js';
 import { parseIsoBytes } from '../../parse/datetime.js';
@@ -35,7 +39,7 @@ import * as fields from './fields.js';
 import { QuotedValue } from './fields.js';
 import { NaSet } from './na-set.js';
 import { type BlockSpec, readTuning } from './options.js';
-import { type Mismatch, mismatch, raggedRow, textAfterQuote, unterminatedQuote } from './parse-errors.js';
+import { type Mismatch, mismatchRecord, raggedRow, textAfterQuote, unterminatedQuote } from './parse-errors.js';
 import * as textColumn from './text-column.js';
 import * as values from './values.js';
 import { isBoolText, parseNumber } from './values.js';
@@ -274,7 +278,7 @@ export class RowParser {
   /** Note the first value of column j that does not fit its dtype (reported per block, block.ts). */
   private mismatch(j: number, kind: number, src: Buffer, s: number, e: number, why: number): void {
     this.cols[j].bad = true;
-    this.mismatches.push(mismatch(this.spec.names[j], kind, src, s, e, this.latin1, this.rowOffset, why));
+    this.mismatches.push(mismatchRecord(this.spec.names[j], kind, src, s, e, this.latin1, this.rowOffset, why));
   }
 
   /** The parsed rows as a frame, and the values that did not fit their dtype. */
