@@ -7,6 +7,7 @@ import * as dd from '../../src/dataframe/index.js';
 import { parseNumber, parseRows } from '../../src/dataframe/io/csv/parser.js';
 import { readBlock } from '../../src/dataframe/io/csv/block.js';
 import { readTuning } from '../../src/dataframe/io/csv/options.js';
+import { CsvError } from '../../src/dataframe/io/csv/errors.js';
 import { materialize } from '../../src/core/collection.js';
 import type { Task } from '../../src/core/graph.js';
 import { type Frame, stringBytesOf } from '../../src/dataframe/frame.js';
@@ -342,4 +343,94 @@ t.test('lines longer than a block are read once, by the block they start in', as
     t.ok(ddf.npartitions > 20);
     t.same((await ddf.compute(sync)).column('k').values, want, `blocksize ${bs}`);
   }
+});
+
+t.test('every error path of the row parser names file, line and column, in both loops and any chunk size', async (t) => {
+  const saved = { fastRows: readTuning.fastRows, chunk: readTuning.chunk };
+  t.teardown(() => Object.assign(readTuning, saved));
+  // Every dtype is given, so nothing is sampled: the errors come from the block read (both
+  // loops, chunk by chunk). The scheduler appends the task to the message.
+  const failure = async (p: string, dtype: dd.ReadCsvOptions['dtype']) => {
+    const err = await dd.readCsv(p, { blocksize: null, dtype }).compute(sync).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    return err instanceof CsvError ? { message: err.message.replace(/ \[in task '[^']*'\]$/, ''), line: err.line, column: err.column } : { notCsvError: String(err) };
+  };
+  const ab = { a: 'string', b: 'string' } as const;
+  const ragged = file('ragged-extra.csv', 'a,b\n1,2\n3,4,5\n');
+  // A row after a quoted newline: lines count the newline inside the quotes.
+  const raggedAfterQuote = file('ragged-after-quote.csv', 'a,b\n1,"x\ny"\n2\n');
+  const quoteA = file('quote-first-col.csv', 'a,b\n1,2\n"p"q,3\n');
+  const quoteB = file('quote-b.csv', 'a,b\n1,"x"y\n');
+  const open = file('open-quote.csv', 'a,b\n1,2\n3,"open\n4,5\n');
+  const dtype = { id: 'int64', n: 'int64', f: 'float64', b: 'bool', k: 'int32', q: 'int64' } as const;
+  const values = file('values.csv', 'id,n,f,b,k,q\n1,1,1.5,true,7,5\n2,2.5,x,yes,,6\n3,"4""2",y,no,8,"4""2"\n');
+  const afterNewline = file('after-newline.csv', 'id,text,n\n1,"a\nb",1\n2,"c\n\nd",x\n3,e,4\n');
+  const ragMsg = (p: string, line: number, got: number) =>
+    `readCsv: ${p} line ${line} has ${got} fields, expected 2 (a, b). Ragged rows are errors, never silently shifted: fix the file, check \`sep\`, or check for an unbalanced quote.`;
+  for (const fastRows of [true, false]) {
+    for (const chunk of [1 << 20, 16, 3]) {
+      Object.assign(readTuning, { fastRows, chunk });
+      const how = `fastRows ${fastRows}, chunk ${chunk}`;
+      t.same(await failure(ragged, ab), { message: ragMsg(ragged, 3, 3), line: 3, column: undefined }, `${how}: extra field`);
+      t.same(await failure(raggedAfterQuote, ab), { message: ragMsg(raggedAfterQuote, 4, 1), line: 4, column: undefined }, `${how}: missing field after a quoted newline`);
+      t.same(
+        await failure(quoteA, ab),
+        { message: `readCsv: bad quoting in ${quoteA} at line 3: column 'a' has text after its closing quote`, line: 3, column: 'a' },
+        `${how}: text after a closing quote`,
+      );
+      t.same(
+        await failure(quoteB, ab),
+        { message: `readCsv: bad quoting in ${quoteB} at line 2: column 'b' has text after its closing quote`, line: 2, column: 'b' },
+        `${how}: text after a closing quote, last column`,
+      );
+      t.same(await failure(open, ab), { message: `readCsv: unterminated quoted field in ${open} at line 3 (column 'b')`, line: 3, column: 'b' }, `${how}: unterminated quote`);
+      t.same(
+        await failure(values, dtype),
+        {
+          message:
+            `readCsv: values in ${values} do not match the column dtypes:\n` +
+            `  - column 'n' (int64, given in dtype): line 3 has '2.5'; it has a fraction\n` +
+            `  - column 'f' (float64, given in dtype): line 3 has 'x'; it is not a float64 value\n` +
+            `  - column 'b' (bool, given in dtype): line 3 has 'yes'; it is not a bool value\n` +
+            `  - column 'k' (int32, given in dtype): line 3 has an empty (missing) value; int columns cannot hold missing values\n` +
+            `  - column 'q' (int64, given in dtype): line 4 has '4"2'; it is not a int64 value\n` +
+            `Fix: pass the dtypes explicitly, e.g. readCsv(..., { dtype: { n: 'float64', f: 'string', b: 'string', k: 'float64', q: 'string' } }), or { assumeMissing: true } to read integer columns as float64.`,
+          line: 3,
+          column: 'n',
+        },
+        `${how}: values that do not fit (first per column)`,
+      );
+      t.same(
+        await failure(afterNewline, { id: 'int64', text: 'string', n: 'int64' }),
+        {
+          message:
+            `readCsv: values in ${afterNewline} do not match the column dtypes:\n` +
+            `  - column 'n' (int64, given in dtype): line 4 has 'x'; it is not a int64 value\n` +
+            `Fix: pass the dtypes explicitly, e.g. readCsv(..., { dtype: { n: 'string' } }).`,
+          line: 4,
+          column: 'n',
+        },
+        `${how}: a mismatch after quoted newlines`,
+      );
+    }
+  }
+});
+
+t.test('bool columns read true/false in any letter case, missing values as null', async (t) => {
+  const spellings = ['true', 'True', 'TRUE', 'tRuE', 'false', 'False', 'FALSE', 'fAlSe', 'NA', ''];
+  const p = file('bools.csv', `b,n\n${spellings.map((s, i) => `${s},${i}`).join('\n')}\n`);
+  const want = spellings.map((s) => (s.toLowerCase() === 'true' ? true : s.toLowerCase() === 'false' ? false : null));
+  const saved = readTuning.fastRows;
+  t.teardown(() => {
+    readTuning.fastRows = saved;
+  });
+  for (const fastRows of [true, false]) {
+    readTuning.fastRows = fastRows;
+    const df = await dd.readCsv(p, { dtype: { b: 'bool', n: 'int64' } }).compute(sync);
+    t.same(df.column('b').values, want, `fastRows ${fastRows}`);
+  }
+  const bad = file('bools-bad.csv', 'b\ntrue\ntru\n');
+  await t.rejects(async () => dd.readCsv(bad, { dtype: { b: 'bool' } }).compute(sync), /column 'b' \(bool, given in dtype\): line 3 has 'tru'; it is not a bool value/);
 });
