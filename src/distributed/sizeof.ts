@@ -21,6 +21,8 @@ export function sizeof(x: unknown, depth = 0): number {
     case 'function':
     case 'symbol':
       return 32;
+    case 'object':
+      break;
   }
   if (x === null) return 8;
   if (ArrayBuffer.isView(x)) return 64 + x.byteLength;
@@ -43,12 +45,12 @@ export function sizeof(x: unknown, depth = 0): number {
     return 64 + Math.round(each * x.size);
   }
   if (x instanceof Set) {
-    const items = [...x].slice(0, SAMPLE);
-    const each = items.reduce((s, v) => s + sizeof(v, depth + 1), 0) / Math.max(1, items.length);
+    const items: unknown[] = [...x].slice(0, SAMPLE);
+    const each = items.reduce<number>((s, v) => s + sizeof(v, depth + 1), 0) / Math.max(1, items.length);
     return 64 + Math.round(each * x.size);
   }
   if (x instanceof Date) return 32;
-  const keys = Object.keys(x as object);
+  const keys = Object.keys(x);
   return 32 + sampled(keys.length, (i) => 16 + keys[i].length * 2 + sizeof((x as Record<string, unknown>)[keys[i]], depth + 1));
 }
 
@@ -67,7 +69,7 @@ function sampled(n: number, size: (i: number) => number): number {
 export function typeName(x: unknown): string {
   if (x === null) return 'null';
   if (typeof x !== 'object') return typeof x;
-  return (x as object).constructor?.name ?? 'Object';
+  return x.constructor?.name ?? 'Object';
 }
 
 /** '2GB', '512 MiB', '1.5e9', 'auto' (total memory / n) -> bytes; 0 means no limit. */

@@ -62,7 +62,7 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
     const b = client.submit(add, a, fs[3]);
     t.equal(await b, 19, 'futures as submit arguments stay on the cluster');
     // Futures are collections: delayed calls take them like Delayed values.
-    const d = delayed(add)(a as unknown as number, delayed(inc)(1));
+    const d = delayed(add)(a, delayed(inc)(1));
     t.equal(await d.compute(), 13, 'futures as delayed arguments');
     t.equal(await client.submitWith({ key: 'my-key' }, inc, 1).result(), 2);
     t.equal(client.submit(inc, 10).key, a.key, 'pure submissions share keys');
@@ -72,7 +72,7 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
   t.test('task errors come back with the task key and the original class', async (t) => {
     const fs = client.map(boom, [1, 2, 3]);
     const bad = fs[2];
-    const err = (await bad.result().catch((e) => e)) as Error & { taskKey?: string };
+    const err = (await bad.result().catch((e: unknown) => e)) as Error & { taskKey?: string };
     t.equal(err.name, 'RangeError');
     t.match(err.message, /bad input 3/);
     t.match(err.message, new RegExp(bad.key));

@@ -56,7 +56,7 @@ t.test('fault tolerance', async (t) => {
   t.test('a task that kills its workers fails as KilledWorker naming it', async (t) => {
     const innocent = client.map(slowInc, [1000, 1001, 1002, 1003]);
     const bad = client.submit(suicide, 1);
-    const err = (await bad.result().catch((e) => e)) as Error & { taskKey?: string };
+    const err = (await bad.result().catch((e: unknown) => e)) as Error & { taskKey?: string };
     t.ok(err instanceof KilledWorker, `KilledWorker, got ${err.name}: ${err.message}`);
     t.equal(err.taskKey, bad.key);
     t.match(err.message, bad.key);
@@ -71,10 +71,11 @@ t.test('fault tolerance', async (t) => {
     t.equal(await client.submit(sum, data), 6);
     for (const pid of childPids(workers.child.pid!)) process.kill(pid, 'SIGKILL');
     await waitFor(() => data.status !== 'finished');
-    const err = await data.result().catch((e) => e);
-    t.ok(err instanceof LostDataError, `LostDataError, got ${err}`);
-    t.match(String(err.message), /scattered data .* was lost/);
-    t.match(String(err.message), /scatter it again/);
+    const err = await data.result().catch((e: unknown) => e);
+    t.ok(err instanceof LostDataError, `LostDataError, got ${String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    t.match(message, /scattered data .* was lost/);
+    t.match(message, /scatter it again/);
     await client.waitForWorkers(2);
     const later = client.submitWith({ pure: false }, sum, data);
     await t.rejects(later.result(), { name: 'LostDataError' }, 'dependents fail too');

@@ -44,7 +44,7 @@ t.test('a worker over its memory limit is restarted and the computation finishes
   });
   // The first attempt grabs far more than the limit and holds it; the retry is modest.
   const hog = async (path: string) => {
-    const fs = require('node:fs');
+    const fs = process.getBuiltinModule('node:fs');
     if (!fs.existsSync(path)) {
       fs.writeFileSync(path, 'x');
       const chunks = [];
@@ -104,7 +104,7 @@ t.test('a worker above its pause fraction starts no task until its memory drops'
   const hog = (port: number, limit: number) =>
     new Promise<string>((resolve, reject) => {
       const g = globalThis as { ballast?: Buffer };
-      const sock = require('node:net').connect(port, '127.0.0.1', () => sock.write('hog\n'));
+      const sock = process.getBuiltinModule('node:net').connect(port, '127.0.0.1', () => sock.write('hog\n'));
       let buf = '';
       sock.on('error', reject);
       sock.on('data', (d: Buffer) => {
@@ -127,7 +127,7 @@ t.test('a worker above its pause fraction starts no task until its memory drops'
     });
   const follower = (port: number, i: number) =>
     new Promise<number>((resolve, reject) => {
-      const sock = require('node:net').connect(port, '127.0.0.1', () => sock.end(`started ${i}\n`));
+      const sock = process.getBuiltinModule('node:net').connect(port, '127.0.0.1', () => sock.end(`started ${i}\n`));
       sock.on('error', reject);
       sock.on('close', () => resolve(i * 10));
     });

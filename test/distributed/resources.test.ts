@@ -25,7 +25,7 @@ const hold = (ms: number): Run => {
 
 /** First attempt: leave a mark naming this process and block for a long time; a rerun returns at once. */
 const markThenHang = (mark: string): number => {
-  const fs = require('node:fs');
+  const fs = process.getBuiltinModule('node:fs');
   if (!fs.existsSync(mark)) {
     fs.writeFileSync(mark, String(process.pid));
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
@@ -37,7 +37,7 @@ const whoAmI = (x: number) => ({ pid: process.pid, x });
 
 /** An async task that leaves `<mark>.end` when it really ends (a cancelled one keeps running). */
 const slowAsync = async (mark: string): Promise<number> => {
-  const fs = require('node:fs');
+  const fs = process.getBuiltinModule('node:fs');
   fs.writeFileSync(`${mark}.start`, String(Date.now()));
   await new Promise((r) => setTimeout(r, 1500));
   fs.writeFileSync(`${mark}.end`, String(Date.now()));
@@ -83,8 +83,8 @@ t.test('resources on a scheduler and worker processes', async (t) => {
     t.ok(a !== undefined && b !== undefined, 'one worker process each');
     const gpu = Array.from({ length: 6 }, (_, i) => client.submitWith({ resources: { GPU: 1 }, key: `gpu-${i}` }, hold, 250));
     const plain = Array.from({ length: 12 }, (_, i) => client.submitWith({ key: `plain-${i}` }, hold, 150));
-    const gpuRuns = (await client.gather(gpu)) as Run[];
-    const plainRuns = (await client.gather(plain)) as Run[];
+    const gpuRuns = await client.gather(gpu);
+    const plainRuns = await client.gather(plain);
     t.same(
       gpuRuns.map((r) => r.pid),
       gpuRuns.map(() => a),
@@ -123,7 +123,7 @@ t.test('resources on a scheduler and worker processes', async (t) => {
     t.notOk(pidsB().includes(pid), 'not on the worker without a GPU');
     t.ok(pidsA().includes(pid), 'on the GPU worker the nanny started afterwards');
     // The dead worker's GPU is not leaked: GPU tasks keep running one at a time.
-    const again = (await client.gather([0, 1].map((i) => client.submitWith({ resources: { GPU: 1 }, pure: false, key: `after-${i}` }, hold, 50)))) as Run[];
+    const again = await client.gather([0, 1].map((i) => client.submitWith({ resources: { GPU: 1 }, pure: false, key: `after-${i}` }, hold, 50)));
     t.same(
       again.map((r) => r.pid),
       [pid, pid],
@@ -143,7 +143,7 @@ t.test('resources on a scheduler and worker processes', async (t) => {
     await new Promise((r) => setTimeout(r, 200));
     t.equal(b.status, 'pending');
     await client.cancel([a]);
-    const run = (await b.result()) as Run;
+    const run = await b.result();
     t.ok(existsSync(`${mark}.end`), 'the cancelled function ran to its end');
     const end = existsSync(`${mark}.end`) ? Number(readFileSync(`${mark}.end`, 'utf8')) : Infinity;
     t.ok(run.start >= end, `the next TPU task started after it ended (${run.start} >= ${end})`);
@@ -185,7 +185,7 @@ t.test('LocalCluster resources; map and compute with resources', async (t) => {
     info.workerList.map((w) => w.resources),
     [{ GPU: 1 }],
   );
-  const runs = (await client.gather(client.map(hold, [100, 101, 102, 103], { resources: { GPU: 1 } }))) as Run[];
+  const runs = await client.gather(client.map(hold, [100, 101, 102, 103], { resources: { GPU: 1 } }));
   const sorted = [...runs].sort((x, y) => x.start - y.start);
   for (let i = 1; i < sorted.length; i++) t.ok(sorted[i].start >= sorted[i - 1].end, `map: run ${i} after run ${i - 1} although there are 2 threads`);
   // Asking for more than any worker has waits; compute applies resources to every task.

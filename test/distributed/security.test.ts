@@ -107,7 +107,7 @@ t.test('bad input fails fast with a clear message', async (t) => {
     return { x, handle: new Handle(x) };
   };
   const f = client.submit(makeFn, 1);
-  const err = (await f.result().catch((e) => e)) as Error;
+  const err = (await f.result().catch((e: unknown) => e)) as Error;
   t.equal(err.name, 'SerializationError');
   t.match(err.message, f.key);
   t.match(err.message, /value\.handle is an instance of class Handle/);

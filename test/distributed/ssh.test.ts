@@ -7,6 +7,7 @@
  * session, which the test checks before its teardown kills anything.
  */
 import t from 'tap';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAddress } from '../../src/distributed/address.js';
@@ -59,7 +60,7 @@ if (missing !== undefined && process.env.CI !== 'true') {
 
     t.test('a key the hosts do not accept: a clear error, nothing left running', async (t) => {
       const other = join(lab.dir, 'not-authorized');
-      require('node:child_process').execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
       const proc = startCli([...ssh, '--ssh-identity', other, ...ports]);
       t.teardown(() => stop(proc));
       t.equal((await proc.exited).code, 1);
@@ -103,8 +104,8 @@ if (missing !== undefined && process.env.CI !== 'true') {
       const [sum] = await compute(delayed(total)(Array.from({ length: 8 }, (_, i) => delayed(inc)(i))));
       t.equal(sum, 36);
       // client.map, reporting where each task ran.
-      const where = (x: number) => `${require('node:os').hostname()} ${x * x}`;
-      const out = (await client.gather(client.map(where, [1, 2, 3, 4, 5, 6]))) as string[];
+      const where = (x: number) => `${process.getBuiltinModule('node:os').hostname()} ${x * x}`;
+      const out = await client.gather(client.map(where, [1, 2, 3, 4, 5, 6]));
       t.same(out.map((s) => Number(s.split(' ')[1])), [1, 4, 9, 16, 25, 36]);
       const ranOn = new Set(out.map((s) => s.split(' ')[0]));
       if (lab.mode === 'netns') t.ok([...ranOn].every((h) => h === 'tsdask-w1' || h === 'tsdask-w2'), `tasks ran on the worker hosts (${[...ranOn].join(', ')})`);

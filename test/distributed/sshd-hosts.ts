@@ -9,7 +9,7 @@
  * Every process a host runs descends from its sshd; `close()` (also run at process exit)
  * kills what is left and deletes the namespaces.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -83,7 +83,10 @@ export function descendants(pid: number): number[] {
   const frontier = [pid];
   while (frontier.length > 0) {
     const p = frontier.pop()!;
-    for (const [c, pp] of parents) if (pp === p && !out.includes(c)) (out.push(c), frontier.push(c));
+    for (const [c, pp] of parents) if (pp === p && !out.includes(c)) {
+      out.push(c);
+      frontier.push(c);
+    }
   }
   return out;
 }
@@ -211,7 +214,7 @@ function startSshd(argv: string[], name: string, pidFile: string): Promise<{ chi
   let err = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sshd for ${name} did not start listening:\n${err}`)), 20_000);
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
       if (/Server listening on/.test(err)) {
         clearTimeout(timer);

@@ -54,7 +54,7 @@ export function parseNumber(buf: Uint8Array, s: number, e: number): number {
   let digits = 0;
   let exp = 0;
   let sawDigit = false;
-  let c = 0;
+  let c: number;
   for (; i < e; i++) {
     c = buf[i] - 48;
     if (c < 0 || c > 9) break;
