@@ -189,6 +189,30 @@ t.test('each direction accepts every kind of message it has', async (t) => {
   );
 });
 
+t.test('constructors keep every field they are given (optional ones too)', async (t) => {
+  const ref: PayloadRef = { header: 'h', firstFrame: 0, frameCount: 1 };
+  const withoutOp = (m: { op: string }): object => Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'op'));
+  const cases: [string, object, { op: string }][] = [];
+  const add = <B extends object>(name: string, body: B, make: (b: B) => { op: string }) => cases.push([name, body, make(body)]);
+  add('updateGraph', { tasks: [], functions: [], wants: ['a'], push: ['a'], events: true, more: true }, toScheduler.updateGraph);
+  add('scatter', { items: [], broadcast: true }, toScheduler.scatter);
+  add('upload', { name: 'm.ts', data: ref }, toScheduler.upload);
+  add('keyInMemory', { key: 'a', type: 'number', nbytes: 8 }, toClient.keyInMemory);
+  add('taskErred', { key: 'a', error, cause: 'b' }, toClient.taskErred);
+  add('cancelled', { key: 'a', reason: 'why' }, toClient.cancelled);
+  add('value', { key: 'a', value: ref }, toClient.value);
+  add('taskDone', { key: 'a', worker: 'w', duration: 1 }, toClient.taskDone);
+  add('workers', { workers: 1, threads: 2, memory: 3 }, toClient.workers);
+  add('compute', { key: 'a', spec: ref, priority: 1, deps: [], sendResult: true, isolate: true, resources: { GPU: 1 } }, toWorker.compute);
+  add('finished', { key: 'a', nbytes: 8, type: 'number', startedAt: 1, stoppedAt: 2, value: ref }, fromWorker.finished);
+  add('erred', { key: 'a', error, startedAt: 1, stoppedAt: 2 }, fromWorker.erred);
+  add('missingData', { key: 'a', dep: 'b', tried: ['w'] }, fromWorker.missingData);
+  add('results', { values: [], missing: ['a'], errors: [] }, fromWorker.results);
+  add('stealResponse', { removed: ['a'], kept: [], thief: 'w' }, fromWorker.stealResponse);
+  add('heartbeat', { rss: 1, stored: 2, spilled: 3, spilledCount: 4, executing: 5, cpu: 6 }, fromWorker.heartbeat);
+  for (const [name, body, made] of cases) t.same(withoutOp(made), body, `${name} copies all of its fields`);
+});
+
 /** The refusal of `raw`, which must be a ProtocolError naming `op` and `field`. */
 function refused<M>(
   t: Test,

