@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       say(`error, as in the seed: ${(e as Error).message}`);
     }
 
-    section("6. read again with dtype and parseDates {Date: [0, 1, 2]}");
+    section('6. read again with dtype and parseDates {Date: [0, 1, 2]}');
     const ddf = dd.readCsv(files, { parseDates: { Date: [0, 1, 2] }, dtype: FLIGHT_DTYPES });
     out.length = await ddf.length();
     say('length', out.length);
@@ -127,7 +127,14 @@ async function main(): Promise<void> {
     say(out.depDelayByOriginDay);
     section('9h. means of the numeric columns for flights to JFK, EWR and LGA');
     const numeric = ddf.selectDtypes({ include: 'number' }).columns;
-    out.nycMeans = rowsOf(await ddf.filter(ddf.col('Dest').isin(['JFK', 'EWR', 'LGA'])).groupby('Dest').select(numeric).mean().compute());
+    out.nycMeans = rowsOf(
+      await ddf
+        .filter(ddf.col('Dest').isin(['JFK', 'EWR', 'LGA']))
+        .groupby('Dest')
+        .select(numeric)
+        .mean()
+        .compute(),
+    );
     say(out.nycMeans);
     section('9i. per year: max ActualElapsedTime and Distance');
     out.yearMax = rowsOf(await ddf.groupby(ddf.col('Date').dt.year()).select(['ActualElapsedTime', 'Distance']).max().compute());

@@ -67,12 +67,15 @@ export function ownerTable(questions: dd.DataFrame): dd.DataFrame {
 
 /** Task 6's tag table: questions merged with tags on Id, grouped by Tag. */
 export function tagTable(questions: dd.DataFrame, tags: dd.DataFrame): dd.DataFrame {
-  return questions.merge(tags, { on: 'Id' }).groupby('Tag').agg({
-    AverageScore: { column: 'Score', agg: 'mean' },
-    NumAnswers: { column: 'AnswerCount', agg: 'sum' },
-    NumQuestions: { column: 'Id', agg: 'count' },
-    NumOwners: { column: 'OwnerUserId', agg: 'count' },
-  });
+  return questions
+    .merge(tags, { on: 'Id' })
+    .groupby('Tag')
+    .agg({
+      AverageScore: { column: 'Score', agg: 'mean' },
+      NumAnswers: { column: 'AnswerCount', agg: 'sum' },
+      NumQuestions: { column: 'Id', agg: 'count' },
+      NumOwners: { column: 'OwnerUserId', agg: 'count' },
+    });
 }
 
 /** One task: both tables in, the answer out. */
@@ -173,18 +176,24 @@ async function main(): Promise<void> {
       // and the same queries run on the two that are left.
       const victims = cluster.workers.slice(2);
       const pids = victims.map((w) => w.pid ?? '?').join(', ');
-      const kill = () => Promise.all(victims.map((w) => {
-        const stopped = w.stop(); // no restart: the nanny is going away too
-        w.kill('SIGKILL');
-        return stopped;
-      }));
+      const kill = () =>
+        Promise.all(
+          victims.map((w) => {
+            const stopped = w.stop(); // no restart: the nanny is going away too
+            w.kill('SIGKILL');
+            return stopped;
+          }),
+        );
       const during = flag('kill-during');
       let killedAt = NaN;
       if (!during) {
         await kill();
         say(`\nkilled workers ${pids} (SIGKILL)`);
       }
-      for (const [task, repeat] of [['t7', 't5'], ['t8', 't6']] as const) {
+      for (const [task, repeat] of [
+        ['t7', 't5'],
+        ['t8', 't6'],
+      ] as const) {
         const run: StackTask = TASKS[repeat];
         const running = timed(() => run(questions, tags, opts));
         let killing: Promise<unknown> | undefined;
@@ -204,7 +213,9 @@ async function main(): Promise<void> {
         (answers as Record<string, unknown>)[task] = v;
         seconds[task] = s;
         const same = JSON.stringify(v) === JSON.stringify(answers[repeat]);
-        say(`\nTask ${task.slice(1)} = Task ${repeat.slice(1)} on 2 workers (${s.toFixed(2)} s, was ${seconds[repeat].toFixed(2)} s on 4); same answer: ${same}`);
+        say(
+          `\nTask ${task.slice(1)} = Task ${repeat.slice(1)} on 2 workers (${s.toFixed(2)} s, was ${seconds[repeat].toFixed(2)} s on 4); same answer: ${same}`,
+        );
         say(v);
       }
       const info = await client.schedulerInfo();

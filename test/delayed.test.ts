@@ -37,8 +37,19 @@ for (const scheduler of SCHEDULERS) {
       const x = incD(1);
       const y = incD(2);
       const z = delayed(add)(x, y);
-      const [nested, obj, plain] = await compute([[x, y], [z, 7]], { a: x, b: [y, z] }, 'plain', { scheduler });
-      t.same(nested, [[2, 3], [5, 7]]);
+      const [nested, obj, plain] = await compute(
+        [
+          [x, y],
+          [z, 7],
+        ],
+        { a: x, b: [y, z] },
+        'plain',
+        { scheduler },
+      );
+      t.same(nested, [
+        [2, 3],
+        [5, 7],
+      ]);
       t.same(obj, { a: 2, b: [3, 5] });
       t.equal(plain, 'plain');
       t.match(z.key, /^add-[0-9a-f]+$/);
@@ -63,10 +74,13 @@ for (const scheduler of SCHEDULERS) {
     });
 
     t.test('async task functions are awaited', async (t) => {
-      const later = delayed(async (x: number) => {
-        await new Promise((r) => setTimeout(r, 5));
-        return x * 10;
-      }, { name: 'later' });
+      const later = delayed(
+        async (x: number) => {
+          await new Promise((r) => setTimeout(r, 5));
+          return x * 10;
+        },
+        { name: 'later' },
+      );
       t.equal(await delayed(add)(later(1), later(2)).compute({ scheduler }), 30);
     });
 

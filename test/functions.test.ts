@@ -61,26 +61,50 @@ t.test('ES modules register themselves and load by path', async (t) => {
 
 t.test('self-contained functions of every syntactic form ship by source', async (t) => {
   t.equal(ship((x: number) => x + 1)(1), 2);
-  t.equal(ship(function named(a: number, b = 2) { return a * b; })(3), 6);
+  t.equal(
+    ship(function named(a: number, b = 2) {
+      return a * b;
+    })(3),
+    6,
+  );
   t.equal(await ship(async (x: number) => x * 2)(4), 8);
-  const gen = ship(function* (n: number) { for (let i = 0; i < n; i++) yield i; });
+  const gen = ship(function* (n: number) {
+    for (let i = 0; i < n; i++) yield i;
+  });
   t.same([...gen(3)], [0, 1, 2]);
-  const agen = ship(async function* (n: number) { yield n; });
+  const agen = ship(async function* (n: number) {
+    yield n;
+  });
   const items: number[] = [];
   for await (const x of agen(9)) items.push(x);
   t.same(items, [9]);
   const obj = {
     // `this: void`: none of them reads `this`, and the test ships them detached from obj.
-    method(this: void, x: number) { return x * 10; },
-    async asyncMethod(this: void, x: number) { return x + 0.5; },
-    *genMethod(this: void) { yield 'g'; },
-    'quoted name'(this: void, x: string) { return x.toUpperCase(); },
+    method(this: void, x: number) {
+      return x * 10;
+    },
+    async asyncMethod(this: void, x: number) {
+      return x + 0.5;
+    },
+    *genMethod(this: void) {
+      yield 'g';
+    },
+    'quoted name'(this: void, x: string) {
+      return x.toUpperCase();
+    },
   };
   t.equal(ship(obj.method)(2), 20);
   t.equal(await ship(obj.asyncMethod)(1), 1.5);
   t.same([...ship(obj.genMethod)()], ['g']);
   t.equal(ship(obj['quoted name'])('q'), 'Q');
-  const Point = ship(class Point { constructor(readonly x: number) {} norm() { return Math.abs(this.x); } });
+  const Point = ship(
+    class Point {
+      constructor(readonly x: number) {}
+      norm() {
+        return Math.abs(this.x);
+      }
+    },
+  );
   t.equal(new Point(-3).norm(), 3);
   t.equal(ship(Math.sqrt)(49), 7, 'built-ins ship as the expression that names them');
 });
@@ -154,7 +178,9 @@ t.test('TypeScript-compiled imports get a specific hint', async (t) => {
 });
 
 t.test('bound functions without source fail clearly', async (t) => {
-  function base(this: unknown, x: number) { return x; }
+  function base(this: unknown, x: number) {
+    return x;
+  }
   t.throws(() => describeFunction(base.bind(null), "task 'b'"), { name: 'ClosureError', message: /bound function 'bound base' \(task 'b'\).*no source text/s });
 });
 
@@ -169,7 +195,10 @@ t.test('encodeGraph / decodeGraph carry tasks, data, functions in args and fused
   g.set('c', new Task(apply, [double, new KeyRef('b')]));
   g.set('d', new Task((arr: Float64Array, c: number) => arr[1] + c, [new KeyRef('data'), new KeyRef('c')]));
   const fused = fuse(g, ['d']);
-  t.ok([...fused.values()].some((n) => n instanceof Task && n.chain.length > 1), 'the graph has a fused chain');
+  t.ok(
+    [...fused.values()].some((n) => n instanceof Task && n.chain.length > 1),
+    'the graph has a fused chain',
+  );
   const back = decodeGraph(encodeGraph(fused));
   t.same([...back.keys()], [...fused.keys()]);
   const results = new Map<string, unknown>();
@@ -180,6 +209,9 @@ t.test('encodeGraph / decodeGraph carry tasks, data, functions in args and fused
   const bad: Graph = new Map([['x-1', new Task((v: number) => v + results.size, [1])]]);
   t.throws(() => encodeGraph(bad), { name: 'ClosureError', message: /task 'x-1'.*'results'/s });
   class Handle {}
-  const badArg: Graph = new Map([['ok', new Task(inc, [1])], ['y-2', new Task(inc, [new Handle()])]]);
+  const badArg: Graph = new Map([
+    ['ok', new Task(inc, [1])],
+    ['y-2', new Task(inc, [new Handle()])],
+  ]);
   t.throws(() => encodeGraph(badArg), { name: 'SerializationError', message: /task 'y-2'.*class Handle/s });
 });

@@ -19,7 +19,10 @@ t.test('plain JSON takes the fast path and round-trips', async (t) => {
 t.test('rich values round-trip: Date, Map, Set, BigInt, undefined, special numbers', async (t) => {
   const v = {
     d: new Date(Date.UTC(2024, 1, 29, 12)),
-    m: new Map<unknown, unknown>([['k', 1], [2, new Set([3n])]]),
+    m: new Map<unknown, unknown>([
+      ['k', 1],
+      [2, new Set([3n])],
+    ]),
     s: new Set(['a', 'b']),
     big: 12345678901234567890n,
     u: undefined,

@@ -20,8 +20,10 @@ const WORKERS = Number(arg('workers', 2));
 const schedulers = arg('schedulers', 'threads,sync').split(',');
 
 const values = ROWS * COLS;
-console.log(`random.normal ${ROWS} x ${COLS} (${((values * 8) / 1e6).toFixed(0)} MB), chunks (${CHUNK_ROWS}, ${COLS}) ` +
-  `= ${Math.ceil(ROWS / CHUNK_ROWS)} blocks, then mean(axis=1); ${WORKERS} workers, best of ${REPEAT}`);
+console.log(
+  `random.normal ${ROWS} x ${COLS} (${((values * 8) / 1e6).toFixed(0)} MB), chunks (${CHUNK_ROWS}, ${COLS}) ` +
+    `= ${Math.ceil(ROWS / CHUNK_ROWS)} blocks, then mean(axis=1); ${WORKERS} workers, best of ${REPEAT}`,
+);
 
 const ours = {};
 for (const s of schedulers) {
@@ -49,7 +51,11 @@ if (hasPython(['dask.array', 'numpy'])) {
 const rows = schedulers.map((s) => {
   const peer = dask?.schedulers?.[s];
   const ratio = peer ? ours[s] / peer : undefined;
-  return [s, fmt(ours[s]), fmt(peer), fmt(ratio), fmt((values / ours[s]) / 1e6, 0), fmt(peer ? values / peer / 1e6 : undefined, 0)];
+  return [s, fmt(ours[s]), fmt(peer), fmt(ratio), fmt(values / ours[s] / 1e6, 0), fmt(peer ? values / peer / 1e6 : undefined, 0)];
 });
 table(['scheduler', 'tsdask s', `dask ${dask?.dask ?? ''} s`.trim(), 'tsdask/dask', 'tsdask Mvalues/s', 'dask Mvalues/s'], rows);
-console.log(`(ratio < 1: tsdask faster; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}: other work on the machine skews both sides)`);
+console.log(
+  `(ratio < 1: tsdask faster; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}: other work on the machine skews both sides)`,
+);

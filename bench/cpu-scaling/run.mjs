@@ -64,7 +64,9 @@ let dask;
 if (hasPython(['dask', 'numpy'])) dask = runPython(new URL('./dask_cpu.py', import.meta.url).pathname, [TASKS, WORKERS, MS, REPEAT]);
 else console.log('(Dask not found: apt-get install -y python3-dask python3-numpy to compare)');
 
-console.log(`\nbench/cpu-scaling: ${TASKS} tasks x ~${MS} ms CPU, ${WORKERS} workers, ${availableParallelism()} cores; seconds (best of ${REPEAT}) and speedup over sync\n`);
+console.log(
+  `\nbench/cpu-scaling: ${TASKS} tasks x ~${MS} ms CPU, ${WORKERS} workers, ${availableParallelism()} cores; seconds (best of ${REPEAT}) and speedup over sync\n`,
+);
 const rows = [];
 for (const s of ['sync', 'threads', 'processes']) {
   const row = [s, fmt(ours[s]), fmt(ours.sync / ours[s]) + 'x'];

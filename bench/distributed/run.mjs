@@ -138,7 +138,8 @@ await cluster.close();
 
 let dask;
 if (flag('skip-dask')) console.log('(Dask skipped)');
-else if (hasPython(['dask', 'distributed'])) dask = runPython(new URL('./dask_distributed.py', import.meta.url).pathname, [N, Math.min(REPEAT, 2)], { timeoutMs: 60 * 60_000 });
+else if (hasPython(['dask', 'distributed']))
+  dask = runPython(new URL('./dask_distributed.py', import.meta.url).pathname, [N, Math.min(REPEAT, 2)], { timeoutMs: 60 * 60_000 });
 else console.log('(Dask distributed not found: apt-get install -y python3-dask python3-distributed to compare)');
 
 console.log(`\nbench/distributed: µs per task, LocalCluster of 2 worker processes x 1 thread, best of ${REPEAT}`);
@@ -167,7 +168,15 @@ if (flag('million')) {
   console.log(`\n1,000,000-task graph (${2 * n - 1} tasks; scheduler and 2 workers as separate processes)`);
   table(
     ['build (client)', 'submit (client)', 'submit to result', 'µs/task', 'scheduler peak RSS'],
-    [[`${fmt(buildMs / 1000, 1)} s`, `${fmt(submitMs / 1000, 1)} s`, `${fmt(runMs / 1000, 1)} s`, fmt((runMs * 1000) / (2 * n - 1), 1), `${fmt(st.hwm / 2 ** 20, 0)} MiB`]],
+    [
+      [
+        `${fmt(buildMs / 1000, 1)} s`,
+        `${fmt(submitMs / 1000, 1)} s`,
+        `${fmt(runMs / 1000, 1)} s`,
+        fmt((runMs * 1000) / (2 * n - 1), 1),
+        `${fmt(st.hwm / 2 ** 20, 0)} MiB`,
+      ],
+    ],
   );
   await c.close();
 }

@@ -64,6 +64,7 @@ if (hasPython(['dask'])) {
 
 console.log(`\nbench/overhead: ${ntasks} tasks (${N} inc + pairwise add), µs per task, best of ${REPEAT}\n`);
 const rows = [['build graph (delayed calls)', fmt(ours.build), fmt(dask?.build_us), fmt(dask ? ours.build / dask.build_us : NaN, 3)]];
-for (const s of schedulers) rows.push([`compute, ${s}${s === 'sync' ? '' : ' (2 workers)'}`, fmt(ours[s]), fmt(dask?.schedulers[s]), fmt(dask ? ours[s] / dask.schedulers[s] : NaN, 3)]);
+for (const s of schedulers)
+  rows.push([`compute, ${s}${s === 'sync' ? '' : ' (2 workers)'}`, fmt(ours[s]), fmt(dask?.schedulers[s]), fmt(dask ? ours[s] / dask.schedulers[s] : NaN, 3)]);
 table(['step', 'tsdask µs/task', 'Dask µs/task', 'tsdask/Dask'], rows);
 console.log(JSON.stringify({ bench: 'overhead', ntasks, tsdask: ours, dask }));

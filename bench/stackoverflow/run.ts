@@ -231,14 +231,25 @@ function driver(): void {
   ]);
   table(header, rows);
   console.log('\npeak memory (MB) per process');
-  for (const c of cols) console.log(`  ${c.padEnd(16)} ${Object.entries(results[c]!.peak_mb).map(([p, v]) => `${p} ${fmt(v, 0)}`).join(', ')}`);
+  for (const c of cols)
+    console.log(
+      `  ${c.padEnd(16)} ${Object.entries(results[c]!.peak_mb)
+        .map(([p, v]) => `${p} ${fmt(v, 0)}`)
+        .join(', ')}`,
+    );
   for (const c of cols) if (results[c]!.note) console.log(`note: ${results[c]!.note}`);
   // Answers must agree (Task 5's top-5 question counts and Task 2's exact figures).
-  const t5 = (r?: Result) => JSON.stringify(((r?.answers.t5 as Array<Record<string, number> | number[]> | undefined) ?? []).map((x) => (Array.isArray(x) ? x[1] : x.NumQuestions)));
+  const t5 = (r?: Result) =>
+    JSON.stringify(((r?.answers.t5 as Array<Record<string, number> | number[]> | undefined) ?? []).map((x) => (Array.isArray(x) ? x[1] : x.NumQuestions)));
   if (results.pandas && results['tsdask-cluster']) {
     console.log(`\nTask 5 top-5 counts: tsdask ${t5(results['tsdask-cluster'])}, pandas ${t5(results.pandas)}`);
   }
-  console.log(JSON.stringify({ questions: n, results: Object.fromEntries(cols.map((c) => [c, { seconds: results[c]!.seconds, total: results[c]!.total, peak_mb: results[c]!.peak_mb }])) }));
+  console.log(
+    JSON.stringify({
+      questions: n,
+      results: Object.fromEntries(cols.map((c) => [c, { seconds: results[c]!.seconds, total: results[c]!.total, peak_mb: results[c]!.peak_mb }])),
+    }),
+  );
 }
 
 async function main(): Promise<void> {

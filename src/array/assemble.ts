@@ -15,7 +15,13 @@ export function assemble(blocks: readonly Block[], shape: readonly number[], chu
   const starts = chunks.map(offsets);
   blockIndices(numblocks(chunks)).forEach((idx, n) => {
     const b = blocks[n];
-    copyBox(b, b.shape.map(() => 0), out, idx.map((i, d) => starts[d][i]), b.shape);
+    copyBox(
+      b,
+      b.shape.map(() => 0),
+      out,
+      idx.map((i, d) => starts[d][i]),
+      b.shape,
+    );
   });
   return { data: out.data, shape: out.shape };
 }

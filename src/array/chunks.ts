@@ -45,7 +45,12 @@ export function normalizeChunks(input: ChunksInput | undefined, shape: readonly 
   const nd = shape.length;
   const spec = input ?? 'auto';
   if (spec === 'auto') return autoChunks(shape).map((c, d) => split(shape[d], Math.max(1, c)));
-  if (typeof spec === 'number') return normalizeChunks(shape.map(() => spec), shape, who);
+  if (typeof spec === 'number')
+    return normalizeChunks(
+      shape.map(() => spec),
+      shape,
+      who,
+    );
   if (!Array.isArray(spec) || spec.length !== nd) {
     throw new RangeError(`${who}: chunks must give one entry per axis (${nd} for shape [${shape.join(', ')}]), got ${JSON.stringify(spec)}`);
   }

@@ -42,7 +42,9 @@ export function fromArray(data: NumericArray | NestedNumbers, opts: FromArrayOpt
   const flat = nested ? flattenNested(data as NestedNumbers, 'fromArray') : { values: toFloat64(data as NumericArray, 'fromArray'), shape: undefined };
   const values = flat.values;
   if (nested && opts.shape !== undefined && normalizeShape(opts.shape, 'fromArray').join() !== flat.shape!.join()) {
-    throw new RangeError(`fromArray: shape [${normalizeShape(opts.shape, 'fromArray').join(', ')}] differs from the nested arrays' shape [${flat.shape!.join(', ')}]`);
+    throw new RangeError(
+      `fromArray: shape [${normalizeShape(opts.shape, 'fromArray').join(', ')}] differs from the nested arrays' shape [${flat.shape!.join(', ')}]`,
+    );
   }
   const s = normalizeShape(opts.shape ?? flat.shape ?? values.length, 'fromArray');
   return DArray.of(fromArraySpec(values, s, normalizeChunks(opts.chunks, s, 'fromArray')));

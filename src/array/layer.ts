@@ -28,6 +28,12 @@ export class BlockLayer implements GraphLayer {
 }
 
 /** An array spec whose blocks are made by `make(idx)`. */
-export function arraySpec(prefix: string, shape: readonly number[], chunks: Chunks, make: (idx: number[]) => GraphNode, deps: readonly GraphLayer[]): ArraySpec {
+export function arraySpec(
+  prefix: string,
+  shape: readonly number[],
+  chunks: Chunks,
+  make: (idx: number[]) => GraphNode,
+  deps: readonly GraphLayer[],
+): ArraySpec {
   return { prefix, shape: [...shape], chunks, layer: new BlockLayer(prefix, numblocks(chunks), make, deps) };
 }

@@ -67,14 +67,27 @@ export class Xoshiro128 {
     for (let i = 0; i < out.length; i++) {
       let r = Math.imul(rotl(Math.imul(b, 5), 7), 9);
       let t = b << 9;
-      c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
       const hiBits = r >>> 5;
       r = Math.imul(rotl(Math.imul(b, 5), 7), 9);
       t = b << 9;
-      c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
       out[i] = lo + span * ((hiBits * 67108864 + (r >>> 6)) / 9007199254740992);
     }
-    st[0] = a; st[1] = b; st[2] = c; st[3] = d;
+    st[0] = a;
+    st[1] = b;
+    st[2] = c;
+    st[3] = d;
   }
 
   /** Fill `out` with normal draws of the given mean and standard deviation (ziggurat). */
@@ -90,10 +103,20 @@ export class Xoshiro128 {
       // 32 bits: layer (8), sign (1), high 23 bits of the position; then 32 more bits.
       let j = Math.imul(rotl(Math.imul(b, 5), 7), 9);
       let t = b << 9;
-      c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
       const lo = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
       t = b << 9;
-      c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl(d, 11);
       const layer = j & 255;
       const neg = (j & 256) !== 0;
       j >>>= 9;
@@ -103,12 +126,21 @@ export class Xoshiro128 {
         continue;
       }
       // Rare (about 1%): the wedge or the tail, drawn through the state array.
-      st[0] = a; st[1] = b; st[2] = c; st[3] = d;
+      st[0] = a;
+      st[1] = b;
+      st[2] = c;
+      st[3] = d;
       const z = this.edge(layer, x);
-      a = st[0]; b = st[1]; c = st[2]; d = st[3];
+      a = st[0];
+      b = st[1];
+      c = st[2];
+      d = st[3];
       if (z >= 0) out[i++] = neg ? mean - std * z : mean + std * z;
     }
-    st[0] = a; st[1] = b; st[2] = c; st[3] = d;
+    st[0] = a;
+    st[1] = b;
+    st[2] = c;
+    st[3] = d;
   }
 
   /** Outside the layer's inner rectangle: a tail draw for the base layer, else accept x or reject (-1). */

@@ -19,10 +19,12 @@ export function fromSequence(items: Iterable<unknown>, opts: FromSequenceOptions
   if (opts.npartitions !== undefined && opts.partitionSize !== undefined) throw new TypeError('fromSequence: give npartitions or partitionSize, not both');
   let n: number;
   if (opts.partitionSize !== undefined) {
-    if (!Number.isInteger(opts.partitionSize) || opts.partitionSize < 1) throw new RangeError(`fromSequence: partitionSize must be a positive integer, got ${opts.partitionSize}`);
+    if (!Number.isInteger(opts.partitionSize) || opts.partitionSize < 1)
+      throw new RangeError(`fromSequence: partitionSize must be a positive integer, got ${opts.partitionSize}`);
     n = Math.ceil(all.length / opts.partitionSize);
   } else if (opts.npartitions !== undefined) {
-    if (!Number.isInteger(opts.npartitions) || opts.npartitions < 1) throw new RangeError(`fromSequence: npartitions must be a positive integer, got ${opts.npartitions}`);
+    if (!Number.isInteger(opts.npartitions) || opts.npartitions < 1)
+      throw new RangeError(`fromSequence: npartitions must be a positive integer, got ${opts.npartitions}`);
     n = Math.min(opts.npartitions, all.length);
   } else {
     n = Math.min(all.length, 100);

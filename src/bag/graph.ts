@@ -71,7 +71,9 @@ export function blockwise(name: string, fn: TaskFn, args: readonly unknown[]): B
   const n = bags[0].npartitions;
   for (const b of bags) {
     if (b.npartitions !== n) {
-      throw new RangeError(`${name}: bags have ${n} and ${b.npartitions} partitions; zipping bags needs the same partitioning (build both from the same source)`);
+      throw new RangeError(
+        `${name}: bags have ${n} and ${b.npartitions} partitions; zipping bags needs the same partitioning (build both from the same source)`,
+      );
     }
   }
   const prefix = `${name}-${tokenize(fn, tokenOf(args))}`;
@@ -110,7 +112,14 @@ export function reduceTree(name: string, input: BagSpec, r: Reduction, a: Reduce
   const resolve = (args: readonly unknown[]) => mapLazy(args, (l) => new KeyRef((l as ItemSpec).key)) as unknown[];
   const key = partKey(prefix, 0);
   const inputs = Array.from({ length: input.npartitions }, (_, i) => partKey(input.prefix, i));
-  const reduction = { chunk: r.chunk, chunkArgs: resolve(chunkArgs), combine: r.combine, combineArgs: resolve(combineArgs), aggregate: r.aggregate, aggregateArgs: resolve(aggregateArgs) };
+  const reduction = {
+    chunk: r.chunk,
+    chunkArgs: resolve(chunkArgs),
+    combine: r.combine,
+    combineArgs: resolve(combineArgs),
+    aggregate: r.aggregate,
+    aggregateArgs: resolve(aggregateArgs),
+  };
   const entries = treeReduceNodes(inputs, reduction, split, treeKeys(name, token, key));
   return { prefix, key, npartitions: 1, layer: new StaticLayer(prefix, entries, [input.layer, ...extra.layers]) };
 }

@@ -81,18 +81,23 @@ export async function demo(argv: string[]): Promise<number> {
     });
     console.table(rows(await step('Task 5: owners with the most questions', () => owners.nlargest(5, 'NumQuestions').compute())));
 
-    const byTag = questions.merge(tags, { on: 'Id' }).groupby('Tag').agg({
-      AverageScore: { column: 'Score', agg: 'mean' },
-      NumAnswers: { column: 'AnswerCount', agg: 'sum' },
-      NumQuestions: { column: 'Id', agg: 'count' },
-      NumOwners: { column: 'OwnerUserId', agg: 'count' },
-    });
+    const byTag = questions
+      .merge(tags, { on: 'Id' })
+      .groupby('Tag')
+      .agg({
+        AverageScore: { column: 'Score', agg: 'mean' },
+        NumAnswers: { column: 'AnswerCount', agg: 'sum' },
+        NumQuestions: { column: 'Id', agg: 'count' },
+        NumOwners: { column: 'OwnerUserId', agg: 'count' },
+      });
     console.table(rows(await step('Task 6: tags with the most questions (questions ⋈ tags)', () => byTag.nlargest(5, 'NumQuestions').compute())));
 
     const inc = (x: number): number => x + 1;
     const double = (x: number): number => x * 2;
     const add = (x: number, y: number): number => x + y;
-    const total = delayed((xs: number[]) => xs.reduce((a, b) => a + b, 0), { name: 'sum' })([1, 2, 3, 4, 5].map((x) => delayed(add)(delayed(inc)(x), delayed(double)(x))));
+    const total = delayed((xs: number[]) => xs.reduce((a, b) => a + b, 0), { name: 'sum' })(
+      [1, 2, 3, 4, 5].map((x) => delayed(add)(delayed(inc)(x), delayed(double)(x))),
+    );
     console.log(`\ndelayed: inc/double/add over [1..5], then sum = ${await total.compute()}`);
 
     if (keepOpen > 0) {

@@ -93,7 +93,10 @@ export async function persist<A extends unknown[]>(...args: A): Promise<A> {
   const collections = collectionsIn(items);
   if (collections.length === 0) return items as A;
   // The scheduler plans with core/plan.ts and decides where the data stays (here or on workers).
-  const scheduler = chooseScheduler(opts, collections.map((c) => c[COLLECTION]));
+  const scheduler = chooseScheduler(
+    opts,
+    collections.map((c) => c[COLLECTION]),
+  );
   const persisted = await scheduler.persist(collections, { ...runOptions(opts), optimize: opts.optimize });
   const m = new Map(collections.map((c, i) => [c, persisted[i]]));
   return items.map((x) => replaceIn(x, (c) => m.get(c))) as A;
@@ -125,7 +128,11 @@ function formatFromFilename(f: string | undefined): VisualizeOptions['format'] |
  * Run a raw graph (Dask's `get`): `graph` maps keys to Tasks or DataNodes; resolves to the
  * values of `keys` in order. Cycles and references to missing keys are clear GraphErrors.
  */
-export async function get(graph: Graph | Record<string, Graph extends Map<string, infer N> ? N : never>, keys: readonly string[], opts: ComputeOptions = {}): Promise<unknown[]> {
+export async function get(
+  graph: Graph | Record<string, Graph extends Map<string, infer N> ? N : never>,
+  keys: readonly string[],
+  opts: ComputeOptions = {},
+): Promise<unknown[]> {
   const g: Graph = graph instanceof Map ? graph : new Map(Object.entries(graph));
   const p: Plan = { collections: [], impls: [], graph: opts.optimize === false ? g : planGraph(g, keys), keys: [...keys] };
   const byKey = await run(p, opts);

@@ -199,7 +199,7 @@ export function delayed(x: unknown, opts: DelayedOptions = {}): unknown {
   if (isCollection(x)) return asDelayed(x);
   const deps: GraphLayer[] = [];
   const packed = unpack(x, deps);
-  const prefix = Array.isArray(x) ? 'list' : isPlainObject(x) ? 'dict' : (typeof x === 'object' ? x.constructor?.name ?? 'object' : typeof x).toLowerCase();
+  const prefix = Array.isArray(x) ? 'list' : isPlainObject(x) ? 'dict' : (typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x).toLowerCase();
   if (deps.length > 0) {
     const key = opts.name ?? `${prefix}-${opts.pure === false ? uniqueToken() : tokenize(x)}`;
     return new Delayed(key, new Task(identity, [packed]), deps);

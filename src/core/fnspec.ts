@@ -15,9 +15,7 @@ import type { TaskFn } from './graph.js';
 import { tokenize } from './tokenize.js';
 
 export type FnSpec =
-  | { kind: 'kernel'; name: string }
-  | { kind: 'module'; path: string; exportName: string }
-  | { kind: 'source'; hash: string; source: string; name: string };
+  { kind: 'kernel'; name: string } | { kind: 'module'; path: string; exportName: string } | { kind: 'source'; hash: string; source: string; name: string };
 
 /** A function that cannot be shipped: it closes over outer variables, or is native/bound. */
 export class ClosureError extends Error {
@@ -210,7 +208,9 @@ function describeSource(fn: TaskFn, where: string | undefined): FnSpec {
   }
   const analysis = analyzeCached(text);
   if (analysis === undefined) {
-    throw new ClosureError(`cannot send ${label(fn)}${where ? ` (${where})` : ''} to a worker: its source text does not parse as a function:\n${text.slice(0, 200)}`);
+    throw new ClosureError(
+      `cannot send ${label(fn)}${where ? ` (${where})` : ''} to a worker: its source text does not parse as a function:\n${text.slice(0, 200)}`,
+    );
   }
   if (analysis.free.length > 0) throw new ClosureError(closureMessage(fn, analysis.free, where, text), analysis.free);
   const source = analysis.form === 'method' ? `\0method:${text}` : text;

@@ -65,8 +65,17 @@ export function registeredTypeNames(): string[] {
 
 type ViewCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView;
 const VIEWS: Record<string, ViewCtor & { BYTES_PER_ELEMENT?: number }> = {
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
   DataView,
   Buffer,
 };
@@ -115,12 +124,7 @@ let encoding: EncodeContext | undefined;
 let decoding: DecodeContext | undefined;
 
 type Tagged =
-  | ['r', string]
-  | ['f', number]
-  | ['v', string, number]
-  | ['a', number]
-  | ['s', number]
-  | ['t', string, { json: JSONValue; meta?: JSONValue }, number[]];
+  ['r', string] | ['f', number] | ['v', string, number] | ['a', number] | ['s', number] | ['t', string, { json: JSONValue; meta?: JSONValue }, number[]];
 
 const SUPPORTED_CLASSES = [Date, RegExp, Map, Set, Error, URL];
 

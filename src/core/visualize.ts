@@ -26,11 +26,7 @@ export function toDot(graph: Graph, opts: Pick<RenderOptions, 'rankdir' | 'outpu
   const ids = new Map<string, string>();
   let n = 0;
   for (const k of graph.keys()) ids.set(k, `n${n++}`);
-  const lines = [
-    'digraph tsdask {',
-    `  graph [rankdir=${opts.rankdir}];`,
-    '  node [fontname="Helvetica", fontsize=11];',
-  ];
+  const lines = ['digraph tsdask {', `  graph [rankdir=${opts.rankdir}];`, '  node [fontname="Helvetica", fontsize=11];'];
   for (const [key, node] of graph) {
     const shape = node instanceof DataNode ? 'box' : 'ellipse';
     const style = outputs.has(key) ? ', style=bold, penwidth=2' : '';

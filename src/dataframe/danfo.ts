@@ -134,7 +134,12 @@ export function fromDanfo(df: DanfoDataFrame | DanfoSeries, dtypes: Record<strin
  */
 export function partsToDanfo(parts: readonly Frame[]): DanfoDataFrame {
   const first = parts[0];
-  const same = parts.every((p) => p.index === undefined && p.names.length === first.names.length && p.names.every((n, i) => n === first.names[i] && p.columns[i].dtype === first.columns[i].dtype));
+  const same = parts.every(
+    (p) =>
+      p.index === undefined &&
+      p.names.length === first.names.length &&
+      p.names.every((n, i) => n === first.names[i] && p.columns[i].dtype === first.columns[i].dtype),
+  );
   if (!same || parts.length === 1) return toDanfo(concatFrames(parts));
   const total = parts.reduce((s, p) => s + p.length, 0);
   if (total === 0) return toDanfo(first);

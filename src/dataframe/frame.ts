@@ -75,11 +75,20 @@ export class Frame {
 
   /** Empty frame with the same schema (the `meta` of a collection). */
   empty(): Frame {
-    return new Frame(this.names, this.columns.map((c) => emptyColumn(c.dtype)), 0, this.index && emptyColumn(this.index.dtype));
+    return new Frame(
+      this.names,
+      this.columns.map((c) => emptyColumn(c.dtype)),
+      0,
+      this.index && emptyColumn(this.index.dtype),
+    );
   }
 
   static empty(schema: ReadonlyArray<readonly [string, DType]>): Frame {
-    return new Frame(schema.map(([n]) => n), schema.map(([, t]) => emptyColumn(t)), 0);
+    return new Frame(
+      schema.map(([n]) => n),
+      schema.map(([, t]) => emptyColumn(t)),
+      0,
+    );
   }
 
   /** Build from plain columns of JS values; dtypes inferred unless given. */

@@ -59,18 +59,42 @@ export class Scalar<T = unknown> implements ScalarSpec, Collection<T> {
     return Scalar.of<R>(scalarOp(this, other, op));
   }
 
-  add(o: Scalar | number): Scalar<number> { return this.op(o, 'add'); }
-  sub(o: Scalar | number): Scalar<number> { return this.op(o, 'sub'); }
-  mul(o: Scalar | number): Scalar<number> { return this.op(o, 'mul'); }
-  div(o: Scalar | number): Scalar<number> { return this.op(o, 'div'); }
-  mod(o: Scalar | number): Scalar<number> { return this.op(o, 'mod'); }
-  pow(o: Scalar | number): Scalar<number> { return this.op(o, 'pow'); }
-  gt(o: Scalar | number | Date): Scalar<boolean> { return this.op(o, 'gt'); }
-  ge(o: Scalar | number | Date): Scalar<boolean> { return this.op(o, 'ge'); }
-  lt(o: Scalar | number | Date): Scalar<boolean> { return this.op(o, 'lt'); }
-  le(o: Scalar | number | Date): Scalar<boolean> { return this.op(o, 'le'); }
-  eq(o: Scalar | number | Date): Scalar<boolean> { return this.op(o, 'eq'); }
-  ne(o: Scalar | number | Date): Scalar<boolean> { return this.op(o, 'ne'); }
+  add(o: Scalar | number): Scalar<number> {
+    return this.op(o, 'add');
+  }
+  sub(o: Scalar | number): Scalar<number> {
+    return this.op(o, 'sub');
+  }
+  mul(o: Scalar | number): Scalar<number> {
+    return this.op(o, 'mul');
+  }
+  div(o: Scalar | number): Scalar<number> {
+    return this.op(o, 'div');
+  }
+  mod(o: Scalar | number): Scalar<number> {
+    return this.op(o, 'mod');
+  }
+  pow(o: Scalar | number): Scalar<number> {
+    return this.op(o, 'pow');
+  }
+  gt(o: Scalar | number | Date): Scalar<boolean> {
+    return this.op(o, 'gt');
+  }
+  ge(o: Scalar | number | Date): Scalar<boolean> {
+    return this.op(o, 'ge');
+  }
+  lt(o: Scalar | number | Date): Scalar<boolean> {
+    return this.op(o, 'lt');
+  }
+  le(o: Scalar | number | Date): Scalar<boolean> {
+    return this.op(o, 'le');
+  }
+  eq(o: Scalar | number | Date): Scalar<boolean> {
+    return this.op(o, 'eq');
+  }
+  ne(o: Scalar | number | Date): Scalar<boolean> {
+    return this.op(o, 'ne');
+  }
 
   toString(): string {
     return `tsdask Scalar<${this.key}>`;

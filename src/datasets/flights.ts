@@ -19,18 +19,61 @@ export interface FlightsOptions {
 }
 
 const DESTS: Array<[string, number]> = [
-  ['ATL', 762], ['ORD', 733], ['LAX', 2475], ['SFO', 2586], ['BOS', 187], ['DCA', 214], ['MIA', 1089], ['DFW', 1391],
-  ['DEN', 1626], ['PIT', 335], ['CLT', 544], ['DTW', 502], ['MSP', 1020], ['IAH', 1416], ['PHX', 2153], ['SEA', 2422],
-  ['MCO', 950], ['FLL', 1069], ['TPA', 1005], ['RDU', 427], ['BUF', 292], ['ROC', 254], ['SYR', 198], ['CLE', 425],
-  ['JFK', 0], ['EWR', 0], ['LGA', 0],
+  ['ATL', 762],
+  ['ORD', 733],
+  ['LAX', 2475],
+  ['SFO', 2586],
+  ['BOS', 187],
+  ['DCA', 214],
+  ['MIA', 1089],
+  ['DFW', 1391],
+  ['DEN', 1626],
+  ['PIT', 335],
+  ['CLT', 544],
+  ['DTW', 502],
+  ['MSP', 1020],
+  ['IAH', 1416],
+  ['PHX', 2153],
+  ['SEA', 2422],
+  ['MCO', 950],
+  ['FLL', 1069],
+  ['TPA', 1005],
+  ['RDU', 427],
+  ['BUF', 292],
+  ['ROC', 254],
+  ['SYR', 198],
+  ['CLE', 425],
+  ['JFK', 0],
+  ['EWR', 0],
+  ['LGA', 0],
 ];
 const CARRIERS = ['AA', 'UA', 'DL', 'US', 'CO', 'TW', 'NW', 'HP', 'AS', 'WN'];
 const ORIGINS = ['EWR', 'JFK', 'LGA'];
 
 export const FLIGHT_COLUMNS = [
-  'Year', 'Month', 'DayofMonth', 'DayOfWeek', 'DepTime', 'CRSDepTime', 'ArrTime', 'CRSArrTime', 'UniqueCarrier', 'FlightNum',
-  'TailNum', 'ActualElapsedTime', 'CRSElapsedTime', 'AirTime', 'ArrDelay', 'DepDelay', 'Origin', 'Dest', 'Distance',
-  'TaxiIn', 'TaxiOut', 'Cancelled', 'Diverted',
+  'Year',
+  'Month',
+  'DayofMonth',
+  'DayOfWeek',
+  'DepTime',
+  'CRSDepTime',
+  'ArrTime',
+  'CRSArrTime',
+  'UniqueCarrier',
+  'FlightNum',
+  'TailNum',
+  'ActualElapsedTime',
+  'CRSElapsedTime',
+  'AirTime',
+  'ArrDelay',
+  'DepDelay',
+  'Origin',
+  'Dest',
+  'Distance',
+  'TaxiIn',
+  'TaxiOut',
+  'Cancelled',
+  'Diverted',
 ];
 
 function hhmm(minutes: number): number {
@@ -75,7 +118,10 @@ export function generateFlights(dir: string, opts: FlightsOptions = {}): Generat
       // CRSElapsedTime is never missing in the first rows of a file, only further down.
       const crsMissing = i > Math.max(emptyTop, rows / 2) && r() < 0.01;
       const fields = [
-        year, month, dom, dow,
+        year,
+        month,
+        dom,
+        dow,
         cancelled ? '' : hhmm(crsDep + depDelay),
         hhmm(crsDep),
         cancelled || diverted ? '' : hhmm(crsDep + depDelay + actual),
@@ -88,9 +134,13 @@ export function generateFlights(dir: string, opts: FlightsOptions = {}): Generat
         '', // AirTime: not recorded in the 1990s files
         cancelled || diverted ? '' : arrDelay,
         cancelled ? '' : depDelay,
-        origin, dest, dist,
-        '', '', // TaxiIn, TaxiOut: not recorded
-        cancelled, diverted,
+        origin,
+        dest,
+        dist,
+        '',
+        '', // TaxiIn, TaxiOut: not recorded
+        cancelled,
+        diverted,
       ];
       w.line(fields.join(','));
     }
@@ -101,4 +151,3 @@ export function generateFlights(dir: string, opts: FlightsOptions = {}): Generat
   }
   return { files, bytes, rows: counts };
 }
-

@@ -29,10 +29,8 @@ export class Writer {
   }
 }
 
-
 export interface GeneratedFiles {
   files: string[];
   bytes: number;
   rows: number[];
 }
-

@@ -59,7 +59,14 @@ function tlsOption(p: Parsed, command: string): TlsFiles | undefined {
 }
 
 async function schedulerCommand(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, { values: ['host', 'port', 'dashboard-address', 'token-file', 'tls-cert', 'tls-key', 'allowed-failures'], booleans: ['exit-on-stdin-close', 'help', 'no-dashboard'] }, 'scheduler');
+  const p = parseArgs(
+    argv,
+    {
+      values: ['host', 'port', 'dashboard-address', 'token-file', 'tls-cert', 'tls-key', 'allowed-failures'],
+      booleans: ['exit-on-stdin-close', 'help', 'no-dashboard'],
+    },
+    'scheduler',
+  );
   if (p.flags.has('help')) {
     console.log(SCHEDULER_USAGE);
     return 0;
@@ -118,7 +125,24 @@ function workerToken(p: Parsed, schedulerAddress: string): string | undefined {
 async function workerCommand(argv: string[]): Promise<number> {
   const p = parseArgs(
     argv,
-    { values: ['nworkers', 'nthreads', 'memory-limit', 'token-file', 'name', 'host', 'death-timeout', 'local-directory', 'tls-ca', 'tls-cert', 'tls-key', 'executor', 'resources'], booleans: ['exit-on-stdin-close', 'help', 'insecure'] },
+    {
+      values: [
+        'nworkers',
+        'nthreads',
+        'memory-limit',
+        'token-file',
+        'name',
+        'host',
+        'death-timeout',
+        'local-directory',
+        'tls-ca',
+        'tls-cert',
+        'tls-key',
+        'executor',
+        'resources',
+      ],
+      booleans: ['exit-on-stdin-close', 'help', 'insecure'],
+    },
     'worker',
   );
   if (p.flags.has('help')) {
@@ -135,7 +159,8 @@ async function workerCommand(argv: string[]): Promise<number> {
   const deathTimeoutMs = Number(p.values.get('death-timeout') ?? 60) * 1000;
   const base = p.values.get('name');
   const executor = p.values.get('executor');
-  if (executor !== undefined && executor !== 'inline' && executor !== 'threads') throw new UsageError(`tsdask worker: --executor is 'inline' or 'threads', got '${executor}'`);
+  if (executor !== undefined && executor !== 'inline' && executor !== 'threads')
+    throw new UsageError(`tsdask worker: --executor is 'inline' or 'threads', got '${executor}'`);
   const resources = resourcesOption(p.values.get('resources'));
   const nannies: Nanny[] = [];
   for (let i = 0; i < nworkers; i++) {

@@ -63,7 +63,10 @@ async function run(m: RunMessage): Promise<void> {
     let value = node instanceof DataNode ? node.value : runTask(node, get);
     if (isThenable(value)) value = await value;
     const f = encode(value, `the result of task '${m.key}'`);
-    reply({ op: 'done', key: m.key, header: f.header, frames: f.frames, nbytes: sizeof(value), type: typeName(value), start, stop: Date.now() }, transferables(f));
+    reply(
+      { op: 'done', key: m.key, header: f.header, frames: f.frames, nbytes: sizeof(value), type: typeName(value), start, stop: Date.now() },
+      transferables(f),
+    );
   } catch (e) {
     reply({ op: 'error', key: m.key, error: toWireError(e, m.key), start, stop: Date.now() });
   }

@@ -42,14 +42,19 @@ export class LocalCluster {
   private constructor(
     readonly scheduler: SchedulerServer,
     readonly workers: Nanny[],
-    private readonly opts: Required<Pick<LocalClusterOptions, 'threadsPerWorker'>> & { memoryLimit: number; verbose: boolean; resources?: Record<string, number> },
+    private readonly opts: Required<Pick<LocalClusterOptions, 'threadsPerWorker'>> & {
+      memoryLimit: number;
+      verbose: boolean;
+      resources?: Record<string, number>;
+    },
   ) {}
 
   static async start(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
     const nWorkers = opts.nWorkers ?? availableParallelism();
     if (!Number.isInteger(nWorkers) || nWorkers < 0) throw new TypeError(`LocalCluster: nWorkers must be a non-negative integer, got ${opts.nWorkers}`);
     const threadsPerWorker = opts.threadsPerWorker ?? 1;
-    if (!Number.isInteger(threadsPerWorker) || threadsPerWorker < 1) throw new TypeError(`LocalCluster: threadsPerWorker must be a positive integer, got ${opts.threadsPerWorker}`);
+    if (!Number.isInteger(threadsPerWorker) || threadsPerWorker < 1)
+      throw new TypeError(`LocalCluster: threadsPerWorker must be a positive integer, got ${opts.threadsPerWorker}`);
     const memoryLimit = parseBytes(opts.memoryLimit ?? 'auto', Math.max(1, nWorkers));
     const resources = checkResources(opts.resources, 'LocalCluster') ?? undefined;
     const verbose = opts.verbose ?? false;

@@ -23,7 +23,8 @@ export function parseResources(text: string): Record<string, number> {
     const name = part.slice(0, Math.max(0, eq));
     const amount = eq < 0 ? '' : part.slice(eq + 1);
     if (eq < 0 || amount === '') throw new Error(`'${part}' has no amount; expected ${EXAMPLE}`);
-    if (!NAME.test(name) || name === '__proto__') throw new Error(`'${name}' in '${part}' is not a resource name (letters, digits, _ . -); expected ${EXAMPLE}`);
+    if (!NAME.test(name) || name === '__proto__')
+      throw new Error(`'${name}' in '${part}' is not a resource name (letters, digits, _ . -); expected ${EXAMPLE}`);
     const n = Number(amount);
     if (!Number.isFinite(n) || n < 0) throw new Error(`the amount '${amount}' of ${name} is not a non-negative number; expected ${EXAMPLE}`);
     if (Object.hasOwn(out, name)) throw new Error(`${name} is given twice`);
@@ -40,7 +41,8 @@ export function parseResources(text: string): Record<string, number> {
  */
 export function checkResources(value: unknown, what: string): Resources | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${what}: resources must be an object such as { GPU: 1 }, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new TypeError(`${what}: resources must be an object such as { GPU: 1 }, got ${Array.isArray(value) ? 'an array' : typeof value}`);
   let out: Record<string, number> | null = null;
   for (const [name, n] of Object.entries(value)) {
     if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new TypeError(`${what}: resource ${name} must be a non-negative number, got ${String(n)}`);

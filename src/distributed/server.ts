@@ -79,10 +79,16 @@ export function helloBase(token: string | undefined): { version: number; tsdask:
 export function checkToken(h: Hello, opts: { token?: string; role: string }): { code: number; message: string } | undefined {
   if (opts.token === undefined) return undefined;
   if (typeof h.token !== 'string' || h.token === '') {
-    return { code: 4001, message: `authentication required: this ${opts.role} listens on a non-loopback address and needs the cluster token. Pass it with --token-file FILE, the TSDASK_TOKEN environment variable, or Client.connect(address, { token }).` };
+    return {
+      code: 4001,
+      message: `authentication required: this ${opts.role} listens on a non-loopback address and needs the cluster token. Pass it with --token-file FILE, the TSDASK_TOKEN environment variable, or Client.connect(address, { token }).`,
+    };
   }
   if (!sameToken(h.token, opts.token)) {
-    return { code: 4001, message: `authentication failed: wrong token for this ${opts.role}. Use the token the scheduler printed at start (or its --token-file).` };
+    return {
+      code: 4001,
+      message: `authentication failed: wrong token for this ${opts.role}. Use the token the scheduler printed at start (or its --token-file).`,
+    };
   }
   return undefined;
 }
@@ -91,14 +97,18 @@ export function checkToken(h: Hello, opts: { token?: string; role: string }): { 
  * Listen for websocket peers. Each must send a hello first; accepted ones are handed to
  * `onPeer` with their hello, refused ones get the reason and are closed.
  */
-export function listen(opts: ListenOptions, onPeer: (conn: Connection, hello: Hello) => void, onHttp?: Parameters<typeof createHttpServer>[1]): Promise<Listener> {
-  const handler = onHttp ?? ((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' });
-    res.end(`this is a tsdask ${opts.role} port: connect with a tsdask Client or worker (tcp://HOST:PORT)\n`);
-  });
-  const http = opts.tls
-    ? createHttpsServer({ cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, handler)
-    : createHttpServer(handler);
+export function listen(
+  opts: ListenOptions,
+  onPeer: (conn: Connection, hello: Hello) => void,
+  onHttp?: Parameters<typeof createHttpServer>[1],
+): Promise<Listener> {
+  const handler =
+    onHttp ??
+    ((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain' });
+      res.end(`this is a tsdask ${opts.role} port: connect with a tsdask Client or worker (tcp://HOST:PORT)\n`);
+    });
+  const http = opts.tls ? createHttpsServer({ cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) }, handler) : createHttpServer(handler);
   const wss = new WebSocketServer({ server: http, maxPayload: MAX_MESSAGE, perMessageDeflate: false });
   const parseHello = helloParser({ role: opts.role, tsdask: TSDASK_VERSION });
   wss.on('connection', (ws, req) => {
@@ -151,4 +161,3 @@ export function listen(opts: ListenOptions, onPeer: (conn: Connection, hello: He
     });
   });
 }
-

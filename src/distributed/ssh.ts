@@ -222,7 +222,23 @@ export async function runSsh(argv: string[]): Promise<number> {
   const p = parseArgs(
     argv,
     {
-      values: ['hostfile', 'nworkers', 'nthreads', 'memory-limit', 'death-timeout', 'resources', 'scheduler-port', 'dashboard-address', 'token-file', 'ssh-config', 'ssh-identity', 'ssh-port', 'remote-command', 'remote-dir', 'ssh'],
+      values: [
+        'hostfile',
+        'nworkers',
+        'nthreads',
+        'memory-limit',
+        'death-timeout',
+        'resources',
+        'scheduler-port',
+        'dashboard-address',
+        'token-file',
+        'ssh-config',
+        'ssh-identity',
+        'ssh-port',
+        'remote-command',
+        'remote-dir',
+        'ssh',
+      ],
       lists: ['ssh-option'],
       booleans: ['help', 'no-dashboard', 'exit-on-stdin-close'],
     },
@@ -237,7 +253,12 @@ export async function runSsh(argv: string[]): Promise<number> {
   const hosts = readHostfile(hostfile);
   const port = intOption(p, 'scheduler-port', 8786, 'ssh');
   const sshPort = p.values.has('ssh-port') ? intOption(p, 'ssh-port', 22, 'ssh') : undefined;
-  const client: SshClientOptions = { config: p.values.get('ssh-config'), identity: p.values.get('ssh-identity'), defaultPort: sshPort, options: p.lists.get('ssh-option') };
+  const client: SshClientOptions = {
+    config: p.values.get('ssh-config'),
+    identity: p.values.get('ssh-identity'),
+    defaultPort: sshPort,
+    options: p.lists.get('ssh-option'),
+  };
   const sshBin = p.values.get('ssh') ?? 'ssh';
   const remote = p.values.get('remote-command') ?? defaultRemoteCommand();
   const dir = p.values.get('remote-dir');
@@ -288,13 +309,17 @@ export async function runSsh(argv: string[]): Promise<number> {
   const address = `tcp://${hostPort(schedHost.host, first.port)}`;
   console.log(`tsdask ssh: scheduler at ${address}`);
   void dashboard.then((m) => console.log(`tsdask ssh: dashboard at http://${hostPort(schedHost.host, Number(m[1]))}${m[2]}`));
-  if (generated) console.log(`token: ${token}\n  (clients need it: Client.connect('${address}', { token }) or TSDASK_TOKEN; --token-file F keeps one across runs)`);
+  if (generated)
+    console.log(`token: ${token}\n  (clients need it: Client.connect('${address}', { token }) or TSDASK_TOKEN; --token-file F keeps one across runs)`);
 
   const workerArgs = ['worker', address];
   for (const f of ['nworkers', 'nthreads', 'memory-limit', 'death-timeout', 'resources']) if (p.values.has(f)) workerArgs.push(`--${f}`, p.values.get(f)!);
   const ready = workerHosts.map((h) => {
     const s = start(h, 'worker', workerArgs);
-    return Promise.race([s.waitFor(/tsdask worker: (\d+) worker process/).then((m) => ({ host: h.host, n: Number(m[1]) })), s.ended.then(() => ({ host: h.host, n: 0 }))]);
+    return Promise.race([
+      s.waitFor(/tsdask worker: (\d+) worker process/).then((m) => ({ host: h.host, n: Number(m[1]) })),
+      s.ended.then(() => ({ host: h.host, n: 0 })),
+    ]);
   });
   void Promise.all(ready).then((rs) => {
     if (stopping) return;

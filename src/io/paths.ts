@@ -12,7 +12,10 @@ function segmentPattern(seg: string): RegExp {
     else if (ch === '?') re += '[^/]';
     else if (ch === '[' && seg.indexOf(']', i + 1) > i + 1) {
       const close = seg.indexOf(']', i + 1);
-      re += `[${seg.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      re += `[${seg
+        .slice(i + 1, close)
+        .replace(/^!/, '^')
+        .replace(/\\/g, '\\\\')}]`;
       i = close;
     } else re += ch.replace(/[.+^${}()|\\\]]/g, '\\$&');
   }

@@ -14,7 +14,10 @@ const iota = (n: number) => Float64Array.from({ length: n }, (_, i) => i);
 t.test('structure: shapes, chunks, keys, errors', async (t) => {
   const x = da.ones([15, 15], { chunks: [5, 5] });
   t.equal(x[COLLECTION].defaultScheduler, 'threads', 'arrays default to threads, as in Dask');
-  t.same(x.chunks, [[5, 5, 5], [5, 5, 5]]);
+  t.same(x.chunks, [
+    [5, 5, 5],
+    [5, 5, 5],
+  ]);
   t.same(x.numblocks, [3, 3]);
   t.equal(x.ndim, 2);
   t.equal(x.size, 225);
@@ -25,7 +28,10 @@ t.test('structure: shapes, chunks, keys, errors', async (t) => {
   t.same(da.ones([5000, 5000]).chunks[1], [5000], 'auto: rows stay whole');
   t.equal(x.sum().prefix, x.sum().prefix, 'reductions are tokenized');
   t.equal(materialize([x.sum({ axis: 1 }).layer]).size, 9 + 9 + 3, 'blocks, per-block partials, one aggregate per output block');
-  t.same(x.T.chunks, [[5, 5, 5], [5, 5, 5]]);
+  t.same(x.T.chunks, [
+    [5, 5, 5],
+    [5, 5, 5],
+  ]);
   t.same(da.zeros([4, 6], { chunks: [2, 3] }).T.shape, [6, 4]);
   t.throws(() => da.ones([4, 4], { chunks: [3] }), { name: 'RangeError', message: /one entry per axis/ });
   t.throws(() => da.ones([4], { chunks: [[1, 2]] }), { message: /summing to 4/ });
@@ -34,7 +40,13 @@ t.test('structure: shapes, chunks, keys, errors', async (t) => {
   t.throws(() => x.dot(da.ones([4, 2])), { message: /not aligned/ });
   t.throws(() => da.fromArray(iota(5), { shape: [2, 3] }), { message: /holds 6 values, but the array has 5/ });
   t.throws(() => da.ones([0]).max(), { message: /axis of length 0/ });
-  const nested = da.fromArray([[1, 2, 3], [4, 5, 6]], { chunks: [1, 2] });
+  const nested = da.fromArray(
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    { chunks: [1, 2] },
+  );
   t.same(nested.shape, [2, 3], 'nested arrays give the shape');
   t.same(arr((await nested.compute({ scheduler: 'sync' })).data), [1, 2, 3, 4, 5, 6]);
   t.throws(() => da.fromArray([[1, 2], [3]]), { name: 'RangeError', message: /ragged nested arrays: data\[1\] has length 1, expected an array of length 2/ });
@@ -61,7 +73,10 @@ t.test('random arrays: seeded per block, reproducible, distinct blocks', async (
   t.not(c.prefix, d.prefix, 'no seed: a fresh seed per array');
   t.same(arr((await c.compute({ scheduler: 'sync' })).data), arr((await c.compute({ scheduler: 'sync' })).data), 'an unseeded array is fixed once built');
   const u = await da.random.random([1000], { chunks: 100, seed: 1 }).compute({ scheduler: 'sync' });
-  t.ok(u.data.every((v) => v >= 0 && v < 1), 'uniform in [0, 1)');
+  t.ok(
+    u.data.every((v) => v >= 0 && v < 1),
+    'uniform in [0, 1)',
+  );
   t.ok(Math.abs(u.data.reduce((s, v) => s + v, 0) / 1000 - 0.5) < 0.05);
   const w = await da.random.uniform(-2, 3, { size: 500, chunks: 100, seed: 2 }).compute({ scheduler: 'sync' });
   t.ok(w.data.every((v) => v >= -2 && v < 3));
@@ -76,11 +91,17 @@ for (const scheduler of SCHEDULERS) {
       const total = await x.sum().compute({ scheduler });
       t.same(total.shape, []);
       t.equal(total.data[0], 225);
-      const ones1 = await da.ones([15], { chunks: [5] }).sum().item({ scheduler });
+      const ones1 = await da
+        .ones([15], { chunks: [5] })
+        .sum()
+        .item({ scheduler });
       t.equal(ones1, 15);
       const y = await x.dot(x.T.add(1)).compute({ scheduler });
       t.same(y.shape, [15, 15]);
-      t.ok(y.data.every((v) => v === 30), 'each entry: 15 products of 1 * 2');
+      t.ok(
+        y.data.every((v) => v === 30),
+        'each entry: 15 products of 1 * 2',
+      );
       t.same(arr((await x.sum({ axis: 0 }).compute({ scheduler })).data), new Array(15).fill(15));
     });
 
@@ -108,7 +129,13 @@ for (const scheduler of SCHEDULERS) {
       t.equal(await m.std({ ddof: 1 }).item({ scheduler }), Math.sqrt(3.5));
       t.same(arr((await m.var({ axis: 0 }).compute({ scheduler })).data), [2.25, 2.25, 2.25]);
       const tr = await m.T.compute({ scheduler });
-      t.same([tr.shape, arr(tr.data)], [[3, 2], [1, 4, 2, 5, 3, 6]]);
+      t.same(
+        [tr.shape, arr(tr.data)],
+        [
+          [3, 2],
+          [1, 4, 2, 5, 3, 6],
+        ],
+      );
       const centered = await m.sub(m.mean({ axis: 0 })).compute({ scheduler });
       t.same(arr(centered.data), [-1.5, -1.5, -1.5, 1.5, 1.5, 1.5], 'broadcast a row over the rows');
       const shares = await m.T.div(m.sum({ axis: 1 })).T.compute({ scheduler });
@@ -116,14 +143,26 @@ for (const scheduler of SCHEDULERS) {
       const mv = await m.dot(da.fromArray([1, 0, -1], { chunks: 2 })).compute({ scheduler });
       t.same([mv.shape, arr(mv.data)], [[2], [-2, -2]], 'matrix times vector');
       const mm = await m.dot(m.T).compute({ scheduler });
-      t.same([mm.shape, arr(mm.data)], [[2, 2], [14, 32, 32, 77]]);
+      t.same(
+        [mm.shape, arr(mm.data)],
+        [
+          [2, 2],
+          [14, 32, 32, 77],
+        ],
+      );
       const sq = await m.pow(2).sub(m.mul(m)).max().item({ scheduler });
       t.equal(sq, 0);
       t.equal(await m.neg().add(10).min().item({ scheduler }), 4);
       t.same(arr((await m.maximum(3.5).compute({ scheduler })).data), [3.5, 3.5, 3.5, 4, 5, 6]);
       t.same(arr((await m.sub(m.mean()).compute({ scheduler })).data), [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5], 'a 0-d array broadcasts');
       const rowMeans = m.mean({ axis: 1, keepdims: true });
-      t.same([rowMeans.shape, rowMeans.chunks], [[2, 1], [[1, 1], [1]]]);
+      t.same(
+        [rowMeans.shape, rowMeans.chunks],
+        [
+          [2, 1],
+          [[1, 1], [1]],
+        ],
+      );
       t.same(arr((await m.sub(rowMeans).compute({ scheduler })).data), [-1, 0, 1, -1, 0, 1], 'keepdims: row means broadcast over columns');
       t.same((await m.sum({ keepdims: true }).compute({ scheduler })).shape, [1, 1]);
     });
@@ -147,17 +186,36 @@ for (const scheduler of SCHEDULERS) {
       t.same(arr(r.data), arr(v), 'rechunk keeps values');
       t.same(x.rechunk([1, 3, [2, 3]]).chunks, [[1, 1, 1, 1], [3], [2, 3]]);
       const back = await x.rechunk(2).add(x).compute({ scheduler });
-      t.same(arr(back.data), arr(v).map((a) => 2 * a), 'operands with different chunks line up');
+      t.same(
+        arr(back.data),
+        arr(v).map((a) => 2 * a),
+        'operands with different chunks line up',
+      );
       const max1 = await x.max({ axis: 1 }).compute({ scheduler });
       t.same(max1.shape, [4, 5]);
       t.equal(max1.data[7], at(1, 2, 2));
     });
 
     t.test('persist and toDelayed', async (t) => {
-      const x = await da.fromArray(iota(6), { shape: [2, 3], chunks: [1, 3] }).mul(2).persist({ scheduler });
+      const x = await da
+        .fromArray(iota(6), { shape: [2, 3], chunks: [1, 3] })
+        .mul(2)
+        .persist({ scheduler });
       t.equal(await x.sum().item({ scheduler }), 30, 'a persisted array computes from its blocks');
       const [blocks] = await compute(x.toDelayed(), { scheduler });
-      t.same(blocks.map((b) => [b.shape, arr(b.data)]), [[[1, 3], [0, 2, 4]], [[1, 3], [6, 8, 10]]]);
+      t.same(
+        blocks.map((b) => [b.shape, arr(b.data)]),
+        [
+          [
+            [1, 3],
+            [0, 2, 4],
+          ],
+          [
+            [1, 3],
+            [6, 8, 10],
+          ],
+        ],
+      );
     });
 
     t.test('NaN propagates through max/min and sums', async (t) => {
@@ -173,7 +231,10 @@ for (const scheduler of SCHEDULERS) {
       const rs = await da.mean(x, { axis: 1 }).compute({ scheduler });
       t.same(rs.shape, [400]);
       const bound = 5 / Math.sqrt(2000);
-      t.ok(rs.data.every((m) => Math.abs(m) < bound), `every row mean within ${bound.toFixed(3)} of 0`);
+      t.ok(
+        rs.data.every((m) => Math.abs(m) < bound),
+        `every row mean within ${bound.toFixed(3)} of 0`,
+      );
       const [m, s] = await compute(x.mean(), x.std(), { scheduler });
       t.ok(Math.abs(m.data[0]) < 0.01);
       t.ok(Math.abs(s.data[0] - 1) < 0.01);

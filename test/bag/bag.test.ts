@@ -52,12 +52,31 @@ for (const scheduler of SCHEDULERS) {
     const nums = db.fromSequence([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], { npartitions: 3 });
 
     t.test('map, filter, count, sum, mean, min, max', async (t) => {
-      t.same(await nums.map((x) => x * 2).filter((x) => x > 5).compute({ scheduler }), [6, 8, 10, 12, 14, 16, 18, 20]);
+      t.same(
+        await nums
+          .map((x) => x * 2)
+          .filter((x) => x > 5)
+          .compute({ scheduler }),
+        [6, 8, 10, 12, 14, 16, 18, 20],
+      );
       const [count, sum, mean, min, max] = await compute(nums.count(), nums.sum(), nums.mean(), nums.min(), nums.max(), { scheduler });
       t.same([count, sum, mean, min, max], [10, 55, 5.5, 1, 10]);
-      t.equal(await nums.filter((x) => x > 100).count().compute({ scheduler }), 0, 'empty partitions count 0');
+      t.equal(
+        await nums
+          .filter((x) => x > 100)
+          .count()
+          .compute({ scheduler }),
+        0,
+        'empty partitions count 0',
+      );
       t.equal(await db.fromSequence(['pear', 'apple', 'fig']).max().compute({ scheduler }), 'pear', 'strings compare by code unit');
-      await t.rejects(nums.filter((x) => x > 100).max().compute({ scheduler }), { message: /max: the bag is empty/ });
+      await t.rejects(
+        nums
+          .filter((x) => x > 100)
+          .max()
+          .compute({ scheduler }),
+        { message: /max: the bag is empty/ },
+      );
       await t.rejects(db.fromSequence(['a']).sum().compute({ scheduler }), { name: 'TypeError', message: /sum: element 0 of the partition is the string "a"/ });
     });
 
@@ -83,37 +102,118 @@ for (const scheduler of SCHEDULERS) {
         { npartitions: 2 },
       );
       t.same(await people.pluck('name').compute({ scheduler }), ['Alice', 'Bob', 'Cy']);
-      t.same(await people.pluck(['name', 'age']).compute({ scheduler }), [['Alice', 30], ['Bob', 25], ['Cy', 41]]);
+      t.same(await people.pluck(['name', 'age']).compute({ scheduler }), [
+        ['Alice', 30],
+        ['Bob', 25],
+        ['Cy', 41],
+      ]);
       t.same(await people.pluck('city', null).compute({ scheduler }), [null, null, 'Leiden']);
       await t.rejects(people.pluck('city').compute({ scheduler }), { name: 'KeyError', message: /has no key "city".*pass a default/ });
-      t.same(await db.fromSequence([[1, 2], [3, 4]]).pluck(1).compute({ scheduler }), [2, 4]);
+      t.same(
+        await db
+          .fromSequence([
+            [1, 2],
+            [3, 4],
+          ])
+          .pluck(1)
+          .compute({ scheduler }),
+        [2, 4],
+      );
       t.same(await nums.mapPartitions((part) => [part.length]).compute({ scheduler }), [4, 3, 3]);
     });
 
     t.test('frequencies, topk, distinct (by value, across partitions)', async (t) => {
       const words = db.fromSequence(['a', 'b', 'a', 'c', 'b', 'a', 'd'], { npartitions: 3 });
-      t.same(await words.frequencies().compute({ scheduler }), [['a', 3], ['b', 2], ['c', 1], ['d', 1]]);
-      t.same(await words.frequencies({ sort: true }).topk(2, (p) => p[1]).compute({ scheduler }), [['a', 3], ['b', 2]]);
-      const pairs = db.fromSequence([[1, 'x'], [2, 'y'], [1, 'x'], [1, 'x']], { npartitions: 4 });
-      t.same(await pairs.frequencies().compute({ scheduler }), [[[1, 'x'], 3], [[2, 'y'], 1]], 'arrays are keyed by value like Python tuples');
-      t.same(await pairs.distinct().compute({ scheduler }), [[1, 'x'], [2, 'y']]);
+      t.same(await words.frequencies().compute({ scheduler }), [
+        ['a', 3],
+        ['b', 2],
+        ['c', 1],
+        ['d', 1],
+      ]);
+      t.same(
+        await words
+          .frequencies({ sort: true })
+          .topk(2, (p) => p[1])
+          .compute({ scheduler }),
+        [
+          ['a', 3],
+          ['b', 2],
+        ],
+      );
+      const pairs = db.fromSequence(
+        [
+          [1, 'x'],
+          [2, 'y'],
+          [1, 'x'],
+          [1, 'x'],
+        ],
+        { npartitions: 4 },
+      );
+      t.same(
+        await pairs.frequencies().compute({ scheduler }),
+        [
+          [[1, 'x'], 3],
+          [[2, 'y'], 1],
+        ],
+        'arrays are keyed by value like Python tuples',
+      );
+      t.same(await pairs.distinct().compute({ scheduler }), [
+        [1, 'x'],
+        [2, 'y'],
+      ]);
       t.same(await words.distinct().compute({ scheduler }), ['a', 'b', 'c', 'd']);
       t.same(await nums.topk(3).compute({ scheduler }), [10, 9, 8]);
       t.same(await nums.topk(2, (x) => -x).compute({ scheduler }), [1, 2], 'key function');
-      const people = db.fromSequence([{ n: 'a', age: 3 }, { n: 'b', age: 9 }, { n: 'c', age: 5 }], { npartitions: 3 });
+      const people = db.fromSequence(
+        [
+          { n: 'a', age: 3 },
+          { n: 'b', age: 9 },
+          { n: 'c', age: 5 },
+        ],
+        { npartitions: 3 },
+      );
       t.same(await people.topk(1, 'age').pluck('n').compute({ scheduler }), ['b'], 'key by property name');
-      t.same(await people.distinct((p) => p.age > 4).pluck('n').compute({ scheduler }), ['a', 'b'], 'distinct by key keeps the first element');
+      t.same(
+        await people
+          .distinct((p) => p.age > 4)
+          .pluck('n')
+          .compute({ scheduler }),
+        ['a', 'b'],
+        'distinct by key keeps the first element',
+      );
     });
 
     t.test('foldby: with and without initial values, custom combine', async (t) => {
       const isEven = (x: number) => x % 2 === 0;
       const add = (a: number, b: number) => a + b;
-      t.same(await nums.foldby(isEven, add, 0).compute({ scheduler }), [[false, 25], [true, 30]]);
-      t.same(await nums.foldby(isEven, add).compute({ scheduler }), [[false, 25], [true, 30]], 'no init: groups start at their first element');
+      t.same(await nums.foldby(isEven, add, 0).compute({ scheduler }), [
+        [false, 25],
+        [true, 30],
+      ]);
+      t.same(
+        await nums.foldby(isEven, add).compute({ scheduler }),
+        [
+          [false, 25],
+          [true, 30],
+        ],
+        'no init: groups start at their first element',
+      );
       // Count per group: binop counts elements, combine adds counts.
       t.same(
-        await nums.foldby((x) => x % 3, (acc: number) => acc + 1, 0, add, 0).compute({ scheduler }),
-        [[1, 4], [2, 3], [0, 3]],
+        await nums
+          .foldby(
+            (x) => x % 3,
+            (acc: number) => acc + 1,
+            0,
+            add,
+            0,
+          )
+          .compute({ scheduler }),
+        [
+          [1, 4],
+          [2, 3],
+          [0, 3],
+        ],
       );
       // A mutating binop with an object init: each group gets its own copy.
       const lists = await nums
@@ -124,11 +224,35 @@ for (const scheduler of SCHEDULERS) {
           (a: number[], b: number[]) => a.concat(b),
         )
         .compute({ scheduler });
-      t.same(lists, [[false, [1, 3, 5, 7, 9]], [true, [2, 4, 6, 8, 10]]]);
-      const people = db.fromSequence([{ c: 'NL', n: 2 }, { c: 'FR', n: 1 }, { c: 'NL', n: 5 }], { npartitions: 2 });
-      t.same(await people.foldby('c', (acc: number, p) => acc + p.n, 0, add).compute({ scheduler }), [['NL', 7], ['FR', 1]], 'key by property name');
+      t.same(lists, [
+        [false, [1, 3, 5, 7, 9]],
+        [true, [2, 4, 6, 8, 10]],
+      ]);
+      const people = db.fromSequence(
+        [
+          { c: 'NL', n: 2 },
+          { c: 'FR', n: 1 },
+          { c: 'NL', n: 5 },
+        ],
+        { npartitions: 2 },
+      );
+      t.same(
+        await people.foldby('c', (acc: number, p) => acc + p.n, 0, add).compute({ scheduler }),
+        [
+          ['NL', 7],
+          ['FR', 1],
+        ],
+        'key by property name',
+      );
       const wrong = await people.foldby('c', (acc: number, p) => acc + p.n, 0).compute({ scheduler });
-      t.same(wrong, [['NL', NaN], ['FR', 1]], 'as in Dask, combine defaults to binop (which here expects elements)');
+      t.same(
+        wrong,
+        [
+          ['NL', NaN],
+          ['FR', 1],
+        ],
+        'as in Dask, combine defaults to binop (which here expects elements)',
+      );
     });
 
     t.test('take reads more partitions only when needed', async (t) => {
@@ -143,15 +267,28 @@ for (const scheduler of SCHEDULERS) {
       t.equal(doubled.npartitions, 3);
       t.equal(await doubled.sum().compute({ scheduler }), 110, 'a persisted bag computes from its data');
       const [parts] = await compute(doubled.toDelayed(), { scheduler });
-      t.same(parts, [[2, 4, 6, 8], [10, 12, 14], [16, 18, 20]]);
+      t.same(parts, [
+        [2, 4, 6, 8],
+        [10, 12, 14],
+        [16, 18, 20],
+      ]);
       const total = await nums.sum().persist({ scheduler });
       t.equal(await total.compute({ scheduler: 'sync' }), 55);
     });
 
     t.test('reduction and Item.apply', async (t) => {
-      const longest = nums.reduction((part) => Math.max(...part), (ms) => Math.max(...ms));
+      const longest = nums.reduction(
+        (part) => Math.max(...part),
+        (ms) => Math.max(...ms),
+      );
       t.equal(await longest.compute({ scheduler }), 10);
-      t.equal(await nums.sum().apply((s) => s * 2).compute({ scheduler }), 110);
+      t.equal(
+        await nums
+          .sum()
+          .apply((s) => s * 2)
+          .compute({ scheduler }),
+        110,
+      );
     });
 
     t.test('seed: readText of gz files, count, filter(find), word frequencies', async (t) => {
@@ -164,10 +301,26 @@ for (const scheduler of SCHEDULERS) {
       const hits = wiki
         .map((l) => l.split(' '))
         .filter((v) => v.length === 6)
-        .foldby((v) => v[2], (acc: number, v) => acc + Number(v[4]), 0, (a: number, b: number) => a + b);
-      t.same(await hits.compute({ scheduler }), [['en', 48], ['fr', 3], ['de', 4]]);
-      const words = db.readText(join(dir, 'plain.txt')).map((l) => l.split(' ')).flatten().filter((w) => w !== '');
-      t.same(await words.frequencies({ sort: true }).take(2, { scheduler }), [['the', 3], ['cat', 1]]);
+        .foldby(
+          (v) => v[2],
+          (acc: number, v) => acc + Number(v[4]),
+          0,
+          (a: number, b: number) => a + b,
+        );
+      t.same(await hits.compute({ scheduler }), [
+        ['en', 48],
+        ['fr', 3],
+        ['de', 4],
+      ]);
+      const words = db
+        .readText(join(dir, 'plain.txt'))
+        .map((l) => l.split(' '))
+        .flatten()
+        .filter((w) => w !== '');
+      t.same(await words.frequencies({ sort: true }).take(2, { scheduler }), [
+        ['the', 3],
+        ['cat', 1],
+      ]);
     });
 
     t.test('readText: terminators, blocksize splits at line starts', async (t) => {
@@ -178,20 +331,42 @@ for (const scheduler of SCHEDULERS) {
         const b = db.readText(join(dir, 'plain.txt'), { blocksize });
         t.same(await b.compute({ scheduler }), whole, `blocksize ${blocksize} (${b.npartitions} partitions)`);
       }
-      t.same(await db.readText([join(dir, 'part-00002.gz'), join(dir, 'plain.txt')], { blocksize: 4 }).count().compute({ scheduler }), 6, 'gz files stay whole');
+      t.same(
+        await db
+          .readText([join(dir, 'part-00002.gz'), join(dir, 'plain.txt')], { blocksize: 4 })
+          .count()
+          .compute({ scheduler }),
+        6,
+        'gz files stay whole',
+      );
     });
 
     if (scheduler !== 'sync') {
       t.test('a function closing over a local variable fails with ClosureError', async (t) => {
         const factor = 3;
-        const err = await nums.map((x) => x * factor).compute({ scheduler }).then(() => undefined, (e: Error) => e);
+        const err = await nums
+          .map((x) => x * factor)
+          .compute({ scheduler })
+          .then(
+            () => undefined,
+            (e: Error) => e,
+          );
         t.equal(err?.name, 'ClosureError');
         t.match(err!.message, /'factor'/);
         t.match(err!.message, /task 'map-/);
         t.match(err!.message, /pass it as an argument/);
         t.same(await nums.map((x, f: number) => x * f, factor).take(2, { scheduler }), [3, 6], 'the fix: pass it as an argument');
         const limit = 4;
-        await t.rejects(nums.foldby((x) => x > limit, (a: number, x) => a + x, 0).compute({ scheduler }), { name: 'ClosureError', message: /'limit'/ });
+        await t.rejects(
+          nums
+            .foldby(
+              (x) => x > limit,
+              (a: number, x) => a + x,
+              0,
+            )
+            .compute({ scheduler }),
+          { name: 'ClosureError', message: /'limit'/ },
+        );
       });
     }
   });

@@ -49,7 +49,10 @@ t.test('bad values are clear errors', async (t) => {
 
 const probe = `const { config } = require(${JSON.stringify(join(__dirname, '../../dist/index.js'))}); console.log(JSON.stringify([config.get('scheduler'), config.get('numWorkers')]));`;
 function runProbe(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['-e', probe], { env: { ...process.env, TSDASK_SCHEDULER: '', TSDASK_NUM_WORKERS: '', TSDASK_CONFIG: '', ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', probe], {
+    env: { ...process.env, TSDASK_SCHEDULER: '', TSDASK_NUM_WORKERS: '', TSDASK_CONFIG: '', ...env },
+    encoding: 'utf8',
+  });
   return { out: r.stdout.trim(), err: r.stderr };
 }
 

@@ -89,7 +89,10 @@ t.test('cull and fuse', async (t) => {
   const fused = fuse(culled, ['c']);
   t.same([...fused.keys()], ['c'], 'the chain a -> b -> c becomes one task');
   const task = fused.get('c') as Task;
-  t.same(task.chain.map((s) => s.key), ['a', 'b', 'c']);
+  t.same(
+    task.chain.map((s) => s.key),
+    ['a', 'b', 'c'],
+  );
   t.same(await get(fused, ['c'], { scheduler: 'sync', optimize: false }), [4]);
   const keepB = fuse(culled, ['b', 'c']);
   t.ok(keepB.has('b'), 'requested keys are never fused away');
@@ -115,7 +118,7 @@ t.test('intermediates are released as soon as nothing needs them', async (t) => 
     },
   };
   const [v] = await compute(total, { scheduler: 'sync', optimize: false, callbacks: [cb] });
-  t.equal(v, heads.length * 1 + 2 * (199 * 200) / 2 + 2 * 200);
+  t.equal(v, heads.length * 1 + (2 * (199 * 200)) / 2 + 2 * 200);
   t.ok(peak <= 2, `at most ${peak} intermediates alive at once: each chain finishes before the next starts`);
   t.equal(released.length, 600, 'every intermediate released');
 });

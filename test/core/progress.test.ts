@@ -13,10 +13,13 @@ function capture() {
 t.test('registered bar draws on every compute and reaches 100%', async (t) => {
   const { out, text } = capture();
   const bar = new ProgressBar({ minimum: 0, out }).register();
-  const slow = delayed(async (x: number) => {
-    await new Promise((r) => setTimeout(r, 30));
-    return x;
-  }, { name: 'slow' });
+  const slow = delayed(
+    async (x: number) => {
+      await new Promise((r) => setTimeout(r, 30));
+      return x;
+    },
+    { name: 'slow' },
+  );
   const [v] = await compute(delayed(add)(slow(1), slow(2)), { scheduler: 'sync' });
   bar.unregister();
   t.equal(v, 3);
@@ -35,10 +38,13 @@ t.test('progress() persists collections with a bar', async (t) => {
 t.test('a failed compute leaves a partial bar', async (t) => {
   const { out, text } = capture();
   const bar = new ProgressBar({ minimum: 0, out });
-  const bad = delayed((x: number) => {
-    if (x > 0) throw new Error('nope');
-    return x;
-  }, { name: 'bad' });
+  const bad = delayed(
+    (x: number) => {
+      if (x > 0) throw new Error('nope');
+      return x;
+    },
+    { name: 'bad' },
+  );
   await t.rejects(compute(delayed(add)(delayed(inc)(1), bad(1)), { scheduler: 'sync', callbacks: [bar] }), /nope/);
   t.notMatch(text(), /100%/);
 });

@@ -9,7 +9,14 @@ const combine = (ps: number[]) => ps.reduce((a, b) => a + b, 0);
 const aggregate = (ps: number[], offset: number) => ps.reduce((a, b) => a + b, 0) + offset;
 
 t.test('one chunk per input, combines of at most splitEvery, one final task', async (t) => {
-  for (const [n, split] of [[1, 8], [8, 8], [9, 8], [50, 3], [64, 4], [7, 2]] as const) {
+  for (const [n, split] of [
+    [1, 8],
+    [8, 8],
+    [9, 8],
+    [50, 3],
+    [64, 4],
+    [7, 2],
+  ] as const) {
     const parts = Array.from({ length: n }, (_, i) => Array.from({ length: i % 5 }, (_, j) => i * 10 + j));
     const inputs = parts.map((_, i) => `in#${i}`);
     const nodes = treeReduceNodes(inputs, { chunk, chunkArgs: [2], combine, aggregate, aggregateArgs: [0.5] }, split, treeKeys('sum', 'tok', 'out'));
@@ -26,7 +33,10 @@ t.test('one chunk per input, combines of at most splitEvery, one final task', as
     }
     t.equal(tasks.filter((x) => x.fn === combine).length, combines, `n=${n}: ${combines} combine tasks`);
     t.equal(nodes[nodes.length - 1][0], 'out', 'the final task has the output key');
-    t.ok(nodes.every(([k]) => k === 'out' || /^sum-(chunk|combine)-tok#/.test(k)), 'keys name the step');
+    t.ok(
+      nodes.every(([k]) => k === 'out' || /^sum-(chunk|combine)-tok#/.test(k)),
+      'keys name the step',
+    );
     const want = parts.flat().reduce((a, b) => a + b, 0) * 2 + 0.5;
     const [got] = await get(graph, ['out'], { scheduler: 'sync' });
     t.equal(got, want, `n=${n}: the sum`);

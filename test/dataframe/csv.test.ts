@@ -43,7 +43,11 @@ t.test('quoted fields hold separators, newlines and doubled quotes; CRLF; blank 
 
 t.test('ragged rows and bad quoting are errors with file and line', async (t) => {
   const p = file('ragged.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8\n');
-  await t.rejects(async () => dd.readCsv(p).compute(sync), { name: 'CsvError', message: new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 3 has 2 fields, expected 3`), line: 3 });
+  await t.rejects(async () => dd.readCsv(p).compute(sync), {
+    name: 'CsvError',
+    message: new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 3 has 2 fields, expected 3`),
+    line: 3,
+  });
   const q = file('quote.csv', 'a,b\n1,"x"y\n');
   await t.rejects(async () => dd.readCsv(q).compute(sync), /bad quoting in .*quote\.csv at line 2/);
   const u = file('unterminated.csv', 'a,b\n1,"x\n2,3\n');
@@ -58,7 +62,10 @@ t.test('inference from a sample; later mismatches name file, line, column, value
   const p = file('flights.csv', rows.join('\n') + '\n');
   const bad = dd.readCsv(p, { sampleBytes: 2000 });
   t.same(bad.dtypes, { Year: 'int64', TailNum: 'float64', CRSElapsedTime: 'int64', Dest: 'string' });
-  const err = await bad.compute(sync).then(() => null, (e: Error) => e);
+  const err = await bad.compute(sync).then(
+    () => null,
+    (e: Error) => e,
+  );
   t.ok(err, 'reading fails');
   const msg = err!.message;
   t.match(msg, /flights\.csv/);
@@ -145,18 +152,36 @@ t.test('string dictionaries stay unique in sorted and hashed modes, and decode l
   const p = file('dict.csv', 'k\n' + vals.join('\n') + '\n');
   const s = dd.readCsv(p).col('k');
   const got = (await s.compute(sync)).values;
-  t.same(got, vals.map((v) => (v === 'NA' ? null : v)));
+  t.same(
+    got,
+    vals.map((v) => (v === 'NA' ? null : v)),
+  );
   t.equal(await s.nunique().compute(sync), 6);
   const counts = await s.valueCounts().compute(sync);
   t.same([...(counts.index as string[])].sort(), ['a1', 'a2', 'b', 'c', 'zz', 'é'], 'each distinct value counted once');
   const buf = Buffer.from(vals.join('\n') + '\n');
-  const spec = { names: ['k'], kinds: ['string' as const], joins: [], sep: 44, latin1: false, gzip: false, header: false, na: ['NA'], inferredFrom: '', inferred: [false], headerLine: null };
+  const spec = {
+    names: ['k'],
+    kinds: ['string' as const],
+    joins: [],
+    sep: 44,
+    latin1: false,
+    gzip: false,
+    header: false,
+    na: ['NA'],
+    inferredFrom: '',
+    inferred: [false],
+    headerLine: null,
+  };
   const { frame } = parseRows(buf, 0, buf.length, spec, 'mem', () => 0);
   const col = frame.col('k');
   t.ok(stringBytesOf(col), 'parsed strings stay bytes until read');
   const back = decode(encode(frame)) as Frame;
   t.ok(stringBytesOf(back.col('k')), 'and travel as bytes');
-  t.same(back.values('k'), vals.map((v) => (v === 'NA' ? null : v)));
+  t.same(
+    back.values('k'),
+    vals.map((v) => (v === 'NA' ? null : v)),
+  );
   t.equal(new Set(col.dict).size, col.dict!.length, 'no duplicate dictionary entries');
 });
 
@@ -181,7 +206,10 @@ t.test('a sample that ends inside a quoted multi-line field is cut back to a row
 
 t.test('a bad date under parseDates points to toDatetime with errors: coerce', async (t) => {
   const p = file('baddate.csv', 'when,v\n2016-01-01,1\nsoon,2\n');
-  await t.rejects(async () => dd.readCsv(p, { parseDates: ['when'] }).compute(sync), /column 'when' \(datetime, from parseDates or dtype\): line 3 has 'soon'[\s\S]*read 'when' without parseDates and convert with dd.toDatetime/);
+  await t.rejects(
+    async () => dd.readCsv(p, { parseDates: ['when'] }).compute(sync),
+    /column 'when' \(datetime, from parseDates or dtype\): line 3 has 'soon'[\s\S]*read 'when' without parseDates and convert with dd.toDatetime/,
+  );
 });
 
 t.test('integers beyond 2^53 are never rounded silently', async (t) => {
@@ -189,7 +217,10 @@ t.test('integers beyond 2^53 are never rounded silently', async (t) => {
   const inferred = dd.readCsv(p);
   t.equal(inferred.dtypes.id, 'string', 'inferred as text, exact');
   t.same((await inferred.col('id').compute(sync)).values, ['1234567890123456789', '9007199254740993']);
-  await t.rejects(async () => dd.readCsv(p, { dtype: { id: 'int64' } }).compute(sync), /line 2 has '1234567890123456789'; it is beyond 2\^53[\s\S]*dtype: \{ id: 'string' \}/);
+  await t.rejects(
+    async () => dd.readCsv(p, { dtype: { id: 'int64' } }).compute(sync),
+    /line 2 has '1234567890123456789'; it is beyond 2\^53[\s\S]*dtype: \{ id: 'string' \}/,
+  );
   const small = file('int32.csv', 'a\n1\n3000000000\n');
   await t.rejects(async () => dd.readCsv(small, { dtype: { a: 'int32' } }).compute(sync), /does not fit in 32 bits[\s\S]*a: 'int64'/);
 });
@@ -260,9 +291,24 @@ t.test('string columns deduplicate on first use: sorted and hashed entries, repe
   for (let i = 0; i < 3000; i++) vals.push(`v${String(i).padStart(5, '0')}`);
   vals.push('v00007', 'NA', 'v02999', 'v00007'); // repeats after a sorted run
   const shuffled = [...vals].reverse().concat(['zz', 'v00001', 'zz']);
-  for (const [name, list] of [['sorted', vals], ['unsorted', shuffled]] as const) {
+  for (const [name, list] of [
+    ['sorted', vals],
+    ['unsorted', shuffled],
+  ] as const) {
     const buf = Buffer.from(list.join('\n') + '\n');
-    const spec = { names: ['k'], kinds: ['string' as const], joins: [], sep: 44, latin1: false, gzip: false, header: false, na: ['NA'], inferredFrom: '', inferred: [false], headerLine: null };
+    const spec = {
+      names: ['k'],
+      kinds: ['string' as const],
+      joins: [],
+      sep: 44,
+      latin1: false,
+      gzip: false,
+      header: false,
+      na: ['NA'],
+      inferredFrom: '',
+      inferred: [false],
+      headerLine: null,
+    };
     const { frame } = parseRows(buf, 0, buf.length, spec, 'mem', () => 0);
     const isDeferred = Object.getOwnPropertySymbols(frame.col('k')).some((s) => s.description === 'tsdask.rows');
     t.ok(isDeferred, `${name}: kept as one entry per value until used`);
@@ -271,9 +317,17 @@ t.test('string columns deduplicate on first use: sorted and hashed entries, repe
     const col = frame.col('k');
     t.equal(new Set(col.dict).size, col.dict!.length, `${name}: dictionary entries are distinct`);
     t.equal(col.dict!.length, new Set(list.filter((v) => v !== 'NA')).size, `${name}: one entry per distinct value`);
-    t.same(frame.values('k'), list.map((v) => (v === 'NA' ? null : v)), `${name}: values`);
+    t.same(
+      frame.values('k'),
+      list.map((v) => (v === 'NA' ? null : v)),
+      `${name}: values`,
+    );
     const back = decode(encode(frame)) as Frame;
-    t.same(back.values('k'), list.map((v) => (v === 'NA' ? null : v)), `${name}: through the codec`);
+    t.same(
+      back.values('k'),
+      list.map((v) => (v === 'NA' ? null : v)),
+      `${name}: through the codec`,
+    );
   }
 });
 
@@ -316,8 +370,18 @@ t.test('the generated row loop and the general loop read every file alike (value
     for (let r = 0; r < nrows; r++) {
       const fields = colKinds.map((k, j) => {
         // Many distinct values (RAW entries), long ones late in the file (the arena must grow).
-        if (k === 'string' && j === 0) return rnd() < 0.05 ? 'NA' : `id${Math.floor(rnd() * 1e6)}${rnd() < 0.02 ? 'é' : ''}${r > nrows * 0.7 && rnd() < 0.05 ? 'x'.repeat(5000) : ''}`;
-        if (clean) return k === 'string' ? pick(['a', 'bb', 'é', 'NA']) : k === 'bool' ? pick(['true', 'false']) : k === 'datetime' ? '2016-01-02' : k === 'float64' ? pick(['1', '2.5', '-3']) : String(Math.floor(rnd() * 1000));
+        if (k === 'string' && j === 0)
+          return rnd() < 0.05 ? 'NA' : `id${Math.floor(rnd() * 1e6)}${rnd() < 0.02 ? 'é' : ''}${r > nrows * 0.7 && rnd() < 0.05 ? 'x'.repeat(5000) : ''}`;
+        if (clean)
+          return k === 'string'
+            ? pick(['a', 'bb', 'é', 'NA'])
+            : k === 'bool'
+              ? pick(['true', 'false'])
+              : k === 'datetime'
+                ? '2016-01-02'
+                : k === 'float64'
+                  ? pick(['1', '2.5', '-3'])
+                  : String(Math.floor(rnd() * 1000));
         return pick(cells[k]);
       });
       if (!clean && rnd() < 0.01) fields.push('extra');
@@ -326,7 +390,19 @@ t.test('the generated row loop and the general loop read every file alike (value
     }
     const eol = rnd() < 0.3 ? '\r\n' : '\n';
     const text = lines.join(eol) + (rnd() < 0.8 ? eol : '');
-    const spec = { names: colKinds.map((_, j) => `c${j}`), kinds: [...colKinds], joins: [], sep: sep.charCodeAt(0), latin1: false, gzip: false, header: false, na, inferredFrom: '', inferred: colKinds.map(() => false), headerLine: null };
+    const spec = {
+      names: colKinds.map((_, j) => `c${j}`),
+      kinds: [...colKinds],
+      joins: [],
+      sep: sep.charCodeAt(0),
+      latin1: false,
+      gzip: false,
+      header: false,
+      na,
+      inferredFrom: '',
+      inferred: colKinds.map(() => false),
+      headerLine: null,
+    };
     const a = parse(text, spec, true);
     const b = parse(text, spec, false);
     t.same(a, b, `trial ${trial}: ${colKinds.join(',')} (${clean ? 'clean' : 'messy'}, ${JSON.stringify(eol)}, sep ${JSON.stringify(sep)})`);
@@ -351,11 +427,16 @@ t.test('every error path of the row parser names file, line and column, in both 
   // Every dtype is given, so nothing is sampled: the errors come from the block read (both
   // loops, chunk by chunk). The scheduler appends the task to the message.
   const failure = async (p: string, dtype: dd.ReadCsvOptions['dtype']) => {
-    const err = await dd.readCsv(p, { blocksize: null, dtype }).compute(sync).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    return err instanceof CsvError ? { message: err.message.replace(/ \[in task '[^']*'\]$/, ''), line: err.line, column: err.column } : { notCsvError: String(err) };
+    const err = await dd
+      .readCsv(p, { blocksize: null, dtype })
+      .compute(sync)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    return err instanceof CsvError
+      ? { message: err.message.replace(/ \[in task '[^']*'\]$/, ''), line: err.line, column: err.column }
+      : { notCsvError: String(err) };
   };
   const ab = { a: 'string', b: 'string' } as const;
   const ragged = file('ragged-extra.csv', 'a,b\n1,2\n3,4,5\n');
@@ -374,7 +455,11 @@ t.test('every error path of the row parser names file, line and column, in both 
       Object.assign(readTuning, { fastRows, chunk });
       const how = `fastRows ${fastRows}, chunk ${chunk}`;
       t.same(await failure(ragged, ab), { message: ragMsg(ragged, 3, 3), line: 3, column: undefined }, `${how}: extra field`);
-      t.same(await failure(raggedAfterQuote, ab), { message: ragMsg(raggedAfterQuote, 4, 1), line: 4, column: undefined }, `${how}: missing field after a quoted newline`);
+      t.same(
+        await failure(raggedAfterQuote, ab),
+        { message: ragMsg(raggedAfterQuote, 4, 1), line: 4, column: undefined },
+        `${how}: missing field after a quoted newline`,
+      );
       t.same(
         await failure(quoteA, ab),
         { message: `readCsv: bad quoting in ${quoteA} at line 3: column 'a' has text after its closing quote`, line: 3, column: 'a' },
@@ -385,7 +470,11 @@ t.test('every error path of the row parser names file, line and column, in both 
         { message: `readCsv: bad quoting in ${quoteB} at line 2: column 'b' has text after its closing quote`, line: 2, column: 'b' },
         `${how}: text after a closing quote, last column`,
       );
-      t.same(await failure(open, ab), { message: `readCsv: unterminated quoted field in ${open} at line 3 (column 'b')`, line: 3, column: 'b' }, `${how}: unterminated quote`);
+      t.same(
+        await failure(open, ab),
+        { message: `readCsv: unterminated quoted field in ${open} at line 3 (column 'b')`, line: 3, column: 'b' },
+        `${how}: unterminated quote`,
+      );
       t.same(
         await failure(values, dtype),
         {
@@ -432,5 +521,8 @@ t.test('bool columns read true/false in any letter case, missing values as null'
     t.same(df.column('b').values, want, `fastRows ${fastRows}`);
   }
   const bad = file('bools-bad.csv', 'b\ntrue\ntru\n');
-  await t.rejects(async () => dd.readCsv(bad, { dtype: { b: 'bool' } }).compute(sync), /column 'b' \(bool, given in dtype\): line 3 has 'tru'; it is not a bool value/);
+  await t.rejects(
+    async () => dd.readCsv(bad, { dtype: { b: 'bool' } }).compute(sync),
+    /column 'b' \(bool, given in dtype\): line 3 has 'tru'; it is not a bool value/,
+  );
 });

@@ -30,7 +30,10 @@ function example(script: string, args: string[]): Json {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Json;
 }
 
-const close = (a: unknown, b: unknown) => (a === null || b === null || typeof a === 'string' || typeof b === 'string' ? a === b : Math.abs(Number(a) - Number(b)) <= 1e-9 * Math.max(1, Math.abs(Number(b))));
+const close = (a: unknown, b: unknown) =>
+  a === null || b === null || typeof a === 'string' || typeof b === 'string'
+    ? a === b
+    : Math.abs(Number(a) - Number(b)) <= 1e-9 * Math.max(1, Math.abs(Number(b)));
 
 function sameNumbers(t: Test, got: Record<string, unknown>, want: Record<string, unknown>, what: string): void {
   const bad = Object.keys(want).filter((k) => !close(got[k], want[k]));
@@ -61,14 +64,26 @@ function run(): void {
       sameNumbers(t, t1.tags, w1.tags, `${name} t1 tags`);
       sameNumbers(t, a.t2 as Json, want.t2 as Json, `${name} t2`);
       const t3 = a.t3 as Array<[string, number]>;
-      t.same(t3.map(([, c]) => c), want.t3, `${name} t3 counts`);
+      t.same(
+        t3.map(([, c]) => c),
+        want.t3,
+        `${name} t3 counts`,
+      );
       const tagCounts = want.tagCounts as Record<string, number>;
-      t.same(t3.filter(([k, c]) => tagCounts[k] !== c), [], `${name} t3 tags carry their pandas counts`);
+      t.same(
+        t3.filter(([k, c]) => tagCounts[k] !== c),
+        [],
+        `${name} t3 tags carry their pandas counts`,
+      );
       t.equal(a.t4, want.t4, `${name} t4`);
       const owners = want.owners as Record<string, number[]>;
       for (const task of name === 'cluster' ? ['t5', 't7'] : ['t5']) {
         const rows = a[task] as Array<{ OwnerUserId: number; AverageScore: number; NumQuestions: number; NumAnswers: number }>;
-        t.same(rows.map((r) => r.NumQuestions), want.t5, `${name} ${task} top-5 counts`);
+        t.same(
+          rows.map((r) => r.NumQuestions),
+          want.t5,
+          `${name} ${task} top-5 counts`,
+        );
         const bad = rows.filter((r) => {
           const p = owners[String(Number(r.OwnerUserId).toFixed(1))];
           return !p || !close(r.AverageScore, p[0]) || r.NumQuestions !== p[1] || r.NumAnswers !== p[2];
@@ -79,8 +94,16 @@ function run(): void {
       const w6 = want.t6 as { byQuestions: number[]; byAnswers: number[] };
       for (const task of name === 'cluster' ? ['t6', 't8'] : ['t6']) {
         const v = a[task] as { byQuestions: Json[]; byAnswers: Json[] };
-        t.same(v.byQuestions.map((r) => r.NumQuestions), w6.byQuestions, `${name} ${task} top by questions`);
-        t.same(v.byAnswers.map((r) => r.NumAnswers), w6.byAnswers, `${name} ${task} top by answers`);
+        t.same(
+          v.byQuestions.map((r) => r.NumQuestions),
+          w6.byQuestions,
+          `${name} ${task} top by questions`,
+        );
+        t.same(
+          v.byAnswers.map((r) => r.NumAnswers),
+          w6.byAnswers,
+          `${name} ${task} top by answers`,
+        );
         const bad = [...v.byQuestions, ...v.byAnswers].filter((r) => {
           const p = tags[String(r.Tag)];
           return !p || !close(r.AverageScore, p[0]) || r.NumAnswers !== p[1] || r.NumQuestions !== p[2] || r.NumOwners !== p[3];
@@ -93,7 +116,10 @@ function run(): void {
     t.same(c.t7, c.t5, 'Task 7 (2 workers, 2 killed mid-run) = Task 5');
     t.same(c.t8, c.t6, 'Task 8 = Task 6');
     const s = runs.cluster.seconds as Record<string, number>;
-    t.ok(s.t7 > 0 && s.t8 > 0, `timings reported: Task 5 ${s.t5?.toFixed(2)} s -> Task 7 ${s.t7?.toFixed(2)} s, Task 6 ${s.t6?.toFixed(2)} s -> Task 8 ${s.t8?.toFixed(2)} s`);
+    t.ok(
+      s.t7 > 0 && s.t8 > 0,
+      `timings reported: Task 5 ${s.t5?.toFixed(2)} s -> Task 7 ${s.t7?.toFixed(2)} s, Task 6 ${s.t6?.toFixed(2)} s -> Task 8 ${s.t8?.toFixed(2)} s`,
+    );
   });
 
   t.test('NYC flights exercise agrees with pandas on every scheduler', async (t) => {
@@ -111,7 +137,10 @@ function run(): void {
     sameNumbers(t, got.depDelayByOriginDay as Json, want.depDelayByOriginDay as Json, 'mean DepDelay by Origin and DayOfWeek');
     const means = got.nycMeans as Json[];
     const wantMeans = want.nycMeans as Json[];
-    t.same(means.map((r) => r.Dest), wantMeans.map((r) => r.Dest));
+    t.same(
+      means.map((r) => r.Dest),
+      wantMeans.map((r) => r.Dest),
+    );
     means.forEach((r, i) => sameNumbers(t, r, wantMeans[i], `means for ${String(r.Dest)}`));
     t.same(got.yearMax, want.yearMax, 'per-year max');
     t.ok((got.svgBytes as number) > 1000, 'graph drawn');
@@ -122,7 +151,11 @@ function run(): void {
 }
 
 if (!hasPandas && process.env.CI !== 'true') {
-  t.test('seed examples against pandas', { skip: 'pandas is not installed: apt-get install -y python3-pandas (with CI=true this fails instead)' }, async () => {});
+  t.test(
+    'seed examples against pandas',
+    { skip: 'pandas is not installed: apt-get install -y python3-pandas (with CI=true this fails instead)' },
+    async () => {},
+  );
 } else {
   run();
 }

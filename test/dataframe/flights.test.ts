@@ -27,7 +27,10 @@ t.test('inferred dtypes go wrong exactly like the seed, and the error says how t
   t.equal(ddf.dtypes.TailNum, 'float64', 'all-empty in the sample');
   t.equal(ddf.dtypes.CRSElapsedTime, 'int64', 'no missing value in the sample');
   t.match(String(ddf), /npartitions=10[\s\S]*TailNum\s+float64[\s\S]*Tasks: 10 \(read-csv\)/);
-  const err = await ddf.length(sync).then(() => null, (e: Error) => e);
+  const err = await ddf.length(sync).then(
+    () => null,
+    (e: Error) => e,
+  );
   t.ok(err);
   t.match(err!.message, /values in .*1990\.csv do not match the column dtypes/);
   t.match(err!.message, /column 'TailNum' \(float64, inferred from the first [\d,]+ rows of .*1990\.csv.*\): line 5002 has 'N\d+\w+'/);

@@ -28,7 +28,10 @@ t.test('codec: binary frames round-trip, directly and through serialize (pack/un
   const f = sample();
   const { meta, buffers } = toFrames(f);
   t.equal(buffers.length, 6, 'one buffer per column plus the string dictionary');
-  const back = fromFrames(JSON.parse(JSON.stringify(meta)), buffers.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
+  const back = fromFrames(
+    JSON.parse(JSON.stringify(meta)),
+    buffers.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)),
+  );
   t.same(back.toRecords(), f.toRecords());
   const enc = encode({ part: f, n: 1 }, 'test');
   t.ok(enc.frames.length >= 6, 'columns travel as frames, not JSON');

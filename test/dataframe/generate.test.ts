@@ -17,7 +17,15 @@ t.test('StackLite-like files: the seed schemas, NA for missing, deterministic pe
   t.not(readFileSync(a.files[1], 'utf8'), readFileSync(c.files[1], 'utf8'));
   const q = dd.readCsv(a.files[0]);
   t.same(q.columns, ['Id', 'CreationDate', 'ClosedDate', 'DeletionDate', 'Score', 'OwnerUserId', 'AnswerCount']);
-  t.same(q.dtypes, { Id: 'int64', CreationDate: 'string', ClosedDate: 'string', DeletionDate: 'string', Score: 'int64', OwnerUserId: 'float64', AnswerCount: 'float64' });
+  t.same(q.dtypes, {
+    Id: 'int64',
+    CreationDate: 'string',
+    ClosedDate: 'string',
+    DeletionDate: 'string',
+    Score: 'int64',
+    OwnerUserId: 'float64',
+    AnswerCount: 'float64',
+  });
   const counts = (await q.count().compute(sync)).values as number[];
   t.equal(counts[0], 3000);
   t.ok(counts[2] > 100 && counts[2] < 600, `some questions closed (${counts[2]})`);
@@ -35,9 +43,15 @@ t.test('flights folder: ten yearly files with the classic columns', async (t) =>
   t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
   const dir = join(tmp, 'nycflights');
   const g = generateFlights(dir, { rowsPerFile: 200, emptyTailNumRows: 50 });
-  t.same(g.files.map((f) => f.split('/').pop()), ['1990.csv', '1991.csv', '1992.csv', '1993.csv', '1994.csv', '1995.csv', '1996.csv', '1997.csv', '1998.csv', '1999.csv']);
+  t.same(
+    g.files.map((f) => f.split('/').pop()),
+    ['1990.csv', '1991.csv', '1992.csv', '1993.csv', '1994.csv', '1995.csv', '1996.csv', '1997.csv', '1998.csv', '1999.csv'],
+  );
   const text = readFileSync(g.files[0], 'utf8').split('\n');
-  t.match(text[0], /^Year,Month,DayofMonth,DayOfWeek,DepTime,CRSDepTime,ArrTime,CRSArrTime,UniqueCarrier,FlightNum,TailNum,ActualElapsedTime,CRSElapsedTime,AirTime,ArrDelay,DepDelay,Origin,Dest,Distance,TaxiIn,TaxiOut,Cancelled,Diverted$/);
+  t.match(
+    text[0],
+    /^Year,Month,DayofMonth,DayOfWeek,DepTime,CRSDepTime,ArrTime,CRSArrTime,UniqueCarrier,FlightNum,TailNum,ActualElapsedTime,CRSElapsedTime,AirTime,ArrDelay,DepDelay,Origin,Dest,Distance,TaxiIn,TaxiOut,Cancelled,Diverted$/,
+  );
   t.equal(text[1].split(',')[10], '', 'TailNum empty at the top');
   t.match(text[100].split(',')[10], /^N\d{3}[A-Z]{2}$/, 'and set further down');
 });

@@ -58,5 +58,7 @@ export function norm(v: Cell): Cell {
 
 /** Rows sorted by their JSON text (for results whose row order is not defined). */
 export function sortedRows(f: Frame): string[] {
-  return rows(f).map((r) => JSON.stringify(r)).sort();
+  return rows(f)
+    .map((r) => JSON.stringify(r))
+    .sort();
 }

@@ -40,24 +40,88 @@ for (const scheduler of SCHEDULERS) {
       const [mean, sum, count, min, max, std, v, nunique, first, last] = await Promise.all(
         [g.mean(), g.sum(), g.count(), g.min(), g.max(), g.std(), g.var(), g.nunique(), g.first(), g.last()].map((x) => computeFrame(x, scheduler)),
       );
-      t.same(rows(mean), [{ k: 'a', x: 3.666666667 }, { k: 'b', x: 4 }, { k: 'c', x: 8 }], 'mean skips NaN; string column left out');
-      t.same(rows(sum), [{ k: 'a', x: 11 }, { k: 'b', x: 8 }, { k: 'c', x: 8 }]);
-      t.same(rows(count), [{ k: 'a', x: 3, s: 3 }, { k: 'b', x: 2, s: 2 }, { k: 'c', x: 1, s: 1 }]);
-      t.same(rows(min), [{ k: 'a', x: 1, s: 'p' }, { k: 'b', x: 2, s: 'q' }, { k: 'c', x: 8, s: 'u' }], 'strings compare by value');
-      t.same(rows(max), [{ k: 'a', x: 7, s: 'r' }, { k: 'b', x: 6, s: 't' }, { k: 'c', x: 8, s: 'u' }]);
-      t.same(rows(std), [{ k: 'a', x: 3.055050463 }, { k: 'b', x: 2.828427125 }, { k: 'c', x: null }], 'ddof 1; one value gives NaN');
-      t.same(rows(v), [{ k: 'a', x: 9.333333333 }, { k: 'b', x: 8 }, { k: 'c', x: null }]);
-      t.same(rows(nunique), [{ k: 'a', x: 3, s: 2 }, { k: 'b', x: 2, s: 2 }, { k: 'c', x: 1, s: 1 }]);
-      t.same(rows(first), [{ k: 'a', x: 1, s: 'p' }, { k: 'b', x: 2, s: 'q' }, { k: 'c', x: 8, s: 'u' }], 'first non-missing');
-      t.same(rows(last), [{ k: 'a', x: 7, s: 'p' }, { k: 'b', x: 6, s: 't' }, { k: 'c', x: 8, s: 'u' }]);
+      t.same(
+        rows(mean),
+        [
+          { k: 'a', x: 3.666666667 },
+          { k: 'b', x: 4 },
+          { k: 'c', x: 8 },
+        ],
+        'mean skips NaN; string column left out',
+      );
+      t.same(rows(sum), [
+        { k: 'a', x: 11 },
+        { k: 'b', x: 8 },
+        { k: 'c', x: 8 },
+      ]);
+      t.same(rows(count), [
+        { k: 'a', x: 3, s: 3 },
+        { k: 'b', x: 2, s: 2 },
+        { k: 'c', x: 1, s: 1 },
+      ]);
+      t.same(
+        rows(min),
+        [
+          { k: 'a', x: 1, s: 'p' },
+          { k: 'b', x: 2, s: 'q' },
+          { k: 'c', x: 8, s: 'u' },
+        ],
+        'strings compare by value',
+      );
+      t.same(rows(max), [
+        { k: 'a', x: 7, s: 'r' },
+        { k: 'b', x: 6, s: 't' },
+        { k: 'c', x: 8, s: 'u' },
+      ]);
+      t.same(
+        rows(std),
+        [
+          { k: 'a', x: 3.055050463 },
+          { k: 'b', x: 2.828427125 },
+          { k: 'c', x: null },
+        ],
+        'ddof 1; one value gives NaN',
+      );
+      t.same(rows(v), [
+        { k: 'a', x: 9.333333333 },
+        { k: 'b', x: 8 },
+        { k: 'c', x: null },
+      ]);
+      t.same(rows(nunique), [
+        { k: 'a', x: 3, s: 2 },
+        { k: 'b', x: 2, s: 2 },
+        { k: 'c', x: 1, s: 1 },
+      ]);
+      t.same(
+        rows(first),
+        [
+          { k: 'a', x: 1, s: 'p' },
+          { k: 'b', x: 2, s: 'q' },
+          { k: 'c', x: 8, s: 'u' },
+        ],
+        'first non-missing',
+      );
+      t.same(rows(last), [
+        { k: 'a', x: 7, s: 'p' },
+        { k: 'b', x: 6, s: 't' },
+        { k: 'c', x: 8, s: 'u' },
+      ]);
       t.same(count.dtypes, ['string', 'int64', 'int64']);
     });
 
     t.test('series results are indexed by the key', async (t) => {
       const s = df.groupby('k').col('y').max();
       t.equal(s.name, 'y');
-      t.same(rows(await computeFrame(s, scheduler), true), [{ '(index)': 'a', y: 70 }, { '(index)': 'b', y: 60 }, { '(index)': 'c', y: 80 }]);
-      t.same(rows(await computeFrame(df.groupby('k').size(), scheduler), true), [{ '(index)': 'a', size: 3 }, { '(index)': 'b', size: 2 }, { '(index)': 'c', size: 2 }]);
+      t.same(rows(await computeFrame(s, scheduler), true), [
+        { '(index)': 'a', y: 70 },
+        { '(index)': 'b', y: 60 },
+        { '(index)': 'c', y: 80 },
+      ]);
+      t.same(rows(await computeFrame(df.groupby('k').size(), scheduler), true), [
+        { '(index)': 'a', size: 3 },
+        { '(index)': 'b', size: 2 },
+        { '(index)': 'c', size: 2 },
+      ]);
       const danfo = await df.groupby('k').col('x').sum().compute({ scheduler });
       t.same(danfo.index, ['a', 'b', 'c'], 'danfo Series index holds the keys');
       t.same(danfo.values, [11, 8, 8]);
@@ -74,15 +138,30 @@ for (const scheduler of SCHEDULERS) {
         { k: 'c', g2: 2, x_sum: 0, x_count: 0 },
       ]);
       const withNa = await computeFrame(df.groupby('k', { dropna: false }).select(['x']).sum(), scheduler);
-      t.same(rows(withNa), [{ k: 'a', x: 11 }, { k: 'b', x: 8 }, { k: 'c', x: 8 }, { k: null, x: 4 }], 'missing key is a group, sorted last');
+      t.same(
+        rows(withNa),
+        [
+          { k: 'a', x: 11 },
+          { k: 'b', x: 8 },
+          { k: 'c', x: 8 },
+          { k: null, x: 4 },
+        ],
+        'missing key is a group, sorted last',
+      );
       const sel = await computeFrame(df.groupby('g2').select(['x', 'y']).max(), scheduler);
-      t.same(rows(sel), [{ g2: 1, x: 8, y: 80 }, { g2: 2, x: 6, y: 60 }]);
+      t.same(rows(sel), [
+        { g2: 1, x: 8, y: 80 },
+        { g2: 2, x: 6, y: 60 },
+      ]);
     });
 
     t.test('a Series as the key (groupby year of a date)', async (t) => {
       const dates = csvFrame('d,v\n2001-03-01,1\n2002-01-05,5\n2001-12-31,3\n2002-06-01,2\n', 20, { parseDates: ['d'] });
       const r = await computeFrame(dates.groupby(dates.col('d').dt.year()).select(['v']).max(), scheduler);
-      t.same(rows(r), [{ d: 2001, v: 3 }, { d: 2002, v: 5 }]);
+      t.same(rows(r), [
+        { d: 2001, v: 3 },
+        { d: 2002, v: 5 },
+      ]);
     });
 
     t.test('a key holding 40% of the rows, tree and shuffle agree with a direct count', async (t) => {
@@ -102,7 +181,11 @@ for (const scheduler of SCHEDULERS) {
       t.equal(expect[0].v_count, 240, 'key 0 holds 40% of the rows');
       for (const splitOut of [1, 4]) {
         const r = await computeFrame(skew.groupby('k', { splitOut }).agg({ v: ['sum', 'count'] }), scheduler);
-        t.same(rows(r).sort((a, b) => Number(a.k) - Number(b.k)), expect, `splitOut ${splitOut}`);
+        t.same(
+          rows(r).sort((a, b) => Number(a.k) - Number(b.k)),
+          expect,
+          `splitOut ${splitOut}`,
+        );
       }
     });
   });
@@ -136,7 +219,9 @@ t.test('agrees with danfo.js groupby on data without missing values', async (t) 
     const mine = await computeFrame(ours.groupby('g').agg({ a: ['sum', 'count', 'max'], b: ['mean', 'min'] }), scheduler);
     const bad = rows(mine).filter((r) => {
       const d = byKey.get(String(r.g))!;
-      return r.a_sum !== d.a_sum || r.a_count !== d.a_count || r.a_max !== d.a_max || Math.abs(Number(r.b_mean) - Number(d.b_mean)) > 1e-9 || r.b_min !== d.b_min;
+      return (
+        r.a_sum !== d.a_sum || r.a_count !== d.a_count || r.a_max !== d.a_max || Math.abs(Number(r.b_mean) - Number(d.b_mean)) > 1e-9 || r.b_min !== d.b_min
+      );
     });
     t.same(bad, [], `every group equals danfo's on ${scheduler}`);
     t.equal(mine.length, byKey.size);
@@ -147,7 +232,11 @@ t.test('kernel level: Welford-style merge of partial variances is exact across s
   const xs = Array.from({ length: 1000 }, (_, i) => 1e9 + ((i * 7919) % 1000) / 7);
   const spec: GroupSpec = { by: ['k'], outputs: [{ name: 'v', column: 'x', fn: 'var' }], dropna: true, sort: true, ddof: 1 };
   const parts = [0, 1, 2, 3].map((p) => Frame.fromColumns({ k: xs.slice(p * 250, (p + 1) * 250).map(() => 'a'), x: xs.slice(p * 250, (p + 1) * 250) }));
-  const v = groupFinalize(parts.map((p) => groupChunk(p, spec)), spec, parts[0]).values('v')[0] as number;
+  const v = groupFinalize(
+    parts.map((p) => groupChunk(p, spec)),
+    spec,
+    parts[0],
+  ).values('v')[0] as number;
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const direct = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
   t.ok(Math.abs(v - direct) / direct < 1e-9, `variance ${v} vs ${direct} (large offset, no cancellation)`);

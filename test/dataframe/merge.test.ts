@@ -15,8 +15,12 @@ const RIGHT = 'k,w\nb,10\na,20\nc,30\na,50\nq,70\n';
 
 // By hand: matches a->{20,50}, b->{10}, q->{70}; left-only z; right-only c.
 const INNER = [
-  { k: 'a', v: 1, w_x: 1, w_y: 20 }, { k: 'a', v: 1, w_x: 1, w_y: 50 }, { k: 'b', v: 2, w_x: 1, w_y: 10 },
-  { k: 'a', v: 3, w_x: 1, w_y: 20 }, { k: 'a', v: 3, w_x: 1, w_y: 50 }, { k: 'b', v: 6, w_x: 1, w_y: 10 },
+  { k: 'a', v: 1, w_x: 1, w_y: 20 },
+  { k: 'a', v: 1, w_x: 1, w_y: 50 },
+  { k: 'b', v: 2, w_x: 1, w_y: 10 },
+  { k: 'a', v: 3, w_x: 1, w_y: 20 },
+  { k: 'a', v: 3, w_x: 1, w_y: 50 },
+  { k: 'b', v: 6, w_x: 1, w_y: 10 },
   { k: 'q', v: 7, w_x: 1, w_y: 70 },
 ];
 const LEFT_ONLY = { k: 'z', v: 5, w_x: 1, w_y: null };
@@ -42,7 +46,11 @@ for (const scheduler of SCHEDULERS) {
         t.same(shuffled.columns, ['k', 'v', 'w_x', 'w_y']);
         t.same(sortedRows(await computeFrame(shuffled, scheduler)), sorted(WANT[how]), 'shuffle plan');
         const one = dd.merge({ left, right: rightOne, on: 'k', how });
-        t.same(sortedRows(await computeFrame(one, scheduler)), sorted(WANT[how]), how === 'outer' || how === 'right' ? 'shuffle plan (cannot broadcast)' : 'broadcast plan');
+        t.same(
+          sortedRows(await computeFrame(one, scheduler)),
+          sorted(WANT[how]),
+          how === 'outer' || how === 'right' ? 'shuffle plan (cannot broadcast)' : 'broadcast plan',
+        );
       });
     }
 
@@ -57,11 +65,14 @@ for (const scheduler of SCHEDULERS) {
       const b = csvFrame('qid,year,y\n1.0,2000,P\n1.0,2001,Q\n2.0,2001,R\n3.0,2001,S\n', 20);
       const r = a.merge(b, { leftOn: ['id', 'yr'], rightOn: ['qid', 'year'] });
       t.same(r.columns, ['id', 'yr', 'x', 'qid', 'year', 'y'], 'both key columns kept when names differ');
-      t.same(sortedRows(await computeFrame(r, scheduler)), sorted([
-        { id: 1, yr: 2000, x: 'a', qid: 1, year: 2000, y: 'P' },
-        { id: 1, yr: 2001, x: 'c', qid: 1, year: 2001, y: 'Q' },
-        { id: 3, yr: 2001, x: 'd', qid: 3, year: 2001, y: 'S' },
-      ]));
+      t.same(
+        sortedRows(await computeFrame(r, scheduler)),
+        sorted([
+          { id: 1, yr: 2000, x: 'a', qid: 1, year: 2000, y: 'P' },
+          { id: 1, yr: 2001, x: 'c', qid: 1, year: 2001, y: 'Q' },
+          { id: 3, yr: 2001, x: 'd', qid: 3, year: 2001, y: 'S' },
+        ]),
+      );
     });
   });
 }
@@ -81,7 +92,12 @@ t.test('kernel: missing keys match missing keys; dictionaries differ per side', 
   const l = Frame.fromColumns({ k: ['x', null, 'y'], a: [1, 2, 3] });
   const r = Frame.fromColumns({ k: ['y', 'x', null, 'x'], b: [10, 20, 30, 40] });
   const j = hashJoin(l, r, { how: 'inner', leftOn: ['k'], rightOn: ['k'], suffixes: ['_x', '_y'] });
-  t.same(rows(j), [{ k: 'x', a: 1, b: 20 }, { k: 'x', a: 1, b: 40 }, { k: null, a: 2, b: 30 }, { k: 'y', a: 3, b: 10 }]);
+  t.same(rows(j), [
+    { k: 'x', a: 1, b: 20 },
+    { k: 'x', a: 1, b: 40 },
+    { k: null, a: 2, b: 30 },
+    { k: 'y', a: 3, b: 10 },
+  ]);
 });
 
 t.test('agrees with danfo.js merge', async (t) => {
@@ -95,7 +111,13 @@ t.test('agrees with danfo.js merge', async (t) => {
     const theirRows = (theirs.values as unknown[][]).map((r) => JSON.stringify([r[0], r[1], norm(r[2])])).sort();
     for (const scheduler of SCHEDULERS) {
       const mine = await computeFrame(dd.fromDanfo(L, { npartitions: 3 }).merge(dd.fromDanfo(R, { npartitions: 2 }), { on: 'key', how }), scheduler);
-      t.same(rows(mine).map((r) => JSON.stringify([r.key, r.a, r.b])).sort(), theirRows, `${how} on ${scheduler}`);
+      t.same(
+        rows(mine)
+          .map((r) => JSON.stringify([r.key, r.a, r.b]))
+          .sort(),
+        theirRows,
+        `${how} on ${scheduler}`,
+      );
     }
   }
 });
@@ -106,9 +128,16 @@ t.test('column projection reaches the CSV reader and both sides of a merge', asy
   const readTasks = (df: dd.DataFrame) =>
     [...materialize([df.layer]).entries()].filter(([k]) => k.startsWith('read-csv-')).map(([, node]) => (node as Task).args[4] as { kinds: string[] });
   const v = left.select(['v']);
-  t.same(readTasks(v).map((s) => s.kinds), readTasks(v).map(() => ['skip', 'int64', 'skip']), 'only v is parsed');
+  t.same(
+    readTasks(v).map((s) => s.kinds),
+    readTasks(v).map(() => ['skip', 'int64', 'skip']),
+    'only v is parsed',
+  );
   const g = left.merge(right, { on: 'k', how: 'left' }).groupby('k').agg({ v: 'sum' });
-  t.ok(readTasks(g).every((s) => !s.kinds.includes('int64') || s.kinds.filter((k) => k !== 'skip').length <= 2), 'merge inputs read k, v (and w for suffixes) only');
+  t.ok(
+    readTasks(g).every((s) => !s.kinds.includes('int64') || s.kinds.filter((k) => k !== 'skip').length <= 2),
+    'merge inputs read k, v (and w for suffixes) only',
+  );
   const [lp, rp] = [await left.persist({ scheduler: 'sync' }), await right.persist({ scheduler: 'sync' })];
   const plain = lp.merge(rp, { on: 'k', how: 'left' }).groupby('k').agg({ v: 'sum', w_y: 'max' });
   const projected = left.merge(right, { on: 'k', how: 'left' }).groupby('k').agg({ v: 'sum', w_y: 'max' });

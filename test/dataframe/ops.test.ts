@@ -54,16 +54,61 @@ t.test('structure is known without computing', async (t) => {
 for (const scheduler of SCHEDULERS) {
   t.test(`results on ${scheduler}`, async (t) => {
     const lazy = {
-      add: a.add(b), sub: a.sub(1), mul: a.mul(a), div: b.div(a), mod: a.mod(3), pow: a.pow(2), neg: a.neg(),
-      gt: a.gt(3), le: b.le(30), eqs: s.eq('x'), nes: s.ne('x'), ltMean: a.lt(a.mean()), and: a.gt(2).and(a.lt(6)), or: a.lt(2).or(a.gt(6)), not: ddf.col('f').not(),
-      isna: b.isna(), notna: s.notna(), fillna: b.fillna(0), isin: s.isin(['x', 'zz']), isinSeries: a.isin(a.filter(a.gt(5))), between: b.between(10.5, 40),
-      astype: a.astype('float64').div(2), asStr: a.astype('string'), lower: s.str.upper(), len: s.str.len(), contains: s.str.contains('z'),
-      filtered: ddf.filter(a.gt(4)), loc: ddf.loc(b.gt(b.mean()), ['a', 's']), assigned: ddf.assign({ c: a.mul(10), k: 1, d: (df: dd.DataFrame) => df.col('a').add(df.col('b')) }),
-      dropna: ddf.dropna(), dropnaSub: ddf.dropna({ subset: ['s'] }), fillFrame: ddf.fillna({ b: -1, s: '?' }), isnaFrame: ddf.isna(),
-      sum: a.sum(), mean: b.mean(), min: b.min(), max: b.max(), std: b.std(), var: a.var(), count: b.count(), countS: s.count(), nunique: s.nunique(), any: ddf.col('f').any(), all: ddf.col('f').all(),
-      median: b.median(), q: a.quantile(0.25), len7: ddf.lengthLazy(),
-      fsum: ddf.sum(), fcount: ddf.count(), fmean: ddf.mean(), fnunique: ddf.nunique(), fstd: ddf.std(), fmin: ddf.min(),
-      describe: ddf.describe(), fmedian: ddf.median(),
+      add: a.add(b),
+      sub: a.sub(1),
+      mul: a.mul(a),
+      div: b.div(a),
+      mod: a.mod(3),
+      pow: a.pow(2),
+      neg: a.neg(),
+      gt: a.gt(3),
+      le: b.le(30),
+      eqs: s.eq('x'),
+      nes: s.ne('x'),
+      ltMean: a.lt(a.mean()),
+      and: a.gt(2).and(a.lt(6)),
+      or: a.lt(2).or(a.gt(6)),
+      not: ddf.col('f').not(),
+      isna: b.isna(),
+      notna: s.notna(),
+      fillna: b.fillna(0),
+      isin: s.isin(['x', 'zz']),
+      isinSeries: a.isin(a.filter(a.gt(5))),
+      between: b.between(10.5, 40),
+      astype: a.astype('float64').div(2),
+      asStr: a.astype('string'),
+      lower: s.str.upper(),
+      len: s.str.len(),
+      contains: s.str.contains('z'),
+      filtered: ddf.filter(a.gt(4)),
+      loc: ddf.loc(b.gt(b.mean()), ['a', 's']),
+      assigned: ddf.assign({ c: a.mul(10), k: 1, d: (df: dd.DataFrame) => df.col('a').add(df.col('b')) }),
+      dropna: ddf.dropna(),
+      dropnaSub: ddf.dropna({ subset: ['s'] }),
+      fillFrame: ddf.fillna({ b: -1, s: '?' }),
+      isnaFrame: ddf.isna(),
+      sum: a.sum(),
+      mean: b.mean(),
+      min: b.min(),
+      max: b.max(),
+      std: b.std(),
+      var: a.var(),
+      count: b.count(),
+      countS: s.count(),
+      nunique: s.nunique(),
+      any: ddf.col('f').any(),
+      all: ddf.col('f').all(),
+      median: b.median(),
+      q: a.quantile(0.25),
+      len7: ddf.lengthLazy(),
+      fsum: ddf.sum(),
+      fcount: ddf.count(),
+      fmean: ddf.mean(),
+      fnunique: ddf.nunique(),
+      fstd: ddf.std(),
+      fmin: ddf.min(),
+      describe: ddf.describe(),
+      fmedian: ddf.median(),
       ratio: a.sum().div(a.count()),
     };
     const [r] = (await compute(lazy, { scheduler })) as unknown as [Record<string, unknown>];
@@ -142,7 +187,10 @@ for (const scheduler of SCHEDULERS) {
     const desc = r.describe as DanfoDataFrame;
     t.same(desc.index, ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max']);
     t.same(desc.columns, ['a', 'b']);
-    t.same(desc.column('a').values.map((x) => Math.round((x as number) * 1e9) / 1e9), [7, 4, 2.160246899, 1, 2.5, 4, 5.5, 7]);
+    t.same(
+      desc.column('a').values.map((x) => Math.round((x as number) * 1e9) / 1e9),
+      [7, 4, 2.160246899, 1, 2.5, 4, 5.5, 7],
+    );
     t.same(desc.column('b').values.slice(3), [-5, 10.5, 30, 40, 70]);
     t.same((r.fmedian as DanfoSeries).values, [4, 30]);
   });
@@ -195,7 +243,14 @@ t.test('partitions, head/tail, repartition, sample, mapPartitions, toDelayed, fr
 
 t.test('dates: toDatetime with and without format, .dt fields, toNumeric', async (t) => {
   const sync = { scheduler: 'sync' } as const;
-  const f = dd.fromDanfo(new dfd.DataFrame({ d: ['2016-01-03 10:20:30', '2016-02-29', 'bad', null], e: ['03/01/2016', '29/02/2016', '31/12/1999', null], n: ['1', '2.5', 'x', null] }), { npartitions: 2 });
+  const f = dd.fromDanfo(
+    new dfd.DataFrame({
+      d: ['2016-01-03 10:20:30', '2016-02-29', 'bad', null],
+      e: ['03/01/2016', '29/02/2016', '31/12/1999', null],
+      n: ['1', '2.5', 'x', null],
+    }),
+    { npartitions: 2 },
+  );
   await t.rejects(dd.toDatetime(f.col('d')).compute(sync), /cannot parse 'bad' in 'd'.*errors: 'coerce'/);
   const d = dd.toDatetime(f.col('d'), { errors: 'coerce' });
   t.equal(d.dtype, 'datetime');
@@ -234,7 +289,15 @@ t.test('map ships a user function; persist keeps partitions for later computes',
     t.same(l.values, ['<x>', '<y>', 'none', '<x>', '<zz>', '<y>', '<x>'], scheduler);
   }
   const factor = 3;
-  await t.rejects(async () => compute(a.map((v) => (v as number) * factor), { scheduler: SCHEDULERS[SCHEDULERS.length - 1] }), /factor/, 'a closure over a local is refused, naming it');
+  await t.rejects(
+    async () =>
+      compute(
+        a.map((v) => (v as number) * factor),
+        { scheduler: SCHEDULERS[SCHEDULERS.length - 1] },
+      ),
+    /factor/,
+    'a closure over a local is refused, naming it',
+  );
   const persisted = await ddf.assign({ c: a.mul(2) }).persist({ scheduler: 'sync' });
   t.equal(persisted.npartitions, 3);
   t.equal(persisted.taskCount(), 3, 'persisted partitions are data, not tasks');

@@ -57,11 +57,11 @@ const meanY = ys.reduce((s, y) => s + y, 0) / ys.length;
 async function opensDuring(run: () => Promise<unknown>): Promise<{ perFile: number[]; total: number }> {
   const real = fs.openSync;
   const counts = new Map<string, number>();
-  fs.openSync = ((path: fs.PathLike, ...rest: unknown[]) => {
+  fs.openSync = (path: fs.PathLike, ...rest: unknown[]) => {
     const p = String(path);
     if (p.startsWith(dir)) counts.set(p, (counts.get(p) ?? 0) + 1);
     return (real as (...a: unknown[]) => number)(path, ...rest);
-  });
+  };
   try {
     await run();
   } finally {
@@ -115,12 +115,18 @@ t.test('a single column set parses only its columns', async (t) => {
   const want = new Map<string, number>();
   for (const r of rows) want.set(r.k, (want.get(r.k) ?? 0) + r.x);
   t.same(g.column('k').values, [...want.keys()].sort());
-  t.same(g.column('x').values, [...want.keys()].sort().map((k) => want.get(k)));
+  t.same(
+    g.column('x').values,
+    [...want.keys()].sort().map((k) => want.get(k)),
+  );
 });
 
 t.test('merge inputs project, and share the read with other column sets', async (t) => {
   const ddf = dd.readCsv(glob, { ...opts, blocksize: null });
-  const right = dd.readCsv(join(dir, 'part-0.csv'), { usecols: ['k'] }).distinct().assign({ w: 2 });
+  const right = dd
+    .readCsv(join(dir, 'part-0.csv'), { usecols: ['k'] })
+    .distinct()
+    .assign({ w: 2 });
   const m = ddf.merge(right, { on: 'k' });
   let got: unknown[] = [];
   const opens = await opensDuring(async () => {
@@ -128,12 +134,18 @@ t.test('merge inputs project, and share the read with other column sets', async 
   });
   t.same(opens.perFile, [2, 1, 1], 'the left side once per file (part-0 also once more for the right side)');
   const keys = new Set(rows.slice(0, 40).map((r) => r.k));
-  t.equal(got[0], rows.filter((r) => keys.has(r.k)).reduce((s, r) => s + r.x, 0));
+  t.equal(
+    got[0],
+    rows.filter((r) => keys.has(r.k)).reduce((s, r) => s + r.x, 0),
+  );
   t.ok(Math.abs((got[1] as number) - meanY) < 1e-9);
 });
 
 t.test('a persisted frame uses what is in memory', async (t) => {
-  const p = await dd.readCsv(glob, { ...opts, blocksize: null }).select(['x', 'y']).persist(sync);
+  const p = await dd
+    .readCsv(glob, { ...opts, blocksize: null })
+    .select(['x', 'y'])
+    .persist(sync);
   let got: unknown[] = [];
   const opens = await opensDuring(async () => {
     got = await compute(p.col('x').sum(), p.col('y').mean(), sync);

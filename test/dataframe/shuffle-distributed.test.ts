@@ -60,7 +60,6 @@ t.test('persisted partitions are reused from worker memory', async (t) => {
   await t.rejects(async () => computeFrame(df.select(['v']), client), /no such file|ENOENT/, 'the unpersisted frame really needs the file');
 });
 
-
 function materializeReadPaths(df: dd.DataFrame): string[] {
   const paths = new Set<string>();
   for (const [k, node] of materialize([df.layer])) if (k.startsWith('read-csv-')) paths.add((node as Task).args[0] as string);

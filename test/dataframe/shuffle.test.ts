@@ -45,7 +45,10 @@ for (const scheduler of SCHEDULERS) {
       const s = few.shuffle(['n'], { npartitions: 4 });
       t.same(sortedRows(await computeFrame(s, scheduler)), sortedRows(await computeFrame(few, scheduler)));
       const g = await computeFrame(few.groupby('n', { splitOut: 3 }).agg({ v: 'sum' }), scheduler);
-      t.same(rows(g).sort((a, b) => Number(a.n) - Number(b.n)), [0, 1, 2, 3, 4, 5, 6].map((n) => ({ n, v: n + (n + 7 <= 9 ? n + 7 : 0) })));
+      t.same(
+        rows(g).sort((a, b) => Number(a.n) - Number(b.n)),
+        [0, 1, 2, 3, 4, 5, 6].map((n) => ({ n, v: n + (n + 7 <= 9 ? n + 7 : 0) })),
+      );
     });
 
     t.test('distinct (drop duplicates): tree and shuffle, keep first and last', async (t) => {
@@ -78,11 +81,15 @@ for (const scheduler of SCHEDULERS) {
     const s = df.shuffle('k', { npartitions: 40 });
     const graph = [...materialize([s.layer]).keys()];
     const pieces = graph.filter((k) => /^shuffle-piece\d-/.test(k)).length;
-    t.ok(pieces > 0 && pieces < 40 * 40 / 2, `${pieces} piece tasks in 2 stages instead of ${df.npartitions * 40}`);
+    t.ok(pieces > 0 && pieces < (40 * 40) / 2, `${pieces} piece tasks in 2 stages instead of ${df.npartitions * 40}`);
     t.same(sortedRows(await computeFrame(s, scheduler)), sortedRows(await computeFrame(df, scheduler)), 'same rows');
     const parts = await Promise.all([0, 17, 39].map((i) => computeFrame(s.partitions(i), scheduler)));
     const owners = parts.map((p) => new Set(p.values('k') as string[]));
-    t.same(owners.map((o, i) => [...o].filter((k) => owners.some((other, j) => j !== i && other.has(k)))), [[], [], []], 'keys do not straddle outputs');
+    t.same(
+      owners.map((o, i) => [...o].filter((k) => owners.some((other, j) => j !== i && other.has(k)))),
+      [[], [], []],
+      'keys do not straddle outputs',
+    );
     const tree = await computeFrame(df.groupby('k').agg({ v: ['sum', 'first', 'last'], n: 'nunique' }), scheduler);
     const staged = await computeFrame(df.groupby('k', { splitOut: 40 }).agg({ v: ['sum', 'first', 'last'], n: 'nunique' }), scheduler);
     t.same(sortedRows(staged), sortedRows(tree), 'groupby through a staged shuffle (first/last keep input order)');
@@ -107,11 +114,22 @@ t.test('kernel: equal keys hash alike across dtypes and dictionaries; pieces car
   t.same([h2[3], h2[2]], [h1[0], h1[1]], 'strings hash by value, not code');
   const big = Frame.fromColumns({ k: Array.from({ length: 400 }, (_, i) => `v${i}`), i: Array.from({ length: 400 }, (_, i) => i) });
   const pieces = splitByKeys(big, ['k'], 4);
-  t.equal(pieces.reduce((s, p) => s + p.length, 0), 400);
+  t.equal(
+    pieces.reduce((s, p) => s + p.length, 0),
+    400,
+  );
   for (const p of pieces) {
     t.equal(p.col('k').dict!.length, p.length, 'dictionary compacted to the piece');
     const is = p.values('i') as number[];
-    t.same(is, [...is].sort((x, y) => x - y), 'row order kept within a piece');
-    t.same(Array.from({ length: p.length }, (_, r) => getCell(p.col('k'), r)), is.map((i) => `v${i}`), 'values intact');
+    t.same(
+      is,
+      [...is].sort((x, y) => x - y),
+      'row order kept within a piece',
+    );
+    t.same(
+      Array.from({ length: p.length }, (_, r) => getCell(p.col('k'), r)),
+      is.map((i) => `v${i}`),
+      'values intact',
+    );
   }
 });

@@ -41,24 +41,38 @@ for (const scheduler of SCHEDULERS) {
 
     t.test('sortValues across partitions: ascending, descending, missing last, stable', async (t) => {
       const up = await computeFrame(df.sortValues('x'), scheduler);
-      t.same(rows(up), expectSorted((r) => r.x, true));
+      t.same(
+        rows(up),
+        expectSorted((r) => r.x, true),
+      );
       const down = await computeFrame(df.sortValues('x', { ascending: false, npartitions: 3 }), scheduler);
-      t.same(rows(down), expectSorted((r) => r.x, false));
+      t.same(
+        rows(down),
+        expectSorted((r) => r.x, false),
+      );
       const byName = await computeFrame(df.sortValues(['name', 'x'], { ascending: [true, false] }), scheduler);
       const want = data
         .map((r, i) => ({ r, i }))
-        .sort((a, b) => (a.r.name !== b.r.name ? (a.r.name < b.r.name ? -1 : 1) : a.r.x === b.r.x ? a.i - b.i : a.r.x === null ? 1 : b.r.x === null ? -1 : b.r.x - a.r.x))
+        .sort((a, b) =>
+          a.r.name !== b.r.name ? (a.r.name < b.r.name ? -1 : 1) : a.r.x === b.r.x ? a.i - b.i : a.r.x === null ? 1 : b.r.x === null ? -1 : b.r.x - a.r.x,
+        )
         .map(({ r }) => r);
       t.same(rows(byName), want, 'strings by value, then x descending');
       const s = await computeFrame(df.col('y').sortValues({ ascending: false }), scheduler);
-      t.same(s.values('y'), data.map((r) => r.y).sort((a, b) => b - a));
+      t.same(
+        s.values('y'),
+        data.map((r) => r.y).sort((a, b) => b - a),
+      );
     });
 
     t.test('setIndex sorts by the column and moves it to the index', async (t) => {
       const f = await computeFrame(df.setIndex('x'), scheduler);
       t.same(f.names, ['name', 'y']);
       const idx = rows(f, true).map((r) => r['(index)']);
-      t.same(idx, expectSorted((r) => r.x, true).map((r) => r.x));
+      t.same(
+        idx,
+        expectSorted((r) => r.x, true).map((r) => r.x),
+      );
     });
 
     t.test('nlargest / nsmallest: frame and series, ties to the earlier row, missing skipped', async (t) => {
@@ -73,13 +87,26 @@ for (const scheduler of SCHEDULERS) {
         .map(({ r }) => r);
       t.same(rows(low), want);
       const s = await computeFrame(df.col('x').nlargest(3), scheduler);
-      t.same(s.values('x'), expectSorted((r) => r.x, false).slice(0, 3).map((r) => r.x));
+      t.same(
+        s.values('x'),
+        expectSorted((r) => r.x, false)
+          .slice(0, 3)
+          .map((r) => r.x),
+      );
       t.throws(() => df.nlargest(2, 'name'), /string column; use sortValues/);
     });
 
     t.test('valueCounts and unique', async (t) => {
       const vc = await computeFrame(df.col('y').valueCounts(), scheduler);
-      t.same(rows(vc, true), [{ '(index)': 0, y: 50 }, { '(index)': 1, y: 50 }, { '(index)': 2, y: 50 }], 'ties keep first-seen order');
+      t.same(
+        rows(vc, true),
+        [
+          { '(index)': 0, y: 50 },
+          { '(index)': 1, y: 50 },
+          { '(index)': 2, y: 50 },
+        ],
+        'ties keep first-seen order',
+      );
       const names = await computeFrame(df.col('name').valueCounts({ normalize: true }), scheduler);
       t.ok(Math.abs((names.values(names.names[0]) as number[]).reduce((a, b) => a + b, 0) - 1) < 1e-12, 'fractions sum to 1');
       const withNa = await computeFrame(df.col('x').valueCounts({ dropna: false }), scheduler);
@@ -88,9 +115,17 @@ for (const scheduler of SCHEDULERS) {
       t.same(u.values('name'), [...new Set(data.map((r) => r.name))]);
       const other = csvFrame('w,q\nn1,1\nn7,\nzz,2\nn1,3\n', 12);
       const inOther = await computeFrame(df.col('name').isin(other.col('w')), scheduler);
-      t.same(inOther.values('name'), data.map((r) => r.name === 'n1' || r.name === 'n7'), 'isin another series (by value)');
+      t.same(
+        inOther.values('name'),
+        data.map((r) => r.name === 'n1' || r.name === 'n7'),
+        'isin another series (by value)',
+      );
       const xIn = await computeFrame(df.col('x').isin(other.col('q')), scheduler);
-      t.same(xIn.values('x'), data.map((r) => r.x === 1 || r.x === 2 || r.x === 3 || r.x === null), 'missing matches missing');
+      t.same(
+        xIn.values('x'),
+        data.map((r) => r.x === 1 || r.x === 2 || r.x === 3 || r.x === null),
+        'missing matches missing',
+      );
       const danfo = await df.col('y').valueCounts().compute({ scheduler });
       t.same(danfo.index, [0, 1, 2]);
     });

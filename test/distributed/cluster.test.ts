@@ -91,7 +91,11 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
       t.ok(f.done(), 'yielded once done');
       seen.push(await f.result());
     }
-    t.same(seen.sort((a, b) => a - b), [10, 150, 300], 'every future, once');
+    t.same(
+      seen.sort((a, b) => a - b),
+      [10, 150, 300],
+      'every future, once',
+    );
     const more = [client.submitWith({ pure: false }, slow, 20), client.submitWith({ pure: false }, slow, 5000)];
     const first = await wait(more, { returnWhen: 'FIRST_COMPLETED' });
     t.equal(first.done.length, 1);
@@ -126,7 +130,11 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
     t.equal(await z.compute(), 85, 'a persisted result feeds later graphs');
     const g = client.map(inc, [5, 6]);
     await wait(g);
-    t.same(g.map((f) => f.status), ['finished', 'finished'], 'status follows without asking for results');
+    t.same(
+      g.map((f) => f.status),
+      ['finished', 'finished'],
+      'status follows without asking for results',
+    );
   });
 
   t.test('client.compute of a collection finalized by the caller (a bag)', async (t) => {
@@ -187,7 +195,10 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
     const tasksOnCluster = async () => ((await (await fetch(sched.dashboard!.replace('/status', '/api/state'))).json()) as { tasks: number }).tasks;
     const held = client.heldKeys;
     await (async () => {
-      const fs = client.map(triple, Array.from({ length: 50 }, (_, i) => i));
+      const fs = client.map(
+        triple,
+        Array.from({ length: 50 }, (_, i) => i),
+      );
       t.equal((await client.gather(fs)).length, 50);
       t.equal(client.heldKeys, held + 50);
     })();

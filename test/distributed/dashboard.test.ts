@@ -27,7 +27,10 @@ t.test('the dashboard renders live cluster state', { skip: browser ? false : 'Ch
   const link = client.dashboardLink!;
   t.match(link, /^http:\/\/127\.0\.0\.1:\d+\/status$/);
   // Asynchronously: the scheduler serving the page runs in this process.
-  const { stdout: dom } = await promisify(execFile)(browser!, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', link], { encoding: 'utf8', timeout: 60_000 });
+  const { stdout: dom } = await promisify(execFile)(browser!, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', link], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   t.match(dom, /<td>local-0<\/td>/, 'a row per worker');
   t.match(dom, /<td>local-1<\/td>/);
   t.match(dom, /2 workers, 2 threads, 1\.9 GiB memory, 5 tasks done/, 'cluster totals');

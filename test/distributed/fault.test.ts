@@ -85,7 +85,10 @@ t.test('fault tolerance', async (t) => {
   t.test('a frozen worker (no heartbeats, socket open) is dropped and its work redone', async (t) => {
     const pids = childPids(workers.child.pid!);
     const sleepy = (x: number) => new Promise<number>((r) => setTimeout(() => r(x * 10), 50));
-    const fs = client.map(sleepy, Array.from({ length: 40 }, (_, i) => i + 7000));
+    const fs = client.map(
+      sleepy,
+      Array.from({ length: 40 }, (_, i) => i + 7000),
+    );
     await new Promise((r) => setTimeout(r, 100));
     process.kill(pids[0], 'SIGSTOP');
     try {

@@ -8,7 +8,10 @@ import { Client, config, delayed } from '../../src/index.js';
 t.test('Client.connect() starts and stops its own LocalCluster', async (t) => {
   const client = await Client.connect();
   t.teardown(() => client.close());
-  t.match(String(client), /^<Client: scheduler='tcp:\/\/127\.0\.0\.1:\d+' workers=\d+ threads=\d+ memory=[\d.]+ GiB dashboard=http:\/\/127\.0\.0\.1:\d+\/status>$/);
+  t.match(
+    String(client),
+    /^<Client: scheduler='tcp:\/\/127\.0\.0\.1:\d+' workers=\d+ threads=\d+ memory=[\d.]+ GiB dashboard=http:\/\/127\.0\.0\.1:\d+\/status>$/,
+  );
   t.equal(config.get('scheduler'), client, 'it is the default scheduler');
   const pids = client.cluster!.workers.map((w) => w.pid!);
   t.ok(pids.length >= 1);

@@ -18,10 +18,17 @@ t.test('spill to disk above the memory target', async (t) => {
   t.teardown(() => client.close());
   // 16 results of 20 MB = 320 MB, above the 60% target of 400 MB.
   const block = (i: number) => new Float64Array(2_500_000).fill(i);
-  const blocks = client.map(block, Array.from({ length: 16 }, (_, i) => i));
+  const blocks = client.map(
+    block,
+    Array.from({ length: 16 }, (_, i) => i),
+  );
   const first = (a: Float64Array) => a[0] + a[a.length - 1];
   const firsts = blocks.map((b) => client.submit(first, b));
-  t.same(await client.gather(firsts), Array.from({ length: 16 }, (_, i) => 2 * i), 'values read back from disk are intact');
+  t.same(
+    await client.gather(firsts),
+    Array.from({ length: 16 }, (_, i) => 2 * i),
+    'values read back from disk are intact',
+  );
   await new Promise((r) => setTimeout(r, 1500)); // a heartbeat with the spill figures
   const w = [...cluster.scheduler.state.workers.values()][0];
   t.ok(w.metrics.spilledCount > 0, `results were spilled (${w.metrics.spilledCount} of 16)`);
@@ -140,7 +147,11 @@ t.test('a worker above its pause fraction starts no task until its memory drops'
 
   send('allocate');
   await until(() => worker.status === 'paused', 'the worker to report itself paused');
-  t.match(state.log.map((l) => l.text).join('\n'), /worker \S+ paused: process memory \S+ \S+ is above 80% of the 476\.84 MiB limit/, 'the scheduler was told why');
+  t.match(
+    state.log.map((l) => l.text).join('\n'),
+    /worker \S+ paused: process memory \S+ \S+ is above 80% of the 476\.84 MiB limit/,
+    'the scheduler was told why',
+  );
 
   // The slot frees up while memory stays high: the queued followers must not start.
   send('finish');
@@ -149,8 +160,15 @@ t.test('a worker above its pause fraction starts no task until its memory drops'
   const seen = worker.metrics;
   await until(() => worker.metrics !== seen, 'a heartbeat after the hog finished');
   t.equal(worker.metrics.executing, 0, 'nothing runs on the worker');
-  t.same(followers.map((f) => state.tasks.get(f.key)?.started), [false, false], 'the followers sit on the worker, not started');
-  t.notOk(events.some((e) => e.startsWith('started')), 'no follower reported a start');
+  t.same(
+    followers.map((f) => state.tasks.get(f.key)?.started),
+    [false, false],
+    'the followers sit on the worker, not started',
+  );
+  t.notOk(
+    events.some((e) => e.startsWith('started')),
+    'no follower reported a start',
+  );
   t.equal(worker.status, 'paused');
 
   send('drop');

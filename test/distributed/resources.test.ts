@@ -91,7 +91,8 @@ t.test('resources on a scheduler and worker processes', async (t) => {
       'all six on the GPU=1 worker',
     );
     const sorted = [...gpuRuns].sort((x, y) => x.start - y.start);
-    for (let i = 1; i < sorted.length; i++) t.ok(sorted[i].start >= sorted[i - 1].end, `GPU run ${i} starts after run ${i - 1} ended (${sorted[i].start} >= ${sorted[i - 1].end})`);
+    for (let i = 1; i < sorted.length; i++)
+      t.ok(sorted[i].start >= sorted[i - 1].end, `GPU run ${i} starts after run ${i - 1} ended (${sorted[i].start} >= ${sorted[i - 1].end})`);
     const plainPids = new Set(plainRuns.map((r) => r.pid));
     t.ok(plainPids.has(a) && plainPids.has(b), 'plain tasks run on both workers');
     const beside = plainRuns.filter((r) => r.pid === a && gpuRuns.some((g) => overlaps(g, r)));

@@ -86,7 +86,10 @@ t.test('bad input fails fast with a clear message', async (t) => {
 
   // Another version of the protocol is refused by name.
   const raw = await connect(parseAddress(sched.address));
-  await t.rejects(raw.request({ op: 'hello', role: 'client', version: 999, tsdask: '9.9.9' }, parseDone, 5000), new RegExp(`version mismatch: .*protocol ${PROTOCOL_VERSION} .*protocol 999 \\(tsdask 9\\.9\\.9\\)`));
+  await t.rejects(
+    raw.request({ op: 'hello', role: 'client', version: 999, tsdask: '9.9.9' }, parseDone, 5000),
+    new RegExp(`version mismatch: .*protocol ${PROTOCOL_VERSION} .*protocol 999 \\(tsdask 9\\.9\\.9\\)`),
+  );
   raw.close();
 
   // Garbage on the socket does not take the scheduler down.
@@ -135,7 +138,27 @@ function hasOpenssl(): boolean {
 t.test('TLS (tls:// addresses over wss) with a certificate', { skip: hasOpenssl() ? false : 'openssl not installed (apt-get install openssl)' }, async (t) => {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const sched = await startScheduler(['--no-dashboard', '--tls-cert', cert, '--tls-key', key]);
   t.teardown(() => stop(sched.proc));
   t.match(sched.address, /^tls:\/\//);

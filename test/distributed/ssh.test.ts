@@ -21,7 +21,10 @@ t.test('hostfile entries, ssh arguments, remote command', async (t) => {
   t.same(parseHost('10.0.0.6:2222', 'f:2'), { target: '10.0.0.6', host: '10.0.0.6', port: 2222 });
   t.same(parseHost('me@[fd00::7]:22', 'f:3'), { target: 'me@fd00::7', host: 'fd00::7', port: 22 });
   t.same(parseHost('fd00::8', 'f:4'), { target: 'fd00::8', host: 'fd00::8' });
-  t.throws(() => parseHost('node:ssh', 'hosts.txt:3'), /hosts\.txt:3: cannot read 'node:ssh': port 'ssh' is not a number from 1 to 65535 \(write \[user@\]host\[:port\]/);
+  t.throws(
+    () => parseHost('node:ssh', 'hosts.txt:3'),
+    /hosts\.txt:3: cannot read 'node:ssh': port 'ssh' is not a number from 1 to 65535 \(write \[user@\]host\[:port\]/,
+  );
   t.throws(() => parseHost('@node', 'hosts.txt:1'), /the user before @ is empty/);
 
   const hf = join(t.testdir(), 'hosts.txt');
@@ -34,11 +37,22 @@ t.test('hostfile entries, ssh arguments, remote command', async (t) => {
   t.throws(() => readHostfile(hf), /lists no hosts/);
 
   const h = { target: 'ubuntu@10.0.0.6', host: '10.0.0.6', port: 2222 };
-  t.same(sshArgs(h, 'CMD', { options: ['BatchMode=no'], identity: 'k', defaultPort: 22 }), ['-o', 'BatchMode=no', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-i', 'k', '-p', '2222', '-T', 'ubuntu@10.0.0.6', 'CMD'], "the user's -o come first (ssh keeps the first value)");
-  t.same(sshArgs({ target: 'a', host: 'a' }, 'CMD', { config: 'cfg' }), ['-F', 'cfg', '-o', 'BatchMode=yes', '-T', 'a', 'CMD'], 'with a config file, host key policy is the file’s');
+  t.same(
+    sshArgs(h, 'CMD', { options: ['BatchMode=no'], identity: 'k', defaultPort: 22 }),
+    ['-o', 'BatchMode=no', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-i', 'k', '-p', '2222', '-T', 'ubuntu@10.0.0.6', 'CMD'],
+    "the user's -o come first (ssh keeps the first value)",
+  );
+  t.same(
+    sshArgs({ target: 'a', host: 'a' }, 'CMD', { config: 'cfg' }),
+    ['-F', 'cfg', '-o', 'BatchMode=yes', '-T', 'a', 'CMD'],
+    'with a config file, host key policy is the file’s',
+  );
 
   const cmd = remoteCommand('npx tsdask', '/srv/my app', ['worker', 'tcp://h:8786', '--name', "it's"]);
-  t.equal(cmd, `cd '/srv/my app' && IFS= read -r TSDASK_TOKEN && export TSDASK_TOKEN && exec npx tsdask worker tcp://h:8786 --name 'it'\\''s' --exit-on-stdin-close`);
+  t.equal(
+    cmd,
+    `cd '/srv/my app' && IFS= read -r TSDASK_TOKEN && export TSDASK_TOKEN && exec npx tsdask worker tcp://h:8786 --name 'it'\\''s' --exit-on-stdin-close`,
+  );
 });
 
 const missing = sshdMissing();
@@ -70,7 +84,9 @@ if (missing !== undefined && process.env.CI !== 'true') {
     });
 
     t.test('scheduler and workers started over ssh serve a Client, and stop with the command', async (t) => {
-      const proc = startCli([...ssh, '--ssh-identity', lab.identity, '--nworkers', '1', '--nthreads', '1', '--death-timeout', '30', ...ports], { TSDASK_TOKEN: '' });
+      const proc = startCli([...ssh, '--ssh-identity', lab.identity, '--nworkers', '1', '--nthreads', '1', '--death-timeout', '30', ...ports], {
+        TSDASK_TOKEN: '',
+      });
       t.teardown(() => stop(proc));
       const address = (await proc.waitFor(/tsdask ssh: scheduler at (\S+)/, 60_000))[1];
       const token = (await proc.waitFor(/^token: (\S+)/m))[1];
@@ -94,7 +110,11 @@ if (missing !== undefined && process.env.CI !== 'true') {
         "the scheduler runs under the first host's sshd",
       );
       if (lab.mode === 'netns') {
-        t.same(workers.map((w) => parseAddress(w.address).host).sort(), [workerHosts[0].address, workerHosts[1].address], 'workers serve peers from their own hosts’ addresses');
+        t.same(
+          workers.map((w) => parseAddress(w.address).host).sort(),
+          [workerHosts[0].address, workerHosts[1].address],
+          'workers serve peers from their own hosts’ addresses',
+        );
         t.same(workers.map((w) => w.name.replace(/-\d+$/, '')).sort(), ['tsdask-w1', 'tsdask-w2'], 'and report their own hostnames');
       }
 
@@ -106,9 +126,16 @@ if (missing !== undefined && process.env.CI !== 'true') {
       // client.map, reporting where each task ran.
       const where = (x: number) => `${process.getBuiltinModule('node:os').hostname()} ${x * x}`;
       const out = await client.gather(client.map(where, [1, 2, 3, 4, 5, 6]));
-      t.same(out.map((s) => Number(s.split(' ')[1])), [1, 4, 9, 16, 25, 36]);
+      t.same(
+        out.map((s) => Number(s.split(' ')[1])),
+        [1, 4, 9, 16, 25, 36],
+      );
       const ranOn = new Set(out.map((s) => s.split(' ')[0]));
-      if (lab.mode === 'netns') t.ok([...ranOn].every((h) => h === 'tsdask-w1' || h === 'tsdask-w2'), `tasks ran on the worker hosts (${[...ranOn].join(', ')})`);
+      if (lab.mode === 'netns')
+        t.ok(
+          [...ranOn].every((h) => h === 'tsdask-w1' || h === 'tsdask-w2'),
+          `tasks ran on the worker hosts (${[...ranOn].join(', ')})`,
+        );
       await client.close();
 
       proc.kill('SIGINT');

@@ -83,10 +83,11 @@ export function descendants(pid: number): number[] {
   const frontier = [pid];
   while (frontier.length > 0) {
     const p = frontier.pop()!;
-    for (const [c, pp] of parents) if (pp === p && !out.includes(c)) {
-      out.push(c);
-      frontier.push(c);
-    }
+    for (const [c, pp] of parents)
+      if (pp === p && !out.includes(c)) {
+        out.push(c);
+        frontier.push(c);
+      }
   }
   return out;
 }
@@ -122,7 +123,7 @@ function freeSubnet(): string | undefined {
     const b = 200 + ((process.pid + i) % 50);
     const c = (process.pid * 7 + i * 13) % 254;
     const ours = ((10 << 24) | (b << 16) | (c << 8)) >>> 0;
-    const clash = nets.some((n) => n.len > 0 && ((n.ip & mask(Math.min(n.len, 24))) >>> 0) === ((ours & mask(Math.min(n.len, 24))) >>> 0));
+    const clash = nets.some((n) => n.len > 0 && (n.ip & mask(Math.min(n.len, 24))) >>> 0 === (ours & mask(Math.min(n.len, 24))) >>> 0);
     if (!clash) return `10.${b}.${c}`;
   }
   return undefined;
@@ -292,7 +293,9 @@ export async function startSshLab(names: string[], ports: (number | undefined)[]
       );
       const hostname = net ? `tsdask-${name}` : run('hostname', []).trim();
       const sshdArgv = ['/bin/sh', '-c', WATCHDOG, 'sh', SSHD, '-D', '-e', '-f', config];
-      const argv = net ? ['ip', 'netns', 'exec', where.netns!, 'unshare', '--uts', '--', '/bin/sh', '-c', 'hostname "$1" && shift && exec "$@"', 'sh', hostname, ...sshdArgv] : sshdArgv;
+      const argv = net
+        ? ['ip', 'netns', 'exec', where.netns!, 'unshare', '--uts', '--', '/bin/sh', '-c', 'hostname "$1" && shift && exec "$@"', 'sh', hostname, ...sshdArgv]
+        : sshdArgv;
       const { child: sshd, pid: sshdPid } = await startSshd(argv, name, join(hdir, 'sshd.pid'));
       const entry = `${user}@${where.address}${port === 22 ? '' : `:${port}`}`;
       hosts.push({ name, address: where.address, port, user, entry, sshd, sshdPid, netns: where.netns, hostname });
@@ -311,7 +314,15 @@ export async function startSshLab(names: string[], ports: (number | undefined)[]
   const sshConfig = join(dir, 'ssh_config');
   writeFileSync(
     sshConfig,
-    ['Host *', `  UserKnownHostsFile ${join(dir, 'known_hosts')}`, '  GlobalKnownHostsFile /dev/null', '  StrictHostKeyChecking yes', '  IdentitiesOnly yes', '  PasswordAuthentication no', ''].join('\n'),
+    [
+      'Host *',
+      `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '  IdentitiesOnly yes',
+      '  PasswordAuthentication no',
+      '',
+    ].join('\n'),
   );
 
   return {

@@ -69,7 +69,10 @@ t.test('a diamond runs, the client hears about the result, intermediates are rel
   t.same(ran.sort(), ['a', 'b', 'c', 'd']);
   t.equal(s.tasks.get('d')!.state, 'memory');
   t.equal(s.tasks.get('a')!.state, 'released', 'inputs are freed once their dependents are done');
-  t.same(csink.take('key-in-memory').map((o) => o.key), ['d']);
+  t.same(
+    csink.take('key-in-memory').map((o) => o.key),
+    ['d'],
+  );
   const freed = ws.flatMap(({ sink }) => sink.take('free-keys').flatMap((o) => o.keys));
   t.same(freed.sort(), ['a', 'b', 'c']);
   s.releaseKeys(c, ['d']);
@@ -93,7 +96,10 @@ t.test('a lost worker: running tasks rerun, results it alone held are recomputed
   const ran = runAll(s, [other]);
   t.ok(ran.includes('z'));
   t.equal(z.state, 'memory');
-  t.same(z.whoHas.map((w) => w.name), [other.w.name]);
+  t.same(
+    z.whoHas.map((w) => w.name),
+    [other.w.name],
+  );
   t.ok(x.state === 'released' || x.state === 'memory');
 });
 
@@ -101,7 +107,10 @@ t.test('a task on workers that keep dying errs as KilledWorker; others are not b
   const { s, ws, c, csink } = setup(1);
   s.updateGraph(c, [task('bad', [], 0), task('good', [], 1)], ['bad', 'good']);
   const sink0 = ws[0].sink;
-  t.same(sink0.take('compute').map((o) => o.key), ['bad', 'good']);
+  t.same(
+    sink0.take('compute').map((o) => o.key),
+    ['bad', 'good'],
+  );
   s.taskStarted(ws[0].w, ['bad']);
   s.removeWorker(ws[0].w, 'killed');
   const sinkB = new FakeSink();
@@ -134,7 +143,11 @@ t.test('idle workers steal queued work from busy ones', async (t) => {
   ws[0].sink.take('compute');
   s.taskFinished(ws[0].w, 't-warm', 8, 'n', 0, 0.1, undefined);
   const many = Array.from({ length: 20 }, (_, i) => task(`t-${i}`, [], i));
-  s.updateGraph(c, many, many.map((m) => m.key));
+  s.updateGraph(
+    c,
+    many,
+    many.map((m) => m.key),
+  );
   t.equal(ws[0].sink.take('compute').length, 20, 'short tasks are all sent at once');
   const sink = new FakeSink();
   const thief = new WorkerState('tcp://127.0.0.1:3000', 'thief', 1, 1e9, 3, 'h', sink);
@@ -186,13 +199,31 @@ t.test('resource tasks run only where the resources are, no more at once than th
   const { s, gpu, gsink, plain, psink, c } = gpuSetup();
   const gpus = Array.from({ length: 5 }, (_, i) => gpuTask(`g-${i}`, [], i));
   const plains = Array.from({ length: 6 }, (_, i) => task(`p-${i}`, [], 10 + i));
-  s.updateGraph(c, [...gpus, ...plains], [...gpus, ...plains].map((x) => x.key));
+  s.updateGraph(
+    c,
+    [...gpus, ...plains],
+    [...gpus, ...plains].map((x) => x.key),
+  );
   const onGpu = gsink.take('compute').map((o) => o.key);
   const onPlain = psink.take('compute').map((o) => o.key);
-  t.same(onGpu.filter((k) => k.startsWith('g-')), ['g-0', 'g-1'], 'two GPU=1 tasks fill GPU=2, best priority first');
-  t.same(onPlain.filter((k) => k.startsWith('g-')), [], 'none goes to the worker without GPU');
-  t.ok(onGpu.some((k) => k.startsWith('p-')), 'plain tasks still fill the GPU worker’s other slots');
-  t.ok(onPlain.some((k) => k.startsWith('p-')), 'and run on the other worker');
+  t.same(
+    onGpu.filter((k) => k.startsWith('g-')),
+    ['g-0', 'g-1'],
+    'two GPU=1 tasks fill GPU=2, best priority first',
+  );
+  t.same(
+    onPlain.filter((k) => k.startsWith('g-')),
+    [],
+    'none goes to the worker without GPU',
+  );
+  t.ok(
+    onGpu.some((k) => k.startsWith('p-')),
+    'plain tasks still fill the GPU worker’s other slots',
+  );
+  t.ok(
+    onPlain.some((k) => k.startsWith('p-')),
+    'and run on the other worker',
+  );
   t.equal(s.tasks.get('g-2')!.state, 'queued', 'the rest wait at the scheduler');
   t.same(gpu.freeResources, { GPU: 0 });
   const computeOp = () => gsink.ops.find((o): o is Compute => o.op === 'compute' && o.key.startsWith('g-'));
@@ -219,13 +250,20 @@ t.test('no worker has the resources: no-worker until one joins; its death sends 
   const { s, gsink, psink, c } = gpuSetup();
   s.updateGraph(c, [{ ...task('f', [], 0), resources: { FPGA: 1 } }, task('dep', [], 1), { ...task('h', ['dep'], 2), resources: { FPGA: 1 } }], ['f', 'h']);
   t.equal(s.tasks.get('f')!.state, 'no-worker', 'as Dask: no worker has an FPGA');
-  for (const [w, sink] of [[s.workers.get('tcp://127.0.0.1:4000')!, gsink], [s.workers.get('tcp://127.0.0.1:4001')!, psink]] as const)
+  for (const [w, sink] of [
+    [s.workers.get('tcp://127.0.0.1:4000')!, gsink],
+    [s.workers.get('tcp://127.0.0.1:4001')!, psink],
+  ] as const)
     for (const op of sink.take('compute')) s.taskFinished(w, op.key, 8, 'n', 0, 1, undefined);
   t.equal(s.tasks.get('h')!.state, 'no-worker', 'a task with inputs too');
   const fsink = new FakeSink();
   const fpga = new WorkerState('tcp://127.0.0.1:4002', 'fpga', 1, 1e9, 42, 'h', fsink, { FPGA: 1 });
   s.addWorker(fpga);
-  t.same(fsink.take('compute').map((o) => o.key), ['f'], 'the first starts when a worker with FPGA=1 joins');
+  t.same(
+    fsink.take('compute').map((o) => o.key),
+    ['f'],
+    'the first starts when a worker with FPGA=1 joins',
+  );
   t.equal(s.tasks.get('h')!.state, 'queued', 'the second waits for the FPGA');
   s.removeWorker(fpga, 'killed');
   t.equal(s.tasks.get('f')!.state, 'no-worker', 'its worker died: back to waiting for one');
@@ -233,7 +271,14 @@ t.test('no worker has the resources: no-worker until one joins; its death sends 
   const fsink2 = new FakeSink();
   const fpga2 = new WorkerState('tcp://127.0.0.1:4003', 'fpga2', 2, 1e9, 43, 'h', fsink2, { FPGA: 2 });
   s.addWorker(fpga2);
-  t.same(fsink2.take('compute').map((o) => o.key).sort(), ['f', 'h'], 'FPGA=2 runs both');
+  t.same(
+    fsink2
+      .take('compute')
+      .map((o) => o.key)
+      .sort(),
+    ['f', 'h'],
+    'FPGA=2 runs both',
+  );
   t.same(fpga2.freeResources, { FPGA: 0 });
 });
 
@@ -244,7 +289,11 @@ t.test('stealing moves resource tasks only to thieves with them free', async (t)
   s.addWorker(victim);
   const c = s.addClient('c', new FakeSink());
   const many = Array.from({ length: 10 }, (_, i) => gpuTask(`s-${i}`, [], i));
-  s.updateGraph(c, many, many.map((m) => m.key));
+  s.updateGraph(
+    c,
+    many,
+    many.map((m) => m.key),
+  );
   t.equal(vsink.take('compute').length, 10, 'GPU=10 takes all ten');
   const plain = new WorkerState('tcp://127.0.0.1:5001', 'plain', 1, 1e9, 51, 'h', new FakeSink());
   s.addWorker(plain);
@@ -259,7 +308,10 @@ t.test('stealing moves resource tasks only to thieves with them free', async (t)
   t.equal(steal[0].thief, thief.address);
   t.equal(steal[0].keys.length, 1, 'only as many as the thief has GPUs for');
   s.stealResponse(victim, steal[0].keys, [], thief.address);
-  t.same(tsink.take('compute').map((o) => o.key), steal[0].keys);
+  t.same(
+    tsink.take('compute').map((o) => o.key),
+    steal[0].keys,
+  );
   t.same(thief.freeResources, { GPU: 0 });
   t.same(victim.freeResources, { GPU: 1 }, 'the victim got its GPU back');
 });

@@ -194,7 +194,10 @@ t.test('groups: announced before they run, at most groupSize, `alone` tasks by t
   await until(() => h.results.size === 7, 'seven');
   t.same(h.groups, [['p0', 'p1'], ['p2'], ['p3', 'p4', 'p5'], ['p6']]);
   // Synchronous tasks: each group is announced, then its tasks run, then the next group.
-  t.same(h.events.filter((e) => !e.startsWith('done ')), ['announce p0,p1', 'start p0', 'start p1', 'announce p2', 'start p2', 'announce p3,p4,p5', 'start p3', 'start p4', 'start p5', 'announce p6', 'start p6']);
+  t.same(
+    h.events.filter((e) => !e.startsWith('done ')),
+    ['announce p0,p1', 'start p0', 'start p1', 'announce p2', 'start p2', 'announce p3,p4,p5', 'start p3', 'start p4', 'start p5', 'announce p6', 'start p6'],
+  );
 });
 
 t.test('pause stops new starts until resume; close ignores later ends', async (t) => {

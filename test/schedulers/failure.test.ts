@@ -43,15 +43,21 @@ t.test('SIGKILL of a pool process mid-compute: the compute is retried on a fresh
   t.ok(killed !== undefined && !alive(killed), 'the victim is dead');
   t.notOk(s.pids().includes(killed!), 'and replaced');
   t.equal(post.size, 6);
-  t.ok([...post.values()].every((c) => c === 1), 'posttask fired once per task');
+  t.ok(
+    [...post.values()].every((c) => c === 1),
+    'posttask fired once per task',
+  );
   t.equal(await delayed(inc)(41).compute({ scheduler: 'processes' }), 42, 'the pool keeps working');
 });
 
 t.test('a task that kills its process every time fails the compute with a clear error', async (t) => {
-  const suicide = delayed((x: number) => {
-    process.kill(process.pid, 'SIGKILL');
-    return x;
-  }, { name: 'suicide' })(1);
+  const suicide = delayed(
+    (x: number) => {
+      process.kill(process.pid, 'SIGKILL');
+      return x;
+    },
+    { name: 'suicide' },
+  )(1);
   const err = await suicide.compute({ scheduler: 'processes' }).then(
     () => undefined,
     (e: Error) => e,
@@ -63,12 +69,15 @@ t.test('a task that kills its process every time fails the compute with a clear 
 });
 
 t.test('a worker thread that crashes fails the compute with the crash, never hangs', async (t) => {
-  const crash = delayed((x: number) => {
-    setTimeout(() => {
-      throw new Error('thread crash from a stray timer');
-    }, 0);
-    return new Promise<number>(() => x);
-  }, { name: 'crash' })(1);
+  const crash = delayed(
+    (x: number) => {
+      setTimeout(() => {
+        throw new Error('thread crash from a stray timer');
+      }, 0);
+      return new Promise<number>(() => x);
+    },
+    { name: 'crash' },
+  )(1);
   const err = await crash.compute({ scheduler: 'threads' }).then(
     () => undefined,
     (e: Error) => e,

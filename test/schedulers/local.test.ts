@@ -12,13 +12,16 @@ for (const scheduler of ['threads', 'processes'] as const) {
       const data = delayed(new Float64Array([1, 2, 3]), { name: 'data' });
       const total = delayed((a: Float64Array) => a.reduce((p, v) => p + v, 0), { name: 'total' })(data);
       const chain = delayed(inc)(delayed(inc)(delayed(inc)(total)));
-      const rich = delayed((n: number) => ({
-        when: new Date(Date.UTC(2020, 0, 1)),
-        map: new Map([['n', n]]),
-        set: new Set([BigInt(n)]),
-        none: undefined,
-        typed: new Int32Array([n, -n]),
-      }), { name: 'rich' })(chain);
+      const rich = delayed(
+        (n: number) => ({
+          when: new Date(Date.UTC(2020, 0, 1)),
+          map: new Map([['n', n]]),
+          set: new Set([BigInt(n)]),
+          none: undefined,
+          typed: new Int32Array([n, -n]),
+        }),
+        { name: 'rich' },
+      )(chain);
       const nested = delayed((o: { a: number[]; b: { c: number } }) => o.a[0] + o.a[1] + o.b.c, { name: 'nested' })({ a: [total, chain], b: { c: total } });
       const [viaSync] = await compute({ rich, nested }, { scheduler: 'sync' });
       const [viaLocal] = await compute({ rich, nested }, { scheduler, numWorkers: 2 });
@@ -69,7 +72,10 @@ for (const scheduler of ['threads', 'processes'] as const) {
       t.equal(events.filter((e) => e.startsWith('post:')).length, 21);
       t.equal(events.at(-1), 'finish:true');
       const prefix = scheduler === 'threads' ? 'thread-' : 'process-';
-      t.ok([...workers].every((w) => w.startsWith(prefix)), [...workers].join(','));
+      t.ok(
+        [...workers].every((w) => w.startsWith(prefix)),
+        [...workers].join(','),
+      );
     });
 
     t.test('a task error comes back with class, key and the remote stack', async (t) => {
@@ -92,10 +98,12 @@ for (const scheduler of ['threads', 'processes'] as const) {
       const factor = 3;
       let ran = 0;
       const scale = delayed((x: number) => x * factor, { name: 'scale' });
-      const err = await scale(delayed(inc)(1)).compute({ scheduler, callbacks: [{ pretask: () => ran++ }] }).then(
-        () => undefined,
-        (e: Error) => e,
-      );
+      const err = await scale(delayed(inc)(1))
+        .compute({ scheduler, callbacks: [{ pretask: () => ran++ }] })
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
       t.equal(err?.name, 'ClosureError');
       t.match(err!.message, /'factor'/);
       t.match(err!.message, /task 'scale-/);
@@ -107,10 +115,13 @@ for (const scheduler of ['threads', 'processes'] as const) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- the require() inside the shipped body is what this test checks
       const viaRequire = delayed((p: string) => (require('node:path') as typeof import('node:path')).basename(p), { name: 'base' })('/x/y.txt');
       const viaImport = delayed(async (x: number) => (await import('node:os')).EOL.length + x, { name: 'eol' })(1);
-      const later = delayed(async (x: number) => {
-        await new Promise((r) => setTimeout(r, 10));
-        return x * 2;
-      }, { name: 'later' });
+      const later = delayed(
+        async (x: number) => {
+          await new Promise((r) => setTimeout(r, 10));
+          return x * 2;
+        },
+        { name: 'later' },
+      );
       const [a, b, c] = await compute(viaRequire, viaImport, delayed(add)(later(1), later(2)), { scheduler, numWorkers: 2 });
       t.same([a, b, c], ['y.txt', 2, 6]);
     });
@@ -122,7 +133,10 @@ for (const scheduler of ['threads', 'processes'] as const) {
       t.equal(mat.rows, 3);
       t.equal(sum, 18);
       const opaque = delayed(makeOpaque)(1);
-      await t.rejects(opaque.compute({ scheduler }), { name: 'SerializationError', message: new RegExp(`task '${opaque.key}'.*class Opaque.*registerType`, 's') });
+      await t.rejects(opaque.compute({ scheduler }), {
+        name: 'SerializationError',
+        message: new RegExp(`task '${opaque.key}'.*class Opaque.*registerType`, 's'),
+      });
     });
 
     t.test('a result structured clone refuses fails the compute, naming the task', async (t) => {
@@ -152,8 +166,14 @@ for (const scheduler of ['threads', 'processes'] as const) {
       const xs = Array.from({ length: 50 }, (_, i) => delayed(inc)(i));
       const ys = Array.from({ length: 50 }, (_, i) => delayed(add)(i, 100));
       const [[a], [b]] = await Promise.all([compute(xs, { scheduler, numWorkers: 2 }), compute(ys, { scheduler, numWorkers: 2 })]);
-      t.same(a, xs.map((_, i) => i + 1));
-      t.same(b, ys.map((_, i) => i + 100));
+      t.same(
+        a,
+        xs.map((_, i) => i + 1),
+      );
+      t.same(
+        b,
+        ys.map((_, i) => i + 100),
+      );
     });
 
     t.test('the pool is reused across computes and respects numWorkers', async (t) => {
@@ -161,11 +181,22 @@ for (const scheduler of ['threads', 'processes'] as const) {
       const spots = Array.from({ length: 8 }, (_, i) => delayed(whereAmI)(i));
       const [first] = await compute(spots, { scheduler, numWorkers: 2 });
       const pids = s.pids();
-      const [second] = await compute(spots.map((d) => delayed(whereAmI)(d)), { scheduler, numWorkers: 2 });
+      const [second] = await compute(
+        spots.map((d) => delayed(whereAmI)(d)),
+        { scheduler, numWorkers: 2 },
+      );
       t.same(s.pids(), pids, 'same executors');
       t.ok(new Set([...first, ...second]).size <= 2, 'at most two executors used');
-      if (scheduler === 'processes') t.notOk(first.some((w) => w.startsWith(`${process.pid}:`)), 'tasks ran in child processes');
-      else t.ok(first.every((w) => w.startsWith(`${process.pid}:`) && !w.endsWith(':0')), 'tasks ran in worker threads');
+      if (scheduler === 'processes')
+        t.notOk(
+          first.some((w) => w.startsWith(`${process.pid}:`)),
+          'tasks ran in child processes',
+        );
+      else
+        t.ok(
+          first.every((w) => w.startsWith(`${process.pid}:`) && !w.endsWith(':0')),
+          'tasks ran in worker threads',
+        );
     });
   });
 }

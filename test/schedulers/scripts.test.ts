@@ -17,13 +17,17 @@ const built = existsSync(join(root, 'dist/schedulers/local/entry.js'));
 for (const runner of ['ts-node', 'tsx']) {
   for (const scheduler of ['threads', 'processes']) {
     for (const lib of ['src', 'dist']) {
-      t.test(`${runner} script on ${scheduler}, library from ${lib}`, { skip: lib === 'dist' && !built ? 'dist/ not built (npm run build)' : false }, async (t) => {
-        const r = runAsUser(bin(runner), [script, scheduler, lib], { cwd: root, timeoutMs: 60_000 });
-        t.equal(r.status, 0, r.stderr);
-        t.match(r.stdout, /^RESULT \[2,9\]$/m, 'imported and script-local functions both ran');
-        t.match(r.stdout, /^CLOSURE .*uses 'inc' imported from another module/m, 'closing over an import is explained');
-        t.match(r.stdout, runner === 'ts-node' ? /'funcs_js_1'/ : /'import_funcs'/);
-      });
+      t.test(
+        `${runner} script on ${scheduler}, library from ${lib}`,
+        { skip: lib === 'dist' && !built ? 'dist/ not built (npm run build)' : false },
+        async (t) => {
+          const r = runAsUser(bin(runner), [script, scheduler, lib], { cwd: root, timeoutMs: 60_000 });
+          t.equal(r.status, 0, r.stderr);
+          t.match(r.stdout, /^RESULT \[2,9\]$/m, 'imported and script-local functions both ran');
+          t.match(r.stdout, /^CLOSURE .*uses 'inc' imported from another module/m, 'closing over an import is explained');
+          t.match(r.stdout, runner === 'ts-node' ? /'funcs_js_1'/ : /'import_funcs'/);
+        },
+      );
     }
   }
 }

@@ -132,10 +132,16 @@ export function elemwise(op: BinaryOp, a: ArraySpec | number, b: ArraySpec | num
   const arr = (typeof a === 'number' ? b : a) as ArraySpec;
   if (typeof a === 'number' || typeof b === 'number') {
     const prefix = `${op}-${tokenize(typeof a === 'number' ? a : a.prefix, typeof b === 'number' ? b : b.prefix)}`;
-    return arraySpec(prefix, arr.shape, arr.chunks, (idx) => {
-      const ref = new KeyRef(blockKey(arr.prefix, idx));
-      return new Task(elemwiseKernel, typeof a === 'number' ? [op, a, ref] : [op, ref, b]);
-    }, [arr.layer]);
+    return arraySpec(
+      prefix,
+      arr.shape,
+      arr.chunks,
+      (idx) => {
+        const ref = new KeyRef(blockKey(arr.prefix, idx));
+        return new Task(elemwiseKernel, typeof a === 'number' ? [op, a, ref] : [op, ref, b]);
+      },
+      [arr.layer],
+    );
   }
   const shape = broadcastShapes(a.shape, b.shape, op);
   const chunks = outputChunks(shape, a, b);
@@ -145,5 +151,11 @@ export function elemwise(op: BinaryOp, a: ArraySpec | number, b: ArraySpec | num
   const pick = (x: ArraySpec, o: readonly number[]) => x.shape.map((n, d) => (n === shape[d + nd - x.shape.length] ? o[d + nd - x.shape.length] : 0));
   const prefix = `${op}-${tokenize(A.prefix, B.prefix)}`;
   const deps = A.layer.id === B.layer.id ? [A.layer] : [A.layer, B.layer];
-  return arraySpec(prefix, shape, chunks, (o) => new Task(elemwiseKernel, [op, new KeyRef(blockKey(A.prefix, pick(A, o))), new KeyRef(blockKey(B.prefix, pick(B, o)))]), deps);
+  return arraySpec(
+    prefix,
+    shape,
+    chunks,
+    (o) => new Task(elemwiseKernel, [op, new KeyRef(blockKey(A.prefix, pick(A, o))), new KeyRef(blockKey(B.prefix, pick(B, o)))]),
+    deps,
+  );
 }

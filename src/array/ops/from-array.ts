@@ -10,8 +10,7 @@ import { blockShape, type Chunks, offsets } from '../chunks.js';
 import { type ArraySpec, arraySpec } from '../layer.js';
 
 export type NumericArray =
-  | Float64Array | Float32Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | readonly number[];
+  Float64Array | Float32Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | readonly number[];
 
 /** Nested arrays of numbers (number[][], number[][][]...), rectangular. */
 export type NestedNumbers = ReadonlyArray<number | NestedNumbers>;
@@ -24,12 +23,17 @@ export function flattenNested(data: NestedNumbers, who: string): { values: Float
   let at = 0;
   const walk = (x: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (typeof x !== 'number') throw new TypeError(`${who}: ${path} is ${Array.isArray(x) ? 'an array' : typeof x}, expected a number (the first row fixes ${shape.length} dimensions)`);
+      if (typeof x !== 'number')
+        throw new TypeError(
+          `${who}: ${path} is ${Array.isArray(x) ? 'an array' : typeof x}, expected a number (the first row fixes ${shape.length} dimensions)`,
+        );
       values[at++] = x;
       return;
     }
     if (!Array.isArray(x) || x.length !== shape[depth]) {
-      throw new RangeError(`${who}: ragged nested arrays: ${path} ${Array.isArray(x) ? `has length ${x.length}` : `is ${typeof x}`}, expected an array of length ${shape[depth]}`);
+      throw new RangeError(
+        `${who}: ragged nested arrays: ${path} ${Array.isArray(x) ? `has length ${x.length}` : `is ${typeof x}`}, expected an array of length ${shape[depth]}`,
+      );
     }
     x.forEach((v, i) => walk(v, depth + 1, `${path}[${i}]`));
   };
@@ -47,7 +51,9 @@ export function toFloat64(data: NumericArray, who: string): Float64Array {
   if (ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array)) {
     return Float64Array.from(data as ArrayLike<number>);
   }
-  throw new TypeError(`${who}: expected a numeric typed array or an array of numbers, got ${data === null ? 'null' : typeof data === 'object' ? (data as object).constructor?.name : typeof data}`);
+  throw new TypeError(
+    `${who}: expected a numeric typed array or an array of numbers, got ${data === null ? 'null' : typeof data === 'object' ? (data as object).constructor?.name : typeof data}`,
+  );
 }
 
 export function fromArray(data: Float64Array, shape: readonly number[], chunks: Chunks): ArraySpec {
@@ -64,7 +70,13 @@ export function fromArray(data: Float64Array, shape: readonly number[], chunks: 
     (idx) => {
       const size = blockShape(chunks, idx);
       const b = emptyBlock(size);
-      copyBox(whole, idx.map((i, d) => starts[d][i]), b, size.map(() => 0), size);
+      copyBox(
+        whole,
+        idx.map((i, d) => starts[d][i]),
+        b,
+        size.map(() => 0),
+        size,
+      );
       return new DataNode(b);
     },
     [],

@@ -48,10 +48,23 @@ export function rechunk(x: ArraySpec, chunks: Chunks): ArraySpec {
       if (combos.length === 1) {
         const c = combos[0];
         const whole = c.every(([i, s, , len], d) => s === 0 && len === x.chunks[d][i] && len === shape[d]);
-        if (whole) return new Task(passBlock, [new KeyRef(blockKey(x.prefix, c.map((p) => p[0])))]);
+        if (whole)
+          return new Task(passBlock, [
+            new KeyRef(
+              blockKey(
+                x.prefix,
+                c.map((p) => p[0]),
+              ),
+            ),
+          ]);
       }
       const pieces = combos.map((c) => [
-        new KeyRef(blockKey(x.prefix, c.map((p) => p[0]))),
+        new KeyRef(
+          blockKey(
+            x.prefix,
+            c.map((p) => p[0]),
+          ),
+        ),
         c.map((p) => p[1]),
         c.map((p) => p[2]),
         c.map((p) => p[3]),

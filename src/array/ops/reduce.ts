@@ -29,7 +29,8 @@ export function normalizeAxes(axis: AxisInput, ndim: number, who: string): numbe
   if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, d) => d);
   const list = typeof axis === 'number' ? [axis] : [...axis];
   const out = list.map((a) => {
-    if (!Number.isInteger(a) || a < -ndim || a >= ndim) throw new RangeError(`${who}: axis ${a} is out of bounds for an array of ${ndim} dimension${ndim === 1 ? '' : 's'}`);
+    if (!Number.isInteger(a) || a < -ndim || a >= ndim)
+      throw new RangeError(`${who}: axis ${a} is out of bounds for an array of ${ndim} dimension${ndim === 1 ? '' : 's'}`);
     return a < 0 ? a + ndim : a;
   });
   if (new Set(out).size !== out.length) throw new RangeError(`${who}: repeated axis in [${list.join(', ')}]`);
@@ -122,7 +123,13 @@ export function reduceArray(name: string, x: ArraySpec, axes: readonly number[],
       output: blockKey(prefix, keepdims ? full : o),
     };
     const reduction = { chunk: r.chunk, chunkArgs: [axes], combine: r.combine, aggregate: r.aggregate, aggregateArgs: [shape, ...extra] };
-    treeReduceNodes(leaves.map((idx) => blockKey(x.prefix, idx)), reduction, split, keys, entries);
+    treeReduceNodes(
+      leaves.map((idx) => blockKey(x.prefix, idx)),
+      reduction,
+      split,
+      keys,
+      entries,
+    );
   }
   if (keepdims) {
     const chunks = x.chunks.map((c, d) => (mask[d] ? [1] : [...c]));

@@ -112,7 +112,8 @@ export const readTextKernel = kernel(
       bytes = end === null ? readFileSync(path) : readRange(path, start, end);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code === 'ENOENT') throw new Error(`readText: ${path} does not exist on this worker (on remote workers the file must exist at the same path)`, { cause: e });
+      if (err.code === 'ENOENT')
+        throw new Error(`readText: ${path} does not exist on this worker (on remote workers the file must exist at the same path)`, { cause: e });
       throw e;
     }
     if (gzip) bytes = gunzip(path, bytes);
@@ -129,14 +130,16 @@ export function parseBytes(x: number | string): number {
   }
   const m = /^\s*([\d.]+)\s*([a-z]*)\s*$/i.exec(x);
   const unit = m ? UNITS[(m[2] || 'b').toLowerCase()] : undefined;
-  if (m === null || unit === undefined || !(Number(m[1]) > 0)) throw new RangeError(`readText: cannot read blocksize '${x}' (use a number of bytes or e.g. '64MB', '1GiB')`);
+  if (m === null || unit === undefined || !(Number(m[1]) > 0))
+    throw new RangeError(`readText: cannot read blocksize '${x}' (use a number of bytes or e.g. '64MB', '1GiB')`);
   return Math.floor(Number(m[1]) * unit);
 }
 
 function isGzip(path: string, compression: ReadTextOptions['compression']): boolean {
   if (compression === 'gzip') return true;
   if (compression === 'none') return false;
-  if (compression !== undefined && compression !== 'infer') throw new RangeError(`readText: compression must be 'infer', 'gzip' or 'none', got '${String(compression satisfies never)}'`);
+  if (compression !== undefined && compression !== 'infer')
+    throw new RangeError(`readText: compression must be 'infer', 'gzip' or 'none', got '${String(compression satisfies never)}'`);
   if (/\.(bz2|xz|zst|zip)$/i.test(path)) {
     throw new Error(`readText: ${path}: only gzip (.gz) is read transparently; decompress the file first, or pass { compression: 'none' } if it is plain text`);
   }
@@ -146,7 +149,8 @@ function isGzip(path: string, compression: ReadTextOptions['compression']): bool
 export function readText(paths: string | readonly string[], opts: ReadTextOptions = {}): BagSpec {
   const files = expandPaths(paths, 'readText');
   const encoding = opts.encoding ?? 'utf8';
-  if (encoding !== 'utf8' && encoding !== 'latin1') throw new RangeError(`readText: encoding must be 'utf8' or 'latin1', got '${String(encoding satisfies never)}'`);
+  if (encoding !== 'utf8' && encoding !== 'latin1')
+    throw new RangeError(`readText: encoding must be 'utf8' or 'latin1', got '${String(encoding satisfies never)}'`);
   const keep = opts.keepNewlines === true;
   const blocksize = opts.blocksize === undefined ? undefined : parseBytes(opts.blocksize);
   const parts: Array<[path: string, gzip: boolean, start: number, end: number | null]> = [];

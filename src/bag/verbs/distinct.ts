@@ -24,7 +24,11 @@ export const distinctReduction: Reduction = {
     return m.entries();
   }),
   combine: kernel('bag.distinct.combine', (ps: readonly Seen[]): Seen => mergeSeen(ps).entries()),
-  aggregate: kernel('bag.distinct.aggregate', (ps: readonly Seen[]) => mergeSeen(ps).entries().map((e) => e[1])),
+  aggregate: kernel('bag.distinct.aggregate', (ps: readonly Seen[]) =>
+    mergeSeen(ps)
+      .entries()
+      .map((e) => e[1]),
+  ),
 };
 
 export function distinct(bag: BagSpec, key: KeySpec<unknown, unknown> | null, splitEvery?: number) {

@@ -18,5 +18,10 @@ export const userReduction: Reduction = {
 
 export function reduction(bag: BagSpec, perPartition: TaskFn, aggregate: TaskFn, splitEvery?: number) {
   if (typeof perPartition !== 'function' || typeof aggregate !== 'function') throw new TypeError('reduction: perPartition and aggregate must be functions');
-  return reduceTree(fnLabel('reduction', perPartition), bag, userReduction, { chunkArgs: [perPartition], combineArgs: [aggregate], aggregateArgs: [aggregate], splitEvery });
+  return reduceTree(fnLabel('reduction', perPartition), bag, userReduction, {
+    chunkArgs: [perPartition],
+    combineArgs: [aggregate],
+    aggregateArgs: [aggregate],
+    splitEvery,
+  });
 }

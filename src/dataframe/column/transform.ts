@@ -8,7 +8,11 @@ import { lazyStringColumn, stringBytesOf, withCodes } from './strings.js';
 export function takeColumn(c: Column, idx: Int32Array | readonly number[]): Column {
   const n = idx.length;
   let hasNull = false;
-  for (let i = 0; i < n; i++) if (idx[i] < 0) { hasNull = true; break; }
+  for (let i = 0; i < n; i++)
+    if (idx[i] < 0) {
+      hasNull = true;
+      break;
+    }
   // Integers cannot hold a missing value: widen to float64, as pandas does.
   const dtype: DType = hasNull && (c.dtype === 'int64' || c.dtype === 'int32') ? 'float64' : c.dtype;
   const out = dtype === 'string' ? withCodes(c, new Int32Array(n)) : allocColumn(dtype, n);

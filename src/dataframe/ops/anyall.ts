@@ -21,8 +21,14 @@ export const anyAllChunk = kernel('dataframe.anyall.chunk', (part: Frame, op: 'a
         if (x !== x) continue;
         truthy = x !== 0;
       }
-      if (op === 'any' && truthy) { res = true; break; }
-      if (op === 'all' && !truthy) { res = false; break; }
+      if (op === 'any' && truthy) {
+        res = true;
+        break;
+      }
+      if (op === 'all' && !truthy) {
+        res = false;
+        break;
+      }
     }
     out[j] = res ? 1 : 0;
   });

@@ -37,9 +37,19 @@ export const drop = kernel('dataframe.drop', (part: Frame, names: readonly strin
   if (errors === 'raise') for (const n of names) if (!part.has(n)) throw new KeyError(n, part.names);
   const gone = new Set(names);
   const keep = part.names.map((n, i) => i).filter((i) => !gone.has(part.names[i]));
-  return new Frame(keep.map((i) => part.names[i]), keep.map((i) => part.columns[i]), part.length, part.index);
+  return new Frame(
+    keep.map((i) => part.names[i]),
+    keep.map((i) => part.columns[i]),
+    part.length,
+    part.index,
+  );
 });
 
 export const rename = kernel('dataframe.rename', (part: Frame, mapping: Readonly<Record<string, string>>): Frame => {
-  return new Frame(part.names.map((n) => mapping[n] ?? n), part.columns, part.length, part.index);
+  return new Frame(
+    part.names.map((n) => mapping[n] ?? n),
+    part.columns,
+    part.length,
+    part.index,
+  );
 });

@@ -61,12 +61,24 @@ export function compareKernel(left: Frame, right: Operand, op: CompareOp): Frame
     if (right.series.dtype === 'string') return compareStrings(right, right.series, left, flip(op));
     const y = numbers(right.series, what);
     switch (op) {
-      case 'gt': for (let i = 0; i < n; i++) out[i] = x[i] > y[i] ? 1 : 0; break;
-      case 'ge': for (let i = 0; i < n; i++) out[i] = x[i] >= y[i] ? 1 : 0; break;
-      case 'lt': for (let i = 0; i < n; i++) out[i] = x[i] < y[i] ? 1 : 0; break;
-      case 'le': for (let i = 0; i < n; i++) out[i] = x[i] <= y[i] ? 1 : 0; break;
-      case 'eq': for (let i = 0; i < n; i++) out[i] = x[i] === y[i] ? 1 : 0; break;
-      case 'ne': for (let i = 0; i < n; i++) out[i] = x[i] !== y[i] ? 1 : 0; break;
+      case 'gt':
+        for (let i = 0; i < n; i++) out[i] = x[i] > y[i] ? 1 : 0;
+        break;
+      case 'ge':
+        for (let i = 0; i < n; i++) out[i] = x[i] >= y[i] ? 1 : 0;
+        break;
+      case 'lt':
+        for (let i = 0; i < n; i++) out[i] = x[i] < y[i] ? 1 : 0;
+        break;
+      case 'le':
+        for (let i = 0; i < n; i++) out[i] = x[i] <= y[i] ? 1 : 0;
+        break;
+      case 'eq':
+        for (let i = 0; i < n; i++) out[i] = x[i] === y[i] ? 1 : 0;
+        break;
+      case 'ne':
+        for (let i = 0; i < n; i++) out[i] = x[i] !== y[i] ? 1 : 0;
+        break;
     }
     return boolFrame(left, out);
   }
@@ -77,12 +89,24 @@ export function compareKernel(left: Frame, right: Operand, op: CompareOp): Frame
   }
   const y = scalarNumber(right, what);
   switch (op) {
-    case 'gt': for (let i = 0; i < n; i++) out[i] = x[i] > y ? 1 : 0; break;
-    case 'ge': for (let i = 0; i < n; i++) out[i] = x[i] >= y ? 1 : 0; break;
-    case 'lt': for (let i = 0; i < n; i++) out[i] = x[i] < y ? 1 : 0; break;
-    case 'le': for (let i = 0; i < n; i++) out[i] = x[i] <= y ? 1 : 0; break;
-    case 'eq': for (let i = 0; i < n; i++) out[i] = x[i] === y ? 1 : 0; break;
-    case 'ne': for (let i = 0; i < n; i++) out[i] = x[i] !== y ? 1 : 0; break;
+    case 'gt':
+      for (let i = 0; i < n; i++) out[i] = x[i] > y ? 1 : 0;
+      break;
+    case 'ge':
+      for (let i = 0; i < n; i++) out[i] = x[i] >= y ? 1 : 0;
+      break;
+    case 'lt':
+      for (let i = 0; i < n; i++) out[i] = x[i] < y ? 1 : 0;
+      break;
+    case 'le':
+      for (let i = 0; i < n; i++) out[i] = x[i] <= y ? 1 : 0;
+      break;
+    case 'eq':
+      for (let i = 0; i < n; i++) out[i] = x[i] === y ? 1 : 0;
+      break;
+    case 'ne':
+      for (let i = 0; i < n; i++) out[i] = x[i] !== y ? 1 : 0;
+      break;
   }
   return boolFrame(left, out);
 }

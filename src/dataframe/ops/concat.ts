@@ -10,7 +10,12 @@ export function concatFrames(parts: readonly Frame[]): Frame {
   if (parts.length === 1) return parts[0];
   const names: string[] = [];
   const seen = new Set<string>();
-  for (const p of parts) for (const n of p.names) if (!seen.has(n)) { seen.add(n); names.push(n); }
+  for (const p of parts)
+    for (const n of p.names)
+      if (!seen.has(n)) {
+        seen.add(n);
+        names.push(n);
+      }
   const total = parts.reduce((s, p) => s + p.length, 0);
   const columns = names.map((name) => {
     const present = parts.filter((p) => p.has(name)).map((p) => p.col(name).dtype);
@@ -38,5 +43,9 @@ export const concat = kernel('dataframe.concat', (parts: readonly Frame[]): Fram
 export const alignTo = kernel('dataframe.align-to', (part: Frame, meta: Frame | null): Frame => {
   if (meta === null) return part;
   const both = concatFrames([meta, part]);
-  return new Frame(meta.names, meta.names.map((n) => both.col(n)), both.length);
+  return new Frame(
+    meta.names,
+    meta.names.map((n) => both.col(n)),
+    both.length,
+  );
 });

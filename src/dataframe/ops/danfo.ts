@@ -17,5 +17,7 @@ export const partToDanfo = kernel('dataframe.part-to-danfo', (f: Frame): DanfoDa
 export const danfoToPart = kernel('dataframe.danfo-to-part', (d: unknown, where: string): Frame => {
   if (d instanceof Frame) return d;
   if (isDanfoFrame(d) || isDanfoSeries(d)) return fromDanfo(d);
-  throw new TypeError(`${where}: the function must return a danfo.DataFrame or danfo.Series, got ${d === null ? 'null' : typeof d === 'object' ? d.constructor?.name : typeof d}`);
+  throw new TypeError(
+    `${where}: the function must return a danfo.DataFrame or danfo.Series, got ${d === null ? 'null' : typeof d === 'object' ? d.constructor?.name : typeof d}`,
+  );
 });

@@ -46,7 +46,9 @@ function field(ms: number, f: DtField): number {
 export const dtField = kernel('dataframe.dt', (part: Frame, f: DtField): Frame => {
   const c = part.series;
   if (c.dtype !== 'datetime') {
-    throw new TypeError(`.dt.${f}(): '${part.names[0]}' is ${c.dtype}, not datetime; convert it with dd.toDatetime(s) or readCsv({ parseDates: ['${part.names[0]}'] })`);
+    throw new TypeError(
+      `.dt.${f}(): '${part.names[0]}' is ${c.dtype}, not datetime; convert it with dd.toDatetime(s) or readCsv({ parseDates: ['${part.names[0]}'] })`,
+    );
   }
   const src = c.data as Float64Array;
   const out = new Float64Array(src.length);

@@ -36,8 +36,9 @@ export function distinctRows(part: Frame, subset: readonly string[] | null, keep
 
 export const dropDuplicatesChunk = kernel('dataframe.drop-duplicates.chunk', distinctRows);
 
-export const dropDuplicatesCombine = kernel('dataframe.drop-duplicates.combine', (parts: readonly Frame[], subset: readonly string[] | null, keep: Keep = 'first'): Frame =>
-  distinctRows(concatFrames(parts), subset, keep),
+export const dropDuplicatesCombine = kernel(
+  'dataframe.drop-duplicates.combine',
+  (parts: readonly Frame[], subset: readonly string[] | null, keep: Keep = 'first'): Frame => distinctRows(concatFrames(parts), subset, keep),
 );
 
 /** drop_duplicates into several partitions: each partition's distinct rows, split by the hash of the subset. */

@@ -16,5 +16,10 @@ export const filter = kernel('dataframe.filter', (part: Frame, mask: Frame): Fra
   let count = 0;
   for (let i = 0; i < m.length; i++) if (m[i] === 1) count++;
   if (count === part.length) return part;
-  return new Frame(part.names, part.columns.map((c) => filterColumn(c, m, count)), count, part.index && filterColumn(part.index, m, count));
+  return new Frame(
+    part.names,
+    part.columns.map((c) => filterColumn(c, m, count)),
+    count,
+    part.index && filterColumn(part.index, m, count),
+  );
 });

@@ -19,6 +19,12 @@ function tupleLabels(cols: readonly Column[], n: number): Column {
 
 /** `value` (named `name`) indexed by the key. */
 export const groupbyToSeries = kernel('dataframe.groupby.to-series', (f: Frame, by: readonly string[], value: string, name: string = value): Frame => {
-  const index = by.length === 1 ? f.col(by[0]) : tupleLabels(by.map((b) => f.col(b)), f.length);
+  const index =
+    by.length === 1
+      ? f.col(by[0])
+      : tupleLabels(
+          by.map((b) => f.col(b)),
+          f.length,
+        );
   return new Frame([name], [f.col(value)], f.length, index);
 });

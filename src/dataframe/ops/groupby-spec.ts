@@ -83,7 +83,9 @@ export function validateSpec(spec: GroupSpec, schema: Frame): void {
     if (o.fn === 'size') continue;
     const t = schema.col(o.column).dtype;
     if ((o.fn === 'sum' || o.fn === 'mean' || o.fn === 'std' || o.fn === 'var') && !isNumberLike(t) && !(o.fn === 'mean' && t === 'datetime')) {
-      throw new TypeError(`groupby: cannot take the ${o.fn} of ${t} column '${o.column}'; select numeric columns (g.select([...])) or use count/nunique/first/last/min/max`);
+      throw new TypeError(
+        `groupby: cannot take the ${o.fn} of ${t} column '${o.column}'; select numeric columns (g.select([...])) or use count/nunique/first/last/min/max`,
+      );
     }
   }
 }

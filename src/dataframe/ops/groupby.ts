@@ -49,7 +49,11 @@ function distinctPairs(part: Frame, by: readonly string[], column: string, ids: 
 }
 
 export function groupChunk(part: Frame, spec: GroupSpec): Partial {
-  const keyIdx = new KeyIndex(spec.by.map((b) => part.col(b)), part.length, spec.dropna);
+  const keyIdx = new KeyIndex(
+    spec.by.map((b) => part.col(b)),
+    part.length,
+    spec.dropna,
+  );
   const g = keyIdx.count;
   const ids = keyIdx.ids;
   const states = statesOf(spec);
@@ -66,7 +70,11 @@ export const groupbyChunk = kernel('dataframe.groupby.chunk', groupChunk);
 function combineParts(partials: readonly Partial[], spec: GroupSpec): { partial: Partial; index: KeyIndex } {
   const heads = concatFrames(partials.map((p) => p[0]));
   // Chunks already dropped missing keys when asked; what remains is a group of its own.
-  const idx = new KeyIndex(spec.by.map((b) => heads.col(b)), heads.length, false);
+  const idx = new KeyIndex(
+    spec.by.map((b) => heads.col(b)),
+    heads.length,
+    false,
+  );
   const g = idx.count;
   const keys = keyColumns(heads, spec.by, idx.firstRows());
   const states = mergeStates(heads, spec, idx.ids, g);
@@ -132,7 +140,10 @@ function outputColumn(head: Frame, pairs: readonly Frame[], spec: GroupSpec, o: 
       return state(o.fn);
     case 'nunique': {
       const pairsFrame = pairs[nuniqueColumns(spec).indexOf(o.column)];
-      const ids = index.probe(spec.by.map((b) => pairsFrame.col(b)), pairsFrame.length);
+      const ids = index.probe(
+        spec.by.map((b) => pairsFrame.col(b)),
+        pairsFrame.length,
+      );
       const out = new Float64Array(g);
       for (let i = 0; i < ids.length; i++) if (ids[i] >= 0) out[ids[i]]++;
       return { dtype: 'int64', data: out };
@@ -163,8 +174,10 @@ function splitPartial(partial: Partial, spec: GroupSpec, nOut: number, base: num
 }
 
 /** Chunk, then split the partial by key hash (the first step of the groupby shuffle). */
-export const groupbyChunkSplit = kernel('dataframe.groupby.chunk-split', (part: Frame, spec: GroupSpec, nOut: number, base: number = nOut, stage: number = 0): Partial[] =>
-  splitPartial(groupChunk(part, spec), spec, nOut, base, stage),
+export const groupbyChunkSplit = kernel(
+  'dataframe.groupby.chunk-split',
+  (part: Frame, spec: GroupSpec, nOut: number, base: number = nOut, stage: number = 0): Partial[] =>
+    splitPartial(groupChunk(part, spec), spec, nOut, base, stage),
 );
 
 /** A later stage of a staged groupby shuffle: split an already combined partial again. */

@@ -69,4 +69,3 @@ export function partitionOf(cols: readonly Column[], n: number, nparts: number):
   for (let i = 0; i < n; i++) out[i] = h[i] % nparts;
   return out;
 }
-

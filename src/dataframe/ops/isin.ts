@@ -30,28 +30,25 @@ export const isin = kernel('dataframe.isin', (part: Frame, values: readonly Cell
   return new Frame(part.names, [{ dtype: 'bool', data: out }], n, part.index);
 });
 
-export const between = kernel(
-  'dataframe.between',
-  (part: Frame, lo: Cell, hi: Cell, inclusive: 'both' | 'neither' | 'left' | 'right' = 'both'): Frame => {
-    const c = part.series;
-    const n = part.length;
-    const out = new Uint8Array(n);
-    const loIn = inclusive === 'both' || inclusive === 'left';
-    const hiIn = inclusive === 'both' || inclusive === 'right';
-    if (c.dtype === 'string') {
-      const table = c.dict!.map((s) => {
-        const a = loIn ? s >= String(lo) : s > String(lo);
-        const b = hiIn ? s <= String(hi) : s < String(hi);
-        return a && b ? 1 : 0;
-      });
-      const codes = c.data as Int32Array;
-      for (let i = 0; i < n; i++) out[i] = codes[i] < 0 ? 0 : table[codes[i]];
-    } else {
-      const x = numbers(c, `between on '${part.names[0]}'`);
-      const a = scalarNumber(lo, 'between');
-      const b = scalarNumber(hi, 'between');
-      for (let i = 0; i < n; i++) out[i] = (loIn ? x[i] >= a : x[i] > a) && (hiIn ? x[i] <= b : x[i] < b) ? 1 : 0;
-    }
-    return new Frame(part.names, [{ dtype: 'bool', data: out }], n, part.index);
-  },
-);
+export const between = kernel('dataframe.between', (part: Frame, lo: Cell, hi: Cell, inclusive: 'both' | 'neither' | 'left' | 'right' = 'both'): Frame => {
+  const c = part.series;
+  const n = part.length;
+  const out = new Uint8Array(n);
+  const loIn = inclusive === 'both' || inclusive === 'left';
+  const hiIn = inclusive === 'both' || inclusive === 'right';
+  if (c.dtype === 'string') {
+    const table = c.dict!.map((s) => {
+      const a = loIn ? s >= String(lo) : s > String(lo);
+      const b = hiIn ? s <= String(hi) : s < String(hi);
+      return a && b ? 1 : 0;
+    });
+    const codes = c.data as Int32Array;
+    for (let i = 0; i < n; i++) out[i] = codes[i] < 0 ? 0 : table[codes[i]];
+  } else {
+    const x = numbers(c, `between on '${part.names[0]}'`);
+    const a = scalarNumber(lo, 'between');
+    const b = scalarNumber(hi, 'between');
+    for (let i = 0; i < n; i++) out[i] = (loIn ? x[i] >= a : x[i] > a) && (hiIn ? x[i] <= b : x[i] < b) ? 1 : 0;
+  }
+  return new Frame(part.names, [{ dtype: 'bool', data: out }], n, part.index);
+});

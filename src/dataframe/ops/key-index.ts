@@ -86,7 +86,11 @@ class NumberColumnIndex implements ColumnIndex {
   private lo = 0;
   private missingId = -1;
 
-  constructor(col: Column, n: number, private readonly dropna: boolean) {
+  constructor(
+    col: Column,
+    n: number,
+    private readonly dropna: boolean,
+  ) {
     const d = col.data;
     const ids = new Int32Array(n);
     // Missing: NaN (floats, datetimes) or BOOL_NA (bools); ints have none. Tested inline, per
@@ -188,7 +192,11 @@ export class KeyIndex {
   private readonly pairs: NumberTable[];
   private readonly widths: number[];
 
-  constructor(keyCols: readonly Column[], readonly n: number, readonly dropna = true) {
+  constructor(
+    keyCols: readonly Column[],
+    readonly n: number,
+    readonly dropna = true,
+  ) {
     if (keyCols.length === 0) throw new Error('KeyIndex: no key columns');
     this.cols = keyCols.map((c) => columnIndex(c, n, dropna));
     this.pairs = [];

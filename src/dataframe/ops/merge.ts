@@ -91,7 +91,11 @@ function checkKeyTypes(lk: readonly Column[], rk: readonly Column[], spec: JoinS
 }
 
 /** Output names: shared keys once, overlapping other names suffixed. */
-export function joinColumns(leftNames: readonly string[], rightNames: readonly string[], spec: JoinSpec): {
+export function joinColumns(
+  leftNames: readonly string[],
+  rightNames: readonly string[],
+  spec: JoinSpec,
+): {
   names: string[];
   sources: Array<{ side: 'left' | 'right' | 'key'; name: string; rightName?: string }>;
 } {

@@ -14,7 +14,7 @@ function naMask(c: Column, n: number, want: 0 | 1): Uint8Array {
       for (let i = 0; i < n; i++) out[i] = (d[i] === BOOL_NA) === (want === 1) ? 1 : 0;
       break;
     case 'string':
-      for (let i = 0; i < n; i++) out[i] = (d[i] < 0) === (want === 1) ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = d[i] < 0 === (want === 1) ? 1 : 0;
       break;
     default:
       out.fill(want === 1 ? 0 : 1);
@@ -24,7 +24,12 @@ function naMask(c: Column, n: number, want: 0 | 1): Uint8Array {
 
 /** Every column replaced by its missing (`want` = 1) or present (`want` = 0) mask. */
 export const isna = kernel('dataframe.isna', (part: Frame, want: 0 | 1 = 1): Frame => {
-  return new Frame(part.names, part.columns.map((c) => ({ dtype: 'bool' as const, data: naMask(c, part.length, want) })), part.length, part.index);
+  return new Frame(
+    part.names,
+    part.columns.map((c) => ({ dtype: 'bool' as const, data: naMask(c, part.length, want) })),
+    part.length,
+    part.index,
+  );
 });
 
 export function fillColumn(c: Column, value: Cell, name: string): Column {
@@ -37,7 +42,10 @@ export function fillColumn(c: Column, value: Cell, name: string): Column {
     case 'float64':
     case 'datetime': {
       const v = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'boolean' ? Number(value) : NaN;
-      if (Number.isNaN(v)) throw new TypeError(`fillna: cannot fill ${c.dtype} column '${name}' with ${JSON.stringify(value)}; use a number${c.dtype === 'datetime' ? ' or Date' : ''}, or astype('string') first`);
+      if (Number.isNaN(v))
+        throw new TypeError(
+          `fillna: cannot fill ${c.dtype} column '${name}' with ${JSON.stringify(value)}; use a number${c.dtype === 'datetime' ? ' or Date' : ''}, or astype('string') first`,
+        );
       const out = (c.data as Float64Array).slice();
       for (let i = 0; i < n; i++) if (out[i] !== out[i]) out[i] = v;
       return { dtype: c.dtype, data: out };
@@ -91,5 +99,10 @@ export const dropna = kernel('dataframe.dropna', (part: Frame, subset: readonly 
     }
   }
   if (count === n) return part;
-  return new Frame(part.names, part.columns.map((c) => filterColumn(c, keep, count)), count, part.index && filterColumn(part.index, keep, count));
+  return new Frame(
+    part.names,
+    part.columns.map((c) => filterColumn(c, keep, count)),
+    count,
+    part.index && filterColumn(part.index, keep, count),
+  );
 });

@@ -16,7 +16,10 @@ export function topRows(part: Frame, n: number, by: readonly string[], largest: 
   for (const [j, c] of cols.entries()) {
     if (c.dtype === 'string') throw new TypeError(`${largest ? 'nlargest' : 'nsmallest'}: column '${by[j]}' is a string column; use sortValues for strings`);
   }
-  const cmp = rowComparator(cols, by.map(() => !largest));
+  const cmp = rowComparator(
+    cols,
+    by.map(() => !largest),
+  );
   const first = comparable(cols[0]);
   if (n > 256) {
     // Large n: a full stable sort beats repeated insertion.

@@ -179,7 +179,15 @@ function pct(q: number): string {
  */
 export const finishQuantiles = kernel(
   'dataframe.quantile-hist.finish',
-  (parts: readonly Tally[][][], m: Moments, plan: QuantilePlan, qs: readonly number[], mode: QuantileMode, names: readonly string[], dtypes: readonly string[]): unknown => {
+  (
+    parts: readonly Tally[][][],
+    m: Moments,
+    plan: QuantilePlan,
+    qs: readonly number[],
+    mode: QuantileMode,
+    names: readonly string[],
+    dtypes: readonly string[],
+  ): unknown => {
     const vals = quantileValues(parts, m, plan, qs);
     if (mode === 'scalar') {
       const v = vals[0][0];

@@ -8,7 +8,6 @@ import { mulberry32 as rng } from '../../core/random.js';
 import type { Frame } from '../frame.js';
 import { takeRows } from './take.js';
 
-
 /** round(frac * rows) rows of the partition, in random order, like pandas' sample(frac). */
 export const sample = kernel('dataframe.sample', (part: Frame, frac: number, replace: boolean, seed: number, i: number): Frame => {
   const n = part.length;

@@ -9,17 +9,29 @@ export const scalarOp = kernel('dataframe.scalar.op', (a: unknown, b: unknown, o
   const x = num(a);
   const y = num(b);
   switch (op) {
-    case 'add': return x + y;
-    case 'sub': return x - y;
-    case 'mul': return x * y;
-    case 'div': return x / y;
-    case 'mod': return x % y;
-    case 'pow': return x ** y;
-    case 'gt': return x > y;
-    case 'ge': return x >= y;
-    case 'lt': return x < y;
-    case 'le': return x <= y;
-    case 'eq': return x === y;
-    case 'ne': return x !== y;
+    case 'add':
+      return x + y;
+    case 'sub':
+      return x - y;
+    case 'mul':
+      return x * y;
+    case 'div':
+      return x / y;
+    case 'mod':
+      return x % y;
+    case 'pow':
+      return x ** y;
+    case 'gt':
+      return x > y;
+    case 'ge':
+      return x >= y;
+    case 'lt':
+      return x < y;
+    case 'le':
+      return x <= y;
+    case 'eq':
+      return x === y;
+    case 'ne':
+      return x !== y;
   }
 });

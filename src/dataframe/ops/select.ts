@@ -3,5 +3,10 @@ import { kernel } from '../../core/kernels.js';
 import { Frame } from '../frame.js';
 
 export const select = kernel('dataframe.select', (part: Frame, names: readonly string[]): Frame => {
-  return new Frame(names, names.map((n) => part.col(n)), part.length, part.index);
+  return new Frame(
+    names,
+    names.map((n) => part.col(n)),
+    part.length,
+    part.index,
+  );
 });

@@ -35,7 +35,14 @@ export function splitByBucket(f: Frame, bucket: Int32Array, nparts: number): Fra
   for (let j = 0; j < nparts; j++) {
     const idx = rows.subarray(starts[j], starts[j + 1]);
     // Pieces travel separately: each keeps only the dictionary entries it uses.
-    out.push(new Frame(f.names, f.columns.map((c) => compactStrings(takeColumn(c, idx))), idx.length, f.index && takeColumn(f.index, idx)));
+    out.push(
+      new Frame(
+        f.names,
+        f.columns.map((c) => compactStrings(takeColumn(c, idx))),
+        idx.length,
+        f.index && takeColumn(f.index, idx),
+      ),
+    );
   }
   return out;
 }
@@ -43,7 +50,11 @@ export function splitByBucket(f: Frame, bucket: Int32Array, nparts: number): Fra
 /** Rows of `f` in pieces by key hash: `nOut` pieces, or `base` pieces by digit `stage` of the target. */
 export function splitByKeys(f: Frame, by: readonly string[], nOut: number, base = nOut, stage = 0): Frame[] {
   if (base === 1) return [f];
-  const target = partitionOf(by.map((b) => f.col(b)), f.length, nOut);
+  const target = partitionOf(
+    by.map((b) => f.col(b)),
+    f.length,
+    nOut,
+  );
   return splitByBucket(f, routeRows(target, base, stage), base);
 }
 

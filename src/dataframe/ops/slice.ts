@@ -8,7 +8,12 @@ export function sliceRows(part: Frame, start: number, end?: number): Frame {
   const s = Math.max(0, start < 0 ? n + start : Math.min(start, n));
   const e = end === undefined ? n : Math.max(s, end < 0 ? n + end : Math.min(end, n));
   if (s === 0 && e === n) return part;
-  return new Frame(part.names, part.columns.map((c) => sliceColumn(c, s, e)), e - s, part.index && sliceColumn(part.index, s, e));
+  return new Frame(
+    part.names,
+    part.columns.map((c) => sliceColumn(c, s, e)),
+    e - s,
+    part.index && sliceColumn(part.index, s, e),
+  );
 }
 
 export const slice = kernel('dataframe.slice', sliceRows);

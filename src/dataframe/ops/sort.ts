@@ -104,7 +104,12 @@ export function sortOrder(part: Frame, by: readonly string[], ascending: boolean
   const idx = new Int32Array(part.length);
   for (let i = 0; i < idx.length; i++) idx[i] = i;
   if (part.length < 2) return idx;
-  return idx.sort(rowComparator(by.map((b) => part.col(b)), asc));
+  return idx.sort(
+    rowComparator(
+      by.map((b) => part.col(b)),
+      asc,
+    ),
+  );
 }
 
 export function sortFrame(part: Frame, by: readonly string[], ascending: boolean | readonly boolean[] = true): Frame {
@@ -216,7 +221,12 @@ export const rangeSplit = kernel(
 export const toIndex = kernel('dataframe.to-index', (part: Frame, column: string, drop = true): Frame => {
   const at = part.names.indexOf(column);
   const keep = part.names.map((_, i) => i).filter((i) => !drop || i !== at);
-  return new Frame(keep.map((i) => part.names[i]), keep.map((i) => part.columns[i]), part.length, part.col(column));
+  return new Frame(
+    keep.map((i) => part.names[i]),
+    keep.map((i) => part.columns[i]),
+    part.length,
+    part.col(column),
+  );
 });
 
 /** Pooled samples of every partition (sortValues' boundaries come from them). */

@@ -57,7 +57,13 @@ function columnMoments(c: Column, n: number, needM2: boolean, m: Moments, j: num
 }
 
 function emptyMoments(k: number): Moments {
-  return { count: new Float64Array(k), sum: new Float64Array(k), min: new Float64Array(k).fill(Infinity), max: new Float64Array(k).fill(-Infinity), m2: new Float64Array(k) };
+  return {
+    count: new Float64Array(k),
+    sum: new Float64Array(k),
+    min: new Float64Array(k).fill(Infinity),
+    max: new Float64Array(k).fill(-Infinity),
+    m2: new Float64Array(k),
+  };
 }
 
 export const momentsChunk = kernel('dataframe.moments.chunk', (part: Frame, names: readonly string[], needM2: boolean): Moments => {
@@ -105,24 +111,41 @@ export function finishMoments(m: Moments, op: StatOp, ddof = 1): Float64Array {
   for (let j = 0; j < k; j++) {
     const n = m.count[j];
     switch (op) {
-      case 'count': out[j] = n; break;
-      case 'sum': out[j] = m.sum[j]; break;
-      case 'mean': out[j] = n > 0 ? m.sum[j] / n : NaN; break;
-      case 'min': out[j] = n > 0 ? m.min[j] : NaN; break;
-      case 'max': out[j] = n > 0 ? m.max[j] : NaN; break;
-      case 'var': out[j] = n - ddof > 0 ? m.m2[j] / (n - ddof) : NaN; break;
-      case 'std': out[j] = n - ddof > 0 ? Math.sqrt(m.m2[j] / (n - ddof)) : NaN; break;
+      case 'count':
+        out[j] = n;
+        break;
+      case 'sum':
+        out[j] = m.sum[j];
+        break;
+      case 'mean':
+        out[j] = n > 0 ? m.sum[j] / n : NaN;
+        break;
+      case 'min':
+        out[j] = n > 0 ? m.min[j] : NaN;
+        break;
+      case 'max':
+        out[j] = n > 0 ? m.max[j] : NaN;
+        break;
+      case 'var':
+        out[j] = n - ddof > 0 ? m.m2[j] / (n - ddof) : NaN;
+        break;
+      case 'std':
+        out[j] = n - ddof > 0 ? Math.sqrt(m.m2[j] / (n - ddof)) : NaN;
+        break;
     }
   }
   return out;
 }
 
 /** Series reduction: one number (a Date for datetime min/max, a bool-sum stays a number). */
-export const momentsScalar = kernel('dataframe.moments.scalar', (parts: readonly Moments[], op: StatOp, dtype: string, ddof: number = 1): number | Date | null => {
-  const v = finishMoments(merge(parts), op, ddof)[0];
-  if (dtype === 'datetime' && (op === 'min' || op === 'max')) return Number.isNaN(v) ? null : new Date(v);
-  return v;
-});
+export const momentsScalar = kernel(
+  'dataframe.moments.scalar',
+  (parts: readonly Moments[], op: StatOp, dtype: string, ddof: number = 1): number | Date | null => {
+    const v = finishMoments(merge(parts), op, ddof)[0];
+    if (dtype === 'datetime' && (op === 'min' || op === 'max')) return Number.isNaN(v) ? null : new Date(v);
+    return v;
+  },
+);
 
 /** Frame reduction: a Series indexed by column name. */
 export const momentsSeries = kernel('dataframe.moments.series', (parts: readonly Moments[], op: StatOp, names: readonly string[], ddof: number = 1): Frame => {

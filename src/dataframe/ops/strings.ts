@@ -52,9 +52,15 @@ export const strOp = kernel('dataframe.str', (part: Frame, op: StrOp, args: read
   }
   let f: (s: string) => string;
   switch (op) {
-    case 'lower': f = (s) => s.toLowerCase(); break;
-    case 'upper': f = (s) => s.toUpperCase(); break;
-    case 'strip': f = (s) => s.trim(); break;
+    case 'lower':
+      f = (s) => s.toLowerCase();
+      break;
+    case 'upper':
+      f = (s) => s.toUpperCase();
+      break;
+    case 'strip':
+      f = (s) => s.trim();
+      break;
     case 'replace': {
       const [pat, repl, regex] = args as [string, string, boolean | undefined];
       f = regex ? (s) => s.replace(new RegExp(pat, 'g'), repl) : (s) => s.split(pat).join(repl);

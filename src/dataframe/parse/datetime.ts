@@ -139,14 +139,31 @@ export function parseWithFormat(s: string, format: string): number {
       return k === 0 ? -1 : v;
     };
     switch (code) {
-      case 'Y': y = num(4); break;
-      case 'y': y = num(2); if (y >= 0) y += y < 69 ? 2000 : 1900; break;
-      case 'm': mo = num(2); break;
-      case 'd': d = num(2); break;
-      case 'H': h = num(2); break;
-      case 'I': h = num(2); break;
-      case 'M': mi = num(2); break;
-      case 'S': sec = num(2); break;
+      case 'Y':
+        y = num(4);
+        break;
+      case 'y':
+        y = num(2);
+        if (y >= 0) y += y < 69 ? 2000 : 1900;
+        break;
+      case 'm':
+        mo = num(2);
+        break;
+      case 'd':
+        d = num(2);
+        break;
+      case 'H':
+        h = num(2);
+        break;
+      case 'I':
+        h = num(2);
+        break;
+      case 'M':
+        mi = num(2);
+        break;
+      case 'S':
+        sec = num(2);
+        break;
       case 'f': {
         const start = at;
         const v = num(9);

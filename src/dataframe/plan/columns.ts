@@ -51,7 +51,8 @@ export function iloc(f: FrameSpec<'frame'>, rows: null | undefined, cols?: reado
     f,
     list.map((i) => {
       const j = i < 0 ? names.length + i : i;
-      if (!Number.isInteger(j) || j < 0 || j >= names.length) throw new RangeError(`iloc: column position ${i} out of range (the frame has ${names.length} columns)`);
+      if (!Number.isInteger(j) || j < 0 || j >= names.length)
+        throw new RangeError(`iloc: column position ${i} out of range (the frame has ${names.length} columns)`);
       return names[j];
     }),
   );
@@ -77,10 +78,11 @@ export function rename(f: FrameSpec<'frame'>, mapping: Readonly<Record<string, s
 export function astype(f: FrameSpec<'frame'>, dtypes: DTypeName | Readonly<Record<string, DTypeName>>): FrameSpec<'frame'> {
   const map: Record<string, DType> = {};
   if (typeof dtypes === 'string') for (const n of f.meta.names) map[n] = normalizeDType(dtypes, 'astype');
-  else for (const [k, v] of Object.entries(dtypes)) {
-    if (!f.meta.has(k)) throw new KeyError(k, f.meta.names);
-    map[k] = normalizeDType(v, `astype ${k}`);
-  }
+  else
+    for (const [k, v] of Object.entries(dtypes)) {
+      if (!f.meta.has(k)) throw new KeyError(k, f.meta.names);
+      map[k] = normalizeDType(v, `astype ${k}`);
+    }
   return derive('frame', 'astype', astypeKernel, [f, map]);
 }
 

@@ -14,7 +14,10 @@ import { keysOf } from './partitions.js';
 import { type FrameSpec, frameSpec, isFrameSpec } from './spec.js';
 
 function frameToken(f: Frame): string {
-  return tokenize(f.names, f.columns.map((c) => [c.dtype, c.data, c.dict ?? null]));
+  return tokenize(
+    f.names,
+    f.columns.map((c) => [c.dtype, c.data, c.dict ?? null]),
+  );
 }
 
 /** A DataFrame over in-memory partitions (graph data nodes). */
@@ -62,7 +65,10 @@ function runSync(layer: GraphLayer, key: string): unknown {
  * in Dask, from computing the first part (synchronously; pass `meta` when that part is async
  * or expensive).
  */
-export function fromDelayed(parts: ReadonlyArray<Delayed<unknown>>, opts: { meta?: DanfoDataFrame | Readonly<Record<string, DTypeName>> } = {}): FrameSpec<'frame'> {
+export function fromDelayed(
+  parts: ReadonlyArray<Delayed<unknown>>,
+  opts: { meta?: DanfoDataFrame | Readonly<Record<string, DTypeName>> } = {},
+): FrameSpec<'frame'> {
   if (parts.length === 0) throw new RangeError('fromDelayed: no parts');
   for (const p of parts) if (!(p instanceof Delayed)) throw new TypeError('fromDelayed: every part must be a Delayed (from delayed(fn)(...))');
   let meta: Frame;
@@ -72,7 +78,8 @@ export function fromDelayed(parts: ReadonlyArray<Delayed<unknown>>, opts: { meta
       : Frame.empty(Object.entries(opts.meta as Record<string, DTypeName>).map(([k, v]) => [k, normalizeDType(v, `meta ${k}`)] as const));
   } else {
     const first = runSync(parts[0], parts[0].key);
-    if (first === null) throw new TypeError('fromDelayed: the first part computes asynchronously, so its schema cannot be read here; pass { meta: { column: dtype } }');
+    if (first === null)
+      throw new TypeError('fromDelayed: the first part computes asynchronously, so its schema cannot be read here; pass { meta: { column: dtype } }');
     meta = danfoToPart(first, 'fromDelayed').empty();
   }
   const prefix = `from-delayed-${tokenize(parts.map((p) => p.key))}`;
@@ -96,7 +103,9 @@ function concatSpecs(frames: readonly FrameSpec<'frame'>[]): FrameSpec<'frame'> 
   const meta = concatFrames(frames.map((f) => f.meta));
   const refs: string[] = frames.flatMap((f) => keysOf(f));
   const prefix = `concat-${tokenize(frames.map((f) => f.prefix))}`;
-  const sameSchema = frames.every((f) => f.meta.names.length === meta.names.length && f.meta.names.every((n, i) => n === meta.names[i] && f.meta.columns[i].dtype === meta.columns[i].dtype));
+  const sameSchema = frames.every(
+    (f) => f.meta.names.length === meta.names.length && f.meta.names.every((n, i) => n === meta.names[i] && f.meta.columns[i].dtype === meta.columns[i].dtype),
+  );
   // Parts with a different schema are aligned (missing columns filled, dtypes widened) by concatenating with the meta.
   const layer = new PartitionLayer(
     prefix,

@@ -76,11 +76,21 @@ export function map(s: FrameSpec<'series'>, fn: (value: Cell) => Cell, meta?: DT
   let dtype: DType;
   if (meta !== undefined) dtype = normalizeDType(meta, 'map meta');
   else {
-    const standIns: Record<DType, Cell[]> = { float64: [1.5, 2], int64: [1, 2], int32: [1, 2], bool: [true, false], string: ['a', 'b'], datetime: [new Date(0), new Date(86400000)] };
+    const standIns: Record<DType, Cell[]> = {
+      float64: [1.5, 2],
+      int64: [1, 2],
+      int32: [1, 2],
+      bool: [true, false],
+      string: ['a', 'b'],
+      datetime: [new Date(0), new Date(86400000)],
+    };
     try {
       dtype = inferDType(standIns[s.meta.columns[0].dtype].map((v) => fn(v)));
     } catch (e) {
-      throw new TypeError(`map: could not infer the output dtype by calling ${fn.name || 'the function'} on stand-in values (${(e as Error).message}); pass { meta: 'float64' } (or another dtype)`, { cause: e });
+      throw new TypeError(
+        `map: could not infer the output dtype by calling ${fn.name || 'the function'} on stand-in values (${(e as Error).message}); pass { meta: 'float64' } (or another dtype)`,
+        { cause: e },
+      );
     }
   }
   return blockwise('series', 'map', mapValues, [s, fn, dtype], new Frame([s.meta.names[0]], [emptyColumn(dtype)], 0));

@@ -14,7 +14,20 @@
  * series indexed by the key.
  */
 import { type Frame, isNumberLike } from '../frame.js';
-import { AGG_NAMES, type AggName, type AggOutput, groupbyChunk, groupbyChunkSplit, groupbyCombine, groupbyFinalize, groupbyResplit, groupChunk, groupFinalize, type GroupSpec, validateSpec } from '../ops/groupby.js';
+import {
+  AGG_NAMES,
+  type AggName,
+  type AggOutput,
+  groupbyChunk,
+  groupbyChunkSplit,
+  groupbyCombine,
+  groupbyFinalize,
+  groupbyResplit,
+  groupChunk,
+  groupFinalize,
+  type GroupSpec,
+  validateSpec,
+} from '../ops/groupby.js';
 import { groupbyToSeries } from '../ops/groupby-series.js';
 import { derive, inferMeta } from './blockwise.js';
 import { assign, rename, select } from './columns.js';
@@ -166,7 +179,8 @@ export function agg(g: GroupByPlan, spec: AggSpec | AggName | readonly AggName[]
   if (typeof spec === 'string' || Array.isArray(spec)) {
     const fns = (typeof spec === 'string' ? [spec] : spec) as AggName[];
     const cols = columnsFor(g, fns);
-    for (const c of cols) for (const fn of fns) outputs.push({ name: fns.length === 1 && typeof spec === 'string' ? c : `${c}_${fn}`, column: c, fn: checkFn(fn, c) });
+    for (const c of cols)
+      for (const fn of fns) outputs.push({ name: fns.length === 1 && typeof spec === 'string' ? c : `${c}_${fn}`, column: c, fn: checkFn(fn, c) });
     return aggregate(g, outputs);
   }
   for (const [name, v] of Object.entries(spec as AggSpec)) {
@@ -196,7 +210,10 @@ function columnsFor(g: GroupByPlan, fns: readonly AggName[]): string[] {
 
 /** One function over every value column it applies to. */
 export function aggAll(g: GroupByPlan, fn: AggName): FrameSpec<'frame'> {
-  return aggregate(g, columnsFor(g, [fn]).map((c) => ({ name: c, column: c, fn })));
+  return aggregate(
+    g,
+    columnsFor(g, [fn]).map((c) => ({ name: c, column: c, fn })),
+  );
 }
 
 /** Rows per group, as a series indexed by the key (like pandas). */
@@ -214,7 +231,10 @@ export function aggColumn(g: GroupByPlan, column: string, fn: AggName): FrameSpe
 
 /** Several functions of one column: keys and one column per function. */
 export function aggColumnAll(g: GroupByPlan, column: string, fns: readonly AggName[]): FrameSpec<'frame'> {
-  return aggregate(g, fns.map((f) => ({ name: f, column, fn: checkFn(f, column) })));
+  return aggregate(
+    g,
+    fns.map((f) => ({ name: f, column, fn: checkFn(f, column) })),
+  );
 }
 
 function checkFn(fn: string, column: string): AggName {

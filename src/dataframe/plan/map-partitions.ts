@@ -44,7 +44,8 @@ function standIn(meta: Frame): Frame {
 function mapPartitionsMeta(meta: Frame, fn: (part: DanfoDataFrame) => unknown, given: MetaLike | undefined): Frame {
   if (given !== undefined) {
     if (given instanceof Frame) return given.empty();
-    if (typeof (given as DanfoDataFrame).columns !== 'undefined' && typeof (given as DanfoDataFrame).shape !== 'undefined') return fromDanfo(given as DanfoDataFrame).empty();
+    if (typeof (given as DanfoDataFrame).columns !== 'undefined' && typeof (given as DanfoDataFrame).shape !== 'undefined')
+      return fromDanfo(given as DanfoDataFrame).empty();
     return Frame.empty(Object.entries(given as Record<string, DTypeName>).map(([k, v]) => [k, normalizeDType(v, `meta ${k}`)] as const));
   }
   try {

@@ -96,14 +96,25 @@ export function merge(left: unknown, right: unknown, opts: MergeOptions = {}): F
 }
 
 /** The merge of two frames with a resolved join. */
-export function mergeWith(left: FrameSpec<'frame'>, right: FrameSpec<'frame'>, spec: JoinSpec, broadcast: boolean | null, npartitions: number | null): FrameSpec<'frame'> {
+export function mergeWith(
+  left: FrameSpec<'frame'>,
+  right: FrameSpec<'frame'>,
+  spec: JoinSpec,
+  broadcast: boolean | null,
+  npartitions: number | null,
+): FrameSpec<'frame'> {
   const meta = hashJoin(left.meta.empty(), right.meta.empty(), spec);
   const token = tokenize(left.prefix, right.prefix, spec, broadcast, npartitions);
   const prefix = `merge-${token}`;
   const source = { kind: 'merge', left, right, join: spec, broadcast, npartitions } as const;
 
   if (left.npartitions === 1 && right.npartitions === 1) {
-    const layer = new PartitionLayer(prefix, 1, () => new Task(mergeKernel, [new KeyRef(partKey(left.prefix, 0)), new KeyRef(partKey(right.prefix, 0)), spec]), [left.layer, right.layer]);
+    const layer = new PartitionLayer(
+      prefix,
+      1,
+      () => new Task(mergeKernel, [new KeyRef(partKey(left.prefix, 0)), new KeyRef(partKey(right.prefix, 0)), spec]),
+      [left.layer, right.layer],
+    );
     return frameSpec('frame', prefix, 1, meta, layer, source);
   }
 
@@ -124,7 +135,10 @@ export function mergeWith(left: FrameSpec<'frame'>, right: FrameSpec<'frame'>, s
   const n = npartitions ?? Math.max(left.npartitions, right.npartitions);
   const l = hashShuffle(left, spec.leftOn, n, 'merge-shuffle-left');
   const r = hashShuffle(right, spec.rightOn, n, 'merge-shuffle-right');
-  const layer = new PartitionLayer(prefix, n, (j) => new Task(mergeKernel, [new KeyRef(partKey(l.prefix, j)), new KeyRef(partKey(r.prefix, j)), spec]), [l.layer, r.layer]);
+  const layer = new PartitionLayer(prefix, n, (j) => new Task(mergeKernel, [new KeyRef(partKey(l.prefix, j)), new KeyRef(partKey(r.prefix, j)), spec]), [
+    l.layer,
+    r.layer,
+  ]);
   return frameSpec('frame', prefix, n, meta, layer, source);
 }
 

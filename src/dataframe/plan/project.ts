@@ -38,6 +38,7 @@ function fromSource(src: Source, columns: readonly string[]): FrameSpec<'frame'>
   if (src.kind === 'csv') return projectCsv(src.blocks, src.spec, columns);
   const inputs = mergeInputs(src.left.meta, src.right.meta, src.join, columns);
   if (inputs === undefined) return undefined;
-  const side = (f: FrameSpec<'frame'>, names: readonly string[]) => project(f, names) ?? (names.length === f.meta.names.length ? f : derive('frame', 'getitem', selectKernel, [f, [...names]]));
+  const side = (f: FrameSpec<'frame'>, names: readonly string[]) =>
+    project(f, names) ?? (names.length === f.meta.names.length ? f : derive('frame', 'getitem', selectKernel, [f, [...names]]));
   return mergeWith(side(src.left, inputs.left), side(src.right, inputs.right), src.join, src.broadcast, src.npartitions);
 }

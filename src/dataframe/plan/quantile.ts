@@ -14,7 +14,12 @@ export function quantiles(input: FrameSpec, names: readonly string[], qs: readon
   for (let j = 0; j < names.length; j++) {
     if (dtypes[j] === 'string') throw new TypeError(`quantile: column '${names[j]}' is a string column`);
   }
-  const moments = treeReduce('quantile-moments', input, { chunk: momentsChunk, chunkArgs: [names, mode === 'describe'], combine: momentsCombine, aggregate: mergeMoments });
+  const moments = treeReduce('quantile-moments', input, {
+    chunk: momentsChunk,
+    chunkArgs: [names, mode === 'describe'],
+    combine: momentsCombine,
+    aggregate: mergeMoments,
+  });
   const plan = treeReduce('quantile-plan', input, {
     chunk: histChunk,
     chunkArgs: [names, moments],

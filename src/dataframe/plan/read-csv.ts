@@ -21,14 +21,23 @@ export function csvMeta(spec: BlockSpec, path: string): Frame {
 
 /** A frame reading `blocks` with `spec` (gzip is set per block). */
 export function csvFrame(blocks: readonly CsvBlock[], spec: BlockSpec): FrameSpec<'frame'> {
-  const token = tokenize('read-csv', blocks.map((b) => [b.path, b.size, b.mtime, b.start, b.end]), spec);
+  const token = tokenize(
+    'read-csv',
+    blocks.map((b) => [b.path, b.size, b.mtime, b.start, b.end]),
+    spec,
+  );
   const prefix = `read-csv-${token}`;
   const plain: BlockSpec = { ...spec, gzip: false };
   const gzip: BlockSpec = { ...spec, gzip: true };
-  const layer = new PartitionLayer(prefix, blocks.length, (i) => {
-    const b = blocks[i];
-    return new Task(readCsvBlock, [b.path, b.start, b.end, b.size, b.gzip ? gzip : plain]);
-  }, []);
+  const layer = new PartitionLayer(
+    prefix,
+    blocks.length,
+    (i) => {
+      const b = blocks[i];
+      return new Task(readCsvBlock, [b.path, b.start, b.end, b.size, b.gzip ? gzip : plain]);
+    },
+    [],
+  );
   return frameSpec('frame', prefix, blocks.length, csvMeta(spec, blocks[0].path), layer, { kind: 'csv', blocks, spec });
 }
 

@@ -27,14 +27,31 @@ export interface ReduceSpec {
 /** A tree reduction over the partitions of `input` (core/tree-reduce.ts): the final value, with `metaValue` as its stand-in. */
 export function treeReduce(name: string, input: FrameSpec, spec: ReduceSpec, metaValue: unknown = null): ScalarSpec {
   const split = splitOf(spec.splitEvery);
-  const token = tokenize(name, input.prefix, spec.chunk, spec.chunkArgs ?? [], spec.combine, spec.combineArgs ?? [], spec.aggregate, spec.aggregateArgs ?? [], split);
+  const token = tokenize(
+    name,
+    input.prefix,
+    spec.chunk,
+    spec.chunkArgs ?? [],
+    spec.combine,
+    spec.combineArgs ?? [],
+    spec.aggregate,
+    spec.aggregateArgs ?? [],
+    split,
+  );
   const extra = findLazy([spec.chunkArgs ?? [], spec.combineArgs ?? [], spec.aggregateArgs ?? []]);
   if (extra.parts.length > 0) throw new Error(`${name}: reduction arguments cannot be partitioned collections`);
   // Lazy single values among the arguments become references to their keys.
   const resolve = (args: readonly unknown[] = []) => mapLazy(args, (l) => new KeyRef(isPartitioned(l) ? partKey(l.prefix, 0) : l.key)) as unknown[];
   const key = `${name}-agg-${token}`;
   const inputs = Array.from({ length: input.npartitions }, (_, i) => partKey(input.prefix, i));
-  const reduction = { chunk: spec.chunk, chunkArgs: resolve(spec.chunkArgs), combine: spec.combine, combineArgs: resolve(spec.combineArgs), aggregate: spec.aggregate, aggregateArgs: resolve(spec.aggregateArgs) };
+  const reduction = {
+    chunk: spec.chunk,
+    chunkArgs: resolve(spec.chunkArgs),
+    combine: spec.combine,
+    combineArgs: resolve(spec.combineArgs),
+    aggregate: spec.aggregate,
+    aggregateArgs: resolve(spec.aggregateArgs),
+  };
   const entries = treeReduceNodes(inputs, reduction, split, treeKeys(name, token, key));
   const deps = uniqueLayers([input.layer, ...extra.singles.map((s) => s.layer)]);
   return scalarSpec(key, new StaticLayer(key, entries, deps), metaValue);
@@ -48,5 +65,9 @@ export function onePartition<K extends Kind>(kind: K, name: string, s: ScalarSpe
 
 /** Meta of a reduction by column: one `dtype` column indexed by column name. */
 export function reductionMeta(dtype: DType): Frame {
-  return new Frame(['0'], [{ dtype, data: dtype === 'bool' ? new Uint8Array(0) : new Float64Array(0) }], 0, { dtype: 'string', data: new Int32Array(0), dict: [] });
+  return new Frame(['0'], [{ dtype, data: dtype === 'bool' ? new Uint8Array(0) : new Float64Array(0) }], 0, {
+    dtype: 'string',
+    data: new Int32Array(0),
+    dict: [],
+  });
 }

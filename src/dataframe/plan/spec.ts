@@ -59,7 +59,9 @@ export interface ScalarSpec {
 }
 
 export function frameSpec<K extends Kind>(kind: K, prefix: string, npartitions: number, meta: Frame, layer: GraphLayer, source?: Source): FrameSpec<K> {
-  return source === undefined ? { [PARTITIONED]: true, kind, prefix, npartitions, meta, layer } : { [PARTITIONED]: true, kind, prefix, npartitions, meta, layer, source };
+  return source === undefined
+    ? { [PARTITIONED]: true, kind, prefix, npartitions, meta, layer }
+    : { [PARTITIONED]: true, kind, prefix, npartitions, meta, layer, source };
 }
 
 export function scalarSpec(key: string, layer: GraphLayer, metaValue: unknown): ScalarSpec {

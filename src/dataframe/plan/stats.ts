@@ -33,7 +33,14 @@ export function frameNunique(f: FrameSpec<'frame'>): FrameSpec<'series'> {
 }
 
 export function frameAnyAll(f: FrameSpec<'frame'>, op: 'any' | 'all'): FrameSpec<'series'> {
-  const r = treeReduce(op, f, { chunk: anyAllChunk, chunkArgs: [op], combine: anyAllCombine, combineArgs: [op], aggregate: anyAllSeries, aggregateArgs: [op, [...f.meta.names]] });
+  const r = treeReduce(op, f, {
+    chunk: anyAllChunk,
+    chunkArgs: [op],
+    combine: anyAllCombine,
+    combineArgs: [op],
+    aggregate: anyAllSeries,
+    aggregateArgs: [op, [...f.meta.names]],
+  });
   return onePartition('series', op, r, reductionMeta('bool'));
 }
 
@@ -50,7 +57,12 @@ export function frameQuantile(f: FrameSpec<'frame'>, q: number): FrameSpec<'seri
 /** Exact quantiles of the numeric columns: a frame indexed by q. */
 export function frameQuantiles(f: FrameSpec<'frame'>, qs: readonly number[]): FrameSpec<'frame'> {
   const names = quantileColumns(f);
-  const meta = new Frame(names, names.map(() => ({ dtype: 'float64' as const, data: new Float64Array(0) })), 0, { dtype: 'float64', data: new Float64Array(0) });
+  const meta = new Frame(
+    names,
+    names.map(() => ({ dtype: 'float64' as const, data: new Float64Array(0) })),
+    0,
+    { dtype: 'float64', data: new Float64Array(0) },
+  );
   return onePartition('frame', 'quantile', quantiles(f, names, [...qs], 'frame'), meta);
 }
 
@@ -59,7 +71,12 @@ export function describe(f: FrameSpec<'frame'>, percentiles: readonly number[] =
   const names = quantileColumns(f);
   if (names.length === 0) throw new TypeError('describe: the frame has no numeric columns');
   const s = quantiles(f, names, [...percentiles], 'describe');
-  const meta = new Frame(names, names.map(() => ({ dtype: 'float64' as const, data: new Float64Array(0) })), 0, { dtype: 'string', data: new Int32Array(0), dict: [] });
+  const meta = new Frame(
+    names,
+    names.map(() => ({ dtype: 'float64' as const, data: new Float64Array(0) })),
+    0,
+    { dtype: 'string', data: new Int32Array(0), dict: [] },
+  );
   return onePartition('frame', 'describe', s, meta);
 }
 
@@ -72,13 +89,24 @@ export function seriesStat(s: FrameSpec<'series'>, op: StatOp, ddof = 1): Scalar
   return treeReduce(
     `series-${op}`,
     s,
-    { chunk: momentsChunk, chunkArgs: [[name], op === 'var' || op === 'std'], combine: momentsCombine, aggregate: momentsScalar, aggregateArgs: [op, dtype, ddof] },
+    {
+      chunk: momentsChunk,
+      chunkArgs: [[name], op === 'var' || op === 'std'],
+      combine: momentsCombine,
+      aggregate: momentsScalar,
+      aggregateArgs: [op, dtype, ddof],
+    },
     dtype === 'datetime' && (op === 'min' || op === 'max') ? new Date(0) : 0,
   );
 }
 
 export function seriesAnyAll(s: FrameSpec<'series'>, op: 'any' | 'all'): ScalarSpec {
-  return treeReduce(`series-${op}`, s, { chunk: anyAllChunk, chunkArgs: [op], combine: anyAllCombine, combineArgs: [op], aggregate: anyAllScalar, aggregateArgs: [op] }, false);
+  return treeReduce(
+    `series-${op}`,
+    s,
+    { chunk: anyAllChunk, chunkArgs: [op], combine: anyAllCombine, combineArgs: [op], aggregate: anyAllScalar, aggregateArgs: [op] },
+    false,
+  );
 }
 
 export function seriesNunique(s: FrameSpec<'series'>): ScalarSpec {

@@ -21,7 +21,9 @@ class PathList implements Collection<string[]> {
 
 /** One CSV file per partition; `*` in the pattern becomes the partition number. */
 export function writeCsvFiles(f: FrameSpec, pattern: string, opts: ToCsvOptions): Collection<string[]> {
-  const paths = Array.from({ length: f.npartitions }, (_, i) => (pattern.includes('*') ? pattern.replace('*', String(i)) : f.npartitions === 1 ? pattern : `${pattern}.${i}`));
+  const paths = Array.from({ length: f.npartitions }, (_, i) =>
+    pattern.includes('*') ? pattern.replace('*', String(i)) : f.npartitions === 1 ? pattern : `${pattern}.${i}`,
+  );
   const prefix = `to-csv-${tokenize(f.prefix, paths, opts)}`;
   const layer = new PartitionLayer(prefix, f.npartitions, (i) => new Task(writeCsv, [new KeyRef(partKey(f.prefix, i)), paths[i], opts]), [f.layer]);
   return new PathList(prefix, f.npartitions, layer);

@@ -37,7 +37,18 @@ export interface DashboardState {
     status: string;
     tasksDone: number;
   }[];
-  groups: { name: string; total: number; memory: number; erred: number; processing: number; waiting: number; released: number; done: number; nbytes: number; avgDuration: number | null }[];
+  groups: {
+    name: string;
+    total: number;
+    memory: number;
+    erred: number;
+    processing: number;
+    waiting: number;
+    released: number;
+    done: number;
+    nbytes: number;
+    avgDuration: number | null;
+  }[];
   stream: { key: string; worker: string; start: number; stop: number; status: string }[];
   log: { time: number; text: string }[];
   clients: number;

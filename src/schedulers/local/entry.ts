@@ -38,9 +38,7 @@ function processLink(): RawLink {
 installLibrary();
 
 const link: RawLink =
-  parentPort !== null
-    ? { send: (m, t) => parentPort!.postMessage(m, t as ArrayBuffer[]), onMessage: (l) => parentPort!.on('message', l) }
-    : processLink();
+  parentPort !== null ? { send: (m, t) => parentPort!.postMessage(m, t as ArrayBuffer[]), onMessage: (l) => parentPort!.on('message', l) } : processLink();
 const { call, back } = channels(link);
 expose(new ExecutorRuntime(wrap<MainApi>(back), parentPort !== null), call);
 link.send({ ready: true }, []);

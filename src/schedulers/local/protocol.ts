@@ -14,16 +14,7 @@ export const SEND_KEEP = 1;
 export const SEND_DROP = 2;
 export type SendMode = typeof KEEP | typeof SEND_KEEP | typeof SEND_DROP;
 
-export type WireTask = [
-  key: string,
-  priority: number,
-  fnId: number,
-  args: unknown[],
-  marked: boolean,
-  deps: string[],
-  send: SendMode,
-  chain: WireStep[] | 0,
-];
+export type WireTask = [key: string, priority: number, fnId: number, args: unknown[], marked: boolean, deps: string[], send: SendMode, chain: WireStep[] | 0];
 
 export interface Batch {
   run: number;

@@ -434,7 +434,13 @@ export class Run implements RunHandler {
     if (i < 0) return;
     const running = [...this.nodes.values()].filter((n) => n.state === PROCESSING && n.worker === i).map((n) => n.key);
     const who = `${slot.handle.kind} worker ${slot.handle.name}${slot.handle.kind === 'process' ? ` (pid ${slot.handle.pid})` : ''}`;
-    const what = running.length > 0 ? ` while running ${running.length === 1 ? 'task' : 'tasks'} ${running.slice(0, 5).map((k) => `'${k}'`).join(', ')}${running.length > 5 ? ', ...' : ''}` : '';
+    const what =
+      running.length > 0
+        ? ` while running ${running.length === 1 ? 'task' : 'tasks'} ${running
+            .slice(0, 5)
+            .map((k) => `'${k}'`)
+            .join(', ')}${running.length > 5 ? ', ...' : ''}`
+        : '';
     this.attempts++;
     // One that fails to start on its own (a load error) would fail again: report it now.
     // One killed from outside while starting is retried like any other.
@@ -493,7 +499,13 @@ export class Run implements RunHandler {
 }
 
 const ERROR_CLASSES: Record<string, ErrorConstructor> = {
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
 };
 
 /** The task's error as raised where it ran: same class when built in, message, remote stack. */

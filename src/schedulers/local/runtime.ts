@@ -11,7 +11,17 @@ import { runTask, Task, type FusedStep, type TaskFn } from '../../core/graph.js'
 import { describeFunction, type FnSpec, resolveFunction, setFunctionBase } from '../../core/functions.js';
 import { type LoopTask, RunLoop, type TaskExecutor, WAITING } from '../../executor/run-loop.js';
 import { fromWire, toWire } from './codec.js';
-import { type Batch, type ExecutorApi, type MainApi, type RemoteError, type Report, SEND_DROP, type SendMode, type WireStep, type WireTask } from './protocol.js';
+import {
+  type Batch,
+  type ExecutorApi,
+  type MainApi,
+  type RemoteError,
+  type Report,
+  SEND_DROP,
+  type SendMode,
+  type WireStep,
+  type WireTask,
+} from './protocol.js';
 
 /** How long one run slice may execute tasks before reporting and reading new messages. */
 const SLICE_MS = 1;

@@ -116,9 +116,15 @@ function readGzipBlock(path: string, spec: BlockSpec): Frame {
 function checkHeader(path: string, buf: Buffer, from: number, to: number, spec: BlockSpec): number {
   let nl = buf.indexOf(LF, from);
   if (nl < 0 || nl >= to) nl = to;
-  const text = textOf(buf, from, nl, spec.latin1).replace(/^\uFEFF/, '').replace(/\r$/, '');
+  const text = textOf(buf, from, nl, spec.latin1)
+    .replace(/^\uFEFF/, '')
+    .replace(/\r$/, '');
   if (spec.headerLine !== null && text !== spec.headerLine) {
-    throw new CsvError(`readCsv: ${path} has header '${text.slice(0, 200)}', but the first file has '${spec.headerLine.slice(0, 200)}'; every file must have the same columns`, path, 1);
+    throw new CsvError(
+      `readCsv: ${path} has header '${text.slice(0, 200)}', but the first file has '${spec.headerLine.slice(0, 200)}'; every file must have the same columns`,
+      path,
+      1,
+    );
   }
   return Math.min(to, nl + 1);
 }
@@ -228,7 +234,11 @@ function mismatchError(path: string, ms: Mismatch[], lineOf: (o: number) => numb
               ? 'it is beyond 2^53, where int64 values (stored as doubles) would lose digits'
               : 'it does not fit in 32 bits'
             : `it is not a ${m.dtype} value`;
-    const source = spec.inferred[spec.names.indexOf(m.column)] ? `inferred from ${spec.inferredFrom}` : m.dtype === 'datetime' ? 'from parseDates or dtype' : 'given in dtype';
+    const source = spec.inferred[spec.names.indexOf(m.column)]
+      ? `inferred from ${spec.inferredFrom}`
+      : m.dtype === 'datetime'
+        ? 'from parseDates or dtype'
+        : 'given in dtype';
     return { line, text: `  - column '${m.column}' (${m.dtype}, ${source}): line ${line} has ${describeValue(m)}; ${why}` };
   });
   const key = (c: string) => (/^[A-Za-z_$][\w$]*$/.test(c) ? c : JSON.stringify(c));

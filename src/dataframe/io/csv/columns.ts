@@ -17,25 +17,38 @@ export const K_INT32 = 6;
 
 export function kindCode(k: ReadKind): number {
   switch (k) {
-    case 'skip': return K_SKIP;
-    case 'float64': return K_FLOAT;
-    case 'int64': return K_INT;
-    case 'int32': return K_INT32;
-    case 'bool': return K_BOOL;
-    case 'string': return K_STRING;
-    case 'datetime': return K_DATE;
+    case 'skip':
+      return K_SKIP;
+    case 'float64':
+      return K_FLOAT;
+    case 'int64':
+      return K_INT;
+    case 'int32':
+      return K_INT32;
+    case 'bool':
+      return K_BOOL;
+    case 'string':
+      return K_STRING;
+    case 'datetime':
+      return K_DATE;
   }
 }
 
 /** The dtype a kind reads into (named in mismatch reports). */
 export function dtypeOf(kind: number): DType {
   switch (kind) {
-    case K_FLOAT: return 'float64';
-    case K_INT: return 'int64';
-    case K_INT32: return 'int32';
-    case K_BOOL: return 'bool';
-    case K_DATE: return 'datetime';
-    default: return 'string';
+    case K_FLOAT:
+      return 'float64';
+    case K_INT:
+      return 'int64';
+    case K_INT32:
+      return 'int32';
+    case K_BOOL:
+      return 'bool';
+    case K_DATE:
+      return 'datetime';
+    default:
+      return 'string';
   }
 }
 

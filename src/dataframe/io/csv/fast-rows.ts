@@ -43,7 +43,16 @@ export interface FastHelpers {
  * Parses whole rows starting at `i` while each begins before `end` (buf[end - 1] must be a line
  * feed) and `row < cap`; stores `out.row` and returns where it stopped.
  */
-export type FastRows = (buf: Uint8Array, i: number, end: number, row: number, cap: number, cols: readonly FastColumn[], na: NaLookup, out: { row: number }) => number;
+export type FastRows = (
+  buf: Uint8Array,
+  i: number,
+  end: number,
+  row: number,
+  cap: number,
+  cols: readonly FastColumn[],
+  na: NaLookup,
+  out: { row: number },
+) => number;
 
 const QUOTE = 34;
 const LF = 10;

@@ -65,13 +65,16 @@ function headerOf(path: string, gzip: boolean, latin1: boolean): string {
   const buf = gzip ? readWhole(path, true) : readRange(path, 0, 1 << 20);
   let nl = buf.indexOf(10);
   if (nl < 0) nl = buf.length;
-  return textOf(buf, 0, nl, latin1).replace(/^\uFEFF/, '').replace(/\r$/, '');
+  return textOf(buf, 0, nl, latin1)
+    .replace(/^\uFEFF/, '')
+    .replace(/\r$/, '');
 }
 
 /** Resolve a parseDates join member (name or position) to a physical column index. */
 function columnIndex(ref: string | number, names: readonly string[], what: string): number {
   if (typeof ref === 'number') {
-    if (!Number.isInteger(ref) || ref < 0 || ref >= names.length) throw new RangeError(`readCsv ${what}: column position ${ref} out of range (${names.length} columns)`);
+    if (!Number.isInteger(ref) || ref < 0 || ref >= names.length)
+      throw new RangeError(`readCsv ${what}: column position ${ref} out of range (${names.length} columns)`);
     return ref;
   }
   const i = names.indexOf(ref);
@@ -90,7 +93,8 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
   if (sepStr.length !== 1) throw new TypeError(`readCsv: sep must be one character, got '${sepStr}'`);
   const sep = sepStr.charCodeAt(0);
   const enc = opts.encoding ?? 'utf8';
-  if (!['utf8', 'utf-8', 'latin1', 'latin-1', 'iso-8859-1'].includes(enc)) throw new TypeError(`readCsv: unsupported encoding '${enc}' (use 'utf8' or 'latin1')`);
+  if (!['utf8', 'utf-8', 'latin1', 'latin-1', 'iso-8859-1'].includes(enc))
+    throw new TypeError(`readCsv: unsupported encoding '${enc}' (use 'utf8' or 'latin1')`);
   const latin1 = enc !== 'utf8' && enc !== 'utf-8';
   const header = opts.header !== false;
   const first = paths[0];
@@ -177,11 +181,18 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
       const col = frame.col(n);
       const codes = col.data as Int32Array;
       let missing = false;
-      for (let r = 0; r < codes.length; r++) if (codes[r] < 0) { missing = true; break; }
+      for (let r = 0; r < codes.length; r++)
+        if (codes[r] < 0) {
+          missing = true;
+          break;
+        }
       kinds[i] = inferKind(col.dict!, missing, opts.assumeMissing === true);
     });
   }
-  if (opts.assumeMissing) kinds.forEach((k, i) => { if ((k === 'int64' || k === 'int32') && toInfer[i]) kinds[i] = 'float64'; });
+  if (opts.assumeMissing)
+    kinds.forEach((k, i) => {
+      if ((k === 'int64' || k === 'int32') && toInfer[i]) kinds[i] = 'float64';
+    });
 
   const spec: BlockSpec = { names, kinds, joins, sep, latin1, gzip: false, header, na, inferredFrom, inferred: toInfer, headerLine };
 

@@ -133,7 +133,15 @@ function slowParse(buf: Uint8Array, s: number, e: number): number {
 export function isBoolText(buf: Uint8Array, s: number, e: number): number {
   const n = e - s;
   if (n === 4 && (buf[s] | 0x20) === 116 && (buf[s + 1] | 0x20) === 114 && (buf[s + 2] | 0x20) === 117 && (buf[s + 3] | 0x20) === 101) return 1;
-  if (n === 5 && (buf[s] | 0x20) === 102 && (buf[s + 1] | 0x20) === 97 && (buf[s + 2] | 0x20) === 108 && (buf[s + 3] | 0x20) === 115 && (buf[s + 4] | 0x20) === 101) return 0;
+  if (
+    n === 5 &&
+    (buf[s] | 0x20) === 102 &&
+    (buf[s + 1] | 0x20) === 97 &&
+    (buf[s + 2] | 0x20) === 108 &&
+    (buf[s + 3] | 0x20) === 115 &&
+    (buf[s + 4] | 0x20) === 101
+  )
+    return 0;
   return -1;
 }
 
