@@ -184,6 +184,12 @@ t.test('shutdown resolves once the LocalCluster and its workers stopped and the 
     'every worker process exited',
   );
   await t.rejects(Promise.resolve().then(() => client.submit(inc, 1)), /this Client is closed/);
+
+  // Without workers to stop, nothing else can hide a shutdown that resolves too early.
+  const bare = await LocalCluster.start({ nWorkers: 0, dashboardAddress: null });
+  const c2 = await Client.connect(bare, { setAsDefault: false });
+  await c2.shutdown();
+  t.equal(await probe(bare.schedulerAddress), 'refused', 'a worker-less LocalCluster: refused once shutdown resolved');
 });
 
 t.test('shutdown of a `tsdask scheduler` process: the port refuses and the process ends', async (t) => {
