@@ -52,7 +52,11 @@ t.test('the suites run on every expected scheduler, or fail loudly', async (t) =
   const broken = (name: string) => {
     if (name === 'processes') throw new Error('cannot fork');
   };
-  t.throws(() => expectSchedulers(['sync', 'threads', 'processes'], broken), /these are missing: 'processes' \(cannot fork\)/, 'a throwing factory is an error, not a shorter list');
+  t.throws(
+    () => expectSchedulers(['sync', 'threads', 'processes'], broken),
+    /these are missing: 'processes' \(cannot fork\)/,
+    'a throwing factory is an error, not a shorter list',
+  );
   t.same(
     expectSchedulers(['sync', 'threads'], () => undefined),
     ['sync', 'threads'],

@@ -178,12 +178,11 @@ t.test('shutdown resolves once the LocalCluster and its workers stopped and the 
   t.equal(await probe(cluster.schedulerAddress), 'accepted', 'the scheduler listens before shutdown');
   await client.shutdown();
   t.equal(await probe(cluster.schedulerAddress), 'refused', 'the port refuses connections once shutdown resolved');
-  t.same(
-    workerPids.map(alive),
-    [false, false],
-    'every worker process exited',
+  t.same(workerPids.map(alive), [false, false], 'every worker process exited');
+  await t.rejects(
+    Promise.resolve().then(() => client.submit(inc, 1)),
+    /this Client is closed/,
   );
-  await t.rejects(Promise.resolve().then(() => client.submit(inc, 1)), /this Client is closed/);
 
   // Without workers to stop, nothing else can hide a shutdown that resolves too early.
   const bare = await LocalCluster.start({ nWorkers: 0, dashboardAddress: null });

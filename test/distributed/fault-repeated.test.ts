@@ -24,8 +24,7 @@ const tripled = (x: number) => new Promise<number>((r) => setTimeout(() => r(3 *
 /** The graph's root: hands on its input once the gate file exists. */
 const gated = (total: number, gate: string) =>
   new Promise<number>((resolve) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- runs on a worker, shipped by source
-    const fs: typeof import('node:fs') = require('node:fs');
+    const fs = process.getBuiltinModule('node:fs');
     const check = () => (fs.existsSync(gate) ? resolve(total) : setTimeout(check, 20));
     check();
   });
@@ -109,7 +108,10 @@ t.test('five SIGKILLs and a SIGINTed node during one graph and a concurrent map'
   await node2.exited;
   t.notOk(alive(node2Pids[0]), 'node2 stopped its worker process and exited');
   await until('the scheduler to drop node2', () => gone(w2));
-  t.ok(atSigint.executing > 0 && atSigint.unfinished > 0, `SIGINT landed mid-run: node2 was executing ${atSigint.executing} graph task(s), ${atSigint.unfinished} unfinished`);
+  t.ok(
+    atSigint.executing > 0 && atSigint.unfinished > 0,
+    `SIGINT landed mid-run: node2 was executing ${atSigint.executing} graph task(s), ${atSigint.unfinished} unfinished`,
+  );
 
   // Five SIGKILLs of node1's worker processes, each while its victim executes a graph task.
   const kills: { pid: number; executing: number; unfinished: number }[] = [];
@@ -123,7 +125,10 @@ t.test('five SIGKILLs and a SIGINTed node during one graph and a concurrent map'
   }
   t.equal(kills.length, 5, 'five SIGKILLs');
   for (const [i, k] of kills.entries()) {
-    t.ok(k.executing > 0 && k.unfinished > 0, `kill ${i + 1} (pid ${k.pid}) landed mid-run: ${k.executing} graph task(s) executing on it, ${k.unfinished} unfinished`);
+    t.ok(
+      k.executing > 0 && k.unfinished > 0,
+      `kill ${i + 1} (pid ${k.pid}) landed mid-run: ${k.executing} graph task(s) executing on it, ${k.unfinished} unfinished`,
+    );
   }
   t.equal(new Set(kills.map((k) => k.pid)).size, 5, 'five different processes died (the nanny restarted each)');
   t.equal(await Promise.race([settled, Promise.resolve('still running')]), 'still running', 'the graph had not settled when the kills were done');

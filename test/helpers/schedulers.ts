@@ -19,7 +19,9 @@ export function expectSchedulers<N extends string>(names: readonly N[], lookup: 
     }
   }
   if (missing.length > 0) {
-    throw new Error(`test/helpers/schedulers.ts: the suites must run on every scheduler of [${names.join(', ')}], but these are missing: ${missing.join('; ')}`);
+    throw new Error(
+      `test/helpers/schedulers.ts: the suites must run on every scheduler of [${names.join(', ')}], but these are missing: ${missing.join('; ')}`,
+    );
   }
   return [...names];
 }

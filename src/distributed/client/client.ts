@@ -1,7 +1,8 @@
 /**
  * The Client: connects to a scheduler, submits work (futures and whole graphs), fetches
  * results. A connected Client implements the Scheduler interface and becomes the default
- * scheduler of every `compute` until it is closed. Its parts:
+ * scheduler of every `compute` (and what 'distributed' names) until it is closed, unless a
+ * later config setting or a newer Client takes over (core/default-client.ts). Its parts:
  *
  *   session.ts       connecting and the hello       keys.ts      keys held, statuses, values
  *   graph-sender.ts  graphs and arguments sent      future.ts    Future, wait, asCompleted
@@ -353,7 +354,8 @@ export class Client implements Scheduler {
     const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), timeoutMs)));
     const outcome = await Promise.race([dropped, late]);
     clearTimeout(timer);
-    if (outcome === 'late') throw new Error(`shutdown: the scheduler at ${this.info.address} still held the connection ${timeoutMs / 1000} s after agreeing to stop`);
+    if (outcome === 'late')
+      throw new Error(`shutdown: the scheduler at ${this.info.address} still held the connection ${timeoutMs / 1000} s after agreeing to stop`);
   }
 
   private unsetDefault(): void {
@@ -391,7 +393,10 @@ export class Client implements Scheduler {
 /** Every item must be a collection (Delayed, DataFrame, Bag, Array, Future): anything else is named. */
 function checkCollections(items: readonly unknown[], where: string): Collection[] {
   return items.map((c, i) => {
-    if (!isCollection(c)) throw new TypeError(`${where}: item ${i} is ${typeName(c)}, not a collection; pass a Delayed, DataFrame, Series, Bag, Array or Future (or an array of them)`);
+    if (!isCollection(c))
+      throw new TypeError(
+        `${where}: item ${i} is ${typeName(c)}, not a collection; pass a Delayed, DataFrame, Series, Bag, Array or Future (or an array of them)`,
+      );
     return c;
   });
 }
