@@ -2,7 +2,7 @@
 import { kernel } from '../../core/kernels.js';
 import { type Column, Frame, getCell } from '../frame.js';
 import { isSeriesPart, numbers, type Operand, sameLength, scalarNumber } from './operand.js';
-import { compareStrings, stringComparator } from './string-order.js';
+import { stringComparator } from './string-order.js';
 
 export type CompareOp = 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne';
 
@@ -52,7 +52,9 @@ function compareStringColumn(left: Frame, a: Column, right: Operand, op: Compare
   const lit = right instanceof Date ? right.toISOString() : right;
   // Decide once per dictionary entry, then map codes.
   const table = new Uint8Array(a.dict!.length);
-  for (let k = 0; k < table.length; k++) table[k] = test(compareStrings(a.dict![k], lit)) ? 1 : 0;
+  // Code-point fix-ups are needed only if the literal itself holds a high unit.
+  const cmp = stringComparator([lit]);
+  for (let k = 0; k < table.length; k++) table[k] = test(cmp(a.dict![k], lit)) ? 1 : 0;
   for (let i = 0; i < n; i++) out[i] = codes[i] < 0 ? missing : table[codes[i]];
   return boolFrame(left, out);
 }
