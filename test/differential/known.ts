@@ -1,0 +1,72 @@
+/**
+ * Where tsdask and the reference disagree today, case by case.
+ *
+ * KNOWN: defects, each with the issue #10 item that fixes it, or 'new' for one this harness
+ * found (reported to be filed). A KNOWN case is asserted to still differ: when the fix lands
+ * the suite fails with "remove from KNOWN", so this table only shrinks.
+ *
+ * DIFFERENCES: deliberate, each with its reason in the design; the README's "Differences from
+ * pandas" lists the same. A check, when given, asserts what tsdask does instead.
+ */
+import type { Encoded } from './encode.js';
+
+export interface Known {
+  item: number | 'new';
+  what: string;
+}
+
+export interface Difference {
+  reason: string;
+  check?: (got: Encoded) => string[];
+}
+
+/** An error whose message matches every pattern (the "clear error" a difference promises). */
+function raises(...patterns: RegExp[]): (got: Encoded) => string[] {
+  return (got) => {
+    if (!('$error' in got)) return ['expected an error'];
+    return patterns.filter((p) => !p.test(got.$error)).map((p) => `error "${got.$error.slice(0, 160)}" does not match ${p}`);
+  };
+}
+
+export const KNOWN: Record<string, Known> = {
+  // ---- DataFrame ----
+  'readCsv.infinity': { item: 'new', what: "readCsv reads a column holding inf, -inf or Infinity as text; pandas reads them as float64 ±inf" },
+  'readCsv.empty-first-file': { item: 14, what: 'a first file with a header and no rows types every column float64' },
+  'readCsv.dtype-object': { item: 15, what: "dtype 'object' is reported back as 'string'" },
+  'merge.outer': { item: 'new', what: 'outer merge types an int64 key column float64 (the keys are coalesced and never missing; pandas keeps int64)' },
+  'toDatetime.int-digits': { item: 12, what: 'with a format, ints are taken as epoch milliseconds instead of parsed as their digits' },
+  'toNumeric.coerce': { item: 'new', what: "toNumeric(errors: 'coerce') declares int64 for values that are floats and NaN (pandas: float64)" },
+  'min.numeric': { item: 15, what: 'min of a bool column gives 0 (pandas: False)' },
+  'max.numeric': { item: 15, what: 'max of a bool column gives 1 (pandas: True)' },
+  'min.strings': { item: 15, what: 'ddf.min() drops text columns (pandas keeps them)' },
+  'max.strings': { item: 15, what: 'ddf.max() drops text columns (pandas keeps them)' },
+  'describe.percentiles': { item: 15, what: 'describe with percentiles drops the 50% row pandas always adds' },
+  'sortValues.astral-text': { item: 13, what: 'text sorts by UTF-16 code units, pandas by code points' },
+  'mapPartitions.identity': { item: 13, what: 'mapPartitions((p) => p) declares float columns int64; with an empty partition bools come back 1/0, dates as text' },
+  toDelayed: {
+    item: 2,
+    what: 'toDelayed parts cannot be computed on threads or processes (danfo frames do not travel); on sync, the empty partition comes back as a danfo frame without dtypes, so i reads back float64 (the root of item 13)',
+  },
+};
+
+export const DIFFERENCES: Record<string, Difference> = {
+  // ---- DataFrame ----
+  'iloc.rows': {
+    reason: 'iloc selects columns only: rows by position would need every partition length before building the graph',
+    check: raises(/iloc/, /position/),
+  },
+  'fillna.mixed': {
+    reason: "fillna with a value of another type than a column's (0 for a bool column) raises naming the column: columns are typed arrays, never mixed objects",
+    check: raises(/fillna/, /'b'/),
+  },
+  'quantile.bool': {
+    reason: 'quantile, median and describe skip bool columns (pandas 1.5 itself disagrees: quantile raises on them, median counts True as 1)',
+  },
+  'median.bool': {
+    reason: 'quantile, median and describe skip bool columns (pandas 1.5 itself disagrees: quantile raises on them, median counts True as 1)',
+  },
+  'setIndex.duplicate-keys': {
+    reason: 'results are danfo.js objects, and a danfo index must be unique: setIndex on a column with repeated values cannot come back (pandas and Dask allow repeated labels)',
+    check: raises(/unique/),
+  },
+};
