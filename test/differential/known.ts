@@ -47,6 +47,26 @@ export const KNOWN: Record<string, Known> = {
     item: 2,
     what: 'toDelayed parts cannot be computed on threads or processes (danfo frames do not travel); on sync, the empty partition comes back as a danfo frame without dtypes, so i reads back float64 (the root of item 13)',
   },
+
+  // ---- Series ----
+  'add.string-number': { item: 15, what: 'text + number concatenates silently (pandas raises a TypeError naming both dtypes)' },
+  'astype.string-from-float': { item: 15, what: "astype('string') writes the float -130 as \"-130\" (pandas: \"-130.0\")" },
+  'astype.string-negative-zero': { item: 15, what: "astype('string') writes -0.0 as \"0\" (pandas: \"-0.0\")" },
+  'astype.object-dtype': { item: 15, what: "dtype 'object' is reported back as 'string'" },
+  'min.b': { item: 15, what: 'min of a bool column gives 0 (pandas: False)' },
+  'max.b': { item: 15, what: 'max of a bool column gives 1 (pandas: True)' },
+  'min.bool': { item: 15, what: 'min of a bool column gives 0 (pandas: False)' },
+  'sum.big-int': { item: 13, what: 'int64 sums past 2^53 round silently' },
+  'pow.int32-limits': { item: 13, what: 'int64 products past 2^53 round silently (2147483647 ** 2)' },
+  'valueCounts.dropna-false': { item: 13, what: 'the missing label of value counts becomes the string "null" (pandas: NaN)' },
+  'str.contains': { item: 10, what: 'str.contains on a missing value gives false (pandas: missing)' },
+  'mod.int-series': { item: 'new', what: 'int % 0 gives NaN in a column declared int64; pandas promotes the result to float64' },
+  'dt.year': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
+  'dt.month': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
+  'dt.day': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
+  'dt.dayofweek': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
+  'dt.hour': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
+  'str.len': { item: 'new', what: 'str.len of a column with missing values is declared int64 while holding NaN (pandas: float64)' },
 };
 
 export const DIFFERENCES: Record<string, Difference> = {

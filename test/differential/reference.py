@@ -86,7 +86,8 @@ def encode(x):
     if isinstance(x, np.ndarray):
         if x.ndim == 0:
             return {"kind": "scalar", "value": cell(x.item())}
-        return {"kind": "ndarray", "shape": list(x.shape), "values": values(x.ravel().tolist())}
+        flat_values = list(x.ravel()) if x.dtype.kind == "M" else x.ravel().tolist()  # tolist() turns datetimes into ns ints
+        return {"kind": "ndarray", "shape": list(x.shape), "values": values(flat_values)}
     if isinstance(x, (list, tuple)):
         return {"kind": "list", "values": [encode_item(v) for v in x]}
     if isinstance(x, dict):
@@ -121,7 +122,8 @@ def flat(r, sep="_"):
 def load(spec):
     frames = []
     for f in spec["files"]:
-        part = pd.read_csv(f, parse_dates=spec.get("parse_dates") or False, dtype=spec.get("dtype"), keep_default_na=True)
+        # round_trip: correctly rounded floats, as JavaScript's parser (pandas' default parser may be off by an ulp).
+        part = pd.read_csv(f, parse_dates=spec.get("parse_dates") or False, dtype=spec.get("dtype"), float_precision="round_trip")
         if len(part):
             frames.append(part)
     if not frames:
