@@ -41,6 +41,14 @@ export function cell(v: unknown): Cell {
   return { $: 'repr', v: String(v) };
 }
 
+/** An input for the reference (vars of the spec): numbers tagged as cells are, objects and arrays kept as they are. */
+export function input(v: unknown): unknown {
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof Date) return cell(v);
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) return Array.from(v as ArrayLike<unknown>, input);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, input(x)]));
+  return v;
+}
+
 const cells = (xs: readonly unknown[]): Cell[] => xs.map(cell);
 
 /** pandas' dtype name for a tsdask dtype (the two sides are compared by these families). */

@@ -20,7 +20,7 @@ import { DataFrame, Series } from '../../src/dataframe/index.js';
 import { shutdownSchedulers } from '../../src/index.js';
 import { SCHEDULERS } from '../helpers/schedulers.js';
 import { compare, type CompareOptions } from './compare.js';
-import { encode, type Encoded, type Meta } from './encode.js';
+import { encode, type Encoded, input, type Meta } from './encode.js';
 import { DIFFERENCES, KNOWN } from './known.js';
 
 export const PYTHON = '/usr/bin/python3';
@@ -67,7 +67,7 @@ export function referenceAvailable(needs: string): boolean {
 
 /** Run every case in one reference process; results by case id (and `id@scheduler` for read-backs). */
 export function runReference(datasets: Suite<unknown>['datasets'], vars: Record<string, unknown>, cases: Array<{ id: string; py: string }>): Record<string, Encoded> {
-  const spec = JSON.stringify({ datasets, vars, cases });
+  const spec = JSON.stringify({ datasets, vars: input(vars), cases });
   const r = spawnSync(PYTHON, [join(__dirname, 'reference.py')], { input: spec, encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.status !== 0) throw new Error(`reference.py failed (exit ${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout) as Record<string, Encoded>;

@@ -67,6 +67,11 @@ export const KNOWN: Record<string, Known> = {
   'dt.dayofweek': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
   'dt.hour': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
   'str.len': { item: 'new', what: 'str.len of a column with missing values is declared int64 while holding NaN (pandas: float64)' },
+
+  // ---- GroupBy ----
+  'groupby.multi-key.col': { item: 11, what: 'a one-column aggregation over several keys is indexed by the text "(key, k2)"; the keys should stay typed columns' },
+  'groupby.astral-key.count': { item: 13, what: 'group keys sort by UTF-16 code units, pandas by code points' },
+  'groupby.series-key': { item: 'new', what: 'grouping by dt.year() of dates with missing values: the key is declared int64 while pandas has float64 (the dt fields issue)' },
 };
 
 export const DIFFERENCES: Record<string, Difference> = {

@@ -112,11 +112,32 @@ def keys_first(r):
     return r.reset_index()
 
 
-def flat(r, sep="_"):
-    """Columns of an agg with several functions as col_fn (danfo's naming), keys leading."""
+def flat(r, keep=(), sep="_"):
+    """An agg's columns named as tsdask names them: col_fn for a list of functions (danfo's
+    naming), the column's own name for the columns in `keep` (given one function), keys leading."""
     r = r.copy()
-    r.columns = [sep.join(c) if isinstance(c, tuple) else c for c in r.columns]
+    r.columns = [c[0] if isinstance(c, tuple) and c[0] in keep else sep.join(c) if isinstance(c, tuple) else c for c in r.columns]
     return r.reset_index()
+
+
+def decode(v):
+    """Inputs sent with the spec use the same tags as results (NaN, inf, -0.0 do not fit in JSON)."""
+    if isinstance(v, list):
+        return [decode(x) for x in v]
+    if isinstance(v, dict):
+        tag = v.get("$")
+        if tag == "nan":
+            return float("nan")
+        if tag == "inf":
+            return float("inf")
+        if tag == "-inf":
+            return float("-inf")
+        if tag == "-0":
+            return -0.0
+        if tag == "int":
+            return int(v["v"])
+        return {k: decode(x) for k, x in v.items()}
+    return v
 
 
 def load(spec):
@@ -134,7 +155,7 @@ def load(spec):
 def main():
     spec = json.load(sys.stdin)
     env = {"pd": pd, "np": np, "math": math, "keys_first": keys_first, "flat": flat}
-    env.update(spec.get("vars") or {})
+    env.update({k: decode(v) for k, v in (spec.get("vars") or {}).items()})
     for name, d in spec["datasets"].items():
         env[name] = load(d)
     out = {}
