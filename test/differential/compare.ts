@@ -135,7 +135,8 @@ export function compare(got: Encoded, want: Encoded, o: CompareOptions = {}): st
   if ('$error' in want) return '$error' in got ? [] : [`no error, reference raised ${want.$error}`];
   if ('$error' in got) return [`error ${got.$error}, reference gave a value`];
   if (o.valuesOnly) {
-    const vals = (e: Value): Cell[] => ('values' in e ? e.values : e.kind === 'frame' ? e.columns.flatMap((c) => e.data[c]) : e.kind === 'scalar' ? [e.value] : []);
+    const vals = (e: Value): Cell[] =>
+      'values' in e ? e.values : e.kind === 'frame' ? e.columns.flatMap((c) => e.data[c]) : e.kind === 'scalar' ? [e.value] : [];
     const g = vals(got).map((v) => [v]);
     const w = vals(want).map((v) => [v]);
     compareRows(o.order === 'any' ? canonical(g) : g, o.order === 'any' ? canonical(w) : w, ['value'], out);

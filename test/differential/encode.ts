@@ -38,7 +38,7 @@ export function cell(v: unknown): Cell {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? { $: 'nat' } : { $: 'date', v: v.getTime() };
   if (Array.isArray(v)) return v.map(cell);
   if (typeof v === 'object') return { $: 'dict', v: Object.entries(v).map(([k, x]) => [k, cell(x)]) };
-  return { $: 'repr', v: String(v) };
+  return { $: 'repr', v: typeof v === 'function' ? `function ${v.name}` : typeof v === 'symbol' ? v.toString() : 'unknown' };
 }
 
 /** An input for the reference (vars of the spec): numbers tagged as cells are, objects and arrays kept as they are. */
@@ -52,7 +52,7 @@ export function input(v: unknown): unknown {
 const cells = (xs: readonly unknown[]): Cell[] => xs.map(cell);
 
 /** pandas' dtype name for a tsdask dtype (the two sides are compared by these families). */
-export function pandasDType(t: DType | string): string {
+export function pandasDType(t: string): string {
   switch (t) {
     case 'int64':
     case 'int32':
@@ -94,10 +94,10 @@ export function encode(v: unknown, meta: Meta = {}): Encoded {
     const n = v.shape[0];
     const columns = v.columns.map(String);
     const data: Record<string, Cell[]> = {};
-    for (const c of columns) data[c] = n === 0 ? [] : cells(v.column(c).values as unknown[]);
+    for (const c of columns) data[c] = n === 0 ? [] : cells(v.column(c).values);
     const dtypes: Record<string, string> = {};
     columns.forEach((c, j) => (dtypes[c] = meta.dtypes?.[c] !== undefined ? pandasDType(meta.dtypes[c]) : fromDanfoDType(String(v.dtypes[j]), data[c])));
-    return { kind: 'frame', columns, index: n === 0 ? [] : cells(v.index as unknown[]), dtypes, data };
+    return { kind: 'frame', columns, index: n === 0 ? [] : cells(v.index), dtypes, data };
   }
   if (isDanfoSeries(v)) {
     const values = v.values as unknown[];
@@ -105,7 +105,7 @@ export function encode(v: unknown, meta: Meta = {}): Encoded {
     return {
       kind: 'series',
       name: name === undefined ? null : String(name),
-      index: values.length === 0 ? [] : cells(v.index as unknown[]),
+      index: values.length === 0 ? [] : cells(v.index),
       dtype: meta.dtype !== undefined ? pandasDType(meta.dtype) : fromDanfoDType(String(v.dtype), cells(values)),
       values: cells(values),
     };

@@ -96,7 +96,13 @@ function limitInt(r: Rng): string {
 }
 
 function row(r: Rng): string {
-  const numstr = r.chance(0.1) ? '' : r.chance(0.15) ? r.pick(['abc', '1e', '--1', 'twelve']) : r.chance(0.5) ? String(r.int(-50, 50)) : (r.next() * 100).toFixed(3);
+  const numstr = r.chance(0.1)
+    ? ''
+    : r.chance(0.15)
+      ? r.pick(['abc', '1e', '--1', 'twelve'])
+      : r.chance(0.5)
+        ? String(r.int(-50, 50))
+        : (r.next() * 100).toFixed(3);
   const cells: string[] = [
     r.chance(0.07) ? '' : r.pick(KEYS),
     String(r.int(0, 4)),
@@ -131,7 +137,7 @@ export function writeMessy(dir: string, opts: { seed?: number; sizes?: readonly 
   const right = join(dir, 'right.csv');
   const rl = ['key,k2,w'];
   for (const k of [...KEYS.slice(0, 9), 'only-right']) for (let k2 = 0; k2 < 6; k2 += r.int(1, 3)) rl.push([csvField(k), k2, r.int(-99, 99)].join(','));
-  rl.push(",1,7"); // a missing key: pandas matches missing keys with each other
+  rl.push(',1,7'); // a missing key: pandas matches missing keys with each other
   writeFileSync(right, rl.join('\n') + '\n');
   const emptyFirst = [join(dir, 'ef-0.csv'), join(dir, 'ef-1.csv')];
   writeFileSync(emptyFirst[0], 'a,b,c\n');

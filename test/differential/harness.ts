@@ -66,7 +66,11 @@ export function referenceAvailable(needs: string): boolean {
 }
 
 /** Run every case in one reference process; results by case id (and `id@scheduler` for read-backs). */
-export function runReference(datasets: Suite<unknown>['datasets'], vars: Record<string, unknown>, cases: Array<{ id: string; py: string }>): Record<string, Encoded> {
+export function runReference(
+  datasets: Suite<unknown>['datasets'],
+  vars: Record<string, unknown>,
+  cases: Array<{ id: string; py: string }>,
+): Record<string, Encoded> {
   const spec = JSON.stringify({ datasets, vars: input(vars), cases });
   const r = spawnSync(PYTHON, [join(__dirname, 'reference.py')], { input: spec, encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.status !== 0) throw new Error(`reference.py failed (exit ${r.status}):\n${r.stderr}`);
@@ -171,7 +175,11 @@ async function runOn<C>(cases: ReadonlyArray<Case<C>>, ctx: C, sched: Local, ref
 export function defineSuite<C>(s: Suite<C>): void {
   t.teardown(shutdownSchedulers);
   if (!referenceAvailable(s.needs) && process.env.CI !== 'true') {
-    t.test(`${s.name} against the reference`, { skip: `${s.pkg} is not installed: apt-get install -y ${s.pkg} (with CI=true this fails instead)` }, async () => {});
+    t.test(
+      `${s.name} against the reference`,
+      { skip: `${s.pkg} is not installed: apt-get install -y ${s.pkg} (with CI=true this fails instead)` },
+      async () => {},
+    );
     return;
   }
   t.test(`${s.name}: tsdask agrees with the reference on every case and scheduler`, async (t) => {
@@ -220,9 +228,15 @@ function judge<C>(t: Test, c: Case<C>, want: Encoded, got: Map<Local, Encoded>):
   const known = Object.hasOwn(KNOWN, c.id) ? KNOWN[c.id] : undefined;
   const deliberate = Object.hasOwn(DIFFERENCES, c.id) ? DIFFERENCES[c.id] : undefined;
   if (known) {
-    t.ok(problems.length > 0, `${c.id}: KNOWN (issue #10 item ${known.item}: ${known.what}) still differs${problems.length ? ` — ${problems[0]}` : ' — it now matches: remove from KNOWN'}`);
+    t.ok(
+      problems.length > 0,
+      `${c.id}: KNOWN (issue #10 item ${known.item}: ${known.what}) still differs${problems.length ? ` — ${problems[0]}` : ' — it now matches: remove from KNOWN'}`,
+    );
   } else if (deliberate) {
-    t.ok(problems.length > 0, `${c.id}: deliberate difference (${deliberate.reason})${problems.length ? '' : ' — it now matches the reference: remove from DIFFERENCES'}`);
+    t.ok(
+      problems.length > 0,
+      `${c.id}: deliberate difference (${deliberate.reason})${problems.length ? '' : ' — it now matches the reference: remove from DIFFERENCES'}`,
+    );
     if (deliberate.check) for (const [sched, g] of got) t.same(deliberate.check(g), [], `${c.id} on ${sched}: behaves as the difference describes`);
   } else {
     t.same(problems, [], `${c.id} [${c.api.join(', ')}]`);

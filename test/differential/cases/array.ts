@@ -38,7 +38,13 @@ export function arrayInputs(): { vars: Record<string, unknown>; context: () => A
   return {
     vars: { a, v, w, n },
     context: () => ({
-      a: da.fromArray(a, { shape: [23, 17], chunks: [[5, 5, 5, 8], [4, 13]] }),
+      a: da.fromArray(a, {
+        shape: [23, 17],
+        chunks: [
+          [5, 5, 5, 8],
+          [4, 13],
+        ],
+      }),
       v: da.fromArray(v, { chunks: [[4, 13]] }),
       w: da.fromArray(w, { chunks: [[5, 5, 5, 8]] }),
       n: da.fromArray(n, { shape: [6, 5], chunks: [4, 2] }),
@@ -109,7 +115,20 @@ const elementwise = (['add', 'sub', 'mul', 'div', 'pow'] as const).flatMap((op):
 
 export const arrayCases: readonly C[] = [
   { id: 'array.fromArray', api: ['da.fromArray', 'Array.compute'], py: np('A'), ts: (c) => c.a },
-  { id: 'array.fromArray.nested', api: ['da.fromArray'], py: np('np.array([[1.5, -0.0], [3, 4], [5, 6]])'), ts: () => da.fromArray([[1.5, -0], [3, 4], [5, 6]], { chunks: [2, 1] }) },
+  {
+    id: 'array.fromArray.nested',
+    api: ['da.fromArray'],
+    py: np('np.array([[1.5, -0.0], [3, 4], [5, 6]])'),
+    ts: () =>
+      da.fromArray(
+        [
+          [1.5, -0],
+          [3, 4],
+          [5, 6],
+        ],
+        { chunks: [2, 1] },
+      ),
+  },
   { id: 'array.ones', api: ['da.ones'], py: np('np.ones((7, 4))'), ts: () => da.ones([7, 4], { chunks: [3, 3] }) },
   { id: 'array.zeros', api: ['da.zeros'], py: np('np.zeros((5,))'), ts: () => da.zeros([5], { chunks: 2 }) },
   // Issue #10 item 15: a reduction over every axis computes to a number, as NumPy's and Dask's.

@@ -44,7 +44,13 @@ export function bagInputs(): { vars: Record<string, unknown>; context: () => Bag
   mkdirSync(join(dir, 't'));
   const line = () => Array.from({ length: r.int(0, 12) }, () => r.pick([...names, 'word'])).join(' ');
   const lines = (n: number) => Array.from({ length: n }, line);
-  const texts = [join(dir, 't', 'a.txt'), join(dir, 't', 'b-empty.txt'), join(dir, 't', 'c-crlf.txt'), join(dir, 't', 'd-nofinal.txt'), join(dir, 't', 'e.txt.gz')];
+  const texts = [
+    join(dir, 't', 'a.txt'),
+    join(dir, 't', 'b-empty.txt'),
+    join(dir, 't', 'c-crlf.txt'),
+    join(dir, 't', 'd-nofinal.txt'),
+    join(dir, 't', 'e.txt.gz'),
+  ];
   writeFileSync(texts[0], lines(120).join('\n') + '\n');
   writeFileSync(texts[1], '');
   writeFileSync(texts[2], '\ufeff' + lines(80).join('\r\n') + '\r\n');
@@ -75,7 +81,12 @@ export const bagCases: readonly C[] = [
     ts: (c) => db.readText(c.texts, { blocksize: 37 }),
   },
   { id: 'bag.map', api: ['Bag.map'], py: "[r['n'] * 2 - 1 for r in items]", ts: (c) => c.b.map((r) => r.n * 2 - 1) },
-  { id: 'bag.map.records', api: ['Bag.map'], py: "[{'id': r['id'], 'len': len(r['tags'])} for r in items]", ts: (c) => c.b.map((r) => ({ id: r.id, len: r.tags.length })) },
+  {
+    id: 'bag.map.records',
+    api: ['Bag.map'],
+    py: "[{'id': r['id'], 'len': len(r['tags'])} for r in items]",
+    ts: (c) => c.b.map((r) => ({ id: r.id, len: r.tags.length })),
+  },
   { id: 'bag.filter', api: ['Bag.filter'], py: "[r for r in items if r['n'] % 3 == 0]", ts: (c) => c.b.filter((r) => r.n % 3 === 0) },
   { id: 'bag.flatten', api: ['Bag.flatten', 'Bag.pluck'], py: "[t for r in items for t in r['tags']]", ts: (c) => c.b.pluck('tags').flatten() },
   { id: 'bag.pluck', api: ['Bag.pluck'], py: "[r['name'] for r in items]", ts: (c) => c.b.pluck('name') },
@@ -83,19 +94,41 @@ export const bagCases: readonly C[] = [
   { id: 'bag.pluck.missing-key', api: ['Bag.pluck'], py: "[r['opt'] for r in items]", ts: (c) => c.b.pluck('opt') },
   { id: 'bag.pluck.keys', api: ['Bag.pluck'], py: "[(r['id'], r['n']) for r in items]", ts: (c) => c.b.pluck(['id', 'n']) },
   { id: 'bag.count', api: ['Bag.count'], py: 'len(items)', ts: (c) => c.b.count() },
-  { id: 'bag.count.filtered-empty', api: ['Bag.count', 'Bag.filter'], py: "len([r for r in items if r['n'] > 5000])", ts: (c) => c.b.filter((r) => r.n > 5000).count() },
+  {
+    id: 'bag.count.filtered-empty',
+    api: ['Bag.count', 'Bag.filter'],
+    py: "len([r for r in items if r['n'] > 5000])",
+    ts: (c) => c.b.filter((r) => r.n > 5000).count(),
+  },
   { id: 'bag.sum', api: ['Bag.sum'], py: "sum(r['n'] for r in items)", ts: (c) => c.b.pluck('n').sum() },
   { id: 'bag.sum.floats', api: ['Bag.sum'], py: "math.fsum(r['x'] for r in items)", ts: (c) => c.b.map((r) => r.x).sum() },
-  { id: 'bag.frequencies', api: ['Bag.frequencies'], py: "list(__import__('collections').Counter(r['name'] for r in items).items())", ts: (c) => c.b.pluck('name').frequencies(), cmp: { order: 'any' } },
+  {
+    id: 'bag.frequencies',
+    api: ['Bag.frequencies'],
+    py: "list(__import__('collections').Counter(r['name'] for r in items).items())",
+    ts: (c) => c.b.pluck('name').frequencies(),
+    cmp: { order: 'any' },
+  },
   {
     id: 'bag.frequencies.sorted',
     api: ['Bag.frequencies'],
     py: "sorted(__import__('collections').Counter(r['name'] for r in items).values(), reverse=True)",
     ts: async (c, o) => (await c.b.pluck('name').frequencies({ sort: true }).compute(o)).map(([, n]) => n),
   },
-  { id: 'bag.frequencies.lists', api: ['Bag.frequencies'], py: "list(__import__('collections').Counter(tuple(r['tags']) for r in items).items())", ts: (c) => c.b.pluck('tags').frequencies(), cmp: { order: 'any' } },
+  {
+    id: 'bag.frequencies.lists',
+    api: ['Bag.frequencies'],
+    py: "list(__import__('collections').Counter(tuple(r['tags']) for r in items).items())",
+    ts: (c) => c.b.pluck('tags').frequencies(),
+    cmp: { order: 'any' },
+  },
   { id: 'bag.topk', api: ['Bag.topk'], py: "sorted((r['n'] for r in items), reverse=True)[:7]", ts: (c) => c.b.pluck('n').topk(7) },
-  { id: 'bag.topk.key', api: ['Bag.topk'], py: "[r['id'] for r in sorted(items, key=lambda r: (r['x'], -r['id']), reverse=True)[:5]]", ts: (c) => c.b.topk(5, 'x').pluck('id') },
+  {
+    id: 'bag.topk.key',
+    api: ['Bag.topk'],
+    py: "[r['id'] for r in sorted(items, key=lambda r: (r['x'], -r['id']), reverse=True)[:5]]",
+    ts: (c) => c.b.topk(5, 'x').pluck('id'),
+  },
   { id: 'bag.topk.strings', api: ['Bag.topk'], py: "sorted((r['name'] for r in items), reverse=True)[:30]", ts: (c) => c.b.pluck('name').topk(30) },
   {
     id: 'bag.foldby',
@@ -123,8 +156,20 @@ export const bagCases: readonly C[] = [
       ),
     cmp: { order: 'any' },
   },
-  { id: 'bag.distinct', api: ['Bag.distinct'], py: "list(dict.fromkeys(r['name'] for r in items))", ts: (c) => c.b.pluck('name').distinct(), cmp: { order: 'any' } },
-  { id: 'bag.distinct.lists', api: ['Bag.distinct'], py: "list(dict.fromkeys(tuple(r['tags']) for r in items))", ts: (c) => c.b.pluck('tags').distinct(), cmp: { order: 'any' } },
+  {
+    id: 'bag.distinct',
+    api: ['Bag.distinct'],
+    py: "list(dict.fromkeys(r['name'] for r in items))",
+    ts: (c) => c.b.pluck('name').distinct(),
+    cmp: { order: 'any' },
+  },
+  {
+    id: 'bag.distinct.lists',
+    api: ['Bag.distinct'],
+    py: "list(dict.fromkeys(tuple(r['tags']) for r in items))",
+    ts: (c) => c.b.pluck('tags').distinct(),
+    cmp: { order: 'any' },
+  },
   { id: 'bag.take', api: ['Bag.take'], py: 'items[:5]', ts: (c, o) => c.b.take(5, o) },
   { id: 'bag.take.more-than-a-partition', api: ['Bag.take'], py: 'items[:200]', ts: (c, o) => c.b.take(200, o) },
 ];

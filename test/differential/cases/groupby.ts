@@ -23,7 +23,13 @@ const byKey = FNS.flatMap((fn): C[] => [
     api: [`GroupBy.${fn}`, 'DataFrame.groupby'],
     // Rows with a key: pandas 1.5 drops a text column holding missing values from min/max.
     py: `keys_first(df.dropna(subset=['key'])[['k2', 'f', 'g', 'key', 'b']].groupby('k2').${fn}(${['sum', 'mean', 'std', 'var'].includes(fn) ? 'numeric_only=True' : ''}))`,
-    ts: (c) => c.ddf.dropna({ subset: ['key'] }).select(['k2', 'f', 'g', 'key', 'b']).groupby('k2')[fn](),
+    ts: (c) => {
+      const g = c.ddf
+        .dropna({ subset: ['key'] })
+        .select(['k2', 'f', 'g', 'key', 'b'])
+        .groupby('k2');
+      return g[fn]();
+    },
   },
   {
     id: `groupby.col.${fn}`,
@@ -37,7 +43,13 @@ const byKey = FNS.flatMap((fn): C[] => [
 export const groupbyCases: readonly C[] = [
   ...byKey,
   { id: 'groupby.size', api: ['GroupBy.size'], py: "df.groupby('key').size()", ts: (c) => c.ddf.groupby('key').size(), cmp: { index: true, name: false } },
-  { id: 'groupby.int-key.size', api: ['GroupBy.size'], py: "df.groupby('k2').size()", ts: (c) => c.ddf.groupby('k2').size(), cmp: { index: true, name: false } },
+  {
+    id: 'groupby.int-key.size',
+    api: ['GroupBy.size'],
+    py: "df.groupby('k2').size()",
+    ts: (c) => c.ddf.groupby('k2').size(),
+    cmp: { index: true, name: false },
+  },
   {
     id: 'groupby.multi-key.mean',
     api: ['GroupBy.mean', 'DataFrame.groupby'],
@@ -90,7 +102,12 @@ export const groupbyCases: readonly C[] = [
     id: 'groupby.select.max',
     api: ['GroupBy.select', 'GroupBy.max'],
     py: "keys_first(df.dropna(subset=['s']).groupby('k2')[['d', 's', 'i']].max())",
-    ts: (c) => c.ddf.dropna({ subset: ['s'] }).groupby('k2').select(['d', 's', 'i']).max(),
+    ts: (c) =>
+      c.ddf
+        .dropna({ subset: ['s'] })
+        .groupby('k2')
+        .select(['d', 's', 'i'])
+        .max(),
   },
   {
     id: 'groupby.after-filter',

@@ -15,7 +15,13 @@ const arith = (['add', 'sub', 'mul', 'div', 'mod', 'pow'] as const).flatMap((op)
     { id: `${op}.int-scalar`, api: [`Series.${op}`], py: `df['i'] ${py} ${op === 'pow' ? 2 : 7}`, ts: (c) => c.ddf.col('i')[op](op === 'pow' ? 2 : 7) },
     { id: `${op}.negative-float`, api: [`Series.${op}`], py: `df['g'] ${py} -2.5`, ts: (c) => c.ddf.col('g')[op](-2.5) },
     // k2 holds 0: int / 0 and int % 0 in pandas are inf and NaN (float64); k2 ** k2 stays small.
-    { id: `${op}.int-series`, api: [`Series.${op}`], py: `df['${op === 'pow' ? 'k2' : 'i'}'] ${py} df['k2']`, ts: (c) => c.ddf.col(op === 'pow' ? 'k2' : 'i')[op](c.ddf.col('k2')), cmp: { name: false } },
+    {
+      id: `${op}.int-series`,
+      api: [`Series.${op}`],
+      py: `df['${op === 'pow' ? 'k2' : 'i'}'] ${py} df['k2']`,
+      ts: (c) => c.ddf.col(op === 'pow' ? 'k2' : 'i')[op](c.ddf.col('k2')),
+      cmp: { name: false },
+    },
   ];
 });
 
@@ -37,7 +43,7 @@ const reductions = (['sum', 'mean', 'min', 'max', 'std', 'var', 'count', 'nuniqu
   })),
 );
 
-export const seriesCases: readonly C[] = [
+const cases: readonly C[] = [
   { id: 'name', api: ['Series.name'], py: "df['f'].name", ts: (c) => c.ddf.col('f').name },
   {
     id: 'dtype',
@@ -83,8 +89,22 @@ export const seriesCases: readonly C[] = [
   { id: 'astype.bool', api: ['Series.astype'], py: "df['k2'].astype('bool')", ts: (c) => c.ddf.col('k2').astype('bool') },
   { id: 'astype.string-from-int', api: ['Series.astype'], py: "df['i'].astype(str)", ts: (c) => c.ddf.col('i').astype('string') },
   { id: 'astype.string-from-float', api: ['Series.astype'], py: "df['g'].astype(str)", ts: (c) => c.ddf.col('g').astype('string') },
-  { id: 'astype.string-floats', api: ['Series.astype'], py: "df['f'].dropna().loc[lambda s: s.abs() > 1].astype(str)", ts: (c) => c.ddf.col('f').filter(c.ddf.col('f').gt(1).or(c.ddf.col('f').lt(-1))).astype('string') },
-  { id: 'astype.string-negative-zero', api: ['Series.astype'], py: "df['f'][df['f'] == 0].astype(str)", ts: (c) => c.ddf.col('f').filter(c.ddf.col('f').eq(0)).astype('string') },
+  {
+    id: 'astype.string-floats',
+    api: ['Series.astype'],
+    py: "df['f'].dropna().loc[lambda s: s.abs() > 1].astype(str)",
+    ts: (c) =>
+      c.ddf
+        .col('f')
+        .filter(c.ddf.col('f').gt(1).or(c.ddf.col('f').lt(-1)))
+        .astype('string'),
+  },
+  {
+    id: 'astype.string-negative-zero',
+    api: ['Series.astype'],
+    py: "df['f'][df['f'] == 0].astype(str)",
+    ts: (c) => c.ddf.col('f').filter(c.ddf.col('f').eq(0)).astype('string'),
+  },
   { id: 'astype.object-dtype', api: ['Series.astype'], py: "str(df['k2'].astype('object').dtype)", ts: (c) => c.ddf.col('k2').astype('object').dtype },
 
   ...reductions,
@@ -101,7 +121,12 @@ export const seriesCases: readonly C[] = [
   { id: 'nunique.string', api: ['Series.nunique'], py: "df['key'].nunique()", ts: (c) => c.ddf.col('key').nunique() },
   { id: 'nunique.negative-zero', api: ['Series.nunique'], py: "df['f'].nunique()", ts: (c) => c.ddf.col('f').nunique() },
   { id: 'std.ddof0', api: ['Series.std'], py: "df['g'].std(ddof=0)", ts: (c) => c.ddf.col('g').std({ ddof: 0 }) },
-  ...[0, 0.25, 0.5, 0.9, 1].map((q): C => ({ id: `quantile.${q}`, api: ['Series.quantile'], py: `df['f'].quantile(${q})`, ts: (c) => c.ddf.col('f').quantile(q) })),
+  ...[0, 0.25, 0.5, 0.9, 1].map((q): C => ({
+    id: `quantile.${q}`,
+    api: ['Series.quantile'],
+    py: `df['f'].quantile(${q})`,
+    ts: (c) => c.ddf.col('f').quantile(q),
+  })),
   { id: 'quantile.int', api: ['Series.quantile'], py: "df['i'].quantile(0.3)", ts: (c) => c.ddf.col('i').quantile(0.3) },
   { id: 'median.all-missing', api: ['Series.median'], py: "df['na'].median()", ts: (c) => c.ddf.col('na').median() },
   { id: 'any', api: ['Series.any'], py: "df['b'].any()", ts: (c) => c.ddf.col('b').any() },
@@ -140,7 +165,13 @@ export const seriesCases: readonly C[] = [
   },
   { id: 'unique.int', api: ['Series.unique'], py: "df['k2'].unique()", ts: (c) => c.ddf.col('k2').unique(), cmp: { valuesOnly: true } },
   { id: 'unique.string', api: ['Series.unique'], py: "df['key'].unique()", ts: (c) => c.ddf.col('key').unique(), cmp: { valuesOnly: true } },
-  { id: 'unique.date', api: ['Series.unique'], py: "df['d'].unique()[:50]", ts: async (c, o) => (await c.ddf.col('d').unique().compute(o)).values.slice(0, 50), cmp: { valuesOnly: true } },
+  {
+    id: 'unique.date',
+    api: ['Series.unique'],
+    py: "df['d'].unique()[:50]",
+    ts: async (c, o) => (await c.ddf.col('d').unique().compute(o)).values.slice(0, 50),
+    cmp: { valuesOnly: true },
+  },
   { id: 'nlargest', api: ['Series.nlargest'], py: "df['f'].nlargest(6)", ts: (c) => c.ddf.col('f').nlargest(6), cmp: { valuesOnly: true } },
   { id: 'nsmallest', api: ['Series.nsmallest'], py: "df['i'].nsmallest(6)", ts: (c) => c.ddf.col('i').nsmallest(6), cmp: { valuesOnly: true } },
   { id: 'nlargest.string', api: ['Series.nlargest'], py: "df['key'].nlargest(4)", ts: (c) => c.ddf.col('key').nlargest(4), cmp: { valuesOnly: true } },
@@ -152,9 +183,24 @@ export const seriesCases: readonly C[] = [
     py: "df['key'].map(lambda s: None if pd.isna(s) else s[:3])",
     ts: (c) => c.ddf.col('key').map((s) => (s === null ? null : Array.from(String(s)).slice(0, 3).join(''))),
   },
-  ...(['year', 'month', 'day', 'dayofweek', 'hour'] as const).map((f): C => ({ id: `dt.${f}`, api: [`Series.dt.${f}`], py: `df['d'].dt.${f}`, ts: (c) => c.ddf.col('d').dt[f]() })),
-  ...(['lower', 'upper', 'len'] as const).map((f): C => ({ id: `str.${f}`, api: [`Series.str.${f}`], py: `df['key'].str.${f}()`, ts: (c) => c.ddf.col('key').str[f]() })),
-  { id: 'str.len.no-missing', api: ['Series.str.len'], py: "df['key'].dropna().str.len()", ts: (c) => c.ddf.col('key').filter(c.ddf.col('key').notna()).str.len() },
+  ...(['year', 'month', 'day', 'dayofweek', 'hour'] as const).map((f): C => ({
+    id: `dt.${f}`,
+    api: [`Series.dt.${f}`],
+    py: `df['d'].dt.${f}`,
+    ts: (c) => c.ddf.col('d').dt[f](),
+  })),
+  ...(['lower', 'upper', 'len'] as const).map((f): C => ({
+    id: `str.${f}`,
+    api: [`Series.str.${f}`],
+    py: `df['key'].str.${f}()`,
+    ts: (c) => c.ddf.col('key').str[f](),
+  })),
+  {
+    id: 'str.len.no-missing',
+    api: ['Series.str.len'],
+    py: "df['key'].dropna().str.len()",
+    ts: (c) => c.ddf.col('key').filter(c.ddf.col('key').notna()).str.len(),
+  },
   { id: 'str.lower.long', api: ['Series.str.lower'], py: "df['s'].str.lower()", ts: (c) => c.ddf.col('s').str.lower() },
   { id: 'str.contains', api: ['Series.str.contains'], py: "df['key'].str.contains('a')", ts: (c) => c.ddf.col('key').str.contains('a') },
   {
@@ -164,3 +210,6 @@ export const seriesCases: readonly C[] = [
     ts: (c) => c.ddf.col('key').filter(c.ddf.col('key').notna()).str.contains('a'),
   },
 ];
+
+/** Ids carry the owner (`s.`): KNOWN and DIFFERENCES are keyed over every suite. */
+export const seriesCases = cases.map((c) => ({ ...c, id: `s.${c.id}` }));
