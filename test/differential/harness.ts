@@ -143,6 +143,7 @@ async function runOn<C>(cases: ReadonlyArray<Case<C>>, ctx: C, sched: Local, ref
       batch.push({ c, v });
       continue;
     }
+    const t0 = Date.now();
     try {
       const w = await v;
       const value = isCollection(w) ? (await compute(w, opts))[0] : w;
@@ -150,13 +151,16 @@ async function runOn<C>(cases: ReadonlyArray<Case<C>>, ctx: C, sched: Local, ref
     } catch (e) {
       out.set(c.id, { $error: errorText(e) });
     }
+    log(`${sched} ${c.id}: ${Date.now() - t0} ms alone`);
   }
+  const t0 = Date.now();
   let values: unknown[] | undefined;
   try {
     values = await compute(...batch.map((b) => b.v), opts);
   } catch (e) {
     log(`${sched}: the batch of ${batch.length} failed (${errorText(e).slice(0, 200)}); computing each alone`);
   }
+  log(`${sched}: batch of ${batch.length}: ${Date.now() - t0} ms`);
   for (const [i, { c, v }] of batch.entries()) {
     if (values) {
       out.set(c.id, encode(values[i], metaOf(v)));

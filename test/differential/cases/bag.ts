@@ -3,7 +3,8 @@
  * records, also given to fromSequence) and `texts` (the text files: an empty one, one with
  * CRLF line ends and a byte-order mark, one without a final newline, one gzipped).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import t from 'tap';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -41,6 +42,7 @@ export function bagInputs(): { vars: Record<string, unknown>; context: () => Bag
     return rec;
   });
   const dir = mkdtempSync(join(tmpdir(), 'tsdask-diff-bag-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 't'));
   const line = () => Array.from({ length: r.int(0, 12) }, () => r.pick([...names, 'word'])).join(' ');
   const lines = (n: number) => Array.from({ length: n }, line);

@@ -1,5 +1,6 @@
 /** The inputs the DataFrame, Series and GroupBy cases share: the messy files, read once per suite. */
-import { mkdtempSync } from 'node:fs';
+import t from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as dd from '../../../src/dataframe/index.js';
@@ -34,6 +35,7 @@ export function uniqueTable(): { id: number[]; v: number[] } {
 
 export function frameInputs(name: string): Pick<Suite<FrameCtx>, 'datasets' | 'vars' | 'context'> & { m: MessyFiles; out: string } {
   const dir = mkdtempSync(join(tmpdir(), `tsdask-diff-${name}-`));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const m = writeMessy(join(dir, 'data'));
   const out = join(dir, 'out');
   return {
