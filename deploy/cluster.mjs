@@ -74,7 +74,8 @@ function rawHosts(path) {
 
 /** @param {string} name */
 function checkName(name) {
-  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/.test(name)) throw new DeployError(`cluster name '${name}' is not usable`, { fix: 'letters, digits and -, up to 40 characters: --name my-cluster' });
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/.test(name))
+    throw new DeployError(`cluster name '${name}' is not usable`, { fix: 'letters, digits and -, up to 40 characters: --name my-cluster' });
   return name;
 }
 
@@ -120,7 +121,9 @@ async function up(o) {
   if (givenKey !== undefined) {
     keyName = givenKey;
     if (!(await ec2lib.keyPairExists(ec2, keyName)))
-      throw new DeployError(`key pair ${keyName} does not exist in ${region}`, { fix: 'create or import it in the EC2 console (Key pairs), or leave out --key-name and the kit makes one' });
+      throw new DeployError(`key pair ${keyName} does not exist in ${region}`, {
+        fix: 'create or import it in the EC2 console (Key pairs), or leave out --key-name and the kit makes one',
+      });
     identity = localPath(strOption(o, 'identity') ?? `~/.ssh/${keyName}.pem`, process.cwd());
     if (!existsSync(identity))
       throw new DeployError(`the private key of ${keyName} is not at ${identity}`, { fix: 'pass its file: --identity ~/Downloads/my-key.pem (chmod 600 it)' });
@@ -149,7 +152,7 @@ async function up(o) {
   const sg = await ec2lib.ensureSecurityGroup(ec2, { cluster: name, name: sgName, vpcId, caller, dashboardPort });
   console.log(`  ${sgName} ${sg.groupId}${sg.created ? ' (created)' : ''}`);
   for (const r of sg.added) console.log(`  + ${r}`);
-  for (const r of sg.removed) console.log(`  - ${r} (not one of the kit's rules: removed)`);
+  for (const r of sg.removed) console.log(`  - ${r} (not wanted any more: removed)`);
   if (sg.added.length === 0 && sg.removed.length === 0) console.log('  rules as wanted already');
 
   step('instances');
@@ -166,7 +169,17 @@ async function up(o) {
   const diskGb = intOption(o, 'disk', 20);
   for (let index = 1; index <= count; index++) {
     if (byIndex.has(index)) continue;
-    const inst = await ec2lib.launch(ec2, { cluster: name, index, imageId: image.id, rootDevice: image.root, type, keyName, groupId: sg.groupId, diskGb, runToken });
+    const inst = await ec2lib.launch(ec2, {
+      cluster: name,
+      index,
+      imageId: image.id,
+      rootDevice: image.root,
+      type,
+      keyName,
+      groupId: sg.groupId,
+      diskGb,
+      runToken,
+    });
     console.log(`  launched node${index}: ${inst.InstanceId} (${inst.State?.Name})`);
     byIndex.set(index, inst);
   }
@@ -190,7 +203,18 @@ async function up(o) {
     identityFile: relative(dir, identity).startsWith('..') ? identity : `./${relative(dir, identity)}`,
     scheduler: entry(ordered[0]),
     workers: ordered.slice(1).map(entry),
-    ec2: { region, vpcId, securityGroupId: sg.groupId, securityGroupName: sgName, keyName, keyCreated, imageId: image.id, imageName: image.name, instanceType: type, callerCidr: caller.cidr },
+    ec2: {
+      region,
+      vpcId,
+      securityGroupId: sg.groupId,
+      securityGroupName: sgName,
+      keyName,
+      keyCreated,
+      imageId: image.id,
+      imageName: image.name,
+      instanceType: type,
+      callerCidr: caller.cidr,
+    },
   };
   if (o.nworkers !== undefined) Object.assign(data, { nworkers: intOption(o, 'nworkers', 2) });
   if (o.nthreads !== undefined) Object.assign(data, { nthreads: intOption(o, 'nthreads', 4) });
@@ -234,7 +258,8 @@ async function status(o) {
   const path = hostsPath(o);
   const c = existsSync(path) ? readHosts(path) : undefined;
   const region = strOption(o, 'region') ?? /** @type {string | undefined} */ (c?.ec2?.region);
-  if (c === undefined && region === undefined) throw new DeployError(`${path} does not exist`, { fix: 'run `deploy/cluster.mjs up`, or pass --region and --name to look for EC2 instances' });
+  if (c === undefined && region === undefined)
+    throw new DeployError(`${path} does not exist`, { fix: 'run `deploy/cluster.mjs up`, or pass --region and --name to look for EC2 instances' });
   if (region !== undefined || c?.ec2) {
     const name = checkName(strOption(o, 'name') ?? c?.name ?? 'tsdask');
     const { ec2, region: r } = await ec2lib.ec2Client(region);
@@ -242,7 +267,9 @@ async function status(o) {
     const insts = await ec2lib.findInstances(ec2, name);
     if (insts.length === 0) console.log('  none');
     for (const i of insts)
-      console.log(`  node${ec2lib.indexOf(i)} ${i.InstanceId} ${i.InstanceType} ${i.State?.Name} public ${i.PublicIpAddress ?? '-'} private ${i.PrivateIpAddress ?? '-'}`);
+      console.log(
+        `  node${ec2lib.indexOf(i)} ${i.InstanceId} ${i.InstanceType} ${i.State?.Name} public ${i.PublicIpAddress ?? '-'} private ${i.PrivateIpAddress ?? '-'}`,
+      );
     for (const g of await ec2lib.findSecurityGroups(ec2, name)) {
       console.log(`  security group ${g.GroupName} ${g.GroupId}: inbound`);
       for (const rule of ec2lib.flattenRules(g.IpPermissions ?? [])) console.log(`    ${rule.key}`);
@@ -303,7 +330,10 @@ async function down(o) {
     ...(await ec2lib.findSecurityGroups(ec2, name)).map((g) => `security group ${g.GroupId}`),
     ...(await ec2lib.findKeyPairs(ec2, name)).map((k) => `key pair ${k.KeyName}`),
   ];
-  if (left.length > 0) throw new DeployError(`still there after down: ${left.join(', ')}`, { fix: 'run `deploy/cluster.mjs down` again; if it stays, delete them in the EC2 console' });
+  if (left.length > 0)
+    throw new DeployError(`still there after down: ${left.join(', ')}`, {
+      fix: 'run `deploy/cluster.mjs down` again; if it stays, delete them in the EC2 console',
+    });
   step(`nothing left tagged tsdask:cluster=${name} in ${r}`);
 }
 
@@ -351,13 +381,20 @@ async function tunnel(o) {
     if (await listening(ports[0].local)) break;
     const done = await Promise.race([closed, new Promise((r) => setTimeout(() => r(undefined), 100))]);
     if (done !== undefined) {
-      if (/Address already in use/.test(err)) throw new DeployError(`a local port is already in use: ${err.trim()}`, { fix: 'pick others with --dashboard-port / --scheduler-port / --notebook-port' });
-      throw new DeployError(`the tunnel to ${label(sched)} closed: ${err.trim() || `ssh exit code ${done}`}`, { fix: 'check that ssh to the node works: deploy/cluster.mjs ssh 1' });
+      if (/Address already in use/.test(err))
+        throw new DeployError(`a local port is already in use: ${err.trim()}`, {
+          fix: 'pick others with --dashboard-port / --scheduler-port / --notebook-port',
+        });
+      throw new DeployError(`the tunnel to ${label(sched)} closed: ${err.trim() || `ssh exit code ${done}`}`, {
+        fix: 'check that ssh to the node works: deploy/cluster.mjs ssh 1',
+      });
     }
   }
   console.log(`tunnel to ${label(sched)} open (Ctrl-C closes it):`);
   console.log(`  dashboard  http://localhost:${ports[0].local}/status`);
-  console.log(`  scheduler  tcp://localhost:${ports[1].local}   Client.connect('tcp://localhost:${ports[1].local}', { token }) with the token in ${tokenPath(c)}`);
+  console.log(
+    `  scheduler  tcp://localhost:${ports[1].local}   Client.connect('tcp://localhost:${ports[1].local}', { token }) with the token in ${tokenPath(c)}`,
+  );
   console.log(`  notebook   http://localhost:${ports[2].local}`);
   for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.once(sig, () => child.kill('SIGTERM'));
   await closed;

@@ -27,7 +27,7 @@ export function parseOptions(argv, spec) {
     },
   });
   if (unknown.length > 0) {
-    throw new DeployError(`unknown option ${unknown[0]}`, { fix: `the options are:\n${spec.usage}` });
+    throw new DeployError(`unknown option ${unknown[0]}`, { fix: `${spec.usage.split('\n')[0]} (--help lists the options)` });
   }
   return /** @type {{ _: string[], '--': string[], [k: string]: unknown }} */ (parsed);
 }

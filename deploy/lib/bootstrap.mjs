@@ -71,14 +71,24 @@ rm -rf "$HOME/.tsdask/node"; mv "$HOME/.tsdask/node.tmp" "$HOME/.tsdask/node"
  */
 function sendFile(c, n, local, remote, mode) {
   return new Promise((res, rej) => {
-    const child = spawnSsh(c, n, ['-T'], [`set -e; mkdir -p "$(dirname "${remote}")"; cat > "${remote}.part"; chmod ${mode} "${remote}.part"; mv "${remote}.part" "${remote}"`], ['pipe', 'ignore', 'pipe']);
+    const child = spawnSsh(
+      c,
+      n,
+      ['-T'],
+      [`set -e; mkdir -p "$(dirname "${remote}")"; cat > "${remote}.part"; chmod ${mode} "${remote}.part"; mv "${remote}.part" "${remote}"`],
+      ['pipe', 'ignore', 'pipe'],
+    );
     let err = '';
     child.stderr?.on('data', (b) => (err += b));
     child.on('error', rej);
     child.on('close', (code) =>
       code === 0
         ? res(undefined)
-        : rej(new DeployError(`${label(n)}: copying ${local} failed (exit code ${code}): ${err.trim()}`, { fix: 'check free disk space there, then run bootstrap again' })),
+        : rej(
+            new DeployError(`${label(n)}: copying ${local} failed (exit code ${code}): ${err.trim()}`, {
+              fix: 'check free disk space there, then run bootstrap again',
+            }),
+          ),
     );
     child.stdin?.end(readFileSync(local));
   });
@@ -97,9 +107,13 @@ async function ensureNode(c, n, probe) {
     return good.path;
   }
   const old = probe.nodes.length > 0 ? ` (found ${probe.nodes.map((x) => `${x.version || '?'} at ${x.path}`).join(', ')}: too old)` : '';
-  if (probe.os !== 'Linux') throw new DeployError(`${label(n)} runs ${probe.os}: bootstrap installs Node.js on Linux only${old}`, { fix: 'install Node.js 20.19 or newer there yourself' });
+  if (probe.os !== 'Linux')
+    throw new DeployError(`${label(n)} runs ${probe.os}: bootstrap installs Node.js on Linux only${old}`, {
+      fix: 'install Node.js 20.19 or newer there yourself',
+    });
   const arch = ARCH[probe.arch];
-  if (arch === undefined) throw new DeployError(`${label(n)}: no Node.js build for CPU ${probe.arch}${old}`, { fix: 'install Node.js 20.19 or newer there yourself' });
+  if (arch === undefined)
+    throw new DeployError(`${label(n)}: no Node.js build for CPU ${probe.arch}${old}`, { fix: 'install Node.js 20.19 or newer there yourself' });
   say(n, `installing Node.js ${process.version} into ~/.tsdask/node${old}`);
   const dl = await runOn(c, n, DOWNLOAD_NODE(process.version, arch), { check: false, timeout: 400_000, what: 'downloading Node.js' });
   if (dl.code === 0 && nodeOk(dl.stdout)) {
@@ -127,7 +141,10 @@ function packOnce() {
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     // --ignore-scripts: `prepare` would rebuild; dist/ is what gets deployed.
     const r = await $({ cwd: ROOT, quiet: true, nothrow: true })`npm pack --ignore-scripts --pack-destination ${dir}`;
-    if (r.exitCode !== 0) throw new DeployError(`npm pack failed in ${ROOT}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`, { fix: 'fix the error, or install tsdask on the nodes yourself and set "tsdask": { "command": ... } in hosts.json' });
+    if (r.exitCode !== 0)
+      throw new DeployError(`npm pack failed in ${ROOT}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`, {
+        fix: 'fix the error, or install tsdask on the nodes yourself and set "tsdask": { "command": ... } in hosts.json',
+      });
     const file = join(dir, r.stdout.trim().split('\n').pop() ?? '');
     return { file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), dir };
   })();

@@ -23,7 +23,8 @@ import { eachNode, label, q, remotePath, runOn, spawnSsh } from './ssh.mjs';
  * @returns {Promise<LocalFile[]>}
  */
 export async function inventory(sources) {
-  if (sources.length === 0) throw new DeployError('no files given', { fix: 'name files or folders: deploy/copy-data.mjs data/questions.csv data/tags/ [--dest ~/data]' });
+  if (sources.length === 0)
+    throw new DeployError('no files given', { fix: 'name files or folders: deploy/copy-data.mjs data/questions.csv data/tags/ [--dest ~/data]' });
   /** @type {LocalFile[]} */
   const files = [];
   /** @param {string} base @param {string} rel */
@@ -51,7 +52,10 @@ export async function inventory(sources) {
   }
   const seen = new Map();
   for (const f of files) {
-    if (seen.has(f.rel)) throw new DeployError(`two sources would land at the same place, ${f.rel}: ${seen.get(f.rel)} and ${f.abs}`, { fix: 'copy them in two runs with different --dest' });
+    if (seen.has(f.rel))
+      throw new DeployError(`two sources would land at the same place, ${f.rel}: ${seen.get(f.rel)} and ${f.abs}`, {
+        fix: 'copy them in two runs with different --dest',
+      });
     seen.set(f.rel, f.abs);
   }
   await Promise.all(files.map(async (f) => (f.sha256 = await sha256(f.abs))));
@@ -138,9 +142,12 @@ function sendTar(c, n, dest, files) {
   return Promise.all([ended(tar), ended(ssh)]).then(([t, s]) => {
     if (t !== 0) throw new DeployError(`tar could not read the files to send (${t}): ${tarErr.trim()}`, { fix: 'check that the files are readable' });
     if (s !== 0) {
-      throw new DeployError(`${label(n)}: copying to ${dest} failed (${s === 255 ? 'ssh failed' : `exit code ${s}`}): ${sshErr.trim().split('\n').slice(-3).join(' / ')}`, {
-        fix: `check free space and permissions under ${dest} there (deploy/cluster.mjs ssh ${n.index}), then run the copy again: files already there are skipped`,
-      });
+      throw new DeployError(
+        `${label(n)}: copying to ${dest} failed (${s === 255 ? 'ssh failed' : `exit code ${s}`}): ${sshErr.trim().split('\n').slice(-3).join(' / ')}`,
+        {
+          fix: `check free space and permissions under ${dest} there (deploy/cluster.mjs ssh ${n.index}), then run the copy again: files already there are skipped`,
+        },
+      );
     }
   });
 }
@@ -162,7 +169,10 @@ export async function copyData(c, sources, dest) {
     if (need.length === 0) say(n, `all ${files.length} files identical already (sha256): nothing to copy`);
     else {
       const bytes = need.reduce((a, f) => a + f.size, 0);
-      say(n, `copying ${need.length} of ${files.length} files (${formatBytes(bytes)})${need.length < files.length ? `; ${files.length - need.length} identical already` : ''}`);
+      say(
+        n,
+        `copying ${need.length} of ${files.length} files (${formatBytes(bytes)})${need.length < files.length ? `; ${files.length - need.length} identical already` : ''}`,
+      );
       await sendTar(c, n, dest, need);
     }
     const after = need.length === 0 ? before : await remoteHashes(c, n, dest, files);

@@ -50,13 +50,20 @@ export function explainAwsError(e, what, region) {
       cause: e,
     });
   if (/^(ExpiredToken|RequestExpired|ExpiredTokenException)$/.test(name))
-    return new DeployError(`the AWS credentials have expired (${says})`, { fix: 'get fresh credentials (aws sso login, or new lab credentials), then run the command again', cause: e });
+    return new DeployError(`the AWS credentials have expired (${says})`, {
+      fix: 'get fresh credentials (aws sso login, or new lab credentials), then run the command again',
+      cause: e,
+    });
   if (name === 'UnauthorizedOperation' || name === 'AccessDenied' || name === 'AccessDeniedException')
     return new DeployError(`your AWS user may not do this: ${what} (${says.slice(0, 300)})`, {
       fix: 'ask for EC2 permissions (ec2:RunInstances, ec2:*SecurityGroup*, ec2:*KeyPair*, ec2:Describe*, ec2:TerminateInstances, ec2:CreateTags)',
       cause: e,
     });
-  if (/^(InstanceLimitExceeded|VcpuLimitExceeded|ResourceLimitExceeded|MaxSpotInstanceCountExceeded|InsufficientInstanceCapacity|InsufficientFreeAddressesInSubnet)$/.test(name))
+  if (
+    /^(InstanceLimitExceeded|VcpuLimitExceeded|ResourceLimitExceeded|MaxSpotInstanceCountExceeded|InsufficientInstanceCapacity|InsufficientFreeAddressesInSubnet)$/.test(
+      name,
+    )
+  )
     return new DeployError(`EC2 quota or capacity exceeded while ${what} (${says})`, {
       fix:
         `ask for more in Service Quotas (EC2, region ${region}: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", counted in vCPUs; ` +
@@ -65,9 +72,15 @@ export function explainAwsError(e, what, region) {
       cause: e,
     });
   if (/^(SecurityGroupLimitExceeded|RulesPerSecurityGroupLimitExceeded|KeyPairLimitExceeded)$/.test(name))
-    return new DeployError(`EC2 limit reached while ${what} (${says})`, { fix: `delete unused security groups / key pairs in ${region}, or ask for a higher limit in Service Quotas`, cause: e });
+    return new DeployError(`EC2 limit reached while ${what} (${says})`, {
+      fix: `delete unused security groups / key pairs in ${region}, or ask for a higher limit in Service Quotas`,
+      cause: e,
+    });
   if (name === 'InvalidInstanceType' || (name === 'Unsupported' && /instance type/i.test(message)))
-    return new DeployError(`instance type not available in ${region} (${says})`, { fix: 'pick another --type (e.g. t3.large, m5.large), or another --region', cause: e });
+    return new DeployError(`instance type not available in ${region} (${says})`, {
+      fix: 'pick another --type (e.g. t3.large, m5.large), or another --region',
+      cause: e,
+    });
   if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET/.test(code ?? '') || /ECONNREFUSED|ENOTFOUND|getaddrinfo/.test(message))
     return new DeployError(`cannot reach the EC2 API while ${what} (${says})`, {
       fix: process.env.AWS_ENDPOINT_URL
@@ -75,7 +88,10 @@ export function explainAwsError(e, what, region) {
         : 'check your internet connection and the region name (--region)',
       cause: e,
     });
-  return new DeployError(`EC2 failed while ${what} (${says})`, { fix: 'see the message above; run the command again when fixed (it continues where it stopped)', cause: e });
+  return new DeployError(`EC2 failed while ${what} (${says})`, {
+    fix: 'see the message above; run the command again when fixed (it continues where it stopped)',
+    cause: e,
+  });
 }
 
 /**
@@ -84,6 +100,8 @@ export function explainAwsError(e, what, region) {
  * @returns {Promise<{ ec2: EC2.EC2Client, region: string }>}
  */
 export async function ec2Client(region) {
+  // The SDK warns on Node 20 about releases after January 2027; the lock file pins this one.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const client = new EC2.EC2Client({ region: region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, maxAttempts: 4 });
   let resolved;
   try {
@@ -91,8 +109,7 @@ export async function ec2Client(region) {
   } catch {
     resolved = undefined;
   }
-  if (!resolved)
-    throw new DeployError('no AWS region given', { fix: 'pass --region us-east-1 (or set AWS_REGION, or a region in ~/.aws/config)' });
+  if (!resolved) throw new DeployError('no AWS region given', { fix: 'pass --region us-east-1 (or set AWS_REGION, or a region in ~/.aws/config)' });
   return { ec2: client, region: resolved };
 }
 
@@ -165,7 +182,11 @@ export async function defaultVpc(ec2, region) {
  */
 export async function architectureOf(ec2, type) {
   /** @type {EC2.DescribeInstanceTypesCommandOutput} */
-  const r = await send(ec2, new EC2.DescribeInstanceTypesCommand({ InstanceTypes: [/** @type {EC2._InstanceType} */ (type)] }), `looking up instance type ${type}`);
+  const r = await send(
+    ec2,
+    new EC2.DescribeInstanceTypesCommand({ InstanceTypes: [/** @type {EC2._InstanceType} */ (type)] }),
+    `looking up instance type ${type}`,
+  );
   const archs = r.InstanceTypes?.[0]?.ProcessorInfo?.SupportedArchitectures ?? [];
   return archs.includes('arm64') && !archs.includes('x86_64') ? 'arm64' : 'x86_64';
 }
@@ -199,7 +220,9 @@ export async function ubuntuImage(ec2, arch, region) {
   });
   lts.sort((x, y) => y.year - x.year || y.date.localeCompare(x.date));
   if (lts.length === 0)
-    throw new DeployError(`no Ubuntu LTS image for ${arch} from Canonical in ${region}`, { fix: 'pass one: --image ami-... (an Ubuntu 22.04 or 24.04 image of your region)' });
+    throw new DeployError(`no Ubuntu LTS image for ${arch} from Canonical in ${region}`, {
+      fix: 'pass one: --image ami-... (an Ubuntu 22.04 or 24.04 image of your region)',
+    });
   return lts[0];
 }
 
@@ -299,7 +322,10 @@ export function flattenRules(perms) {
     return [
       ...(p.IpRanges ?? []).map((r) => ({ key: `${head} ${r.CidrIp}`, perm: { ...base, IpRanges: [r] } })),
       ...(p.Ipv6Ranges ?? []).map((r) => ({ key: `${head} ${r.CidrIpv6}`, perm: { ...base, Ipv6Ranges: [r] } })),
-      ...(p.UserIdGroupPairs ?? []).map((g) => ({ key: `${head} ${g.GroupId}`, perm: { ...base, UserIdGroupPairs: [{ GroupId: g.GroupId, Description: g.Description }] } })),
+      ...(p.UserIdGroupPairs ?? []).map((g) => ({
+        key: `${head} ${g.GroupId}`,
+        perm: { ...base, UserIdGroupPairs: [{ GroupId: g.GroupId, Description: g.Description }] },
+      })),
       ...(p.PrefixListIds ?? []).map((l) => ({ key: `${head} ${l.PrefixListId}`, perm: { ...base, PrefixListIds: [l] } })),
     ];
   });
@@ -338,9 +364,17 @@ export async function ensureSecurityGroup(ec2, o) {
   const missing = want.filter((w) => !have.some((h) => h.key === w.key));
   const extra = have.filter((h) => !want.some((w) => w.key === h.key));
   if (extra.length > 0)
-    await send(ec2, new EC2.RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: extra.map((x) => x.perm) }), `removing old rules from ${groupId}`);
+    await send(
+      ec2,
+      new EC2.RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: extra.map((x) => x.perm) }),
+      `removing old rules from ${groupId}`,
+    );
   if (missing.length > 0)
-    await send(ec2, new EC2.AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missing.map((x) => x.perm) }), `adding rules to ${groupId}`);
+    await send(
+      ec2,
+      new EC2.AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missing.map((x) => x.perm) }),
+      `adding rules to ${groupId}`,
+    );
   return { groupId, created, added: missing.map((x) => x.key), removed: extra.map((x) => x.key) };
 }
 
@@ -399,7 +433,11 @@ export async function launch(ec2, o) {
       MetadataOptions: { HttpTokens: 'required' },
       BlockDeviceMappings: [{ DeviceName: o.rootDevice, Ebs: { VolumeSize: o.diskGb, VolumeType: 'gp3', DeleteOnTermination: true } }],
       TagSpecifications: [
-        ...tagSpec(o.cluster, 'instance', { Name: `${o.cluster}-node${o.index}`, 'tsdask:index': String(o.index), 'tsdask:role': o.index === 1 ? 'scheduler' : 'worker' }),
+        ...tagSpec(o.cluster, 'instance', {
+          Name: `${o.cluster}-node${o.index}`,
+          'tsdask:index': String(o.index),
+          'tsdask:role': o.index === 1 ? 'scheduler' : 'worker',
+        }),
         ...tagSpec(o.cluster, 'volume'),
       ],
     }),
@@ -455,7 +493,10 @@ export async function waitRunning(ec2, ids, report, o = {}) {
       }
     }
     if (done === ids.length) return insts;
-    if (Date.now() > deadline) throw new DeployError(`instances did not pass their status checks within ${Math.round((o.timeoutMs ?? 600_000) / 60_000)} min`, { fix: 'look in the EC2 console; `deploy/cluster.mjs up` continues waiting, `down` removes them' });
+    if (Date.now() > deadline)
+      throw new DeployError(`instances did not pass their status checks within ${Math.round((o.timeoutMs ?? 600_000) / 60_000)} min`, {
+        fix: 'look in the EC2 console; `deploy/cluster.mjs up` continues waiting, `down` removes them',
+      });
     await new Promise((r) => setTimeout(r, o.pollMs ?? 5000));
   }
 }

@@ -82,14 +82,17 @@ function parseJson(text, path) {
       const line = before.split('\n').length;
       where = `:${line}:${Number(m[1]) - before.lastIndexOf('\n')}`;
     }
-    throw new DeployError(`${path}${where}: not valid JSON (${msg})`, { fix: 'fix the file (a trailing comma or a missing quote is the usual cause), or delete it and run `deploy/cluster.mjs up` again' });
+    throw new DeployError(`${path}${where}: not valid JSON (${msg})`, {
+      fix: 'fix the file (a trailing comma or a missing quote is the usual cause), or delete it and run `deploy/cluster.mjs up` again',
+    });
   }
 }
 
 /** @param {unknown} x @returns {x is Record<string, unknown>} */
 const isObject = (x) => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-const EXAMPLE = '{ "user": "ubuntu", "identityFile": "~/.ssh/key.pem", "scheduler": { "public": "54.1.2.3", "private": "172.31.5.6" }, "workers": [{ "public": "54.1.2.4" }] }';
+const EXAMPLE =
+  '{ "user": "ubuntu", "identityFile": "~/.ssh/key.pem", "scheduler": { "public": "54.1.2.3", "private": "172.31.5.6" }, "workers": [{ "public": "54.1.2.4" }] }';
 
 /**
  * @param {string} path
@@ -146,11 +149,21 @@ function readNode(v, path, field, index, defaultUser, defaultPort) {
     const m = /^(?:([^@\s]+)@)?([^@:\s]+|\[[^\]]+\])(?::(\d+))?$/.exec(v);
     if (m === null) throw bad(path, field, 'an object { "public": ... } or "user@host[:port]"', v);
     const host = m[2].replace(/^\[|\]$/g, '');
-    return { index, role, name: `node${index}`, public: host, private: host, user: m[1] ?? defaultUser, port: m[3] ? Number(m[3]) : defaultPort, instanceId: undefined };
+    return {
+      index,
+      role,
+      name: `node${index}`,
+      public: host,
+      private: host,
+      user: m[1] ?? defaultUser,
+      port: m[3] ? Number(m[3]) : defaultPort,
+      instanceId: undefined,
+    };
   }
   if (!isObject(v)) throw bad(path, field, 'an object with "public" (the address ssh reaches)', v);
   const pub = optString(v, 'public', path, `${field}.public`);
-  if (pub === undefined) throw new DeployError(`${path}: ${field}.public is missing`, { fix: `give the address ssh from this machine reaches, e.g. ${EXAMPLE}` });
+  if (pub === undefined)
+    throw new DeployError(`${path}: ${field}.public is missing`, { fix: `give the address ssh from this machine reaches, e.g. ${EXAMPLE}` });
   return {
     index,
     role,
@@ -185,7 +198,8 @@ export function readHosts(path) {
   const seen = new Map();
   for (const n of nodes) {
     const key = `${n.user ?? ''}@${n.public}:${n.port ?? 22}`;
-    if (seen.has(key)) throw new DeployError(`${path}: node ${n.index} (${n.public}) is listed twice (also node ${seen.get(key)})`, { fix: 'list each machine once' });
+    if (seen.has(key))
+      throw new DeployError(`${path}: node ${n.index} (${n.public}) is listed twice (also node ${seen.get(key)})`, { fix: 'list each machine once' });
     seen.set(key, n.index);
   }
   const sshOptions = raw.sshOptions ?? [];
@@ -233,7 +247,10 @@ export function writeHosts(path, data) {
  * @param {string | undefined} which
  */
 export function pickNode(c, which) {
-  if (which === undefined) throw new DeployError('which node? give its number (1 is the scheduler) or name', { fix: `e.g. deploy/cluster.mjs ssh 2 (${c.nodes.length} nodes in ${c.path})` });
+  if (which === undefined)
+    throw new DeployError('which node? give its number (1 is the scheduler) or name', {
+      fix: `e.g. deploy/cluster.mjs ssh 2 (${c.nodes.length} nodes in ${c.path})`,
+    });
   const n = /^\d+$/.test(which) ? c.nodes[Number(which) - 1] : c.nodes.find((x) => x.name === which);
   if (n === undefined)
     throw new DeployError(`${c.path} has no node '${which}'`, {

@@ -114,16 +114,27 @@ async function startOne(c, n, role, args, ready) {
     return pid;
   }
   if (/EADDRINUSE|address already in use/i.test(tail)) {
-    const port = /:(\d+)\b.*EADDRINUSE|EADDRINUSE.*:(\d+)/.exec(tail);
-    const which = port ? (port[1] ?? port[2]) : `${c.schedulerPort} or ${c.dashboardPort}`;
+    const port = /address already in use \S*:(\d+)/.exec(tail) ?? /port: (\d+)/.exec(tail);
+    const which = port ? port[1] : `${c.schedulerPort} or ${c.dashboardPort}`;
     throw new DeployError(`${label(n)}: the ${role} could not listen: port ${which} is already in use there:\n    ${tail}`, {
       fix:
         `stop what uses it (\`deploy/cluster.mjs ssh ${n.index}\`, then \`ss -ltnp\`; an old cluster: \`deploy/cluster.mjs stop\`), ` +
         `or pick other ports with "schedulerPort" / "dashboardPort" in ${c.path}`,
     });
   }
-  if (outcome === 'exited') throw new DeployError(`${label(n)}: the ${role} exited right away:\n    ${tail}`, { fix: `its log is ~/.tsdask/${role}.log there` });
-  throw new DeployError(`${label(n)}: the ${role} did not get ready within 90 s:\n    ${tail}`, { fix: `its log is ~/.tsdask/${role}.log there (deploy/cluster.mjs ssh ${n.index})` });
+  if (/EACCES/.test(tail)) {
+    throw new DeployError(
+      `${label(n)}: the ${role} may not listen on port ${c.schedulerPort} or ${c.dashboardPort} there (EACCES: ports below 1024 need root):\n    ${tail}`,
+      {
+        fix: `pick ports above 1023 with "schedulerPort" / "dashboardPort" in ${c.path}`,
+      },
+    );
+  }
+  if (outcome === 'exited')
+    throw new DeployError(`${label(n)}: the ${role} exited right away:\n    ${tail}`, { fix: `its log is ~/.tsdask/${role}.log there` });
+  throw new DeployError(`${label(n)}: the ${role} did not get ready within 90 s:\n    ${tail}`, {
+    fix: `its log is ~/.tsdask/${role}.log there (deploy/cluster.mjs ssh ${n.index})`,
+  });
 }
 
 /**
@@ -151,7 +162,9 @@ export async function start(c) {
     const r = await runOn(c, n, `${PROBE} ${q(sched.private)} ${c.schedulerPort}`, { what: 'probing the scheduler port' });
     const out = r.stdout.trim();
     if (out !== 'ok')
-      throw new DeployError(`${label(n)} cannot reach the scheduler at ${sched.private}:${c.schedulerPort} (${out.replace(/^fail /, '')})`, { fix: reachFix(c, n) });
+      throw new DeployError(`${label(n)} cannot reach the scheduler at ${sched.private}:${c.schedulerPort} (${out.replace(/^fail /, '')})`, {
+        fix: reachFix(c, n),
+      });
     say(n, `reaches the scheduler at ${sched.private}:${c.schedulerPort}`);
   });
 
@@ -161,7 +174,9 @@ export async function start(c) {
   await eachNode(workers, (n) => startOne(c, n, 'worker', args, 'tsdask worker: [0-9]+ worker process'));
 
   step('cluster running');
-  console.log(`scheduler: ${address} (from this machine: tcp://${sched.public}:${c.schedulerPort}, or tcp://localhost:${c.schedulerPort} through \`deploy/cluster.mjs tunnel\`)`);
+  console.log(
+    `scheduler: ${address} (from this machine: tcp://${sched.public}:${c.schedulerPort}, or tcp://localhost:${c.schedulerPort} through \`deploy/cluster.mjs tunnel\`)`,
+  );
   console.log(`dashboard: http://${sched.public}:${c.dashboardPort}/status (or http://localhost:${c.dashboardPort}/status through the tunnel)`);
   console.log(`token:     ${tokenPath(c)}  (Client.connect(address, { token }) or TSDASK_TOKEN=$(cat ${tokenPath(c)}))`);
 }
@@ -216,9 +231,13 @@ export async function processStatus(c) {
         for (const line of r.stdout.trim().split('\n')) {
           const [role, state, ...rest] = line.split(' ');
           if (role === 'bootstrapped') s.bootstrapped = state === 'yes';
-          else if (role === 'scheduler' || role === 'worker') s[role] = `${state}${state === 'running' ? ` (pid ${rest[0]})` : ''}${rest.length > 1 ? `: ${rest.slice(1).join(' ')}` : ''}`;
+          else if (role === 'scheduler' || role === 'worker')
+            s[role] = `${state}${state === 'running' ? ` (pid ${rest[0]})` : ''}${rest.length > 1 ? `: ${rest.slice(1).join(' ')}` : ''}`;
         }
-        say(n, `reachable; ${s.bootstrapped ? 'bootstrapped' : 'not bootstrapped'}; scheduler ${s.scheduler ?? 'not started'}; workers ${s.worker ?? 'not started'}`);
+        say(
+          n,
+          `reachable; ${s.bootstrapped ? 'bootstrapped' : 'not bootstrapped'}; scheduler ${s.scheduler ?? 'not started'}; workers ${s.worker ?? 'not started'}`,
+        );
         return s;
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);

@@ -6,7 +6,6 @@
  * command line. ssh's own failures become errors that say which node and what to do.
  */
 import { spawn } from 'node:child_process';
-import { $ } from 'zx';
 import { DeployError } from './errors.mjs';
 
 /** @typedef {import('./hosts.mjs').Cluster} Cluster */
@@ -86,29 +85,52 @@ export function sshFailure(c, n, stderr) {
 
 /**
  * Run a sh script on a node. Resolves with its output; a nonzero exit is an error naming the
- * node and `what`, unless `check` is false.
+ * node and `what`, unless `check` is false. timeout: milliseconds for the whole command.
  * @param {Cluster} c
  * @param {Node} n
  * @param {string} script
- * timeout: milliseconds for the whole command.
  * @param {{ input?: string, timeout?: number, check?: boolean, what?: string, connectTimeout?: number }} [o]
  * @returns {Promise<{ stdout: string, stderr: string, code: number | null }>}
  */
 export async function runOn(c, n, script, o = {}) {
-  const r = await $({ input: o.input ?? '', nothrow: true, quiet: true, timeout: o.timeout ?? 180_000 })`${SSH} ${sshOptions(c, n, o)} -T ${target(n)} ${script}`;
-  const out = { stdout: r.stdout, stderr: r.stderr, code: r.exitCode };
-  if (r.exitCode === 0) return out;
-  if (r.exitCode === 255 || r.exitCode === null) {
-    const e = sshFailure(c, n, r.stderr);
+  const timeout = o.timeout ?? 180_000;
+  const r = await new Promise((resolve) => {
+    const child = spawn(SSH, [...sshOptions(c, n, o), '-T', target(n), script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    // ssh may end before reading its input (refused, unreachable): its exit says why.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(o.input ?? '');
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, timeout);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr: `cannot run ${SSH}: ${e.message}`, code: 255 });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, code: timedOut ? null : code });
+    });
+  });
+  const out = /** @type {{ stdout: string, stderr: string, code: number | null }} */ (r);
+  if (out.code === 0) return out;
+  if (out.code === 255 || out.code === null) {
+    const e = sshFailure(c, n, out.stderr);
     if (e) throw e;
   }
-  if (r.exitCode === null)
-    throw new DeployError(`${label(n)}: ${o.what ?? 'a command'} got no answer within ${(o.timeout ?? 180_000) / 1000} s`, {
+  if (/^cannot run /.test(out.stderr)) throw new DeployError(out.stderr, { fix: 'install the OpenSSH client (apt-get install -y openssh-client)' });
+  if (out.code === null)
+    throw new DeployError(`${label(n)}: ${o.what ?? 'a command'} got no answer within ${timeout / 1000} s`, {
       fix: 'the machine or the network is slow or stuck: run it again, or look with deploy/cluster.mjs ssh ' + n.index,
     });
   if (o.check === false) return out;
-  const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-6).join('\n    ');
-  throw new DeployError(`${label(n)}: ${o.what ?? 'a command'} failed (exit code ${r.exitCode})${tail ? `:\n    ${tail}` : ''}`, {
+  const tail = (out.stderr.trim() || out.stdout.trim()).split('\n').slice(-6).join('\n    ');
+  throw new DeployError(`${label(n)}: ${o.what ?? 'a command'} failed (exit code ${out.code})${tail ? `:\n    ${tail}` : ''}`, {
     fix: `look at the node with deploy/cluster.mjs ssh ${n.index}`,
   });
 }
