@@ -87,7 +87,9 @@ export class SSHCluster {
 
   /** Start the scheduler on `hosts[0]` and one worker process per further entry (on `hosts[0]` when it is the only one). */
   static async start(hosts: readonly string[], opts: SSHClusterOptions = {}): Promise<SSHCluster> {
-    if (!Array.isArray(hosts) || hosts.length === 0 || hosts.some((h) => typeof h !== 'string' || h.trim() === ''))
+    // Called from JavaScript too: check what arrived, not only what the types promise.
+    const given: unknown = hosts;
+    if (!Array.isArray(given) || given.length === 0 || given.some((h: unknown) => typeof h !== 'string' || h.trim() === ''))
       throw new TypeError(`SSHCluster.start: give a list of hosts, the scheduler's first, e.g. ['sched', 'w1', 'w1', 'w2'] (got ${JSON.stringify(hosts)})`);
     const parsed = hosts.map((h, i) => parseHost(h.trim(), `SSHCluster.start hosts[${i}]`));
     const token = opts.token ?? (process.env.TSDASK_TOKEN || generateToken());
@@ -238,7 +240,8 @@ function hint(lines: string[]): string {
     return '\nThe host is unreachable over ssh: check the name and port, that it is up, and that a firewall lets SSH through.';
   if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/.test(text))
     return "\nssh does not trust the host's key: check it, then add it to known_hosts (ssh-keyscan) or pass sshOptions.config.";
-  if (/address already in use|EADDRINUSE/i.test(text)) return '\nA port is already in use on that host: pass another schedulerPort / dashboardAddress, or stop what uses it.';
+  if (/address already in use|EADDRINUSE/i.test(text))
+    return '\nA port is already in use on that host: pass another schedulerPort / dashboardAddress, or stop what uses it.';
   if (/not found|No such file/.test(text))
     return '\ntsdask could not start there: install Node.js and tsdask on the host and pass remoteCommand (e.g. "npx tsdask") and remoteDir.';
   return '';

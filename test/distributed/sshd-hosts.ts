@@ -333,11 +333,7 @@ function makeUser(name: string, homePath: string, homeDir: string, pubkey: Buffe
 }
 
 /** Processes in a namespace (`ip netns pids`). */
-const netnsPids = (ns: string) =>
-  (spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '')
-    .split('\n')
-    .filter(Boolean)
-    .map(Number);
+const netnsPids = (ns: string) => (spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
 
 /** Start one sshd per name: in a namespace on `ports[i]` (default 22), on loopback on a free port. */
 export async function startSshLab(names: string[], ports: (number | undefined)[] = [], opts: SshLabOptions = {}): Promise<SshLab> {
@@ -473,7 +469,8 @@ export async function startSshLab(names: string[], ports: (number | undefined)[]
     sshConfig,
     homePath,
     processesOf: (h) => descendants(h.sshdPid).filter(alive),
-    allProcessesOf: (h) => [...new Set([...descendants(h.sshdPid), ...(h.netns ? netnsPids(h.netns) : []), ...(h.uid === undefined ? [] : pidsOfUid(h.uid))])].filter(alive),
+    allProcessesOf: (h) =>
+      [...new Set([...descendants(h.sshdPid), ...(h.netns ? netnsPids(h.netns) : []), ...(h.uid === undefined ? [] : pidsOfUid(h.uid))])].filter(alive),
     async close() {
       if (closed) return;
       // sshd's sessions outlive the listener: end them first, then the daemons.
