@@ -6,7 +6,7 @@
  * no real machines, so `up` stops before ssh (--no-bootstrap); the ssh half is
  * test/deploy/ssh-kit.test.ts on real sshd hosts.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import {
   AuthorizeSecurityGroupIngressCommand,
   DeleteSubnetCommand,
@@ -24,9 +24,11 @@ import {
   type Instance,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEPLOY, motoMissing, runKit, startMoto } from './kit.js';
+import { pathToFileURL } from 'node:url';
+import { DEPLOY, type KitRun, motoMissing, runKit, startMoto } from './kit.js';
 
 const missing = motoMissing();
 
@@ -43,6 +45,11 @@ function ingress(perms: IpPermission[]): string[] {
       ];
     })
     .sort();
+}
+
+function exitOk(t: Test, r: KitRun, what: string): void {
+  t.equal(r.code, 0, `${what} exits 0`);
+  if (r.code !== 0) t.comment(r.all);
 }
 
 const tag = (i: Instance, key: string) => i.Tags?.find((x) => x.Key === key)?.Value;
@@ -93,7 +100,7 @@ if (missing !== undefined && process.env.CI !== 'true') {
 
     t.test('up: default VPC, Ubuntu LTS image, security group, 3 tagged instances, hosts.json', async (t) => {
       const r = await kit(['up', '--name', 'lab', '--my-ip', '203.0.113.7', '--no-bootstrap']);
-      t.equal(r.code, 0, r.all);
+      exitOk(t, r, 'up');
       for (const step of ['your address', 'default VPC', 'key pair', 'security group', 'instances', 'waiting: pending -> running'])
         t.match(r.stdout, step, `progress shows the step "${step}"`);
       t.match(r.stdout, /\[node 1 i-\S+\] running, status checks passed/);
@@ -155,7 +162,7 @@ if (missing !== undefined && process.env.CI !== 'true') {
 
     t.test('status lists the instances and the rules', async (t) => {
       const r = await kit(['status', '--no-ssh']);
-      t.equal(r.code, 0, r.all);
+      exitOk(t, r, 'status');
       for (const id of ids) t.match(r.stdout, new RegExp(`${id} t3.large running`));
       t.match(r.stdout, `tcp 0-65535 from ${groupId}`);
     });
@@ -169,7 +176,7 @@ if (missing !== undefined && process.env.CI !== 'true') {
         }),
       );
       const r = await kit(['up', '--my-ip', '203.0.113.7', '--no-bootstrap']);
-      t.equal(r.code, 0, r.all);
+      exitOk(t, r, 'up again');
       t.match(r.stdout, /all 3 running already: nothing launched/);
       t.match(r.stdout, /- tcp 8786-8786 from 0\.0\.0\.0\/0/);
       const insts = await instancesOf('lab');
@@ -184,7 +191,7 @@ if (missing !== undefined && process.env.CI !== 'true') {
 
     t.test('down terminates, waits, deletes the group and the key pair: nothing left', async (t) => {
       const r = await kit(['down']);
-      t.equal(r.code, 0, r.all);
+      exitOk(t, r, 'down');
       for (const id of ids) t.match(r.stdout, `[${id}] terminated`);
       t.match(r.stdout, /nothing left tagged tsdask:cluster=lab in us-east-1/);
       const after = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations!.flatMap((x) => x.Instances ?? []);
@@ -201,19 +208,19 @@ if (missing !== undefined && process.env.CI !== 'true') {
       );
       t.notOk(existsSync(hosts), 'hosts.json is removed with the cluster');
       const again = await kit(['down', '--name', 'lab', '--region', region]);
-      t.equal(again.code, 0, again.all);
+      exitOk(t, again, 'down again');
       t.match(again.stdout, /none running or stopped/);
     });
 
     t.test('a run whose hosts.json is lost: found by tag, removed by down', async (t) => {
       const r = await kit(['up', '--name', 'lost', '--count', '1', '--my-ip', '203.0.113.8', '--no-bootstrap']);
-      t.equal(r.code, 0, r.all);
+      exitOk(t, r, 'up --count 1');
       t.equal((await instancesOf('lost')).length, 1);
       rmSync(hosts);
       const s = await kit(['status', '--name', 'lost', '--region', region, '--no-ssh']);
       t.match(s.stdout, /node1 i-\S+ t3.large running/);
       const d = await kit(['down', '--name', 'lost', '--region', region]);
-      t.equal(d.code, 0, d.all);
+      exitOk(t, d, 'down by name');
       t.equal((await instancesOf('lost')).length, 0);
       t.equal((await groupsOf('lost')).length, 0);
     });
@@ -259,22 +266,26 @@ if (missing !== undefined && process.env.CI !== 'true') {
       t.match(badKey.stderr, /key pair nonesuch does not exist in us-east-1/);
       t.equal((await groupsOf('x')).length, 0, 'no security group was made before these errors');
 
-      // Quotas cannot be exceeded in moto: the kit's translation of EC2's own error names.
-      const path = join(DEPLOY, 'lib', 'ec2.mjs');
-      const mod = (await import(path)) as { explainAwsError: (e: unknown, what: string, region: string) => Error & { fix?: string } };
-      const q = mod.explainAwsError(
-        { name: 'VcpuLimitExceeded', message: 'You have requested more vCPU capacity than your current vCPU limit of 4 allows' },
-        'launching node 3 (t3.large)',
-        region,
-      );
+      // Quotas cannot be exceeded in moto: the kit's translation of EC2's own error names, run
+      // in a process of its own as the scripts run.
+      const cases = [
+        [
+          { name: 'VcpuLimitExceeded', message: 'You have requested more vCPU capacity than your current vCPU limit of 4 allows' },
+          'launching node 3 (t3.large)',
+        ],
+        [{ name: 'InstanceLimitExceeded', message: 'Your quota allows for 0 more running instance(s).' }, 'launching node 1 (t3.large)'],
+      ];
+      const lib = pathToFileURL(join(DEPLOY, 'lib', 'ec2.mjs')).href;
+      const script = `import { explainAwsError } from ${JSON.stringify(lib)};
+        const out = ${JSON.stringify(cases)}.map(([e, what]) => { const x = explainAwsError(e, what, ${JSON.stringify(region)}); return { message: x.message, fix: x.fix }; });
+        console.log(JSON.stringify(out));`;
+      const [q, limit] = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as {
+        message: string;
+        fix: string;
+      }[];
       t.match(q.message, /EC2 quota or capacity exceeded while launching node 3 \(t3\.large\) \(VcpuLimitExceeded: You have requested more vCPU/);
       t.match(q.fix, /Service Quotas.*us-east-1.*--count 2.*deploy\/cluster\.mjs down/s);
-      const limit = mod.explainAwsError(
-        { name: 'InstanceLimitExceeded', message: 'Your quota allows for 0 more running instance(s).' },
-        'launching node 1 (t3.large)',
-        region,
-      );
-      t.match(limit.message, /EC2 quota or capacity exceeded/);
+      t.match(limit.message, /EC2 quota or capacity exceeded while launching node 1/);
     });
   });
 }
