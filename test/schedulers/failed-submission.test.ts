@@ -73,7 +73,7 @@ function suite(tt: Test, label: string, opts: () => ComputeOptions, ships: boole
         dd
           .readCsv(csvFile)
           .col('x')
-          .map((v: number) => v + k)
+          .map((v) => Number(v) + k)
           .sum()
           .compute(opts()),
       );
@@ -84,7 +84,7 @@ function suite(tt: Test, label: string, opts: () => ComputeOptions, ships: boole
         await dd
           .readCsv(csvFile)
           .col('x')
-          .map((v: number) => v * 2)
+          .map((v) => Number(v) * 2)
           .sum()
           .compute(opts()),
         expected,
@@ -110,7 +110,7 @@ function suite(tt: Test, label: string, opts: () => ComputeOptions, ships: boole
       const half = (x: number): number => x / 2;
       const unwrap = (o: { v: number }): number => o.v;
       const err = await failure(compute(delayed(half)(8), delayed(unwrap)(new Opaque(4)), opts()));
-      if (ships) t.equal(err?.name, 'SerializationError', err?.message);
+      if (ships) t.equal(err?.name, 'SerializationError', String(err?.message));
       else t.equal(err, undefined);
       t.same(await compute(delayed(half)(10), delayed(unwrap)({ v: 6 }), opts()), [5, 6]);
     });
