@@ -5,6 +5,7 @@
 import { expose, wrap } from 'comlink';
 import { parentPort, Worker } from 'node:worker_threads';
 import { installLibrary } from '../../library.js';
+import { type IpcPort, ipcLink } from '../../executor/ipc.js';
 import type { RawLink } from '../../executor/spawn.js';
 import { channels } from './link.js';
 import type { MainApi } from './protocol.js';
@@ -25,14 +26,18 @@ setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, '
 function processLink(): RawLink {
   if (typeof process.send !== 'function') throw new Error('tsdask executor entry: started without a parent port or IPC channel');
   watchParent();
-  return {
-    send: (m) => {
-      process.send!(m);
-    },
-    onMessage: (l) => {
-      process.on('message', l);
-    },
+  const port: IpcPort = {
+    send: (m, cb) => process.send!(m, cb),
+    on: (event, l) => process.on(event, l),
   };
+  return ipcLink(port, {
+    connected: () => process.connected,
+    onBroken: (reason) => {
+      // The channel is out of step: exit, so the parent sees this executor lost and retries.
+      process.stderr.write(`tsdask executor ${process.env.TSDASK_EXECUTOR ?? ''}: the parent ${reason}\n`);
+      process.exit(70);
+    },
+  });
 }
 
 installLibrary();
