@@ -152,7 +152,7 @@ function startProcess(name: string, entry: string): ExecutorHandle {
   const child = spawn(process.execPath, [...inheritedFlags(), '-e', bootstrapCode(entry)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
-    env: { ...process.env, TSDASK_EXECUTOR: name },
+    env: { ...process.env, TSDASK_EXECUTOR: name, TSDASK_PARENT_PID: String(process.pid) },
   });
   children.add(child);
   const { ready, resolve, reject, state } = makeReady();

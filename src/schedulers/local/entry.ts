@@ -15,11 +15,15 @@ import { ExecutorRuntime } from './runtime.js';
  * A parent that dies, even by SIGKILL, closes the IPC channel; but a task in a long synchronous
  * loop never sees 'disconnect'. A tiny watchdog thread notices the parent is gone (we get
  * re-parented) and ends this process, so no executor outlives its parent by more than ~0.5 s.
+ * The parent's pid comes from the parent (TSDASK_PARENT_PID): a parent killed while this
+ * process was still loading (the tasks it sent wait in the pipe) is already gone here.
  */
 function watchParent(): void {
+  const parent = Number(process.env.TSDASK_PARENT_PID) || process.ppid;
+  if (process.ppid !== parent || !process.connected) process.exit(0);
   const code = `const { workerData } = require('node:worker_threads');
 setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL'); }, 500);`;
-  new Worker(code, { eval: true, workerData: process.ppid }).unref();
+  new Worker(code, { eval: true, workerData: parent }).unref();
   process.on('disconnect', () => process.exit(0));
 }
 
