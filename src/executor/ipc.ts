@@ -10,7 +10,7 @@
  * `send`, so the caller can fail the task that produced it.
  */
 import { deserialize, serialize } from 'node:v8';
-import type { RawLink } from './spawn.js';
+import type { RawLink } from './raw-link.js';
 
 /** What both ends of an IPC channel offer: `process` in a child, the ChildProcess in the parent. */
 export interface IpcPort {

@@ -13,11 +13,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ipcLink } from './ipc.js';
-/** A raw message link to an executor: a worker thread's port or a child process's IPC channel. */
-export interface RawLink {
-  send(message: unknown, transfer: readonly ArrayBuffer[]): void;
-  onMessage(listener: (message: unknown) => void): void;
-}
+import type { RawLink } from './raw-link.js';
+
+export type { RawLink };
 
 export type ExecutorKind = 'thread' | 'process';
 
