@@ -6,9 +6,11 @@
  */
 import type { DataFrame as DanfoDataFrame, Series as DanfoSeries } from 'danfojs-node';
 import { concatFrames } from './ops/concat.js';
+import { isDanfoFrame, isDanfoSeries } from './danfo-detect.js';
 import { type Cell, type Column, columnFromValues, dictEntry, type DType, Frame, getCell, inferDType, stringBytesOf } from './frame.js';
 
 export type { DanfoDataFrame, DanfoSeries };
+export { isDanfoFrame, isDanfoSeries };
 
 type Danfo = typeof import('danfojs-node');
 let danfo: Danfo | undefined;
@@ -106,14 +108,6 @@ function dtypeOf(danfoType: string | undefined, values: readonly unknown[]): DTy
     return 'string';
   }
   return t;
-}
-
-export function isDanfoFrame(x: unknown): x is DanfoDataFrame {
-  return x !== null && typeof x === 'object' && x.constructor?.name === 'DataFrame' && 'columns' in x && '$data' in x;
-}
-
-export function isDanfoSeries(x: unknown): x is DanfoSeries {
-  return x !== null && typeof x === 'object' && x.constructor?.name === 'Series' && '$data' in x;
 }
 
 /** A danfo.DataFrame (or Series, as one column) as a partition; dtypes: int -> int64, float -> float64. */
