@@ -136,7 +136,7 @@ export class RowParser {
     this.cap = Math.max(16, rowsHint);
     this.cols = newColumns(this.kinds, spec.latin1, this.cap);
     this.stop[spec.sep] = this.stop[LF] = this.stop[CR] = 1;
-    this.fast = readTuning.fastRows ? fastRowsFor(spec.kinds, spec.sep, { parseNumber, parseIsoBytes, isBoolText }) : null;
+    this.fast = readTuning.fastRows ? fastRowsFor(spec.kinds, spec.sep, this.na, { parseNumber, parseIsoBytes, isBoolText }) : null;
   }
 
   /**
@@ -146,6 +146,8 @@ export class RowParser {
    */
   feed(buf: Buffer, from: number, to: number, base: number, last: boolean): number {
     const { ncols, kinds, cols, stop, sep, na, fast } = this;
+    // Numeric NA spellings are checked after parsing (store): no shortcut for plain integers then.
+    const plainInts = !na.hasNums;
     // The fast loop takes rows that end in a line feed before `to`.
     const fastEnd = fast === null || to <= from ? 0 : buf.lastIndexOf(LF, to - 1) + 1;
     let row = this.row;
@@ -193,7 +195,7 @@ export class RowParser {
           e = q.e;
         } else {
           // ---- unquoted field: plain integers and RAW/HASH text are stored while scanning ----
-          if (kind === K_INT || kind === K_FLOAT) {
+          if ((kind === K_INT || kind === K_FLOAT) && plainInts) {
             const p = plainInteger(buf, i, to, stop, cols[j].f64!, row);
             if (p >= 0) {
               i = p;

@@ -148,7 +148,8 @@ export function isBoolText(buf: Uint8Array, s: number, e: number): number {
 /** float64: NaN for missing values. */
 export function storeFloat(out: Float64Array, row: number, src: Buffer, s: number, e: number, na: NaSet): number {
   const v = parseNumber(src, s, e);
-  out[row] = v;
+  // naValues that are numbers match by value, as in pandas: '-999' also matches -999.0 and -9.99e2.
+  out[row] = na.hasNums && na.isNumber(v) ? NaN : v;
   return notNumber && !na.has(src, s, e) ? TEXT : OK;
 }
 
@@ -157,8 +158,9 @@ export function storeInt64(out: Float64Array, row: number, src: Buffer, s: numbe
   const v = parseNumber(src, s, e);
   out[row] = v;
   if (notNumber) return na.has(src, s, e) ? MISSING : TEXT;
-  if (hadFraction) return Number.isInteger(v) ? OK : FRACTION;
-  // Beyond 2^53 a double would silently change the value.
+  if (na.hasNums && na.isNumber(v)) return MISSING;
+  if (hadFraction && !Number.isInteger(v)) return FRACTION;
+  // Beyond 2^53 a double would silently change the value (also when written 1e20 or 1.0e16).
   return Math.abs(v) <= Number.MAX_SAFE_INTEGER ? OK : RANGE;
 }
 
@@ -168,13 +170,23 @@ export function storeInt32(out: Int32Array, row: number, src: Buffer, s: number,
     out[row] = 0;
     return na.has(src, s, e) ? MISSING : TEXT;
   }
+  if (na.hasNums && na.isNumber(v)) {
+    out[row] = 0;
+    return MISSING;
+  }
   out[row] = v;
-  if (hadFraction) return Number.isInteger(v) ? OK : FRACTION;
+  if (hadFraction && !Number.isInteger(v)) return FRACTION;
+  // `v | 0` wraps: 1e10 (also written 1e10 or 10000000000.0) must not become 1410065408.
   return v === (v | 0) ? OK : RANGE;
 }
 
 /** bool: 2 for missing values. */
 export function storeBool(out: Uint8Array, row: number, src: Buffer, s: number, e: number, na: NaSet): number {
+  // NA spellings that read as bools (naValues: ['False']) win, as in pandas.
+  if (na.hasBool && na.has(src, s, e)) {
+    out[row] = 2;
+    return OK;
+  }
   const b = isBoolText(src, s, e);
   if (b >= 0) {
     out[row] = b;
