@@ -26,6 +26,7 @@ import { columnLength } from './column/strings.js';
 // The column modules, re-exported: most code reads frames and columns together.
 export * from './column/cells.js';
 export * from './column/dtype.js';
+export * from './column/float-text.js';
 export * from './column/storage.js';
 export * from './column/strings.js';
 export * from './column/transform.js';

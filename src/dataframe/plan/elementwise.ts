@@ -7,7 +7,7 @@ import { arith as arithKernel, type ArithOp, neg as negKernel } from '../ops/ari
 import { astype as astypeKernel } from '../ops/astype.js';
 import { rename as renameKernel } from '../ops/columns.js';
 import { compare as compareKernel, type CompareOp } from '../ops/compare.js';
-import { dtField, type DtField, toDatetime as toDatetimeKernel } from '../ops/datetime.js';
+import { dtField, type DtField, type TimeUnit, toDatetime as toDatetimeKernel } from '../ops/datetime.js';
 import { filter as filterKernel } from '../ops/filter.js';
 import { between as betweenKernel, isin as isinKernel } from '../ops/isin.js';
 import { logical, not as notKernel } from '../ops/logic.js';
@@ -106,12 +106,14 @@ export function str(s: FrameSpec<'series'>, op: StrOp, args: readonly unknown[] 
 }
 
 export interface ToDatetimeOptions {
-  /** strftime codes: %Y %m %d %H %M %S %f %y %b %B %p %I */
+  /** strftime codes, read by Python's strptime rules: %Y %y %m %d %j %H %I %p %M %S %f %z %b %B %a %A %%. Numbers are read as their digits. */
   format?: string;
+  /** Numbers as time since 1970-01-01 in days, seconds, ms, us or ns (numbers need a format or a unit). */
+  unit?: TimeUnit;
   errors?: 'raise' | 'coerce';
 }
 export function toDatetime(s: FrameSpec<'series'>, opts: ToDatetimeOptions = {}): FrameSpec<'series'> {
-  return derive('series', 'to-datetime', toDatetimeKernel, [s, opts.format ?? null, opts.errors ?? 'raise']);
+  return derive('series', 'to-datetime', toDatetimeKernel, [s, opts.format ?? null, opts.errors ?? 'raise', opts.unit ?? null]);
 }
 export function toNumeric(s: FrameSpec<'series'>, opts: { errors?: 'raise' | 'coerce' } = {}): FrameSpec<'series'> {
   return derive('series', 'to-numeric', toNumericKernel, [s, opts.errors ?? 'raise']);
