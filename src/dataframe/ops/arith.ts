@@ -1,6 +1,6 @@
 /** Element-wise arithmetic between a series and a series or a value. */
 import { kernel } from '../../core/kernels.js';
-import { columnFromValues, type Column, type DType, Frame, getCell } from '../frame.js';
+import { checkExactInts, columnFromValues, type Column, type DType, Frame, getCell } from '../frame.js';
 import { isSeriesPart, numbers, type Operand, sameLength, scalarNumber } from './operand.js';
 
 export type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow';
@@ -80,6 +80,8 @@ export function arithmetic(left: Frame, right: Operand, op: ArithOp, swap = fals
     else for (let i = 0; i < n; i++) out[i] = f(x[i], y);
   }
   const dtype = resultType(op, a.dtype, bType, out);
+  // Integer results past 2^53 were rounded by the double arithmetic: an error, never a wrong int.
+  if (dtype === 'int64') checkExactInts(out, `${what}${isSeriesPart(right) ? ` and '${right.names[0]}'` : ''}`);
   const col: Column = { dtype, data: out };
   return new Frame(left.names, [col], n, left.index);
 }
