@@ -2,7 +2,7 @@
  * Element-wise builders: missing values (frames and series), and series arithmetic,
  * comparison, logic, membership, casts, map and the dt / str accessors.
  */
-import { type Cell, type DType, type DTypeName, emptyColumn, Frame, inferDType, KeyError, normalizeDType } from '../frame.js';
+import { type Cell, type DType, type DTypeName, emptyColumn, Frame, inferDType, KeyError, normalizeDType, normalizeDTypeLabel } from '../frame.js';
 import { arith as arithKernel, type ArithOp, neg as negKernel } from '../ops/arith.js';
 import { astype as astypeKernel } from '../ops/astype.js';
 import { rename as renameKernel } from '../ops/columns.js';
@@ -58,7 +58,7 @@ export function between(s: FrameSpec<'series'>, lo: Cell, hi: Cell, inclusive: '
   return derive('series', 'between', betweenKernel, [s, lo, hi, inclusive]);
 }
 export function astype(s: FrameSpec<'series'>, dtype: DTypeName): FrameSpec<'series'> {
-  return derive('series', 'astype', astypeKernel, [s, { [s.meta.names[0]]: normalizeDType(dtype, 'astype') }]);
+  return derive('series', 'astype', astypeKernel, [s, { [s.meta.names[0]]: normalizeDTypeLabel(dtype, 'astype') }]);
 }
 export function rename(s: FrameSpec<'series'>, name: string): FrameSpec<'series'> {
   return derive('series', 'rename', renameKernel, [s, { [s.meta.names[0]]: name }]);

@@ -30,7 +30,7 @@
  * the loop's locals stay in registers across fields and rows (a method call per row or per
  * quoted field measured 10-25% more instructions on text and quoted fields).
  */
-import { type Column, Frame } from '../../frame.js';
+import { asObjectColumn, type Column, Frame } from '../../frame.js';
 import { parseIsoBytes } from '../../parse/datetime.js';
 import * as columns from './columns.js';
 import { type ColState, finishColumn, growColumns, kindCode, newColumns } from './columns.js';
@@ -290,8 +290,10 @@ export class RowParser {
     for (let j = 0; j < this.ncols; j++) {
       const st = this.cols[j];
       if (st.kind === K_SKIP) continue;
-      names.push(this.spec.names[j]);
-      cols.push(finishColumn(st, this.row));
+      const name = this.spec.names[j];
+      names.push(name);
+      const col = finishColumn(st, this.row);
+      cols.push(this.spec.objects?.includes(name) === true ? asObjectColumn(col) : col);
     }
     return { frame: new Frame(names, cols, this.row), mismatches: this.mismatches };
   }

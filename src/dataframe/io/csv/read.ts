@@ -211,7 +211,8 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
       if ((k === 'int64' || k === 'int32') && toInfer[i]) kinds[i] = 'float64';
     });
 
-  const spec: BlockSpec = { names, kinds, joins, sep, latin1, gzip: false, header, na, inferredFrom, inferred: toInfer, headerLine };
+  const objects = names.filter((n, i) => kinds[i] === 'string' && opts.dtype?.[n] === 'object');
+  const spec: BlockSpec = { names, kinds, joins, sep, latin1, gzip: false, header, na, inferredFrom, inferred: toInfer, headerLine, objects };
 
   // ---- blocks and graph ----
   const blocksize = opts.blocksize === null ? null : parseBytes(opts.blocksize ?? DEFAULT_BLOCKSIZE);
