@@ -31,11 +31,11 @@ const SPLIT = 2 ** 26;
 const FLUSH = 1 << 26;
 
 /**
- * The exact sum of integers x[0, n) (each |x| <= 2^53 - 1; NaN skipped), or undefined when it is
- * beyond 2^53 - 1 or an input is. For when a plain sum might have rounded along the way: each value
- * is split into a high and a low part whose sums cannot round, and the parts meet in a BigInt.
+ * The exact sum of integers x[0, n) (NaN skipped), or undefined when an input is beyond 2^53 - 1
+ * (already rounded). For when a plain double sum might have rounded along the way: each value is
+ * split into a high and a low part whose sums cannot round, and the parts meet in a BigInt.
  */
-export function exactIntSum(x: ArrayLike<number>, n: number): number | undefined {
+export function exactIntSum(x: ArrayLike<number>, n: number): bigint | undefined {
   let total = 0n;
   let hi = 0;
   let lo = 0;
@@ -52,8 +52,7 @@ export function exactIntSum(x: ArrayLike<number>, n: number): number | undefined
       hi = lo = k = 0;
     }
   }
-  total += BigInt(hi) * BigInt(SPLIT) + BigInt(lo);
-  return total <= BigInt(MAX_EXACT) && total >= -BigInt(MAX_EXACT) ? Number(total) : undefined;
+  return total + BigInt(hi) * BigInt(SPLIT) + BigInt(lo);
 }
 
 /**

@@ -13,8 +13,13 @@ export interface Moments {
   min: Float64Array;
   max: Float64Array;
   m2: Float64Array;
-  /** Per column: 1 for integer columns, whose sum must be exact; 2 once that sum is beyond 2^53 (sum() fails, mean() may round). */
+  /**
+   * Per column: 1 for integer columns, whose sum must be exact; 2 once an input was already beyond
+   * 2^53. Their exact sum is sum + extra (extra: what rounding `sum` lost), so partial sums may
+   * pass 2^53 in a tree and come back; sum() fails if the final one is beyond, mean() may round.
+   */
   ints: Uint8Array;
+  extra: Float64Array;
   /** The columns, for messages. */
   names: readonly string[];
 }
@@ -22,9 +27,11 @@ export interface Moments {
 const INT = 1;
 const OVERFLOW = 2;
 
-/** An integer sum computed in doubles is exact while the sum of magnitudes stays below 2^53; else recount exactly. */
-function exactSum(sum: number, bound: number, exact: () => number | undefined): number | undefined {
-  return bound <= MAX_EXACT ? sum : exact();
+/** Store an exact integer sum as a double and what the double lost. */
+function setExact(m: Moments, j: number, exact: bigint): void {
+  const sum = Number(exact);
+  m.sum[j] = sum;
+  m.extra[j] = Number(exact - BigInt(sum));
 }
 
 export type StatOp = 'count' | 'sum' | 'mean' | 'min' | 'max' | 'var' | 'std';
@@ -56,9 +63,13 @@ function columnMoments(c: Column, n: number, needM2: boolean, m: Moments, j: num
   m.min[j] = lo;
   m.max[j] = hi;
   if (c.dtype === 'int64' || c.dtype === 'int32') {
-    const s = exactSum(sum, cnt * Math.max(Math.abs(lo), Math.abs(hi)), () => exactIntSum(d, n));
-    m.ints[j] = s === undefined ? OVERFLOW : INT;
-    if (s !== undefined) m.sum[j] = s;
+    m.ints[j] = INT;
+    // A double sum is exact while the sum of magnitudes stays below 2^53; else recount exactly.
+    if (cnt > 0 && cnt * Math.max(Math.abs(lo), Math.abs(hi)) > MAX_EXACT) {
+      const exact = exactIntSum(d, n);
+      if (exact === undefined) m.ints[j] = OVERFLOW;
+      else setExact(m, j, exact);
+    }
   }
   if (needM2 && cnt > 0) {
     const mean = sum / cnt;
@@ -82,6 +93,7 @@ function emptyMoments(names: readonly string[]): Moments {
     max: new Float64Array(k).fill(-Infinity),
     m2: new Float64Array(k),
     ints: new Uint8Array(k),
+    extra: new Float64Array(k),
     names,
   };
 }
@@ -113,23 +125,18 @@ function merge(parts: readonly Moments[]): Moments {
       n += nb;
       sum += p.sum[j];
       ints |= p.ints[j];
-      bound += Math.abs(p.sum[j]);
+      bound += Math.abs(p.sum[j]) + Math.abs(p.extra[j]);
       if (p.min[j] < lo) lo = p.min[j];
       if (p.max[j] > hi) hi = p.max[j];
     }
     out.count[j] = n;
     out.sum[j] = sum;
-    if (ints === INT) {
-      const s = exactSum(sum, bound, () =>
-        exactIntSum(
-          Float64Array.from(parts, (p) => p.sum[j]),
-          parts.length,
-        ),
-      );
-      if (s === undefined) ints = OVERFLOW;
-      else out.sum[j] = s;
-    }
     out.ints[j] = ints;
+    if (ints === INT && bound > MAX_EXACT) {
+      let exact = 0n;
+      for (const p of parts) if (p.count[j] > 0) exact += BigInt(p.sum[j]) + BigInt(p.extra[j]);
+      setExact(out, j, exact);
+    }
     out.m2[j] = m2;
     out.min[j] = lo;
     out.max[j] = hi;
@@ -150,7 +157,7 @@ export function finishMoments(m: Moments, op: StatOp, ddof = 1): Float64Array {
         out[j] = n;
         break;
       case 'sum':
-        if ((m.ints[j] & OVERFLOW) !== 0) throw int64Overflow(`sum of '${m.names[j]}'`, `the sum`);
+        if ((m.ints[j] & OVERFLOW) !== 0 || (m.ints[j] === INT && Math.abs(m.sum[j]) > MAX_EXACT)) throw int64Overflow(`sum of '${m.names[j]}'`, `the sum`);
         out[j] = m.sum[j];
         break;
       case 'mean':

@@ -71,19 +71,22 @@ function inferKind(values: readonly string[], hadMissing: boolean, assumeMissing
   let ints = true;
   let nums = true;
   let bools = true;
+  let beyond = false;
   for (const v of values) {
     const b = Buffer.from(v, 'latin1');
     const x = parseNumber(b, 0, b.length);
     const isNum = !Number.isNaN(x) || /^\s*[-+]?nan\s*$/i.test(v);
     if (!isNum) nums = ints = false;
     else if (!Number.isInteger(x) || /[.eE]/.test(v)) ints = false;
-    // Integers beyond 2^53 cannot be held exactly (int64 is stored in doubles): keep the text.
-    else if (Math.abs(x) > Number.MAX_SAFE_INTEGER) return 'string';
+    else if (Math.abs(x) > Number.MAX_SAFE_INTEGER) beyond = true;
     const lv = v.toLowerCase();
     if (lv !== 'true' && lv !== 'false') bools = false;
     if (!nums && !bools) break;
   }
   if (bools && !hadMissing) return 'bool';
+  // Integers beyond 2^53 cannot be held exactly (int64 is stored in doubles): keep the text.
+  // Among fractions they are floats, as in pandas.
+  if (ints && beyond) return 'string';
   if (ints) return hadMissing || assumeMissing ? 'float64' : 'int64';
   if (nums) return 'float64';
   return 'string';

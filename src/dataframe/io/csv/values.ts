@@ -37,7 +37,7 @@ let hadFraction = false;
 
 /**
  * A number from bytes [s, e): exact (one correctly rounded operation) for up to 15
- * significant digits and |exponent| <= 22, else through parseFloat.
+ * significant digits and |exponent| <= 22, else through parseFloat; inf and infinity (any case, signed) as pandas reads them.
  */
 export function parseNumber(buf: Uint8Array, s: number, e: number): number {
   notNumber = false;
@@ -82,6 +82,7 @@ export function parseNumber(buf: Uint8Array, s: number, e: number): number {
     }
   }
   if (!sawDigit) {
+    if (isInfinity(buf, i, e)) return neg ? -Infinity : Infinity;
     notNumber = true;
     return NaN;
   }
@@ -117,6 +118,15 @@ export function parseNumber(buf: Uint8Array, s: number, e: number): number {
   else if (exp > 0 && exp <= 22) v = mant * POW10[exp];
   else v = slowParse(buf, s, e);
   return neg ? -v : v;
+}
+
+/** 'inf' or 'infinity' in any case at buf[i, e) (after the sign), as pandas reads them. */
+function isInfinity(buf: Uint8Array, i: number, e: number): boolean {
+  const n = e - i;
+  if (n !== 3 && n !== 8) return false;
+  const word = 'infinity';
+  for (let k = 0; k < n; k++) if ((buf[i + k] | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 function slowParse(buf: Uint8Array, s: number, e: number): number {
