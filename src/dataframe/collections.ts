@@ -8,7 +8,7 @@
 import { compute } from '../core/compute.js';
 import { PartitionedCollection } from './base.js';
 import { type DanfoDataFrame, type DanfoSeries, toDanfo, toDanfoSeries } from './danfo.js';
-import { type Cell, type DType, type DTypeLabel, type DTypeName, dtypeLabel, type Frame } from './frame.js';
+import { type Cell, type DTypeLabel, type DTypeName, dtypeLabel, type Frame } from './frame.js';
 import type { ToCsvOptions } from './io/to-csv.js';
 import { concatFrames } from './ops/concat.js';
 import type { ArithOp } from './ops/arith.js';

@@ -1,5 +1,5 @@
 /** Whole-column operations: take, filter, slice, concatenate, cast. */
-import { columnFromValues, getCell, isMissing, numberAt } from './cells.js';
+import { columnFromValues, isMissing, numberAt } from './cells.js';
 import { type Cell, commonDType, type DType } from './dtype.js';
 import { pythonFloatText } from './float-text.js';
 import { allocColumn, BOOL_NA, type Column, missingFill, sameAlias, STRING_NA } from './storage.js';

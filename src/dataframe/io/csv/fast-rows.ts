@@ -110,7 +110,7 @@ function compile(kinds: readonly ReadKind[], sep: number, nums: number, naBool: 
         body.push(`${scan} ${term}`);
         break;
       case 'int64':
-      case 'float64':
+      case 'float64': {
         decl.push(`const d${j} = cols[${j}].f64;`);
         // Plain integers while scanning; other numbers (fractions, exponents) through parseNumber,
         // then missing values (floats only: in int columns they are an error).
@@ -129,6 +129,7 @@ function compile(kinds: readonly ReadKind[], sep: number, nums: number, naBool: 
           else ${kind === 'int64' ? `{ ${bail} }` : `{ ${scan} v = parseNumber(buf, s, i); if (v === v) { ${numStore} } else if (${isNa}) d${j}[row] = NaN; else { ${bail} } }`}
           ${term}`);
         break;
+      }
       case 'int32':
         decl.push(`const d${j} = cols[${j}].i32;`);
         body.push(`
