@@ -1,6 +1,6 @@
 /** The top-level functions of tsdask/dataframe (dd.readCsv, dd.merge, ...): a builder each, wrapped. */
 import type { Delayed } from '../core/delayed.js';
-import { type DataFrame, type Series, wrapFrame, wrapSeries } from './collections.js';
+import { type DataFrame, type Series, wrapFrame, wrapSeries } from './collections/index.js';
 import type { DanfoDataFrame } from './danfo.js';
 import type { DTypeName, Frame } from './frame.js';
 import type { ReadCsvOptions } from './io/csv/options.js';

@@ -16,13 +16,13 @@ export { readCsv, fromDanfo, fromDelayed, concat, fromFrames, merge, toDatetime,
 export type { MergeArgs, ToDatetimeOptions } from './functions.js';
 export type { ReadCsvOptions } from './io/csv/options.js';
 export { CsvError } from './io/csv/errors.js';
-export { DataFrame, Series, GroupBy, SeriesGroupBy, DatetimeAccessor, StringAccessor } from './collections.js';
-export type { AssignValue, SeriesOperand } from './collections.js';
+export { DataFrame, Series, GroupBy, SeriesGroupBy, DatetimeAccessor, StringAccessor } from './collections/index.js';
+export type { AssignValue, SeriesOperand } from './collections/index.js';
 export type { How, MergeOptions } from './plan/merge.js';
 export type { AggName, AggSpec, GroupByOptions, NamedAgg } from './plan/groupby.js';
 export type { DistinctOptions, ValueCountsOptions } from './plan/distinct.js';
 export type { SortOptions } from './plan/sort.js';
-export { Scalar } from './scalar.js';
+export { Scalar } from './collections/index.js';
 export { Frame, KeyError } from './frame.js';
 export type { Cell, Column, DType, DTypeName } from './frame.js';
 export { toDanfo, toDanfoSeries, fromDanfo as frameFromDanfo } from './danfo.js';

@@ -33,7 +33,7 @@ function untilStopped(also?: Promise<unknown>): Promise<string> {
     process.once('SIGINT', int);
     process.once('SIGTERM', term);
     also?.then(
-      () => resolve('done'),
+      (why) => resolve(typeof why === 'string' ? why : 'done'),
       () => resolve('done'),
     );
   });
@@ -107,7 +107,9 @@ async function schedulerCommand(argv: string[]): Promise<number> {
       console.log(`token required (from ${tokenFile ?? 'TSDASK_TOKEN'})`);
     }
   }
-  const why = await untilStopped(stdinClosed(p));
+  // A client's shutdown() stops the server; the process ends with it.
+  const shutDown = scheduler.stopped.then(() => 'shut down by a client' as const);
+  const why = await untilStopped(Promise.race([shutDown, stdinClosed(p) ?? shutDown]));
   console.error(`[scheduler] stopping (${why})`);
   await scheduler.close();
   if (wroteLocal) removeLocalToken(actualPort);

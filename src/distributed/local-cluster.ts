@@ -37,7 +37,7 @@ export interface LocalClusterOptions {
 }
 
 export class LocalCluster {
-  private closed = false;
+  private closed: Promise<void> | undefined;
 
   private constructor(
     readonly scheduler: SchedulerServer,
@@ -123,11 +123,13 @@ export class LocalCluster {
     return this.scheduler.dashboardLink;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.all(this.workers.map((w) => w.stop()));
-    await this.scheduler.close();
+  /** Stop the worker processes (resolves once they exited) and the scheduler; a second call gets the same promise. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await Promise.all(this.workers.map((w) => w.stop()));
+      await this.scheduler.close();
+    })();
+    return this.closed;
   }
 
   toString(): string {

@@ -152,9 +152,10 @@ export function listen(
         http,
         close: () =>
           new Promise<void>((res) => {
+            // Stop listening first: by the time a peer sees its connection drop, the port refuses.
+            http.close(() => res());
             for (const c of wss.clients) c.terminate();
             wss.close();
-            http.close(() => res());
             http.closeAllConnections?.();
           }),
       });

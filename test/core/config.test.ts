@@ -43,7 +43,10 @@ t.test('per-call option beats scoped config', async (t) => {
 });
 
 t.test('bad values are clear errors', async (t) => {
-  t.throws(() => config.set({ scheduler: 'thread' }), /unknown scheduler "thread"; use one of sync, synchronous, threads, processes, distributed/);
+  t.throws(
+    () => config.set({ scheduler: 'thread' }),
+    /unknown scheduler "thread"; use one of sync, threads, processes, distributed \(the connected Client\), or an alias: synchronous \(= sync\)/,
+  );
   t.throws(() => config.set({ numWorkers: 0 }), /numWorkers must be a positive integer/);
 });
 

@@ -28,20 +28,36 @@ t.test('distributed shuffle: a worker killed mid-shuffle changes no answer', asy
   const clean = await computeFrame(query(), client);
   t.same(sortedRows(clean), sortedRows(wantAgg), 'shuffled groupby on the cluster');
 
-  const pid = cluster.workers[0].pid!;
-  const started = performance.now();
-  let killedAt = Infinity;
+  // Kill a worker only while it executes a task of the join, read from the scheduler's state
+  // (in this process): proof the kill lands mid-run, not before any task ran or after the last.
+  const state = cluster.scheduler.state;
   const running = computeFrame(joined(), client);
-  setTimeout(() => {
-    process.kill(pid, 'SIGKILL');
-    killedAt = performance.now();
-  }, 100);
+  let settledEarly = false;
+  void running.then(
+    () => (settledEarly = true),
+    () => (settledEarly = true),
+  );
+  const deadline = Date.now() + 60_000;
+  let victim: { index: number; pid: number; executing: number; unfinished: number } | undefined;
+  while (victim === undefined) {
+    if (settledEarly) throw new Error('the join finished before any worker was seen executing one of its tasks');
+    if (Date.now() > deadline) throw new Error('no worker executed a task of the join within 60 s');
+    for (const w of state.workers.values()) {
+      const index = cluster.workers.findIndex((n) => n.pid === w.pid);
+      if (index >= 0 && w.executing.size > 0) {
+        const unfinished = [...state.tasks.values()].filter((ts) => ts.state !== 'memory').length;
+        victim = { index, pid: w.pid, executing: w.executing.size, unfinished };
+        process.kill(w.pid, 'SIGKILL');
+        break;
+      }
+    }
+    if (victim === undefined) await new Promise((r) => setTimeout(r, 5));
+  }
   const got = await running;
-  const doneAt = performance.now();
-  t.ok(doneAt > killedAt, `the worker died (at ${Math.round(killedAt - started)} ms) while the shuffle ran (done at ${Math.round(doneAt - started)} ms)`);
+  t.ok(victim.executing > 0 && victim.unfinished > 0, `the worker died while executing ${victim.executing} task(s), ${victim.unfinished} unfinished`);
   t.same(sortedRows(got), sortedRows(wantJoin), 'hash join with both sides shuffled: same answer');
   await client.waitForWorkers(2);
-  t.not(cluster.workers[0].pid, pid, 'the nanny restarted the killed worker');
+  t.not(cluster.workers[victim.index].pid, victim.pid, 'the nanny restarted the killed worker');
   t.same(sortedRows(await computeFrame(query(), client)), sortedRows(wantAgg), 'and the cluster keeps answering');
 });
 

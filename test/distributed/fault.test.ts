@@ -42,11 +42,26 @@ t.test('fault tolerance', async (t) => {
     }
     const final = delayed(inc)(level[0]);
     t.equal(Object.keys(final.graph()).length, 200);
-    const running = final.compute();
-    await new Promise((r) => setTimeout(r, 600));
+    // Kill once 20 of the 200 tasks have finished (the scheduler's task-done events), while
+    // the rest are still pending: the kill lands mid-run, not before the first task or after the last.
+    let finished = 0;
+    let reachedTwenty: () => void = () => undefined;
+    const twentyDone = new Promise<void>((r) => (reachedTwenty = r));
+    const counter = {
+      posttask: () => {
+        if (++finished === 20) reachedTwenty();
+      },
+    };
+    let settled = false;
+    const running = final.compute({ callbacks: [counter] });
+    void running.finally(() => (settled = true)).catch(() => undefined);
+    await twentyDone;
     const pids = childPids(workers.child.pid!);
     t.equal(pids.length, 2, 'two worker processes');
+    const doneAtKill = finished;
+    const settledAtKill = settled;
     process.kill(pids[0], 'SIGKILL');
+    t.ok(!settledAtKill && doneAtKill < 200, `the kill landed mid-run (${doneAtKill} of 200 tasks done)`);
     t.equal(await running, 5050 + 1, 'exact result after losing a worker');
     await waitFor(() => childPids(workers.child.pid!).length === 2);
     await client.waitForWorkers(2);
@@ -89,7 +104,9 @@ t.test('fault tolerance', async (t) => {
       sleepy,
       Array.from({ length: 40 }, (_, i) => i + 7000),
     );
-    await new Promise((r) => setTimeout(r, 100));
+    // Freeze a worker once work is under way: the first result is in and most are pending.
+    await Promise.race(fs.map((f) => f.whenDone()));
+    t.ok(fs.filter((f) => f.done()).length < 40, 'results still pending when the worker freezes');
     process.kill(pids[0], 'SIGSTOP');
     try {
       const vs = await client.gather(fs);

@@ -29,8 +29,9 @@ t.test('spill to disk above the memory target', async (t) => {
     Array.from({ length: 16 }, (_, i) => 2 * i),
     'values read back from disk are intact',
   );
-  await new Promise((r) => setTimeout(r, 1500)); // a heartbeat with the spill figures
   const w = [...cluster.scheduler.state.workers.values()][0];
+  // The spill figures arrive with a heartbeat: wait for it, not for a time.
+  await until(() => w.metrics.spilledCount > 0, 'a heartbeat reporting spilled results');
   t.ok(w.metrics.spilledCount > 0, `results were spilled (${w.metrics.spilledCount} of 16)`);
   const back = (await blocks[0].result()) as Float64Array;
   t.equal(back.length, 2_500_000);

@@ -54,8 +54,28 @@ async function waitUntil(cond: () => boolean, ms = 30_000): Promise<void> {
 
 const overlaps = (a: Run, b: Run) => a.start < b.end && b.start < a.end;
 
+/** How many tasks of a group the scheduler holds back (waiting, queued or no-worker), read from its dashboard. */
+async function heldBack(dashboard: string, group: string): Promise<number> {
+  const state: unknown = await (await fetch(dashboard.replace('/status', '/api/state'))).json();
+  const groups: unknown[] = typeof state === 'object' && state !== null && 'groups' in state && Array.isArray(state.groups) ? state.groups : [];
+  for (const g of groups) {
+    if (typeof g === 'object' && g !== null && 'name' in g && g.name === group && 'waiting' in g && typeof g.waiting === 'number') return g.waiting;
+  }
+  return 0;
+}
+
+/** Wait until the scheduler holds back at least one task of `group` (its decision, not elapsed time). */
+async function untilHeldBack(dashboard: string, group: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while ((await heldBack(dashboard, group)) < 1) {
+    if (Date.now() > deadline) throw new Error(`the scheduler did not hold back a '${group}' task within ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 t.test('resources on a scheduler and worker processes', async (t) => {
-  const sched = await startScheduler(['--no-dashboard']);
+  const sched = await startScheduler(['--dashboard-address', '127.0.0.1:0']);
+  const dashboard = sched.dashboard!;
   t.teardown(() => stop(sched.proc));
   const [gpuA, plainB] = await Promise.all([
     startWorkers(sched.address, ['--nthreads', '2', '--resources', 'GPU=1', '--name', 'gpu-a']),
@@ -101,8 +121,8 @@ t.test('resources on a scheduler and worker processes', async (t) => {
 
   t.test('a task asking for FPGA=1 waits until a worker with an FPGA joins', async (t) => {
     const f = client.submitWith({ resources: { FPGA: 1 } }, whoAmI, 7);
-    await new Promise((r) => setTimeout(r, 1500));
-    t.equal(f.status, 'pending', 'no worker has an FPGA: the task waits');
+    await untilHeldBack(dashboard, 'whoAmI');
+    t.equal(f.status, 'pending', 'no worker has an FPGA: the scheduler holds the task back');
     const fpga = await startWorkers(sched.address, ['--nthreads', '1', '--resources', 'FPGA=1', '--name', 'fpga-c']);
     t.teardown(() => stop(fpga));
     const r = await f.result();
@@ -141,8 +161,8 @@ t.test('resources on a scheduler and worker processes', async (t) => {
     const a = client.submitWith({ resources: { TPU: 1 }, pure: false }, slowAsync, mark);
     await waitUntil(() => existsSync(`${mark}.start`));
     const b = client.submitWith({ resources: { TPU: 1 }, pure: false }, hold, 10);
-    await new Promise((r) => setTimeout(r, 200));
-    t.equal(b.status, 'pending');
+    await untilHeldBack(dashboard, 'hold');
+    t.equal(b.status, 'pending', 'the TPU is held: the scheduler holds the next TPU task back');
     await client.cancel([a]);
     const run = await b.result();
     t.ok(existsSync(`${mark}.end`), 'the cancelled function ran to its end');
@@ -192,8 +212,9 @@ t.test('LocalCluster resources; map and compute with resources', async (t) => {
   // Asking for more than any worker has waits; compute applies resources to every task.
   const tooMuch = client.compute(delayed(whoAmI)(1), { resources: { GPU: 2 } });
   if (!(tooMuch instanceof Future)) throw new Error('compute of a Delayed gives a Future');
-  await new Promise((r) => setTimeout(r, 500));
-  t.equal(tooMuch.status, 'pending', 'GPU=2 wanted, GPU=1 available: it waits');
+  const state = cluster.scheduler.state;
+  await waitUntil(() => state.tasks.get(tooMuch.key)?.state === 'no-worker');
+  t.equal(tooMuch.status, 'pending', 'GPU=2 wanted, GPU=1 available: it waits as no-worker');
   await client.cancel([tooMuch]);
   t.equal((await client.compute(delayed(whoAmI)(2), { resources: { GPU: 1 } }).result()).x, 2);
   t.throws(() => client.submitWith({ resources: { GPU: -1 } }, whoAmI, 1), /resource GPU must be a non-negative number, got -1/);

@@ -94,8 +94,12 @@ t.test('bad input fails fast with a clear message', async (t) => {
 
   // Garbage on the socket does not take the scheduler down.
   const garbage = await connect(parseAddress(sched.address));
+  const dropped = new Promise<'dropped'>((r) => garbage.once('close', () => r('dropped')));
   garbage.ws.send('hello?');
-  await new Promise((r) => setTimeout(r, 100));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'not dropped'>((r) => (timer = setTimeout(() => r('not dropped'), 10_000)));
+  t.equal(await Promise.race([dropped, late]), 'dropped', 'the scheduler drops a connection that sends garbage');
+  clearTimeout(timer);
 
   const workers = await startWorkers(sched.address);
   t.teardown(() => stop(workers));

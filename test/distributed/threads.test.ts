@@ -54,7 +54,12 @@ t.test('a worker with 2 threads', async (t) => {
       while (x > 0) x++; // never false from 1: a runaway loop that never yields
       return x;
     }, 1);
-    await new Promise((r) => setTimeout(r, 200));
+    // Cancel once the worker reported the task started (the scheduler's state), not after a guess.
+    const deadline = Date.now() + 60_000;
+    while (cluster.scheduler.state.tasks.get(forever.key)?.started !== true) {
+      if (Date.now() > deadline) throw new Error('the runaway task did not start within 60 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await forever.cancel();
     const inc = (x: number) => x + 1;
     t.same(await client.gather(client.map(inc, [1, 2, 3, 4])), [2, 3, 4, 5], 'both slots serve again');

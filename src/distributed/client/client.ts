@@ -1,7 +1,8 @@
 /**
  * The Client: connects to a scheduler, submits work (futures and whole graphs), fetches
  * results. A connected Client implements the Scheduler interface and becomes the default
- * scheduler of every `compute` until it is closed. Its parts:
+ * scheduler of every `compute` (and what 'distributed' names) until it is closed, unless a
+ * later config setting or a newer Client takes over (core/default-client.ts). Its parts:
  *
  *   session.ts       connecting and the hello       keys.ts      keys held, statuses, values
  *   graph-sender.ts  graphs and arguments sent      future.ts    Future, wait, asCompleted
@@ -9,14 +10,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
-import type { Collection } from '../../core/collection.js';
-import { config, setClientDefault } from '../../core/config.js';
+import { type Collection, isCollection } from '../../core/collection.js';
+import { addDefaultClient, removeDefaultClient } from '../../core/default-client.js';
 import { type Graph, isPlainObject, Task, type TaskFn } from '../../core/graph.js';
 import type { RunOptions, Scheduler } from '../../core/scheduler.js';
 import { decode, encode } from '../../core/serialize.js';
 import { tokenize, uniqueToken } from '../../core/tokenize.js';
 import type { Connection } from '../connection.js';
-import { fromWireError } from '../errors.js';
+import { errorMessage, fromWireError } from '../errors.js';
 import type { LocalCluster } from '../local-cluster.js';
 import {
   type ClientWelcome,
@@ -72,7 +73,7 @@ export class Client implements Scheduler {
   static async connect(target?: LocalCluster | string, opts: ClientOptions = {}): Promise<Client> {
     const s = await openSession(target, opts);
     const client = new Client(s.conn, s.welcome, s.own, s.cluster);
-    if (opts.setAsDefault !== false) setClientDefault({ scheduler: client });
+    if (opts.setAsDefault !== false) addDefaultClient(client);
     return client;
   }
 
@@ -253,11 +254,18 @@ export class Client implements Scheduler {
 
   /**
    * Compute collections and keep their results on the workers: each comes back as the same
-   * collection backed by Futures (what `persist()` calls when this client is the scheduler).
+   * kind of collection backed by Futures (what `persist()` calls when this client is the
+   * scheduler). One collection (a DataFrame, a Bag, a Delayed...) gives one persisted
+   * collection; an array gives an array in the same order, as Dask's `client.persist`.
+   * Resolves once every result is in worker memory; rejects with the first task error.
    */
-  persist<A extends readonly Collection[]>(collections: A, opts: { optimize?: boolean } = {}): Promise<A> {
+  persist<C extends Collection>(collection: C, opts?: { optimize?: boolean }): Promise<C>;
+  persist<A extends readonly Collection[]>(collections: A, opts?: { optimize?: boolean }): Promise<A>;
+  async persist(x: Collection | readonly Collection[], opts: { optimize?: boolean } = {}): Promise<Collection | readonly Collection[]> {
     this.ensureOpen();
-    return persistOnCluster(this.side, collections, opts);
+    if (Array.isArray(x)) return persistOnCluster(this.side, checkCollections(x, 'client.persist'), opts);
+    const [one] = await persistOnCluster(this.side, checkCollections([x], 'client.persist'), opts);
+    return one;
   }
 
   /** The Scheduler interface: compute a graph on the cluster and return the values of keys. */
@@ -318,21 +326,40 @@ export class Client implements Scheduler {
     await this.ownCluster?.close();
   }
 
-  /** Stop the scheduler and its workers too. */
-  async shutdown(): Promise<void> {
-    if (!this.keys.closed) {
-      try {
-        await this.conn.request(toScheduler.shutdown(), parseDone, 10_000);
-      } catch {
-        // the scheduler may close before answering
-      }
+  /**
+   * Stop the scheduler and its workers too. Resolves once the scheduler has stopped: its
+   * port refuses connections, and the worker processes of a LocalCluster have exited.
+   * Rejects if the scheduler still holds this client's connection `timeoutMs` after agreeing
+   * to stop (default 30 s).
+   */
+  async shutdown(timeoutMs = 30_000): Promise<void> {
+    try {
+      if (!this.keys.closed && !this.conn.closed) await this.untilSchedulerStopped(timeoutMs);
+    } finally {
+      await this.close();
+      await this.cluster?.close();
     }
-    await this.close();
-    await this.cluster?.close();
+  }
+
+  private async untilSchedulerStopped(timeoutMs: number): Promise<void> {
+    // The scheduler drops every connection only after it stopped listening (Listener.close).
+    const dropped = new Promise<'stopped'>((r) => this.conn.once('close', () => r('stopped')));
+    try {
+      await this.conn.request(toScheduler.shutdown(), parseDone, 10_000);
+    } catch (e) {
+      // A scheduler that closed before answering has stopped; any other failure is reported.
+      if (!this.conn.closed) throw new Error(`shutdown: the scheduler at ${this.info.address} did not agree to stop: ${errorMessage(e)}`, { cause: e });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), timeoutMs)));
+    const outcome = await Promise.race([dropped, late]);
+    clearTimeout(timer);
+    if (outcome === 'late')
+      throw new Error(`shutdown: the scheduler at ${this.info.address} still held the connection ${timeoutMs / 1000} s after agreeing to stop`);
   }
 
   private unsetDefault(): void {
-    if (config.get('scheduler') === this) setClientDefault({});
+    removeDefaultClient(this);
   }
 
   get dashboardLink(): string | undefined {
@@ -361,6 +388,17 @@ export class Client implements Scheduler {
   get heldKeys(): number {
     return this.keys.held;
   }
+}
+
+/** Every item must be a collection (Delayed, DataFrame, Bag, Array, Future): anything else is named. */
+function checkCollections(items: readonly unknown[], where: string): Collection[] {
+  return items.map((c, i) => {
+    if (!isCollection(c))
+      throw new TypeError(
+        `${where}: item ${i} is ${typeName(c)}, not a collection; pass a Delayed, DataFrame, Series, Bag, Array or Future (or an array of them)`,
+      );
+    return c;
+  });
 }
 
 /** The scheduler's totals and addresses, without its worker list. */

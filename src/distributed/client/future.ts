@@ -71,7 +71,7 @@ export class Future<T = unknown> implements Collection<T>, PromiseLike<T> {
     return s === 'finished' || s === 'error' || s === 'cancelled';
   }
 
-  /** The value, fetched from the worker holding it; rejects with the task's error. */
+  /** The value, fetched from the worker holding it; rejects with the task's error, or with a TimeoutError after `timeout` milliseconds. */
   async result(opts: { timeout?: number } = {}): Promise<T> {
     const st = this.owner.state(this.key);
     if (st.status === 'error') throw st.error ?? new Error(`future '${this.key}' failed`);
@@ -156,11 +156,19 @@ export function isFuture(x: unknown): x is Future {
   return x instanceof Future;
 }
 
-/** Resolve when futures finish. `returnWhen: 'FIRST_COMPLETED'` resolves at the first one. */
+/**
+ * Resolve when futures finish. `returnWhen: 'FIRST_COMPLETED'` resolves at the first one.
+ * `timeout` is in MILLISECONDS (like every timeout of this library and `setTimeout`; Dask's
+ * `wait(timeout=)` takes seconds): past it, `wait` rejects with a TimeoutError naming how
+ * many futures are not done. The futures keep running either way.
+ */
 export async function wait<F extends Future<unknown>>(
   futures: readonly F[] | F,
   opts: { timeout?: number; returnWhen?: 'ALL_COMPLETED' | 'FIRST_COMPLETED' } = {},
 ): Promise<{ done: F[]; notDone: F[] }> {
+  if (opts.timeout !== undefined && !(typeof opts.timeout === 'number' && opts.timeout >= 0)) {
+    throw new TypeError(`wait: timeout must be a non-negative number of milliseconds, got ${String(opts.timeout)}`);
+  }
   const fs = Array.isArray(futures) ? (futures as F[]) : [futures as F];
   const all = opts.returnWhen === 'FIRST_COMPLETED' ? Promise.race(fs.map((f) => f.whenDone())) : Promise.all(fs.map((f) => f.whenDone()));
   if (opts.timeout !== undefined) {

@@ -8,7 +8,11 @@ export interface ClientOptions {
   token?: string;
   /** Give up connecting after this many milliseconds (default 10 s). */
   timeout?: number;
-  /** Become the default scheduler for compute() (default true). */
+  /**
+   * Become the default scheduler for compute() and what `scheduler: 'distributed'` names
+   * (default true): the most recently connected open Client is the default, a config setting
+   * made after it connected wins over it, and closing it falls back to the previous one.
+   */
   setAsDefault?: boolean;
   /** CA certificate file for tls:// schedulers with a private CA. */
   tlsCa?: string;

@@ -54,7 +54,10 @@ export class SchedulerServer {
   readonly state: SchedulerState;
   private readonly uploads: { name: string; payload: Payload }[] = [];
   private timers: NodeJS.Timeout[] = [];
-  private closing = false;
+  private closed: Promise<void> | undefined;
+  private markStopped: () => void = () => undefined;
+  /** Resolves once the scheduler has stopped (closed by its owner or by a client's `shutdown()`). */
+  readonly stopped = new Promise<void>((r) => (this.markStopped = r));
   private clientCounter = 0;
   private readonly log: (line: string) => void;
   private readonly restartWaiters: (() => void)[] = [];
@@ -177,7 +180,7 @@ export class SchedulerServer {
     this.state.removeWorker(w, reason);
     this.workerConns.get(w)?.close(1000, 'removed');
     this.workerConns.delete(w);
-    if (!this.closing) this.log(`worker ${w.name} removed: ${reason}`);
+    if (this.closed === undefined) this.log(`worker ${w.name} removed: ${reason}`);
     this.workersChanged();
   }
 
@@ -281,9 +284,11 @@ export class SchedulerServer {
         conn.reply(msg.rid, this.identity());
         return;
       case 'shutdown':
+        // The reply goes out first; the client then waits for this connection to be dropped,
+        // which happens only after the listener stopped accepting (Listener.close).
         conn.reply(msg.rid, {});
         conn.flush();
-        setTimeout(() => void this.close(), 20);
+        void this.close();
         return;
     }
   }
@@ -349,9 +354,16 @@ export class SchedulerServer {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closing) return;
-    this.closing = true;
+  /**
+   * Stop: tell workers and clients, then stop listening and drop every connection. Resolves
+   * once the port refuses connections; a second call gets the same promise.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.stop();
+    return this.closed;
+  }
+
+  private async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     for (const conn of this.workerConns.values()) {
       conn.send(toWorker.close('the scheduler is shutting down'));
@@ -361,9 +373,11 @@ export class SchedulerServer {
       conn.send(toClient.closing());
       conn.flush();
     }
+    // Let the goodbyes reach the wire before the sockets are torn down.
     await new Promise((r) => setTimeout(r, 50));
     await this.dashboard?.close();
     await this.listener.close();
+    this.markStopped();
   }
 }
 

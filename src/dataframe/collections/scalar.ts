@@ -2,14 +2,14 @@
  * A lazy single value (the result of a reduction). Usable as an operand of series
  * operations (`s.lt(s.mean())`) and in scalar arithmetic (`a.div(b)`), all without computing.
  */
-import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer, StaticLayer } from '../core/collection.js';
-import { compute, persist, visualize } from '../core/compute.js';
-import { DataNode } from '../core/graph.js';
-import type { ComputeOptions, VisualizeOptions } from '../core/options.js';
-import { TOKEN } from '../core/tokenize.js';
-import { scalarOp, type ScalarOp } from './plan/scalar.js';
-import { shareReads } from './plan/share-reads.js';
-import { SINGLE, type ScalarSpec } from './plan/spec.js';
+import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer, StaticLayer } from '../../core/collection.js';
+import { compute, persist, visualize } from '../../core/compute.js';
+import { DataNode } from '../../core/graph.js';
+import type { ComputeOptions, VisualizeOptions } from '../../core/options.js';
+import { TOKEN } from '../../core/tokenize.js';
+import { scalarOp, type ScalarOp } from '../plan/scalar.js';
+import { shareReads } from '../plan/share-reads.js';
+import { SINGLE, type ScalarSpec } from '../plan/spec.js';
 
 export type { ScalarOp };
 

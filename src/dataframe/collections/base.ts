@@ -3,16 +3,16 @@
  * partition with the schema), the collection protocol, and partition-level plumbing
  * (partitions(i), toDelayed, head/tail, length, persist).
  */
-import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer, materialize, StaticLayer } from '../core/collection.js';
-import { compute, persist, visualize } from '../core/compute.js';
-import { Delayed } from '../core/delayed.js';
-import { DataNode } from '../core/graph.js';
-import type { ComputeOptions, VisualizeOptions } from '../core/options.js';
-import { TOKEN } from '../core/tokenize.js';
-import type { Frame } from './frame.js';
-import { danfoTasks, edgeTask, keysOf, partitions } from './plan/partitions.js';
-import { shareReads } from './plan/share-reads.js';
-import { type FrameSpec, frameSpec, type Kind, PARTITIONED, type Source } from './plan/spec.js';
+import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer, materialize, StaticLayer } from '../../core/collection.js';
+import { compute, persist, visualize } from '../../core/compute.js';
+import { Delayed } from '../../core/delayed.js';
+import { DataNode } from '../../core/graph.js';
+import type { ComputeOptions, VisualizeOptions } from '../../core/options.js';
+import { TOKEN } from '../../core/tokenize.js';
+import type { Frame } from '../frame.js';
+import { danfoTasks, edgeTask, keysOf, partitions } from '../plan/partitions.js';
+import { shareReads } from '../plan/share-reads.js';
+import { type FrameSpec, frameSpec, type Kind, PARTITIONED, type Source } from '../plan/spec.js';
 import type { Scalar } from './scalar.js';
 
 export abstract class PartitionedCollection<K extends Kind, T, Self extends Collection<T>> implements FrameSpec<K>, Collection<T> {
