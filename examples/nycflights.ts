@@ -123,7 +123,9 @@ async function main(): Promise<void> {
     out.flownRatio = byLabel(b);
     say(out.flownByOrigin, out.flownRatio);
     section('9g. mean departure delay by Origin and DayOfWeek');
-    out.depDelayByOriginDay = byLabel(await ddf.groupby(['Origin', 'DayOfWeek']).col('DepDelay').mean().compute());
+    // Two keys: a frame with Origin (string) and DayOfWeek (int) as leading columns, then DepDelay.
+    const byOriginDay = rowsOf(await ddf.groupby(['Origin', 'DayOfWeek']).col('DepDelay').mean().compute());
+    out.depDelayByOriginDay = Object.fromEntries(byOriginDay.map((r) => [`(${r.Origin}, ${r.DayOfWeek})`, r.DepDelay]));
     say(out.depDelayByOriginDay);
     section('9h. means of the numeric columns for flights to JFK, EWR and LGA');
     const numeric = ddf.selectDtypes({ include: 'number' }).columns;

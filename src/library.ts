@@ -11,6 +11,7 @@
  */
 import { registerPart } from './core/parts.js';
 import { registerLocalSchedulers } from './schedulers/index.js';
+import { DANFO_TYPE, detectDanfo } from './dataframe/danfo-detect.js';
 
 let installed = false;
 
@@ -43,7 +44,8 @@ export function installLibrary(): void {
   registerPart({
     name: 'dataframe',
     namespaces: ['dataframe'],
-    types: ['tsdask.frame'],
+    types: ['tsdask.frame', DANFO_TYPE],
+    detect: detectDanfo,
     load() {
       require('./dataframe/ops/index.js');
       require('./dataframe/register.js');

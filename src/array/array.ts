@@ -1,8 +1,12 @@
 /**
  * DArray (exported as `Array`): a lazy n-d float64 array cut into blocks (Dask's dask.array).
  * Methods build graph only; `compute()` gives `{ data: Float64Array, shape }` in row-major
- * order. Default scheduler: threads (blocks live in shared memory, so moving one between
- * threads costs nothing).
+ * order, or a plain number for an array without axes (a reduction over every axis), as NumPy
+ * and Dask give a scalar. Default scheduler: threads (blocks live in shared memory, so moving
+ * one between threads costs nothing).
+ *
+ * The type parameter R is the number of axes when the building code tells it (rank.ts), so
+ * `compute()` is typed by it; `number` means known only at run time.
  */
 import { COLLECTION, type Collection, type CollectionImpl, type GraphLayer, materialize, StaticLayer } from '../core/collection.js';
 import { compute, persist, visualize } from '../core/compute.js';
@@ -10,7 +14,7 @@ import { Delayed } from '../core/delayed.js';
 import { DataNode } from '../core/graph.js';
 import type { ComputeOptions, VisualizeOptions } from '../core/options.js';
 import { TOKEN } from '../core/tokenize.js';
-import { assemble, type NDArray } from './assemble.js';
+import { type ArrayValue, assemble } from './assemble.js';
 import type { Block } from './block.js';
 import { blockIndices, type Chunks, type ChunksInput, normalizeChunks, numblocks } from './chunks.js';
 import { type ArraySpec, blockKey } from './layer.js';
@@ -22,6 +26,7 @@ import { varReduction } from './ops/moment.js';
 import { rechunk } from './ops/rechunk.js';
 import { type ArrayReduction, type AxisInput, normalizeAxes, reduceArray } from './ops/reduce.js';
 import { sumReduction } from './ops/sum.js';
+import type { DotRank, MaxRank, ReducedRank, ValueOfRank } from './rank.js';
 import { normalizePermutation, transpose } from './ops/transpose.js';
 
 export interface ReduceOptions {
@@ -38,9 +43,17 @@ export interface MomentOptions extends ReduceOptions {
   ddof?: number;
 }
 
-export type Operand = DArray | number;
+/** The other side of an element-wise operation: an array, or a number (rank 0). */
+export type Operand = DArray<number> | number;
 
-export class DArray implements Collection<NDArray>, ArraySpec {
+/** The rank of an operand. */
+export type RankOf<Y> = Y extends DArray<infer W> ? W : 0;
+
+// `out R`: a DArray<2> is a DArray<number> (rank unknown); every R-dependent type is built so
+// that R = number gives the widest result (rank.ts), so covariance holds, but the checker cannot
+// prove it through conditional types on its stand-in ranks.
+// @ts-expect-error -- TS2636: variance proven by hand above; the checker's probe cannot see through conditional types
+export class DArray<out R extends number = number> implements Collection<ValueOfRank<R>>, ArraySpec {
   readonly dtype = 'float64';
 
   constructor(
@@ -50,8 +63,9 @@ export class DArray implements Collection<NDArray>, ArraySpec {
     readonly layer: GraphLayer,
   ) {}
 
-  static of(spec: ArraySpec): DArray {
-    return spec instanceof DArray ? spec : new DArray(spec.prefix, spec.shape, spec.chunks, spec.layer);
+  /** The array for a spec; `W` is the caller's word for the spec's number of axes (rank.ts). */
+  static of<W extends number = number>(spec: ArraySpec): DArray<W> {
+    return new DArray<W>(spec.prefix, spec.shape, spec.chunks, spec.layer);
   }
 
   get ndim(): number {
@@ -72,14 +86,15 @@ export class DArray implements Collection<NDArray>, ArraySpec {
     return this.size * 8;
   }
 
-  get [COLLECTION](): CollectionImpl<NDArray> {
+  get [COLLECTION](): CollectionImpl<ValueOfRank<R>> {
     return {
       layer: () => this.layer,
       keys: () => this.keys(),
-      finalize: (parts) => assemble(parts as Block[], this.shape, this.chunks),
+      // assemble follows the run-time shape (no axes: a number); R says the same at compile time.
+      finalize: (parts) => assemble(parts as Block[], this.shape, this.chunks) as ValueOfRank<R>,
       rebuild: (data) => {
         const nodes = this.keys().map((k) => [k, new DataNode(data.get(k))] as const);
-        return new DArray(this.prefix, this.shape, this.chunks, new StaticLayer(`persisted-${this.prefix}`, nodes));
+        return new DArray<R>(this.prefix, this.shape, this.chunks, new StaticLayer(`persisted-${this.prefix}`, nodes));
       },
       defaultScheduler: 'threads',
     };
@@ -95,89 +110,103 @@ export class DArray implements Collection<NDArray>, ArraySpec {
 
   // ---- reductions -----------------------------------------------------------------------
 
-  private reduce(name: string, r: ArrayReduction, opts: ReduceOptions, extra: readonly unknown[] = []): DArray {
+  private reduce<W extends number>(name: string, r: ArrayReduction, opts: ReduceOptions, extra: readonly unknown[] = []): DArray<W> {
     const axes = normalizeAxes(opts.axis, this.ndim, name);
     if ((name === 'max' || name === 'min') && axes.some((d) => this.shape[d] === 0)) {
       throw new RangeError(`${name}: cannot reduce an axis of length 0 (shape [${this.shape.join(', ')}]); it has no identity`);
     }
-    return DArray.of(reduceArray(name, this, axes, r, { splitEvery: opts.splitEvery, aggregateArgs: extra, keepdims: opts.keepdims }));
+    return DArray.of<W>(reduceArray(name, this, axes, r, { splitEvery: opts.splitEvery, aggregateArgs: extra, keepdims: opts.keepdims }));
   }
-  sum(opts: ReduceOptions = {}): DArray {
-    return this.reduce('sum', sumReduction, opts);
+  // Over every axis (no `axis`) a reduction has rank 0 and computes to a number, whatever the rank.
+  sum(): DArray<0>;
+  sum<const O extends ReduceOptions>(opts: O): DArray<ReducedRank<R, O>>;
+  sum(opts?: ReduceOptions): DArray {
+    return this.reduce('sum', sumReduction, opts ?? {});
   }
-  mean(opts: ReduceOptions = {}): DArray {
-    return this.reduce('mean', meanReduction, opts);
+  mean(): DArray<0>;
+  mean<const O extends ReduceOptions>(opts: O): DArray<ReducedRank<R, O>>;
+  mean(opts?: ReduceOptions): DArray {
+    return this.reduce('mean', meanReduction, opts ?? {});
   }
-  max(opts: ReduceOptions = {}): DArray {
-    return this.reduce('max', maxReduction, opts);
+  max(): DArray<0>;
+  max<const O extends ReduceOptions>(opts: O): DArray<ReducedRank<R, O>>;
+  max(opts?: ReduceOptions): DArray {
+    return this.reduce('max', maxReduction, opts ?? {});
   }
-  min(opts: ReduceOptions = {}): DArray {
-    return this.reduce('min', minReduction, opts);
+  min(): DArray<0>;
+  min<const O extends ReduceOptions>(opts: O): DArray<ReducedRank<R, O>>;
+  min(opts?: ReduceOptions): DArray {
+    return this.reduce('min', minReduction, opts ?? {});
   }
-  var(opts: MomentOptions = {}): DArray {
-    return this.reduce('var', varReduction, opts, [opts.ddof ?? 0, false]);
+  var(): DArray<0>;
+  var<const O extends MomentOptions>(opts: O): DArray<ReducedRank<R, O>>;
+  var(opts?: MomentOptions): DArray {
+    return this.reduce('var', varReduction, opts ?? {}, [opts?.ddof ?? 0, false]);
   }
-  std(opts: MomentOptions = {}): DArray {
-    return this.reduce('std', varReduction, opts, [opts.ddof ?? 0, true]);
+  std(): DArray<0>;
+  std<const O extends MomentOptions>(opts: O): DArray<ReducedRank<R, O>>;
+  std(opts?: MomentOptions): DArray {
+    return this.reduce('std', varReduction, opts ?? {}, [opts?.ddof ?? 0, true]);
   }
 
   // ---- element-wise ---------------------------------------------------------------------
 
-  private binary(op: BinaryOp, y: Operand): DArray {
+  private binary<Y extends Operand>(op: BinaryOp, y: Y): DArray<MaxRank<R, RankOf<Y>>> {
     if (!(y instanceof DArray) && typeof y !== 'number') throw new TypeError(`${op}: operand must be an array or a number, got ${typeof y}`);
     return DArray.of(elemwise(op, this, y));
   }
-  add(y: Operand): DArray {
+  add<Y extends Operand>(y: Y): DArray<MaxRank<R, RankOf<Y>>> {
     return this.binary('add', y);
   }
-  sub(y: Operand): DArray {
+  sub<Y extends Operand>(y: Y): DArray<MaxRank<R, RankOf<Y>>> {
     return this.binary('sub', y);
   }
-  mul(y: Operand): DArray {
+  mul<Y extends Operand>(y: Y): DArray<MaxRank<R, RankOf<Y>>> {
     return this.binary('mul', y);
   }
-  div(y: Operand): DArray {
+  div<Y extends Operand>(y: Y): DArray<MaxRank<R, RankOf<Y>>> {
     return this.binary('div', y);
   }
-  pow(y: Operand): DArray {
+  pow<Y extends Operand>(y: Y): DArray<MaxRank<R, RankOf<Y>>> {
     return this.binary('pow', y);
   }
   /** Element-wise larger value (NaN wins). */
-  maximum(y: Operand): DArray {
+  maximum<Y extends Operand>(y: Y): DArray<MaxRank<R, RankOf<Y>>> {
     return this.binary('maximum', y);
   }
-  minimum(y: Operand): DArray {
+  minimum<Y extends Operand>(y: Y): DArray<MaxRank<R, RankOf<Y>>> {
     return this.binary('minimum', y);
   }
-  neg(): DArray {
-    return this.mul(-1);
+  neg(): DArray<R> {
+    return DArray.of<R>(elemwise('mul', this, -1));
   }
 
   // ---- shape ----------------------------------------------------------------------------
 
   /** Axes reversed. */
-  get T(): DArray {
+  get T(): DArray<R> {
     return this.transpose();
   }
-  transpose(axes?: readonly number[]): DArray {
-    return DArray.of(transpose(this, normalizePermutation(axes, this.ndim)));
+  transpose(axes?: readonly number[]): DArray<R> {
+    return DArray.of<R>(transpose(this, normalizePermutation(axes, this.ndim)));
   }
-  /** Matrix product (1-d and 2-d). */
-  dot(y: DArray): DArray {
+  /** Matrix product (1-d and 2-d); two 1-d arrays give their inner product, a number. */
+  dot<W extends number>(y: DArray<W>): DArray<DotRank<R, W>> {
     if (!(y instanceof DArray)) throw new TypeError('dot: the operand must be a tsdask array (da.fromArray(...) wraps in-memory data)');
     return DArray.of(dot(this, y));
   }
-  rechunk(chunks: ChunksInput): DArray {
-    return DArray.of(rechunk(this, normalizeChunks(chunks, this.shape, 'rechunk')));
+  rechunk(chunks: ChunksInput): DArray<R> {
+    return DArray.of<R>(rechunk(this, normalizeChunks(chunks, this.shape, 'rechunk')));
   }
 
   // ---- running --------------------------------------------------------------------------
 
-  async compute(opts: ComputeOptions = {}): Promise<NDArray> {
-    const [v] = await compute(this, opts);
+  async compute(opts: ComputeOptions = {}): Promise<ValueOfRank<R>> {
+    // Through the Collection interface, so the computed type is ValueOfRank<R> and not Computed<this>.
+    const [v] = await compute<[Collection<ValueOfRank<R>>, ComputeOptions]>(this, opts);
     return v;
   }
-  async persist(opts: ComputeOptions = {}): Promise<DArray> {
+  async persist(opts: ComputeOptions = {}): Promise<DArray<R>> {
     const [v] = await persist(this, opts);
     return v;
   }
@@ -187,7 +216,8 @@ export class DArray implements Collection<NDArray>, ArraySpec {
   /** The single value of a one-element array (e.g. a full reduction), like NumPy's item(). */
   async item(opts: ComputeOptions = {}): Promise<number> {
     if (this.size !== 1) throw new RangeError(`item: the array has ${this.size} values (shape [${this.shape.join(', ')}]); reduce it first`);
-    return (await this.compute(opts)).data[0];
+    const v: ArrayValue = await this.compute(opts);
+    return typeof v === 'number' ? v : v.data[0];
   }
   /** One Delayed per block (each computing to `{ shape, data }`), row-major over the grid. */
   toDelayed(): Delayed<Block>[] {

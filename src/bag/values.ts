@@ -93,8 +93,27 @@ function rank(x: unknown): number {
 }
 
 /**
- * A total order for sorting elements: numbers (and dates) numerically, strings by code unit,
- * arrays lexicographically (like Python tuples); values of different kinds by kind.
+ * Strings by code point, as Python compares them. JavaScript's `<` compares UTF-16 code units,
+ * which disagrees once a character beyond U+FFFF (a surrogate pair, e.g. an emoji) meets one in
+ * U+E000-U+FFFF: only the first differing unit matters, and only in that pairing, so the loop
+ * stays on code units and remaps just that case (surrogates above U+E000-U+FFFF).
+ */
+export function compareStrings(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const surrogate = (u: number) => u >= 0xd800 && u <= 0xdfff;
+    if (surrogate(x) !== surrogate(y) && Math.max(x, y) >= 0xe000) return surrogate(x) ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * A total order for sorting elements: numbers (and dates) numerically, strings by code point
+ * (as Python), arrays lexicographically (like Python tuples); values of different kinds by kind.
  */
 export function compare(a: unknown, b: unknown): number {
   const ra = rank(a);
@@ -114,7 +133,8 @@ export function compare(a: unknown, b: unknown): number {
     const y = b instanceof Date ? b.getTime() : (b as number | bigint);
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  if (ra === 1 || ra === 3) return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+  if (ra === 3) return Math.sign(compareStrings(a as string, b as string));
+  if (ra === 1) return a === b ? 0 : a ? 1 : -1;
   return 0;
 }
 

@@ -3,13 +3,19 @@
  * 1. a library kernel, by its registered name;
  * 2. an export of a module the worker can load (CommonJS modules found in `require.cache`,
  *    ESM modules that called `registerModule`), by path and export name;
- * 3. its source text, rebuilt on the worker and cached by hash. A function whose text reads a
- *    variable of the surrounding scope cannot be rebuilt: it fails here, at submit time.
+ * 3. its source text, rebuilt on the worker and cached by hash. A function whose text cannot
+ *    be rebuilt alone (it reads a variable of its module, or uses `import.meta` / `import()`)
+ *    travels by module reference when an ES module exports it (found through the script that
+ *    defined it, function-origin.ts); else it fails here, at submit time.
+ * Workers load module references with `require()`, which loads ES modules too (Node >= 20.19),
+ * from the uploaded copy when the client uploaded one (`useUploadedModule`).
  */
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeSource, type SourceAnalysis, wrapSource, type SourceForm } from './freevars.js';
+import { exportNameAt } from './esm-exports.js';
+import { functionOrigin, scriptSource } from './function-origin.js';
 import { getKernel, kernelName } from './kernels.js';
 import type { TaskFn } from './graph.js';
 import { tokenize } from './tokenize.js';
@@ -58,6 +64,25 @@ export function registerModule(url: string, exports: Record<string, unknown>): v
 function isMainScript(filename: string): boolean {
   const main = require.main?.filename;
   return filename === main || filename === process.argv[1];
+}
+
+/**
+ * The ES module export `fn` is, found from the script that defined it and the export that
+ * names the function at its place in the source (esm-exports.ts). `mainScript` is set when
+ * `fn` comes from the main script, which workers never load.
+ */
+function findEsmExport(fn: TaskFn): { exp?: ModuleExport; mainScript?: string } {
+  const origin = functionOrigin(fn);
+  if (origin === undefined || !origin.url.startsWith('file:')) return {};
+  const path = fileURLToPath(new URL(origin.url).href.replace(/[?#].*$/, ''));
+  if (isMainScript(path)) return { mainScript: path };
+  if (!origin.isModule) return {};
+  const source = scriptSource(origin.scriptId);
+  const exportName = source === undefined ? undefined : exportNameAt(source, origin.line, origin.column);
+  if (exportName === undefined) return {};
+  const exp = { path, exportName };
+  esmExports.set(fn, exp);
+  return { exp };
 }
 
 function indexModule(id: string, mod: NodeJS.Module): void {
@@ -190,10 +215,34 @@ export function describeFunction(fn: ShippableFn, where?: string): FnSpec {
   else {
     const exp = esmExports.get(f) ?? findInRequireCache(f);
     if (exp !== undefined) spec = { kind: 'module', path: exp.path, exportName: exp.exportName };
-    else spec = describeSource(f, where);
+    else spec = describeSourceOrModule(f, where);
   }
   described.set(f, spec);
   return spec;
+}
+
+/** Text that needs the module it was written in: `import.meta`, or `import()` of a relative path. */
+const NEEDS_MODULE = /\bimport\s*(\.\s*meta\b|\(\s*['"`]\.)/;
+
+function describeSourceOrModule(fn: TaskFn, where: string | undefined): FnSpec {
+  const text = Function.prototype.toString.call(fn);
+  if (NEEDS_MODULE.test(text)) {
+    const { exp } = findEsmExport(fn);
+    if (exp !== undefined) return { kind: 'module', path: exp.path, exportName: exp.exportName };
+  }
+  try {
+    return describeSource(fn, where);
+  } catch (e) {
+    if (!(e instanceof ClosureError)) throw e;
+    const { exp, mainScript } = findEsmExport(fn);
+    if (exp !== undefined) return { kind: 'module', path: exp.path, exportName: exp.exportName };
+    if (mainScript === undefined) throw e;
+    throw new ClosureError(
+      `${e.message}\nIt is defined in the main script ${mainScript}, which workers never load (that would run the program again): ` +
+        'move it (and what it uses) to a module of its own, export it from there and import it.',
+      e.freeVariables,
+    );
+  }
 }
 
 function describeSource(fn: TaskFn, where: string | undefined): FnSpec {
@@ -258,6 +307,22 @@ function defineNameHelper(): void {
 
 const TS_EXT = /\.(c|m)?tsx?$/;
 
+/** Module file name -> path of the copy a client uploaded to this worker (`client.uploadFile`). */
+const uploadedModules = new Map<string, string>();
+
+/**
+ * Module references to a file named `name` load `path` from now on (an upload replaces the
+ * client's path, which may not exist here). Functions resolved from an earlier copy are dropped.
+ */
+export function useUploadedModule(name: string, path: string): void {
+  uploadedModules.set(name, path);
+  for (const key of [...resolved.keys()]) {
+    if (!key.startsWith('m:')) continue;
+    const file = key.slice(2, key.lastIndexOf('#'));
+    if (basename(file) === name) resolved.delete(key);
+  }
+}
+
 /** Load a module by path; TypeScript files get a TypeScript loader (tsx, else ts-node) on demand. */
 function loadModule(path: string): unknown {
   const req = createRequire(path);
@@ -288,18 +353,23 @@ function build(spec: FnSpec): TaskFn {
     case 'kernel':
       return getKernel(spec.name);
     case 'module': {
+      const path = uploadedModules.get(basename(spec.path)) ?? spec.path;
+      const shown = path === spec.path ? spec.path : `${spec.path} (uploaded copy ${path})`;
       let mod: unknown;
       try {
-        mod = loadModule(spec.path);
+        mod = loadModule(path);
       } catch (e) {
-        throw new Error(
-          `worker cannot load module ${spec.path} for function '${spec.exportName || '(module.exports)'}': ${(e as Error).message}. ` +
-            'The file must exist at the same path where the worker runs (on remote workers: client.uploadFile(path)).',
-          { cause: e },
-        );
+        const code = (e as { code?: unknown }).code;
+        const fix =
+          code === 'ERR_REQUIRE_ASYNC_MODULE'
+            ? 'Workers load modules synchronously, which an ES module with top-level await does not allow: move the top-level await out of the module that exports task functions.'
+            : 'The file must exist at the same path where the worker runs (on remote workers: client.uploadFile(path)).';
+        throw new Error(`worker cannot load module ${shown} for function '${spec.exportName || '(module.exports)'}': ${(e as Error).message}. ${fix}`, {
+          cause: e,
+        });
       }
       const fn = spec.exportName === '' ? mod : (mod as Record<string, unknown>)[spec.exportName];
-      if (typeof fn !== 'function') throw new Error(`module ${spec.path} has no exported function '${spec.exportName}' on the worker`);
+      if (typeof fn !== 'function') throw new Error(`module ${shown} has no exported function '${spec.exportName}' on the worker`);
       return fn as TaskFn;
     }
     case 'source': {

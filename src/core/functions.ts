@@ -6,7 +6,7 @@ import { DataNode, type FusedStep, type Graph, type GraphNode, Task, type TaskFn
 import { describeFunction } from './fnspec.js';
 import { decode, encode, type Frames, SerializationError } from './serialize.js';
 
-export { ClosureError, describeFunction, registerModule, resolveFunction, setFunctionBase } from './fnspec.js';
+export { ClosureError, describeFunction, registerModule, resolveFunction, setFunctionBase, useUploadedModule } from './fnspec.js';
 export type { FnSpec } from './fnspec.js';
 
 /** A node on the wire: ['t', fn, args, deps, chain] or ['d', value]. */

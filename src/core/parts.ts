@@ -13,6 +13,12 @@ export interface LibraryPart {
   readonly namespaces: readonly string[];
   /** Names of the types the part registers (serialize.ts registerType). */
   readonly types?: readonly string[];
+  /**
+   * The name of the part's type `x` belongs to, tested without loading the part: a value of a
+   * library type may reach serialization before anything loaded its part (a danfo frame
+   * built by user code in an executor).
+   */
+  detect?(x: object): string | undefined;
   /** Import the modules that register the part's kernels and types. Runs at most once. */
   load(): void;
 }
@@ -105,6 +111,21 @@ export function loadPartOfKernel(name: string): void {
 export function loadPartOfType(name: string): void {
   const state = byType.get(name);
   if (state !== undefined) ensureLoaded(state, `registered type '${name}'`);
+}
+
+/**
+ * The type name a part not yet loaded claims for `x` (see `LibraryPart.detect`), after loading
+ * that part so the type is registered. Throws LibraryLoadError if the part fails to load.
+ */
+export function detectPartType(x: object): string | undefined {
+  for (const state of parts.values()) {
+    if (state.status === 'loaded' || state.part.detect === undefined) continue;
+    const name = state.part.detect(x);
+    if (name === undefined) continue;
+    ensureLoaded(state, `registered type '${name}'`);
+    return name;
+  }
+  return undefined;
 }
 
 /** Names of the parts loaded in this process, sorted. */

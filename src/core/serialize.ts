@@ -9,7 +9,7 @@ import { SuperJSON } from 'superjson';
 type JSONValue = Parameters<SuperJSON['deserialize']>[0]['json'];
 import { isPlainObject, isTaskFn, KeyRef, type TaskFn } from './graph.js';
 import { describeFunction, type FnSpec, resolveFunction } from './fnspec.js';
-import { describeParts, loadPartOfType, partOfType } from './parts.js';
+import { describeParts, detectPartType, loadPartOfType, partOfType } from './parts.js';
 
 export interface Frames {
   header: string;
@@ -33,11 +33,14 @@ export function registerType<T>(name: string, spec: TypeSpec<T>): void {
   types.set(name, spec);
 }
 
-/** The registered type `x` belongs to, if any. */
+/** The registered type `x` belongs to, if any (loading the library part that claims it first). */
 export function registeredTypeOf(x: unknown): [string, TypeSpec<unknown>] | undefined {
   if (x === null || typeof x !== 'object') return undefined;
   for (const entry of types) if (entry[1].test(x)) return entry;
-  return undefined;
+  const name = detectPartType(x);
+  if (name === undefined) return undefined;
+  const spec = types.get(name);
+  return spec !== undefined && spec.test(x) ? [name, spec] : undefined;
 }
 
 /** The spec of type `name`, loading the library part that registers it first if needed (parts.ts). */

@@ -6,9 +6,11 @@
  */
 import type { DataFrame as DanfoDataFrame, Series as DanfoSeries } from 'danfojs-node';
 import { concatFrames } from './ops/concat.js';
+import { isDanfoFrame, isDanfoSeries } from './danfo-detect.js';
 import { type Cell, type Column, columnFromValues, dictEntry, type DType, Frame, getCell, inferDType, stringBytesOf } from './frame.js';
 
 export type { DanfoDataFrame, DanfoSeries };
+export { isDanfoFrame, isDanfoSeries };
 
 type Danfo = typeof import('danfojs-node');
 let danfo: Danfo | undefined;
@@ -81,11 +83,16 @@ export function toDanfoSeries(f: Frame): DanfoSeries {
   return new dfd.Series(columnValues(c, f.length), opts);
 }
 
+/**
+ * Row labels with their own types, as pandas keeps them: numbers, strings, booleans, Dates, and
+ * a missing key as NaN (numeric index) or null (others), like missing values in columns.
+ * danfo stores labels of any type but declares them `string | number`; the cast states only that.
+ */
 function indexLabels(c: Column, n: number): Array<string | number> {
-  return columnValues(c, n).map((v) => (v === null ? 'null' : v instanceof Date ? v.toISOString() : typeof v === 'boolean' ? String(v) : v));
+  return columnValues(c, n) as Array<string | number>;
 }
 
-/** The dtype a danfo column should get here: danfo knows float32/int32/string/boolean; Dates hide in float32. */
+/** The dtype a danfo column should get here: danfo knows float32/int32/string/boolean; Dates hide in float32 (and string). */
 function dtypeOf(danfoType: string | undefined, values: readonly unknown[]): DType {
   if (danfoType === 'string') {
     // danfo calls Date columns and mixed columns 'string' too; look at the values.
@@ -94,19 +101,13 @@ function dtypeOf(danfoType: string | undefined, values: readonly unknown[]): DTy
   }
   if (danfoType === 'boolean') return 'bool';
   const t = inferDType(values);
+  // A float column whose values happen to be whole numbers is still a float column.
+  if (danfoType === 'float32' && t === 'int64') return 'float64';
   if (t === 'string' && values.every((v) => v === null || v === undefined || typeof v === 'number' || typeof v === 'string')) {
     // danfo may keep numeric strings in a numeric column; a string column is the safe reading.
     return 'string';
   }
   return t;
-}
-
-export function isDanfoFrame(x: unknown): x is DanfoDataFrame {
-  return x !== null && typeof x === 'object' && x.constructor?.name === 'DataFrame' && 'columns' in x && '$data' in x;
-}
-
-export function isDanfoSeries(x: unknown): x is DanfoSeries {
-  return x !== null && typeof x === 'object' && x.constructor?.name === 'Series' && '$data' in x;
 }
 
 /** A danfo.DataFrame (or Series, as one column) as a partition; dtypes: int -> int64, float -> float64. */

@@ -22,6 +22,7 @@ export type { How, MergeOptions } from './plan/merge.js';
 export type { AggName, AggSpec, GroupByOptions, NamedAgg } from './plan/groupby.js';
 export type { DistinctOptions, ValueCountsOptions } from './plan/distinct.js';
 export type { SortOptions } from './plan/sort.js';
+export type { StrTestOptions } from './ops/strings.js';
 export { Scalar } from './collections/index.js';
 export { Frame, KeyError } from './frame.js';
 export type { Cell, Column, DType, DTypeName } from './frame.js';

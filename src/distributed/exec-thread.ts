@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { DataNode, isThenable, runTask, type TaskFn } from '../core/graph.js';
-import { type FnSpec, resolveFunction } from '../core/functions.js';
+import { type FnSpec, resolveFunction, useUploadedModule } from '../core/functions.js';
 import { decode, encode, transferables } from '../core/serialize.js';
 import { toWireError, type WireError } from './protocol/index.js';
 import { sizeof, typeName } from './sizeof.js';
@@ -46,7 +46,10 @@ function resolveFn(id: string): TaskFn {
 
 async function run(m: RunMessage): Promise<void> {
   for (const [id, spec] of m.fns) fns.set(id, spec);
-  for (const [name, path] of m.uploads) uploads.set(name, path);
+  for (const [name, path] of m.uploads) {
+    uploads.set(name, path);
+    useUploadedModule(name, path);
+  }
   const start = Date.now();
   const raw = new Map(m.deps.map(([k, header, frames]) => [k, { header, frames }]));
   const decoded = new Map<string, unknown>();

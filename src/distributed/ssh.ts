@@ -105,7 +105,7 @@ export function readHostfile(path: string): Host[] {
   return hosts;
 }
 
-const hostPort = (host: string, port: number) => `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+export const hostPort = (host: string, port: number) => `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** This process's node, loader flags and script: the same paths work on hosts laid out alike. */
@@ -143,28 +143,44 @@ export function sshArgs(host: Host, command: string, o: SshClientOptions): strin
   return args;
 }
 
-/** One ssh session: its output relayed line by line with a prefix, and watched for patterns. */
-class Session {
+/** Where a session's output lines go: by default this process's stdout and stderr, with the session's prefix. */
+export type SessionSink = (line: string, stream: 'stdout' | 'stderr') => void;
+
+/**
+ * One ssh session: its output relayed line by line with a prefix, and watched for patterns.
+ * The last lines are kept (`tail`) so an error can say what the remote side printed.
+ */
+export class Session {
   readonly ended: Promise<string>;
   private readonly watchers = new Set<(line: string) => boolean>();
+  private readonly lastLines: string[] = [];
   quiet = false;
 
   constructor(
     readonly child: ChildProcess,
     readonly prefix: string,
     token: string,
+    private readonly sink?: SessionSink,
   ) {
     this.ended = new Promise((resolve) => {
       child.on('error', (e) => resolve(`cannot run ssh: ${e.message}`));
-      child.on('exit', (code, signal) => resolve(signal ?? `exit code ${code}`));
+      // 'close', not 'exit': by then every output line has been relayed (errors quote them).
+      child.on('close', (code, signal) => resolve(signal ?? `exit code ${code}`));
     });
     void this.ended.then((why) => {
-      if (!this.quiet) console.error(`${prefix}ssh session ended (${why})`);
+      if (this.quiet) return;
+      if (this.sink) this.sink(`ssh session ended (${why})`, 'stderr');
+      else console.error(`${prefix}ssh session ended (${why})`);
     });
     child.stdin!.on('error', () => undefined); // ssh gone: its exit says why
     child.stdin!.write(`${token}\n`);
-    this.relay(child.stdout!, process.stdout);
-    this.relay(child.stderr!, process.stderr);
+    this.relay(child.stdout!, 'stdout');
+    this.relay(child.stderr!, 'stderr');
+  }
+
+  /** The session's last output lines (at most 20), oldest first. */
+  tail(): string[] {
+    return [...this.lastLines];
   }
 
   /** Resolves with the first later output line matching `re`; never if none does. */
@@ -179,10 +195,13 @@ class Session {
     });
   }
 
-  private relay(stream: NodeJS.ReadableStream, out: NodeJS.WriteStream): void {
+  private relay(stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr'): void {
     let buf = '';
     const emit = (line: string) => {
-      out.write(this.prefix + line + '\n');
+      if (this.sink) this.sink(line, name);
+      else (name === 'stdout' ? process.stdout : process.stderr).write(this.prefix + line + '\n');
+      this.lastLines.push(line);
+      if (this.lastLines.length > 20) this.lastLines.shift();
       for (const w of this.watchers) if (w(line)) this.watchers.delete(w);
     };
     stream.setEncoding('utf8');

@@ -2,7 +2,7 @@
  * Starting executors: a worker thread (shares memory with its parent; buffers are
  * transferred, SharedArrayBuffers shared) or a child process (its own heap and GIL-free CPU;
  * Node IPC with V8 serialization, which measured faster than a hand-framed pipe for batched
- * small tasks), both behind one handle, each running a given entry module. The local engine
+ * small tasks; ipc.ts sends large messages in pieces), both behind one handle, each running a given entry module. The local engine
  * starts both kinds (running schedulers/local/entry.ts); a distributed worker starts threads
  * (running distributed/exec-thread.ts).
  *
@@ -12,11 +12,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-/** A raw message link to an executor: a worker thread's port or a child process's IPC channel. */
-export interface RawLink {
-  send(message: unknown, transfer: readonly ArrayBuffer[]): void;
-  onMessage(listener: (message: unknown) => void): void;
-}
+import { ipcLink } from './ipc.js';
+import type { RawLink } from './raw-link.js';
+
+export type { RawLink };
 
 export type ExecutorKind = 'thread' | 'process';
 
@@ -151,7 +150,7 @@ function startProcess(name: string, entry: string): ExecutorHandle {
   const child = spawn(process.execPath, [...inheritedFlags(), '-e', bootstrapCode(entry)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
-    env: { ...process.env, TSDASK_EXECUTOR: name },
+    env: { ...process.env, TSDASK_EXECUTOR: name, TSDASK_PARENT_PID: String(process.pid) },
   });
   children.add(child);
   const { ready, resolve, reject, state } = makeReady();
@@ -164,12 +163,22 @@ function startProcess(name: string, entry: string): ExecutorHandle {
     reject(new Error(`${name} (pid ${child.pid}) ${reason}`));
     for (const l of exitListeners) l(reason);
   };
-  child.on('message', (m) => {
+  let broken: string | undefined;
+  const link = ipcLink(child, {
+    connected: () => gone === undefined && child.connected,
+    onBroken: (reason) => {
+      // A message that cannot be read leaves the channel out of step: end the executor so
+      // its compute sees it lost (and retries) instead of waiting forever.
+      broken ??= reason;
+      child.kill('SIGKILL');
+    },
+  });
+  link.onMessage((m) => {
     if (isReady(m)) resolve();
   });
   // Sending to a child that just died: the 'exit' event that follows reports it.
   child.on('error', () => undefined);
-  child.on('exit', (code, signal) => finish(describeExit(code, signal)));
+  child.on('exit', (code, signal) => finish(broken ?? describeExit(code, signal)));
   return {
     kind: 'process',
     name,
@@ -178,12 +187,7 @@ function startProcess(name: string, entry: string): ExecutorHandle {
     get started() {
       return state.started;
     },
-    link: {
-      send: (m) => {
-        if (gone === undefined && child.connected) child.send(m as never);
-      },
-      onMessage: (l) => child.on('message', l),
-    },
+    link,
     onExit: (l) => {
       if (gone !== undefined) l(gone);
       else exitListeners.push(l);

@@ -8,6 +8,7 @@ import t, { type Test } from 'tap';
 import { compute, delayed, Client, LocalCluster, shutdownSchedulers } from '../../src/index.js';
 import '../../src/bag/index.js';
 import '../../src/array/index.js';
+import * as dfd from 'danfojs-node';
 import { Frame } from '../../src/dataframe/index.js';
 import { getKernel, kernel, kernelNames } from '../../src/core/kernels.js';
 import { declaredParts, LibraryLoadError, partOfKernel, partOfType, registerPart } from '../../src/core/parts.js';
@@ -38,6 +39,24 @@ const SAMPLES: Record<string, { value: unknown; check(t: Test, got: unknown): vo
           { n: 2.5, s: null, b: false },
           { n: -3, s: 'x', b: null },
         ]);
+    },
+  },
+  'tsdask.danfo': {
+    value: new dfd.DataFrame({ n: [1, 2.5], s: ['x', null] }, { index: ['a', 'b'] }),
+    check: (t, got) => {
+      t.ok(got instanceof dfd.DataFrame, 'decoded as a danfo DataFrame');
+      if (got instanceof dfd.DataFrame)
+        t.same(
+          [got.values, got.index, got.columns],
+          [
+            [
+              [1, 'x'],
+              [2.5, null],
+            ],
+            ['a', 'b'],
+            ['n', 's'],
+          ],
+        );
     },
   },
 };

@@ -1,13 +1,11 @@
 /**
  * A real cluster: a `tsdask scheduler` process and a `tsdask worker --nworkers 2` process (two
- * worker processes under nannies) on loopback, driven by a Client in this process.
+ * worker processes under nannies) on loopback, driven by a Client in this process. (uploadFile:
+ * upload.test.ts.)
  */
 import t from 'tap';
-import { writeFileSync, mkdtempSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { asCompleted, Client, compute, config, delayed, Future, persist, wait } from '../../src/index.js';
 import * as db from '../../src/bag/index.js';
 import { startScheduler, startWorkers, stop } from './procs.js';
@@ -145,22 +143,6 @@ t.test('scheduler + 2 worker processes on loopback', async (t) => {
     t.equal(await b.sum().compute(), 42, 'bag reductions through the default client');
     const [pb] = await persist(b);
     t.same(await pb.compute(), [2, 4, 6, 8, 10, 12], 'a persisted bag');
-  });
-
-  t.test('uploadFile makes a module importable on every worker', async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsdask-upload-'));
-    const mod = join(dir, 'calc_mean.js');
-    writeFileSync(mod, 'exports.calcMean = function calcMean(xs) { return xs.reduce((a, b) => a + b, 0) / xs.length; };\n');
-    await client.uploadFile(mod);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path made at run time, loaded the way the worker loads it
-    const { calcMean } = require(mod) as { calcMean: (xs: number[]) => number };
-    t.equal(await client.submit(calcMean, [1, 2, 3, 6]), 3);
-    const tsMod = join(dir, 'calc_sum.ts');
-    writeFileSync(tsMod, 'export function calcSum(xs: number[]): number {\n  return xs.reduce((a: number, b: number) => a + b, 0);\n}\n');
-    await client.uploadFile(tsMod);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path made at run time, loaded the way the worker loads it
-    const { calcSum } = require(tsMod) as { calcSum: (xs: number[]) => number };
-    t.equal(await client.submit(calcSum, [1, 2, 3, 6]), 12, 'TypeScript modules too');
   });
 
   t.test('the dashboard serves live state', async (t) => {

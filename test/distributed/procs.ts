@@ -25,11 +25,16 @@ process.on('exit', () => {
   for (const c of live) c.kill('SIGKILL');
 });
 
-export function startCli(args: string[], env: Record<string, string> = {}): Proc {
+export interface CliOptions {
+  /** Working directory of the process (default: the repository root). */
+  cwd?: string;
+}
+
+export function startCli(args: string[], env: Record<string, string> = {}, opts: CliOptions = {}): Proc {
   // Services end when our stdin pipe closes, so even a killed test leaves no process behind.
   const extra = args[0] === 'scheduler' || args[0] === 'worker' ? ['--exit-on-stdin-close'] : [];
   const child = spawn(process.execPath, ['--import', TSX, CLI, ...args, ...extra], {
-    cwd: ROOT,
+    cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -97,8 +102,8 @@ export async function startScheduler(extra: string[] = [], env: Record<string, s
   return { proc, address: m[1], dashboard: d?.[1] };
 }
 
-export async function startWorkers(address: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Proc> {
-  const proc = startCli(['worker', address, '--death-timeout', '10', ...extra], env);
+export async function startWorkers(address: string, extra: string[] = [], env: Record<string, string> = {}, opts: CliOptions = {}): Promise<Proc> {
+  const proc = startCli(['worker', address, '--death-timeout', '10', ...extra], env, opts);
   await proc.waitFor(/connected to (tcp|tls):\/\/\S+: /);
   return proc;
 }

@@ -6,11 +6,18 @@
  * and this process reaches them through a veth on that bridge: the cluster really spans
  * addresses and hosts. Otherwise the hosts are sshd's on 127.0.0.x loopback addresses.
  *
- * Every process a host runs descends from its sshd; `close()` (also run at process exit)
- * kills what is left and deletes the namespaces.
+ * With `{ ownHomes: true }` (root) every host also gets a user of its own (useradd) and a home
+ * directory of its own: each sshd runs in a mount namespace where that host's private
+ * directory is bind-mounted at one common home path. So `~/data` is the same path on every
+ * host, as on real machines, yet files copied there land in three different directories (seen
+ * from this process under `homeDir`), and the common path itself is this process's own view.
+ *
+ * Every process a host runs descends from its sshd (or, if it detached, lives in the host's
+ * namespace or runs as its user); `close()` (also run at process exit) kills what is left,
+ * deletes the namespaces and the users.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +31,21 @@ export function sshdMissing(): string | undefined {
     if (spawnSync(tool, ['-V']).error) return `${tool} is missing: apt-get install -y openssh-server (it brings openssh-client)`;
   }
   return undefined;
+}
+
+/** Why hosts with their own users and homes cannot run here (they need root, useradd, unshare), or undefined. */
+export function ownHomesMissing(): string | undefined {
+  const ssh = sshdMissing();
+  if (ssh !== undefined) return ssh;
+  if (process.getuid?.() !== 0) return 'hosts with their own users and homes need root (useradd, mount namespaces)';
+  if (!existsSync('/usr/sbin/useradd')) return '/usr/sbin/useradd is missing: apt-get install -y passwd';
+  if (spawnSync('unshare', ['--version']).error) return 'unshare is missing: apt-get install -y util-linux';
+  return undefined;
+}
+
+export interface SshLabOptions {
+  /** Each host its own user and home directory, at one common path (see the top of this file). */
+  ownHomes?: boolean;
 }
 
 export interface SshHost {
@@ -42,6 +64,9 @@ export interface SshHost {
   netns?: string;
   /** The hostname processes on this host see. */
   hostname: string;
+  /** With ownHomes: the host's user's uid, and where this process sees that host's home. */
+  uid?: number;
+  homeDir?: string;
 }
 
 export interface SshLab {
@@ -52,8 +77,12 @@ export interface SshLab {
   identity: string;
   /** An ssh_config for `ssh -F`: known hosts from the generated host keys, strict checking. */
   sshConfig: string;
+  /** With ownHomes: the home path every host's user has (on each host its own directory). */
+  homePath?: string;
   /** Live processes started through a host's sshd (its sessions and what they run). */
   processesOf(h: SshHost): number[];
+  /** Every live process of a host, detached ones included (its namespace's, or its own user's). */
+  allProcessesOf(h: SshHost): number[];
   close(): Promise<void>;
 }
 
@@ -127,6 +156,52 @@ function freeSubnet(): string | undefined {
     if (!clash) return `10.${b}.${c}`;
   }
   return undefined;
+}
+
+// ------------------------------------------------------------------ users (ownHomes)
+
+const USER_RE = /^(tsdk([0-9a-z]+)u\d+):[^:]*:(\d+):/;
+
+/** Pids of the live processes whose real uid is `uid`. */
+function pidsOfUid(uid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const m = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'));
+      if (m && Number(m[1]) === uid) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** useradd/userdel take a lock on /etc/passwd: parallel test files may meet there, so retry. */
+function retryLocked(cmd: string, args: string[]): void {
+  for (let i = 0; ; i++) {
+    const r = spawnSync(cmd, args, { encoding: 'utf8' });
+    if (r.status === 0) return;
+    if (i >= 50 || !/lock/i.test(r.stderr)) throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? r.stderr.trim()}`);
+    spawnSync('sleep', ['0.1']);
+  }
+}
+
+function deleteUser(name: string, uid: number): void {
+  for (const pid of pidsOfUid(uid)) kill(pid, 'SIGKILL');
+  try {
+    retryLocked('userdel', [name]);
+  } catch {
+    // a process of it still dying: the next run's removeStale deletes it
+  }
+}
+
+/** Users left by test processes that died without cleaning up. */
+function removeStaleUsers(): void {
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const m = USER_RE.exec(line);
+    if (m !== null && !alive(parseInt(m[2], 36))) deleteUser(m[1], Number(m[3]));
+  }
 }
 
 /** Namespaces left by test processes that died without cleaning up. */
@@ -244,8 +319,29 @@ const WATCHDOG = '"$@" & pid=$!; read -r _; kill $pid';
 
 const keygen = (path: string, comment: string) => run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
 
+/** A host's user: its own account, its home at `homePath` (on the host), `homeDir` (here). */
+function makeUser(name: string, homePath: string, homeDir: string, pubkey: Buffer): number {
+  retryLocked('useradd', ['-M', '-N', '-d', homePath, '-s', '/bin/sh', '-p', '*', '-c', 'tsdask test host', name]);
+  const uid = Number(run('id', ['-u', name]).trim());
+  const gid = Number(run('id', ['-g', name]).trim());
+  mkdirSync(join(homeDir, '.ssh'), { recursive: true });
+  writeFileSync(join(homeDir, '.ssh', 'authorized_keys'), pubkey, { mode: 0o600 });
+  for (const p of [homeDir, join(homeDir, '.ssh'), join(homeDir, '.ssh', 'authorized_keys')]) chownSync(p, uid, gid);
+  chmodSync(homeDir, 0o700);
+  chmodSync(join(homeDir, '.ssh'), 0o700);
+  return uid;
+}
+
+/** Processes in a namespace (`ip netns pids`). */
+const netnsPids = (ns: string) => (spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
+
 /** Start one sshd per name: in a namespace on `ports[i]` (default 22), on loopback on a free port. */
-export async function startSshLab(names: string[], ports: (number | undefined)[] = []): Promise<SshLab> {
+export async function startSshLab(names: string[], ports: (number | undefined)[] = [], opts: SshLabOptions = {}): Promise<SshLab> {
+  const ownHomes = opts.ownHomes === true;
+  if (ownHomes) {
+    const why = ownHomesMissing();
+    if (why !== undefined) throw new Error(`startSshLab({ ownHomes }): ${why}`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'tsdask-sshd-'));
   const user = userInfo().username;
   const identity = join(dir, 'id_ed25519');
@@ -253,15 +349,24 @@ export async function startSshLab(names: string[], ports: (number | undefined)[]
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${identity}.pub`));
   // sshd running as root insists on its privilege separation directory (systemd makes it at boot).
   if (process.getuid?.() === 0 && !existsSync('/run/sshd')) mkdirSync('/run/sshd', { mode: 0o755 });
+  // The hosts' users walk through this directory to their homes (the keys in it stay 0600).
+  const homePath = ownHomes ? join(dir, 'home') : undefined;
+  if (homePath !== undefined) {
+    removeStaleUsers();
+    chmodSync(dir, 0o755);
+    mkdirSync(homePath, { mode: 0o755 });
+  }
 
   const net = makeBridge();
   const hosts: SshHost[] = [];
+  const users: { name: string; uid: number }[] = [];
   let closed = false;
   const closeSync = () => {
     if (closed) return;
     closed = true;
     for (const h of hosts) for (const pid of [...descendants(h.sshd.pid!), h.sshd.pid!]) kill(pid, 'SIGKILL');
     if (net) deleteNet(net);
+    for (const u of users) deleteUser(u.name, u.uid);
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', closeSync);
@@ -269,8 +374,17 @@ export async function startSshLab(names: string[], ports: (number | undefined)[]
   try {
     for (const [i, name] of names.entries()) {
       const hdir = join(dir, name);
-      mkdirSync(hdir);
+      mkdirSync(hdir, { mode: 0o755 });
       keygen(join(hdir, 'ssh_host_ed25519_key'), name);
+      let hostUser = user;
+      let uid: number | undefined;
+      const homeDir = ownHomes ? join(hdir, 'home') : undefined;
+      if (homePath !== undefined && homeDir !== undefined) {
+        hostUser = `tsdk${process.pid.toString(36)}u${i}`;
+        mkdirSync(homeDir);
+        uid = makeUser(hostUser, homePath, homeDir, readFileSync(`${identity}.pub`));
+        users.push({ name: hostUser, uid });
+      }
       const where = net ? addHostNamespace(net, name, i) : { netns: undefined, address: `127.0.0.${10 + i}` };
       const port = net ? (ports[i] ?? 22) : await freePort(where.address);
       const config = join(hdir, 'sshd_config');
@@ -280,8 +394,8 @@ export async function startSshLab(names: string[], ports: (number | undefined)[]
           `ListenAddress ${where.address}:${port}`,
           `HostKey ${join(hdir, 'ssh_host_ed25519_key')}`,
           `PidFile ${join(hdir, 'sshd.pid')}`,
-          `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-          'StrictModes no', // the temp dir's modes are not the point here
+          // Own homes: each user's ~/.ssh/authorized_keys, modes checked as on any machine.
+          ...(ownHomes ? ['StrictModes yes'] : [`AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'StrictModes no']),
           'UsePAM no',
           'PasswordAuthentication no',
           'KbdInteractiveAuthentication no',
@@ -293,12 +407,34 @@ export async function startSshLab(names: string[], ports: (number | undefined)[]
       );
       const hostname = net ? `tsdask-${name}` : run('hostname', []).trim();
       const sshdArgv = ['/bin/sh', '-c', WATCHDOG, 'sh', SSHD, '-D', '-e', '-f', config];
+      // Own homes: a private mount namespace puts this host's home directory at the common path.
+      const home = homePath !== undefined && homeDir !== undefined ? ['--mount', '--propagation', 'private'] : [];
+      const bind = homePath !== undefined && homeDir !== undefined ? `mount --bind "$2" "$3" && ` : '';
+      const bindArgs = homePath !== undefined && homeDir !== undefined ? [homeDir, homePath] : ['', ''];
       const argv = net
-        ? ['ip', 'netns', 'exec', where.netns!, 'unshare', '--uts', '--', '/bin/sh', '-c', 'hostname "$1" && shift && exec "$@"', 'sh', hostname, ...sshdArgv]
-        : sshdArgv;
+        ? [
+            'ip',
+            'netns',
+            'exec',
+            where.netns!,
+            'unshare',
+            '--uts',
+            ...home,
+            '--',
+            '/bin/sh',
+            '-c',
+            `hostname "$1" && ${bind}shift 3 && exec "$@"`,
+            'sh',
+            hostname,
+            ...bindArgs,
+            ...sshdArgv,
+          ]
+        : home.length > 0
+          ? ['unshare', ...home, '--', '/bin/sh', '-c', `${bind}shift 3 && exec "$@"`, 'sh', '', ...bindArgs, ...sshdArgv]
+          : sshdArgv;
       const { child: sshd, pid: sshdPid } = await startSshd(argv, name, join(hdir, 'sshd.pid'));
-      const entry = `${user}@${where.address}${port === 22 ? '' : `:${port}`}`;
-      hosts.push({ name, address: where.address, port, user, entry, sshd, sshdPid, netns: where.netns, hostname });
+      const entry = `${hostUser}@${where.address}${port === 22 ? '' : `:${port}`}`;
+      hosts.push({ name, address: where.address, port, user: hostUser, entry, sshd, sshdPid, netns: where.netns, hostname, uid, homeDir });
     }
   } catch (e) {
     closeSync();
@@ -331,11 +467,14 @@ export async function startSshLab(names: string[], ports: (number | undefined)[]
     hosts,
     identity,
     sshConfig,
+    homePath,
     processesOf: (h) => descendants(h.sshdPid).filter(alive),
+    allProcessesOf: (h) =>
+      [...new Set([...descendants(h.sshdPid), ...(h.netns ? netnsPids(h.netns) : []), ...(h.uid === undefined ? [] : pidsOfUid(h.uid))])].filter(alive),
     async close() {
       if (closed) return;
       // sshd's sessions outlive the listener: end them first, then the daemons.
-      const pids = hosts.flatMap((h) => [...descendants(h.sshd.pid!), h.sshd.pid!]);
+      const pids = hosts.flatMap((h) => [...descendants(h.sshd.pid!), h.sshd.pid!, ...(h.uid === undefined ? [] : pidsOfUid(h.uid))]);
       for (const pid of pids) kill(pid, 'SIGTERM');
       for (let i = 0; i < 50 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
       for (const pid of pids.filter(alive)) kill(pid, 'SIGKILL');

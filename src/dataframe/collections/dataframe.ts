@@ -127,9 +127,14 @@ export class DataFrame extends PartitionedCollection<'frame', DanfoDataFrame, Da
   mean(): Series {
     return wrapSeries(stats.frameStat(this, 'mean'));
   }
+  /**
+   * Smallest value of every column, strings (code-point order), bools and dates included, as
+   * pandas; the Series' dtype is the columns' common one (numbers with strings or dates: string).
+   */
   min(): Series {
     return wrapSeries(stats.frameStat(this, 'min'));
   }
+  /** Largest value of every column, as `min`. */
   max(): Series {
     return wrapSeries(stats.frameStat(this, 'max'));
   }
@@ -158,7 +163,7 @@ export class DataFrame extends PartitionedCollection<'frame', DanfoDataFrame, Da
   median(): Series {
     return this.quantile(0.5);
   }
-  /** count, mean, std, min, 25%, 50%, 75%, max of the numeric columns (exact quartiles). */
+  /** count, mean, std, min, 25%, 50%, 75%, max of the numeric columns (exact); other `percentiles` get 50% added, as in pandas. */
   describe(opts: { percentiles?: readonly number[] } = {}): DataFrame {
     return wrapFrame(stats.describe(this, opts.percentiles));
   }

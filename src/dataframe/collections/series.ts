@@ -9,7 +9,7 @@ import { concatFrames } from '../ops/concat.js';
 import type { ArithOp } from '../ops/arith.js';
 import type { CompareOp } from '../ops/compare.js';
 import type { DtField } from '../ops/datetime.js';
-import type { StrOp } from '../ops/strings.js';
+import type { StrOp, StrTestOptions } from '../ops/strings.js';
 import { isinSeries, unique, valueCounts, type ValueCountsOptions } from '../plan/distinct.js';
 import * as ew from '../plan/elementwise.js';
 import { lengthOf } from '../plan/partitions.js';
@@ -153,10 +153,16 @@ export class Series extends PartitionedCollection<'series', DanfoSeries, Series>
   mean(): Scalar<number> {
     return Scalar.of(stats.seriesStat(this, 'mean'));
   }
-  min(): Scalar<number> {
+  /**
+   * Smallest value, missing skipped: a number, or for a datetime series a Date, for a bool
+   * series a boolean, for a string series a string (code-point order, as Python's). The type
+   * parameter names which: `s.min<string>()`.
+   */
+  min<T extends Cell = number>(): Scalar<T> {
     return Scalar.of(stats.seriesStat(this, 'min'));
   }
-  max(): Scalar<number> {
+  /** Largest value, as `min`. */
+  max<T extends Cell = number>(): Scalar<T> {
     return Scalar.of(stats.seriesStat(this, 'max'));
   }
   var(opts: { ddof?: number } = {}): Scalar<number> {
@@ -206,8 +212,10 @@ export class Series extends PartitionedCollection<'series', DanfoSeries, Series>
   }
 
   /**
-   * Apply `fn` to every value (null for missing). The output dtype is `opts.meta` or inferred
-   * by calling `fn` on two stand-in values of this series' dtype.
+   * Apply `fn` to every value (null for missing). The output dtype is `opts.meta`, or inferred
+   * by calling `fn` on two stand-in values of this series' dtype (as Dask infers meta); without
+   * `meta`, each partition widens to what its real values need (int -> float64, other kinds
+   * as the values say) rather than failing.
    */
   map(fn: (value: Cell) => Cell, opts: { meta?: DTypeName } = {}): Series {
     return wrapSeries(ew.map(this, fn, opts.meta));
@@ -286,14 +294,22 @@ export class StringAccessor {
   len(): Series {
     return this.op('len');
   }
-  contains(pat: string, opts: { regex?: boolean; case?: boolean; na?: boolean } = {}): Series {
+  // The tests below give a bool series where a missing value stays missing (as pandas), unless
+  // `na` says what it tests as: `{ na: false }` drops those rows from a filter explicitly.
+  /** Whether each value contains `pat` (a regular expression unless `regex: false`). */
+  contains(pat: string, opts: StrTestOptions = {}): Series {
     return this.op('contains', [pat, opts]);
   }
-  startswith(pat: string): Series {
-    return this.op('startswith', [pat]);
+  /** Whether the regular expression `pat` matches at the start of each value (Python's re.match). */
+  match(pat: string, opts: Omit<StrTestOptions, 'regex'> = {}): Series {
+    return this.op('match', [pat, opts]);
   }
-  endswith(pat: string): Series {
-    return this.op('endswith', [pat]);
+  /** Whether each value starts with `pat` (or with any of several). */
+  startswith(pat: string | readonly string[], opts: Pick<StrTestOptions, 'na'> = {}): Series {
+    return this.op('startswith', [pat, opts]);
+  }
+  endswith(pat: string | readonly string[], opts: Pick<StrTestOptions, 'na'> = {}): Series {
+    return this.op('endswith', [pat, opts]);
   }
   replace(pat: string, repl: string, opts: { regex?: boolean } = {}): Series {
     return this.op('replace', [pat, repl, opts.regex ?? false]);

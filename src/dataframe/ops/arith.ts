@@ -52,8 +52,14 @@ export function arithmetic(left: Frame, right: Operand, op: ArithOp, swap = fals
   const a = left.series;
   const what = `${op} on '${left.names[0]}'`;
   if (a.dtype === 'string' || (isSeriesPart(right) && right.series.dtype === 'string') || typeof right === 'string') {
-    if (op === 'add' && a.dtype === 'string') return stringAdd(left, right, swap);
-    throw new TypeError(`${what}: arithmetic '${op}' is not defined for strings`);
+    const otherText = isSeriesPart(right)
+      ? `${right.series.dtype} column '${right.names[0]}'`
+      : typeof right === 'string'
+        ? 'a string'
+        : `${typeof right} ${String(right)}`;
+    const bothText = right === null || typeof right === 'string' || (isSeriesPart(right) && right.series.dtype === 'string');
+    if (op === 'add' && a.dtype === 'string' && bothText) return stringAdd(left, right, swap);
+    throw new TypeError(`${what}: cannot ${op} ${a.dtype} column '${left.names[0]}' and ${otherText} (only 'add' of two string sides joins text)`);
   }
   const x = numbers(a, what);
   const n = left.length;

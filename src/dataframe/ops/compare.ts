@@ -2,35 +2,43 @@
 import { kernel } from '../../core/kernels.js';
 import { type Column, Frame, getCell } from '../frame.js';
 import { isSeriesPart, numbers, type Operand, sameLength, scalarNumber } from './operand.js';
+import { stringComparator } from './string-order.js';
 
 export type CompareOp = 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne';
 
-const FNS: Record<CompareOp, (a: number | string, b: number | string) => boolean> = {
-  gt: (a, b) => a > b,
-  ge: (a, b) => a >= b,
-  lt: (a, b) => a < b,
-  le: (a, b) => a <= b,
-  eq: (a, b) => a === b,
-  ne: (a, b) => a !== b,
+/** An operator as a test of a three-way comparison result (-1, 0, 1). */
+const OUTCOME: Record<CompareOp, (c: number) => boolean> = {
+  gt: (c) => c > 0,
+  ge: (c) => c >= 0,
+  lt: (c) => c < 0,
+  le: (c) => c <= 0,
+  eq: (c) => c === 0,
+  ne: (c) => c !== 0,
 };
 
 function boolFrame(like: Frame, out: Uint8Array): Frame {
   return new Frame(like.names, [{ dtype: 'bool', data: out }], like.length, like.index);
 }
 
-function compareStrings(left: Frame, a: Column, right: Operand, op: CompareOp): Frame {
+function compareStringColumn(left: Frame, a: Column, right: Operand, op: CompareOp): Frame {
   const n = left.length;
   const out = new Uint8Array(n);
-  const f = FNS[op];
+  const test = OUTCOME[op];
   const codes = a.data as Int32Array;
   const missing = op === 'ne' ? 1 : 0;
   if (isSeriesPart(right)) {
     sameLength(left, right, `${op} on '${left.names[0]}'`);
     const b = right.series;
+    if (b.dtype !== 'string') {
+      if (op !== 'eq' && op !== 'ne') throw new TypeError(`${op}: cannot order strings of '${left.names[0]}' against ${b.dtype} values of '${right.names[0]}'`);
+      out.fill(op === 'ne' ? 1 : 0);
+      return boolFrame(left, out);
+    }
+    const cmp = stringComparator(a.dict!, b.dict!);
     for (let i = 0; i < n; i++) {
       const x = codes[i] < 0 ? null : a.dict![codes[i]];
       const y = getCell(b, i);
-      out[i] = x === null || y === null ? missing : f(x, y instanceof Date ? y.toISOString() : (y as string | number)) ? 1 : 0;
+      out[i] = x === null || y === null ? missing : test(cmp(x, String(y))) ? 1 : 0;
     }
     return boolFrame(left, out);
   }
@@ -44,7 +52,9 @@ function compareStrings(left: Frame, a: Column, right: Operand, op: CompareOp): 
   const lit = right instanceof Date ? right.toISOString() : right;
   // Decide once per dictionary entry, then map codes.
   const table = new Uint8Array(a.dict!.length);
-  for (let k = 0; k < table.length; k++) table[k] = f(a.dict![k], lit) ? 1 : 0;
+  // Code-point fix-ups are needed only if the literal itself holds a high unit.
+  const cmp = stringComparator([lit]);
+  for (let k = 0; k < table.length; k++) table[k] = test(cmp(a.dict![k], lit)) ? 1 : 0;
   for (let i = 0; i < n; i++) out[i] = codes[i] < 0 ? missing : table[codes[i]];
   return boolFrame(left, out);
 }
@@ -52,13 +62,13 @@ function compareStrings(left: Frame, a: Column, right: Operand, op: CompareOp): 
 export function compareKernel(left: Frame, right: Operand, op: CompareOp): Frame {
   const a = left.series;
   const what = `${op} on '${left.names[0]}'`;
-  if (a.dtype === 'string') return compareStrings(left, a, right, op);
+  if (a.dtype === 'string') return compareStringColumn(left, a, right, op);
   const x = numbers(a, what);
   const n = left.length;
   const out = new Uint8Array(n);
   if (isSeriesPart(right)) {
     sameLength(left, right, what);
-    if (right.series.dtype === 'string') return compareStrings(right, right.series, left, flip(op));
+    if (right.series.dtype === 'string') return compareStringColumn(right, right.series, left, flip(op));
     const y = numbers(right.series, what);
     switch (op) {
       case 'gt':

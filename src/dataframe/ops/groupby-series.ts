@@ -1,30 +1,12 @@
-/** A groupby result frame as a Series of one value column indexed by the group key(s). */
+/**
+ * A one-key groupby result frame as a Series of one value column indexed by the key (several
+ * keys stay a frame with the keys as columns: plan/groupby.ts aggColumnFrame).
+ */
 import { kernel } from '../../core/kernels.js';
-import { type Column, Frame, getCell } from '../frame.js';
-
-/** Several keys as one label per group, "(k1, k2)" like a printed pandas tuple. */
-function tupleLabels(cols: readonly Column[], n: number): Column {
-  const dict: string[] = [];
-  const codes = new Int32Array(n);
-  const text = (c: Column, i: number) => {
-    const v = getCell(c, i);
-    return v instanceof Date ? v.toISOString() : String(v);
-  };
-  for (let i = 0; i < n; i++) {
-    codes[i] = dict.length;
-    dict.push(`(${cols.map((c) => text(c, i)).join(', ')})`);
-  }
-  return { dtype: 'string', data: codes, dict };
-}
+import { Frame } from '../frame.js';
 
 /** `value` (named `name`) indexed by the key. */
 export const groupbyToSeries = kernel('dataframe.groupby.to-series', (f: Frame, by: readonly string[], value: string, name: string = value): Frame => {
-  const index =
-    by.length === 1
-      ? f.col(by[0])
-      : tupleLabels(
-          by.map((b) => f.col(b)),
-          f.length,
-        );
-  return new Frame([name], [f.col(value)], f.length, index);
+  if (by.length !== 1) throw new RangeError(`groupby: a series result needs one key, got ${by.length} (${by.join(', ')}); several keys give a frame`);
+  return new Frame([name], [f.col(value)], f.length, f.col(by[0]));
 });

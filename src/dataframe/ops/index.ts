@@ -19,6 +19,7 @@ export * from './anyall.js';
 export * from './datetime.js';
 export * from './nunique.js';
 export * from './stats.js';
+export * from './extremes.js';
 export * from './strings.js';
 export * from './quantile-hist.js';
 export * from './sample.js';

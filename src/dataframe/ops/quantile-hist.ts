@@ -169,8 +169,39 @@ export type QuantileMode = 'scalar' | 'series' | 'frame' | 'describe';
 
 const labelIndex = (labels: readonly string[]): Column => ({ dtype: 'string', data: Int32Array.from(labels.keys()), dict: [...labels] });
 
-function pct(q: number): string {
-  return `${Math.round(q * 1e6) / 1e4}%`;
+/**
+ * Row labels of describe's quantiles as pandas writes them: whole percents as integers ('25%'),
+ * others with the fewest decimals that keep neighbours (and 0% and 100%) apart ('33.3%').
+ */
+export function formatPercentiles(qs: readonly number[]): string[] {
+  const pcts = qs.map((q) => 100 * q);
+  const whole = pcts.map((p) => isClose(Math.trunc(p), p));
+  if (whole.every(Boolean)) return pcts.map((p) => `${Math.trunc(p)}%`);
+  const unique = [...new Set(pcts)].sort((a, b) => a - b);
+  const gaps: number[] = [];
+  if (unique[0] > 0) gaps.push(unique[0]);
+  for (let i = 1; i < unique.length; i++) gaps.push(unique[i] - unique[i - 1]);
+  if (unique[unique.length - 1] < 100) gaps.push(100 - unique[unique.length - 1]);
+  const prec = Math.max(1, -Math.floor(Math.log10(Math.min(...gaps))));
+  return pcts.map((p, i) => {
+    if (whole[i]) return `${Math.trunc(p)}%`;
+    const r = roundHalfEven(p, prec);
+    // Python writes a float that is a whole number with '.0'.
+    return `${Number.isInteger(r) ? r.toFixed(1) : String(r)}%`;
+  });
+}
+
+function isClose(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-8 + 1e-5 * Math.abs(b);
+}
+
+/** numpy's round: to `digits` decimals, ties to even. */
+function roundHalfEven(x: number, digits: number): number {
+  const f = 10 ** digits;
+  const y = x * f;
+  const r = Math.round(y);
+  const tie = Math.abs(y - Math.trunc(y)) === 0.5;
+  return (tie && r % 2 !== 0 ? r - 1 : r) / f;
 }
 
 /**
@@ -209,6 +240,6 @@ export const finishQuantiles = kernel(
       dtype: 'float64',
       data: Float64Array.from([count[j], mean[j], std[j], min[j], ...vals[j], max[j]]),
     }));
-    return new Frame(names, cols, 5 + qs.length, labelIndex(['count', 'mean', 'std', 'min', ...qs.map(pct), 'max']));
+    return new Frame(names, cols, 5 + qs.length, labelIndex(['count', 'mean', 'std', 'min', ...formatPercentiles(qs), 'max']));
   },
 );

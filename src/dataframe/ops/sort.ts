@@ -11,16 +11,13 @@ import { kernel } from '../../core/kernels.js';
 import { BOOL_NA, type Cell, type Column, Frame, getCell } from '../frame.js';
 import { concatFrames } from './concat.js';
 import { routeRows, splitByBucket } from './shuffle.js';
+import { compareStrings, stringComparator } from './string-order.js';
 import { takeRows } from './take.js';
 
-/** Code-point order, as Python compares strings. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Rank of every dictionary entry in sorted order (equal strings share a rank). */
+/** Rank of every dictionary entry in code-point order (equal strings share a rank). */
 export function dictRanks(dict: readonly string[]): Float64Array {
-  const order = Array.from(dict.keys()).sort((a, b) => compareStrings(dict[a], dict[b]));
+  const cmp = stringComparator(dict);
+  const order = Array.from(dict.keys()).sort((a, b) => cmp(dict[a], dict[b]));
   const ranks = new Float64Array(dict.length);
   let r = 0;
   for (let k = 0; k < order.length; k++) {

@@ -3,9 +3,43 @@
  * value and rows are remapped by code.
  */
 import { kernel } from '../../core/kernels.js';
-import { type Column, columnFromValues, Frame } from '../frame.js';
+import { BOOL_NA, type Column, columnFromValues, Frame } from '../frame.js';
 
-export type StrOp = 'lower' | 'upper' | 'strip' | 'len' | 'contains' | 'startswith' | 'endswith' | 'replace' | 'slice';
+export type StrOp = 'lower' | 'upper' | 'strip' | 'len' | 'contains' | 'match' | 'startswith' | 'endswith' | 'replace' | 'slice';
+
+/** Options of the tests (contains, match, startswith, endswith); `na` is what a missing value tests as (default: missing). */
+export interface StrTestOptions {
+  regex?: boolean;
+  case?: boolean;
+  na?: boolean | null;
+}
+
+/** The test one of contains / match / startswith / endswith applies to each distinct string. */
+function stringTest(op: 'contains' | 'match' | 'startswith' | 'endswith', pat: string | readonly string[], opts: StrTestOptions): (s: string) => boolean {
+  if (op === 'startswith' || op === 'endswith') {
+    // pandas takes a string or a tuple of strings: true when any of them fits.
+    const pats = typeof pat === 'string' ? [pat] : [...pat];
+    return op === 'startswith' ? (s) => pats.some((p) => s.startsWith(p)) : (s) => pats.some((p) => s.endsWith(p));
+  }
+  const text = String(pat);
+  if (op === 'match') {
+    // Python's re.match: the pattern must match at the start (a sticky regex tries position 0 only).
+    const re = new RegExp(text, opts.case === false ? 'iy' : 'y');
+    return (s) => {
+      re.lastIndex = 0;
+      return re.test(s);
+    };
+  }
+  if (opts.regex !== false) {
+    const re = new RegExp(text, opts.case === false ? 'i' : '');
+    return (s) => re.test(s);
+  }
+  if (opts.case === false) {
+    const p = text.toLowerCase();
+    return (s) => s.toLowerCase().includes(p);
+  }
+  return (s) => s.includes(text);
+}
 
 function strings(part: Frame, op: string): Column {
   const c = part.series;
@@ -31,21 +65,12 @@ export const strOp = kernel('dataframe.str', (part: Frame, op: StrOp, args: read
     }
     return wrap({ dtype: missing ? 'float64' : 'int64', data: out });
   }
-  if (op === 'contains' || op === 'startswith' || op === 'endswith') {
-    const pat = String(args[0]);
-    const opts = (args[1] ?? {}) as { regex?: boolean; case?: boolean; na?: boolean };
-    let test: (s: string) => boolean;
-    if (op === 'contains') {
-      if (opts.regex !== false) {
-        const re = new RegExp(pat, opts.case === false ? 'i' : '');
-        test = (s) => re.test(s);
-      } else if (opts.case === false) {
-        const p = pat.toLowerCase();
-        test = (s) => s.toLowerCase().includes(p);
-      } else test = (s) => s.includes(pat);
-    } else test = op === 'startswith' ? (s) => s.startsWith(pat) : (s) => s.endsWith(pat);
+  if (op === 'contains' || op === 'match' || op === 'startswith' || op === 'endswith') {
+    const opts = (args[1] ?? {}) as StrTestOptions;
+    const test = stringTest(op, args[0] as string | readonly string[], opts);
     const table = Uint8Array.from(dict, (s) => (test(s) ? 1 : 0));
-    const na = opts.na === true ? 1 : 0;
+    // Missing in, missing out (pandas), unless `na` says what a missing value tests as.
+    const na = opts.na === undefined || opts.na === null ? BOOL_NA : opts.na ? 1 : 0;
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) out[i] = codes[i] < 0 ? na : table[codes[i]];
     return wrap({ dtype: 'bool', data: out });

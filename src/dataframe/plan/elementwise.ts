@@ -15,7 +15,7 @@ import { mapValues } from '../ops/map.js';
 import { dropna as dropnaKernel, fillna as fillnaKernel, isna as isnaKernel } from '../ops/missing.js';
 import { strOp, type StrOp, toNumeric as toNumericKernel } from '../ops/strings.js';
 import { blockwise, derive } from './blockwise.js';
-import type { FrameSpec, Kind, ScalarSpec } from './spec.js';
+import { type FrameSpec, isSeriesSpec, isSingle, type Kind, type ScalarSpec } from './spec.js';
 
 /** Anything a series operation accepts as its other side. */
 export type Operand = FrameSpec<'series'> | ScalarSpec | number | string | boolean | Date | null;
@@ -37,7 +37,41 @@ export function dropna<K extends Kind>(f: FrameSpec<K>, subset: readonly string[
 // ---- series ----
 
 export function arith(s: FrameSpec<'series'>, other: Operand, op: ArithOp): FrameSpec<'series'> {
+  checkArithTypes(s, other, op);
   return derive('series', op, arithKernel, [s, other, op]);
+}
+
+/** An operand as error text and dtype: `string column 'Origin'`, `the number 3`, ... */
+function describeOperand(x: Operand): { text: string; dtype: DType | 'null' } {
+  if (isSeriesSpec(x)) {
+    const dtype = x.meta.columns[0].dtype;
+    return { text: `${dtype} column '${x.meta.names[0]}'`, dtype };
+  }
+  const v = isSingle(x) ? x.metaValue : x;
+  if (v === null || v === undefined) return { text: 'null', dtype: 'null' };
+  if (typeof v === 'string') return { text: isSingle(x) ? 'a string Scalar' : `the string ${JSON.stringify(v)}`, dtype: 'string' };
+  if (v instanceof Date) return { text: isSingle(x) ? 'a datetime Scalar' : `the date ${v.toISOString()}`, dtype: 'datetime' };
+  if (typeof v === 'boolean') return { text: isSingle(x) ? 'a bool Scalar' : `the boolean ${String(v)}`, dtype: 'bool' };
+  if (typeof v === 'number') return { text: isSingle(x) ? 'a number Scalar' : `the number ${v}`, dtype: 'float64' };
+  return { text: 'a Scalar', dtype: 'float64' };
+}
+
+/**
+ * Text meets numbers only in pandas' one string operation, concatenation: `add` of two string
+ * sides. Anything else mixing a string side raises TypeError there, and here when the graph is
+ * built, naming both sides.
+ */
+function checkArithTypes(s: FrameSpec<'series'>, other: Operand, op: ArithOp): void {
+  const left = describeOperand(s);
+  const right = describeOperand(other);
+  if (left.dtype !== 'string' && right.dtype !== 'string') return;
+  if (right.dtype === 'null') return;
+  if (op === 'add' && left.dtype === 'string' && right.dtype === 'string') return;
+  const how = op === 'add' ? 'only joins two string sides' : `is not defined for strings`;
+  throw new TypeError(
+    `${op}: cannot ${op} ${left.text} and ${right.text} (${op} ${how}, as in pandas); ` +
+      `convert a side first: .astype('string') to join text, dd.toNumeric(...) for numbers`,
+  );
 }
 export function neg(s: FrameSpec<'series'>): FrameSpec<'series'> {
   return derive('series', 'neg', negKernel, [s]);
@@ -69,8 +103,9 @@ export function filter(s: FrameSpec<'series'>, mask: FrameSpec<'series'>): Frame
 }
 
 /**
- * `fn` on every value (null for missing). The output dtype is `meta` or inferred by calling
- * `fn` on two stand-in values of the series' dtype.
+ * `fn` on every value (null for missing). The output dtype is `meta`, or inferred by calling
+ * `fn` on two stand-in values of the series' dtype; then each partition widens to what its
+ * real values need (ops/map.ts), as Dask's inferred meta does not bind the computed data.
  */
 export function map(s: FrameSpec<'series'>, fn: (value: Cell) => Cell, meta?: DTypeName): FrameSpec<'series'> {
   let dtype: DType;
@@ -93,7 +128,7 @@ export function map(s: FrameSpec<'series'>, fn: (value: Cell) => Cell, meta?: DT
       );
     }
   }
-  return blockwise('series', 'map', mapValues, [s, fn, dtype], new Frame([s.meta.names[0]], [emptyColumn(dtype)], 0));
+  return blockwise('series', 'map', mapValues, [s, fn, dtype, meta !== undefined], new Frame([s.meta.names[0]], [emptyColumn(dtype)], 0));
 }
 
 /** A field of a datetime series (UTC). */

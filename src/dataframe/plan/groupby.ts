@@ -11,7 +11,8 @@
  * value columns are selected first, so a CSV source reads only those.
  * Results: a frame with the group keys as leading columns, then the aggregates, sorted by key
  * within each output partition; series aggregations (`g.col('x').min()`, `g.size()`) give a
- * series indexed by the key.
+ * series indexed by the key when there is one key, and a frame with the keys as leading
+ * columns when there are several.
  */
 import { type Frame, isNumberLike } from '../frame.js';
 import {
@@ -227,6 +228,21 @@ export function aggColumn(g: GroupByPlan, column: string, fn: AggName): FrameSpe
   // g.col('Origin').count() when grouping by Origin: the output needs a name apart from the key.
   const out = g.by.includes(column) ? `${column}\u0003` : column;
   return seriesOf(aggregate(g, [{ name: out, column, fn }]), g.by, out, column);
+}
+
+/**
+ * One function of one column as a frame: the keys as leading columns, each with its own dtype,
+ * then the values named after the column (`column_fn` when the column is itself a key).
+ * What several keys give, as danfo has no multi-level index.
+ */
+export function aggColumnFrame(g: GroupByPlan, column: string, fn: AggName): FrameSpec<'frame'> {
+  checkFn(fn, column);
+  return aggregate(g, [{ name: g.by.includes(column) ? `${column}_${fn}` : column, column, fn }]);
+}
+
+/** Rows per group as a frame: the keys, then `size`. */
+export function sizeFrame(g: GroupByPlan): FrameSpec<'frame'> {
+  return aggregate(g, [{ name: 'size', column: '', fn: 'size' }]);
 }
 
 /** Several functions of one column: keys and one column per function. */

@@ -25,7 +25,7 @@ export function mapPartitions(f: FrameSpec<'frame'>, fn: (part: DanfoDataFrame) 
   // Three small tasks per partition; fusion makes them one, so danfo objects never travel.
   const l1 = new PartitionLayer(toD, f.npartitions, (i) => new Task(partToDanfo, [new KeyRef(partKey(f.prefix, i))]), [f.layer]);
   const l2 = new PartitionLayer(user, f.npartitions, (i) => new Task(fn as TaskFn, [new KeyRef(partKey(toD, i))]), [l1]);
-  const l3 = new PartitionLayer(prefix, f.npartitions, (i) => new Task(danfoToPart, [new KeyRef(partKey(user, i)), where]), [l2]);
+  const l3 = new PartitionLayer(prefix, f.npartitions, (i) => new Task(danfoToPart, [new KeyRef(partKey(user, i)), where, out]), [l2]);
   return frameSpec('frame', prefix, f.npartitions, out, l3);
 }
 

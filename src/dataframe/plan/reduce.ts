@@ -6,7 +6,7 @@ import { KeyRef, Task, type TaskFn } from '../../core/graph.js';
 import { PartitionLayer, partKey, StaticLayer } from '../../core/collection.js';
 import { tokenize } from '../../core/tokenize.js';
 import { splitOf, treeKeys, treeReduceNodes } from '../../core/tree-reduce.js';
-import { type DType, Frame } from '../frame.js';
+import { type DType, emptyColumn, Frame } from '../frame.js';
 import { alias } from '../ops/identity.js';
 import { findLazy, mapLazy, uniqueLayers } from './blockwise.js';
 import { type FrameSpec, frameSpec, isPartitioned, type Kind, type ScalarSpec, scalarSpec } from './spec.js';
@@ -65,9 +65,5 @@ export function onePartition<K extends Kind>(kind: K, name: string, s: ScalarSpe
 
 /** Meta of a reduction by column: one `dtype` column indexed by column name. */
 export function reductionMeta(dtype: DType): Frame {
-  return new Frame(['0'], [{ dtype, data: dtype === 'bool' ? new Uint8Array(0) : new Float64Array(0) }], 0, {
-    dtype: 'string',
-    data: new Int32Array(0),
-    dict: [],
-  });
+  return new Frame(['0'], [emptyColumn(dtype)], 0, emptyColumn('string'));
 }

@@ -5,6 +5,7 @@
 import { Frame } from '../frame.js';
 import { anyAllChunk, anyAllCombine, anyAllScalar, anyAllSeries } from '../ops/anyall.js';
 import { distinctChunk, distinctCombine, distinctValues, nuniqueScalar, nuniqueSeries } from '../ops/nunique.js';
+import { type ExtremeOp, extremesChunk, extremesCombine, extremesDType, extremesScalar, extremesSeries } from '../ops/extremes.js';
 import { momentsChunk, momentsCombine, momentsScalar, momentsSeries, numericColumns, type StatOp } from '../ops/stats.js';
 import { quantiles } from './quantile.js';
 import { onePartition, reductionMeta, treeReduce } from './reduce.js';
@@ -14,8 +15,9 @@ export type { StatOp };
 
 // ---- frames: a series indexed by column name ----
 
-/** count covers every column; the others the numeric ones (and bools). */
+/** count, min and max cover every column; the others the numeric ones (and bools). */
 export function frameStat(f: FrameSpec<'frame'>, op: StatOp, ddof = 1): FrameSpec<'series'> {
+  if (op === 'min' || op === 'max') return frameExtremes(f, op);
   const names = op === 'count' ? [...f.meta.names] : numericColumns(f.meta);
   const r = treeReduce(`${op}`, f, {
     chunk: momentsChunk,
@@ -25,6 +27,27 @@ export function frameStat(f: FrameSpec<'frame'>, op: StatOp, ddof = 1): FrameSpe
     aggregateArgs: [op, names, ddof],
   });
   return onePartition('series', op, r, reductionMeta(op === 'count' ? 'int64' : 'float64'));
+}
+
+/**
+ * min / max of every column, strings, bools and dates included (pandas keeps them). The
+ * series' dtype is the columns' common one (ops/extremes.ts): bools alone stay bools, dates
+ * dates, strings strings; numbers with strings or dates become strings, as tsdask has no
+ * object dtype to hold both.
+ */
+function frameExtremes(f: FrameSpec<'frame'>, op: ExtremeOp): FrameSpec<'series'> {
+  const names = [...f.meta.names];
+  const dtypes = f.meta.columns.map((c) => c.dtype);
+  const out = extremesDType(dtypes);
+  const r = treeReduce(op, f, {
+    chunk: extremesChunk,
+    chunkArgs: [names, op],
+    combine: extremesCombine,
+    combineArgs: [op],
+    aggregate: extremesSeries,
+    aggregateArgs: [op, names, dtypes, out],
+  });
+  return onePartition('series', op, r, reductionMeta(out));
 }
 
 export function frameNunique(f: FrameSpec<'frame'>): FrameSpec<'series'> {
@@ -66,11 +89,30 @@ export function frameQuantiles(f: FrameSpec<'frame'>, qs: readonly number[]): Fr
   return onePartition('frame', 'quantile', quantiles(f, names, [...qs], 'frame'), meta);
 }
 
-/** count, mean, std, min, 25%, 50%, 75%, max of the numeric columns (exact quartiles). */
+/**
+ * The quantiles describe reports: the given ones in order, with the median always among them
+ * (as pandas adds 50% to any list); each in [0, 1], no duplicates.
+ */
+export function describePercentiles(percentiles: readonly number[]): number[] {
+  const seen = new Set<number>();
+  for (const q of percentiles) {
+    if (typeof q !== 'number' || !(q >= 0 && q <= 1)) {
+      throw new RangeError(
+        `describe: percentiles must be numbers in [0, 1], got ${String(q)}${typeof q === 'number' && q > 1 && q <= 100 ? ` (for ${q}% write ${q / 100})` : ''}`,
+      );
+    }
+    if (seen.has(q)) throw new RangeError(`describe: percentiles contain ${q} twice; give each once`);
+    seen.add(q);
+  }
+  seen.add(0.5);
+  return [...seen].sort((a, b) => a - b);
+}
+
+/** count, mean, std, min, the percentiles (default 25%, 50%, 75%; 50% always), max of the numeric columns (exact). */
 export function describe(f: FrameSpec<'frame'>, percentiles: readonly number[] = [0.25, 0.5, 0.75]): FrameSpec<'frame'> {
   const names = quantileColumns(f);
   if (names.length === 0) throw new TypeError('describe: the frame has no numeric columns');
-  const s = quantiles(f, names, [...percentiles], 'describe');
+  const s = quantiles(f, names, describePercentiles(percentiles), 'describe');
   const meta = new Frame(
     names,
     names.map(() => ({ dtype: 'float64' as const, data: new Float64Array(0) })),
@@ -85,6 +127,15 @@ export function describe(f: FrameSpec<'frame'>, percentiles: readonly number[] =
 export function seriesStat(s: FrameSpec<'series'>, op: StatOp, ddof = 1): ScalarSpec {
   const name = s.meta.names[0];
   const dtype = s.meta.columns[0].dtype;
+  if (op === 'min' || op === 'max') {
+    const standIn = dtype === 'string' ? '' : dtype === 'bool' ? false : dtype === 'datetime' ? new Date(0) : 0;
+    return treeReduce(
+      `series-${op}`,
+      s,
+      { chunk: extremesChunk, chunkArgs: [[name], op], combine: extremesCombine, combineArgs: [op], aggregate: extremesScalar, aggregateArgs: [op, dtype] },
+      standIn,
+    );
+  }
   if (dtype === 'string' && op !== 'count') throw new TypeError(`${op}() is not defined for string series '${name}'`);
   return treeReduce(
     `series-${op}`,
@@ -96,7 +147,7 @@ export function seriesStat(s: FrameSpec<'series'>, op: StatOp, ddof = 1): Scalar
       aggregate: momentsScalar,
       aggregateArgs: [op, dtype, ddof],
     },
-    dtype === 'datetime' && (op === 'min' || op === 'max') ? new Date(0) : 0,
+    0,
   );
 }
 

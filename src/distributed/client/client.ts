@@ -39,7 +39,7 @@ import { Future } from './future.js';
 import { GraphSender } from './graph-sender.js';
 import { KeyRegistry } from './keys.js';
 import type { Awaitable, ClientComputeOptions, ClientOptions, Gathered, Remote, RemoteArgs, SubmitOptions } from './options.js';
-import { openSession } from './session.js';
+import { type ClusterLike, openSession } from './session.js';
 
 type Identity = Omit<ClientWelcome, 'workerList'>;
 
@@ -56,6 +56,8 @@ export class Client implements Scheduler {
     welcome: Identity,
     private readonly ownCluster: LocalCluster | undefined,
     readonly cluster: LocalCluster | undefined,
+    /** The cluster object given to (or started by) `connect`, whatever its kind: `shutdown()` stops it. */
+    private readonly attached: ClusterLike | undefined = cluster,
   ) {
     this.info = welcome;
     const keys = new KeyRegistry((msg) => conn.send(msg));
@@ -67,12 +69,13 @@ export class Client implements Scheduler {
   }
 
   /**
-   * Connect to a scheduler: a LocalCluster, an address (`tcp://host:8786`), or nothing to
-   * start a LocalCluster on this machine (closed again with the client).
+   * Connect to a scheduler: a cluster object (LocalCluster, SSHCluster), an address
+   * (`tcp://host:8786`), or nothing to start a LocalCluster on this machine (closed again with
+   * the client).
    */
-  static async connect(target?: LocalCluster | string, opts: ClientOptions = {}): Promise<Client> {
+  static async connect(target?: ClusterLike | string, opts: ClientOptions = {}): Promise<Client> {
     const s = await openSession(target, opts);
-    const client = new Client(s.conn, s.welcome, s.own, s.cluster);
+    const client = new Client(s.conn, s.welcome, s.own, s.cluster, s.attached);
     if (opts.setAsDefault !== false) addDefaultClient(client);
     return client;
   }
@@ -337,7 +340,7 @@ export class Client implements Scheduler {
       if (!this.keys.closed && !this.conn.closed) await this.untilSchedulerStopped(timeoutMs);
     } finally {
       await this.close();
-      await this.cluster?.close();
+      await this.attached?.close();
     }
   }
 

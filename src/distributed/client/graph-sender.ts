@@ -10,7 +10,7 @@ import { getKernel } from '../../core/kernels.js';
 import { order } from '../../core/order.js';
 import { planCollections } from '../../core/plan.js';
 import type { Connection } from '../connection.js';
-import { type FunctionDef, type GraphTask, toScheduler } from '../protocol/index.js';
+import { type FunctionDef, type GraphTask, toScheduler, type UpdateGraph } from '../protocol/index.js';
 import type { Resources } from '../resources.js';
 import { encodeTask } from '../task-codec.js';
 import { Future } from './future.js';
@@ -69,40 +69,58 @@ export class GraphSender {
     const seq = order(graph, opts.orderKeys ?? wants, { external: true });
     let tasks: GraphTask[] = [];
     let fns: FunctionDef[] = [];
-    for (let i = 0; i < seq.length; i++) {
-      const key = seq[i];
-      const node = graph.get(key);
-      if (node === undefined || (node instanceof DataNode && node.value instanceof Future && node.value.key === key)) continue;
-      const enc = encodeTask(key, aliasFuture(node));
-      const ids: string[] = [];
-      for (const [id, spec] of enc.fns) {
-        ids.push(id);
-        if (!this.sentFns.has(id)) {
-          this.sentFns.add(id);
-          fns.push({ id, spec });
+    // Ids whose specs ride in `fns` join `sentFns` only once their message is sent: a task that
+    // fails to encode (a closure, an unsendable value) must leave the table as it was, or a
+    // later graph would skip specs the scheduler never received.
+    let fresh: string[] = [];
+    let chunked = false;
+    const sendChunk = (msg: UpdateGraph): void => {
+      this.conn.send(msg);
+      for (const id of fresh) this.sentFns.add(id);
+      fresh = [];
+    };
+    try {
+      for (let i = 0; i < seq.length; i++) {
+        const key = seq[i];
+        const node = graph.get(key);
+        if (node === undefined || (node instanceof DataNode && node.value instanceof Future && node.value.key === key)) continue;
+        const enc = encodeTask(key, aliasFuture(node));
+        const ids: string[] = [];
+        for (const [id, spec] of enc.fns) {
+          ids.push(id);
+          if (!this.sentFns.has(id) && !fresh.includes(id)) {
+            fresh.push(id);
+            fns.push({ id, spec });
+          }
+        }
+        const deps = node instanceof Task ? node.deps : [];
+        const resources = res !== null && (opts.resourceKeys === undefined || opts.resourceKeys.has(key)) ? res : undefined;
+        tasks.push({
+          key,
+          deps,
+          order: i,
+          spec: this.conn.wire(enc.spec),
+          functions: ids.length > 0 ? ids : null,
+          retries: opts.retries !== undefined && opts.retries > 0 ? opts.retries : undefined,
+          resources,
+        });
+        // Big graphs go in chunks (dependencies first) so the scheduler starts on them early
+        // and never parses one giant message.
+        if (tasks.length >= GRAPH_CHUNK && i < seq.length - 1) {
+          sendChunk(toScheduler.updateGraph({ tasks, functions: fns, wants: [], push: [], events: opts.events === true, more: true }));
+          this.conn.flush();
+          chunked = true;
+          tasks = [];
+          fns = [];
         }
       }
-      const deps = node instanceof Task ? node.deps : [];
-      const resources = res !== null && (opts.resourceKeys === undefined || opts.resourceKeys.has(key)) ? res : undefined;
-      tasks.push({
-        key,
-        deps,
-        order: i,
-        spec: this.conn.wire(enc.spec),
-        functions: ids.length > 0 ? ids : null,
-        retries: opts.retries !== undefined && opts.retries > 0 ? opts.retries : undefined,
-        resources,
-      });
-      // Big graphs go in chunks (dependencies first) so the scheduler starts on them early
-      // and never parses one giant message.
-      if (tasks.length >= GRAPH_CHUNK && i < seq.length - 1) {
-        this.conn.send(toScheduler.updateGraph({ tasks, functions: fns, wants: [], push: [], events: opts.events === true, more: true }));
-        this.conn.flush();
-        tasks = [];
-        fns = [];
-      }
+    } catch (e) {
+      // Chunks already sent wait for a last one: close the graph with nothing wanted, so the
+      // scheduler drops what it received instead of holding it open.
+      if (chunked) this.conn.send(toScheduler.updateGraph({ tasks: [], functions: [], wants: [], push: [], events: false, more: false }));
+      throw e;
     }
-    this.conn.send(toScheduler.updateGraph({ tasks, functions: fns, wants, push: opts.push ?? [], events: opts.events === true, more: false }));
+    sendChunk(toScheduler.updateGraph({ tasks, functions: fns, wants, push: opts.push ?? [], events: opts.events === true, more: false }));
   }
 }
 

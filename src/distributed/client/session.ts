@@ -11,15 +11,27 @@ import { helloBase } from '../server.js';
 import { findLocalToken } from '../token-file.js';
 import type { ClientOptions } from './options.js';
 
+/**
+ * What `Client.connect` needs from a cluster object (a LocalCluster, an SSHCluster, ...):
+ * where its scheduler listens, the token it requires, and how to stop it (`client.shutdown()`).
+ */
+export interface ClusterLike {
+  readonly schedulerAddress: string;
+  readonly token?: string | undefined;
+  close(): Promise<void>;
+}
+
 export interface Session {
   conn: Connection;
   welcome: ClientWelcome;
   /** The cluster this client started itself (closed with it). */
   own: LocalCluster | undefined;
   cluster: LocalCluster | undefined;
+  /** The cluster object the client was given or started (stopped by `shutdown()`). */
+  attached: ClusterLike | undefined;
 }
 
-export async function openSession(target: LocalCluster | string | undefined, opts: ClientOptions): Promise<Session> {
+export async function openSession(target: ClusterLike | string | undefined, opts: ClientOptions): Promise<Session> {
   let address: string;
   let own: LocalCluster | undefined;
   let cluster: LocalCluster | undefined;
@@ -32,7 +44,7 @@ export async function openSession(target: LocalCluster | string | undefined, opt
   } else if (typeof target === 'string') {
     address = target;
   } else {
-    cluster = target;
+    if (target instanceof LocalCluster) cluster = target;
     address = target.schedulerAddress;
     token ??= target.token;
   }
@@ -47,7 +59,7 @@ export async function openSession(target: LocalCluster | string | undefined, opt
   }
   try {
     const r = await conn.request(clientHello({ role: 'client', ...helloBase(token) }), parseClientWelcome, opts.timeout ?? 10_000);
-    return { conn, welcome: r.result, own, cluster };
+    return { conn, welcome: r.result, own, cluster, attached: typeof target === 'string' ? undefined : (target ?? own) };
   } catch (e) {
     conn.close();
     await own?.close();

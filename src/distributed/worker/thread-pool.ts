@@ -85,11 +85,7 @@ export class ThreadPool {
     if (slot === undefined) throw new Error('no free thread (scheduling bug)');
     slot.busyWith = key;
     const newFns: [string, FnSpec][] = [];
-    for (const [id, fs] of this.fns()) {
-      if (slot.knownFns.has(id)) continue;
-      slot.knownFns.add(id);
-      newFns.push([id, fs]);
-    }
+    for (const [id, fs] of this.fns()) if (!slot.knownFns.has(id)) newFns.push([id, fs]);
     const ups = [...this.uploads()];
     const msg: RunMessage = {
       op: 'run',
@@ -99,10 +95,12 @@ export class ThreadPool {
       fns: newFns,
       uploads: ups.length > slot.knownUploads ? ups : [],
     };
-    slot.knownUploads = ups.length;
     return new Promise((resolve) => {
       slot.done = resolve;
       slot.thread.link.send(msg, []);
+      // Only what was sent is known there: a send that throws leaves the tables as they were.
+      for (const [id] of newFns) slot.knownFns.add(id);
+      slot.knownUploads = ups.length;
     });
   }
 

@@ -1,9 +1,12 @@
 /**
  * Module files clients upload (`client.uploadFile`): saved in the worker's directory, so tasks
- * can import them (a module-path function spec resolves to the uploaded copy).
+ * can import them (a module-path function spec resolves to the uploaded copy, CommonJS or ES
+ * module alike).
  */
+import { parse } from 'acorn';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { useUploadedModule } from '../../core/functions.js';
 import type { Payload } from '../protocol/index.js';
 
 export class Uploads {
@@ -13,16 +16,41 @@ export class Uploads {
   constructor(readonly dir: string) {}
 
   save(name: string, payload: Payload): void {
-    if (name.includes('/') || name.includes('\\') || name === '..' || name === '.') throw new Error(`upload name '${name}' must be a plain file name`);
-    mkdirSync(this.dir, { recursive: true });
-    const path = join(this.dir, name);
+    if (name.includes('/') || name.includes('\\') || name === '..' || name === '.' || name === 'package.json')
+      throw new Error(`upload name '${name}' must be a plain file name (and not package.json, which the worker writes itself)`);
     const bytes = payload.frames[0] ?? new Uint8Array(0);
+    // ES modules (.mjs, and .js written as one, e.g. from a "type": "module" package) go to a
+    // folder marked "type": "module", the rest to one marked "commonjs": each .js file loads
+    // as what it is, whatever package.json holds the worker's directory.
+    const dir = isEsModule(name, bytes) ? join(this.dir, 'esm') : this.dir;
+    mkdirSync(dir, { recursive: true });
+    const pkg = join(dir, 'package.json');
+    if (!existsSync(pkg)) writeFileSync(pkg, dir === this.dir ? '{ "type": "commonjs" }\n' : '{ "type": "module" }\n');
+    const path = join(dir, name);
     writeFileSync(path, bytes);
     if (/\.(c|m)?tsx?$/.test(name)) ensureTypeScriptLoader();
     // A re-uploaded module must load fresh.
     if (existsSync(path)) delete require.cache[path];
     this.paths.set(name, path);
+    // Also for functions inside task arguments, resolved outside the worker's function table.
+    useUploadedModule(name, path);
   }
+}
+
+/** An .mjs file, or a .js file that parses only as a module (import/export, top-level await). */
+function isEsModule(name: string, bytes: Uint8Array): boolean {
+  if (name.endsWith('.mjs')) return true;
+  if (!name.endsWith('.js')) return false;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const parses = (sourceType: 'script' | 'module'): boolean => {
+    try {
+      parse(text, { ecmaVersion: 'latest', sourceType, allowHashBang: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return !parses('script') && parses('module');
 }
 
 let tsLoader = false;

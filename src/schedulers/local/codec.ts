@@ -71,8 +71,12 @@ function walk(x: unknown, what: string, opts: ToWireOptions, depth: number): unk
     marked = true;
     return { [MARK]: ['r', x.key] } satisfies Marker;
   }
-  if (ArrayBuffer.isView(x)) return view(x, opts);
+  if (ArrayBuffer.isView(x)) {
+    if (!opts.shared) checkProcessSize(x.byteLength, what);
+    return view(x, opts);
+  }
   if (x instanceof ArrayBuffer) {
+    if (!opts.shared) checkProcessSize(x.byteLength, what);
     if (opts.transfer === undefined || x.byteLength < MOVE_BYTES) return x;
     const copy = x.slice(0);
     opts.transfer.push(copy);
@@ -84,7 +88,10 @@ function walk(x: unknown, what: string, opts: ToWireOptions, depth: number): unk
     const { meta, buffers } = reg[1].toFrames(x);
     marked = true;
     const m = walk(meta, what, opts, depth + 1);
-    const bytes = buffers.map((b) => view(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), opts, true) as Uint8Array);
+    const bytes = buffers.map((b) => {
+      if (!opts.shared) checkProcessSize(b.byteLength, what);
+      return view(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), opts, true) as Uint8Array;
+    });
     return { [MARK]: ['t', reg[0], m, bytes] } satisfies Marker;
   }
   if (x instanceof Map) {
@@ -110,6 +117,18 @@ function walk(x: unknown, what: string, opts: ToWireOptions, depth: number): unk
   }
   for (const C of NATIVE) if (x instanceof C) return x;
   throw unsupportedValueError(x, what) ?? new SerializationError(`cannot send ${what}`);
+}
+
+/** V8's serializer, which carries values between processes, records a typed array's length in 32 bits. */
+const MAX_PROCESS_BYTES = 2 ** 32 - 1;
+
+function checkProcessSize(bytes: number, what: string): void {
+  if (bytes <= MAX_PROCESS_BYTES) return;
+  throw new SerializationError(
+    `cannot send ${what} to or from a process: it holds one binary buffer of ${bytes} bytes (${(bytes / 2 ** 30).toFixed(2)} GiB), ` +
+      'over the 4 GiB one buffer can carry between processes. Fix: split it into smaller pieces (more partitions or chunks), ' +
+      'reduce it inside the task, or use the threads scheduler, which shares memory.',
+  );
 }
 
 /** Views this large move as one copy plus a transfer instead of a clone (two copies). */

@@ -15,7 +15,7 @@ import type { ExecutorApi, Report } from './protocol.js';
 export interface Slot {
   readonly handle: ExecutorHandle;
   readonly api: Remote<ExecutorApi>;
-  /** Function ids whose specs this executor already has. */
+  /** Function ids whose specs this executor confirmed having (added once a batch carrying them was accepted). */
   readonly sentFns: Set<number>;
   alive: boolean;
 }

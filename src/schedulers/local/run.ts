@@ -73,6 +73,8 @@ interface Lane {
   out: Batch | undefined;
   /** Buffers main gives up with the next batch. */
   transfer?: ArrayBuffer[];
+  /** Function ids whose specs ride in `out` (the executor learns them only once it is sent). */
+  outFns: Set<number>;
 }
 
 /** Per-scheduler memory of how long task groups take (milliseconds). */
@@ -166,7 +168,7 @@ export class Run implements RunHandler {
 
   private begin(): void {
     const slots = this.pool.acquire(Math.max(1, Math.min(this.numWorkers, this.total)));
-    this.lanes = slots.map((slot) => ({ slot, queue: new Heap<Node>(), count: 0, est: 0, out: undefined }));
+    this.lanes = slots.map((slot) => ({ slot, queue: new Heap<Node>(), count: 0, est: 0, out: undefined, outFns: new Set<number>() }));
     this.roots = new Heap<Node>();
     this.lastRoot = 0;
     this.pool.register(this);
@@ -308,11 +310,13 @@ export class Run implements RunHandler {
   private wireTask(n: Node, i: number): WireTask {
     const task = n.task!;
     const what = `task '${n.key}'`;
+    const lane = this.lanes[i];
     const fnIdOn = (fn: Parameters<Pool['fnId']>[0], where: string): number => {
       const id = this.pool.fnId(fn, where);
-      const slot = this.lanes[i].slot;
-      if (!slot.sentFns.has(id)) {
-        slot.sentFns.add(id);
+      // `sentFns` holds only ids the executor confirmed: a batch that never leaves (a task in
+      // it failed to encode) or is refused must not make later batches skip the spec.
+      if (!lane.slot.sentFns.has(id) && !lane.outFns.has(id)) {
+        lane.outFns.add(id);
         (this.out(i).defs ??= []).push([id, this.pool.spec(id)]);
       }
       return id;
@@ -342,11 +346,20 @@ export class Run implements RunHandler {
       const b = lane.out;
       if (b === undefined) continue;
       const list = lane.transfer;
+      const slot = lane.slot;
+      const defs = lane.outFns.size > 0 ? [...lane.outFns] : undefined;
       lane.out = undefined;
       lane.transfer = undefined;
-      lane.slot.api.submit(list === undefined ? b : transfer(b, [...new Set(list)])).catch((e: unknown) => {
-        if (lane.slot.alive) this.fail(new Error(`tsdask: could not send tasks to ${lane.slot.handle.name}: ${(e as Error)?.message ?? e}`, { cause: e }));
-      });
+      lane.outFns = new Set();
+      slot.api.submit(list === undefined ? b : transfer(b, [...new Set(list)])).then(
+        () => {
+          // The executor registered the specs (it does so before anything else in the batch).
+          if (defs !== undefined) for (const id of defs) slot.sentFns.add(id);
+        },
+        (e: unknown) => {
+          if (slot.alive) this.fail(new Error(`tsdask: could not send tasks to ${slot.handle.name}: ${(e as Error)?.message ?? e}`, { cause: e }));
+        },
+      );
     }
   }
 

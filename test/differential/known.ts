@@ -1,0 +1,107 @@
+/**
+ * Where tsdask and the reference disagree today, case by case.
+ *
+ * KNOWN: defects, each with the issue #10 item that fixes it, or 'new' for one this harness
+ * found (reported to be filed). A KNOWN case is asserted to still differ: when the fix lands
+ * the suite fails with "remove from KNOWN", so this table only shrinks.
+ *
+ * DIFFERENCES: deliberate, each with its reason in the design; the README's "Differences from
+ * pandas" lists the same. A check, when given, asserts what tsdask does instead.
+ */
+import type { Encoded } from './encode.js';
+
+export interface Known {
+  item: number | 'new';
+  what: string;
+}
+
+export interface Difference {
+  reason: string;
+  check?: (got: Encoded) => string[];
+}
+
+/** An error whose message matches every pattern (the "clear error" a difference promises). */
+function raises(...patterns: RegExp[]): (got: Encoded) => string[] {
+  return (got) => {
+    if (!('$error' in got)) return ['expected an error'];
+    return patterns.filter((p) => !p.test(got.$error)).map((p) => `error "${got.$error.slice(0, 160)}" does not match ${p}`);
+  };
+}
+
+export const KNOWN: Record<string, Known> = {
+  // ---- DataFrame ----
+  'df.readCsv.infinity': { item: 'new', what: 'readCsv reads a column holding inf, -inf or Infinity as text; pandas reads them as float64 ±inf' },
+  'df.readCsv.empty-first-file': { item: 14, what: 'a first file with a header and no rows types every column float64' },
+  'df.readCsv.dtype-object': { item: 15, what: "dtype 'object' is reported back as 'string'" },
+  'df.merge.outer': { item: 'new', what: 'outer merge types an int64 key column float64 (the keys are coalesced and never missing; pandas keeps int64)' },
+  'df.toDatetime.int-digits': { item: 12, what: 'with a format, ints are taken as epoch milliseconds instead of parsed as their digits' },
+  'df.toNumeric.coerce': { item: 'new', what: "toNumeric(errors: 'coerce') declares int64 for values that are floats and NaN (pandas: float64)" },
+  'df.min.numeric': { item: 15, what: 'min of a bool column gives 0 (pandas: False)' },
+  'df.max.numeric': { item: 15, what: 'max of a bool column gives 1 (pandas: True)' },
+  'df.min.strings': { item: 15, what: 'ddf.min() drops text columns (pandas keeps them)' },
+  'df.max.strings': { item: 15, what: 'ddf.max() drops text columns (pandas keeps them)' },
+  'df.describe.percentiles': { item: 15, what: 'describe with percentiles drops the 50% row pandas always adds' },
+  'df.sortValues.astral-text': { item: 13, what: 'text sorts by UTF-16 code units, pandas by code points' },
+  'df.mapPartitions.identity': {
+    item: 13,
+    what: 'mapPartitions((p) => p) declares float columns int64; with an empty partition bools come back 1/0, dates as text',
+  },
+  'df.toDelayed': {
+    item: 2,
+    what: 'toDelayed parts cannot be computed on threads or processes (danfo frames do not travel); on sync, the empty partition comes back as a danfo frame without dtypes, so i reads back float64 (the root of item 13)',
+  },
+
+  // ---- Series ----
+  's.add.string-number': { item: 15, what: 'text + number concatenates silently (pandas raises a TypeError naming both dtypes)' },
+  's.astype.string-from-float': { item: 15, what: 'astype(\'string\') writes the float -130 as "-130" (pandas: "-130.0")' },
+  's.astype.string-negative-zero': { item: 15, what: 'astype(\'string\') writes -0.0 as "0" (pandas: "-0.0")' },
+  's.astype.object-dtype': { item: 15, what: "dtype 'object' is reported back as 'string'" },
+  's.min.b': { item: 15, what: 'min of a bool column gives 0 (pandas: False)' },
+  's.max.b': { item: 15, what: 'max of a bool column gives 1 (pandas: True)' },
+  's.min.bool': { item: 15, what: 'min of a bool column gives 0 (pandas: False)' },
+  's.sum.big-int': { item: 13, what: 'int64 sums past 2^53 round silently' },
+  's.pow.int32-limits': { item: 13, what: 'int64 products past 2^53 round silently (2147483647 ** 2)' },
+  's.valueCounts.dropna-false': { item: 13, what: 'the missing label of value counts becomes the string "null" (pandas: NaN)' },
+  's.str.contains': { item: 10, what: 'str.contains on a missing value gives false (pandas: missing)' },
+  's.mod.int-series': { item: 'new', what: 'int % 0 gives NaN in a column declared int64; pandas promotes the result to float64' },
+  's.dt.year': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
+  's.dt.month': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
+  's.dt.day': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
+  's.dt.dayofweek': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
+  's.dt.hour': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
+  's.str.len': { item: 'new', what: 'str.len of a column with missing values is declared int64 while holding NaN (pandas: float64)' },
+
+  // ---- GroupBy ----
+  'groupby.multi-key.col': {
+    item: 11,
+    what: 'a one-column aggregation over several keys is indexed by the text "(key, k2)"; the keys should stay typed columns',
+  },
+  'groupby.astral-key.count': { item: 13, what: 'group keys sort by UTF-16 code units, pandas by code points' },
+  'groupby.series-key': {
+    item: 'new',
+    what: 'grouping by dt.year() of dates with missing values: the key is declared int64 while pandas has float64 (the dt fields issue)',
+  },
+};
+
+export const DIFFERENCES: Record<string, Difference> = {
+  // ---- DataFrame ----
+  'df.iloc.rows': {
+    reason: 'iloc selects columns only: rows by position would need every partition length before building the graph',
+    check: raises(/iloc/, /position/),
+  },
+  'df.fillna.mixed': {
+    reason: "fillna with a value of another type than a column's (0 for a bool column) raises naming the column: columns are typed arrays, never mixed objects",
+    check: raises(/fillna/, /'b'/),
+  },
+  'df.quantile.bool': {
+    reason: 'quantile, median and describe skip bool columns (pandas 1.5 itself disagrees: quantile raises on them, median counts True as 1)',
+  },
+  'df.median.bool': {
+    reason: 'quantile, median and describe skip bool columns (pandas 1.5 itself disagrees: quantile raises on them, median counts True as 1)',
+  },
+  'df.setIndex.duplicate-keys': {
+    reason:
+      'results are danfo.js objects, and a danfo index must be unique: setIndex on a column with repeated values cannot come back (pandas and Dask allow repeated labels)',
+    check: raises(/unique/),
+  },
+};
