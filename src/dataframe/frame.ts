@@ -20,12 +20,14 @@
  */
 import { columnFromTyped, columnFromValues, getCell } from './column/cells.js';
 import type { Cell, DType } from './column/dtype.js';
-import { columnBytes, type Column, type ColumnData, emptyColumn } from './column/storage.js';
+import { columnBytes, type Column, type ColumnData, emptyColumn, sameAlias } from './column/storage.js';
 import { columnLength } from './column/strings.js';
 
 // The column modules, re-exported: most code reads frames and columns together.
 export * from './column/cells.js';
 export * from './column/dtype.js';
+export * from './column/float-text.js';
+export * from './column/int64.js';
 export * from './column/storage.js';
 export * from './column/strings.js';
 export * from './column/transform.js';
@@ -77,7 +79,7 @@ export class Frame {
   empty(): Frame {
     return new Frame(
       this.names,
-      this.columns.map((c) => emptyColumn(c.dtype)),
+      this.columns.map((c) => sameAlias(emptyColumn(c.dtype), c)),
       0,
       this.index && emptyColumn(this.index.dtype),
     );

@@ -5,7 +5,7 @@
 import { compute } from '../../core/compute.js';
 import { PartitionedCollection } from './base.js';
 import { type DanfoDataFrame, toDanfo } from '../danfo.js';
-import type { Cell, DType, DTypeName, Frame } from '../frame.js';
+import { type Cell, type DTypeLabel, type DTypeName, dtypeLabel, type Frame } from '../frame.js';
 import type { ToCsvOptions } from '../io/to-csv.js';
 import { concatFrames } from '../ops/concat.js';
 import * as columns from '../plan/columns.js';
@@ -50,9 +50,9 @@ export class DataFrame extends PartitionedCollection<'frame', DanfoDataFrame, Da
   }
 
   /** Column dtypes by name (known without computing). */
-  get dtypes(): Record<string, DType> {
-    const out: Record<string, DType> = {};
-    this.meta.names.forEach((n, i) => (out[n] = this.meta.columns[i].dtype));
+  get dtypes(): Record<string, DTypeLabel> {
+    const out: Record<string, DTypeLabel> = {};
+    this.meta.names.forEach((n, i) => (out[n] = dtypeLabel(this.meta.columns[i])));
     return out;
   }
 
@@ -224,7 +224,7 @@ export class DataFrame extends PartitionedCollection<'frame', DanfoDataFrame, Da
   /** Lazy structure, like Dask's repr: partitions, columns, dtypes, tasks. */
   override toString(): string {
     const width = Math.max(4, ...this.meta.names.map((n) => n.length));
-    const rows = this.meta.names.map((n, i) => `  ${n.padEnd(width)}  ${this.meta.columns[i].dtype}`);
+    const rows = this.meta.names.map((n, i) => `  ${n.padEnd(width)}  ${dtypeLabel(this.meta.columns[i])}`);
     return [`tsdask.DataFrame  npartitions=${this.npartitions}`, ...rows, `Tasks: ${this.taskCount()} (${this.layerNames()})`].join('\n');
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -4,7 +4,7 @@
  */
 import { PartitionedCollection } from './base.js';
 import { type DanfoSeries, toDanfoSeries } from '../danfo.js';
-import type { Cell, DType, DTypeName, Frame } from '../frame.js';
+import { type Cell, type DTypeLabel, type DTypeName, dtypeLabel, type Frame } from '../frame.js';
 import { concatFrames } from '../ops/concat.js';
 import type { ArithOp } from '../ops/arith.js';
 import type { CompareOp } from '../ops/compare.js';
@@ -42,8 +42,8 @@ export class Series extends PartitionedCollection<'series', DanfoSeries, Series>
   get name(): string {
     return this.meta.names[0];
   }
-  get dtype(): DType {
-    return this.meta.columns[0].dtype;
+  get dtype(): DTypeLabel {
+    return dtypeLabel(this.meta.columns[0]);
   }
 
   // ---- arithmetic and comparison ----

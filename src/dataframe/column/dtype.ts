@@ -6,6 +6,17 @@ export const DTYPES: readonly DType[] = ['float64', 'int64', 'int32', 'bool', 's
 /** dtype names users may write; `object` is pandas' name for text columns. */
 export type DTypeName = DType | 'object' | 'float' | 'int' | 'boolean' | 'str' | 'float32' | 'datetime64[ns]';
 
+/**
+ * A dtype as reported to users: a text column the user asked for as 'object' (pandas' name)
+ * says 'object'; it is stored, and behaves, as 'string' (Column.alias).
+ */
+export type DTypeLabel = DType | 'object';
+
+/** A dtype name as the user wrote it: 'object' kept (as a label of string storage), others normalized. */
+export function normalizeDTypeLabel(name: string, where = 'dtype'): DTypeLabel {
+  return name === 'object' ? 'object' : normalizeDType(name, where);
+}
+
 export function normalizeDType(name: string, where = 'dtype'): DType {
   switch (name) {
     case 'float64':

@@ -1,5 +1,5 @@
 /** String columns whose dictionary stays as bytes until something reads it. */
-import type { Column } from './storage.js';
+import { type Column, sameAlias } from './storage.js';
 
 /**
  * A string dictionary still held as bytes (as parsed from a file or received from another
@@ -101,7 +101,7 @@ export function stringBytesOf(c: Column): StringBytes | undefined {
 /** A string column with new codes over the same dictionary, keeping it lazy when it is. */
 export function withCodes(c: Column, codes: Int32Array): Column {
   const src = stringBytesOf(c);
-  return src !== undefined ? lazyStringColumn(codes, src) : { dtype: 'string', data: codes, dict: c.dict };
+  return sameAlias(src !== undefined ? lazyStringColumn(codes, src) : { dtype: 'string', data: codes, dict: c.dict }, c);
 }
 
 /** Entry `k` of a string column's dictionary without materializing a lazy dictionary. */

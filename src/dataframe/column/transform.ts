@@ -1,7 +1,8 @@
 /** Whole-column operations: take, filter, slice, concatenate, cast. */
-import { columnFromValues, getCell, isMissing, numberAt } from './cells.js';
+import { columnFromValues, isMissing, numberAt } from './cells.js';
 import { type Cell, commonDType, type DType } from './dtype.js';
-import { allocColumn, BOOL_NA, type Column, missingFill, STRING_NA } from './storage.js';
+import { pythonFloatText } from './float-text.js';
+import { allocColumn, BOOL_NA, type Column, missingFill, sameAlias, STRING_NA } from './storage.js';
 import { lazyStringColumn, stringBytesOf, withCodes } from './strings.js';
 
 /** Rows `idx` of a column, in that order; index -1 gives a missing value. */
@@ -47,6 +48,11 @@ export function sliceColumn(c: Column, start: number, end: number): Column {
  */
 export function concatColumns(cols: readonly Column[]): Column {
   if (cols.length === 1) return cols[0];
+  const out = concatValues(cols);
+  return cols.every((c) => c.alias === 'object') ? sameAlias(out, cols[0]) : out;
+}
+
+function concatValues(cols: readonly Column[]): Column {
   const dtype = commonDType(cols.map((c) => c.dtype));
   const parts = cols.map((c) => (c.dtype === dtype ? c : castColumn(c, dtype)));
   let n = 0;
@@ -108,14 +114,7 @@ export function concatColumns(cols: readonly Column[]): Column {
 export function castColumn(c: Column, to: DType, errors: 'raise' | 'coerce' = 'raise'): Column {
   if (c.dtype === to) return c;
   const n = c.data.length;
-  if (to === 'string') {
-    const vals = new Array<Cell>(n);
-    for (let i = 0; i < n; i++) {
-      const v = getCell(c, i);
-      vals[i] = v === null || (typeof v === 'number' && Number.isNaN(v)) ? null : v instanceof Date ? v.toISOString() : String(v);
-    }
-    return columnFromValues(vals, 'string');
-  }
+  if (to === 'string') return toText(c);
   if (c.dtype === 'string') return parseStrings(c, to, errors);
   const out = allocColumn(to, n);
   const src = c.data;
@@ -134,6 +133,21 @@ export function castColumn(c: Column, to: DType, errors: 'raise' | 'coerce' = 'r
     dst[i] = integer ? Math.trunc(x) : x;
   }
   return out;
+}
+
+/** Values as text, written as pandas' astype('string') writes them: floats as Python does (-130.0, -0.0, 1e+20), bools True/False; missing stays missing. */
+function toText(c: Column): Column {
+  const n = c.data.length;
+  const vals = new Array<Cell>(n);
+  const d = c.data;
+  for (let i = 0; i < n; i++) {
+    if (isMissing(c, i)) vals[i] = null;
+    else if (c.dtype === 'float64') vals[i] = pythonFloatText(d[i]);
+    else if (c.dtype === 'bool') vals[i] = d[i] === 1 ? 'True' : 'False';
+    else if (c.dtype === 'datetime') vals[i] = new Date(d[i]).toISOString();
+    else vals[i] = String(d[i]);
+  }
+  return columnFromValues(vals, 'string');
 }
 
 function parseStrings(c: Column, to: DType, errors: 'raise' | 'coerce'): Column {
@@ -188,5 +202,5 @@ export function compactStrings(c: Column): Column {
     }
     out[i] = r;
   }
-  return { dtype: 'string', data: out, dict: used };
+  return sameAlias({ dtype: 'string', data: out, dict: used }, c);
 }

@@ -1,6 +1,6 @@
 /** Element-wise arithmetic between a series and a series or a value. */
 import { kernel } from '../../core/kernels.js';
-import { columnFromValues, type Column, type DType, Frame, getCell } from '../frame.js';
+import { checkExactInts, columnFromValues, type Column, type DType, Frame, getCell } from '../frame.js';
 import { isSeriesPart, numbers, type Operand, sameLength, scalarNumber } from './operand.js';
 
 export type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow';
@@ -18,14 +18,15 @@ const FNS: Record<ArithOp, (a: number, b: number) => number> = {
   pow: (a, b) => a ** b,
 };
 
+const isIntLike = (t: DType | 'number'): boolean => t === 'int64' || t === 'int32' || t === 'bool' || t === 'number';
+
 function resultType(op: ArithOp, a: DType, b: DType | 'number', out: Float64Array): DType {
   if (a === 'datetime' || b === 'datetime') {
     if (op === 'sub' && a === 'datetime' && b === 'datetime') return 'float64';
     if (op === 'add' || op === 'sub') return 'datetime';
     throw new TypeError(`cannot ${op} datetime values`);
   }
-  const intLike = (t: DType | 'number') => t === 'int64' || t === 'int32' || t === 'bool' || t === 'number';
-  if (op !== 'div' && intLike(a) && intLike(b)) {
+  if (op !== 'div' && isIntLike(a) && isIntLike(b)) {
     return allIntegers(out) ? 'int64' : 'float64';
   }
   return 'float64';
@@ -86,6 +87,10 @@ export function arithmetic(left: Frame, right: Operand, op: ArithOp, swap = fals
     else for (let i = 0; i < n; i++) out[i] = f(x[i], y);
   }
   const dtype = resultType(op, a.dtype, bType, out);
+  // Integer results past 2^53 were rounded by the double arithmetic (an int power may even
+  // overflow to Infinity): an error, never a wrong int.
+  if (dtype === 'int64' || (op === 'pow' && isIntLike(a.dtype) && isIntLike(bType)))
+    checkExactInts(out, `${what}${isSeriesPart(right) ? ` and '${right.names[0]}'` : ''}`);
   const col: Column = { dtype, data: out };
   return new Frame(left.names, [col], n, left.index);
 }

@@ -1,6 +1,6 @@
 /** Datetime kernels: `.dt` fields and `toDatetime` (strings parsed once per distinct value). */
 import { kernel } from '../../core/kernels.js';
-import { type Column, Frame } from '../frame.js';
+import { type Column, Frame, pythonFloatText } from '../frame.js';
 import { parseDate, parseWithFormat } from '../parse/datetime.js';
 
 export type DtField = 'year' | 'month' | 'day' | 'dayofweek' | 'hour' | 'minute' | 'second' | 'dayofyear' | 'quarter' | 'date';
@@ -71,21 +71,86 @@ export const dtField = kernel('dataframe.dt', (part: Frame, f: DtField): Frame =
   return new Frame(part.names, [{ dtype, data: out }], part.length, part.index);
 });
 
-export function parseDatesColumn(c: Column, name: string, format: string | null, errors: 'raise' | 'coerce'): Column {
+/** Time units for numbers since the epoch (pandas' `unit`), in milliseconds. */
+export const TIME_UNITS = { D: 86_400_000, s: 1000, ms: 1, us: 1e-3, ns: 1e-6 } as const;
+export type TimeUnit = keyof typeof TIME_UNITS;
+
+/** Milliseconds a Date can hold either side of the epoch. */
+const MAX_MS = 8.64e15;
+
+/** How numbers become text for a `format`: integers (also integral floats, as pandas 1.5 reads them) by their digits, other floats as Python writes them. */
+function numberText(x: number): string {
+  return Number.isInteger(x) ? (Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString()) : pythonFloatText(x);
+}
+
+function unparsable(what: string, name: string, how: string): TypeError {
+  return new TypeError(`toDatetime: cannot parse ${what} in '${name}'${how}; pass { errors: 'coerce' } to turn it into a missing value`);
+}
+
+/** Numbers with a format (read as their decimal text) or a unit (time since 1970-01-01). */
+function parseNumbers(c: Column, name: string, format: string | null, unit: TimeUnit | null, errors: 'raise' | 'coerce'): Column {
+  const src = c.data;
+  const out = new Float64Array(src.length);
+  const scale = unit === null ? 0 : TIME_UNITS[unit];
+  // Values repeat (dates of a day): parse each distinct number once.
+  const seen = new Map<number, number>();
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i];
+    if (x !== x) {
+      out[i] = NaN;
+      continue;
+    }
+    let t = seen.get(x);
+    if (t === undefined) {
+      t = format !== null ? parseWithFormat(numberText(x), format) : x * scale;
+      if (!(Math.abs(t) <= MAX_MS)) {
+        if (errors === 'raise')
+          throw unparsable(
+            format !== null ? `${numberText(x)}` : `${x}`,
+            name,
+            format !== null ? ` with format '${format}'` : ` as ${unit} since 1970-01-01 (out of range)`,
+          );
+        t = NaN;
+      }
+      seen.set(x, t);
+    }
+    out[i] = t;
+  }
+  return { dtype: 'datetime', data: out };
+}
+
+/**
+ * A column as datetimes. Text is parsed (with `format`, Python's strptime rules); numbers are
+ * read as their digits with a `format` (20090620 with '%Y%m%d') or as time since the epoch
+ * with a `unit`. Numbers with neither are an error rather than pandas' nanoseconds: an int64
+ * column here holds at most 2^53 (104 days of nanoseconds), so such a column is nearly always
+ * digits or seconds, and guessing would give 1970 dates silently.
+ */
+export function parseDatesColumn(c: Column, name: string, format: string | null, errors: 'raise' | 'coerce', unit: TimeUnit | null = null): Column {
+  if (format !== null && unit !== null) throw new TypeError(`toDatetime: give either format or unit for '${name}', not both`);
+  if (unit !== null && !Object.hasOwn(TIME_UNITS, unit))
+    throw new TypeError(`toDatetime: unknown unit '${String(unit)}' for '${name}'; use one of ${Object.keys(TIME_UNITS).join(', ')}`);
   if (c.dtype === 'datetime') return c;
+  if (c.dtype === 'bool') throw new TypeError(`toDatetime: '${name}' is bool, which has no datetime reading`);
   if (c.dtype !== 'string') {
-    if (c.dtype === 'bool') throw new TypeError(`toDatetime: '${name}' is bool`);
-    // Numbers are epoch milliseconds.
-    return { dtype: 'datetime', data: Float64Array.from(c.data) };
+    if (format === null && unit === null) {
+      throw new TypeError(
+        `toDatetime: '${name}' is ${c.dtype}; say how to read its numbers: { format: '%Y%m%d' } (or another format) parses the digits ` +
+          `(20090620 -> 2009-06-20), { unit: 's' } ('D', 's', 'ms', 'us', 'ns') reads time since 1970-01-01`,
+      );
+    }
+    return parseNumbers(c, name, format, unit, errors);
   }
   const dict = c.dict!;
   const parsed = new Float64Array(dict.length);
   for (let k = 0; k < dict.length; k++) {
-    const v = format ? parseWithFormat(dict[k], format) : parseDate(dict[k]);
+    let v: number;
+    if (unit !== null) {
+      const x = dict[k].trim() === '' ? NaN : Number(dict[k]);
+      v = Math.abs(x * TIME_UNITS[unit]) <= MAX_MS ? x * TIME_UNITS[unit] : NaN;
+    } else v = format ? parseWithFormat(dict[k], format) : parseDate(dict[k]);
     if (v !== v && errors === 'raise') {
-      throw new TypeError(
-        `toDatetime: cannot parse '${dict[k]}' in '${name}'${format ? ` with format '${format}'` : ''}; pass { errors: 'coerce' } to turn it into a missing value${format ? '' : ', or give { format }'}`,
-      );
+      throw unparsable(`'${dict[k]}'`, name, format ? ` with format '${format}'` : unit !== null ? ` as a number of ${unit}` : ', or give { format }');
     }
     parsed[k] = v;
   }
@@ -95,6 +160,9 @@ export function parseDatesColumn(c: Column, name: string, format: string | null,
   return { dtype: 'datetime', data: out };
 }
 
-export const toDatetime = kernel('dataframe.to-datetime', (part: Frame, format: string | null, errors: 'raise' | 'coerce'): Frame => {
-  return new Frame(part.names, [parseDatesColumn(part.series, part.names[0], format, errors)], part.length, part.index);
-});
+export const toDatetime = kernel(
+  'dataframe.to-datetime',
+  (part: Frame, format: string | null, errors: 'raise' | 'coerce', unit: TimeUnit | null = null): Frame => {
+    return new Frame(part.names, [parseDatesColumn(part.series, part.names[0], format, errors, unit)], part.length, part.index);
+  },
+);

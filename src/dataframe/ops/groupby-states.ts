@@ -2,7 +2,7 @@
  * Per-group states (count, sum, m2, min, max, first, last, size) of rows grouped by ids:
  * computed from a partition's values, and merged from partials' states.
  */
-import { BOOL_NA, type Column, compactStrings, type DType, type Frame, takeColumn } from '../frame.js';
+import { BOOL_NA, type Column, compactStrings, type DType, exactGroupSums, type Frame, takeColumn } from '../frame.js';
 import { type GroupSpec, type State, stateName, statesOf } from './groupby-spec.js';
 import { dictRanks } from './sort.js';
 
@@ -83,6 +83,8 @@ export function computeStates(part: Frame, states: readonly State[], ids: Int32A
         const v = x[i];
         if (id >= 0 && v === v) s[id] += v;
       }
+      const t = part.col(column).dtype;
+      if (t === 'int64' || t === 'int32') exactGroupSums(x, ids, g, s, `groupby sum of '${column}'`);
       sums.set(column, s);
     }
     return s;
@@ -151,6 +153,7 @@ export function mergeStates(all: Frame, spec: GroupSpec, ids: Int32Array, g: num
         const out = new Float64Array(g);
         const d = c.data;
         for (let i = 0; i < n; i++) out[ids[i]] += d[i];
+        if (kind === 'sum' && c.dtype === 'int64') exactGroupSums(d, ids, g, out, `groupby sum of '${column}'`);
         return { dtype: c.dtype, data: out };
       }
       case 'm2': {

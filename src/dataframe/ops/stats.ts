@@ -4,7 +4,7 @@
  * stable for variance); aggregate turns moments into the answer.
  */
 import { kernel } from '../../core/kernels.js';
-import { BOOL_NA, type Column, Frame, isNumberLike } from '../frame.js';
+import { BOOL_NA, type Column, exactIntSum, Frame, int64Overflow, isNumberLike, MAX_EXACT } from '../frame.js';
 
 export interface Moments {
   /** Per column: non-missing count, sum, min, max, mean, sum of squared deviations. */
@@ -13,6 +13,25 @@ export interface Moments {
   min: Float64Array;
   max: Float64Array;
   m2: Float64Array;
+  /**
+   * Per column: 1 for integer columns, whose sum must be exact; 2 once an input was already beyond
+   * 2^53. Their exact sum is sum + extra (extra: what rounding `sum` lost), so partial sums may
+   * pass 2^53 in a tree and come back; sum() fails if the final one is beyond, mean() may round.
+   */
+  ints: Uint8Array;
+  extra: Float64Array;
+  /** The columns, for messages. */
+  names: readonly string[];
+}
+
+const INT = 1;
+const OVERFLOW = 2;
+
+/** Store an exact integer sum as a double and what the double lost. */
+function setExact(m: Moments, j: number, exact: bigint): void {
+  const sum = Number(exact);
+  m.sum[j] = sum;
+  m.extra[j] = Number(exact - BigInt(sum));
 }
 
 export type StatOp = 'count' | 'sum' | 'mean' | 'min' | 'max' | 'var' | 'std';
@@ -43,6 +62,15 @@ function columnMoments(c: Column, n: number, needM2: boolean, m: Moments, j: num
   m.sum[j] = sum;
   m.min[j] = lo;
   m.max[j] = hi;
+  if (c.dtype === 'int64' || c.dtype === 'int32') {
+    m.ints[j] = INT;
+    // A double sum is exact while the sum of magnitudes stays below 2^53; else recount exactly.
+    if (cnt > 0 && cnt * Math.max(Math.abs(lo), Math.abs(hi)) > MAX_EXACT) {
+      const exact = exactIntSum(d, n);
+      if (exact === undefined) m.ints[j] = OVERFLOW;
+      else setExact(m, j, exact);
+    }
+  }
   if (needM2 && cnt > 0) {
     const mean = sum / cnt;
     let s2 = 0;
@@ -56,26 +84,32 @@ function columnMoments(c: Column, n: number, needM2: boolean, m: Moments, j: num
   }
 }
 
-function emptyMoments(k: number): Moments {
+function emptyMoments(names: readonly string[]): Moments {
+  const k = names.length;
   return {
     count: new Float64Array(k),
     sum: new Float64Array(k),
     min: new Float64Array(k).fill(Infinity),
     max: new Float64Array(k).fill(-Infinity),
     m2: new Float64Array(k),
+    ints: new Uint8Array(k),
+    extra: new Float64Array(k),
+    names,
   };
 }
 
 export const momentsChunk = kernel('dataframe.moments.chunk', (part: Frame, names: readonly string[], needM2: boolean): Moments => {
-  const m = emptyMoments(names.length);
+  const m = emptyMoments(names);
   names.forEach((name, j) => columnMoments(part.col(name), part.length, needM2, m, j));
   return m;
 });
 
 function merge(parts: readonly Moments[]): Moments {
   const k = parts[0].count.length;
-  const out = emptyMoments(k);
+  const out = emptyMoments(parts[0].names);
   for (let j = 0; j < k; j++) {
+    let ints = 0;
+    let bound = 0;
     let n = 0;
     let sum = 0;
     let m2 = 0;
@@ -90,11 +124,19 @@ function merge(parts: readonly Moments[]): Moments {
       } else m2 += p.m2[j];
       n += nb;
       sum += p.sum[j];
+      ints |= p.ints[j];
+      bound += Math.abs(p.sum[j]) + Math.abs(p.extra[j]);
       if (p.min[j] < lo) lo = p.min[j];
       if (p.max[j] > hi) hi = p.max[j];
     }
     out.count[j] = n;
     out.sum[j] = sum;
+    out.ints[j] = ints;
+    if (ints === INT && bound > MAX_EXACT) {
+      let exact = 0n;
+      for (const p of parts) if (p.count[j] > 0) exact += BigInt(p.sum[j]) + BigInt(p.extra[j]);
+      setExact(out, j, exact);
+    }
     out.m2[j] = m2;
     out.min[j] = lo;
     out.max[j] = hi;
@@ -115,6 +157,7 @@ export function finishMoments(m: Moments, op: StatOp, ddof = 1): Float64Array {
         out[j] = n;
         break;
       case 'sum':
+        if ((m.ints[j] & OVERFLOW) !== 0 || (m.ints[j] === INT && Math.abs(m.sum[j]) > MAX_EXACT)) throw int64Overflow(`sum of '${m.names[j]}'`, `the sum`);
         out[j] = m.sum[j];
         break;
       case 'mean':

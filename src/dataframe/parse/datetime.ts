@@ -1,10 +1,8 @@
 /**
  * Date parsing. Naive timestamps are read as UTC (pandas' naive datetimes have no zone;
  * reading them in local time would shift values between machines). Fast path for ISO-like
- * text; `format` takes strftime codes (%Y %m %d %H %M %S %f %y %b %B %p %I %%).
+ * text; `format` takes strftime codes (strptime.ts).
  */
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 function valid(y: number, mo: number, d: number, h: number, mi: number, sec: number): boolean {
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60) return false;
@@ -109,95 +107,5 @@ export function parseDate(s: string): number {
   return Date.parse(hasZone ? t : `${t} UTC`);
 }
 
-/** Parse with a strftime-style format; NaN when the text does not match. */
-export function parseWithFormat(s: string, format: string): number {
-  let y = 1970;
-  let mo = 1;
-  let d = 1;
-  let h = 0;
-  let mi = 0;
-  let sec = 0;
-  let ms = 0;
-  let pm = -1;
-  let at = 0;
-  for (let i = 0; i < format.length; i++) {
-    const f = format[i];
-    if (f !== '%') {
-      if (s[at] !== f) return NaN;
-      at++;
-      continue;
-    }
-    const code = format[++i];
-    const num = (max: number): number => {
-      let v = 0;
-      let k = 0;
-      while (k < max && at < s.length && s.charCodeAt(at) >= 48 && s.charCodeAt(at) <= 57) {
-        v = v * 10 + s.charCodeAt(at) - 48;
-        at++;
-        k++;
-      }
-      return k === 0 ? -1 : v;
-    };
-    switch (code) {
-      case 'Y':
-        y = num(4);
-        break;
-      case 'y':
-        y = num(2);
-        if (y >= 0) y += y < 69 ? 2000 : 1900;
-        break;
-      case 'm':
-        mo = num(2);
-        break;
-      case 'd':
-        d = num(2);
-        break;
-      case 'H':
-        h = num(2);
-        break;
-      case 'I':
-        h = num(2);
-        break;
-      case 'M':
-        mi = num(2);
-        break;
-      case 'S':
-        sec = num(2);
-        break;
-      case 'f': {
-        const start = at;
-        const v = num(9);
-        ms = v < 0 ? -1 : (v / 10 ** (at - start)) * 1000;
-        break;
-      }
-      case 'p': {
-        const ap = s.slice(at, at + 2).toLowerCase();
-        if (ap !== 'am' && ap !== 'pm') return NaN;
-        pm = ap === 'pm' ? 1 : 0;
-        at += 2;
-        break;
-      }
-      case 'b':
-      case 'B': {
-        const word = /^[A-Za-z]+/.exec(s.slice(at))?.[0] ?? '';
-        const k = MONTHS.indexOf(word.slice(0, 3).toLowerCase());
-        if (k < 0) return NaN;
-        mo = k + 1;
-        at += code === 'b' ? 3 : word.length;
-        break;
-      }
-      case '%':
-        if (s[at] !== '%') return NaN;
-        at++;
-        break;
-      default:
-        throw new TypeError(`toDatetime: unsupported format code %${code} in '${format}'`);
-    }
-    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || ms < 0) return NaN;
-  }
-  if (at !== s.length) return NaN;
-  if (pm === 1 && h < 12) h += 12;
-  if (pm === 0 && h === 12) h = 0;
-  if (!valid(y, mo, d, h, mi, sec)) return NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, sec) + Math.round(ms);
-}
+// Formats follow Python's strptime rules, as pandas does (strptime.ts).
+export { parseWithFormat } from './strptime.js';

@@ -1,5 +1,5 @@
 /** Column selection and column edits of a frame: col, select, loc/iloc, assign, drop, rename, astype, selectDtypes. */
-import { type Cell, type DType, type DTypeName, isNumericDType, KeyError, normalizeDType } from '../frame.js';
+import { type Cell, type DType, type DTypeLabel, type DTypeName, isNumericDType, KeyError, normalizeDType, normalizeDTypeLabel } from '../frame.js';
 import { astype as astypeKernel } from '../ops/astype.js';
 import { assign as assignKernel, drop as dropKernel, rename as renameKernel } from '../ops/columns.js';
 import { filter as filterKernel } from '../ops/filter.js';
@@ -76,12 +76,12 @@ export function rename(f: FrameSpec<'frame'>, mapping: Readonly<Record<string, s
 
 /** One dtype for every column, or `{ column: dtype }`. */
 export function astype(f: FrameSpec<'frame'>, dtypes: DTypeName | Readonly<Record<string, DTypeName>>): FrameSpec<'frame'> {
-  const map: Record<string, DType> = {};
-  if (typeof dtypes === 'string') for (const n of f.meta.names) map[n] = normalizeDType(dtypes, 'astype');
+  const map: Record<string, DTypeLabel> = {};
+  if (typeof dtypes === 'string') for (const n of f.meta.names) map[n] = normalizeDTypeLabel(dtypes, 'astype');
   else
     for (const [k, v] of Object.entries(dtypes)) {
       if (!f.meta.has(k)) throw new KeyError(k, f.meta.names);
-      map[k] = normalizeDType(v, `astype ${k}`);
+      map[k] = normalizeDTypeLabel(v, `astype ${k}`);
     }
   return derive('frame', 'astype', astypeKernel, [f, map]);
 }

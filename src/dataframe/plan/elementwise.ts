@@ -2,12 +2,12 @@
  * Element-wise builders: missing values (frames and series), and series arithmetic,
  * comparison, logic, membership, casts, map and the dt / str accessors.
  */
-import { type Cell, type DType, type DTypeName, emptyColumn, Frame, inferDType, KeyError, normalizeDType } from '../frame.js';
+import { type Cell, type DType, type DTypeName, emptyColumn, Frame, inferDType, KeyError, normalizeDType, normalizeDTypeLabel } from '../frame.js';
 import { arith as arithKernel, type ArithOp, neg as negKernel } from '../ops/arith.js';
 import { astype as astypeKernel } from '../ops/astype.js';
 import { rename as renameKernel } from '../ops/columns.js';
 import { compare as compareKernel, type CompareOp } from '../ops/compare.js';
-import { dtField, type DtField, toDatetime as toDatetimeKernel } from '../ops/datetime.js';
+import { dtField, type DtField, type TimeUnit, toDatetime as toDatetimeKernel } from '../ops/datetime.js';
 import { filter as filterKernel } from '../ops/filter.js';
 import { between as betweenKernel, isin as isinKernel } from '../ops/isin.js';
 import { logical, not as notKernel } from '../ops/logic.js';
@@ -92,7 +92,7 @@ export function between(s: FrameSpec<'series'>, lo: Cell, hi: Cell, inclusive: '
   return derive('series', 'between', betweenKernel, [s, lo, hi, inclusive]);
 }
 export function astype(s: FrameSpec<'series'>, dtype: DTypeName): FrameSpec<'series'> {
-  return derive('series', 'astype', astypeKernel, [s, { [s.meta.names[0]]: normalizeDType(dtype, 'astype') }]);
+  return derive('series', 'astype', astypeKernel, [s, { [s.meta.names[0]]: normalizeDTypeLabel(dtype, 'astype') }]);
 }
 export function rename(s: FrameSpec<'series'>, name: string): FrameSpec<'series'> {
   return derive('series', 'rename', renameKernel, [s, { [s.meta.names[0]]: name }]);
@@ -141,12 +141,14 @@ export function str(s: FrameSpec<'series'>, op: StrOp, args: readonly unknown[] 
 }
 
 export interface ToDatetimeOptions {
-  /** strftime codes: %Y %m %d %H %M %S %f %y %b %B %p %I */
+  /** strftime codes, read by Python's strptime rules: %Y %y %m %d %j %H %I %p %M %S %f %z %b %B %a %A %%. Numbers are read as their digits. */
   format?: string;
+  /** Numbers as time since 1970-01-01 in days, seconds, ms, us or ns (numbers need a format or a unit). */
+  unit?: TimeUnit;
   errors?: 'raise' | 'coerce';
 }
 export function toDatetime(s: FrameSpec<'series'>, opts: ToDatetimeOptions = {}): FrameSpec<'series'> {
-  return derive('series', 'to-datetime', toDatetimeKernel, [s, opts.format ?? null, opts.errors ?? 'raise']);
+  return derive('series', 'to-datetime', toDatetimeKernel, [s, opts.format ?? null, opts.errors ?? 'raise', opts.unit ?? null]);
 }
 export function toNumeric(s: FrameSpec<'series'>, opts: { errors?: 'raise' | 'coerce' } = {}): FrameSpec<'series'> {
   return derive('series', 'to-numeric', toNumericKernel, [s, opts.errors ?? 'raise']);

@@ -10,7 +10,8 @@ import { parseDate } from '../../parse/datetime.js';
 import { CsvError, lineAt } from './errors.js';
 import { countLines } from './files.js';
 import { type BlockSpec, readTuning } from './options.js';
-import { estimateRows, type Mismatch, RowParser, textOf } from './parser.js';
+import { mismatchError } from './parse-errors.js';
+import { estimateRows, RowParser, textOf } from './parser.js';
 
 const LF = 10;
 
@@ -114,6 +115,7 @@ function readGzipBlock(path: string, spec: BlockSpec): Frame {
 
 /** Check the header line at buf[from, to) against the first file's; returns where the rows start. */
 function checkHeader(path: string, buf: Buffer, from: number, to: number, spec: BlockSpec): number {
+  if (to <= from) return from; // an empty file (Spark's empty part files): no header, no rows
   let nl = buf.indexOf(LF, from);
   if (nl < 0 || nl >= to) nl = to;
   const text = textOf(buf, from, nl, spec.latin1)
@@ -208,56 +210,6 @@ function finished(path: string, parser: RowParser, lineOf: (o: number) => number
   const { frame, mismatches } = parser.finish();
   if (mismatches.length > 0) throw mismatchError(path, mismatches, lineOf, spec);
   return frame;
-}
-
-function describeValue(m: Mismatch): string {
-  return m.value === '' ? 'an empty (missing) value' : `'${m.value.length > 60 ? `${m.value.slice(0, 60)}...` : m.value}'`;
-}
-
-function fixFor(m: Mismatch): string {
-  if (m.why === 'range') return m.dtype === 'int32' ? 'int64' : 'string';
-  if (m.why === 'missing' || m.why === 'fraction') return 'float64';
-  return 'string';
-}
-
-/** One error for every column of the block whose values do not fit, like Dask's dtype mismatch table. */
-function mismatchError(path: string, ms: Mismatch[], lineOf: (o: number) => number, spec: BlockSpec): CsvError {
-  const lines = ms.map((m) => {
-    const line = lineOf(m.offset);
-    const why =
-      m.why === 'missing'
-        ? `int columns cannot hold missing values`
-        : m.why === 'fraction'
-          ? `it has a fraction`
-          : m.why === 'range'
-            ? m.dtype === 'int64'
-              ? 'it is beyond 2^53, where int64 values (stored as doubles) would lose digits'
-              : 'it does not fit in 32 bits'
-            : `it is not a ${m.dtype} value`;
-    const source = spec.inferred[spec.names.indexOf(m.column)]
-      ? `inferred from ${spec.inferredFrom}`
-      : m.dtype === 'datetime'
-        ? 'from parseDates or dtype'
-        : 'given in dtype';
-    return { line, text: `  - column '${m.column}' (${m.dtype}, ${source}): line ${line} has ${describeValue(m)}; ${why}` };
-  });
-  const key = (c: string) => (/^[A-Za-z_$][\w$]*$/.test(c) ? c : JSON.stringify(c));
-  const typed = ms.filter((m) => m.dtype !== 'datetime');
-  const dates = ms.filter((m) => m.dtype === 'datetime');
-  const fixes: string[] = [];
-  if (typed.length > 0) {
-    fixes.push(
-      `pass the dtypes explicitly, e.g. readCsv(..., { dtype: { ${typed.map((m) => `${key(m.column)}: '${fixFor(m)}'`).join(', ')} } })` +
-        (typed.some((m) => m.why === 'missing') ? ', or { assumeMissing: true } to read integer columns as float64' : ''),
-    );
-  }
-  if (dates.length > 0) {
-    fixes.push(
-      `read ${dates.map((m) => `'${m.column}'`).join(', ')} without parseDates and convert with dd.toDatetime(ddf.col(...), { format, errors: 'coerce' })`,
-    );
-  }
-  const msg = `readCsv: values in ${path} do not match the column dtypes:\n${lines.map((l) => l.text).join('\n')}\nFix: ${fixes.join('; ')}.`;
-  return new CsvError(msg, path, lines[0].line, ms[0].column);
 }
 
 /** Replace joined component columns by one datetime column each, placed first (as pandas does). */

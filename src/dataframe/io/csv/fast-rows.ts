@@ -28,8 +28,15 @@ export interface FastColumn {
 export interface NaLookup {
   readonly first: Uint8Array;
   readonly hasEmpty: boolean;
+  /** Numeric spellings by value (see na-set.ts), and whether some spelling reads as a bool. */
+  readonly nums: Float64Array;
+  readonly hasBool: boolean;
   has(buf: Uint8Array, s: number, e: number): boolean;
+  isNumber(v: number): boolean;
 }
+
+/** Numeric NA values compared inline (more go through the set). */
+const INLINE_NUMS = 4;
 
 export interface FastHelpers {
   /** A number from bytes, NaN when they are not one. */
@@ -65,19 +72,24 @@ function splat(byte: number): number {
   return (byte * 0x01010101) | 0;
 }
 
-/** The generated loop for this layout, or null when the general loop must do everything. */
-export function fastRowsFor(kinds: readonly ReadKind[], sep: number, helpers: FastHelpers): FastRows | null {
+/**
+ * The generated loop for this layout and these NA spellings (`na`: the loop is only valid with
+ * NA sets of the same shape), or null when the general loop must do everything.
+ */
+export function fastRowsFor(kinds: readonly ReadKind[], sep: number, na: NaLookup, helpers: FastHelpers): FastRows | null {
   if (sep === QUOTE || sep === LF || sep === CR || kinds.length === 0) return null;
-  const key = `${kinds.join(',')}|${sep}`;
+  // Files without numeric or bool NA spellings (the defaults) get a loop with no NA checks on numbers.
+  const nums = Math.min(na.nums.length, INLINE_NUMS + 1);
+  const key = `${kinds.join(',')}|${sep}|${nums}|${na.hasBool ? 1 : 0}`;
   let fn = cache.get(key);
   if (fn === undefined) {
-    fn = compile(kinds, sep, helpers);
+    fn = compile(kinds, sep, nums, na.hasBool, helpers);
     cache.set(key, fn);
   }
   return fn;
 }
 
-function compile(kinds: readonly ReadKind[], sep: number, helpers: FastHelpers): FastRows {
+function compile(kinds: readonly ReadKind[], sep: number, nums: number, naBool: boolean, helpers: FastHelpers): FastRows {
   const bail = 'i = rowStart; break rows;';
   const decl: string[] = [];
   const body: string[] = [];
@@ -90,34 +102,46 @@ function compile(kinds: readonly ReadKind[], sep: number, helpers: FastHelpers):
       ? `if (buf[i] === ${LF}) i++; else if (buf[i] === ${CR} && buf[i + 1] === ${LF}) i += 2; else { ${bail} }`
       : `if (buf[i] !== ${sep}) { ${bail} } i++;`;
     const isNa = `(i === s ? naEmpty : naFirst[buf[s]] === 1 && na.has(buf, s, i))`;
+    // A parsed number v equal to a numeric NA spelling (only generated when there are some).
+    const numNa = nums === 0 ? '' : nums <= INLINE_NUMS ? Array.from({ length: nums }, (_, k) => `v === q${k}`).join(' || ') : 'na.isNumber(v)';
     const scan = `if (buf[i] === ${QUOTE}) { ${bail} } s = i; while (stop[buf[i]] === 0) i++;`;
     switch (kind) {
       case 'skip':
         body.push(`${scan} ${term}`);
         break;
       case 'int64':
-      case 'float64':
+      case 'float64': {
         decl.push(`const d${j} = cols[${j}].f64;`);
         // Plain integers while scanning; other numbers (fractions, exponents) through parseNumber,
         // then missing values (floats only: in int columns they are an error).
+        // A numeric NA value makes a float missing; in an int column it is the general loop's error.
+        const plainStore =
+          numNa === ''
+            ? `d${j}[row] = neg ? -v : v;`
+            : kind === 'int64'
+              ? `if (neg) v = -v; if (${numNa}) { ${bail} } d${j}[row] = v;`
+              : `if (neg) v = -v; d${j}[row] = ${numNa} ? NaN : v;`;
+        const numStore = numNa === '' ? `d${j}[row] = v;` : `d${j}[row] = ${numNa} ? NaN : v;`;
         body.push(`
           p = i; neg = buf[p] === 45; if (neg) p++; v = 0; s = p;
           while ((c = buf[p] - 48) >= 0 && c <= 9) { v = v * 10 + c; p++; }
-          if (p > s && p - s <= 15 && stop[buf[p]] === 1) { d${j}[row] = neg ? -v : v; i = p; }
-          else ${kind === 'int64' ? `{ ${bail} }` : `{ ${scan} v = parseNumber(buf, s, i); if (v === v) d${j}[row] = v; else if (${isNa}) d${j}[row] = NaN; else { ${bail} } }`}
+          if (p > s && p - s <= 15 && stop[buf[p]] === 1) { ${plainStore} i = p; }
+          else ${kind === 'int64' ? `{ ${bail} }` : `{ ${scan} v = parseNumber(buf, s, i); if (v === v) { ${numStore} } else if (${isNa}) d${j}[row] = NaN; else { ${bail} } }`}
           ${term}`);
         break;
+      }
       case 'int32':
         decl.push(`const d${j} = cols[${j}].i32;`);
         body.push(`
           p = i; neg = buf[p] === 45; if (neg) p++; v = 0; s = p;
           while ((c = buf[p] - 48) >= 0 && c <= 9) { v = v * 10 + c; p++; }
-          if (p > s && p - s <= 9) { d${j}[row] = neg ? -v : v; i = p; } else { ${bail} }
+          if (p > s && p - s <= 9) { if (neg) v = -v; ${numNa === '' ? '' : `if (${numNa}) { ${bail} } `}d${j}[row] = v; i = p; } else { ${bail} }
           ${term}`);
         break;
       case 'bool':
         decl.push(`const d${j} = cols[${j}].u8;`);
-        body.push(`${scan} v = isBoolText(buf, s, i); if (v < 0) { ${bail} } d${j}[row] = v; ${term}`);
+        // NA spellings that read as bools (naValues: ['False']) win, as in pandas.
+        body.push(`${scan} ${naBool ? `if (${isNa}) d${j}[row] = 2; else ` : ''}{ v = isBoolText(buf, s, i); if (v < 0) { ${bail} } d${j}[row] = v; } ${term}`);
         break;
       case 'datetime':
         decl.push(`const d${j} = cols[${j}].f64;`);
@@ -165,6 +189,7 @@ function compile(kinds: readonly ReadKind[], sep: number, helpers: FastHelpers):
     return function fastRows(buf, i, end, row, cap, cols, na, out) {
       ${decl.join('\n      ')}
       const naFirst = na.first, naEmpty = na.hasEmpty;
+      ${Array.from({ length: Math.min(nums, INLINE_NUMS) }, (_, k) => `const q${k} = na.nums[${k}];`).join(' ')}
       const bv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength), wordEnd = end - 4;
       let p = 0, v = 0, c = 0, s = 0, w = 0, b = 0, h = 0, bits = 0, neg = false, x = 0, y = 0, z = 0;
       rows: while (i < end && row < cap) {

@@ -66,6 +66,8 @@ export interface BlockSpec {
   inferred: boolean[];
   /** Header line text of the first file (checked against every file). */
   headerLine: string | null;
+  /** Text columns the user asked for as 'object' (read as strings, reported as 'object'). */
+  objects?: readonly string[];
 }
 
 /** Knobs of the reader's internals; tests change them to reach every code path. */

@@ -30,7 +30,7 @@
  * the loop's locals stay in registers across fields and rows (a method call per row or per
  * quoted field measured 10-25% more instructions on text and quoted fields).
  */
-import { type Column, Frame } from '../../frame.js';
+import { asObjectColumn, type Column, Frame } from '../../frame.js';
 import { parseIsoBytes } from '../../parse/datetime.js';
 import * as columns from './columns.js';
 import { type ColState, finishColumn, growColumns, kindCode, newColumns } from './columns.js';
@@ -136,7 +136,7 @@ export class RowParser {
     this.cap = Math.max(16, rowsHint);
     this.cols = newColumns(this.kinds, spec.latin1, this.cap);
     this.stop[spec.sep] = this.stop[LF] = this.stop[CR] = 1;
-    this.fast = readTuning.fastRows ? fastRowsFor(spec.kinds, spec.sep, { parseNumber, parseIsoBytes, isBoolText }) : null;
+    this.fast = readTuning.fastRows ? fastRowsFor(spec.kinds, spec.sep, this.na, { parseNumber, parseIsoBytes, isBoolText }) : null;
   }
 
   /**
@@ -146,6 +146,8 @@ export class RowParser {
    */
   feed(buf: Buffer, from: number, to: number, base: number, last: boolean): number {
     const { ncols, kinds, cols, stop, sep, na, fast } = this;
+    // Numeric NA spellings are checked after parsing (store): no shortcut for plain integers then.
+    const plainInts = !na.hasNums;
     // The fast loop takes rows that end in a line feed before `to`.
     const fastEnd = fast === null || to <= from ? 0 : buf.lastIndexOf(LF, to - 1) + 1;
     let row = this.row;
@@ -193,7 +195,7 @@ export class RowParser {
           e = q.e;
         } else {
           // ---- unquoted field: plain integers and RAW/HASH text are stored while scanning ----
-          if (kind === K_INT || kind === K_FLOAT) {
+          if ((kind === K_INT || kind === K_FLOAT) && plainInts) {
             const p = plainInteger(buf, i, to, stop, cols[j].f64!, row);
             if (p >= 0) {
               i = p;
@@ -288,8 +290,10 @@ export class RowParser {
     for (let j = 0; j < this.ncols; j++) {
       const st = this.cols[j];
       if (st.kind === K_SKIP) continue;
-      names.push(this.spec.names[j]);
-      cols.push(finishColumn(st, this.row));
+      const name = this.spec.names[j];
+      names.push(name);
+      const col = finishColumn(st, this.row);
+      cols.push(this.spec.objects?.includes(name) === true ? asObjectColumn(col) : col);
     }
     return { frame: new Frame(names, cols, this.row), mismatches: this.mismatches };
   }

@@ -1,9 +1,10 @@
 /**
  * dd.readCsv: files -> byte-range blocks at line starts -> one task per block parsing bytes
  * straight into typed columns. Column dtypes come from `dtype`, `parseDates`, or inference
- * over a sample of the first file (so later blocks may disagree: that is an error naming the
+ * over a sample of the first file with rows (so later blocks may disagree: that is an error naming the
  * file, line, value and the `dtype` fix, never a silent cast).
  */
+import { statSync } from 'node:fs';
 import { type DType, type Frame } from '../../frame.js';
 import { csvFrame } from '../../plan/read-csv.js';
 import type { FrameSpec } from '../../plan/spec.js';
@@ -11,6 +12,7 @@ import { readWhole } from './block.js';
 import { CsvError } from './errors.js';
 import { expandPaths, fileBlocks, readRange } from './files.js';
 import { type BlockSpec, DEFAULT_NA, normalizeDtypes, parseBytes, type ReadCsvOptions, type ReadKind } from './options.js';
+import { naSpellings } from './na-set.js';
 import { parseNumber, parseRows, splitHeader, textOf } from './parser.js';
 
 const DEFAULT_BLOCKSIZE = 64_000_000;
@@ -36,25 +38,55 @@ function sampleOf(path: string, bytes: number, gzip: boolean): { buf: Buffer; co
   return { buf, complete };
 }
 
+/** The sampled rows of one file, all columns as text (the probe spec), cut back to a row boundary when truncated. */
+function sampleRows(path: string, sampleBytes: number, gzip: boolean, header: boolean, probe: BlockSpec): { frame: Frame; path: string; complete: boolean } {
+  const { buf, complete } = sampleOf(path, sampleBytes, gzip);
+  let from = 0;
+  if (header) {
+    const nl = buf.indexOf(10);
+    from = nl < 0 ? buf.length : nl + 1;
+  }
+  const lineOf = (o: number) => {
+    let line = 1;
+    for (let i = 0; i < o; i++) if (buf[i] === 10) line++;
+    return line;
+  };
+  // A truncated sample may end inside a quoted field that holds newlines: cut it back a
+  // line at a time until it ends on a row boundary.
+  let end = buf.length;
+  for (let tries = 0; ; tries++) {
+    try {
+      return { frame: parseRows(buf, from, end, probe, path, lineOf).frame, path, complete };
+    } catch (e) {
+      const cut = end > from + 1 ? buf.lastIndexOf(10, end - 2) : -1;
+      if (complete || !(e instanceof CsvError) || !/unterminated quoted field/.test(e.message) || cut < from || tries > 1000) throw e;
+      end = cut + 1;
+    }
+  }
+}
+
 /** Decide a dtype from the distinct texts of a sampled column. */
 function inferKind(values: readonly string[], hadMissing: boolean, assumeMissing: boolean): DType {
   if (values.length === 0) return 'float64'; // all missing: pandas reads NaN -> float64
   let ints = true;
   let nums = true;
   let bools = true;
+  let beyond = false;
   for (const v of values) {
     const b = Buffer.from(v, 'latin1');
     const x = parseNumber(b, 0, b.length);
     const isNum = !Number.isNaN(x) || /^\s*[-+]?nan\s*$/i.test(v);
     if (!isNum) nums = ints = false;
     else if (!Number.isInteger(x) || /[.eE]/.test(v)) ints = false;
-    // Integers beyond 2^53 cannot be held exactly (int64 is stored in doubles): keep the text.
-    else if (Math.abs(x) > Number.MAX_SAFE_INTEGER) return 'string';
+    else if (Math.abs(x) > Number.MAX_SAFE_INTEGER) beyond = true;
     const lv = v.toLowerCase();
     if (lv !== 'true' && lv !== 'false') bools = false;
     if (!nums && !bools) break;
   }
   if (bools && !hadMissing) return 'bool';
+  // Integers beyond 2^53 cannot be held exactly (int64 is stored in doubles): keep the text.
+  // Among fractions they are floats, as in pandas.
+  if (ints && beyond) return 'string';
   if (ints) return hadMissing || assumeMissing ? 'float64' : 'int64';
   if (nums) return 'float64';
   return 'string';
@@ -97,9 +129,10 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
     throw new TypeError(`readCsv: unsupported encoding '${enc}' (use 'utf8' or 'latin1')`);
   const latin1 = enc !== 'utf8' && enc !== 'utf-8';
   const header = opts.header !== false;
-  const first = paths[0];
+  // Names come from the first file with any bytes (an empty part file has not even a header).
+  const first = paths.find((p) => statSync(p).size > 0) ?? paths[0];
   const gzipFirst = isGzipPath(first, opts.compression);
-  const na = [...new Set([...(opts.keepDefaultNa === false ? [] : DEFAULT_NA), ...(opts.naValues ?? [])])];
+  const na = [...new Set([...(opts.keepDefaultNa === false ? [] : DEFAULT_NA), ...naSpellings(opts.naValues ?? [])])];
 
   // ---- column names ----
   const headerLine = header ? headerOf(first, gzipFirst, latin1) : null;
@@ -133,12 +166,11 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
     return dtypes[n] ?? 'string';
   });
 
-  // ---- inference over a sample of the first file ----
+  // ---- inference over a sample of the first file with rows ----
   const toInfer = names.map((n, i) => kinds[i] !== 'skip' && !dateCols.has(i) && dtypes[n] === undefined);
   let inferredFrom = 'dtype';
   if (toInfer.some(Boolean)) {
     const sampleBytes = opts.sampleBytes ?? DEFAULT_SAMPLE;
-    const { buf, complete } = sampleOf(first, sampleBytes, gzipFirst);
     const probe: BlockSpec = {
       names,
       kinds: names.map((_, i) => (toInfer[i] ? 'string' : 'skip')),
@@ -152,30 +184,18 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
       inferred: [],
       headerLine,
     };
-    let from = 0;
-    if (header) {
-      const nl = buf.indexOf(10);
-      from = nl < 0 ? buf.length : nl + 1;
+    // Infer from the first file that has rows: Spark and Hive write empty part files (a header
+    // and nothing else, or no bytes at all), and 0 rows would make every column float64.
+    let sample: { frame: Frame; path: string; complete: boolean } | undefined;
+    for (const path of paths) {
+      sample = sampleRows(path, sampleBytes, isGzipPath(path, opts.compression), header, probe);
+      if (sample.frame.length > 0) break;
     }
-    const lineOf = (o: number) => {
-      let line = 1;
-      for (let i = 0; i < o; i++) if (buf[i] === 10) line++;
-      return line;
-    };
-    // A truncated sample may end inside a quoted field that holds newlines: cut it back a
-    // line at a time until it ends on a row boundary.
-    let end = buf.length;
-    let frame: Frame | undefined;
-    for (let tries = 0; frame === undefined; tries++) {
-      try {
-        frame = parseRows(buf, from, end, probe, first, lineOf).frame;
-      } catch (e) {
-        const cut = end > from + 1 ? buf.lastIndexOf(10, end - 2) : -1;
-        if (complete || !(e instanceof CsvError) || !/unterminated quoted field/.test(e.message) || cut < from || tries > 1000) throw e;
-        end = cut + 1;
-      }
-    }
-    inferredFrom = `the first ${frame.length.toLocaleString('en-US')} rows of ${first}${complete ? '' : ` (sampleBytes=${sampleBytes})`}`;
+    const { frame, path, complete } = sample!;
+    const skipped = paths.indexOf(path);
+    inferredFrom =
+      `the first ${frame.length.toLocaleString('en-US')} rows of ${path}${complete ? '' : ` (sampleBytes=${sampleBytes})`}` +
+      (skipped > 0 ? ` (the ${skipped === 1 ? 'file' : `${skipped} files`} before it had no rows)` : '');
     names.forEach((n, i) => {
       if (!toInfer[i]) return;
       const col = frame.col(n);
@@ -194,7 +214,8 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
       if ((k === 'int64' || k === 'int32') && toInfer[i]) kinds[i] = 'float64';
     });
 
-  const spec: BlockSpec = { names, kinds, joins, sep, latin1, gzip: false, header, na, inferredFrom, inferred: toInfer, headerLine };
+  const objects = names.filter((n, i) => kinds[i] === 'string' && opts.dtype?.[n] === 'object');
+  const spec: BlockSpec = { names, kinds, joins, sep, latin1, gzip: false, header, na, inferredFrom, inferred: toInfer, headerLine, objects };
 
   // ---- blocks and graph ----
   const blocksize = opts.blocksize === null ? null : parseBytes(opts.blocksize ?? DEFAULT_BLOCKSIZE);

@@ -37,7 +37,7 @@ let hadFraction = false;
 
 /**
  * A number from bytes [s, e): exact (one correctly rounded operation) for up to 15
- * significant digits and |exponent| <= 22, else through parseFloat.
+ * significant digits and |exponent| <= 22, else through parseFloat; inf and infinity (any case, signed) as pandas reads them.
  */
 export function parseNumber(buf: Uint8Array, s: number, e: number): number {
   notNumber = false;
@@ -82,6 +82,7 @@ export function parseNumber(buf: Uint8Array, s: number, e: number): number {
     }
   }
   if (!sawDigit) {
+    if (isInfinity(buf, i, e)) return neg ? -Infinity : Infinity;
     notNumber = true;
     return NaN;
   }
@@ -119,6 +120,15 @@ export function parseNumber(buf: Uint8Array, s: number, e: number): number {
   return neg ? -v : v;
 }
 
+/** 'inf' or 'infinity' in any case at buf[i, e) (after the sign), as pandas reads them. */
+function isInfinity(buf: Uint8Array, i: number, e: number): boolean {
+  const n = e - i;
+  if (n !== 3 && n !== 8) return false;
+  const word = 'infinity';
+  for (let k = 0; k < n; k++) if ((buf[i + k] | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
 function slowParse(buf: Uint8Array, s: number, e: number): number {
   let str = '';
   for (let i = s; i < e; i++) str += String.fromCharCode(buf[i]);
@@ -148,7 +158,8 @@ export function isBoolText(buf: Uint8Array, s: number, e: number): number {
 /** float64: NaN for missing values. */
 export function storeFloat(out: Float64Array, row: number, src: Buffer, s: number, e: number, na: NaSet): number {
   const v = parseNumber(src, s, e);
-  out[row] = v;
+  // naValues that are numbers match by value, as in pandas: '-999' also matches -999.0 and -9.99e2.
+  out[row] = na.hasNums && na.isNumber(v) ? NaN : v;
   return notNumber && !na.has(src, s, e) ? TEXT : OK;
 }
 
@@ -157,8 +168,9 @@ export function storeInt64(out: Float64Array, row: number, src: Buffer, s: numbe
   const v = parseNumber(src, s, e);
   out[row] = v;
   if (notNumber) return na.has(src, s, e) ? MISSING : TEXT;
-  if (hadFraction) return Number.isInteger(v) ? OK : FRACTION;
-  // Beyond 2^53 a double would silently change the value.
+  if (na.hasNums && na.isNumber(v)) return MISSING;
+  if (hadFraction && !Number.isInteger(v)) return FRACTION;
+  // Beyond 2^53 a double would silently change the value (also when written 1e20 or 1.0e16).
   return Math.abs(v) <= Number.MAX_SAFE_INTEGER ? OK : RANGE;
 }
 
@@ -168,13 +180,23 @@ export function storeInt32(out: Int32Array, row: number, src: Buffer, s: number,
     out[row] = 0;
     return na.has(src, s, e) ? MISSING : TEXT;
   }
+  if (na.hasNums && na.isNumber(v)) {
+    out[row] = 0;
+    return MISSING;
+  }
   out[row] = v;
-  if (hadFraction) return Number.isInteger(v) ? OK : FRACTION;
+  if (hadFraction && !Number.isInteger(v)) return FRACTION;
+  // `v | 0` wraps: 1e10 (also written 1e10 or 10000000000.0) must not become 1410065408.
   return v === (v | 0) ? OK : RANGE;
 }
 
 /** bool: 2 for missing values. */
 export function storeBool(out: Uint8Array, row: number, src: Buffer, s: number, e: number, na: NaSet): number {
+  // NA spellings that read as bools (naValues: ['False']) win, as in pandas.
+  if (na.hasBool && na.has(src, s, e)) {
+    out[row] = 2;
+    return OK;
+  }
   const b = isBoolText(src, s, e);
   if (b >= 0) {
     out[row] = b;
