@@ -62,6 +62,7 @@ export function pandasDType(t: string): string {
     case 'bool':
       return 'bool';
     case 'string':
+    case 'object':
       return 'object';
     case 'datetime':
       return 'datetime64[ns]';
@@ -84,8 +85,9 @@ function fromDanfoDType(t: string, values: readonly Cell[]): string {
 
 /** Lazy-side dtypes of a result, when the case returned a collection (known before computing). */
 export interface Meta {
-  dtypes?: Record<string, DType>;
-  dtype?: DType;
+  /** tsdask dtype labels ('object' is a label on string storage). */
+  dtypes?: Record<string, DType | 'object'>;
+  dtype?: DType | 'object';
 }
 
 /** Encode a computed tsdask value; `meta` gives the dtypes the lazy collection declared. */

@@ -168,7 +168,7 @@ const cases: ReadonlyArray<Case<FrameCtx>> = [
       Object.fromEntries(
         Object.entries(c.ddf.dtypes).map(([k, v]) => [
           k,
-          { int64: 'int64', int32: 'int64', float64: 'float64', bool: 'bool', string: 'object', datetime: 'datetime64[ns]' }[v],
+          { int64: 'int64', int32: 'int64', float64: 'float64', bool: 'bool', string: 'object', object: 'object', datetime: 'datetime64[ns]' }[v],
         ]),
       ),
   },
