@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Client, delayed } from '../../src/index.js';
 import { parseAddress } from '../../src/distributed/address.js';
 import { connect } from '../../src/distributed/connection.js';
+import { WebSocketLink } from '../../src/distributed/links/websocket.js';
 import { parseDone, PROTOCOL_VERSION } from '../../src/distributed/protocol/index.js';
 import { startCli, startScheduler, startWorkers, stop } from './procs.js';
 
@@ -94,7 +95,8 @@ t.test('bad input fails fast with a clear message', async (t) => {
 
   // Garbage on the socket does not take the scheduler down.
   const garbage = await connect(parseAddress(sched.address));
-  garbage.ws.send('hello?');
+  if (!(garbage.link instanceof WebSocketLink)) throw new Error('connect() gives a websocket link');
+  garbage.link.ws.send('hello?');
   await new Promise((r) => setTimeout(r, 100));
 
   const workers = await startWorkers(sched.address);

@@ -5,7 +5,7 @@
  * FutureOwner interface; the Client feeds it the scheduler's messages.
  */
 import { CancelledError } from '../errors.js';
-import { type FutureOwner, KeyState } from './future.js';
+import { type Future, type FutureOwner, isOwnedBy, KeyState } from './future.js';
 import { type ClientToScheduler, toScheduler } from '../protocol/index.js';
 
 interface Waiter {
@@ -17,7 +17,6 @@ export class KeyRegistry implements FutureOwner {
   private readonly states = new Map<string, KeyState>();
   private readonly refs = new Map<string, number>();
   private readonly waiters = new Map<string, Waiter[]>();
-  private readonly futures = new WeakSet<object>();
   private readonly finalizer = new FinalizationRegistry<string>((key) => this.release(key));
   /** Set once the connection is gone: nothing is sent anymore, new requests fail with it. */
   private closedWith: Error | undefined;
@@ -36,7 +35,6 @@ export class KeyRegistry implements FutureOwner {
   // ------------------------------------------------------------------ what Futures use
 
   adopt(future: object, key: string, inform: boolean): void {
-    this.futures.add(future);
     this.finalizer.register(future, key, future);
     this.hold(key, inform);
   }
@@ -47,8 +45,8 @@ export class KeyRegistry implements FutureOwner {
   }
 
   /** Was this Future made by this registry (its Client)? */
-  owns(future: object): boolean {
-    return this.futures.has(future);
+  owns(future: Future): boolean {
+    return isOwnedBy(future, this);
   }
 
   state(key: string): KeyState {
