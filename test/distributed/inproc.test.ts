@@ -29,7 +29,13 @@ function tcpSockets(): number {
 /** The links the scheduler serves its clients over. */
 function clientLinks(server: SchedulerServer): string[] {
   return [...server.state.clients.values()].map((c) =>
-    c.sink instanceof Connection ? (c.sink.link instanceof InProcessLink ? 'in-process' : c.sink.link instanceof WebSocketLink ? 'websocket' : 'other') : 'no connection',
+    c.sink instanceof Connection
+      ? c.sink.link instanceof InProcessLink
+        ? 'in-process'
+        : c.sink.link instanceof WebSocketLink
+          ? 'websocket'
+          : 'other'
+      : 'no connection',
   );
 }
 
@@ -71,6 +77,9 @@ t.test('a Client on a LocalCluster uses the in-process link; one given the addre
   t.equal(tcpSockets(), beforeRemote + 2, 'a websocket client opens a socket (and the scheduler accepts one)');
   t.same(clientLinks(cluster.scheduler).sort(), ['in-process', 'websocket']);
   t.equal(await dashboardClients(client.dashboardLink ?? ''), 2);
+  const mine = client.submit(inc, 5);
+  t.throws(() => remote.submit(inc, mine), /Future 'inc-\w+' belongs to another Client/, 'a Future stays with the Client that made it');
+  t.equal(await remote.submit(inc, await mine), 7);
 });
 
 t.test('compute, map, gather, persist, futures, errors and cancel work over it', async (t) => {
@@ -168,7 +177,10 @@ t.test('a malformed message over the link is refused with a ProtocolError and th
   // An operation the scheduler does not know, and a worker's message from a client: notices.
   conn.link.send([{ op: 'frobnicate' }, { op: 'finished', key: 'x' }], []);
   // A request whose payload points at frames the batch does not have: an error reply.
-  const scatter = toScheduler.scatter({ items: [{ key: 'x', value: { header: 'h', firstFrame: 0, frameCount: 2 }, nbytes: 8, type: 'number' }], broadcast: false });
+  const scatter = toScheduler.scatter({
+    items: [{ key: 'x', value: { header: 'h', firstFrame: 0, frameCount: 2 }, nbytes: 8, type: 'number' }],
+    broadcast: false,
+  });
   const err = await conn.request(scatter, parseSchedulerIdentity, 10_000).then(
     () => undefined,
     (e: unknown) => e,
