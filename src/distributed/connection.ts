@@ -135,6 +135,12 @@ export class Connection extends EventEmitter {
     }
   }
 
+  /** Is `msg` the last message of the batch being built (not handed to the link yet)? */
+  isLastQueued(msg: object): boolean {
+    const n = this.messages.length;
+    return n > 0 && this.messages[n - 1] === msg;
+  }
+
   flush(): void {
     this.scheduled = false;
     if (this.messages.length === 0 || this.closed) {

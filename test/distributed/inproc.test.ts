@@ -102,6 +102,19 @@ t.test('compute, map, gather, persist, futures, errors and cancel work over it',
   [total] = await client.persist([total]);
   t.same(await compute(delayed(inc)(total), { scheduler: client }), [6], 'a persisted value feeds a later graph');
 
+  // Keys released in a loop share one message; what follows it is still seen after it.
+  const again = client.map(inc, [300, 301, 302]);
+  t.same(await client.gather(again), [301, 302, 303]);
+  for (const f of again) f.release();
+  const [resubmitted] = client.map(inc, [300]);
+  t.equal(resubmitted.key, again[0].key, 'the same key');
+  t.equal(await resubmitted, 301, 'a key released and submitted again in one turn is computed again');
+  t.same(
+    again.map((f) => cluster.scheduler.state.tasks.has(f.key)),
+    [true, false, false],
+    'the released keys are gone from the scheduler, the resubmitted one is back',
+  );
+
   // Errors travel with their message; a failed input fails its dependents.
   const fail = (x: number) => {
     throw new Error(`bad input ${x}`);
