@@ -212,11 +212,6 @@ export class Connection extends EventEmitter {
     this.link.close(code, reason);
   }
 
-  /** Drop the connection without a close handshake (the peer sees code 1006). */
-  terminate(): void {
-    this.link.terminate();
-  }
-
   private receive(messages: readonly unknown[], frames: Uint8Array[]): void {
     for (const raw of messages) {
       if (isRecord(raw) && raw.op === 'reply') {

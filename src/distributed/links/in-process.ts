@@ -60,7 +60,9 @@ export class InProcessLink implements Link {
     const peer = this.peer;
     if (!this.open || peer === undefined) return;
     this.open = false;
-    // As with a websocket close handshake: the peer hears the close first, then this end.
+    // As with a websocket close handshake: the peer hears the close first, then this end
+    // (and the reason as a close frame carries it, at most 120 characters).
+    reason = reason.slice(0, 120);
     queueMicrotask(() => {
       peer.finish(code, reason);
       this.finish(code, reason);
