@@ -1,7 +1,8 @@
 /**
- * A batched, request-capable connection over one websocket. Messages sent in the same
- * event-loop turn travel in one websocket message (per-task messages would cost a syscall and
- * a frame each), and `request` pairs a message with its reply by id.
+ * A batched, request-capable connection over a link: a websocket (links/websocket.ts), or a
+ * hand-over inside this process (links/in-process.ts). Messages sent in the same event-loop
+ * turn travel as one batch (per-task messages would cost a syscall and a frame each), and
+ * `request` pairs a message with its reply by id.
  *
  * Every received message is checked by the parser its owner serves with (`serve`) before any
  * handler sees it: a malformed or unknown message is refused with an error sent back to the
@@ -11,10 +12,11 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { type Address, formatAddress, wsUrl } from './address.js';
+import type { Link } from './links/link.js';
+import { WebSocketLink } from './links/websocket.js';
 import {
   isRecord,
   type Message,
-  packMessage,
   type Parse,
   type Payload,
   type PayloadRef,
@@ -23,7 +25,6 @@ import {
   type Request,
   replyEnvelope,
   toWireError,
-  unpackMessage,
   type WireError,
 } from './protocol/index.js';
 
@@ -72,7 +73,7 @@ export class Connection extends EventEmitter {
   closeReason = '';
 
   constructor(
-    readonly ws: WebSocket,
+    readonly link: Link,
     readonly peer: string,
     /** This side's IP address of the socket. */
     readonly localAddress: string | undefined,
@@ -87,11 +88,13 @@ export class Connection extends EventEmitter {
           'op',
         ),
       );
-    ws.binaryType = 'nodebuffer';
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
-    ws.on('close', (code: number, reason: Buffer) => this.onClose(code, reason.toString()));
-    ws.on('error', (err: Error) => {
-      this.closeReason ||= err.message;
+    link.attach({
+      batch: (messages, frames) => this.receive(messages, frames),
+      broken: (e) => this.emit('protocol-error', e),
+      error: (err) => {
+        this.closeReason ||= err.message;
+      },
+      closed: (code, reason) => this.onClose(code, reason),
     });
   }
 
@@ -132,6 +135,12 @@ export class Connection extends EventEmitter {
     }
   }
 
+  /** Is `msg` the last message of the batch being built (not handed to the link yet)? */
+  isLastQueued(msg: object): boolean {
+    const n = this.messages.length;
+    return n > 0 && this.messages[n - 1] === msg;
+  }
+
   flush(): void {
     this.scheduled = false;
     if (this.messages.length === 0 || this.closed) {
@@ -140,11 +149,13 @@ export class Connection extends EventEmitter {
       this.frameBytes = 0;
       return;
     }
-    const msg = packMessage(this.messages, this.frames);
+    // The link owns the batch from here on: new arrays for the next one.
+    const messages = this.messages;
+    const frames = this.frames;
     this.messages = [];
     this.frames = [];
     this.frameBytes = 0;
-    this.ws.send(msg, { binary: true });
+    this.link.send(messages, frames);
   }
 
   /** Send a request and wait for its reply, checked by `parseReply`. */
@@ -198,32 +209,11 @@ export class Connection extends EventEmitter {
     if (this.closed) return;
     this.flush();
     this.closeReason ||= reason;
-    try {
-      this.ws.close(code, reason.slice(0, 120));
-    } catch {
-      this.ws.terminate();
-    }
-    // A peer that never answers the close handshake must not keep us alive.
-    setTimeout(() => this.ws.terminate(), 2000).unref();
+    this.link.close(code, reason);
   }
 
-  private receive(data: Buffer, isBinary: boolean): void {
-    if (!isBinary) {
-      this.emit('protocol-error', new ProtocolError(`${this.peer} sent a text message; tsdask speaks binary batches`, undefined, undefined));
-      this.ws.terminate();
-      return;
-    }
-    let batch: { messages: readonly unknown[]; frames: Uint8Array[] };
-    try {
-      batch = unpackMessage(data);
-    } catch (e) {
-      // Without a readable header there is no message to answer: the stream cannot be trusted.
-      this.emit('protocol-error', e);
-      this.ws.terminate();
-      return;
-    }
-    const frames = batch.frames;
-    for (const raw of batch.messages) {
+  private receive(messages: readonly unknown[], frames: Uint8Array[]): void {
+    for (const raw of messages) {
       if (isRecord(raw) && raw.op === 'reply') {
         this.onReply(raw, frames);
         continue;
@@ -333,7 +323,7 @@ export function connect(addr: Address, opts: ConnectOptions = {}): Promise<Conne
       settled = true;
       clearTimeout(timer);
       ws.removeAllListeners('error');
-      resolve(new Connection(ws, where, localAddress));
+      resolve(new Connection(new WebSocketLink(ws, where), where, localAddress));
     });
     ws.once('unexpected-response', (_req, res) => {
       fail(new Error(`${where} answered HTTP ${res.statusCode}: it is not a tsdask scheduler or worker port (the dashboard is a different port)`));

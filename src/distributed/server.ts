@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { WebSocketServer } from 'ws';
-import { type Address, boundAddress, isLoopback } from './address.js';
+import { type Address, boundAddress, formatAddress, isLoopback } from './address.js';
 import { Connection, MAX_MESSAGE } from './connection.js';
+import { InProcessLink } from './links/in-process.js';
+import { WebSocketLink } from './links/websocket.js';
 import { type Hello, helloParser, isRecord, PROTOCOL_VERSION, type ProtocolError } from './protocol/index.js';
 import { errorMessage } from './errors.js';
 
@@ -39,6 +41,11 @@ export interface ListenOptions {
 export interface Listener {
   address: Address;
   http: HttpServer;
+  /**
+   * A connection from this process, over an in-process link instead of a loopback socket: it
+   * gets the same hello, token check and handling as a websocket peer. Returns the caller's end.
+   */
+  connectInProcess(): Connection;
   close(): Promise<void>;
 }
 
@@ -94,9 +101,31 @@ export function checkToken(h: Hello, opts: { token?: string; role: string }): { 
 }
 
 /**
- * Listen for websocket peers. Each must send a hello first; accepted ones are handed to
- * `onPeer` with their hello, refused ones get the reason and are closed.
+ * A new peer's first message must be a hello: the accepted go to `onPeer` with their hello,
+ * the refused get the reason and are closed.
  */
+function greet(conn: Connection, opts: ListenOptions, parseHello: ReturnType<typeof helloParser>, onPeer: (conn: Connection, hello: Hello) => void): void {
+  const timer = setTimeout(() => conn.close(4000, 'no hello within 10 s'), 10_000);
+  const refuse = (code: number, message: string, rid: number | undefined) => {
+    clearTimeout(timer);
+    conn.replyError(rid, { name: 'ConnectionRefused', message });
+    conn.flush();
+    setTimeout(() => conn.close(code, message), 50);
+  };
+  conn.serve(
+    parseHello,
+    (h) => {
+      clearTimeout(timer);
+      const refusal = checkToken(h, opts);
+      if (refusal !== undefined) refuse(refusal.code, refusal.message, h.rid);
+      else onPeer(conn, h);
+    },
+    (e: ProtocolError, rid) => refuse(e.closeCode, e.message, rid),
+  );
+  conn.on('close', () => clearTimeout(timer));
+}
+
+/** Listen for websocket peers (and take in-process ones); each is greeted (`greet`) first. */
 export function listen(
   opts: ListenOptions,
   onPeer: (conn: Connection, hello: Hello) => void,
@@ -113,26 +142,11 @@ export function listen(
   const parseHello = helloParser({ role: opts.role, tsdask: TSDASK_VERSION });
   wss.on('connection', (ws, req) => {
     const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    const conn = new Connection(ws, remote, req.socket.localAddress);
-    const timer = setTimeout(() => conn.close(4000, 'no hello within 10 s'), 10_000);
-    const refuse = (code: number, message: string, rid: number | undefined) => {
-      clearTimeout(timer);
-      conn.replyError(rid, { name: 'ConnectionRefused', message });
-      conn.flush();
-      setTimeout(() => conn.close(code, message), 50);
-    };
-    conn.serve(
-      parseHello,
-      (h) => {
-        clearTimeout(timer);
-        const refusal = checkToken(h, opts);
-        if (refusal !== undefined) refuse(refusal.code, refusal.message, h.rid);
-        else onPeer(conn, h);
-      },
-      (e: ProtocolError, rid) => refuse(e.closeCode, e.message, rid),
-    );
-    conn.on('close', () => clearTimeout(timer));
+    greet(new Connection(new WebSocketLink(ws, remote), remote, req.socket.localAddress), opts, parseHello, onPeer);
   });
+  /** Our ends of the in-process links still open (dropped with the listener, as its sockets are). */
+  const inProcess = new Set<InProcessLink>();
+  let inProcessCount = 0;
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => {
       reject(
@@ -147,14 +161,25 @@ export function listen(
     http.listen(opts.port, opts.host, () => {
       http.off('error', onError);
       const a = boundAddress(http);
+      const address: Address = { secure: opts.tls !== undefined, host: opts.host === '0.0.0.0' || opts.host === '::' ? opts.host : a.address, port: a.port };
       resolve({
-        address: { secure: opts.tls !== undefined, host: opts.host === '0.0.0.0' || opts.host === '::' ? opts.host : a.address, port: a.port },
+        address,
         http,
+        connectInProcess: () => {
+          const [ours, theirs] = InProcessLink.pair();
+          const conn = new Connection(ours, `in-process peer ${++inProcessCount}`, undefined);
+          inProcess.add(ours);
+          conn.on('close', () => inProcess.delete(ours));
+          greet(conn, opts, parseHello, onPeer);
+          return new Connection(theirs, `${formatAddress(address)} (in this process)`, undefined);
+        },
         close: () =>
           new Promise<void>((res) => {
             // Stop listening first: by the time a peer sees its connection drop, the port refuses.
             http.close(() => res());
             for (const c of wss.clients) c.terminate();
+            for (const l of inProcess) l.terminate();
+            inProcess.clear();
             wss.close();
             http.closeAllConnections?.();
           }),

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Client, delayed } from '../../src/index.js';
 import { parseAddress } from '../../src/distributed/address.js';
 import { connect } from '../../src/distributed/connection.js';
+import { WebSocketLink } from '../../src/distributed/links/websocket.js';
 import { parseDone, PROTOCOL_VERSION } from '../../src/distributed/protocol/index.js';
 import { startCli, startScheduler, startWorkers, stop } from './procs.js';
 
@@ -94,8 +95,9 @@ t.test('bad input fails fast with a clear message', async (t) => {
 
   // Garbage on the socket does not take the scheduler down.
   const garbage = await connect(parseAddress(sched.address));
+  if (!(garbage.link instanceof WebSocketLink)) throw new Error('connect() gives a websocket link');
   const dropped = new Promise<'dropped'>((r) => garbage.once('close', () => r('dropped')));
-  garbage.ws.send('hello?');
+  garbage.link.ws.send('hello?');
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'not dropped'>((r) => (timer = setTimeout(() => r('not dropped'), 10_000)));
   t.equal(await Promise.race([dropped, late]), 'dropped', 'the scheduler drops a connection that sends garbage');

@@ -60,7 +60,7 @@ export class Client implements Scheduler {
     private readonly attached: ClusterLike | undefined = cluster,
   ) {
     this.info = welcome;
-    const keys = new KeyRegistry((msg) => conn.send(msg));
+    const keys = new KeyRegistry(conn);
     this.side = { keys, graphs: new GraphSender(conn, (f) => keys.owns(f)), listeners: new TaskListeners() };
     conn.serve(parseSchedulerToClient, (msg, frames) => this.onMessage(msg, frames));
     conn.on('protocol-error', (e: Error) => console.warn(`tsdask: refused a message from the scheduler: ${e.message}`));

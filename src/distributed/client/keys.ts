@@ -5,7 +5,7 @@
  * FutureOwner interface; the Client feeds it the scheduler's messages.
  */
 import { CancelledError } from '../errors.js';
-import { type FutureOwner, KeyState } from './future.js';
+import { type Future, type FutureOwner, isOwnedBy, KeyState } from './future.js';
 import { type ClientToScheduler, toScheduler } from '../protocol/index.js';
 
 interface Waiter {
@@ -13,16 +13,26 @@ interface Waiter {
   reject(e: Error): void;
 }
 
+/** Where the registry's messages go: the client's connection. */
+export interface KeySink {
+  send(msg: ClientToScheduler): void;
+  /** Is `msg` the last message queued, not sent yet (so it may still take more keys)? */
+  isLastQueued(msg: object): boolean;
+}
+
+type KeysOp = 'push' | 'release-keys' | 'want';
+
 export class KeyRegistry implements FutureOwner {
   private readonly states = new Map<string, KeyState>();
   private readonly refs = new Map<string, number>();
   private readonly waiters = new Map<string, Waiter[]>();
-  private readonly futures = new WeakSet<object>();
   private readonly finalizer = new FinalizationRegistry<string>((key) => this.release(key));
   /** Set once the connection is gone: nothing is sent anymore, new requests fail with it. */
   private closedWith: Error | undefined;
+  /** The last per-key message queued, and its key list (grown while it is still last in the batch). */
+  private tail: { op: KeysOp; msg: ClientToScheduler; keys: string[] } | undefined;
 
-  constructor(private readonly send: (msg: ClientToScheduler) => void) {}
+  constructor(private readonly sink: KeySink) {}
 
   /** How many keys are held (for tests and debugging). */
   get held(): number {
@@ -36,7 +46,6 @@ export class KeyRegistry implements FutureOwner {
   // ------------------------------------------------------------------ what Futures use
 
   adopt(future: object, key: string, inform: boolean): void {
-    this.futures.add(future);
     this.finalizer.register(future, key, future);
     this.hold(key, inform);
   }
@@ -47,8 +56,8 @@ export class KeyRegistry implements FutureOwner {
   }
 
   /** Was this Future made by this registry (its Client)? */
-  owns(future: object): boolean {
-    return this.futures.has(future);
+  owns(future: Future): boolean {
+    return isOwnedBy(future, this);
   }
 
   state(key: string): KeyState {
@@ -70,7 +79,7 @@ export class KeyRegistry implements FutureOwner {
       if (ws === undefined) {
         ws = [];
         this.waiters.set(key, ws);
-        this.send(toScheduler.push([key]));
+        this.sendKey('push', key);
       }
       ws.push({ resolve, reject });
     });
@@ -78,7 +87,7 @@ export class KeyRegistry implements FutureOwner {
 
   /** Cancel keys on the cluster; their futures reject with CancelledError. */
   cancel(keys: readonly string[]): Promise<void> {
-    if (this.closedWith === undefined) this.send(toScheduler.cancel(keys));
+    if (this.closedWith === undefined) this.sink.send(toScheduler.cancel(keys));
     for (const k of keys) {
       const err = new CancelledError(`future '${k}' was cancelled`);
       err.taskKey = k;
@@ -93,7 +102,7 @@ export class KeyRegistry implements FutureOwner {
     const n = this.refs.get(key) ?? 0;
     this.refs.set(key, n + 1);
     this.state(key); // status messages for the key are kept from now on
-    if (n === 0 && inform && this.closedWith === undefined) this.send(toScheduler.want([key]));
+    if (n === 0 && inform && this.closedWith === undefined) this.sendKey('want', key);
   }
 
   private release(key: string): void {
@@ -104,7 +113,24 @@ export class KeyRegistry implements FutureOwner {
     }
     this.refs.delete(key);
     this.states.delete(key);
-    if (this.closedWith === undefined) this.send(toScheduler.releaseKeys([key]));
+    if (this.closedWith === undefined) this.sendKey('release-keys', key);
+  }
+
+  /**
+   * One key for the scheduler. Consecutive ones of the same kind share one message (a gather or
+   * a release loop over n Futures sends one message, not n); any other message in between ends
+   * the run, so the scheduler sees everything in the order it was done.
+   */
+  private sendKey(op: KeysOp, key: string): void {
+    const t = this.tail;
+    if (t !== undefined && t.op === op && this.sink.isLastQueued(t.msg)) {
+      t.keys.push(key);
+      return;
+    }
+    const keys = [key];
+    const msg = op === 'push' ? toScheduler.push(keys) : op === 'want' ? toScheduler.want(keys) : toScheduler.releaseKeys(keys);
+    this.sink.send(msg);
+    this.tail = { op, msg, keys };
   }
 
   // ------------------------------------------------------------------ what the scheduler says

@@ -52,7 +52,11 @@ export async function openSession(target: ClusterLike | string | undefined, opts
   token ??= findLocalToken(addr.host, addr.port);
   let conn: Connection;
   try {
-    conn = await connect(addr, { timeoutMs: opts.timeout ?? 10_000, ca: opts.tlsCa ? readFileSync(opts.tlsCa) : undefined, insecure: opts.insecure });
+    // A LocalCluster's scheduler lives in this process: talk to it without a socket.
+    conn =
+      cluster !== undefined
+        ? cluster.scheduler.connectInProcess()
+        : await connect(addr, { timeoutMs: opts.timeout ?? 10_000, ca: opts.tlsCa ? readFileSync(opts.tlsCa) : undefined, insecure: opts.insecure });
   } catch (e) {
     await own?.close();
     throw e;

@@ -122,6 +122,16 @@ export class SchedulerServer {
     return this.dashboard?.link;
   }
 
+  /**
+   * A connection for a Client in this process: the same hello and handling as over the port,
+   * without the loopback socket (no JSON, framing or masking on either side). Returns the
+   * Client's end.
+   */
+  connectInProcess(): Connection {
+    if (this.closing) throw new Error(`the scheduler at ${this.address} is shutting down: it takes no new clients`);
+    return this.listener.connectInProcess();
+  }
+
   private accept(conn: Connection, h: Hello): void {
     conn.on('handler-error', (e: Error, op: string) => this.log(`error handling '${op}' from ${conn.peer}: ${e.stack ?? e.message}`));
     conn.on('protocol-error', (e: Error) => this.log(`refused a message from ${conn.peer}: ${e.message}`));
@@ -215,7 +225,8 @@ export class SchedulerServer {
         name: w.name,
         nthreads: w.nthreads,
         memoryLimit: w.memoryLimit,
-        resources: w.resources,
+        // A copy: an in-process client gets this object itself, and the amounts are the scheduler's.
+        resources: { ...w.resources },
       })),
     };
   }

@@ -76,7 +76,7 @@ export class TaskTable {
     for (const w of ts.whoHas) {
       w.hasWhat.delete(ts);
       w.nbytes -= ts.nbytes;
-      w.sink.send(toWorker.freeKeys([ts.key]));
+      freeOn(w, ts.key);
     }
     ts.whoHas = [];
     ts.group.nbytes -= ts.nbytes;
@@ -124,4 +124,20 @@ export class TaskTable {
     }
     return { workers: this.workers.size, threads, memory };
   }
+}
+
+/**
+ * Tell `w` to free `key`. Consecutive frees for one worker share a message (releasing n results
+ * sends one, not n); any other message to it ends the run, so the worker sees the same order.
+ */
+function freeOn(w: WorkerState, key: string): void {
+  const t = w.freeing;
+  if (t !== undefined && w.sink.isLastQueued?.(t.msg) === true) {
+    t.keys.push(key);
+    return;
+  }
+  const keys = [key];
+  const msg = toWorker.freeKeys(keys);
+  w.sink.send(msg);
+  w.freeing = { msg, keys };
 }

@@ -10,6 +10,8 @@ import type { Resources } from '../resources.js';
 export interface WorkerSink {
   send(msg: SchedulerToWorker): void;
   wire(p: Payload): PayloadRef;
+  /** Is `msg` the last message queued, not sent yet (so it may still take more keys)? Absent: never. */
+  isLastQueued?(msg: object): boolean;
 }
 
 /** Where the state machine sends a client's messages. */
@@ -103,6 +105,8 @@ export class WorkerState {
   /** Keys announced as started and not finished yet. */
   executing = new Set<TaskState>();
   tasksDone = 0;
+  /** The last free-keys message queued for this worker and its key list (grown while it is still last). */
+  freeing: { msg: object; keys: string[] } | undefined;
   /** What `resources` is not held by tasks processing here. */
   readonly freeResources: Record<string, number>;
   constructor(
