@@ -58,6 +58,7 @@ export class Results {
     g.durationCount++;
     g.done++;
     g.nbytes += nbytes;
+    g.outputBytes += nbytes;
     this.events.tasksCompleted++;
     this.events.ran({ key, worker: w.address, start, stop, status: 'ok' });
     ts.nbytes = nbytes;

@@ -21,6 +21,8 @@ export class TaskTable {
   /** Function specs by id (plain JSON FnSpecs), sent to each worker once. */
   readonly fnTable = new Map<string, FnSpec>();
   private generation = 0;
+  /** Cached largest worker memory limit (Infinity: some worker has none); undefined: recompute. */
+  private largestLimit: number | undefined;
 
   /** Priorities of the next graph start here: older graphs run first. */
   nextPriorityBase(): number {
@@ -112,6 +114,20 @@ export class TaskTable {
         if (d.dependents.length === 0) stack.push(d);
       }
     }
+  }
+
+  /** Workers joined or left: cached figures over them are stale. */
+  workersChanged(): void {
+    this.largestLimit = undefined;
+  }
+
+  /** The largest memory limit of the workers (Infinity if one has none, or none joined yet). */
+  largestMemoryLimit(): number {
+    if (this.largestLimit !== undefined) return this.largestLimit;
+    let max = 0;
+    for (const w of this.workers.values()) max = w.memoryLimit > 0 ? Math.max(max, w.memoryLimit) : Infinity;
+    this.largestLimit = max === 0 ? Infinity : max;
+    return this.largestLimit;
   }
 
   /** Totals for String(client) and the dashboard. */
