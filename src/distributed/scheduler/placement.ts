@@ -9,8 +9,10 @@
  * only as a worker's slots free up, so they are produced no faster than their results are
  * consumed and memory stays flat in a read-reduce graph. A worker holds its threads' worth of
  * tasks plus a pipeline that covers a round trip to the scheduler (so short tasks never wait
- * on us: Dask's worker-saturation), and that pipeline is capped by the bytes its results
- * will hold: at most ROOT_QUEUE_FRACTION of the worker's memory limit in expected output.
+ * on us: Dask's worker-saturation), and that pipeline is capped by bytes: the root results
+ * held on the worker that dependents have not read yet, plus the expected output of the roots
+ * queued there, stay within ROOT_QUEUE_FRACTION of its memory limit. Once that is used up a
+ * worker gets one task per thread (Dask's saturation of 1), never fewer: no stall, no deadlock.
  */
 import { Heap } from '../../executor/heap.js';
 import { type DepLocation, type FunctionDef, toWorker } from '../protocol/index.js';
@@ -241,18 +243,17 @@ export class Placement {
 
   /**
    * How many tasks a worker may hold at once when the next is a root: its threads, plus enough
-   * queued to cover a round trip, but no more than ROOT_QUEUE_FRACTION of its limit in output.
+   * queued to cover a round trip, as far as the root byte budget (see above) leaves room.
    */
   private slots(w: WorkerState, next: TaskState | undefined): number {
     const g = next?.group;
     const avg = g?.avgDuration;
-    let extra = avg === undefined ? 2 : Math.max(1, Math.min(MAX_PIPELINE, Math.floor(PIPELINE_SECONDS / Math.max(avg, 1e-6))));
+    const extra = avg === undefined ? 2 : Math.max(1, Math.min(MAX_PIPELINE, Math.floor(PIPELINE_SECONDS / Math.max(avg, 1e-6))));
     const out = g?.avgOutput;
-    if (out !== undefined && out > 0) {
-      const budget = (w.memoryLimit > 0 ? ROOT_QUEUE_FRACTION * w.memoryLimit : ROOT_QUEUE_BYTES) / w.nthreads;
-      extra = Math.min(extra, Math.max(1, Math.floor(budget / out)));
-    }
-    return w.nthreads * (1 + extra);
+    if (out === undefined || out <= 0) return w.nthreads * (1 + extra);
+    const budget = (w.memoryLimit > 0 ? ROOT_QUEUE_FRACTION * w.memoryLimit : ROOT_QUEUE_BYTES) - w.rootBytes;
+    const room = Math.max(0, Math.floor(budget / out));
+    return w.nthreads + Math.min(w.nthreads * extra, room);
   }
 
   /** Hand queued root tasks to workers with free slots, in contiguous runs (siblings together). */

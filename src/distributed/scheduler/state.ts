@@ -214,6 +214,7 @@ export class SchedulerState {
       w.hasWhat.clear();
       w.executing.clear();
       w.nbytes = 0;
+      w.rootBytes = 0;
       w.occupancy = 0;
       Object.assign(w.freeResources, w.resources);
     }

@@ -43,6 +43,7 @@ export class TaskTable {
     const prev = ts.state;
     if (prev === next) return;
     ts.state = next;
+    if (prev === 'memory' && ts.rootHeldOn !== null) this.rootRead(ts);
     ts.group.counts[prev]--;
     ts.group.counts[next]++;
     const wasActive = ACTIVE[prev];
@@ -53,6 +54,7 @@ export class TaskTable {
     } else {
       for (const d of ts.deps) {
         d.activeDependents--;
+        if (d.activeDependents === 0 && d.rootHeldOn !== null) this.rootRead(d);
         if (d.activeDependents === 0 && d.state === 'memory' && (d.wants === null || d.wants.size === 0)) this.releaseMemory(d);
       }
     }
@@ -73,8 +75,17 @@ export class TaskTable {
     return ts.group.avgDuration ?? DEFAULT_DURATION;
   }
 
+  /** A root's result was read by its last dependent (or is gone): its worker may make more roots. */
+  rootRead(ts: TaskState): void {
+    const w = ts.rootHeldOn;
+    if (w === null) return;
+    w.rootBytes -= ts.nbytes;
+    ts.rootHeldOn = null;
+  }
+
   /** Tell every holder of `ts`'s result to free it and forget where it was. */
   dropReplicas(ts: TaskState): void {
+    if (ts.rootHeldOn !== null) this.rootRead(ts);
     for (const w of ts.whoHas) {
       w.hasWhat.delete(ts);
       w.nbytes -= ts.nbytes;

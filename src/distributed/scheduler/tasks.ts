@@ -73,6 +73,8 @@ export class TaskState {
   suspicious = 0;
   /** Addresses of those workers (their nannies may tell later that memory killed them). */
   diedOn: string[] | null = null;
+  /** A root's result held on this worker that dependents still have to read (counted in its `rootBytes`). */
+  rootHeldOn: WorkerState | null = null;
   /** The worker said it started running this task. */
   started = false;
   retries = 0;
@@ -97,6 +99,8 @@ export class WorkerState {
   processing = new Set<TaskState>();
   hasWhat = new Set<TaskState>();
   nbytes = 0;
+  /** Bytes of root results held here that dependents still have to read (root-task queuing). */
+  rootBytes = 0;
   /** Estimated seconds of queued work. */
   occupancy = 0;
   status: 'running' | 'paused' | 'closed' = 'running';
