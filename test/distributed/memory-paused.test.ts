@@ -24,11 +24,11 @@ t.test('every worker paused with work pending: the computation still finishes', 
   const workers = [...state.workers.values()];
   t.equal(workers.length, 2);
 
-  // One per worker (each has one SLOT): fill the process to 84% of its limit (above the 80%
+  // One per worker (each has one SLOT): fill the process to 87% of its limit (above the 80%
   // pause threshold, below the nanny's 95%) with a buffer the process keeps.
   const ballast = (a: { limit: number; worker: number }) => {
     const g = globalThis as { ballast?: Buffer };
-    const need = Math.floor(0.84 * a.limit) - process.memoryUsage.rss();
+    const need = Math.floor(0.87 * a.limit) - process.memoryUsage.rss();
     if (need <= 0) throw new Error(`worker ${a.worker} already uses ${process.memoryUsage.rss()} bytes of its ${a.limit} limit`);
     g.ballast = Buffer.alloc(need, 1);
     return need;

@@ -28,6 +28,8 @@ export interface MemoryHooks {
   inUse(): Set<string>;
   pause(): void;
   resume(): void;
+  /** Send the scheduler this worker's figures now (before a status change, so they match it). */
+  report(): void;
   log(line: string): void;
 }
 
@@ -99,11 +101,13 @@ export class MemoryManager {
       this.pauseReason = this.explain(rss, pause);
       this.hooks.pause();
       this.hooks.log(`worker ${this.name} paused: ${this.pauseReason}`);
+      this.hooks.report();
       this.scheduler.send(fromWorker.status('paused', this.pauseReason));
     } else if (this.paused && rss < (pause - Math.min(HYSTERESIS, pause / 2)) * limit) {
       this.paused = false;
       this.pauseReason = '';
       this.hooks.log(`worker ${this.name} resumed: process memory ${formatBytes(rss)} of its ${formatBytes(limit)} limit`);
+      this.hooks.report();
       this.scheduler.send(fromWorker.status('running'));
       this.hooks.resume();
     }

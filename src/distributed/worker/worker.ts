@@ -110,6 +110,7 @@ export class Worker {
         this.execution.resume();
         this.fetcher.resume();
       },
+      report: () => this.heartbeat(),
       log: this.log,
     });
     this.execution = new Execution(this.nthreads, this.pool, this.store, this.fns, this.resources, this.link, this.memory, this.tasks, () => this.closed);
