@@ -84,7 +84,12 @@ export class Nanny {
     const { log: _log, stdio, terminateFraction: _t, ...workerOpts } = this.opts;
     const env = {
       ...process.env,
-      TSDASK_WORKER_OPTIONS: JSON.stringify({ ...workerOpts, restartReason: restart?.reason, replaces: restart?.replaces, killedForMemory: restart?.killedForMemory }),
+      TSDASK_WORKER_OPTIONS: JSON.stringify({
+        ...workerOpts,
+        restartReason: restart?.reason,
+        replaces: restart?.replaces,
+        killedForMemory: restart?.killedForMemory,
+      }),
     };
     const child = fork(file, [], { execArgv, env, stdio: ['ignore', stdio ?? 'inherit', stdio ?? 'inherit', 'ipc'] });
     this.child = child;

@@ -81,7 +81,10 @@ t.test('every worker paused: after the grace period one runs the task that frees
   t.equal(forced[0].m.key, 'reduce', 'the reduction: it frees its two 100 MiB inputs');
   t.match(forced[0].m.reason, /last reader of 200\.00 MiB of held inputs/);
   t.equal(forced[0].w, s.tasks.get('reduce')!.processingOn, 'on the worker it waits on');
-  t.match(s.log.map((l) => l.text).join('\n'), /every worker is paused \(w0: process memory .*; w1: .*\) with \d+ task\(s\) waiting and none running: running 'reduce'/);
+  t.match(
+    s.log.map((l) => l.text).join('\n'),
+    /every worker is paused \(w0: process memory .*; w1: .*\) with \d+ task\(s\) waiting and none running: running 'reduce'/,
+  );
 
   s.pressure.check(1700);
   t.same(
@@ -165,7 +168,10 @@ t.test('inputs larger than every worker memory limit fail at once, naming the ta
   t.equal(ts.state, 'erred');
   const err = csink.take('task-erred').find((m) => m.key === 'concat')!;
   t.equal(err.error.name, 'MemoryError');
-  t.match(err.error.message, /task 'concat' needs its 2 inputs of 120\.00 MiB in one worker's memory, more than the largest worker memory limit \(100\.00 MiB\)/);
+  t.match(
+    err.error.message,
+    /task 'concat' needs its 2 inputs of 120\.00 MiB in one worker's memory, more than the largest worker memory limit \(100\.00 MiB\)/,
+  );
   t.match(err.error.message, /`blocksize`.*`npartitions`.*`memoryLimit`/);
 });
 
@@ -186,7 +192,10 @@ t.test('KilledWorker explains the memory limit when nannies killed the workers f
   s.removeWorker(next, 'its connection dropped');
   const err = csink.take('task-erred').find((m) => m.key === 'big')!;
   t.equal(err.error.kind, 'killed-worker');
-  t.match(err.error.message, /task 'big' was running on 2 workers that died, 1 of them killed by their nanny for memory \(one used 240\.00 MiB of its 250\.00 MiB memory limit\)/);
+  t.match(
+    err.error.message,
+    /task 'big' was running on 2 workers that died, 1 of them killed by their nanny for memory \(one used 240\.00 MiB of its 250\.00 MiB memory limit\)/,
+  );
   t.match(err.error.message, /Its inputs total 0 B/);
   t.match(err.error.message, /`blocksize`.*`npartitions`.*`memoryLimit`/);
 });
@@ -196,7 +205,18 @@ t.test('root tasks stop piling up where their results are not read yet, but a wo
   const [w0] = ws;
   // 40 roots of 20 MiB feeding one sink that reads all of them (nothing is read until the end).
   const roots = Array.from({ length: 40 }, (_, i) => task(`root-${i}`, [], i));
-  s.updateGraph(c, [...roots, task('sink', roots.map((r) => r.key), 40)], ['sink']);
+  s.updateGraph(
+    c,
+    [
+      ...roots,
+      task(
+        'sink',
+        roots.map((r) => r.key),
+        40,
+      ),
+    ],
+    ['sink'],
+  );
   let maxQueued = 0;
   for (let round = 0; round < 200; round++) {
     const ops = w0.sink.take('compute');

@@ -14,7 +14,10 @@ t.test('thresholds: options, then config keys (flat or nested), then the default
   t.teardown(restore);
   t.same(resolveThresholds({ target: false }, 'test'), { target: false, spill: 0.45, pause: 0.5, terminate: 0.95 });
   t.same(resolveThresholds({ pause: 0.9 }, 'test').pause, 0.9, 'an option beats the config');
-  t.throws(() => resolveThresholds({ spill: 1.2 }, 'LocalCluster'), /LocalCluster: memory threshold 'spill' must be a fraction of the memory limit in \(0, 1\] or false \(off\), got 1\.2/);
+  t.throws(
+    () => resolveThresholds({ spill: 1.2 }, 'LocalCluster'),
+    /LocalCluster: memory threshold 'spill' must be a fraction of the memory limit in \(0, 1\] or false \(off\), got 1\.2/,
+  );
   t.equal(parseThreshold('85%', 'pause', 'cli'), 0.85);
   t.equal(parseThreshold('off', 'terminate', 'cli'), false);
   t.throws(() => parseThreshold('lots', 'target', 'tsdask worker --memory-target'), /tsdask worker --memory-target: memory threshold 'target'/);
@@ -25,7 +28,13 @@ t.test('String(client), schedulerInfo and the dashboard show memory per worker a
   const restore = config.set({ 'distributed.worker.memory.pause': 0.5 });
   t.teardown(restore);
   // Pause at 50% (config), spill at 45% (option): a ballast to 65% of the limit pauses it.
-  const cluster = await LocalCluster.start({ nWorkers: 1, memoryLimit: limit, memoryThresholds: { target: 0.4, spill: 0.45 }, dashboardAddress: '127.0.0.1:0', pausedGraceMs: 600_000 });
+  const cluster = await LocalCluster.start({
+    nWorkers: 1,
+    memoryLimit: limit,
+    memoryThresholds: { target: 0.4, spill: 0.45 },
+    dashboardAddress: '127.0.0.1:0',
+    pausedGraceMs: 600_000,
+  });
   t.teardown(() => cluster.close());
   const client = await Client.connect(cluster, { setAsDefault: false });
   t.teardown(() => client.close());

@@ -92,17 +92,7 @@ export interface CloseWorker {
 }
 
 export type SchedulerToWorker =
-  | Compute
-  | DefineFunctions
-  | FreeKeys
-  | CancelCompute
-  | Steal
-  | SendResults
-  | PutData
-  | UploadFile
-  | RunAnyway
-  | RestartWorker
-  | CloseWorker;
+  Compute | DefineFunctions | FreeKeys | CancelCompute | Steal | SendResults | PutData | UploadFile | RunAnyway | RestartWorker | CloseWorker;
 
 /** Constructors copy fields one by one: an object spread costs ~0.3 us per message, this is ~free. */
 export const toWorker = {

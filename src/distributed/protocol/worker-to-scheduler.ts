@@ -131,6 +131,14 @@ export const parseWorkerToScheduler = messageParser<WorkerToScheduler>('a worker
   }),
   'add-keys': message<AddReplicas>({ replicas: listOf(record<{ key: string; nbytes: number }>({ key: string, nbytes: number }), 'replicas { key, nbytes }') }),
   'steal-response': message<StealResponse>({ removed: strings, kept: strings, thief: string }),
-  heartbeat: message<Heartbeat>({ rss: number, stored: number, spilled: number, spilledCount: integer, executing: integer, cpu: number, heap: optional(number) }),
+  heartbeat: message<Heartbeat>({
+    rss: number,
+    stored: number,
+    spilled: number,
+    spilledCount: integer,
+    executing: integer,
+    cpu: number,
+    heap: optional(number),
+  }),
   status: message<WorkerStatus>({ status: literal('paused', 'running'), reason: optional(string) }),
 });

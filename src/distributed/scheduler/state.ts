@@ -66,7 +66,8 @@ export class SchedulerState {
     this.placement = new Placement(
       this.table,
       opts.bandwidth ?? 100e6,
-      (ts) => this.lifecycle.fail(ts, { name: 'LostDataError', message: `data '${ts.key}' has no task to recompute it from`, taskKey: ts.key, kind: 'lost-data' }),
+      (ts) =>
+        this.lifecycle.fail(ts, { name: 'LostDataError', message: `data '${ts.key}' has no task to recompute it from`, taskKey: ts.key, kind: 'lost-data' }),
       (ts, bytes, limit) =>
         this.lifecycle.fail(ts, {
           name: 'MemoryError',
