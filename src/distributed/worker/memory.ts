@@ -24,8 +24,8 @@ const HYSTERESIS = 0.1;
 const IDLE_GC_MS = 1000;
 
 export interface MemoryHooks {
-  /** Keys that tasks about to run read (never spilled). */
-  inUse(): Set<string>;
+  /** Keys that tasks about to run read (never spilled); while paused, only running or forced tasks count. */
+  inUse(paused: boolean): Set<string>;
   pause(): void;
   resume(): void;
   /** Send the scheduler this worker's figures now (before a status change, so they match it). */
@@ -80,7 +80,7 @@ export class MemoryManager {
     const { target, spill, pause } = this.thresholds;
     const store = this.store;
     let keep: Set<string> | undefined;
-    const inUse = () => (keep ??= this.hooks.inUse());
+    const inUse = () => (keep ??= this.hooks.inUse(this.paused));
     let rss = process.memoryUsage.rss();
     let spilled = 0;
     if (target !== false && store.memoryBytes > target * limit) spilled += store.spillUntil(target * limit, inUse());

@@ -99,9 +99,10 @@ export class Worker {
       );
     const thresholds = opts.memoryThresholds ?? resolveThresholds(undefined, `worker ${this.name}`);
     this.memory = new MemoryManager(this.memoryLimit, thresholds, this.name, this.store, this.link, {
-      inUse: () => {
+      inUse: (paused) => {
+        // A paused worker's ready tasks do not start: their inputs may go to disk meanwhile.
         const keep = new Set<string>();
-        for (const t of this.tasks.values()) if (t.state === READY || t.state === RUNNING) for (const d of t.deps) keep.add(d.key);
+        for (const t of this.tasks.values()) if (t.state === RUNNING || (t.state === READY && (!paused || t.forced))) for (const d of t.deps) keep.add(d.key);
         return keep;
       },
       // Paused: start no task and fetch no input (both only add memory) until resumed or forced.
