@@ -389,6 +389,33 @@ export function pack(f: Frames): Uint8Array {
   return out;
 }
 
+/**
+ * The same layout as `pack`, as a list of buffers to write one after another (writev): the
+ * frames themselves are not copied, so spilling a large value does not double it in memory.
+ */
+export function packParts(f: Frames): Uint8Array[] {
+  const header = Buffer.from(f.header, 'utf8');
+  const fixed = 16 + 8 * f.frames.length;
+  const head = new Uint8Array(align8(fixed + header.length));
+  const dv = new DataView(head.buffer);
+  dv.setUint32(0, MAGIC, true);
+  dv.setUint32(4, header.length, true);
+  dv.setUint32(8, f.frames.length, true);
+  f.frames.forEach((fr, i) => {
+    dv.setUint32(16 + 8 * i, fr.byteLength >>> 0, true);
+    dv.setUint32(20 + 8 * i, Math.floor(fr.byteLength / 2 ** 32), true);
+  });
+  head.set(header, fixed);
+  const parts: Uint8Array[] = [head];
+  const zeros = new Uint8Array(8);
+  for (const fr of f.frames) {
+    parts.push(fr);
+    const pad = align8(fr.byteLength) - fr.byteLength;
+    if (pad > 0) parts.push(zeros.subarray(0, pad));
+  }
+  return parts;
+}
+
 /** The frames of a packed message, as views into `buf` (no copy). */
 export function unpack(buf: Uint8Array): Frames {
   if (buf.byteLength < 16) throw new SerializationError(`corrupt message: ${buf.byteLength} bytes is shorter than the 16-byte preamble`);

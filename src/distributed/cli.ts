@@ -12,6 +12,7 @@ import { SchedulerServer } from './scheduler/server.js';
 import { generateToken, readTokenFile, type TlsFiles } from './server.js';
 import { formatBytes, parseBytes } from './sizeof.js';
 import { formatResources, parseResources } from './resources.js';
+import { parseThreshold, resolveThresholds, type Threshold, THRESHOLD_NAMES } from './memory-thresholds.js';
 import { runSsh } from './ssh.js';
 import { findLocalToken, localTokenPath, removeLocalToken, writeLocalToken } from './token-file.js';
 import { errorMessage } from './errors.js';
@@ -19,6 +20,8 @@ import { errorMessage } from './errors.js';
 const SCHEDULER_USAGE = `usage: tsdask scheduler [--host 0.0.0.0] [--port 8786] [--dashboard-address :8787 | --no-dashboard]
                         [--token-file F] [--tls-cert F --tls-key F] [--allowed-failures 3]`;
 const WORKER_USAGE = `usage: tsdask worker tcp://HOST:8786 [--nworkers 1] [--nthreads N] [--memory-limit auto|2GB|0]
+                     [--memory-target 0.6] [--memory-spill 0.7] [--memory-pause 0.8] [--memory-terminate 0.95]
+                                   (fractions of the limit, or off; default: config distributed.worker.memory.*)
                      [--token-file F] [--name NAME] [--host H] [--death-timeout 60] [--tls-ca F]
                      [--executor inline|threads]   (default: threads when --nthreads > 1)
                      [--resources GPU=2,MEM=10e9]  (amounts per worker process that tasks ask for
@@ -142,6 +145,10 @@ async function workerCommand(argv: string[]): Promise<number> {
         'tls-key',
         'executor',
         'resources',
+        'memory-target',
+        'memory-spill',
+        'memory-pause',
+        'memory-terminate',
       ],
       booleans: ['exit-on-stdin-close', 'help', 'insecure'],
     },
@@ -157,6 +164,12 @@ async function workerCommand(argv: string[]): Promise<number> {
   const nworkers = Math.max(1, intOption(p, 'nworkers', 1, 'worker'));
   const nthreads = Math.max(1, intOption(p, 'nthreads', Math.max(1, Math.floor(availableParallelism() / nworkers)), 'worker'));
   const memoryLimit = parseBytes(p.values.get('memory-limit') ?? 'auto', nworkers);
+  const given: Partial<Record<Threshold, number | false>> = {};
+  for (const name of THRESHOLD_NAMES) {
+    const text = p.values.get(`memory-${name}`);
+    if (text !== undefined) given[name] = parseThreshold(text, name, `tsdask worker --memory-${name}`);
+  }
+  const memoryThresholds = resolveThresholds(given, 'tsdask worker');
   const token = workerToken(p, scheduler);
   const deathTimeoutMs = Number(p.values.get('death-timeout') ?? 60) * 1000;
   const base = p.values.get('name');
@@ -171,6 +184,7 @@ async function workerCommand(argv: string[]): Promise<number> {
         scheduler,
         nthreads,
         memoryLimit,
+        memoryThresholds,
         resources,
         token,
         executor,

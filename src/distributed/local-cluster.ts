@@ -3,6 +3,7 @@
  * nanny that restarts it when it dies or runs out of memory.
  */
 import { availableParallelism } from 'node:os';
+import { type MemoryThresholds, resolveThresholds } from './memory-thresholds.js';
 import { Nanny } from './nanny.js';
 import { SchedulerServer } from './scheduler/server.js';
 import { checkResources } from './resources.js';
@@ -16,6 +17,14 @@ export interface LocalClusterOptions {
   threadsPerWorker?: number;
   /** Per worker: '2GB', bytes, 'auto' (machine memory / nWorkers, the default) or 0 for none. */
   memoryLimit?: string | number;
+  /**
+   * Fractions of memoryLimit at which a worker spills (`target`: results held, `spill`: process
+   * memory), pauses and is killed by its nanny (`terminate`); false turns one off. Default: the
+   * config keys `distributed.worker.memory.{target,spill,pause,terminate}`, else 0.6 / 0.7 / 0.8 / 0.95.
+   */
+  memoryThresholds?: Partial<MemoryThresholds>;
+  /** Every worker paused this long with work pending: the scheduler has one run a task anyway (default 500 ms). */
+  pausedGraceMs?: number;
   /**
    * Per worker: abstract resources such as `{ GPU: 1 }` (like `tsdask worker --resources GPU=1`).
    * A task submitted with `{ resources: { GPU: 1 } }` runs only on a worker that has them, and
@@ -44,6 +53,7 @@ export class LocalCluster {
     readonly workers: Nanny[],
     private readonly opts: Required<Pick<LocalClusterOptions, 'threadsPerWorker'>> & {
       memoryLimit: number;
+      memoryThresholds: MemoryThresholds;
       verbose: boolean;
       resources?: Record<string, number>;
     },
@@ -56,13 +66,21 @@ export class LocalCluster {
     if (!Number.isInteger(threadsPerWorker) || threadsPerWorker < 1)
       throw new TypeError(`LocalCluster: threadsPerWorker must be a positive integer, got ${opts.threadsPerWorker}`);
     const memoryLimit = parseBytes(opts.memoryLimit ?? 'auto', Math.max(1, nWorkers));
+    const memoryThresholds = resolveThresholds(opts.memoryThresholds, 'LocalCluster');
     const resources = checkResources(opts.resources, 'LocalCluster') ?? undefined;
     const verbose = opts.verbose ?? false;
     const log = (line: string) => {
       if (verbose) console.error(`[tsdask] ${line}`);
     };
     let scheduler: SchedulerServer;
-    const base = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, token: opts.token, allowedFailures: opts.allowedFailures, log };
+    const base = {
+      host: opts.host ?? '127.0.0.1',
+      port: opts.port ?? 0,
+      token: opts.token,
+      allowedFailures: opts.allowedFailures,
+      pausedGraceMs: opts.pausedGraceMs,
+      log,
+    };
     try {
       scheduler = await SchedulerServer.start({ ...base, dashboardAddress: opts.dashboardAddress === undefined ? ':8787' : opts.dashboardAddress });
       if (opts.dashboardAddress === undefined && scheduler.dashboard === undefined) {
@@ -72,7 +90,7 @@ export class LocalCluster {
     } catch (e) {
       throw new Error(`LocalCluster: cannot start the scheduler: ${errorMessage(e)}`, { cause: e });
     }
-    const cluster = new LocalCluster(scheduler, [], { threadsPerWorker, memoryLimit, verbose, resources });
+    const cluster = new LocalCluster(scheduler, [], { threadsPerWorker, memoryLimit, memoryThresholds, verbose, resources });
     try {
       await cluster.scaleUp(nWorkers, opts.env);
     } catch (e) {
@@ -91,6 +109,7 @@ export class LocalCluster {
           scheduler: this.scheduler.address,
           nthreads: this.opts.threadsPerWorker,
           memoryLimit: this.opts.memoryLimit,
+          memoryThresholds: this.opts.memoryThresholds,
           resources: this.opts.resources,
           token: this.scheduler.token,
           name: `local-${this.workers.length + i}`,

@@ -7,13 +7,13 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseWorkerToNanny, ProtocolError } from './protocol/index.js';
+import { type MemoryKill, parseWorkerToNanny, ProtocolError } from './protocol/index.js';
 import { formatBytes } from './sizeof.js';
 import { EXIT } from './worker/exit-codes.js';
 import type { WorkerOptions } from './worker/worker.js';
 
-export interface NannyOptions extends Omit<WorkerOptions, 'log' | 'onExit' | 'restartReason'> {
-  /** Kill the worker above this fraction of its memory limit (default 0.95). */
+export interface NannyOptions extends Omit<WorkerOptions, 'log' | 'onExit' | 'restartReason' | 'replaces' | 'killedForMemory'> {
+  /** Kill the worker above this fraction of its memory limit (default: `memoryThresholds.terminate`, else 0.95). */
   terminateFraction?: number;
   /** Print nanny and worker messages. */
   log?: (line: string) => void;
@@ -43,6 +43,13 @@ export function workerEntry(): { file: string; execArgv: string[] } {
   return { file, execArgv: ['--expose-gc', '--import', tsx] };
 }
 
+interface Restart {
+  reason: string;
+  /** The address of the process that died (when it had registered). */
+  replaces: string | undefined;
+  killedForMemory: MemoryKill | undefined;
+}
+
 export class Nanny {
   private child: ChildProcess | undefined;
   private stopping = false;
@@ -70,14 +77,25 @@ export class Nanny {
     return this.spawn(undefined);
   }
 
-  private spawn(restartReason: string | undefined): Promise<void> {
+  /** Start a worker process; on a restart, tell it why the last one died (it tells the scheduler). */
+  private spawn(restart: Restart | undefined): Promise<void> {
     const { file, execArgv } = workerEntry();
     if (!existsSync(file)) throw new Error(`worker entry point ${file} is missing: run \`npm run build\``);
     const { log: _log, stdio, terminateFraction: _t, ...workerOpts } = this.opts;
-    const env = { ...process.env, TSDASK_WORKER_OPTIONS: JSON.stringify({ ...workerOpts, restartReason }) };
+    const env = {
+      ...process.env,
+      TSDASK_WORKER_OPTIONS: JSON.stringify({
+        ...workerOpts,
+        restartReason: restart?.reason,
+        replaces: restart?.replaces,
+        killedForMemory: restart?.killedForMemory,
+      }),
+    };
     const child = fork(file, [], { execArgv, env, stdio: ['ignore', stdio ?? 'inherit', stdio ?? 'inherit', 'ipc'] });
     this.child = child;
     this.killedFor = undefined;
+    let killedForMemory: MemoryKill | undefined;
+    let childAddress = '';
     let lastRss = 0;
     return new Promise<void>((resolve, reject) => {
       let started = false;
@@ -86,6 +104,7 @@ export class Nanny {
         if (m instanceof ProtocolError) this.log(`ignored a message from the worker process: ${m.message}`);
         else if (m.op === 'ready') {
           this.address = m.address;
+          childAddress = m.address;
           started = true;
           resolve();
         } else if (m.op === 'failed' && !started) {
@@ -122,17 +141,18 @@ export class Nanny {
           return;
         }
         if (code !== EXIT.RESTART) this.log(`restarting worker: ${reason}`);
-        this.spawn(reason).catch((e) => {
+        this.spawn({ reason, replaces: childAddress || undefined, killedForMemory }).catch((e) => {
           this.log(`worker restart failed: ${e instanceof Error ? e.message : String(e)}`);
         });
       });
       const limit = this.opts.memoryLimit ?? 0;
-      if (limit > 0 && child.pid !== undefined) {
-        const frac = this.opts.terminateFraction ?? 0.95;
+      const frac = this.opts.memoryThresholds?.terminate ?? this.opts.terminateFraction ?? 0.95;
+      if (limit > 0 && frac !== false && child.pid !== undefined) {
         const pid = child.pid;
         this.memTimer = setInterval(() => {
           const rss = processRss(pid) ?? lastRss;
           if (rss > frac * limit && this.child === child) {
+            killedForMemory = { rss, limit };
             this.killedFor = `the previous worker (pid ${pid}) was killed by its nanny: it used ${formatBytes(rss)}, over ${Math.round(frac * 100)}% of its ${formatBytes(limit)} memory limit`;
             this.log(this.killedFor);
             child.kill('SIGKILL');

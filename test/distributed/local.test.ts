@@ -10,7 +10,8 @@ t.test('Client.connect() starts and stops its own LocalCluster', async (t) => {
   t.teardown(() => client.close());
   t.match(
     String(client),
-    /^<Client: scheduler='tcp:\/\/127\.0\.0\.1:\d+' workers=\d+ threads=\d+ memory=[\d.]+ GiB dashboard=http:\/\/127\.0\.0\.1:\d+\/status>$/,
+    // The summary line, then (once workers reported their memory) one line per worker.
+    /^<Client: scheduler='tcp:\/\/127\.0\.0\.1:\d+' workers=\d+ threads=\d+ memory=[\d.]+ GiB dashboard=http:\/\/127\.0\.0\.1:\d+\/status>(\n {2}local-\d+: .*)*$/,
   );
   t.equal(config.get('scheduler'), client, 'it is the default scheduler');
   const pids = client.cluster!.workers.map((w) => w.pid!);

@@ -100,7 +100,8 @@ t.test('a worker above its pause fraction starts no task until its memory drops'
   };
 
   const limit = 500_000_000;
-  const cluster = await LocalCluster.start({ nWorkers: 1, threadsPerWorker: 1, memoryLimit: limit, dashboardAddress: null });
+  // One worker, paused with work queued: the scheduler's way out (run a task anyway) is held off, to see the pause itself.
+  const cluster = await LocalCluster.start({ nWorkers: 1, threadsPerWorker: 1, memoryLimit: limit, dashboardAddress: null, pausedGraceMs: 600_000 });
   t.teardown(() => cluster.close());
   const client = await Client.connect(cluster, { setAsDefault: false });
   t.teardown(() => client.close());

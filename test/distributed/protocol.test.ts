@@ -105,6 +105,30 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     toClient.value({ key: 'a', value: b.wire(spec) }),
     toClient.taskDone({ key: 'a', worker: 'tcp://127.0.0.1:1', duration: 1.5 }),
     toClient.workers({ workers: 2, threads: 4, memory: 1e9 }),
+    toClient.workers({
+      workers: 1,
+      threads: 1,
+      memory: 1e9,
+      workerList: [
+        {
+          address: 'tcp://127.0.0.1:1',
+          name: 'w',
+          nthreads: 1,
+          memoryLimit: 1e9,
+          resources: {},
+          memory: {
+            status: 'paused',
+            rss: 9e8,
+            managed: 1e8,
+            unmanaged: 8e8,
+            heap: 5e7,
+            spilled: 2e8,
+            spilledCount: 3,
+            pauseReason: 'process memory above 80%',
+          },
+        },
+      ],
+    }),
     toClient.event('worker w restarted'),
     toClient.closing(),
   ]);
@@ -128,6 +152,7 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     toWorker.sendResults(['a']),
     toWorker.putData([{ key: 's', value: b.wire(value), nbytes: 8, type: 'number' }]),
     toWorker.upload('mod.ts', b.wire({ header: '', frames: [bytes(7)] })),
+    toWorker.runAnyway('a', 'every worker is paused'),
     toWorker.restart(),
     toWorker.close('bye'),
   ]);
@@ -140,6 +165,7 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     fromWorker.addReplicas([{ key: 'a', nbytes: 8 }]),
     fromWorker.stealResponse({ removed: ['a'], kept: ['b'], thief: 'tcp://127.0.0.1:3' }),
     fromWorker.heartbeat({ rss: 1e8, stored: 10, spilled: 0, spilledCount: 0, executing: 1, cpu: 5 }),
+    fromWorker.heartbeat({ rss: 1e8, stored: 10, spilled: 0, spilledCount: 0, executing: 1, cpu: 5, heap: 4e7 }),
     fromWorker.status('paused', 'memory'),
   ]);
   accepts(t, 'worker to worker', parsePeerRequest, () => [toPeer.getData(['a'])]);
@@ -177,6 +203,20 @@ t.test('each direction accepts every kind of message it has', async (t) => {
       restartReason: '',
       resources: {},
     }),
+    workerHello({
+      role: 'worker',
+      ...base,
+      address: 'tcp://127.0.0.1:6',
+      name: 'w',
+      nthreads: 1,
+      memoryLimit: 1e9,
+      pid: 2,
+      host: 'h',
+      restartReason: 'killed by its nanny',
+      resources: {},
+      replaces: 'tcp://127.0.0.1:5',
+      killedForMemory: { rss: 9.6e8, limit: 1e9 },
+    }),
   ]) {
     const r = parseHello(JSON.parse(JSON.stringify(h)), 0);
     t.notOk(r instanceof ProtocolError, `hello of a ${h.role} accepted`);
@@ -187,6 +227,18 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     parseWorkerSettings({ scheduler: 'tcp://127.0.0.1:1', nthreads: 2, executor: 'threads', tls: { cert: 'c', key: 'k' } }, 0) instanceof ProtocolError,
     'worker settings are accepted',
   );
+  const thresholds = { target: 0.6, spill: 0.7, pause: false, terminate: 0.95 };
+  t.notOk(
+    parseWorkerSettings(
+      { scheduler: 'tcp://127.0.0.1:1', memoryThresholds: thresholds, replaces: 'tcp://127.0.0.1:2', killedForMemory: { rss: 1, limit: 2 } },
+      0,
+    ) instanceof ProtocolError,
+    'worker settings with memory thresholds are accepted',
+  );
+  const bad = parseWorkerSettings({ scheduler: 'tcp://127.0.0.1:1', memoryThresholds: { ...thresholds, spill: 1.5 } }, 0);
+  if (bad instanceof ProtocolError)
+    t.match(bad.message, /field 'memoryThresholds\.spill' must be a fraction in \(0, 1\] or false/, 'a threshold above 1 is refused, naming it');
+  else t.fail('a threshold above 1 was accepted');
 });
 
 t.test('constructors keep every field they are given (optional ones too)', async (t) => {
@@ -202,14 +254,14 @@ t.test('constructors keep every field they are given (optional ones too)', async
   add('cancelled', { key: 'a', reason: 'why' }, toClient.cancelled);
   add('value', { key: 'a', value: ref }, toClient.value);
   add('taskDone', { key: 'a', worker: 'w', duration: 1 }, toClient.taskDone);
-  add('workers', { workers: 1, threads: 2, memory: 3 }, toClient.workers);
+  add('workers', { workers: 1, threads: 2, memory: 3, workerList: [] }, toClient.workers);
   add('compute', { key: 'a', spec: ref, priority: 1, deps: [], sendResult: true, isolate: true, resources: { GPU: 1 } }, toWorker.compute);
   add('finished', { key: 'a', nbytes: 8, type: 'number', startedAt: 1, stoppedAt: 2, value: ref }, fromWorker.finished);
   add('erred', { key: 'a', error, startedAt: 1, stoppedAt: 2 }, fromWorker.erred);
   add('missingData', { key: 'a', dep: 'b', tried: ['w'] }, fromWorker.missingData);
   add('results', { values: [], missing: ['a'], errors: [] }, fromWorker.results);
   add('stealResponse', { removed: ['a'], kept: [], thief: 'w' }, fromWorker.stealResponse);
-  add('heartbeat', { rss: 1, stored: 2, spilled: 3, spilledCount: 4, executing: 5, cpu: 6 }, fromWorker.heartbeat);
+  add('heartbeat', { rss: 1, stored: 2, spilled: 3, spilledCount: 4, executing: 5, cpu: 6, heap: 7 }, fromWorker.heartbeat);
   for (const [name, body, made] of cases) t.same(withoutOp(made), body, `${name} copies all of its fields`);
 });
 

@@ -30,9 +30,11 @@ import {
   type SchedulerIdentity,
   type SchedulerToClient,
   type StoredValue,
+  type WorkerInfo,
   toScheduler,
 } from '../protocol/index.js';
 import { checkResources } from '../resources.js';
+import { workerMemoryLines } from '../memory-summary.js';
 import { formatBytes, sizeof, typeName } from '../sizeof.js';
 import { type ClusterSide, CollectionFuture, computeOnCluster, persistOnCluster, runOnCluster, TaskListeners } from './collections.js';
 import { Future } from './future.js';
@@ -48,18 +50,21 @@ export class Client implements Scheduler {
   /** What running work needs: the keys this client holds (its Futures read them), the graph sender, task listeners. */
   private readonly side: ClusterSide & { readonly keys: KeyRegistry };
   private info: Identity;
+  /** Each worker with its memory, as last heard (hello, schedulerInfo, or the scheduler's updates). */
+  private workerList: readonly WorkerInfo[];
   /** Messages about the cluster (e.g. why a worker restarted). */
   readonly events: string[] = [];
 
   private constructor(
     private readonly conn: Connection,
-    welcome: Identity,
+    welcome: ClientWelcome,
     private readonly ownCluster: LocalCluster | undefined,
     readonly cluster: LocalCluster | undefined,
     /** The cluster object given to (or started by) `connect`, whatever its kind: `shutdown()` stops it. */
     private readonly attached: ClusterLike | undefined = cluster,
   ) {
     this.info = welcome;
+    this.workerList = welcome.workerList;
     const keys = new KeyRegistry(conn);
     this.side = { keys, graphs: new GraphSender(conn, (f) => keys.owns(f)), listeners: new TaskListeners() };
     conn.serve(parseSchedulerToClient, (msg, frames) => this.onMessage(msg, frames));
@@ -106,6 +111,7 @@ export class Client implements Scheduler {
         return;
       case 'workers':
         this.info = { ...this.info, workers: msg.workers, threads: msg.threads, memory: msg.memory };
+        if (msg.workerList !== undefined) this.workerList = msg.workerList;
         return;
       case 'event':
         this.events.push(msg.text);
@@ -298,6 +304,7 @@ export class Client implements Scheduler {
     this.ensureOpen();
     const r = await this.conn.request(toScheduler.restart(), parseSchedulerIdentity, 120_000);
     this.info = { ...this.info, ...summary(r.result) };
+    this.workerList = r.result.workerList;
   }
 
   /** Current workers, threads, memory (from the scheduler). */
@@ -305,6 +312,7 @@ export class Client implements Scheduler {
     this.ensureOpen();
     const r = await this.conn.request(toScheduler.identity(), parseSchedulerIdentity, 30_000);
     this.info = { ...this.info, ...summary(r.result) };
+    this.workerList = r.result.workerList;
     return { ...r.result, id: this.info.id };
   }
 
@@ -380,7 +388,9 @@ export class Client implements Scheduler {
   toString(): string {
     if (this.keys.closed) return `<Client: closed (was ${this.info.address})>`;
     const i = this.info;
-    return `<Client: scheduler='${i.address}' workers=${i.workers} threads=${i.threads} memory=${i.memory > 0 ? formatBytes(i.memory) : 'unlimited'}${i.dashboard ? ` dashboard=${i.dashboard}` : ''}>`;
+    const head = `<Client: scheduler='${i.address}' workers=${i.workers} threads=${i.threads} memory=${i.memory > 0 ? formatBytes(i.memory) : 'unlimited'}${i.dashboard ? ` dashboard=${i.dashboard}` : ''}>`;
+    // Then one line per worker: managed / unmanaged / spilled memory, and why it is paused.
+    return [head, ...workerMemoryLines(this.workerList)].join('\n');
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

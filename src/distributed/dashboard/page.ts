@@ -34,7 +34,7 @@ export function statusPage(initialState: string): string {
 <header><h1>tsdask</h1><span id="sched"></span><span id="totals"></span></header>
 <main>
   <section class="wide"><h2>Workers</h2><table id="workers"><thead><tr>
-    <th>name</th><th>address</th><th>threads</th><th>processing</th><th>results</th><th>memory (stored / process / limit)</th><th></th><th>spilled</th><th>status</th>
+    <th>name</th><th>address</th><th>threads</th><th>processing</th><th>results</th><th>memory (managed + unmanaged = process / limit)</th><th></th><th>V8 heap</th><th>spilled</th><th>status</th>
   </tr></thead><tbody></tbody></table></section>
   <section class="wide"><h2>Task stream <span class="muted">(last 20 s, one row per worker)</span></h2><svg id="stream"></svg></section>
   <section><h2>Progress</h2><table id="progress"><tbody></tbody></table></section>
@@ -62,11 +62,12 @@ function render(s) {
   const wb = document.querySelector('#workers tbody');
   wb.innerHTML = s.workers.map((w) => {
     const lim = w.memoryLimit || Math.max(w.rss, 1);
-    const pStored = Math.min(100, 100 * w.stored / lim), pRss = Math.min(100, 100 * w.rss / lim);
+    const pManaged = Math.min(100, 100 * w.managed / lim), pRss = Math.min(100, 100 * w.rss / lim);
     return '<tr><td>' + esc(w.name) + '</td><td>' + esc(w.address) + '</td><td>' + w.nthreads + '</td><td>' + w.processing + '</td><td>' + w.inMemory +
-      '</td><td>' + fmt(w.stored) + ' / ' + fmt(w.rss) + ' / ' + (w.memoryLimit ? fmt(w.memoryLimit) : 'no limit') +
-      '</td><td><div class="bar"><div class="' + (pRss > 80 ? 'high' : 'spill') + '" style="left:0;width:' + pRss + '%"></div><div class="mem" style="left:0;width:' + pStored + '%"></div></div></td><td>' +
-      fmt(w.spilled) + '</td><td>' + esc(w.status) + '</td></tr>';
+      '</td><td>' + fmt(w.managed) + ' + ' + fmt(w.unmanaged) + ' = ' + fmt(w.rss) + ' / ' + (w.memoryLimit ? fmt(w.memoryLimit) : 'no limit') +
+      '</td><td><div class="bar"><div class="' + (pRss > 80 ? 'high' : 'spill') + '" style="left:0;width:' + pRss + '%"></div><div class="mem" style="left:0;width:' + pManaged + '%"></div></div></td><td>' +
+      fmt(w.heap) + '</td><td>' + fmt(w.spilled) + ' (' + w.spilledCount + ')</td><td>' + esc(w.status) +
+      (w.pauseReason ? '<div class="muted">' + esc(w.pauseReason) + '</div>' : '') + '</td></tr>';
   }).join('');
   const pb = document.querySelector('#progress tbody');
   pb.innerHTML = s.groups.map((g) => {

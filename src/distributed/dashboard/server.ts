@@ -28,13 +28,24 @@ export interface DashboardState {
     address: string;
     nthreads: number;
     memoryLimit: number;
+    /** Process memory (resident set size) as the worker last reported it. */
     rss: number;
+    /** Bytes of results the scheduler knows this worker holds. */
     stored: number;
+    /** Results held in the worker's memory, as it reported (managed memory). */
+    managed: number;
+    /** rss - managed. */
+    unmanaged: number;
+    /** V8's heap in use (part of rss). */
+    heap: number;
     spilled: number;
+    spilledCount: number;
     processing: number;
     executing: number;
     inMemory: number;
     status: string;
+    /** Why it is paused ('' while running). */
+    pauseReason: string;
     tasksDone: number;
   }[];
   groups: {

@@ -1,24 +1,33 @@
 /** The dashboard's read-only view of the scheduler's state machine. */
 import type { SchedulerState } from '../scheduler/state.js';
+import { workerMemory } from '../scheduler/worker-info.js';
 import type { DashboardState, DashboardView } from './server.js';
 
 export function schedulerView(st: SchedulerState, scheduler: { readonly contactAddress: string; readonly startedAt: number }): DashboardView {
   return {
     state(since: number): DashboardState {
-      const workers = [...st.workers.values()].map((w) => ({
-        name: w.name,
-        address: w.address,
-        nthreads: w.nthreads,
-        memoryLimit: w.memoryLimit,
-        rss: w.metrics.rss,
-        stored: w.nbytes,
-        spilled: w.metrics.spilled,
-        processing: w.processing.size,
-        executing: w.metrics.executing,
-        inMemory: w.hasWhat.size,
-        status: w.status,
-        tasksDone: w.tasksDone,
-      }));
+      const workers = [...st.workers.values()].map((w) => {
+        const m = workerMemory(w);
+        return {
+          name: w.name,
+          address: w.address,
+          nthreads: w.nthreads,
+          memoryLimit: w.memoryLimit,
+          rss: m.rss,
+          stored: w.nbytes,
+          managed: m.managed,
+          unmanaged: m.unmanaged,
+          heap: m.heap,
+          spilled: m.spilled,
+          spilledCount: m.spilledCount,
+          processing: w.processing.size,
+          executing: w.metrics.executing,
+          inMemory: w.hasWhat.size,
+          status: w.status,
+          pauseReason: m.pauseReason,
+          tasksDone: w.tasksDone,
+        };
+      });
       const groups = [...st.groups.values()].slice(-40).map((g) => ({
         name: g.name,
         total: g.total,

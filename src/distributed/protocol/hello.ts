@@ -22,7 +22,7 @@ import {
 } from './check.js';
 import type { Resources } from '../resources.js';
 import { ProtocolError } from './errors.js';
-import { resourceAmounts } from './records.js';
+import { type MemoryKill, memoryKill, resourceAmounts, type WorkerMemory, workerMemory } from './records.js';
 import { PROTOCOL_VERSION } from './wire.js';
 
 interface HelloBase {
@@ -51,6 +51,10 @@ export interface WorkerHello extends HelloBase {
   restartReason: string;
   /** Abstract amounts tasks can ask for (`--resources GPU=2`). */
   resources: Resources;
+  /** Address of the worker process this one replaces (it died; its nanny started this one). */
+  replaces?: string;
+  /** That process was killed by its nanny for memory (so tasks it ran are explained). */
+  killedForMemory?: MemoryKill;
 }
 
 /** A worker connecting to another worker to fetch data. */
@@ -84,6 +88,8 @@ const checks = {
     host: string,
     restartReason: string,
     resources: resourceAmounts,
+    replaces: optional(string),
+    killedForMemory: optional(memoryKill),
   }),
   peer: record<PeerHello>({ ...base, role: literal('peer') }),
 };
@@ -137,6 +143,8 @@ export interface WorkerInfo {
   nthreads: number;
   memoryLimit: number;
   resources: Resources;
+  /** Its memory as last reported (absent before its first heartbeat, or from older schedulers). */
+  memory?: WorkerMemory;
 }
 
 export interface ClientWelcome extends SchedulerIdentity {
@@ -154,7 +162,14 @@ export interface WorkerWelcome {
 /** A reply without fields (the request is done). */
 export type Done = Record<string, never>;
 
-const workerInfo = record<WorkerInfo>({ address: string, name: string, nthreads: integer, memoryLimit: number, resources: resourceAmounts });
+export const workerInfo = record<WorkerInfo>({
+  address: string,
+  name: string,
+  nthreads: integer,
+  memoryLimit: number,
+  resources: resourceAmounts,
+  memory: optional(workerMemory),
+});
 const identityFields = {
   address: string,
   dashboard: nullable(string),

@@ -1,5 +1,6 @@
 /** What a worker process tells its nanny over the IPC channel. */
-import { resourceAmounts } from './records.js';
+import type { MemoryThresholds } from '../memory-thresholds.js';
+import { type MemoryKill, memoryKill, memoryThresholds, resourceAmounts } from './records.js';
 import { boolean, integer, literal, message, messageParser, number, optional, type Parse, type Problem, record, fieldError, string } from './check.js';
 
 /** The worker registered with the scheduler. */
@@ -70,6 +71,12 @@ export interface WorkerSettings {
   executor?: 'inline' | 'threads';
   /** Why the previous worker in this slot died (set by the nanny). */
   restartReason?: string;
+  /** Fractions of memoryLimit at which to spill, pause (and the nanny kills); default Dask's. */
+  memoryThresholds?: MemoryThresholds;
+  /** Address of the worker process this one replaces (set by the nanny on a restart). */
+  replaces?: string;
+  /** The process this one replaces was killed by its nanny for using too much memory. */
+  killedForMemory?: MemoryKill;
 }
 
 const settings = record<WorkerSettings>({
@@ -89,6 +96,9 @@ const settings = record<WorkerSettings>({
   insecure: optional(boolean),
   executor: optional(literal('inline', 'threads')),
   restartReason: optional(string),
+  memoryThresholds: optional(memoryThresholds),
+  replaces: optional(string),
+  killedForMemory: optional(memoryKill),
 });
 const problem: Problem = { path: '', expected: '', got: undefined };
 

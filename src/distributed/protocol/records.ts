@@ -1,7 +1,8 @@
 /** Records that several messages carry: stored values, per-key errors, function definitions. */
 import type { FnSpec } from '../../core/fnspec.js';
 import { isResourceName, type Resources } from '../resources.js';
-import { type Check, fnSpec, isRecord, listOf, number, optional, record, string } from './check.js';
+import type { MemoryThresholds } from '../memory-thresholds.js';
+import { type Check, fnSpec, isRecord, integer, listOf, literal, number, optional, record, string } from './check.js';
 import type { WireError } from './errors.js';
 import { type PayloadRef, payloadRef } from './wire.js';
 
@@ -58,3 +59,56 @@ export interface FunctionDef {
   spec: FnSpec;
 }
 export const functionDefs = listOf(record<FunctionDef>({ id: string, spec: fnSpec }), 'function definitions { id, spec }');
+
+/** A fraction of the memory limit in (0, 1], or false (off). */
+const fraction: Check<number | false> = (v, _f, p): v is number | false => {
+  if (v === false || (typeof v === 'number' && v > 0 && v <= 1)) return true;
+  p.path = '';
+  p.expected = 'a fraction in (0, 1] or false';
+  p.got = v;
+  return false;
+};
+
+export const memoryThresholds: Check<MemoryThresholds> = record<MemoryThresholds>(
+  { target: fraction, spill: fraction, pause: fraction, terminate: fraction },
+  'memory thresholds { target, spill, pause, terminate }',
+);
+
+/** What a worker's previous process died of, when its nanny killed it for memory. */
+export interface MemoryKill {
+  /** Process memory when it was killed. */
+  rss: number;
+  limit: number;
+}
+export const memoryKill: Check<MemoryKill> = record<MemoryKill>({ rss: number, limit: number }, 'a memory kill { rss, limit }');
+
+/** A worker's memory as its last heartbeat reported it (for String(client) and the dashboard). */
+export interface WorkerMemory {
+  status: 'running' | 'paused';
+  /** Process memory as the OS measures it (resident set size). */
+  rss: number;
+  /** Results held in memory. */
+  managed: number;
+  /** rss - managed: code, V8 heap beyond results, buffers in flight, memory tasks keep. */
+  unmanaged: number;
+  /** V8's heap in use (part of rss). */
+  heap: number;
+  /** Results written to disk. */
+  spilled: number;
+  spilledCount: number;
+  /** Why the worker is paused ('' while running). */
+  pauseReason: string;
+}
+export const workerMemory: Check<WorkerMemory> = record<WorkerMemory>(
+  {
+    status: literal('running', 'paused'),
+    rss: number,
+    managed: number,
+    unmanaged: number,
+    heap: number,
+    spilled: number,
+    spilledCount: integer,
+    pauseReason: string,
+  },
+  'worker memory { status, rss, managed, unmanaged, heap, spilled, spilledCount, pauseReason }',
+);

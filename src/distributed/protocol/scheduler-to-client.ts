@@ -1,6 +1,7 @@
 /** What the scheduler sends to a client (besides replies). */
-import { type Body, integer, message, messageParser, number, optional, string } from './check.js';
+import { type Body, integer, listOf, message, messageParser, number, optional, string } from './check.js';
 import type { WireError } from './errors.js';
+import { type WorkerInfo, workerInfo } from './hello.js';
 import { wireError } from './records.js';
 import { type PayloadRef, payloadRef } from './wire.js';
 
@@ -52,6 +53,8 @@ export interface WorkersChanged {
   workers: number;
   threads: number;
   memory: number;
+  /** Each worker with its memory (sent on joins, pauses and every few seconds while it changes). */
+  workerList?: readonly WorkerInfo[];
 }
 
 /** Something about the cluster the user should know (e.g. why a worker restarted). */
@@ -74,7 +77,7 @@ export const toClient = {
   lost: (key: string): KeyLost => ({ op: 'lost', key }),
   value: (m: Body<KeyValue>): KeyValue => ({ op: 'value', key: m.key, value: m.value }),
   taskDone: (m: Body<TaskDone>): TaskDone => ({ op: 'task-done', key: m.key, worker: m.worker, duration: m.duration }),
-  workers: (m: Body<WorkersChanged>): WorkersChanged => ({ op: 'workers', workers: m.workers, threads: m.threads, memory: m.memory }),
+  workers: (m: Body<WorkersChanged>): WorkersChanged => ({ op: 'workers', workers: m.workers, threads: m.threads, memory: m.memory, workerList: m.workerList }),
   event: (text: string): ClusterEvent => ({ op: 'event', text }),
   closing: (): SchedulerClosing => ({ op: 'scheduler-closing' }),
 };
@@ -86,7 +89,7 @@ export const parseSchedulerToClient = messageParser<SchedulerToClient>('the sche
   lost: message<KeyLost>({ key: string }),
   value: message<KeyValue>({ key: string, value: payloadRef }),
   'task-done': message<TaskDone>({ key: string, worker: string, duration: number }),
-  workers: message<WorkersChanged>({ workers: integer, threads: integer, memory: number }),
+  workers: message<WorkersChanged>({ workers: integer, threads: integer, memory: number, workerList: optional(listOf(workerInfo, 'workers')) }),
   event: message<ClusterEvent>({ text: string }),
   'scheduler-closing': message<SchedulerClosing>({}),
 });

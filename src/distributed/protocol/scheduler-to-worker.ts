@@ -72,6 +72,16 @@ export interface UploadFile {
   data: PayloadRef;
 }
 
+/**
+ * Start task `key` (assigned here) even though this worker is paused: every worker is paused
+ * and the scheduler chose this task to make progress (`reason` says why, for the worker's log).
+ */
+export interface RunAnyway {
+  op: 'run-anyway';
+  key: string;
+  reason: string;
+}
+
 export interface RestartWorker {
   op: 'restart';
 }
@@ -81,7 +91,8 @@ export interface CloseWorker {
   reason: string;
 }
 
-export type SchedulerToWorker = Compute | DefineFunctions | FreeKeys | CancelCompute | Steal | SendResults | PutData | UploadFile | RestartWorker | CloseWorker;
+export type SchedulerToWorker =
+  Compute | DefineFunctions | FreeKeys | CancelCompute | Steal | SendResults | PutData | UploadFile | RunAnyway | RestartWorker | CloseWorker;
 
 /** Constructors copy fields one by one: an object spread costs ~0.3 us per message, this is ~free. */
 export const toWorker = {
@@ -102,6 +113,7 @@ export const toWorker = {
   sendResults: (keys: readonly string[]): SendResults => ({ op: 'send-results', keys }),
   putData: (items: readonly StoredValue[]): PutData => ({ op: 'put-data', items }),
   upload: (name: string, data: PayloadRef): UploadFile => ({ op: 'upload', name, data }),
+  runAnyway: (key: string, reason: string): RunAnyway => ({ op: 'run-anyway', key, reason }),
   restart: (): RestartWorker => ({ op: 'restart' }),
   close: (reason: string): CloseWorker => ({ op: 'close', reason }),
 };
@@ -126,6 +138,7 @@ export const parseSchedulerToWorker = messageParser<SchedulerToWorker>('the sche
   'send-results': message<SendResults>({ keys: strings }),
   'put-data': message<PutData>({ rid, items: storedValues }),
   upload: message<UploadFile>({ rid, name: string, data: payloadRef }),
+  'run-anyway': message<RunAnyway>({ key: string, reason: string }),
   restart: message<RestartWorker>({}),
   close: message<CloseWorker>({ reason: string }),
 });

@@ -77,6 +77,8 @@ export interface Heartbeat {
   executing: number;
   /** User CPU microseconds of the process. */
   cpu: number;
+  /** V8's heap in use, bytes (part of rss; absent from older workers). */
+  heap?: number;
 }
 
 export interface WorkerStatus {
@@ -112,6 +114,7 @@ export const fromWorker = {
     spilledCount: m.spilledCount,
     executing: m.executing,
     cpu: m.cpu,
+    heap: m.heap,
   }),
   status: (status: WorkerStatus['status'], reason?: string): WorkerStatus => ({ op: 'status', status, reason }),
 };
@@ -128,6 +131,14 @@ export const parseWorkerToScheduler = messageParser<WorkerToScheduler>('a worker
   }),
   'add-keys': message<AddReplicas>({ replicas: listOf(record<{ key: string; nbytes: number }>({ key: string, nbytes: number }), 'replicas { key, nbytes }') }),
   'steal-response': message<StealResponse>({ removed: strings, kept: strings, thief: string }),
-  heartbeat: message<Heartbeat>({ rss: number, stored: number, spilled: number, spilledCount: integer, executing: integer, cpu: number }),
+  heartbeat: message<Heartbeat>({
+    rss: number,
+    stored: number,
+    spilled: number,
+    spilledCount: integer,
+    executing: integer,
+    cpu: number,
+    heap: optional(number),
+  }),
   status: message<WorkerStatus>({ status: literal('paused', 'running'), reason: optional(string) }),
 });

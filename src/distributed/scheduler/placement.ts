@@ -2,7 +2,17 @@
  * Where ready tasks run: root tasks wait in one priority queue and go out in contiguous runs
  * to workers with free slots; tasks with inputs go to the worker that moves the fewest bytes
  * and starts soonest; tasks that need worker resources wait per demand until a worker has
- * them free; tasks no worker can take wait as no-worker until one joins.
+ * them free; tasks no worker can take wait as no-worker until one joins. Paused workers get
+ * nothing new.
+ *
+ * Root-task queuing (Dask's): roots (tasks without inputs, e.g. CSV blocks) leave the queue
+ * only as a worker's slots free up, so they are produced no faster than their results are
+ * consumed and memory stays flat in a read-reduce graph. A worker holds its threads' worth of
+ * tasks plus a pipeline that covers a round trip to the scheduler (so short tasks never wait
+ * on us: Dask's worker-saturation), and that pipeline is capped by bytes: the root results
+ * held on the worker that dependents have not read yet, plus the expected output of the roots
+ * queued there, stay within ROOT_QUEUE_FRACTION of its memory limit. Once that is used up a
+ * worker gets one task per thread (Dask's saturation of 1), never fewer: no stall, no deadlock.
  */
 import { Heap } from '../../executor/heap.js';
 import { type DepLocation, type FunctionDef, toWorker } from '../protocol/index.js';
@@ -13,6 +23,10 @@ import type { TaskState, WorkerState } from './tasks.js';
 /** Keep about this much work (seconds) queued per thread, so workers never wait on us. */
 const PIPELINE_SECONDS = 0.02;
 const MAX_PIPELINE = 512;
+/** Root tasks queued on a worker beyond its threads produce at most this fraction of its memory limit. */
+export const ROOT_QUEUE_FRACTION = 0.1;
+/** The same for a worker without a limit, in bytes. */
+const ROOT_QUEUE_BYTES = 256 * 2 ** 20;
 
 export class Placement {
   private readonly queued = new Heap<TaskState>();
@@ -26,6 +40,8 @@ export class Placement {
     readonly bandwidth: number,
     /** Called for a task that has nothing to run (scattered data asked to run). */
     private readonly unrunnable: (ts: TaskState) => void,
+    /** Called for a task whose inputs (`bytes`) exceed every worker's memory limit. */
+    private readonly oversized: (ts: TaskState, bytes: number, limit: number) => void,
   ) {}
 
   /** All inputs are in memory: queue `ts` or send it to a worker. */
@@ -39,9 +55,24 @@ export class Placement {
       this.queued.push(ts);
       return;
     }
+    if (this.tooLarge(ts)) return;
     const w = this.decideWorker(ts);
     if (w === undefined) this.park(ts);
     else this.sendToWorker(ts, w);
+  }
+
+  /**
+   * Inputs larger than every worker's whole memory limit can never be held together: fail
+   * now, saying so and how to fix it, instead of pausing or killing workers over it.
+   */
+  private tooLarge(ts: TaskState): boolean {
+    const limit = this.table.largestMemoryLimit();
+    if (limit === Infinity) return false;
+    let bytes = 0;
+    for (const d of ts.deps) bytes += d.nbytes;
+    if (bytes <= limit) return false;
+    this.oversized(ts, bytes, limit);
+    return true;
   }
 
   /** No worker can take `ts` now: it waits for one to join. */
@@ -210,11 +241,19 @@ export class Placement {
     ts.processingOn = null;
   }
 
-  /** How many tasks a worker may hold at once: enough queued work to cover a round trip. */
+  /**
+   * How many tasks a worker may hold at once when the next is a root: its threads, plus enough
+   * queued to cover a round trip, as far as the root byte budget (see above) leaves room.
+   */
   private slots(w: WorkerState, next: TaskState | undefined): number {
-    const avg = next?.group.avgDuration;
+    const g = next?.group;
+    const avg = g?.avgDuration;
     const extra = avg === undefined ? 2 : Math.max(1, Math.min(MAX_PIPELINE, Math.floor(PIPELINE_SECONDS / Math.max(avg, 1e-6))));
-    return w.nthreads * (1 + extra);
+    const out = g?.avgOutput;
+    if (out === undefined || out <= 0) return w.nthreads * (1 + extra);
+    const budget = (w.memoryLimit > 0 ? ROOT_QUEUE_FRACTION * w.memoryLimit : ROOT_QUEUE_BYTES) - w.rootBytes;
+    const room = Math.max(0, Math.floor(budget / out));
+    return w.nthreads + Math.min(w.nthreads * extra, room);
   }
 
   /** Hand queued root tasks to workers with free slots, in contiguous runs (siblings together). */
@@ -250,6 +289,18 @@ export class Placement {
       ts = this.queued.peek();
     }
     return ts;
+  }
+
+  /** Tasks waiting for a worker that can take them. */
+  waitingForWorker(): ReadonlySet<TaskState> {
+    return this.noWorker;
+  }
+
+  /** About how many tasks wait here (root queue entries of tasks that moved on are counted until popped). */
+  queuedCount(): number {
+    let n = this.queued.size + this.noWorker.size;
+    for (const q of this.constrained.values()) n += q.size;
+    return n;
   }
 
   private popQueued(): TaskState | undefined {

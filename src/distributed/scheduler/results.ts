@@ -58,6 +58,7 @@ export class Results {
     g.durationCount++;
     g.done++;
     g.nbytes += nbytes;
+    g.outputBytes += nbytes;
     this.events.tasksCompleted++;
     this.events.ran({ key, worker: w.address, start, stop, status: 'ok' });
     ts.nbytes = nbytes;
@@ -70,6 +71,11 @@ export class Results {
       if (d.state === 'waiting' && --d.waitingOn === 0) this.placement.makeReady(d);
     }
     this.table.setState(ts, 'memory');
+    if (ts.deps.length === 0 && ts.activeDependents > 0) {
+      // Root-task queuing: until dependents read it, this result counts against its worker's root budget.
+      ts.rootHeldOn = w;
+      w.rootBytes += nbytes;
+    }
     if (ts.wants !== null) for (const c of ts.wants) c.sink.send(toClient.keyInMemory({ key, type, nbytes }));
     if (ts.events !== null) for (const c of ts.events) c.sink.send(toClient.taskDone({ key, worker: w.address, duration: stop - start }));
     if (ts.push !== null && ts.push.size > 0) {

@@ -29,6 +29,7 @@ import {
 import { checkResources, formatResources } from '../resources.js';
 import { scatter } from './scatter.js';
 import { SchedulerState } from './state.js';
+import { workerInfo } from './worker-info.js';
 import { onWorkerMessage } from './worker-messages.js';
 import { type ClientState, type NewTask, WorkerState } from './tasks.js';
 import { type Listener, listen, type TlsFiles, tokenFor } from '../server.js';
@@ -46,6 +47,8 @@ export interface SchedulerServerOptions {
   allowedFailures?: number;
   /** A worker silent for this long is removed (default 60 s; socket close is noticed at once). */
   workerTtlMs?: number;
+  /** Every worker paused for memory this long with work pending: one runs a task anyway (default 500 ms). */
+  pausedGraceMs?: number;
   /** Print what happens (CLI). */
   log?: (line: string) => void;
 }
@@ -72,7 +75,7 @@ export class SchedulerServer {
     readonly token: string | undefined,
     opts: SchedulerServerOptions,
   ) {
-    this.state = new SchedulerState({ allowedFailures: opts.allowedFailures });
+    this.state = new SchedulerState({ allowedFailures: opts.allowedFailures, pausedGraceMs: opts.pausedGraceMs });
     this.log = opts.log ?? (() => undefined);
   }
 
@@ -90,6 +93,7 @@ export class SchedulerServer {
     const ttl = opts.workerTtlMs ?? Number(process.env.TSDASK_WORKER_TTL_MS ?? 60_000);
     server.timers.push(setInterval(() => server.checkHeartbeats(ttl), Math.min(1000, ttl / 2)));
     server.timers.push(setInterval(() => server.state.balance(), 100));
+    server.timers.push(setInterval(() => server.state.broadcastWorkers(), 2000)); // memory figures for String(client)
     for (const t of server.timers) t.unref();
     if (opts.dashboardAddress !== null) {
       const where = parseHostPort(opts.dashboardAddress ?? ':8787', host);
@@ -128,7 +132,7 @@ export class SchedulerServer {
    * Client's end.
    */
   connectInProcess(): Connection {
-    if (this.closing) throw new Error(`the scheduler at ${this.address} is shutting down: it takes no new clients`);
+    if (this.closed !== undefined) throw new Error(`the scheduler at ${this.address} is shutting down: it takes no new clients`);
     return this.listener.connectInProcess();
   }
 
@@ -160,6 +164,8 @@ export class SchedulerServer {
       conn,
       checkResources(h.resources, `worker ${address}`) ?? {},
     );
+    w.replaces = h.replaces;
+    w.killedForMemory = h.killedForMemory;
     this.workerConns.set(w, conn);
     conn.reply(h.rid, { id: address, scheduler: this.address });
     for (const u of this.uploads) conn.send(toWorker.upload(u.name, conn.wire(u.payload)));
@@ -220,19 +226,12 @@ export class SchedulerServer {
       address: this.contactAddress,
       dashboard: this.dashboardLink ?? null,
       ...this.state.summary(),
-      workerList: [...this.state.workers.values()].map((w) => ({
-        address: w.address,
-        name: w.name,
-        nthreads: w.nthreads,
-        memoryLimit: w.memoryLimit,
-        // A copy: an in-process client gets this object itself, and the amounts are the scheduler's.
-        resources: { ...w.resources },
-      })),
+      workerList: [...this.state.workers.values()].map(workerInfo),
     };
   }
 
   private workersChanged(): void {
-    this.broadcast(toClient.workers(this.state.summary()));
+    this.state.broadcastWorkers();
   }
 
   private broadcast(msg: SchedulerToClient): void {

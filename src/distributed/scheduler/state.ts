@@ -10,19 +10,23 @@
  *   results      what workers report about tasks
  *   workers      workers joining and leaving (recovery from lineage)
  *   stealing     idle workers taking queued work
+ *   pressure     every worker paused for memory: run one task anyway
  *   pushes       values sent on to clients
  *   event-log    task stream and notes for the dashboard
  */
 import { type Payload, toClient, type WireError } from '../protocol/index.js';
+import { formatBytes } from '../sizeof.js';
 import { EventLog } from './event-log.js';
 import { Lifecycle } from './lifecycle.js';
 import { Placement } from './placement.js';
+import { MemoryPressure } from './pressure.js';
 import { Pushes } from './pushes.js';
 import { Results } from './results.js';
 import { Stealing } from './stealing.js';
 import { type GraphOptions, Submissions } from './submissions.js';
 import { TaskTable } from './task-table.js';
 import { ClientState, type ClientSink, type NewTask, type TaskState, type WorkerState } from './tasks.js';
+import { workerInfo } from './worker-info.js';
 import { Workers } from './workers.js';
 
 export interface SchedulerOptions {
@@ -30,6 +34,11 @@ export interface SchedulerOptions {
   allowedFailures?: number;
   /** Bytes per second assumed for peer transfers when choosing workers. */
   bandwidth?: number;
+  /**
+   * How long every worker may sit paused for memory, with work pending and nothing running,
+   * before the scheduler has one run a task anyway (default 500 ms).
+   */
+  pausedGraceMs?: number;
 }
 
 export class SchedulerState {
@@ -42,6 +51,8 @@ export class SchedulerState {
   private readonly results: Results;
   private readonly members: Workers;
   private readonly stealing: Stealing;
+  /** Every worker paused for memory: how the scheduler gets out of it (episodes and tasks forced, for tests and the dashboard). */
+  readonly pressure: MemoryPressure;
   readonly tasks = this.table.tasks;
   readonly workers = this.table.workers;
   readonly clients = this.table.clients;
@@ -52,8 +63,20 @@ export class SchedulerState {
   readonly deaths = this.events.deaths;
 
   constructor(opts: SchedulerOptions = {}) {
-    this.placement = new Placement(this.table, opts.bandwidth ?? 100e6, (ts) =>
-      this.lifecycle.fail(ts, { name: 'LostDataError', message: `data '${ts.key}' has no task to recompute it from`, taskKey: ts.key, kind: 'lost-data' }),
+    this.placement = new Placement(
+      this.table,
+      opts.bandwidth ?? 100e6,
+      (ts) =>
+        this.lifecycle.fail(ts, { name: 'LostDataError', message: `data '${ts.key}' has no task to recompute it from`, taskKey: ts.key, kind: 'lost-data' }),
+      (ts, bytes, limit) =>
+        this.lifecycle.fail(ts, {
+          name: 'MemoryError',
+          message:
+            `task '${ts.key}' needs its ${ts.deps.length} inputs of ${formatBytes(bytes)} in one worker's memory, more than the largest worker memory limit (${formatBytes(limit)}). ` +
+            `Make partitions smaller (a smaller \`blocksize\` in readCsv, more \`npartitions\` or repartition), or give workers a larger \`memoryLimit\`.`,
+          taskKey: ts.key,
+          kind: 'memory',
+        }),
     );
     this.lifecycle = new Lifecycle(this.table, this.placement);
     this.pushes = new Pushes(this.table, this.lifecycle);
@@ -61,6 +84,7 @@ export class SchedulerState {
     this.results = new Results(this.table, this.placement, this.lifecycle, this.pushes, this.events);
     this.members = new Workers(this.table, this.placement, this.lifecycle, this.events, opts.allowedFailures ?? 3);
     this.stealing = new Stealing(this.table, this.placement);
+    this.pressure = new MemoryPressure(this.table, this.placement, this.events, opts.pausedGraceMs ?? 500);
   }
 
   get tasksCompleted(): number {
@@ -166,11 +190,14 @@ export class SchedulerState {
   /** Hand queued work to workers with free slots. */
   fillWorkers(): void {
     this.placement.fillWorkers();
+    // While tasks are being run on paused workers, the next is chosen as soon as one ended.
+    if (this.pressure.active) this.pressure.check();
   }
 
-  /** Move queued-but-not-started work from the busiest worker to idle ones. */
+  /** Move queued-but-not-started work from the busiest (or a paused) worker to idle ones; resolve every worker being paused. */
   balance(): void {
     this.stealing.balance();
+    this.pressure.check();
   }
 
   stealResponse(victim: WorkerState, removed: readonly string[], kept: readonly string[], thief: string): void {
@@ -188,6 +215,7 @@ export class SchedulerState {
       w.hasWhat.clear();
       w.executing.clear();
       w.nbytes = 0;
+      w.rootBytes = 0;
       w.occupancy = 0;
       Object.assign(w.freeResources, w.resources);
     }
@@ -195,6 +223,18 @@ export class SchedulerState {
     this.groups.clear();
     this.placement.clear();
     this.pushes.clear();
+  }
+
+  /** A worker paused or resumed: clients hear at once (String(client) shows why). */
+  workerStatusChanged(_w: WorkerState): void {
+    this.broadcastWorkers();
+  }
+
+  /** Tell every client the totals and each worker's memory (on changes, and every few seconds from the server). */
+  broadcastWorkers(): void {
+    if (this.clients.size === 0) return;
+    const msg = toClient.workers({ ...this.summary(), workerList: [...this.workers.values()].map(workerInfo) });
+    for (const c of this.clients.values()) c.sink.send(msg);
   }
 
   /** Totals for String(client) and the dashboard. */

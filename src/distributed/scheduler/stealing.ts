@@ -1,6 +1,7 @@
 /**
  * Work stealing: an idle worker takes queued-but-not-started tasks from the busiest one, when
- * moving their inputs costs less than waiting. The victim says which it gave up.
+ * moving their inputs costs less than waiting, and every not-started task from a worker
+ * paused for memory (waiting there may never end). The victim says which it gave up.
  */
 import { toWorker } from '../protocol/index.js';
 import { fits, take } from '../resources.js';
@@ -14,12 +15,18 @@ export class Stealing {
     private readonly placement: Placement,
   ) {}
 
-  /** Move queued-but-not-started work from the busiest worker to idle ones. */
+  /** Move queued-but-not-started work from the busiest worker, or a paused one, to idle ones. */
   balance(): void {
-    if (this.placement.peekQueued() !== undefined) return;
-    const running = [...this.table.workers.values()].filter((w) => w.status === 'running');
+    const running: WorkerState[] = [];
+    const paused: WorkerState[] = [];
+    for (const w of this.table.workers.values()) {
+      if (w.status === 'running') running.push(w);
+      else if (w.status === 'paused' && w.processing.size > 0) paused.push(w);
+    }
     const idle = running.filter((w) => w.processing.size < w.nthreads);
     if (idle.length === 0) return;
+    if (paused.length > 0) this.fromPaused(paused, idle);
+    if (this.placement.peekQueued() !== undefined) return;
     for (const thief of idle) {
       let victim: WorkerState | undefined;
       for (const w of running) {
@@ -50,6 +57,25 @@ export class Stealing {
         keys.push(ts.key);
       }
       if (keys.length > 0) victim.sink.send(toWorker.steal(keys, thief.address));
+    }
+  }
+
+  /** Idle workers share the not-started tasks of paused ones. */
+  private fromPaused(paused: readonly WorkerState[], idle: readonly WorkerState[]): void {
+    for (const victim of paused) {
+      const cands: TaskState[] = [];
+      for (const ts of victim.processing) if (!ts.started && !ts.stealing && ts.resources === null) cands.push(ts);
+      if (cands.length === 0) continue;
+      cands.sort((a, b) => a.priority - b.priority);
+      const each = Math.ceil(cands.length / idle.length);
+      for (let i = 0; i < idle.length; i++) {
+        const keys: string[] = [];
+        for (const ts of cands.slice(i * each, (i + 1) * each)) {
+          ts.stealing = true;
+          keys.push(ts.key);
+        }
+        if (keys.length > 0) victim.sink.send(toWorker.steal(keys, idle[i].address));
+      }
     }
   }
 

@@ -21,6 +21,8 @@ export class TaskTable {
   /** Function specs by id (plain JSON FnSpecs), sent to each worker once. */
   readonly fnTable = new Map<string, FnSpec>();
   private generation = 0;
+  /** Cached largest worker memory limit (Infinity: some worker has none); undefined: recompute. */
+  private largestLimit: number | undefined;
 
   /** Priorities of the next graph start here: older graphs run first. */
   nextPriorityBase(): number {
@@ -41,6 +43,7 @@ export class TaskTable {
     const prev = ts.state;
     if (prev === next) return;
     ts.state = next;
+    if (prev === 'memory' && ts.rootHeldOn !== null) this.rootRead(ts);
     ts.group.counts[prev]--;
     ts.group.counts[next]++;
     const wasActive = ACTIVE[prev];
@@ -51,6 +54,7 @@ export class TaskTable {
     } else {
       for (const d of ts.deps) {
         d.activeDependents--;
+        if (d.activeDependents === 0 && d.rootHeldOn !== null) this.rootRead(d);
         if (d.activeDependents === 0 && d.state === 'memory' && (d.wants === null || d.wants.size === 0)) this.releaseMemory(d);
       }
     }
@@ -71,8 +75,17 @@ export class TaskTable {
     return ts.group.avgDuration ?? DEFAULT_DURATION;
   }
 
+  /** A root's result was read by its last dependent (or is gone): its worker may make more roots. */
+  rootRead(ts: TaskState): void {
+    const w = ts.rootHeldOn;
+    if (w === null) return;
+    w.rootBytes -= ts.nbytes;
+    ts.rootHeldOn = null;
+  }
+
   /** Tell every holder of `ts`'s result to free it and forget where it was. */
   dropReplicas(ts: TaskState): void {
+    if (ts.rootHeldOn !== null) this.rootRead(ts);
     for (const w of ts.whoHas) {
       w.hasWhat.delete(ts);
       w.nbytes -= ts.nbytes;
@@ -112,6 +125,20 @@ export class TaskTable {
         if (d.dependents.length === 0) stack.push(d);
       }
     }
+  }
+
+  /** Workers joined or left: cached figures over them are stale. */
+  workersChanged(): void {
+    this.largestLimit = undefined;
+  }
+
+  /** The largest memory limit of the workers (Infinity if one has none, or none joined yet). */
+  largestMemoryLimit(): number {
+    if (this.largestLimit !== undefined) return this.largestLimit;
+    let max = 0;
+    for (const w of this.workers.values()) max = w.memoryLimit > 0 ? Math.max(max, w.memoryLimit) : Infinity;
+    this.largestLimit = max === 0 ? Infinity : max;
+    return this.largestLimit;
   }
 
   /** Totals for String(client) and the dashboard. */

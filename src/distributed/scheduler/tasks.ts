@@ -3,7 +3,7 @@
  * messages. Task states: released -> waiting -> queued | no-worker | processing -> memory |
  * erred, and forgotten (dropped from the table) once no client and no dependent needs the task.
  */
-import type { Payload, PayloadRef, SchedulerToClient, SchedulerToWorker, WireError } from '../protocol/index.js';
+import type { MemoryKill, Payload, PayloadRef, SchedulerToClient, SchedulerToWorker, WireError } from '../protocol/index.js';
 import type { Resources } from '../resources.js';
 
 /** Where the state machine sends a worker's messages (a connection, or a test's recorder). */
@@ -39,11 +39,18 @@ export class TaskGroup {
   done = 0;
   durationSum = 0;
   durationCount = 0;
+  /** Bytes of this group's results held now. */
   nbytes = 0;
+  /** Bytes of every result this group produced (over `durationCount` results). */
+  outputBytes = 0;
   constructor(readonly name: string) {}
   /** Mean run time in seconds, or undefined before the first result. */
   get avgDuration(): number | undefined {
     return this.durationCount === 0 ? undefined : this.durationSum / this.durationCount;
+  }
+  /** Mean result size in bytes, or undefined before the first result. */
+  get avgOutput(): number | undefined {
+    return this.durationCount === 0 ? undefined : this.outputBytes / this.durationCount;
   }
 }
 
@@ -66,6 +73,10 @@ export class TaskState {
   events: Set<ClientState> | null = null;
   /** How many times a worker died while this task was (maybe) running on it. */
   suspicious = 0;
+  /** Addresses of those workers (their nannies may tell later that memory killed them). */
+  diedOn: string[] | null = null;
+  /** A root's result held on this worker that dependents still have to read (counted in its `rootBytes`). */
+  rootHeldOn: WorkerState | null = null;
   /** The worker said it started running this task. */
   started = false;
   retries = 0;
@@ -90,18 +101,28 @@ export class WorkerState {
   processing = new Set<TaskState>();
   hasWhat = new Set<TaskState>();
   nbytes = 0;
+  /** Bytes of root results held here that dependents still have to read (root-task queuing). */
+  rootBytes = 0;
   /** Estimated seconds of queued work. */
   occupancy = 0;
   status: 'running' | 'paused' | 'closed' = 'running';
   lastSeen = Date.now();
   fnsKnown = new Set<string>();
-  metrics: { rss: number; spilled: number; spilledCount: number; executing: number; cpu: number } = {
+  /** From the last heartbeat: process memory (rss), results held (managed), V8 heap, spilled results. */
+  metrics: { rss: number; managed: number; heap: number; spilled: number; spilledCount: number; executing: number; cpu: number } = {
     rss: 0,
+    managed: 0,
+    heap: 0,
     spilled: 0,
     spilledCount: 0,
     executing: 0,
     cpu: 0,
   };
+  /** Why the worker paused ('' while running). */
+  pauseReason = '';
+  /** The worker process this one replaced, and whether its nanny killed that one for memory. */
+  replaces: string | undefined;
+  killedForMemory: MemoryKill | undefined;
   /** Keys announced as started and not finished yet. */
   executing = new Set<TaskState>();
   tasksDone = 0;

@@ -34,12 +34,23 @@ export function onWorkerMessage(s: SchedulerState, w: WorkerState, msg: WorkerTo
       return;
     case 'heartbeat':
       w.lastSeen = Date.now();
-      w.metrics = { rss: msg.rss, spilled: msg.spilled, spilledCount: msg.spilledCount, executing: msg.executing, cpu: msg.cpu };
+      w.metrics = {
+        rss: msg.rss,
+        managed: msg.stored,
+        heap: msg.heap ?? 0,
+        spilled: msg.spilled,
+        spilledCount: msg.spilledCount,
+        executing: msg.executing,
+        cpu: msg.cpu,
+      };
       return;
     case 'status': {
+      if (w.status === 'closed') return;
       const paused = msg.status === 'paused';
       w.status = paused ? 'paused' : 'running';
-      s.note(`worker ${w.name} ${paused ? `paused: ${msg.reason ?? ''}` : 'resumed'}`);
+      w.pauseReason = paused ? (msg.reason ?? 'memory is high') : '';
+      s.note(`worker ${w.name} ${paused ? `paused: ${w.pauseReason}` : 'resumed'}`);
+      s.workerStatusChanged(w);
       if (!paused) s.fillWorkers();
       return;
     }

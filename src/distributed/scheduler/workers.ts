@@ -1,9 +1,15 @@
 /**
  * Workers joining and leaving. A worker that leaves (or dies) takes its running tasks and the
  * results only it held: the tasks run again elsewhere and the results are recomputed from
- * lineage; a task that was running on too many dying workers fails as KilledWorker.
+ * lineage; a task that was running on too many dying workers fails as KilledWorker. A worker
+ * that replaces one its nanny killed for memory says so when it joins, so a task that keeps
+ * getting its workers killed fails explaining the memory limit and how to fit under it.
  */
-import { toClient } from '../protocol/index.js';
+
+/** Memory kills remembered (by the address of the process killed). */
+const KILLS_KEPT = 1000;
+import { type MemoryKill, toClient } from '../protocol/index.js';
+import { formatBytes } from '../sizeof.js';
 import type { EventLog } from './event-log.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Placement } from './placement.js';
@@ -20,8 +26,16 @@ export class Workers {
     private readonly allowedFailures: number,
   ) {}
 
+  /** Worker processes their nannies killed for memory, by address. */
+  private readonly memoryKills = new Map<string, MemoryKill>();
+
   add(w: WorkerState): void {
     this.table.workers.set(w.address, w);
+    this.table.workersChanged();
+    if (w.replaces !== undefined && w.killedForMemory !== undefined) {
+      this.memoryKills.set(w.replaces, w.killedForMemory);
+      if (this.memoryKills.size > KILLS_KEPT) this.memoryKills.delete(this.memoryKills.keys().next().value!);
+    }
     this.events.note(`worker ${w.name} joined (${w.address}, ${w.nthreads} threads)`);
     this.placement.placeWaiting();
     this.placement.fillWorkers();
@@ -32,6 +46,7 @@ export class Workers {
     if (w.status === 'closed') return;
     w.status = 'closed';
     this.table.workers.delete(w.address);
+    this.table.workersChanged();
     this.events.deaths.set(w.name, reason);
     this.events.note(`worker ${w.name} (${w.address}) removed: ${reason}`);
     const rerun = this.takeBackRunning(w, reason);
@@ -60,14 +75,12 @@ export class Workers {
       ts.processingOn = null;
       ts.started = false;
       ts.stealing = false;
-      if (suspectSet.has(ts)) ts.suspicious++;
+      if (suspectSet.has(ts)) {
+        ts.suspicious++;
+        (ts.diedOn ??= []).push(w.address);
+      }
       if (ts.suspicious > this.allowedFailures) {
-        this.lifecycle.fail(ts, {
-          name: 'KilledWorker',
-          message: `task '${ts.key}' was running on ${ts.suspicious} workers that died (last: ${w.name} at ${w.address}: ${reason}). The task probably crashes its worker or exceeds the memory limit; run it locally (scheduler 'sync') to see why, or give workers more memory.`,
-          taskKey: ts.key,
-          kind: 'killed-worker',
-        });
+        this.lifecycle.fail(ts, { name: 'KilledWorker', message: this.killedMessage(ts, w, reason), taskKey: ts.key, kind: 'killed-worker' });
         continue;
       }
       this.table.setState(ts, 'waiting');
@@ -75,6 +88,27 @@ export class Workers {
     }
     w.executing.clear();
     return rerun;
+  }
+
+  /** Why `ts` fails as KilledWorker: memory, with the fix, when nannies said they killed its workers for it. */
+  private killedMessage(ts: TaskState, w: WorkerState, reason: string): string {
+    const kills: MemoryKill[] = [];
+    for (const a of ts.diedOn ?? []) {
+      const k = this.memoryKills.get(a);
+      if (k !== undefined) kills.push(k);
+    }
+    if (kills.length === 0) {
+      return `task '${ts.key}' was running on ${ts.suspicious} workers that died (last: ${w.name} at ${w.address}: ${reason}). The task probably crashes its worker or exceeds the memory limit; run it locally (scheduler 'sync') to see why, or give workers more memory.`;
+    }
+    let inputs = 0;
+    for (const d of ts.deps) inputs += d.nbytes;
+    const last = kills[kills.length - 1];
+    return (
+      `task '${ts.key}' was running on ${ts.suspicious} workers that died, ${kills.length} of them killed by their nanny for memory ` +
+      `(one used ${formatBytes(last.rss)} of its ${formatBytes(last.limit)} memory limit). Its inputs total ${formatBytes(inputs)}; ` +
+      `a task's inputs, its working memory and its output must fit in one worker's memory limit (${formatBytes(last.limit)}). ` +
+      `Make partitions smaller (a smaller \`blocksize\` in readCsv, more \`npartitions\` or repartition), or give workers a larger \`memoryLimit\`.`
+    );
   }
 
   /** `ts`'s only copy was on `w`: recompute it if needed (scattered data cannot be), and make its dependents wait. */

@@ -11,7 +11,7 @@ import { fromWorker, type Payload, type PayloadRef, toWireError, type WireError 
 import { fits, give, type Resources, take } from '../resources.js';
 import { decodeTask } from '../task-codec.js';
 import type { FunctionTable } from './functions.js';
-import type { MemoryWatch } from './memory.js';
+import type { MemoryManager } from './memory.js';
 import type { DataStore } from './store.js';
 import type { SchedulerLink, WorkerTask } from './task.js';
 import type { ThreadPool, ThreadResult } from './thread-pool.js';
@@ -23,6 +23,8 @@ export class Execution {
   readonly loop: RunLoop<WorkerTask>;
   private readonly freeResources: Record<string, number>;
   private lastTaskMs = 0;
+  /** Memory is high: only tasks the scheduler forces start (see `admit`). */
+  private paused = false;
 
   constructor(
     nthreads: number,
@@ -31,7 +33,7 @@ export class Execution {
     private readonly fns: FunctionTable,
     resources: Resources,
     private readonly scheduler: SchedulerLink,
-    private readonly memory: MemoryWatch,
+    private readonly memory: MemoryManager,
     /** The tasks assigned here by key (a task leaves it when it ends). */
     private readonly tasks: Map<string, WorkerTask>,
     private readonly isClosed: () => boolean,
@@ -55,8 +57,28 @@ export class Execution {
 
   private readonly getValue = (k: string): unknown => this.store.get(k);
 
-  /** A task that needs resources starts only while they are free; it holds them until its function ends. */
+  /** Start no task but forced ones (refused tasks wait in the loop until `resume`). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.loop.readmit();
+  }
+
+  /** `t` may start although the worker is paused. */
+  force(t: WorkerTask): void {
+    t.forced = true;
+    this.loop.readmit();
+  }
+
+  /**
+   * While paused only forced tasks start. A task that needs resources starts only while they
+   * are free; it holds them until its function ends.
+   */
   private readonly admit = (t: WorkerTask): boolean => {
+    if (this.paused && !t.forced) return false;
     if (t.resources === null) return true;
     if (!fits(this.freeResources, t.resources)) return false;
     take(this.freeResources, t.resources);

@@ -31,6 +31,8 @@ export interface FetchHooks {
   failed(t: WorkerTask, error: WireError): void;
   /** New values are in the store (memory may need checking). */
   newData(): void;
+  /** The worker is paused for memory: fetch only for tasks forced to run. */
+  paused(): boolean;
   log(line: string): void;
 }
 
@@ -78,6 +80,11 @@ export class Fetcher {
     }
   }
 
+  /** The worker resumed (or a task was forced): start the fetches that waited. */
+  resume(): void {
+    if (this.fetches.size > 0) this.schedule();
+  }
+
   /** Is `key` still to be fetched for a task here? */
   wanted(key: string): boolean {
     return this.fetches.has(key);
@@ -102,6 +109,7 @@ export class Fetcher {
 
   private start(): void {
     const byPeer = new Map<string, Fetch[]>();
+    const paused = this.hooks.paused();
     for (const f of this.fetches.values()) {
       if (f.inFlight) continue;
       if (f.waiters.size === 0) {
@@ -112,6 +120,7 @@ export class Fetcher {
         this.fetched(f);
         continue;
       }
+      if (paused && !forcedWaiter(f)) continue;
       const peer = f.holders.find((h) => !f.tried.includes(h));
       if (peer === undefined) {
         this.fetchFailed(f);
@@ -188,4 +197,9 @@ export class Fetcher {
     }
     return p;
   }
+}
+
+function forcedWaiter(f: Fetch): boolean {
+  for (const t of f.waiters) if (t.forced) return true;
+  return false;
 }

@@ -1,31 +1,58 @@
 /**
- * A worker's memory: above a target, least-recently-used results spill to disk; higher up the
- * worker pauses (starts no task) until memory drops. The nanny kills it at the top.
+ * A worker's memory manager. It tells apart managed memory (the results the store holds) from
+ * process memory (RSS, as the OS and the nanny measure it; "unmanaged" is the difference: code,
+ * V8's heap beyond results, buffers in flight, whatever tasks keep alive), and acts on
+ * fractions of the limit (memory-thresholds.ts, Dask's defaults):
+ *
+ *   managed > target     least-recently-used results go to disk until managed <= target
+ *   process > spill      results go to disk until about as much as the process is over the
+ *                        target is freed (unmanaged memory cannot be spilled, managed can)
+ *   process > pause      everything that can be is spilled, and no new task starts; data is
+ *                        still served to peers (from disk when spilled). It resumes below
+ *                        pause - 10% (hysteresis: it does not flap around one threshold)
+ *   process > terminate  the nanny kills the process (nanny.ts)
  */
 import { fromWorker } from '../protocol/index.js';
+import { formatFraction, type MemoryThresholds } from '../memory-thresholds.js';
 import { formatBytes } from '../sizeof.js';
 import type { DataStore } from './store.js';
 import type { SchedulerLink } from './task.js';
 
-const SPILL_TARGET = 0.6;
-const SPILL_RSS = 0.7;
-const PAUSE_RSS = 0.8;
+/** A paused worker resumes this far (fraction of the limit) below its pause threshold. */
+const HYSTERESIS = 0.1;
+/** Above the pause threshold with nothing left to spill, collect garbage at most this often (ms). */
+const IDLE_GC_MS = 1000;
 
 export interface MemoryHooks {
-  /** Keys that tasks about to run read (never spilled). */
-  inUse(): Set<string>;
+  /** Keys that tasks about to run read (never spilled); while paused, only running or forced tasks count. */
+  inUse(paused: boolean): Set<string>;
   pause(): void;
   resume(): void;
+  /** Send the scheduler this worker's figures now (before a status change, so they match it). */
+  report(): void;
   log(line: string): void;
 }
 
-export class MemoryWatch {
-  private paused = false;
+/** The figures a heartbeat reports. */
+export interface MemorySample {
+  rss: number;
+  heap: number;
+  managed: number;
+  spilled: number;
+  spilledCount: number;
+}
+
+export class MemoryManager {
+  paused = false;
+  /** Why it is paused ('' while running). */
+  pauseReason = '';
   private grownSinceCheck = 0;
+  private lastGc = 0;
 
   constructor(
     /** Bytes; 0 = no limit (nothing to watch). */
     private readonly limit: number,
+    private readonly thresholds: MemoryThresholds,
     private readonly name: string,
     private readonly store: DataStore,
     private readonly scheduler: SchedulerLink,
@@ -42,27 +69,65 @@ export class MemoryWatch {
     }
   }
 
+  sample(): MemorySample {
+    const u = process.memoryUsage();
+    return { rss: u.rss, heap: u.heapUsed, managed: this.store.memoryBytes, spilled: this.store.spilledBytes, spilledCount: this.store.spilledCount };
+  }
+
   check(): void {
-    if (this.limit <= 0) return;
+    const limit = this.limit;
+    if (limit <= 0) return;
+    const { target, spill, pause } = this.thresholds;
+    const store = this.store;
+    let keep: Set<string> | undefined;
+    const inUse = () => (keep ??= this.hooks.inUse(this.paused));
     let rss = process.memoryUsage.rss();
-    if (this.store.memoryBytes > SPILL_TARGET * this.limit || rss > SPILL_RSS * this.limit) {
-      const spilled = this.store.spillUntil(0.5 * SPILL_TARGET * this.limit, this.hooks.inUse());
-      // Spilled values only leave memory at the next collection: collect now (workers run with --expose-gc).
-      if (spilled > 0 || rss > PAUSE_RSS * this.limit) {
-        globalThis.gc?.();
-        rss = process.memoryUsage.rss();
-      }
+    let spilled = 0;
+    if (target !== false && store.memoryBytes > target * limit) spilled += store.spillUntil(target * limit, inUse());
+    if (spill !== false && rss > spill * limit) {
+      // Free as many managed bytes as the process is above where it should settle.
+      const settle = (target === false ? spill : Math.min(target, spill)) * limit;
+      spilled += store.spillUntil(Math.max(0, store.memoryBytes - (rss - settle)), inUse());
     }
-    if (!this.paused && rss > PAUSE_RSS * this.limit) {
+    if (spilled > 0) rss = this.collect();
+    if (pause !== false && rss > pause * limit) {
+      // Spill harder: all that can go to disk goes (unmanaged memory is out of reach).
+      const more = store.spillUntil(0, inUse());
+      if (more > 0 || Date.now() - this.lastGc > IDLE_GC_MS) rss = this.collect();
+    }
+    if (pause === false) return;
+    if (!this.paused && rss > pause * limit) {
       this.paused = true;
+      this.pauseReason = this.explain(rss, pause);
       this.hooks.pause();
-      const reason = `process memory ${formatBytes(rss)} is above 80% of the ${formatBytes(this.limit)} limit`;
-      this.hooks.log(`worker ${this.name} paused: ${reason}`);
-      this.scheduler.send(fromWorker.status('paused', reason));
-    } else if (this.paused && rss < (PAUSE_RSS - 0.1) * this.limit) {
+      this.hooks.log(`worker ${this.name} paused: ${this.pauseReason}`);
+      this.hooks.report();
+      this.scheduler.send(fromWorker.status('paused', this.pauseReason));
+    } else if (this.paused && rss < (pause - Math.min(HYSTERESIS, pause / 2)) * limit) {
       this.paused = false;
+      this.pauseReason = '';
+      this.hooks.log(`worker ${this.name} resumed: process memory ${formatBytes(rss)} of its ${formatBytes(limit)} limit`);
+      this.hooks.report();
       this.scheduler.send(fromWorker.status('running'));
       this.hooks.resume();
     }
+  }
+
+  /** Spilled values leave memory only at the next collection: collect now (workers run with --expose-gc). */
+  private collect(): number {
+    globalThis.gc?.();
+    this.lastGc = Date.now();
+    return process.memoryUsage.rss();
+  }
+
+  private explain(rss: number, pause: number): string {
+    const managed = this.store.memoryBytes;
+    const heap = process.memoryUsage().heapUsed;
+    const s = this.store;
+    return (
+      `process memory ${formatBytes(rss)} is above ${formatFraction(pause)} of the ${formatBytes(this.limit)} limit ` +
+      `(results held ${formatBytes(managed)}, unmanaged ${formatBytes(Math.max(0, rss - managed))}, V8 heap ${formatBytes(heap)}; ` +
+      `spilled ${formatBytes(s.spilledBytes)} in ${s.spilledCount} files)`
+    );
   }
 }

@@ -17,6 +17,8 @@ export interface WorkerTask extends LoopTask {
   resources: Resources | null;
   /** Holds them from its start until its function really ends (even when cancelled). */
   holdsResources: boolean;
+  /** The scheduler asked to run it although this worker is paused (every worker was). */
+  forced: boolean;
 }
 
 /** What the parts of a worker send to the scheduler through (its connection, once connected). */

@@ -5,7 +5,7 @@
  *
  *   execution.ts  the run loop (inline or threads) and reporting results
  *   fetch.ts      inputs from peers        serve.ts   results to peers and clients
- *   memory.ts     spill and pause          store.ts   the results held here
+ *   memory.ts     spill, pause and resume  store.ts   the results held here
  *   functions.ts  function specs by id     uploads.ts uploaded module files
  */
 import { rmSync } from 'node:fs';
@@ -26,6 +26,7 @@ import {
   workerHello,
   type WorkerSettings,
 } from '../protocol/index.js';
+import { resolveThresholds } from '../memory-thresholds.js';
 import { checkResources, fits, formatResources, type Resources } from '../resources.js';
 import { helloBase, listen, type Listener } from '../server.js';
 import { formatBytes } from '../sizeof.js';
@@ -33,7 +34,7 @@ import { EXIT } from './exit-codes.js';
 import { Execution } from './execution.js';
 import { Fetcher } from './fetch.js';
 import { FunctionTable } from './functions.js';
-import { MemoryWatch } from './memory.js';
+import { MemoryManager } from './memory.js';
 import { acceptPeer, sendResults } from './serve.js';
 import { DataStore } from './store.js';
 import type { SchedulerLink, WorkerTask } from './task.js';
@@ -62,7 +63,7 @@ export class Worker {
   private readonly uploads: Uploads;
   private readonly fns: FunctionTable;
   private readonly pool: ThreadPool | undefined;
-  private readonly memory: MemoryWatch;
+  private readonly memory: MemoryManager;
   private readonly execution: Execution;
   private readonly fetcher: Fetcher;
   private readonly localDir: string;
@@ -96,14 +97,21 @@ export class Worker {
         () => this.fns.specs,
         () => this.uploads.paths,
       );
-    this.memory = new MemoryWatch(this.memoryLimit, this.name, this.store, this.link, {
-      inUse: () => {
+    const thresholds = opts.memoryThresholds ?? resolveThresholds(undefined, `worker ${this.name}`);
+    this.memory = new MemoryManager(this.memoryLimit, thresholds, this.name, this.store, this.link, {
+      inUse: (paused) => {
+        // A paused worker's ready tasks do not start: their inputs may go to disk meanwhile.
         const keep = new Set<string>();
-        for (const t of this.tasks.values()) if (t.state === READY || t.state === RUNNING) for (const d of t.deps) keep.add(d.key);
+        for (const t of this.tasks.values()) if (t.state === RUNNING || (t.state === READY && (!paused || t.forced))) for (const d of t.deps) keep.add(d.key);
         return keep;
       },
-      pause: () => this.execution.loop.pause(),
-      resume: () => this.execution.loop.resume(),
+      // Paused: start no task and fetch no input (both only add memory) until resumed or forced.
+      pause: () => this.execution.pause(),
+      resume: () => {
+        this.execution.resume();
+        this.fetcher.resume();
+      },
+      report: () => this.heartbeat(),
       log: this.log,
     });
     this.execution = new Execution(this.nthreads, this.pool, this.store, this.fns, this.resources, this.link, this.memory, this.tasks, () => this.closed);
@@ -116,6 +124,7 @@ export class Worker {
         drop: (key) => this.dropTask(key),
         failed: (t, error) => this.execution.failWire(t, error, Date.now()),
         newData: () => this.checkMemory(),
+        paused: () => this.memory.paused,
         log: this.log,
       },
       opts,
@@ -153,6 +162,8 @@ export class Worker {
           pid: process.pid,
           host: hostname(),
           restartReason: this.opts.restartReason ?? '',
+          replaces: this.opts.replaces,
+          killedForMemory: this.opts.killedForMemory,
         }),
         parseWorkerWelcome,
         30_000,
@@ -263,6 +274,14 @@ export class Worker {
           this.scheduler?.replyError(msg.rid, toWireError(e));
         }
         return;
+      case 'run-anyway': {
+        const t = this.tasks.get(msg.key);
+        if (t === undefined || t.state === DONE) return;
+        this.log(`worker ${this.name} runs '${msg.key}' although paused: ${msg.reason}`);
+        this.execution.force(t);
+        this.fetcher.resume();
+        return;
+      }
       case 'restart':
         void this.stop(EXIT.RESTART, 'restart requested by a client');
         return;
@@ -301,6 +320,7 @@ export class Worker {
       start: 0,
       resources: checkResources(msg.resources, `task ${key}`),
       holdsResources: false,
+      forced: false,
     };
     if (t.resources !== null && !fits(this.resources, t.resources)) {
       this.execution.fail(
@@ -339,17 +359,18 @@ export class Worker {
 
   private heartbeat(): void {
     if (this.closed) return;
-    const rss = process.memoryUsage.rss();
+    const m = this.memory.sample();
     this.link.send(
       fromWorker.heartbeat({
-        rss,
-        stored: this.store.memoryBytes,
-        spilled: this.store.spilledBytes,
-        spilledCount: this.store.spilledCount,
+        rss: m.rss,
+        stored: m.managed,
+        spilled: m.spilled,
+        spilledCount: m.spilledCount,
         executing: this.execution.loop.running,
         cpu: process.cpuUsage().user,
+        heap: m.heap,
       }),
     );
-    process.send?.(toNanny.heartbeat(rss));
+    process.send?.(toNanny.heartbeat(m.rss));
   }
 }
