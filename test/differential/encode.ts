@@ -4,7 +4,7 @@
  * numpy / Python side prints, so one comparator reads both.
  */
 import { isDanfoFrame, isDanfoSeries } from '../../src/dataframe/danfo.js';
-import type { DType } from '../../src/dataframe/index.js';
+import type { DTypeLabel } from '../../src/dataframe/index.js';
 
 /** A tag for what JSON cannot hold. */
 export interface Tag {
@@ -62,6 +62,7 @@ export function pandasDType(t: string): string {
     case 'bool':
       return 'bool';
     case 'string':
+    case 'object':
       return 'object';
     case 'datetime':
       return 'datetime64[ns]';
@@ -84,8 +85,8 @@ function fromDanfoDType(t: string, values: readonly Cell[]): string {
 
 /** Lazy-side dtypes of a result, when the case returned a collection (known before computing). */
 export interface Meta {
-  dtypes?: Record<string, DType>;
-  dtype?: DType;
+  dtypes?: Record<string, DTypeLabel>;
+  dtype?: DTypeLabel;
 }
 
 /** Encode a computed tsdask value; `meta` gives the dtypes the lazy collection declared. */

@@ -51,7 +51,10 @@ const cases: readonly C[] = [
     py: "[str(df[c].dtype) for c in ['f', 'i', 'b', 'key', 'd', 'na']]",
     ts: (c) =>
       ['f', 'i', 'b', 'key', 'd', 'na'].map(
-        (n) => ({ int64: 'int64', int32: 'int64', float64: 'float64', bool: 'bool', string: 'object', datetime: 'datetime64[ns]' })[c.ddf.col(n).dtype],
+        (n) =>
+          ({ int64: 'int64', int32: 'int64', float64: 'float64', bool: 'bool', string: 'object', object: 'object', datetime: 'datetime64[ns]' })[
+            c.ddf.col(n).dtype
+          ],
       ),
   },
   { id: 'compute', api: ['Series.compute'], py: "df['d']", ts: (c) => c.ddf.col('d') },
