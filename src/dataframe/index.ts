@@ -25,7 +25,7 @@ export type { SortOptions } from './plan/sort.js';
 export type { StrTestOptions } from './ops/strings.js';
 export { Scalar } from './collections/index.js';
 export { Frame, KeyError } from './frame.js';
-export type { Cell, Column, DType, DTypeName } from './frame.js';
+export type { Cell, Column, DType, DTypeLabel, DTypeName } from './frame.js';
 export { toDanfo, toDanfoSeries, fromDanfo as frameFromDanfo } from './danfo.js';
 export type { DanfoDataFrame, DanfoSeries } from './danfo.js';
 export { frameCodec } from './codec.js';

@@ -4,7 +4,7 @@
  * numpy / Python side prints, so one comparator reads both.
  */
 import { isDanfoFrame, isDanfoSeries } from '../../src/dataframe/danfo.js';
-import type { DType } from '../../src/dataframe/index.js';
+import type { DTypeLabel } from '../../src/dataframe/index.js';
 
 /** A tag for what JSON cannot hold. */
 export interface Tag {
@@ -85,9 +85,8 @@ function fromDanfoDType(t: string, values: readonly Cell[]): string {
 
 /** Lazy-side dtypes of a result, when the case returned a collection (known before computing). */
 export interface Meta {
-  /** tsdask dtype labels ('object' is a label on string storage). */
-  dtypes?: Record<string, DType | 'object'>;
-  dtype?: DType | 'object';
+  dtypes?: Record<string, DTypeLabel>;
+  dtype?: DTypeLabel;
 }
 
 /** Encode a computed tsdask value; `meta` gives the dtypes the lazy collection declared. */

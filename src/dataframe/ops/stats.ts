@@ -146,8 +146,11 @@ function merge(parts: readonly Moments[]): Moments {
 
 export const momentsCombine = kernel('dataframe.moments.combine', (parts: readonly Moments[]): Moments => merge(parts));
 
-/** The answer per column (NaN where undefined: no values, or variance of one value). */
-export function finishMoments(m: Moments, op: StatOp, ddof = 1): Float64Array {
+/**
+ * The answer per column (NaN where undefined: no values, or variance of one value). An integer
+ * sum past 2^53 throws unless `floatSums` (the answer is a float64 column, where pandas rounds too).
+ */
+export function finishMoments(m: Moments, op: StatOp, ddof = 1, floatSums = false): Float64Array {
   const k = m.count.length;
   const out = new Float64Array(k);
   for (let j = 0; j < k; j++) {
@@ -157,7 +160,8 @@ export function finishMoments(m: Moments, op: StatOp, ddof = 1): Float64Array {
         out[j] = n;
         break;
       case 'sum':
-        if ((m.ints[j] & OVERFLOW) !== 0 || (m.ints[j] === INT && Math.abs(m.sum[j]) > MAX_EXACT)) throw int64Overflow(`sum of '${m.names[j]}'`, `the sum`);
+        if (!floatSums && ((m.ints[j] & OVERFLOW) !== 0 || (m.ints[j] === INT && Math.abs(m.sum[j]) > MAX_EXACT)))
+          throw int64Overflow(`sum of '${m.names[j]}'`, `the sum`);
         out[j] = m.sum[j];
         break;
       case 'mean':
@@ -192,7 +196,10 @@ export const momentsScalar = kernel(
 
 /** Frame reduction: a Series indexed by column name. */
 export const momentsSeries = kernel('dataframe.moments.series', (parts: readonly Moments[], op: StatOp, names: readonly string[], ddof: number = 1): Frame => {
-  const values = finishMoments(merge(parts), op, ddof);
+  const merged = merge(parts);
+  // The sums come back as one float64 column: when a float column is among them pandas upcasts
+  // (and rounds) too; only an all-integer frame, whose sum pandas keeps exact in int64, must not round.
+  const values = finishMoments(merged, op, ddof, !merged.ints.every((f) => f !== 0));
   const dtype = op === 'count' ? 'int64' : 'float64';
   return new Frame(['0'], [{ dtype, data: values }], names.length, { dtype: 'string', data: Int32Array.from(names.keys()), dict: [...names] });
 });
