@@ -32,17 +32,12 @@ export const KNOWN: Record<string, Known> = {
   // ---- DataFrame ----
   'df.merge.outer': { item: 'new', what: 'outer merge types an int64 key column float64 (the keys are coalesced and never missing; pandas keeps int64)' },
   'df.toNumeric.coerce': { item: 'new', what: "toNumeric(errors: 'coerce') declares int64 for values that are floats and NaN (pandas: float64)" },
-  'df.min.numeric': { item: 15, what: 'min of a bool column gives 0 (pandas: False)' },
-  'df.max.numeric': { item: 15, what: 'max of a bool column gives 1 (pandas: True)' },
-  'df.min.strings': { item: 15, what: 'ddf.min() drops text columns (pandas keeps them)' },
-  'df.max.strings': { item: 15, what: 'ddf.max() drops text columns (pandas keeps them)' },
   'df.toDelayed': {
-    item: 2,
-    what: 'toDelayed parts cannot be computed on threads or processes (danfo frames do not travel); on sync, the empty partition comes back as a danfo frame without dtypes, so i reads back float64 (the root of item 13)',
+    item: 'new',
+    what: 'an empty partition converted to danfo loses its dtypes, so a toDelayed part reads the int column i back as float64 (item 2, danfo frames travelling, is fixed)',
   },
 
   // ---- Series ----
-  's.str.contains': { item: 10, what: 'str.contains on a missing value gives false (pandas: missing)' },
   's.mod.int-series': { item: 'new', what: 'int % 0 gives NaN in a column declared int64; pandas promotes the result to float64' },
   's.dt.year': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
   's.dt.month': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
@@ -61,7 +56,18 @@ export const KNOWN: Record<string, Known> = {
 const STRING_MINMAX =
   'min/max of a text column skip missing values, as they do for numbers (pandas raises comparing str with the float NaN of an object column)';
 
+const MIXED_MINMAX =
+  'there is no object dtype: ddf.min()/max() over bools or text together with numbers give one float64 or text series (1/0, each value as text) where pandas gives an object series';
+
 export const DIFFERENCES: Record<string, Difference> = {
+  // ---- no object dtype (README, "Differences from pandas") ----
+  'df.min.numeric': { reason: MIXED_MINMAX },
+  'df.max.numeric': { reason: MIXED_MINMAX },
+  'df.min.strings': { reason: MIXED_MINMAX },
+  'df.max.strings': { reason: MIXED_MINMAX },
+  's.str.contains': {
+    reason: 'str.contains keeps a missing value missing in a bool series (pandas: an object series holding NaN); there is no object dtype',
+  },
   // ---- int64 past 2^53 (item 13): stored in doubles, so an error instead of pandas' exact int64 ----
   's.sum.big-int': {
     reason: 'int64 is stored in doubles: an int64 sum past 2^53 is an error naming the column and the astype(float64) fix, never a rounded int',
