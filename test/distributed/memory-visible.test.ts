@@ -24,7 +24,9 @@ t.test('thresholds: options, then config keys (flat or nested), then the default
 });
 
 t.test('String(client), schedulerInfo and the dashboard show memory per worker and why a worker is paused', async (t) => {
-  const limit = 400_000_000;
+  // Large enough that a worker's own start-up memory stays far below the pause line even on a
+  // loaded machine: paused before the ballast runs, it would never start it (no forced runs here).
+  const limit = 800_000_000;
   const restore = config.set({ 'distributed.worker.memory.pause': 0.5 });
   t.teardown(restore);
   // Pause at 50% (config), spill at 45% (option): a ballast to 65% of the limit pauses it.
@@ -51,10 +53,10 @@ t.test('String(client), schedulerInfo and the dashboard show memory per worker a
   await client.submit(ballast, { limit, to: 0.65 }).result();
   await until(() => /paused/.test(String(client)), 'String(client) to show the pause');
   const text = String(client);
-  t.match(text, /^<Client: scheduler='tcp:\/\/127\.0\.0\.1:\d+' workers=1 threads=1 memory=381\.47 MiB dashboard=\S+>\n/, 'the summary line comes first');
+  t.match(text, /^<Client: scheduler='tcp:\/\/127\.0\.0\.1:\d+' workers=1 threads=1 memory=762\.94 MiB dashboard=\S+>\n/, 'the summary line comes first');
   t.match(
     text,
-    /\n {2}local-0: paused \(process memory [\d.]+ MiB is above 50% of the 381\.47 MiB limit \(results held .*\)\), process memory [\d.]+ MiB of 381\.47 MiB: managed [\d.]+ \w+, unmanaged [\d.]+ MiB \(V8 heap [\d.]+ MiB\), spilled [\d.]+ \w+ in \d+ files$/,
+    /\n {2}local-0: paused \(process memory [\d.]+ MiB is above 50% of the 762\.94 MiB limit \(results held .*\)\), process memory [\d.]+ MiB of 762\.94 MiB: managed [\d.]+ \w+, unmanaged [\d.]+ MiB \(V8 heap [\d.]+ MiB\), spilled [\d.]+ \w+ in \d+ files$/,
     `a line per worker (${text})`,
   );
 
@@ -63,7 +65,7 @@ t.test('String(client), schedulerInfo and the dashboard show memory per worker a
   t.ok(m !== undefined, 'schedulerInfo has the memory of each worker');
   if (m !== undefined) {
     t.equal(m.status, 'paused');
-    t.match(m.pauseReason, /above 50% of the 381\.47 MiB limit/);
+    t.match(m.pauseReason, /above 50% of the 762\.94 MiB limit/);
     t.ok(m.rss > 0.5 * limit, 'process memory as the OS counts it');
     t.equal(m.unmanaged, Math.max(0, m.rss - m.managed), 'unmanaged = process - managed');
     t.ok(m.unmanaged > 0.4 * limit, 'the ballast is unmanaged memory');
