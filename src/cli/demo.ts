@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Client, compute, delayed, LocalCluster } from '../index.js';
 import * as dd from '../dataframe/index.js';
 import { generateStackLite } from '../datasets/index.js';
+import { ownerTable, tagTable } from './stacklite-tables.js';
 
 function option(argv: string[], name: string, fallback: string): string {
   const i = argv.indexOf(`--${name}`);
@@ -74,22 +75,10 @@ export async function demo(argv: string[]): Promise<number> {
     );
     console.log(dangling ? 1 : 0);
 
-    const owners = questions.groupby('OwnerUserId').agg({
-      AverageScore: { column: 'Score', agg: 'mean' },
-      NumQuestions: { column: 'Id', agg: 'count' },
-      NumAnswers: { column: 'AnswerCount', agg: 'sum' },
-    });
+    const owners = ownerTable(questions);
     console.table(rows(await step('Task 5: owners with the most questions', () => owners.nlargest(5, 'NumQuestions').compute())));
 
-    const byTag = questions
-      .merge(tags, { on: 'Id' })
-      .groupby('Tag')
-      .agg({
-        AverageScore: { column: 'Score', agg: 'mean' },
-        NumAnswers: { column: 'AnswerCount', agg: 'sum' },
-        NumQuestions: { column: 'Id', agg: 'count' },
-        NumOwners: { column: 'OwnerUserId', agg: 'count' },
-      });
+    const byTag = tagTable(questions, tags);
     console.table(rows(await step('Task 6: tags with the most questions (questions ⋈ tags)', () => byTag.nlargest(5, 'NumQuestions').compute())));
 
     const inc = (x: number): number => x + 1;

@@ -366,13 +366,10 @@ export function transferables(f: Frames): ArrayBuffer[] {
 const MAGIC = 0x46445354; // 'TSDF'
 const align8 = (n: number) => (n + 7) & ~7;
 
-export function pack(f: Frames): Uint8Array {
-  const header = Buffer.from(f.header, 'utf8');
+/** Writes the preamble, frame lengths and header into the front of `out`; returns the aligned head size. */
+function writeHead(out: Uint8Array, f: Frames, header: Buffer): number {
   const fixed = 16 + 8 * f.frames.length;
-  let size = align8(fixed + header.length);
-  for (const fr of f.frames) size += align8(fr.byteLength);
-  const out = new Uint8Array(size);
-  const dv = new DataView(out.buffer);
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   dv.setUint32(0, MAGIC, true);
   dv.setUint32(4, header.length, true);
   dv.setUint32(8, f.frames.length, true);
@@ -381,7 +378,17 @@ export function pack(f: Frames): Uint8Array {
     dv.setUint32(20 + 8 * i, Math.floor(fr.byteLength / 2 ** 32), true);
   });
   out.set(header, fixed);
-  let at = align8(fixed + header.length);
+  return align8(fixed + header.length);
+}
+
+const headSize = (f: Frames, header: Buffer): number => align8(16 + 8 * f.frames.length + header.length);
+
+export function pack(f: Frames): Uint8Array {
+  const header = Buffer.from(f.header, 'utf8');
+  let size = headSize(f, header);
+  for (const fr of f.frames) size += align8(fr.byteLength);
+  const out = new Uint8Array(size);
+  let at = writeHead(out, f, header);
   for (const fr of f.frames) {
     out.set(fr, at);
     at += align8(fr.byteLength);
@@ -395,17 +402,8 @@ export function pack(f: Frames): Uint8Array {
  */
 export function packParts(f: Frames): Uint8Array[] {
   const header = Buffer.from(f.header, 'utf8');
-  const fixed = 16 + 8 * f.frames.length;
-  const head = new Uint8Array(align8(fixed + header.length));
-  const dv = new DataView(head.buffer);
-  dv.setUint32(0, MAGIC, true);
-  dv.setUint32(4, header.length, true);
-  dv.setUint32(8, f.frames.length, true);
-  f.frames.forEach((fr, i) => {
-    dv.setUint32(16 + 8 * i, fr.byteLength >>> 0, true);
-    dv.setUint32(20 + 8 * i, Math.floor(fr.byteLength / 2 ** 32), true);
-  });
-  head.set(header, fixed);
+  const head = new Uint8Array(headSize(f, header));
+  writeHead(head, f, header);
   const parts: Uint8Array[] = [head];
   const zeros = new Uint8Array(8);
   for (const fr of f.frames) {

@@ -44,7 +44,7 @@ function sameNumbers(t: Test, got: Record<string, unknown>, want: Record<string,
 function run(): void {
   const base = mkdtempSync(join(tmpdir(), 'tsdask-examples-'));
   if (!existsSync(join(root, 'dist', 'dataframe', 'index.js'))) {
-    const b = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
+    const b = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
     if (b.status !== 0) throw new Error(`build failed: ${b.stdout}${b.stderr}`);
   }
 

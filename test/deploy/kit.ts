@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { killOnExit, watchOutput } from '../helpers/watch-output';
 
 export const ROOT = join(__dirname, '..', '..');
 export const DEPLOY = join(ROOT, 'deploy');
@@ -16,11 +17,6 @@ export interface KitRun {
   /** stdout and stderr interleaved as they came. */
   all: string;
 }
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of live) c.kill('SIGKILL');
-});
 
 export interface KitProc {
   child: ChildProcess;
@@ -35,54 +31,12 @@ export function startKit(script: string, args: string[], env: Record<string, str
   const merged: Record<string, string | undefined> = { ...process.env, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
   const child = spawn(process.execPath, [join(DEPLOY, script), ...args], { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  let stdout = '';
-  let stderr = '';
-  let all = '';
-  const listeners = new Set<() => void>();
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-    all += d.toString();
-    for (const l of listeners) l();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    all += d.toString();
-    for (const l of listeners) l();
-  });
-  const done = new Promise<KitRun>((resolve) =>
-    child.on('close', (code) => {
-      live.delete(child);
-      resolve({ code, stdout, stderr, all });
-      for (const l of listeners) l();
-    }),
-  );
+  const w = watchOutput(child, `deploy/${script}`);
   return {
     child,
-    output: () => all,
-    done,
-    waitFor(re, ms = 60_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const m = re.exec(all);
-          if (m) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(m);
-          } else if (child.exitCode !== null || child.signalCode !== null) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            reject(new Error(`deploy/${script} ended (${child.exitCode ?? child.signalCode}) before printing ${re}:\n${all}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`deploy/${script}: timed out waiting for ${re}:\n${all}`));
-        }, ms);
-        listeners.add(check);
-        check();
-      });
-    },
+    output: w.output,
+    done: w.closed.then(({ code }) => ({ code, stdout: w.stdout(), stderr: w.stderr(), all: w.output() })),
+    waitFor: (re, ms = 60_000) => w.waitFor(re, ms),
   };
 }
 
@@ -123,7 +77,7 @@ export interface Moto {
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  live.add(child);
+  killOnExit(child);
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
@@ -133,7 +87,6 @@ export async function startMoto(): Promise<Moto> {
     const t = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(t);
-    live.delete(child);
   };
   const deadline = Date.now() + 60_000;
   for (;;) {

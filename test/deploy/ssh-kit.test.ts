@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { Client, compute } from '../../src/index.js';
 import * as dd from '../../src/dataframe/index.js';
 import { generateStackLite } from '../../src/datasets/index.js';
+import { ownerTable, tagTable } from '../../src/cli/stacklite-tables.js';
 import { type SshHost, type SshLab, ownHomesMissing, startSshLab } from '../distributed/sshd-hosts.js';
 import { freePort, type KitRun, ROOT, runKit, startKit } from './kit.js';
 
@@ -117,21 +118,7 @@ function tables(dir: string) {
     tags: dd.readCsv(join(dir, 'question_tags.csv'), { blocksize: '48kB' }),
   };
 }
-const task5 = (q: dd.DataFrame) =>
-  q
-    .groupby('OwnerUserId')
-    .agg({ AverageScore: { column: 'Score', agg: 'mean' }, NumQuestions: { column: 'Id', agg: 'count' }, NumAnswers: { column: 'AnswerCount', agg: 'sum' } })
-    .nlargest(5, 'NumQuestions');
-const tagTable = (q: dd.DataFrame, tg: dd.DataFrame) =>
-  q
-    .merge(tg, { on: 'Id' })
-    .groupby('Tag')
-    .agg({
-      AverageScore: { column: 'Score', agg: 'mean' },
-      NumAnswers: { column: 'AnswerCount', agg: 'sum' },
-      NumQuestions: { column: 'Id', agg: 'count' },
-      NumOwners: { column: 'OwnerUserId', agg: 'count' },
-    });
+const task5 = (q: dd.DataFrame) => ownerTable(q).nlargest(5, 'NumQuestions');
 
 // ------------------------------------------------------------------ the hosts
 

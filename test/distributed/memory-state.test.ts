@@ -7,44 +7,11 @@
  * piling up on a worker whose root results are not read yet, without ever starving it.
  */
 import t from 'tap';
-import type { Payload, PayloadRef, SchedulerToClient, SchedulerToWorker } from '../../src/distributed/protocol/index.js';
-import { SchedulerState } from '../../src/distributed/scheduler/state.js';
-import { type ClientSink, type NewTask, type WorkerSink, WorkerState } from '../../src/distributed/scheduler/tasks.js';
+import { WorkerState } from '../../src/distributed/scheduler/tasks.js';
+import { FakeSink, setup as fake, task } from './fake-scheduler.js';
 
-type Sent = SchedulerToWorker | SchedulerToClient;
-
-class FakeSink implements WorkerSink, ClientSink {
-  ops: Sent[] = [];
-  send(msg: Sent): void {
-    this.ops.push(msg);
-  }
-  wire(p: Payload): PayloadRef {
-    return { header: p.header };
-  }
-  take<K extends Sent['op']>(kind: K): Extract<Sent, { op: K }>[] {
-    const out = this.ops.filter((o): o is Extract<Sent, { op: K }> => o.op === kind);
-    this.ops = this.ops.filter((o) => o.op !== kind);
-    return out;
-  }
-}
-
-const spec: Payload = { header: 'T', frames: [] };
-const task = (key: string, deps: string[], order: number): NewTask => ({ key, deps, order, spec, fns: null });
 const MB = 2 ** 20;
-
-function setup(nWorkers = 2, limit = 1000 * MB, allowedFailures = 1) {
-  const s = new SchedulerState({ allowedFailures, pausedGraceMs: 500 });
-  const ws: { w: WorkerState; sink: FakeSink }[] = [];
-  for (let i = 0; i < nWorkers; i++) {
-    const sink = new FakeSink();
-    const w = new WorkerState(`tcp://127.0.0.1:${1000 + i}`, `w${i}`, 1, limit, i, 'h', sink);
-    s.addWorker(w);
-    ws.push({ w, sink });
-  }
-  const csink = new FakeSink();
-  const c = s.addClient('c', csink);
-  return { s, ws, c, csink };
-}
+const setup = (nWorkers = 2, limit = 1000 * MB, allowedFailures = 1) => fake({ nWorkers, limit, allowedFailures, pausedGraceMs: 500 });
 
 function pause(w: WorkerState): void {
   w.status = 'paused';

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { watchOutput } from '../helpers/watch-output';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'src', 'distributed', 'cli.ts');
@@ -20,11 +21,6 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): void;
 }
 
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of live) c.kill('SIGKILL');
-});
-
 export interface CliOptions {
   /** Working directory of the process (default: the repository root). */
   cwd?: string;
@@ -38,48 +34,12 @@ export function startCli(args: string[], env: Record<string, string> = {}, opts:
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  live.add(child);
-  let out = '';
-  const listeners = new Set<() => void>();
-  const onData = (d: Buffer) => {
-    out += d.toString();
-    for (const l of listeners) l();
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => {
-      live.delete(child);
-      resolve({ code, signal });
-      for (const l of listeners) l();
-    }),
-  );
+  const w = watchOutput(child, 'process');
   return {
     child,
-    output: () => out,
-    exited,
-    waitFor(re, ms = 30_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const m = re.exec(out);
-          if (m) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(m);
-          } else if (child.exitCode !== null || child.signalCode !== null) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            reject(new Error(`process exited (${child.exitCode ?? child.signalCode}) before printing ${re}; output:\n${out}`));
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`timed out waiting for ${re}; output:\n${out}`));
-        }, ms);
-        listeners.add(check);
-        check();
-      });
-    },
+    output: w.output,
+    exited: w.exited,
+    waitFor: (re, ms = 30_000) => w.waitFor(re, ms),
     kill(signal = 'SIGTERM') {
       child.kill(signal);
     },

@@ -3,44 +3,12 @@
  * release of intermediates, recomputation from lineage, killed workers, stealing.
  */
 import t from 'tap';
-import type { Compute, Payload, PayloadRef, SchedulerToClient, SchedulerToWorker } from '../../src/distributed/protocol/index.js';
+import type { Compute } from '../../src/distributed/protocol/index.js';
 import { SchedulerState } from '../../src/distributed/scheduler/state.js';
-import { type ClientSink, type NewTask, type WorkerSink, WorkerState } from '../../src/distributed/scheduler/tasks.js';
+import { type NewTask, WorkerState } from '../../src/distributed/scheduler/tasks.js';
+import { FakeSink, setup as fake, task } from './fake-scheduler.js';
 
-type Sent = SchedulerToWorker | SchedulerToClient;
-
-class FakeSink implements WorkerSink, ClientSink {
-  ops: Sent[] = [];
-  send(msg: Sent): void {
-    this.ops.push(msg);
-  }
-  wire(p: Payload): PayloadRef {
-    return { header: p.header };
-  }
-  /** The messages of one kind sent so far (removed from the record). */
-  take<K extends Sent['op']>(kind: K): Extract<Sent, { op: K }>[] {
-    const out = this.ops.filter((o): o is Extract<Sent, { op: K }> => o.op === kind);
-    this.ops = this.ops.filter((o) => o.op !== kind);
-    return out;
-  }
-}
-
-const spec: Payload = { header: 'T', frames: [] };
-const task = (key: string, deps: string[], order: number): NewTask => ({ key, deps, order, spec, fns: null });
-
-function setup(nWorkers = 2, nthreads = 1) {
-  const s = new SchedulerState({ allowedFailures: 1 });
-  const ws: { w: WorkerState; sink: FakeSink }[] = [];
-  for (let i = 0; i < nWorkers; i++) {
-    const sink = new FakeSink();
-    const w = new WorkerState(`tcp://127.0.0.1:${1000 + i}`, `w${i}`, nthreads, 1e9, i, 'h', sink);
-    s.addWorker(w);
-    ws.push({ w, sink });
-  }
-  const csink = new FakeSink();
-  const c = s.addClient('c', csink);
-  return { s, ws, c, csink };
-}
+const setup = (nWorkers = 2, nthreads = 1) => fake({ nWorkers, nthreads });
 
 /** Finish every compute op a worker received, in order; returns keys run. */
 function runAll(s: SchedulerState, ws: { w: WorkerState; sink: FakeSink }[], rounds = 100): string[] {
