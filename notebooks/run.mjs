@@ -38,7 +38,13 @@ if (probe.status !== 0)
 const jupyterPrefix = join(out, 'jupyter');
 const install = spawnSync(
   process.execPath,
-  [join(root, 'node_modules', 'tslab', 'bin', 'tslab'), 'install', `--python=${python}`, `--prefix=${jupyterPrefix}`, `--binary=${join(root, 'node_modules', '.bin', 'tslab')}`],
+  [
+    join(root, 'node_modules', 'tslab', 'bin', 'tslab'),
+    'install',
+    `--python=${python}`,
+    `--prefix=${jupyterPrefix}`,
+    `--binary=${join(root, 'node_modules', '.bin', 'tslab')}`,
+  ],
   { encoding: 'utf8' },
 );
 if (install.status !== 0) fail(`registering the tslab kernel failed:\n${install.stdout}${install.stderr}`);

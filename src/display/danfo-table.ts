@@ -13,7 +13,9 @@ export function cellText(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(12)));
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'NaT' : v.toISOString();
-  return typeof v === 'string' ? v : String(v);
+  if (typeof v === 'string') return v;
+  // danfo cells are otherwise booleans or bigints; anything else (an object cell) as JSON.
+  return typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
 }
 
 /** Row positions to show, -1 standing for the ellipsis row. */
@@ -24,7 +26,9 @@ function shownRows(n: number): number[] {
 
 function bodyRows(index: ReadonlyArray<unknown>, cellsOf: (row: number) => readonly unknown[], ncols: number): string[][] {
   return shownRows(index.length).map((r) =>
-    r < 0 ? ['…', ...Array.from({ length: ncols }, () => '…')] : [`<strong>${escapeHtml(cellText(index[r]))}</strong>`, ...cellsOf(r).map((c) => escapeHtml(cellText(c)))],
+    r < 0
+      ? ['…', ...Array.from({ length: ncols }, () => '…')]
+      : [`<strong>${escapeHtml(cellText(index[r]))}</strong>`, ...cellsOf(r).map((c) => escapeHtml(cellText(c)))],
   );
 }
 

@@ -390,7 +390,16 @@ export class Client implements Scheduler {
   get summary(): ClusterSummary {
     const i = this.info;
     const workerList = this.workerList.map((w) => ({ name: w.name, address: w.address, nthreads: w.nthreads, memoryLimit: w.memoryLimit }));
-    return { kind: 'Client', address: i.address, workers: i.workers, threads: i.threads, memory: i.memory, dashboard: i.dashboard ?? undefined, workerList, closed: this.keys.closed };
+    return {
+      kind: 'Client',
+      address: i.address,
+      workers: i.workers,
+      threads: i.threads,
+      memory: i.memory,
+      dashboard: i.dashboard ?? undefined,
+      workerList,
+      closed: this.keys.closed,
+    };
   }
 
   toString(): string {
