@@ -31,13 +31,15 @@ function summary(kind: string, npartitions: number, tasks: number): string {
   return `<div class="tsdask-summary"><strong>tsdask.${kind}</strong> npartitions=${npartitions}, ${tasks} tasks</div>`;
 }
 
+/** Columns across and their dtypes underneath, as Dask's notebook repr lays them out. */
 export function lazyFrameHtml(df: LazyFrameLike): string {
-  const rows = df.columns.map((c) => [escapeHtml(c), escapeHtml(df.dtypes[c] ?? '')]);
-  const table = htmlTable({ kind: 'lazy-structure', header: ['column', 'dtype'], rows, caption: `${df.npartitions} partitions, values not computed` });
+  const rows = [['<strong>dtype</strong>', ...df.columns.map((c) => escapeHtml(df.dtypes[c] ?? ''))]];
+  const header = ['', ...df.columns.map(escapeHtml)];
+  const table = htmlTable({ kind: 'lazy-structure', header, rows, caption: `${df.npartitions} partitions, values not computed` });
   return `<div class="tsdask-lazy">${summary('DataFrame', df.npartitions, df.taskCount())}${table}</div>`;
 }
 
 export function lazySeriesHtml(s: LazySeriesLike): string {
-  const table = htmlTable({ kind: 'lazy-structure', header: ['name', 'dtype'], rows: [[escapeHtml(String(s.name)), escapeHtml(s.dtype)]] });
+  const table = htmlTable({ kind: 'lazy-structure', header: ['', escapeHtml(String(s.name))], rows: [['<strong>dtype</strong>', escapeHtml(s.dtype)]] });
   return `<div class="tsdask-lazy">${summary('Series', s.npartitions, s.taskCount())}${table}</div>`;
 }

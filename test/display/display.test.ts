@@ -65,11 +65,12 @@ t.test('a lazy frame and series: their structure, nothing computed', async (t) =
   const ddf = dd.fromDanfo(frame(), { npartitions: 3 });
   const html = toHTML(ddf) ?? '';
   t.match(html, /npartitions=3, \d+ tasks/);
-  for (const c of ddf.columns) t.match(html, `<td>${c}</td><td>${ddf.dtypes[c]}</td>`);
+  t.match(html, `<th></th>${ddf.columns.map((c) => `<th>${c}</th>`).join('')}`, 'the columns across');
+  t.match(html, `<td><strong>dtype</strong></td>${ddf.columns.map((c) => `<td>${ddf.dtypes[c]}</td>`).join('')}`, 'their dtypes underneath');
   t.match(html, /class="tsdask lazy-structure"/);
   const s = toHTML(ddf.col('id')) ?? '';
   t.match(s, 'tsdask.Series');
-  t.match(s, `<td>id</td><td>${ddf.col('id').dtype}</td>`);
+  t.match(s, `<th>id</th></tr></thead><tbody><tr><td><strong>dtype</strong></td><td>${ddf.col('id').dtype}</td>`);
 });
 
 t.test('a cluster summary links the dashboard; an error shows its task and stack', async (t) => {

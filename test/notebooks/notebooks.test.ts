@@ -147,7 +147,13 @@ t.test('the notebooks execute and show their results', { skip: gaps.length > 0 ?
       'the dtype trap is shown as an error naming the column',
     );
     t.ok(
-      o.html.some((h) => /class="tsdask lazy-structure"/.test(h) && /<td>Date<\/td><td>datetime<\/td>/.test(h) && /npartitions=3/.test(h)),
+      o.html.some(
+        (h) =>
+          /class="tsdask lazy-structure"/.test(h) &&
+          /<th><\/th><th>Date<\/th>/.test(h) &&
+          /<td><strong>dtype<\/strong><\/td><td>datetime<\/td>/.test(h) &&
+          /npartitions=3/.test(h),
+      ),
       'the lazy structure table',
     );
     t.ok(
