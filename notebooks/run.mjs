@@ -23,7 +23,7 @@ function fail(message) {
 const args = process.argv.slice(2);
 const outAt = args.indexOf('--out');
 const out = resolve(outAt >= 0 ? args[outAt + 1] : join(here, 'output'));
-const names = args.filter((a, i) => a !== '--out' && i !== outAt + 1);
+const names = args.filter((a, i) => a !== '--out' && !(outAt >= 0 && i === outAt + 1));
 const all = readdirSync(here)
   .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
   .sort();
