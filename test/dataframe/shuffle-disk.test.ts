@@ -98,7 +98,13 @@ async function until(cond: () => boolean, what: string, ms = 30_000): Promise<vo
 withPandas('disk shuffle on a LocalCluster', () => {
   t.test('disk shuffle on a LocalCluster', async (t) => {
     const limit = 300_000_000;
-    const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, memoryLimit: limit, dashboardAddress: null, env: { TSDASK_SHUFFLE_DIR: shuffleDir } });
+    const cluster = await LocalCluster.start({
+      nWorkers: 2,
+      threadsPerWorker: 1,
+      memoryLimit: limit,
+      dashboardAddress: null,
+      env: { TSDASK_SHUFFLE_DIR: shuffleDir },
+    });
     const client = await Client.connect(cluster);
     t.teardown(() => client.shutdown());
     const state = cluster.scheduler.state;
@@ -230,7 +236,10 @@ out = g.values.tolist()`,
         } else await new Promise((r) => setTimeout(r, 5));
       }
       const got = await running;
-      t.ok(victim.pendingOutputs > 0 && victim.doneSplits > 0, `killed with ${victim.doneSplits} split(s) written and ${victim.pendingOutputs} output(s) pending`);
+      t.ok(
+        victim.pendingOutputs > 0 && victim.doneSplits > 0,
+        `killed with ${victim.doneSplits} split(s) written and ${victim.pendingOutputs} output(s) pending`,
+      );
       t.same(tableRows(got, [0]), want, 'the same answer as pandas');
       const splitRuns = state.stream.slice(before).filter((e) => e.key.includes('-disk-split-')).length;
       t.ok(splitRuns > nSplits, `the lost pieces were recomputed: ${splitRuns} split runs for ${nSplits} splits`);

@@ -18,9 +18,15 @@ const METHODS = ['tasks', 'disk', 'auto'] as const;
 /** 'auto' takes the disk path from this many (input, output) partition pairs: 16 x 16. */
 export const DISK_MIN_PAIRS = 256;
 
-function configured(): (typeof METHODS)[number] {
+type Configured = (typeof METHODS)[number];
+
+function isMethod(v: unknown): v is Configured {
+  return METHODS.some((m) => m === v);
+}
+
+function configured(): Configured {
   const v: unknown = config.get('shuffle') ?? process.env.TSDASK_SHUFFLE ?? 'auto';
-  if (typeof v === 'string' && (METHODS as readonly string[]).includes(v)) return v as (typeof METHODS)[number];
+  if (isMethod(v)) return v;
   const from = config.get('shuffle') !== undefined ? 'config shuffle' : 'TSDASK_SHUFFLE';
   throw new TypeError(`${from}: unknown shuffle method ${JSON.stringify(v)}; use 'tasks', 'disk' or 'auto'`);
 }
