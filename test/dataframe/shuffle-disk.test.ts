@@ -1,5 +1,5 @@
 /**
- * The disk shuffle (src/distributed/shuffle, src/dataframe/shuffle) on a LocalCluster of real
+ * The disk shuffle (src/core/shuffle, src/dataframe/shuffle) on a LocalCluster of real
  * worker processes with a small memory limit: merge, groupby with many groups, sortValues,
  * setIndex and distinct give pandas' answers; the shuffle's pieces really go to files (seen
  * in the shuffle directory while it runs) while no worker holds more than a fraction of them

@@ -6,8 +6,8 @@
  */
 import { getKernel, kernel } from '../../core/kernels.js';
 import { decode, encode, type Frames } from '../../core/serialize.js';
-import { readPiece, writePieces } from '../../distributed/shuffle/files.js';
-import { ShuffleOutput } from '../../distributed/shuffle/output.js';
+import { readPiece, writePieces } from '../../core/shuffle/files.js';
+import { ShuffleOutput } from '../../core/shuffle/output.js';
 
 export interface SplitTarget {
   /** The shuffle's key prefix. */

@@ -9,7 +9,7 @@ import { DataNode, runTask } from '../../core/graph.js';
 import { RunLoop, type TaskExecutor } from '../../executor/run-loop.js';
 import { fromWorker, type Payload, type PayloadRef, toWireError, type WireError } from '../protocol/index.js';
 import { fits, give, type Resources, take } from '../resources.js';
-import { lostShuffleInput } from '../shuffle/files.js';
+import { lostShuffleInput } from '../../core/shuffle/files.js';
 import { decodeTask } from '../task-codec.js';
 import type { FunctionTable } from './functions.js';
 import type { MemoryManager } from './memory.js';

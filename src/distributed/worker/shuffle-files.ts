@@ -1,10 +1,10 @@
 /**
- * The worker's part of the disk shuffle (src/distributed/shuffle): where its files go, and
+ * The worker's part of the disk shuffle (src/core/shuffle): where its files go, and
  * removing a split's file when the scheduler frees the split's result here.
  */
 import { join } from 'node:path';
-import { removeOutput } from '../shuffle/files.js';
-import { ShuffleOutput } from '../shuffle/output.js';
+import { removeOutput } from '../../core/shuffle/files.js';
+import { ShuffleOutput } from '../../core/shuffle/output.js';
 import type { DataStore } from './store.js';
 
 /** Shuffle files go in the worker's local directory (removed with it when the worker stops). */

@@ -10,7 +10,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdir, open, rm, rmdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type Frames, packParts, unpack } from '../../core/serialize.js';
+import { type Frames, packParts, unpack } from '../serialize.js';
 import { ShuffleOutput } from './output.js';
 
 let fallback: string | undefined;

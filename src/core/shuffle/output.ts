@@ -4,7 +4,7 @@
  * scheduler moves and holds it like any small result while the data stays on disk; output
  * task j reads only its own byte range of every split's file.
  */
-import { registerType } from '../../core/serialize.js';
+import { registerType } from '../serialize.js';
 
 export class ShuffleOutput {
   constructor(
