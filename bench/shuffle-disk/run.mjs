@@ -7,7 +7,7 @@
 // worker restarts, and the result's fingerprint (rows, sum of v), or how it failed.
 // Usage: npm run build && node bench/shuffle-disk/run.mjs [--rows 10000000] [--keys 400000]
 //        [--limit 300MB] [--timeout 600] [--modes disk,tasks]
-import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
