@@ -41,3 +41,4 @@ export * from './groupby-series.js';
 export * from './danfo.js';
 export * from './read-csv.js';
 export * from './write-csv.js';
+export * from '../shuffle/kernels.js';

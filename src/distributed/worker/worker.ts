@@ -36,6 +36,7 @@ import { Fetcher } from './fetch.js';
 import { FunctionTable } from './functions.js';
 import { MemoryManager } from './memory.js';
 import { acceptPeer, sendResults } from './serve.js';
+import { freeShuffleFile, useShuffleDir } from './shuffle-files.js';
 import { DataStore } from './store.js';
 import type { SchedulerLink, WorkerTask } from './task.js';
 import { ThreadPool } from './thread-pool.js';
@@ -79,6 +80,7 @@ export class Worker {
     this.name = opts.name ?? `${hostname()}-${process.pid}`;
     this.localDir = opts.localDir ?? join(tmpdir(), `tsdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     this.store = new DataStore(join(this.localDir, 'spill'));
+    useShuffleDir(this.localDir);
     this.log = opts.log ?? (() => undefined);
     this.link = {
       send: (msg) => this.scheduler?.send(msg),
@@ -114,7 +116,18 @@ export class Worker {
       report: () => this.heartbeat(),
       log: this.log,
     });
-    this.execution = new Execution(this.nthreads, this.pool, this.store, this.fns, this.resources, this.link, this.memory, this.tasks, () => this.closed);
+    this.execution = new Execution(
+      this.nthreads,
+      this.pool,
+      this.store,
+      this.fns,
+      this.resources,
+      this.link,
+      this.memory,
+      this.tasks,
+      () => this.closed,
+      (t, dep) => this.lostInput(t, dep),
+    );
     this.fetcher = new Fetcher(
       this.store,
       this.link,
@@ -238,6 +251,7 @@ export class Worker {
       case 'free-keys':
         for (const k of msg.keys) {
           if (msg.unlessNeeded && this.neededLocally(k)) continue;
+          freeShuffleFile(this.store, k);
           this.store.delete(k);
         }
         return;
@@ -289,6 +303,15 @@ export class Worker {
         void this.stop(EXIT.CLOSED, msg.reason);
         return;
     }
+  }
+
+  /** A disk shuffle's file behind input `dep` of `t` is gone: the scheduler recomputes `dep`, then reruns `t`. */
+  private lostInput(t: WorkerTask, dep: string): void {
+    // Every copy of `dep` names the same lost file: none may be fetched again.
+    const holders = t.deps.find((d) => d.key === dep)?.holders ?? [];
+    this.store.delete(dep);
+    this.log(`worker ${this.name}: input '${dep}' of '${t.key}' lost its shuffle file; asking the scheduler to recompute it`);
+    this.link.send(fromWorker.missingData({ key: t.key, dep, tried: [...new Set([this.address, ...holders])] }));
   }
 
   private neededLocally(key: string): boolean {
