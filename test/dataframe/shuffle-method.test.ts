@@ -13,14 +13,29 @@ import { Frame } from '../../src/dataframe/frame.js';
 const frameOf = (n: number) => dd.fromFrames(Array.from({ length: n }, (_, i) => Frame.fromColumns({ k: [i % 5], v: [i] }, { k: 'int64', v: 'int64' })));
 const diskSplits = (c: dd.DataFrame) => [...materialize([c.layer]).keys()].filter((k) => k.includes('-disk-split-')).length;
 
-t.test('auto: the disk shuffle on the distributed scheduler from 16 x 16 partition pairs', async (t) => {
+/** Stand-ins for a Client, as the planner sees one: of a LocalCluster (one host) or of remote workers. */
+const localClient = { name: 'distributed', run: () => undefined, cluster: {} };
+const remoteClient = { name: 'distributed', run: () => undefined, cluster: undefined };
+
+t.test('auto: the disk shuffle from 16 x 16 partition pairs on a Client of a LocalCluster', async (t) => {
   const small = frameOf(10);
   const big = frameOf(16);
-  config.with({ scheduler: 'distributed' }, () => {
+  config.with({ scheduler: localClient }, () => {
     t.equal(diskSplits(small.sortValues('v')), 0, '10 x 10 pairs: the task shuffle');
     t.equal(diskSplits(big.sortValues('v')), 16, '16 x 16 pairs: one disk split per input partition');
   });
   config.with({ scheduler: 'sync' }, () => t.equal(diskSplits(big.sortValues('v')), 0, 'a local scheduler: always the task shuffle'));
+});
+
+t.test('auto: workers on other machines keep the task shuffle unless TSDASK_SHUFFLE_DIR is shared', async (t) => {
+  const big = frameOf(16);
+  const before = process.env.TSDASK_SHUFFLE_DIR;
+  t.teardown(() => (before === undefined ? delete process.env.TSDASK_SHUFFLE_DIR : (process.env.TSDASK_SHUFFLE_DIR = before)));
+  delete process.env.TSDASK_SHUFFLE_DIR;
+  config.with({ scheduler: remoteClient }, () => t.equal(diskSplits(big.sortValues('v')), 0, 'remote workers: tasks'));
+  config.with({ scheduler: 'distributed' }, () => t.equal(diskSplits(big.sortValues('v')), 0, "'distributed' with no Client connected: tasks"));
+  process.env.TSDASK_SHUFFLE_DIR = '/shared/shuffle';
+  config.with({ scheduler: remoteClient }, () => t.equal(diskSplits(big.sortValues('v')), 16, 'a shared shuffle directory: disk'));
 });
 
 t.test("shuffle: 'disk' and 'tasks' force the choice on the distributed scheduler only", async (t) => {

@@ -7,9 +7,11 @@
  * disk shuffle runs only on the distributed scheduler, where workers free its files when the
  * scheduler releases them; local schedulers always use tasks. 'auto' picks disk for large
  * all-to-all shuffles (at least DISK_MIN_PAIRS input x output partition pairs), where the
- * task shuffle would hold a stage of pieces in memory and need many small tasks.
+ * task shuffle would hold a stage of pieces in memory and need many small tasks, when the
+ * workers can read each other's files.
  */
 import { config } from '../../core/config.js';
+import { currentDefaultClient } from '../../core/default-client.js';
 
 export type ShuffleMethod = 'tasks' | 'disk';
 
@@ -31,17 +33,28 @@ function configured(): Configured {
   throw new TypeError(`${from}: unknown shuffle method ${JSON.stringify(v)}; use 'tasks', 'disk' or 'auto'`);
 }
 
-/** Whether the scheduler in force when the graph is built is the distributed one. */
-function onDistributed(): boolean {
+/** The distributed scheduler in force when the graph is built (a Client), if it is one. */
+function distributed(): object | undefined {
   const s: unknown = config.get('scheduler');
-  if (s === 'distributed') return true;
-  return typeof s === 'object' && s !== null && 'name' in s && s.name === 'distributed';
+  if (s === 'distributed') return currentDefaultClient()?.scheduler ?? {};
+  return typeof s === 'object' && s !== null && 'name' in s && s.name === 'distributed' ? s : undefined;
+}
+
+/**
+ * Whether every worker can read every other's shuffle files: a Client of a LocalCluster (one
+ * host), or a shared TSDASK_SHUFFLE_DIR. A Client of workers on other machines (SSHCluster,
+ * `tsdask worker` on each node) cannot, so 'auto' keeps the task shuffle there.
+ */
+function filesShared(client: object): boolean {
+  if (process.env.TSDASK_SHUFFLE_DIR !== undefined) return true;
+  return 'cluster' in client && client.cluster !== undefined;
 }
 
 /** The shuffle to build for `nIn` input and `nOut` output partitions. */
 export function shuffleMethod(nIn: number, nOut: number): ShuffleMethod {
   const want = configured();
-  if (want === 'tasks' || !onDistributed()) return 'tasks';
+  const client = distributed();
+  if (want === 'tasks' || client === undefined) return 'tasks';
   if (want === 'disk') return 'disk';
-  return nIn * nOut >= DISK_MIN_PAIRS ? 'disk' : 'tasks';
+  return nIn * nOut >= DISK_MIN_PAIRS && filesShared(client) ? 'disk' : 'tasks';
 }
