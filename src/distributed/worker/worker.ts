@@ -113,6 +113,23 @@ export class Worker {
       },
       report: () => this.heartbeat(),
       log: this.log,
+      busy: () => {
+        if (this.execution.loop.running > 0) return true;
+        for (const t of this.tasks.values()) if (t.forced && t.state !== DONE) return true;
+        return false;
+      },
+      runOne: () => {
+        // Ready tasks first (their inputs are here), then those still waiting for inputs.
+        let best: WorkerTask | undefined;
+        for (const t of this.tasks.values()) {
+          if (t.state !== READY && t.state !== WAITING) continue;
+          if (best === undefined || (t.state === READY && best.state !== READY) || (t.state === best.state && t.priority < best.priority)) best = t;
+        }
+        if (best === undefined) return undefined;
+        this.execution.force(best);
+        this.fetcher.resume();
+        return best.key;
+      },
     });
     this.execution = new Execution(this.nthreads, this.pool, this.store, this.fns, this.resources, this.link, this.memory, this.tasks, () => this.closed);
     this.fetcher = new Fetcher(
