@@ -60,6 +60,8 @@ export class MemoryManager {
   pauseReason = '';
   private grownSinceCheck = 0;
   private lastGc = 0;
+  /** The store's completed spill writes at the last collection. */
+  private writesSeen = 0;
   /** When the worker was first seen paused with nothing to spill and nothing running (0: not now). */
   private stuckSince = 0;
   /** Tasks run anyway since it got stuck (reset on resume). */
@@ -87,7 +89,13 @@ export class MemoryManager {
 
   sample(): MemorySample {
     const u = process.memoryUsage();
-    return { rss: u.rss, heap: u.heapUsed, managed: this.store.memoryBytes, spilled: this.store.spilledBytes, spilledCount: this.store.spilledCount };
+    return {
+      rss: u.rss,
+      heap: u.heapUsed,
+      managed: this.store.memoryBytes + this.store.writingBytes,
+      spilled: this.store.spilledBytes,
+      spilledCount: this.store.spilledCount,
+    };
   }
 
   check(): void {
@@ -98,20 +106,22 @@ export class MemoryManager {
     let keep: Set<string> | undefined;
     const inUse = () => (keep ??= this.hooks.inUse(this.paused));
     let rss = process.memoryUsage.rss();
-    let spilled = 0;
-    if (target !== false && store.memoryBytes > target * limit) spilled += store.spillUntil(target * limit, inUse());
-    if (spill !== false && rss > spill * limit) {
+    // Values whose spill write is under way leave memory when it completes: count them as gone.
+    const leaving = () => store.writingBytes;
+    if (target !== false && store.memoryBytes > target * limit) store.spillUntil(target * limit, inUse());
+    if (spill !== false && rss - leaving() > spill * limit) {
       // Free as many managed bytes as the process is above where it should settle.
       const settle = (target === false ? spill : Math.min(target, spill)) * limit;
-      spilled += store.spillUntil(Math.max(0, store.memoryBytes - (rss - settle)), inUse());
+      store.spillUntil(Math.max(0, store.memoryBytes - (rss - leaving() - settle)), inUse());
     }
-    if (spilled > 0) rss = this.collect();
+    // Spilled values leave memory at the next collection after their write completed.
+    if (store.writesDone !== this.writesSeen) rss = this.collect();
     let stuck = false;
     if (pause !== false && rss > pause * limit) {
       // Spill harder: all that can go to disk goes (unmanaged memory is out of reach).
       const more = store.spillUntil(0, inUse());
-      if (more > 0 || Date.now() - this.lastGc > IDLE_GC_MS) rss = this.collect();
-      stuck = more === 0 && !this.hooks.busy();
+      if (more === 0 && leaving() === 0 && Date.now() - this.lastGc > IDLE_GC_MS) rss = this.collect();
+      stuck = more === 0 && leaving() === 0 && !this.hooks.busy();
     }
     if (pause === false) return;
     if (!this.paused && rss > pause * limit) {
@@ -159,13 +169,14 @@ export class MemoryManager {
 
   /** Spilled values leave memory only at the next collection: collect now (workers run with --expose-gc). */
   private collect(): number {
+    this.writesSeen = this.store.writesDone;
     globalThis.gc?.();
     this.lastGc = Date.now();
     return process.memoryUsage.rss();
   }
 
   private explain(rss: number, pause: number): string {
-    const managed = this.store.memoryBytes;
+    const managed = this.store.memoryBytes + this.store.writingBytes;
     const heap = process.memoryUsage().heapUsed;
     const s = this.store;
     return (

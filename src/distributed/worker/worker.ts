@@ -78,7 +78,7 @@ export class Worker {
     this.resources = checkResources(opts.resources, 'worker') ?? {};
     this.name = opts.name ?? `${hostname()}-${process.pid}`;
     this.localDir = opts.localDir ?? join(tmpdir(), `tsdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-    this.store = new DataStore(join(this.localDir, 'spill'));
+    this.store = new DataStore(join(this.localDir, 'spill'), (line) => this.log(line));
     this.log = opts.log ?? (() => undefined);
     this.link = {
       send: (msg) => this.scheduler?.send(msg),
