@@ -35,6 +35,7 @@ import { Execution } from './execution.js';
 import { Fetcher } from './fetch.js';
 import { FunctionTable } from './functions.js';
 import { MemoryManager } from './memory.js';
+import { setWorkerMemoryLimit } from '../../core/memory-limit.js';
 import { acceptPeer, sendResults } from './serve.js';
 import { DataStore } from './store.js';
 import type { SchedulerLink, WorkerTask } from './task.js';
@@ -75,6 +76,7 @@ export class Worker {
   constructor(private readonly opts: WorkerOptions) {
     this.nthreads = Math.max(1, opts.nthreads ?? 1);
     this.memoryLimit = opts.memoryLimit ?? 0;
+    setWorkerMemoryLimit(this.memoryLimit); // tasks (and threads) refuse work that cannot fit (core/memory-limit.ts)
     this.resources = checkResources(opts.resources, 'worker') ?? {};
     this.name = opts.name ?? `${hostname()}-${process.pid}`;
     this.localDir = opts.localDir ?? join(tmpdir(), `tsdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
