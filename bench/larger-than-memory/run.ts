@@ -83,7 +83,7 @@ async function duck(dir: string): Promise<{ seconds: Record<string, number>; ans
   const con = await db.connect();
   const q = `read_csv('${dir}/part-*/questions.csv', header = true, nullstr = 'NA', types = {'OwnerUserId': 'DOUBLE', 'AnswerCount': 'DOUBLE', 'Score': 'DOUBLE'})`;
   const t = `read_csv('${dir}/part-*/question_tags.csv', header = true)`;
-  const rows = async (sql: string): Promise<Row[]> => (await con.runAndReadAll(sql)).getRowObjectsJS() as Row[];
+  const rows = async (sql: string): Promise<Row[]> => (await con.runAndReadAll(sql)).getRowObjectsJS();
   const sqls: Record<string, string> = {
     t2: `SELECT avg(Score) AS mean, stddev_samp(Score) AS std, quantile_disc(Score, 0.5) AS median, min(Score) AS min, max(Score) AS max FROM ${q}`,
     t3: `SELECT Tag, count(*) AS n FROM ${t} GROUP BY Tag ORDER BY n DESC LIMIT 5`,
