@@ -35,6 +35,7 @@ import { Execution } from './execution.js';
 import { Fetcher } from './fetch.js';
 import { FunctionTable } from './functions.js';
 import { MemoryManager } from './memory.js';
+import { setWorkerMemoryLimit } from '../../core/memory-limit.js';
 import { acceptPeer, sendResults } from './serve.js';
 import { freeShuffleFile, useShuffleDir } from './shuffle-files.js';
 import { DataStore } from './store.js';
@@ -76,10 +77,11 @@ export class Worker {
   constructor(private readonly opts: WorkerOptions) {
     this.nthreads = Math.max(1, opts.nthreads ?? 1);
     this.memoryLimit = opts.memoryLimit ?? 0;
+    setWorkerMemoryLimit(this.memoryLimit); // tasks (and threads) refuse work that cannot fit (core/memory-limit.ts)
     this.resources = checkResources(opts.resources, 'worker') ?? {};
     this.name = opts.name ?? `${hostname()}-${process.pid}`;
     this.localDir = opts.localDir ?? join(tmpdir(), `tsdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-    this.store = new DataStore(join(this.localDir, 'spill'));
+    this.store = new DataStore(join(this.localDir, 'spill'), (line) => this.log(line));
     useShuffleDir(this.localDir);
     this.log = opts.log ?? (() => undefined);
     this.link = {
@@ -115,6 +117,23 @@ export class Worker {
       },
       report: () => this.heartbeat(),
       log: this.log,
+      busy: () => {
+        if (this.execution.loop.running > 0) return true;
+        for (const t of this.tasks.values()) if (t.forced && t.state !== DONE) return true;
+        return false;
+      },
+      runOne: () => {
+        // Ready tasks first (their inputs are here), then those still waiting for inputs.
+        let best: WorkerTask | undefined;
+        for (const t of this.tasks.values()) {
+          if (t.state !== READY && t.state !== WAITING) continue;
+          if (best === undefined || (t.state === READY && best.state !== READY) || (t.state === best.state && t.priority < best.priority)) best = t;
+        }
+        if (best === undefined) return undefined;
+        this.execution.force(best);
+        this.fetcher.resume();
+        return best.key;
+      },
     });
     this.execution = new Execution(
       this.nthreads,
