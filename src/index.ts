@@ -25,5 +25,5 @@ export { registerType, SerializationError } from './core/serialize.js';
 export type { Frames, TypeSpec } from './core/serialize.js';
 export { ClosureError, registerModule } from './core/functions.js';
 export type { FnSpec } from './core/functions.js';
-export { Client, Future, LocalCluster, SSHCluster, asCompleted, wait, KilledWorker, CancelledError, LostDataError, TimeoutError } from './distributed/index.js';
-export type { ClientOptions, SubmitOptions, LocalClusterOptions, SSHClusterOptions, ClusterLike, FutureStatus, Gathered } from './distributed/index.js';
+export { Client, Future, LocalCluster, SSHCluster, SLURMCluster, SlurmError, asCompleted, wait, KilledWorker, CancelledError, LostDataError, TimeoutError } from './distributed/index.js';
+export type { ClientOptions, SubmitOptions, LocalClusterOptions, SSHClusterOptions, SLURMClusterOptions, AdaptOptions, ClusterLike, FutureStatus, Gathered } from './distributed/index.js';
