@@ -172,7 +172,8 @@ async function workerCommand(argv: string[]): Promise<number> {
   const schedulerFile = p.values.get('scheduler-file');
   if (schedulerFile !== undefined && p.positional[0] !== undefined)
     throw new UsageError(`tsdask worker: give the scheduler's address or --scheduler-file, not both\n${WORKER_USAGE}`);
-  const fromFile = schedulerFile === undefined ? undefined : await waitForSchedulerFile(schedulerFile, deathTimeoutMs, (line) => console.error(`tsdask worker: ${line}`));
+  const fromFile =
+    schedulerFile === undefined ? undefined : await waitForSchedulerFile(schedulerFile, deathTimeoutMs, (line) => console.error(`tsdask worker: ${line}`));
   const scheduler = fromFile?.address ?? p.positional[0] ?? process.env.TSDASK_SCHEDULER_ADDRESS;
   if (scheduler === undefined)
     throw new UsageError(`tsdask worker: which scheduler? give its address, e.g. tcp://10.0.0.5:8786, or --scheduler-file F\n${WORKER_USAGE}`);

@@ -31,7 +31,10 @@ export function readSchedulerFile(path: string): SchedulerFile {
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new Error(`scheduler file ${path} is not JSON (${e instanceof Error ? e.message : String(e)}): it should be written by \`tsdask scheduler --scheduler-file\``);
+    throw new Error(
+      `scheduler file ${path} is not JSON (${e instanceof Error ? e.message : String(e)}): it should be written by \`tsdask scheduler --scheduler-file\``,
+      { cause: e },
+    );
   }
   if (!isRecord(v) || typeof v.address !== 'string')
     throw new Error(`scheduler file ${path} has no "address": it should be written by \`tsdask scheduler --scheduler-file\``);
@@ -44,7 +47,9 @@ export async function waitForSchedulerFile(path: string, timeoutMs: number, onWa
   let told = false;
   while (!existsSync(path)) {
     if (Date.now() >= deadline)
-      throw new Error(`scheduler file ${path} did not appear within ${Math.round(timeoutMs / 1000)} s: start \`tsdask scheduler --scheduler-file ${path}\` (or raise --death-timeout)`);
+      throw new Error(
+        `scheduler file ${path} did not appear within ${Math.round(timeoutMs / 1000)} s: start \`tsdask scheduler --scheduler-file ${path}\` (or raise --death-timeout)`,
+      );
     if (!told) {
       onWait(`waiting for the scheduler file ${path}`);
       told = true;

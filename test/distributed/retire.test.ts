@@ -13,7 +13,8 @@ import { Client, delayed, LocalCluster } from '../../src/index.js';
 /** Records one run in $TSDASK_TEST_RUNS, then returns x*x (slow enough that every worker gets some). */
 const square = (x: number): Promise<number> => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- task functions run in worker processes, where require is how they reach node:fs
-  require('node:fs').appendFileSync(process.env.TSDASK_TEST_RUNS ?? '', `square ${x}\n`);
+  const fs = require('node:fs') as typeof import('node:fs');
+  fs.appendFileSync(process.env.TSDASK_TEST_RUNS ?? '', `square ${x}\n`);
   return new Promise((r) => setTimeout(() => r(x * x), 20));
 };
 const total = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -49,9 +50,17 @@ t.test('scale down retires workers without losing or recomputing their results',
   t.equal(left.hasWhat.size, 60, 'the worker that stays holds all 60 results');
 
   // The results are still there, and tasks reading them find them without recomputing.
-  t.same(await client.gather(futures), xs.map((x) => x * x), 'the results survive');
+  t.same(
+    await client.gather(futures),
+    xs.map((x) => x * x),
+    'the results survive',
+  );
   const sum = delayed(total)(futures);
-  t.equal(await sum.compute(), xs.reduce((a, x) => a + x * x, 0), 'a task reading them gets the exact sum');
+  t.equal(
+    await sum.compute(),
+    xs.reduce((a, x) => a + x * x, 0),
+    'a task reading them gets the exact sum',
+  );
   t.equal(readFileSync(runs, 'utf8').trim().split('\n').length, 60, 'no task ran again');
   t.same([...cluster.scheduler.state.deaths.keys()], [], 'no worker counted as dead');
   for (const ts of cluster.scheduler.state.tasks.values()) if (ts.suspicious > 0) t.fail(`task ${ts.key} was blamed`);

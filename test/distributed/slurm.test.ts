@@ -89,7 +89,11 @@ if (missing !== undefined && process.env.CI !== 'true') {
       t.same(inSqueue(cluster.submitted).sort(), [...cluster.submitted].sort(), 'squeue lists all four');
       await client.waitForWorkers(4, 60_000);
       const xs = Array.from({ length: 40 }, (_, i) => i);
-      t.same(await client.gather(client.map(inc, xs)), xs.map((x) => x + 1), 'exact answers on four jobs');
+      t.same(
+        await client.gather(client.map(inc, xs)),
+        xs.map((x) => x + 1),
+        'exact answers on four jobs',
+      );
 
       // A job cancelled behind the cluster's back is reported and replaced.
       const victim = cluster.jobIds('running')[0] ?? cluster.jobIds()[0];
@@ -109,7 +113,11 @@ if (missing !== undefined && process.env.CI !== 'true') {
       t.teardown(() => clearInterval(sampler));
       const ys = Array.from({ length: 400 }, (_, i) => i);
       const squares = await client.gather(client.map(slowSquare, ys));
-      t.same(squares, ys.map((y) => y * y), 'the 400-task map is exact');
+      t.same(
+        squares,
+        ys.map((y) => y * y),
+        'the 400-task map is exact',
+      );
       t.ok(most > 1, `adapt grew the cluster while the map was queued (at most ${most} workers)`);
       t.ok(
         adaptive.history.some((d) => d.action === 'up'),
@@ -153,9 +161,13 @@ if (missing !== undefined && process.env.CI !== 'true') {
     t.test('srun tsdask worker --scheduler-file waits for tsdask scheduler --scheduler-file', async (t) => {
       const file = join(slurm.dir, 'scheduler.json');
       // The worker starts first, inside an allocation, and waits for the file.
-      const srun = spawn('srun', ['-n', '1', '-c', '1', '--mem=500M', '-t', '00:05:00', process.execPath, BIN, 'worker', '--scheduler-file', file, '--nthreads', '1'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const srun = spawn(
+        'srun',
+        ['-n', '1', '-c', '1', '--mem=500M', '-t', '00:05:00', process.execPath, BIN, 'worker', '--scheduler-file', file, '--nthreads', '1'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       srun.stdout.on('data', (d: Buffer) => (out += d.toString()));
       srun.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -26,9 +26,22 @@ export type { SLURMClusterOptions } from './job-script.js';
 export { SlurmError } from './commands.js';
 
 /** Job states after which a job runs no more. */
-const ENDED = new Set(['COMPLETED', 'CANCELLED', 'FAILED', 'TIMEOUT', 'PREEMPTED', 'NODE_FAIL', 'BOOT_FAIL', 'OUT_OF_MEMORY', 'DEADLINE', 'SPECIAL_EXIT', 'REVOKED']);
+const ENDED = new Set([
+  'COMPLETED',
+  'CANCELLED',
+  'FAILED',
+  'TIMEOUT',
+  'PREEMPTED',
+  'NODE_FAIL',
+  'BOOT_FAIL',
+  'OUT_OF_MEMORY',
+  'DEADLINE',
+  'SPECIAL_EXIT',
+  'REVOKED',
+]);
 /** Pending reasons SLURM gives for a job it will never start as submitted. */
-const HOPELESS = /PartitionConfig|PartitionTimeLimit|PartitionNodeLimit|BadConstraints|ReqNodeNotAvail.*(DOWN|DRAINED)|InvalidAccount|InvalidQOS|AssocMaxWallDurationPerJobLimit|QOSMaxWallDurationPerJobLimit|AccountNotAllowed|PartitionDown/;
+const HOPELESS =
+  /PartitionConfig|PartitionTimeLimit|PartitionNodeLimit|BadConstraints|ReqNodeNotAvail.*(DOWN|DRAINED)|InvalidAccount|InvalidQOS|AssocMaxWallDurationPerJobLimit|QOSMaxWallDurationPerJobLimit|AccountNotAllowed|PartitionDown/;
 /** Jobs that ended by themselves in a row (without a worker joining in between) before replacing stops. */
 const MAX_FAILURES = 5;
 
@@ -199,7 +212,9 @@ export class SLURMCluster {
       const id = jobOf(w.name);
       if (id !== undefined) rank.set(id, Math.max(rank.get(id) ?? 0, i + 1));
     });
-    const order = [...jobs].sort((a, b) => (a.phase === 'pending' ? -1 : 0) - (b.phase === 'pending' ? -1 : 0) || (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+    const order = [...jobs].sort(
+      (a, b) => (a.phase === 'pending' ? -1 : 0) - (b.phase === 'pending' ? -1 : 0) || (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0),
+    );
     return order.slice(0, count);
   }
 
@@ -241,7 +256,11 @@ export class SLURMCluster {
         }
         if (s.state === 'RUNNING' && j.phase === 'pending') j.phase = 'running';
         if (j.phase === 'pending' && HOPELESS.test(s.reason)) {
-          this.note(j.id, `job ${j.id} will not start: SLURM says '${s.reason}'; it is cancelled (check queue, walltime, cores and memory against the partition)`, true);
+          this.note(
+            j.id,
+            `job ${j.id} will not start: SLURM says '${s.reason}'; it is cancelled (check queue, walltime, cores and memory against the partition)`,
+            true,
+          );
           j.phase = 'ended';
           await scancel([j.id]).catch(() => undefined);
           continue;
@@ -271,7 +290,11 @@ export class SLURMCluster {
   private async refill(): Promise<void> {
     if (this.closed !== undefined) return;
     if (this.failuresInARow >= MAX_FAILURES) {
-      this.note('', `${this.failuresInARow} jobs in a row ended before any of their workers joined: not replacing them (see the job logs in ${this.logDirectory})`, true);
+      this.note(
+        '',
+        `${this.failuresInARow} jobs in a row ended before any of their workers joined: not replacing them (see the job logs in ${this.logDirectory})`,
+        true,
+      );
       return;
     }
     const want = Math.ceil(this.target / this.layout.processes);
@@ -353,7 +376,10 @@ function jobOf(name: string): string | undefined {
 /** Seconds in a walltime: SLURM reads 'mm', 'mm:ss', 'hh:mm:ss', and with days 'd-hh', 'd-hh:mm', 'd-hh:mm:ss'. */
 function parseWalltime(text: string): number {
   const dash = text.indexOf('-');
-  const parts = text.slice(dash + 1).split(':').map(Number);
+  const parts = text
+    .slice(dash + 1)
+    .split(':')
+    .map(Number);
   if (dash >= 0) {
     const [h, m = 0, s = 0] = parts;
     return Number(text.slice(0, dash)) * 86400 + h * 3600 + m * 60 + s;

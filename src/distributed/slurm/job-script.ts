@@ -61,7 +61,7 @@ export function jobLayout(o: SLURMClusterOptions): JobLayout {
   try {
     memoryBytes = parseBytes(o.memory, 1);
   } catch (e) {
-    throw new TypeError(`SLURMCluster: memory '${String(o.memory)}' is not a size like '24GB': ${e instanceof Error ? e.message : String(e)}`);
+    throw new TypeError(`SLURMCluster: memory '${String(o.memory)}' is not a size like '24GB': ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   if (!(memoryBytes > 0)) throw new TypeError(`SLURMCluster: memory must be a size per job like '24GB', got ${String(o.memory)}`);
   if (o.walltime !== undefined && !/^(\d+-)?\d{1,2}(:\d{2}){0,2}$/.test(o.walltime))
