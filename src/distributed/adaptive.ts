@@ -31,6 +31,8 @@ export interface Scalable {
   readonly threadsPerWorker: number;
   /** Start or retire workers until `n` are asked for (a batch cluster rounds to whole jobs). */
   scale(n: number): Promise<void>;
+  /** Workers start and stop this many at a time (a batch job's processes; default 1): targets are rounded up to it. */
+  readonly granularity?: number;
 }
 
 export interface AdaptDecision {
@@ -93,7 +95,11 @@ export class Adaptive {
   /** The target now, clamped to [minimum, maximum]. */
   target(): { workers: number; why: string } {
     const t = adaptiveTarget(this.state, this.targetDuration, this.cluster.threadsPerWorker);
-    return { workers: Math.min(this.maximum, Math.max(this.minimum, t.workers)), why: t.why };
+    const step = Math.max(1, this.cluster.granularity ?? 1);
+    const clamped = Math.min(this.maximum, Math.max(this.minimum, t.workers));
+    // Whole jobs: rounded up, unless that passes the maximum.
+    const rounded = Math.ceil(clamped / step) * step;
+    return { workers: rounded <= this.maximum ? rounded : Math.floor(clamped / step) * step || step, why: t.why };
   }
 
   /** One decision (the timer calls this; tests may too). */

@@ -139,6 +139,11 @@ export class SLURMCluster {
     return this.layout.threads;
   }
 
+  /** adapt() works in whole jobs. */
+  get granularity(): number {
+    return this.layout.processes;
+  }
+
   /** The sbatch script each job runs. */
   jobScript(): string {
     return jobScript(this.opts, this.layout, {

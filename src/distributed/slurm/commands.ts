@@ -74,7 +74,11 @@ export interface JobStatus {
 export async function squeue(ids: readonly string[]): Promise<Map<string, JobStatus>> {
   const out = new Map<string, JobStatus>();
   if (ids.length === 0) return out;
-  const { stdout } = await slurmCommand('squeue', ['--noheader', '--states=all', `--jobs=${ids.join(',')}`, '--format=%i|%T|%r|%L']);
+  const { stdout } = await slurmCommand('squeue', ['--noheader', '--states=all', `--jobs=${ids.join(',')}`, '--format=%i|%T|%r|%L']).catch((e: unknown) => {
+    // squeue errs when it knows none of the ids any more (ended longer ago than MinJobAge).
+    if (e instanceof SlurmError && /Invalid job id/i.test(e.message)) return { stdout: '' };
+    throw e;
+  });
   for (const line of stdout.split('\n')) {
     const [id, state, reason, left] = line.trim().split('|');
     if (id === undefined || state === undefined) continue;
