@@ -9,7 +9,8 @@
  * root); jobs run the built CLI (npm run build).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { Client, SLURMCluster } from '../../src/index.js';
@@ -37,8 +38,12 @@ function inSqueue(ids: readonly string[]): string[] {
 }
 
 t.test('a missing sbatch is named, with what to do', async (t) => {
-  const cluster = await SLURMCluster.start({ cores: 1, memory: '100MB', host: '127.0.0.1', logDirectory: join(ROOT, '.tap', 'slurm-nosbatch') });
-  t.teardown(() => cluster.close().catch(() => undefined));
+  const dir = mkdtempSync(join(tmpdir(), 'tsdask-nosbatch-'));
+  const cluster = await SLURMCluster.start({ cores: 1, memory: '100MB', host: '127.0.0.1', logDirectory: dir });
+  t.teardown(async () => {
+    await cluster.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
   const path = process.env.PATH;
   process.env.PATH = '/nonexistent';
   try {
