@@ -29,3 +29,5 @@ export { ClosureError, registerModule } from './core/functions.js';
 export type { FnSpec } from './core/functions.js';
 export { Client, Future, LocalCluster, SSHCluster, asCompleted, wait, KilledWorker, CancelledError, LostDataError, TimeoutError } from './distributed/index.js';
 export type { ClientOptions, SubmitOptions, LocalClusterOptions, SSHClusterOptions, ClusterLike, FutureStatus, Gathered } from './distributed/index.js';
+export { SLURMCluster, SlurmError, Adaptive } from './distributed/index.js';
+export type { SLURMClusterOptions, SlurmEvent, AdaptOptions } from './distributed/index.js';

@@ -16,10 +16,12 @@ import { parseThreshold, resolveThresholds, type Threshold, THRESHOLD_NAMES } fr
 import { runSsh } from './ssh.js';
 import { findLocalToken, localTokenPath, removeLocalToken, writeLocalToken } from './token-file.js';
 import { errorMessage } from './errors.js';
+import { removeSchedulerFile, waitForSchedulerFile, writeSchedulerFile } from './scheduler-file.js';
 
 const SCHEDULER_USAGE = `usage: tsdask scheduler [--host 0.0.0.0] [--port 8786] [--dashboard-address :8787 | --no-dashboard]
-                        [--token-file F] [--tls-cert F --tls-key F] [--allowed-failures 3]`;
-const WORKER_USAGE = `usage: tsdask worker tcp://HOST:8786 [--nworkers 1] [--nthreads N] [--memory-limit auto|2GB|0]
+                        [--token-file F] [--tls-cert F --tls-key F] [--allowed-failures 3]
+                        [--scheduler-file F]   (write the address and token to F for workers to read)`;
+const WORKER_USAGE = `usage: tsdask worker tcp://HOST:8786 | --scheduler-file F (waits for F) [--nworkers 1] [--nthreads N] [--memory-limit auto|2GB|0]
                      [--memory-target 0.6] [--memory-spill 0.7] [--memory-pause 0.8] [--memory-terminate 0.95]
                                    (fractions of the limit, or off; default: config distributed.worker.memory.*)
                      [--token-file F] [--name NAME] [--host H] [--death-timeout 60] [--tls-ca F]
@@ -65,7 +67,7 @@ async function schedulerCommand(argv: string[]): Promise<number> {
   const p = parseArgs(
     argv,
     {
-      values: ['host', 'port', 'dashboard-address', 'token-file', 'tls-cert', 'tls-key', 'allowed-failures'],
+      values: ['host', 'port', 'dashboard-address', 'token-file', 'tls-cert', 'tls-key', 'allowed-failures', 'scheduler-file'],
       booleans: ['exit-on-stdin-close', 'help', 'no-dashboard'],
     },
     'scheduler',
@@ -110,19 +112,26 @@ async function schedulerCommand(argv: string[]): Promise<number> {
       console.log(`token required (from ${tokenFile ?? 'TSDASK_TOKEN'})`);
     }
   }
+  const schedulerFile = p.values.get('scheduler-file');
+  if (schedulerFile !== undefined) {
+    writeSchedulerFile(schedulerFile, { address: scheduler.contactAddress, token: scheduler.token });
+    console.log(`scheduler file ${schedulerFile} written`);
+  }
   // A client's shutdown() stops the server; the process ends with it.
   const shutDown = scheduler.stopped.then(() => 'shut down by a client' as const);
   const why = await untilStopped(Promise.race([shutDown, stdinClosed(p) ?? shutDown]));
   console.error(`[scheduler] stopping (${why})`);
   await scheduler.close();
   if (wroteLocal) removeLocalToken(actualPort);
+  if (schedulerFile !== undefined) removeSchedulerFile(schedulerFile);
   return 0;
 }
 
-function workerToken(p: Parsed, schedulerAddress: string): string | undefined {
+function workerToken(p: Parsed, schedulerAddress: string, fromFile: string | undefined): string | undefined {
   const file = p.values.get('token-file');
   if (file !== undefined) return readTokenFile(file);
   if (process.env.TSDASK_TOKEN) return process.env.TSDASK_TOKEN;
+  if (fromFile !== undefined) return fromFile;
   const a = parseAddress(schedulerAddress);
   return findLocalToken(a.host, a.port);
 }
@@ -149,6 +158,7 @@ async function workerCommand(argv: string[]): Promise<number> {
         'memory-spill',
         'memory-pause',
         'memory-terminate',
+        'scheduler-file',
       ],
       booleans: ['exit-on-stdin-close', 'help', 'insecure'],
     },
@@ -158,8 +168,15 @@ async function workerCommand(argv: string[]): Promise<number> {
     console.log(WORKER_USAGE);
     return 0;
   }
-  const scheduler = p.positional[0] ?? process.env.TSDASK_SCHEDULER_ADDRESS;
-  if (scheduler === undefined) throw new UsageError(`tsdask worker: which scheduler? give its address, e.g. tcp://10.0.0.5:8786\n${WORKER_USAGE}`);
+  const deathTimeoutMs = Number(p.values.get('death-timeout') ?? 60) * 1000;
+  const schedulerFile = p.values.get('scheduler-file');
+  if (schedulerFile !== undefined && p.positional[0] !== undefined)
+    throw new UsageError(`tsdask worker: give the scheduler's address or --scheduler-file, not both\n${WORKER_USAGE}`);
+  const fromFile =
+    schedulerFile === undefined ? undefined : await waitForSchedulerFile(schedulerFile, deathTimeoutMs, (line) => console.error(`tsdask worker: ${line}`));
+  const scheduler = fromFile?.address ?? p.positional[0] ?? process.env.TSDASK_SCHEDULER_ADDRESS;
+  if (scheduler === undefined)
+    throw new UsageError(`tsdask worker: which scheduler? give its address, e.g. tcp://10.0.0.5:8786, or --scheduler-file F\n${WORKER_USAGE}`);
   parseAddress(scheduler);
   const nworkers = Math.max(1, intOption(p, 'nworkers', 1, 'worker'));
   const nthreads = Math.max(1, intOption(p, 'nthreads', Math.max(1, Math.floor(availableParallelism() / nworkers)), 'worker'));
@@ -170,8 +187,7 @@ async function workerCommand(argv: string[]): Promise<number> {
     if (text !== undefined) given[name] = parseThreshold(text, name, `tsdask worker --memory-${name}`);
   }
   const memoryThresholds = resolveThresholds(given, 'tsdask worker');
-  const token = workerToken(p, scheduler);
-  const deathTimeoutMs = Number(p.values.get('death-timeout') ?? 60) * 1000;
+  const token = workerToken(p, scheduler, fromFile?.token);
   const base = p.values.get('name');
   const executor = p.values.get('executor');
   if (executor !== undefined && executor !== 'inline' && executor !== 'threads')

@@ -10,6 +10,8 @@ import { SchedulerServer } from './scheduler/server.js';
 import { checkResources } from './resources.js';
 import { formatBytes, parseBytes } from './sizeof.js';
 import { errorMessage } from './errors.js';
+import { Adaptive, type AdaptOptions } from './adaptive.js';
+import { retireOrder } from './scheduler/adaptive-target.js';
 
 export interface LocalClusterOptions {
   /** Worker processes (default: one per core). */
@@ -48,6 +50,11 @@ export interface LocalClusterOptions {
 
 export class LocalCluster {
   private closed: Promise<void> | undefined;
+  private adaptive: Adaptive | undefined;
+  /** Worker names are never reused (a retired worker's name stays in the logs). */
+  private started = 0;
+  /** One scale() at a time: a later call waits for the one before (adapt and the user may both call). */
+  private scaling: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly scheduler: SchedulerServer,
@@ -113,7 +120,7 @@ export class LocalCluster {
           memoryThresholds: this.opts.memoryThresholds,
           resources: this.opts.resources,
           token: this.scheduler.token,
-          name: `local-${this.workers.length + i}`,
+          name: `local-${this.started++}`,
           deathTimeoutMs: 20_000,
           log: (line) => {
             if (this.opts.verbose || /restart|killed|gives up/.test(line)) console.error(`[tsdask nanny] ${line}`);
@@ -126,9 +133,55 @@ export class LocalCluster {
     await Promise.all(fresh.map((w) => w.start()));
   }
 
-  /** Add workers until there are `n` (removing is not supported yet). */
-  async scale(n: number): Promise<void> {
-    if (n > this.workers.length) await this.scaleUp(n - this.workers.length);
+  /**
+   * Start workers, or retire them gracefully (their results move to the others first), until
+   * there are `n`.
+   */
+  scale(n: number): Promise<void> {
+    if (!Number.isInteger(n) || n < 0) throw new TypeError(`LocalCluster.scale: n must be a non-negative integer, got ${n}`);
+    const run = this.scaling.then(() => this.scaleTo(n));
+    this.scaling = run.catch(() => undefined);
+    return run;
+  }
+
+  private async scaleTo(n: number): Promise<void> {
+    if (this.closed !== undefined) return;
+    if (n > this.workers.length) {
+      await this.scaleUp(n - this.workers.length);
+      return;
+    }
+    if (n === this.workers.length) return;
+    const byAddress = new Map(this.workers.map((w) => [w.address, w]));
+    const leaving: Nanny[] = [];
+    for (const ws of retireOrder(this.scheduler.state.workers.values())) {
+      if (this.workers.length - leaving.length <= n) break;
+      const nanny = byAddress.get(ws.address);
+      if (nanny !== undefined) leaving.push(nanny);
+    }
+    await this.scheduler.retireWorkers(
+      leaving.map((w) => w.address),
+      { reason: `LocalCluster scaled to ${n} worker(s)` },
+    );
+    for (const w of leaving) this.workers.splice(this.workers.indexOf(w), 1);
+    await Promise.all(leaving.map((w) => w.stop()));
+  }
+
+  /**
+   * Scale with the work: more workers while tasks are queued (up to `maximum`), fewer once
+   * they are done (down to `minimum`), retired gracefully. Replaces an earlier adapt().
+   */
+  adapt(opts: AdaptOptions = {}): Adaptive {
+    this.adaptive?.stop();
+    const log = (line: string) => {
+      if (this.opts.verbose) console.error(`[tsdask] ${line}`);
+    };
+    this.adaptive = new Adaptive(
+      this.scheduler.state,
+      { requested: () => this.workers.length, threadsPerWorker: this.opts.threadsPerWorker, scale: (n) => this.scale(n) },
+      opts,
+      log,
+    ).start();
+    return this.adaptive;
   }
 
   get schedulerAddress(): string {
@@ -146,6 +199,7 @@ export class LocalCluster {
   /** Stop the worker processes (resolves once they exited) and the scheduler; a second call gets the same promise. */
   close(): Promise<void> {
     this.closed ??= (async () => {
+      this.adaptive?.stop();
       await Promise.all(this.workers.map((w) => w.stop()));
       await this.scheduler.close();
     })();

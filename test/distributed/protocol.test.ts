@@ -153,6 +153,7 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     toWorker.putData([{ key: 's', value: b.wire(value), nbytes: 8, type: 'number' }]),
     toWorker.upload('mod.ts', b.wire({ header: '', frames: [bytes(7)] })),
     toWorker.runAnyway('a', 'every worker is paused'),
+    toWorker.replicate([{ key: 'a', nbytes: 8, holders: ['tcp://127.0.0.1:2'] }]),
     toWorker.restart(),
     toWorker.close('bye'),
   ]);

@@ -82,6 +82,15 @@ export interface RunAnyway {
   reason: string;
 }
 
+/**
+ * Fetch copies of these results from the workers named (a worker retiring gracefully hands
+ * its results on); each copy is confirmed with add-keys.
+ */
+export interface Replicate {
+  op: 'replicate';
+  keys: readonly DepLocation[];
+}
+
 export interface RestartWorker {
   op: 'restart';
 }
@@ -92,7 +101,7 @@ export interface CloseWorker {
 }
 
 export type SchedulerToWorker =
-  Compute | DefineFunctions | FreeKeys | CancelCompute | Steal | SendResults | PutData | UploadFile | RunAnyway | RestartWorker | CloseWorker;
+  Compute | DefineFunctions | FreeKeys | CancelCompute | Steal | SendResults | PutData | UploadFile | RunAnyway | Replicate | RestartWorker | CloseWorker;
 
 /** Constructors copy fields one by one: an object spread costs ~0.3 us per message, this is ~free. */
 export const toWorker = {
@@ -114,6 +123,7 @@ export const toWorker = {
   putData: (items: readonly StoredValue[]): PutData => ({ op: 'put-data', items }),
   upload: (name: string, data: PayloadRef): UploadFile => ({ op: 'upload', name, data }),
   runAnyway: (key: string, reason: string): RunAnyway => ({ op: 'run-anyway', key, reason }),
+  replicate: (keys: readonly DepLocation[]): Replicate => ({ op: 'replicate', keys }),
   restart: (): RestartWorker => ({ op: 'restart' }),
   close: (reason: string): CloseWorker => ({ op: 'close', reason }),
 };
@@ -139,6 +149,7 @@ export const parseSchedulerToWorker = messageParser<SchedulerToWorker>('the sche
   'put-data': message<PutData>({ rid, items: storedValues }),
   upload: message<UploadFile>({ rid, name: string, data: payloadRef }),
   'run-anyway': message<RunAnyway>({ key: string, reason: string }),
+  replicate: message<Replicate>({ keys: depLocations }),
   restart: message<RestartWorker>({}),
   close: message<CloseWorker>({ reason: string }),
 });

@@ -27,6 +27,7 @@ import {
   type WorkerHello,
 } from '../protocol/index.js';
 import { checkResources, formatResources } from '../resources.js';
+import type { RetireOutcome } from './retirement.js';
 import { scatter } from './scatter.js';
 import { SchedulerState } from './state.js';
 import { workerInfo } from './worker-info.js';
@@ -198,6 +199,30 @@ export class SchedulerServer {
     this.workerConns.delete(w);
     if (this.closed === undefined) this.log(`worker ${w.name} removed: ${reason}`);
     this.workersChanged();
+  }
+
+  /**
+   * Retire workers gracefully (by address or name): their results move to other workers
+   * first, then they close (see retirement.ts). Resolves once every one has left.
+   */
+  async retireWorkers(which: readonly string[], opts: { reason?: string; timeoutMs?: number } = {}): Promise<RetireOutcome[]> {
+    const ws: WorkerState[] = [];
+    for (const id of which) {
+      const w = this.state.workers.get(id) ?? [...this.state.workers.values()].find((x) => x.name === id);
+      if (w !== undefined && !ws.includes(w)) ws.push(w);
+    }
+    const reason = opts.reason ?? 'asked to retire';
+    const outcomes = await Promise.all(ws.map((w) => this.state.retireWorker(w, reason, opts.timeoutMs)));
+    for (const w of ws) {
+      // The worker got its close message; it ends the connection itself (closed here if it does not).
+      const conn = this.workerConns.get(w);
+      this.workerConns.delete(w);
+      conn?.flush();
+      if (conn !== undefined) setTimeout(() => conn.close(1000, 'retired'), 5000).unref();
+      this.log(`worker ${w.name} retired`);
+    }
+    this.workersChanged();
+    return outcomes;
   }
 
   private checkHeartbeats(ttl: number): void {

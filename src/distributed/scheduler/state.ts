@@ -11,6 +11,7 @@
  *   workers      workers joining and leaving (recovery from lineage)
  *   stealing     idle workers taking queued work
  *   pressure     every worker paused for memory: run one task anyway
+ *   retirement   a worker leaving gracefully hands its results on first
  *   pushes       values sent on to clients
  *   event-log    task stream and notes for the dashboard
  */
@@ -22,6 +23,7 @@ import { Placement } from './placement.js';
 import { MemoryPressure } from './pressure.js';
 import { Pushes } from './pushes.js';
 import { Results } from './results.js';
+import { type RetireOutcome, Retirement } from './retirement.js';
 import { Stealing } from './stealing.js';
 import { type GraphOptions, Submissions } from './submissions.js';
 import { TaskTable } from './task-table.js';
@@ -53,6 +55,7 @@ export class SchedulerState {
   private readonly stealing: Stealing;
   /** Every worker paused for memory: how the scheduler gets out of it (episodes and tasks forced, for tests and the dashboard). */
   readonly pressure: MemoryPressure;
+  private readonly retirement: Retirement;
   readonly tasks = this.table.tasks;
   readonly workers = this.table.workers;
   readonly clients = this.table.clients;
@@ -85,6 +88,7 @@ export class SchedulerState {
     this.members = new Workers(this.table, this.placement, this.lifecycle, this.events, opts.allowedFailures ?? 3);
     this.stealing = new Stealing(this.table, this.placement);
     this.pressure = new MemoryPressure(this.table, this.placement, this.events, opts.pausedGraceMs ?? 500);
+    this.retirement = new Retirement(this.table, this.placement, this.members, this.events);
   }
 
   get tasksCompleted(): number {
@@ -183,6 +187,16 @@ export class SchedulerState {
 
   addReplicas(w: WorkerState, replicas: readonly { key: string }[]): void {
     this.results.addReplicas(w, replicas);
+    if (this.retirement.active) this.retirement.progress();
+  }
+
+  /**
+   * Retire `w` gracefully: it takes no new work, its results move to other workers, then it is
+   * told to close and removed. Resolves once it left (after `timeoutMs`, what did not move is
+   * recomputed when needed).
+   */
+  retireWorker(w: WorkerState, reason: string, timeoutMs = 30_000): Promise<RetireOutcome> {
+    return this.retirement.retire(w, reason, timeoutMs);
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -198,6 +212,7 @@ export class SchedulerState {
   balance(): void {
     this.stealing.balance();
     this.pressure.check();
+    if (this.retirement.active) this.retirement.progress();
   }
 
   stealResponse(victim: WorkerState, removed: readonly string[], kept: readonly string[], thief: string): void {

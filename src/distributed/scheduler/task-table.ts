@@ -9,7 +9,7 @@ import { type Payload, toWorker } from '../protocol/index.js';
 import { ACTIVE, type ClientState, TaskGroup, TaskState, type TaskStatus, type WorkerState } from './tasks.js';
 
 /** Unknown task durations start at this guess (seconds). */
-const DEFAULT_DURATION = 0.05;
+export const DEFAULT_DURATION = 0.05;
 /** Generations are spaced so one graph can hold this many tasks in order. */
 const GENERATION_SPAN = 2 ** 24;
 

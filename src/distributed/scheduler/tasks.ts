@@ -105,7 +105,8 @@ export class WorkerState {
   rootBytes = 0;
   /** Estimated seconds of queued work. */
   occupancy = 0;
-  status: 'running' | 'paused' | 'closed' = 'running';
+  /** 'retiring': leaving gracefully (retirement.ts): takes no new work, hands its results on. */
+  status: 'running' | 'paused' | 'retiring' | 'closed' = 'running';
   lastSeen = Date.now();
   fnsKnown = new Set<string>();
   /** From the last heartbeat: process memory (rss), results held (managed), V8 heap, spilled results. */

@@ -45,7 +45,7 @@ export function onWorkerMessage(s: SchedulerState, w: WorkerState, msg: WorkerTo
       };
       return;
     case 'status': {
-      if (w.status === 'closed') return;
+      if (w.status === 'closed' || w.status === 'retiring') return; // retiring: it stays out of placement
       const paused = msg.status === 'paused';
       w.status = paused ? 'paused' : 'running';
       w.pauseReason = paused ? (msg.reason ?? 'memory is high') : '';

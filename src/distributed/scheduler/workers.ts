@@ -41,15 +41,18 @@ export class Workers {
     this.placement.fillWorkers();
   }
 
-  /** A worker is gone: rerun what it was running, recompute what only it held. */
-  remove(w: WorkerState, reason: string): void {
+  /**
+   * A worker is gone: rerun what it was running, recompute what only it held. `graceful`: it
+   * was retired (retirement.ts), not a death, so no task it ran is suspected of killing it.
+   */
+  remove(w: WorkerState, reason: string, graceful = false): void {
     if (w.status === 'closed') return;
     w.status = 'closed';
     this.table.workers.delete(w.address);
     this.table.workersChanged();
-    this.events.deaths.set(w.name, reason);
+    if (!graceful) this.events.deaths.set(w.name, reason);
     this.events.note(`worker ${w.name} (${w.address}) removed: ${reason}`);
-    const rerun = this.takeBackRunning(w, reason);
+    const rerun = this.takeBackRunning(w, reason, graceful);
     const lost: TaskState[] = [];
     for (const ts of w.hasWhat) {
       const i = ts.whoHas.indexOf(w);
@@ -64,7 +67,7 @@ export class Workers {
   }
 
   /** The tasks `w` was running wait again, except those now blamed for killing too many workers. */
-  private takeBackRunning(w: WorkerState, reason: string): TaskState[] {
+  private takeBackRunning(w: WorkerState, reason: string, graceful: boolean): TaskState[] {
     const rerun: TaskState[] = [];
     // Which tasks may have killed it: the ones it said it started, else its first few.
     let suspects = [...w.executing];
@@ -75,7 +78,7 @@ export class Workers {
       ts.processingOn = null;
       ts.started = false;
       ts.stealing = false;
-      if (suspectSet.has(ts)) {
+      if (!graceful && suspectSet.has(ts)) {
         ts.suspicious++;
         (ts.diedOn ??= []).push(w.address);
       }

@@ -6,7 +6,7 @@
 import { WAITING } from '../../executor/run-loop.js';
 import { parseAddress } from '../address.js';
 import { connect, type Connection } from '../connection.js';
-import { fromWorker, parseDone, parseGetDataReply, peerHello, resolvePayload, toPeer, type WireError } from '../protocol/index.js';
+import { type DepLocation, fromWorker, parseDone, parseGetDataReply, peerHello, resolvePayload, toPeer, type WireError } from '../protocol/index.js';
 import { helloBase } from '../server.js';
 import type { DataStore } from './store.js';
 import type { SchedulerLink, WorkerTask } from './task.js';
@@ -77,6 +77,43 @@ export class Fetcher {
       if (f === undefined) continue;
       f.waiters.delete(t);
       if (f.waiters.size === 0 && !f.inFlight) this.fetches.delete(dep);
+    }
+  }
+
+  /**
+   * Hold copies of results other workers have (one retiring hands them on): fetched per holder,
+   * each confirmed to the scheduler with add-keys; a key no holder has is left to the scheduler.
+   */
+  copy(locations: readonly DepLocation[]): void {
+    const self = this.hooks.address();
+    const byPeer = new Map<string, string[]>();
+    for (const { key, holders } of locations) {
+      const peer = holders.find((h) => h !== self);
+      if (peer === undefined || this.store.has(key)) continue;
+      let list = byPeer.get(peer);
+      if (list === undefined) byPeer.set(peer, (list = []));
+      list.push(key);
+    }
+    for (const [peer, keys] of byPeer) void this.copyFrom(peer, keys);
+  }
+
+  private async copyFrom(peer: string, keys: string[]): Promise<void> {
+    try {
+      const conn = await this.peer(peer);
+      const reply = await conn.request(toPeer.getData(keys), parseGetDataReply, 300_000);
+      const got: { key: string; nbytes: number }[] = [];
+      for (const { key, value, nbytes, type } of reply.result.values) {
+        if (this.store.has(key)) continue;
+        this.store.setPayload(key, resolvePayload(value, reply.frames), nbytes, type);
+        got.push({ key, nbytes });
+      }
+      if (got.length > 0) {
+        this.scheduler.send(fromWorker.addReplicas(got));
+        this.hooks.newData();
+      }
+    } catch (e) {
+      // The scheduler's retirement times out and falls back to recomputing.
+      this.hooks.log(`copying ${keys.length} result(s) from ${peer} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

@@ -315,6 +315,9 @@ export class Worker {
         this.fetcher.resume();
         return;
       }
+      case 'replicate':
+        this.fetcher.copy(msg.keys);
+        return;
       case 'restart':
         void this.stop(EXIT.RESTART, 'restart requested by a client');
         return;
