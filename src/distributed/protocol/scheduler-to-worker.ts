@@ -1,6 +1,7 @@
 /** What the scheduler sends to a worker (besides replies). */
 import { type Body, boolean, integer, listOf, message, messageParser, number, optional, record, string, strings } from './check.js';
 import type { Resources } from '../resources.js';
+import { type LogsRequest, logsRequest, type ProfileRequest, profileRequest } from './diagnostics.js';
 import { type FunctionDef, functionDefs, resourceAmounts, type StoredValue, storedValues } from './records.js';
 import { type PayloadRef, payloadRef } from './wire.js';
 
@@ -92,7 +93,19 @@ export interface CloseWorker {
 }
 
 export type SchedulerToWorker =
-  Compute | DefineFunctions | FreeKeys | CancelCompute | Steal | SendResults | PutData | UploadFile | RunAnyway | RestartWorker | CloseWorker;
+  | Compute
+  | DefineFunctions
+  | FreeKeys
+  | CancelCompute
+  | Steal
+  | SendResults
+  | PutData
+  | UploadFile
+  | RunAnyway
+  | RestartWorker
+  | CloseWorker
+  | ProfileRequest
+  | LogsRequest;
 
 /** Constructors copy fields one by one: an object spread costs ~0.3 us per message, this is ~free. */
 export const toWorker = {
@@ -141,4 +154,6 @@ export const parseSchedulerToWorker = messageParser<SchedulerToWorker>('the sche
   'run-anyway': message<RunAnyway>({ key: string, reason: string }),
   restart: message<RestartWorker>({}),
   close: message<CloseWorker>({ reason: string }),
+  profile: profileRequest,
+  'get-logs': logsRequest,
 });

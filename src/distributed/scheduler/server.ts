@@ -27,6 +27,8 @@ import {
   type WorkerHello,
 } from '../protocol/index.js';
 import { checkResources, formatResources } from '../resources.js';
+import type { ProfileData } from '../../diagnostics/profiler.js';
+import { profileCluster, workerLogs } from './diagnostics.js';
 import { scatter } from './scatter.js';
 import { SchedulerState } from './state.js';
 import { workerInfo } from './worker-info.js';
@@ -98,7 +100,11 @@ export class SchedulerServer {
     if (opts.dashboardAddress !== null) {
       const where = parseHostPort(opts.dashboardAddress ?? ':8787', host);
       try {
-        server.dashboard = await startDashboard(schedulerView(server.state, server), where.host, where.port);
+        server.dashboard = await startDashboard(schedulerView(server.state, server), where.host, where.port, {
+          token,
+          profile: (ms) => server.profile(ms),
+          workerLogs: (address) => server.workerLogs(address),
+        });
       } catch (e) {
         server.log(`dashboard not started: ${errorMessage(e)}`);
       }
@@ -293,6 +299,12 @@ export class SchedulerServer {
       case 'identity':
         conn.reply(msg.rid, this.identity());
         return;
+      case 'profile':
+        this.profile(msg.durationMs).then(
+          (p) => conn.reply(msg.rid, p),
+          (e) => conn.replyError(msg.rid, toWireError(e)),
+        );
+        return;
       case 'shutdown':
         // The reply goes out first; the client then waits for this connection to be dropped,
         // which happens only after the listener stopped accepting (Listener.close).
@@ -326,6 +338,17 @@ export class SchedulerServer {
         `upload of ${name} failed on ${failed.length} worker(s): ${String(failed[0].reason instanceof Error ? failed[0].reason.message : failed[0].reason)}`,
       );
     conn.reply(msg.rid, { workers: results.length });
+  }
+
+  /** Every worker's threads sampled for `durationMs`, merged per task group (client.profile and the dashboard). */
+  profile(durationMs: number): Promise<ProfileData> {
+    return profileCluster(this.state, (w) => this.workerConn(w), durationMs);
+  }
+
+  async workerLogs(address: string): Promise<readonly string[]> {
+    const w = this.state.workers.get(address);
+    const conn = w === undefined ? undefined : this.workerConns.get(w);
+    return w === undefined || conn === undefined ? [] : workerLogs(w, conn);
   }
 
   private workerConn(w: WorkerState): Connection {
