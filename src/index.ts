@@ -27,3 +27,5 @@ export { ClosureError, registerModule } from './core/functions.js';
 export type { FnSpec } from './core/functions.js';
 export { Client, Future, LocalCluster, SSHCluster, asCompleted, wait, KilledWorker, CancelledError, LostDataError, TimeoutError } from './distributed/index.js';
 export type { ClientOptions, SubmitOptions, LocalClusterOptions, SSHClusterOptions, ClusterLike, FutureStatus, Gathered } from './distributed/index.js';
+export { performanceReport } from './distributed/index.js';
+export type { PerformanceReportOptions, ProfileData, ProfileNode, ReportData } from './distributed/index.js';

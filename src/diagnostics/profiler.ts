@@ -5,6 +5,7 @@
  * Trees from several threads and workers are merged by `mergeProfiles`.
  */
 import { Session } from 'node:inspector/promises';
+import { keyName } from '../core/graph.js';
 
 export interface ProfileNode {
   name: string;
@@ -40,17 +41,11 @@ let runningKey: string | undefined;
 
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
-/** The task group of a key: its name without the last '-token' (as the scheduler groups). */
-export function groupOfKey(key: string): string {
-  const i = key.lastIndexOf('-');
-  return i > 0 ? key.slice(0, i) : key;
-}
-
 /** A task starts on this thread (cheap when no profile is being taken). */
 export function taskStarted(key: string): void {
   runningKey = key;
   if (recording === 0) return;
-  current = { group: groupOfKey(key), start: nowUs(), stop: Infinity };
+  current = { group: keyName(key), start: nowUs(), stop: Infinity };
   runs.push(current);
 }
 
@@ -89,7 +84,7 @@ export async function profileThread(durationMs: number, intervalUs = 1000): Prom
   recording++;
   const from = nowUs();
   if (runningKey !== undefined && current === undefined) {
-    current = { group: groupOfKey(runningKey), start: from, stop: Infinity };
+    current = { group: keyName(runningKey), start: from, stop: Infinity };
     runs.push(current);
   }
   try {

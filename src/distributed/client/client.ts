@@ -17,11 +17,17 @@ import type { RunOptions, Scheduler } from '../../core/scheduler.js';
 import { decode, encode } from '../../core/serialize.js';
 import { tokenize, uniqueToken } from '../../core/tokenize.js';
 import type { Connection } from '../connection.js';
+import type { ProfileData } from '../../diagnostics/profiler.js';
+import type { ReportData } from '../dashboard/types.js';
 import { errorMessage, fromWireError } from '../errors.js';
 import type { LocalCluster } from '../local-cluster.js';
 import {
   type ClientWelcome,
   parseDone,
+  parseProfileReply,
+  parseReportData,
+  parseReportStarted,
+  toDiagnostics,
   parseScatterReply,
   parseSchedulerIdentity,
   parseSchedulerToClient,
@@ -314,6 +320,31 @@ export class Client implements Scheduler {
     this.info = { ...this.info, ...summary(r.result) };
     this.workerList = r.result.workerList;
     return { ...r.result, id: this.info.id };
+  }
+
+  /**
+   * A statistical profile of every worker thread over the next `duration` ms (default 1000),
+   * merged per task group: the data the dashboard's profile page draws as flame graphs.
+   */
+  async profile(opts: { duration?: number } = {}): Promise<ProfileData> {
+    this.ensureOpen();
+    const ms = opts.duration ?? 1000;
+    if (!(ms >= 1 && ms <= 60_000)) throw new RangeError(`client.profile: duration ${ms} ms is out of range; pass 1 to 60000`);
+    return (await this.conn.request(toDiagnostics.profile(ms), parseProfileReply, ms + 60_000)).result;
+  }
+
+  /** Start recording a performance report on the scheduler (see performanceReport). */
+  async startReport(): Promise<number> {
+    this.ensureOpen();
+    return (await this.conn.request(toDiagnostics.report('start'), parseReportStarted, 30_000)).result.id;
+  }
+
+  /** Stop recording report `id` and get what was recorded. */
+  async stopReport(id: number): Promise<ReportData> {
+    this.ensureOpen();
+    const text = (await this.conn.request(toDiagnostics.report('stop', id), parseReportData, 60_000)).result.data;
+    const data: ReportData = JSON.parse(text); // the scheduler's own JSON.stringify of a ReportData
+    return data;
   }
 
   /** Wait until at least `n` workers are connected. */

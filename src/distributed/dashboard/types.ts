@@ -1,4 +1,5 @@
 /** What the dashboard's pages, JSON API and performance reports exchange (documented in docs/DASHBOARD.md). */
+import type { ProfileData } from '../../diagnostics/profiler.js';
 export type { ProfileData, ProfileNode } from '../../diagnostics/profiler.js';
 
 export interface WorkerRow {
@@ -130,4 +131,19 @@ export interface WorkerPage {
   /** The worker's own recent log lines (when it answered in time). */
   workerLog: string[];
   history: HistorySample[];
+}
+
+/** What a performance report holds (recorded on the scheduler, drawn by pages/report.ts). */
+export interface ReportData {
+  scheduler: string;
+  start: number;
+  stop: number;
+  workers: WorkerRow[];
+  groups: GroupRow[];
+  stream: StreamEntry[];
+  transfers: TransferMark[];
+  spills: SpillMark[];
+  history: HistorySample[];
+  profile: ProfileData;
+  tasksCompleted: number;
 }

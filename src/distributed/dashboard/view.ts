@@ -68,34 +68,37 @@ function taskRow(ts: TaskState): TaskRow {
   };
 }
 
+/** A worker as the pages show it; `cpu` in cores from the last sample. */
+export function toWorkerRow(w: WorkerState, cpu: number): WorkerRow {
+  const m = workerMemory(w);
+  return {
+    name: w.name,
+    address: w.address,
+    host: w.host,
+    pid: w.pid,
+    nthreads: w.nthreads,
+    memoryLimit: w.memoryLimit,
+    rss: m.rss,
+    stored: w.nbytes,
+    managed: m.managed,
+    unmanaged: m.unmanaged,
+    heap: m.heap,
+    spilled: m.spilled,
+    spilledCount: m.spilledCount,
+    processing: w.processing.size,
+    executing: w.metrics.executing,
+    inMemory: w.hasWhat.size,
+    cpu,
+    status: w.status,
+    pauseReason: m.pauseReason,
+    tasksDone: w.tasksDone,
+    lastSeen: w.lastSeen,
+  };
+}
+
 export function schedulerView(st: SchedulerState, scheduler: { readonly contactAddress: string; readonly startedAt: number }): DashboardView {
   const history = new History();
-  const workerRow = (w: WorkerState): WorkerRow => {
-    const m = workerMemory(w);
-    return {
-      name: w.name,
-      address: w.address,
-      host: w.host,
-      pid: w.pid,
-      nthreads: w.nthreads,
-      memoryLimit: w.memoryLimit,
-      rss: m.rss,
-      stored: w.nbytes,
-      managed: m.managed,
-      unmanaged: m.unmanaged,
-      heap: m.heap,
-      spilled: m.spilled,
-      spilledCount: m.spilledCount,
-      processing: w.processing.size,
-      executing: w.metrics.executing,
-      inMemory: w.hasWhat.size,
-      cpu: history.cpuNow.get(w.address) ?? 0,
-      status: w.status,
-      pauseReason: m.pauseReason,
-      tasksDone: w.tasksDone,
-      lastSeen: w.lastSeen,
-    };
-  };
+  const workerRow = (w: WorkerState): WorkerRow => toWorkerRow(w, history.cpuNow.get(w.address) ?? 0);
   const version = (): number => {
     let v = 0;
     for (const g of st.groups.values()) v += g.total;

@@ -13,7 +13,7 @@
  * Replies to requests travel in a Reply envelope; each request names its reply's parser.
  */
 import type { ClientToScheduler, IdentityRequest, RestartCluster, Scatter, ShutdownCluster, UploadModule } from './client-to-scheduler.js';
-import type { LogsRequest, ProfileRequest } from './diagnostics.js';
+import type { LogsRequest, ProfileRequest, ReportRequest } from './diagnostics.js';
 import type { Hello } from './hello.js';
 import type { GetData, PeerRequest } from './peer.js';
 import type { SchedulerToClient } from './scheduler-to-client.js';
@@ -40,4 +40,4 @@ export type Message = ClientToScheduler | SchedulerToClient | SchedulerToWorker 
 
 /** Messages that expect a reply (the connection adds their `rid`). */
 export type Request =
-  Hello | Scatter | UploadModule | RestartCluster | IdentityRequest | ShutdownCluster | PutData | UploadFile | GetData | ProfileRequest | LogsRequest;
+  Hello | Scatter | UploadModule | RestartCluster | IdentityRequest | ShutdownCluster | PutData | UploadFile | GetData | ProfileRequest | LogsRequest | ReportRequest;

@@ -25,6 +25,8 @@ export class EventLog {
   readonly durationCounts: number[] = new Array<number>(DURATION_BUCKETS.length + 1).fill(0);
   durationSum = 0;
   tasksCompleted = 0;
+  /** Performance reports being recorded: each keeps every task run and transfer until it stops. */
+  readonly recorders = new Set<{ stream: TaskEvent[]; transfers: TransferEvent[] }>();
 
   note(text: string): void {
     this.log.push({ time: Date.now(), text });
@@ -39,11 +41,14 @@ export class EventLog {
     let i = 0;
     while (i < DURATION_BUCKETS.length && s > DURATION_BUCKETS[i]) i++;
     this.durationCounts[i]++;
+    for (const r of this.recorders) r.stream.push(event);
   }
 
   transferred(worker: string, nbytes: number, count: number): void {
     this.bytesTransferred += nbytes;
-    this.transfers.push({ worker, time: Date.now(), nbytes, count });
+    const t: TransferEvent = { worker, time: Date.now(), nbytes, count };
+    this.transfers.push(t);
+    for (const r of this.recorders) r.transfers.push(t);
     if (this.transfers.length > 1000) this.transfers.splice(0, 500);
   }
 }

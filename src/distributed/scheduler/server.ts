@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { type Address, formatAddress, isLoopback, parseHostPort } from '../address.js';
 import type { Connection } from '../connection.js';
 import { startDashboard, type Dashboard } from '../dashboard/server.js';
+import { ReportRecorder } from '../dashboard/recorder.js';
 import { schedulerView } from '../dashboard/view.js';
 import {
   type ClientHello,
@@ -70,6 +71,8 @@ export class SchedulerServer {
   private readonly workerConns = new Map<WorkerState, Connection>();
   private readonly clientConns = new Map<ClientState, Connection>();
   dashboard: Dashboard | undefined;
+  private readonly reports = new Map<number, ReportRecorder>();
+  private reportCounter = 0;
   readonly startedAt = Date.now();
 
   private constructor(
@@ -299,6 +302,12 @@ export class SchedulerServer {
       case 'identity':
         conn.reply(msg.rid, this.identity());
         return;
+      case 'report':
+        this.report(msg.phase, msg.id).then(
+          (r) => conn.reply(msg.rid, r),
+          (e) => conn.replyError(msg.rid, toWireError(e)),
+        );
+        return;
       case 'profile':
         this.profile(msg.durationMs).then(
           (p) => conn.reply(msg.rid, p),
@@ -343,6 +352,19 @@ export class SchedulerServer {
   /** Every worker's threads sampled for `durationMs`, merged per task group (client.profile and the dashboard). */
   profile(durationMs: number): Promise<ProfileData> {
     return profileCluster(this.state, (w) => this.workerConn(w), durationMs);
+  }
+
+  /** Start a performance report ({ id }), or stop one and answer its data as JSON text ({ data }). */
+  private async report(phase: 'start' | 'stop', id: number): Promise<{ id: number } | { data: string }> {
+    if (phase === 'start') {
+      const n = ++this.reportCounter;
+      this.reports.set(n, new ReportRecorder(this.state, this.contactAddress, (ms) => this.profile(ms)));
+      return { id: n };
+    }
+    const r = this.reports.get(id);
+    if (r === undefined) throw new Error(`no performance report ${id} is being recorded (it was stopped already, or the scheduler restarted)`);
+    this.reports.delete(id);
+    return { data: JSON.stringify(await r.stop()) };
   }
 
   async workerLogs(address: string): Promise<readonly string[]> {
