@@ -98,7 +98,8 @@ async function schedulerCommand(argv: string[]): Promise<number> {
   });
   const actualPort = scheduler.listenAddress.port;
   console.log(`tsdask scheduler at ${scheduler.contactAddress} (listening on ${formatAddress(scheduler.listenAddress)})`);
-  if (scheduler.dashboardLink) console.log(`dashboard at ${scheduler.dashboardLink}`);
+  // Off loopback the printed link logs one browser in (it sets the token cookie) and then stops working.
+  if (scheduler.dashboard) console.log(`dashboard at ${scheduler.dashboard.oneTimeLink()}`);
   let wroteLocal = false;
   if (scheduler.token !== undefined) {
     if (generated) {

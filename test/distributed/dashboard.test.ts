@@ -5,9 +5,13 @@
  * .tap/output/dashboard/. The JSON API and /metrics are read as scripts would.
  */
 import t from 'tap';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, LocalCluster } from '../../src/index.js';
+import { pathToFileURL } from 'node:url';
+import { Client, LocalCluster, performanceReport } from '../../src/index.js';
+import * as dd from '../../src/dataframe/index.js';
+import { generateStackLite } from '../../src/datasets/index.js';
+import { tagTable } from '../../src/cli/stacklite-tables.js';
 import { Browser, findChromium } from './chromium.js';
 
 const browser = findChromium();
@@ -165,4 +169,49 @@ t.test('the dashboard pages, API and metrics of a live cluster', { skip: browser
   t.ok(prof.groups.spinForDashboard !== undefined && names(prof.groups.spinForDashboard).includes('spinForDashboard'), 'client.profile names the function');
 
   t.equal((await fetch(link, { method: 'POST' })).status, 405, 'read-only');
+});
+
+t.test('a performance report of StackLite Task 6 opens offline and shows its parts', { skip: browser ? false : 'Chromium not installed (apt-get install chromium)' }, async (t) => {
+  mkdirSync(OUT, { recursive: true });
+  const dir = t.testdir();
+  generateStackLite(dir, { questions: 8_000, seed: 3 });
+  const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, memoryLimit: '1GB', dashboardAddress: null });
+  t.teardown(() => cluster.close());
+  const client = await Client.connect(cluster); // the default: compute() runs on the cluster
+  t.teardown(() => client.close());
+  const path = join(OUT, 'report.html');
+  const top = await performanceReport(
+    path,
+    async () => {
+      const questions = dd.readCsv(join(dir, 'questions.csv'), {
+        blocksize: '100KB',
+        dtype: { ClosedDate: 'string', DeletionDate: 'string', OwnerUserId: 'float64', AnswerCount: 'float64' },
+      });
+      const tags = dd.readCsv(join(dir, 'question_tags.csv'), { blocksize: '100KB' });
+      return tagTable(questions, tags).nlargest(5, 'NumQuestions').compute();
+    },
+    { title: 'StackLite Task 6' },
+  );
+  t.equal(top.shape[0], 5, 'the report returns what the function returned');
+  const html = readFileSync(path, 'utf8');
+  t.notMatch(html, /<(script|link|img)[^>]+(src|href)=/i, 'nothing loaded from elsewhere');
+
+  const b = await Browser.launch(browser!);
+  t.teardown(() => b.close());
+  const page = await b.newPage();
+  await page.offline();
+  await page.goto(pathToFileURL(path).href);
+  t.same(
+    page.requests.filter((u) => !u.startsWith('file:')),
+    [],
+    'the report requests nothing over the network',
+  );
+  t.match(await page.eval<string>(`document.getElementById('summary').textContent`), /^\d+ tasks in [\d.]+ s on 2 workers \(2 threads\)/);
+  t.ok(Number(await page.eval(`document.getElementById('stream').dataset.tasks`)) > 10, 'the task stream draws the tasks');
+  const groups = await page.eval<string[]>(`[...document.querySelectorAll('#progress tr.group td.name')].map((td) => td.textContent)`);
+  t.ok(groups.some((g) => g.startsWith('merge')) && groups.some((g) => g.startsWith('groupby')), `progress per task group of the merge and groupby (${groups.join(', ')})`);
+  t.ok(Number(await page.eval(`document.getElementById('mem').dataset.samples`)) >= 2, 'worker memory over the run');
+  t.ok(await page.eval(`document.querySelectorAll('#profile .flame').length > 0`), 'the profile');
+  t.same(await page.eval(`document.querySelectorAll('#workers tr.worker').length`), 2, 'bytes per worker');
+  await page.screenshot(join(OUT, 'report.png'));
 });
