@@ -93,7 +93,10 @@ export async function profileThread(durationMs: number, intervalUs = 1000): Prom
     await session.post('Profiler.start');
     await new Promise((r) => setTimeout(r, durationMs));
     const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
-    return attribute(profile, runs.filter((r) => r.stop >= from));
+    return attribute(
+      profile,
+      runs.filter((r) => r.stop >= from),
+    );
   } finally {
     recording--;
     if (recording === 0) runs.length = 0;

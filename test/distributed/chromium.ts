@@ -38,7 +38,7 @@ export class Browser {
     private readonly profileDir: string,
   ) {
     ws.on('message', (data: Buffer) => {
-      const m: Reply = JSON.parse(data.toString('utf8'));
+      const m = JSON.parse(data.toString('utf8')) as Reply;
       if (m.id !== undefined) {
         const w = this.waiting.get(m.id);
         this.waiting.delete(m.id);
@@ -50,9 +50,13 @@ export class Browser {
 
   static async launch(bin: string): Promise<Browser> {
     const profileDir = mkdtempSync(join(tmpdir(), 'tsdask-chromium-'));
-    const proc = spawn(bin, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--remote-debugging-port=0', `--user-data-dir=${profileDir}`, 'about:blank'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const proc = spawn(
+      bin,
+      ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--remote-debugging-port=0', `--user-data-dir=${profileDir}`, 'about:blank'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     const endpoint = await new Promise<string>((resolve, reject) => {
       let err = '';
       const timer = setTimeout(() => reject(new Error(`chromium did not start within 30 s: ${err}`)), 30_000);

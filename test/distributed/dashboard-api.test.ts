@@ -84,12 +84,10 @@ t.test('/metrics: escaped labels and a cumulative duration histogram', async (t)
   const text = await (await fetch(`http://127.0.0.1:${d.port}/metrics`)).text();
   const names = [...text.matchAll(/^tsdask_worker_memory_bytes\{worker="[^"]*",name="((?:[^"\\]|\\.)*)"\} /gm)].map((m) => unescape(m[1]));
   t.ok(names.includes(odd.name), 'a worker name with quote, backslash and newline survives escaping');
-  const bucket = (le: string): number => Number(new RegExp(`^tsdask_task_duration_seconds_bucket\\{le="${le.replace('+', '\\+')}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+  const bucket = (le: string): number =>
+    Number(new RegExp(`^tsdask_task_duration_seconds_bucket\\{le="${le.replace('+', '\\+')}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
   // Counted by hand from durationsMs: 0.5 ms; 3 ms; 70 ms; 2 s.
-  t.same(
-    ['0.001', '0.005', '0.01', '0.05', '0.1', '0.5', '1', '5', '10', '60', '+Inf'].map(bucket),
-    [1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4],
-  );
+  t.same(['0.001', '0.005', '0.01', '0.05', '0.1', '0.5', '1', '5', '10', '60', '+Inf'].map(bucket), [1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4]);
   t.match(text, /^tsdask_task_duration_seconds_sum 2\.0735\d*$/m);
   t.match(text, /^tsdask_tasks\{state="memory"\} 4$/m);
 });
@@ -130,7 +128,7 @@ t.test('pages are pushed over the websocket, without requests from the page', as
   const got: { type: string; state: { workers: unknown[] } }[] = [];
   await new Promise<void>((resolve) =>
     ws.on('message', (m: Buffer) => {
-      got.push(JSON.parse(m.toString()));
+      got.push(JSON.parse(m.toString()) as (typeof got)[number]);
       if (got.length === 3) resolve();
     }),
   );

@@ -8,7 +8,7 @@ import t from 'tap';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Client, LocalCluster, performanceReport } from '../../src/index.js';
+import { Client, LocalCluster, performanceReport, type ProfileNode } from '../../src/index.js';
 import * as dd from '../../src/dataframe/index.js';
 import { generateStackLite } from '../../src/datasets/index.js';
 import { tagTable } from '../../src/cli/stacklite-tables.js';
@@ -100,7 +100,14 @@ t.test('the dashboard pages, API and metrics of a live cluster', { skip: browser
   );
   t.ok(groups.split('|').includes(XSS), `the markup key is shown as its text (${groups})`);
   t.match(await page.eval<string>(`document.querySelector('#progress').textContent`), /mean \d/, 'durations per group');
-  t.ok(Number(await page.waitFor<string>(`Number(document.getElementById('mem').dataset.samples) >= 2 && document.getElementById('mem').dataset.samples`, 'memory history')) >= 2);
+  t.ok(
+    Number(
+      await page.waitFor<string>(
+        `Number(document.getElementById('mem').dataset.samples) >= 2 && document.getElementById('mem').dataset.samples`,
+        'memory history',
+      ),
+    ) >= 2,
+  );
   t.match(await page.eval<string>(`document.getElementById('totals').textContent`), /^2 workers, 4 threads, 1\.9 GiB memory, \d+ tasks done/);
   await page.screenshot(join(OUT, 'status.png'));
   t.equal(await page.eval(`document.querySelectorAll('img').length + (window.__xss ? 100 : 0)`), 0, 'no element made from the key');
@@ -118,27 +125,43 @@ t.test('the dashboard pages, API and metrics of a live cluster', { skip: browser
   // Profile: flame graph frames name the user's function.
   await page.goto(`${base}/profile`);
   await page.waitFor(`[...document.querySelectorAll('#profile .frame')].some((f) => f.textContent === 'spinForDashboard')`, 'a spinForDashboard frame', 30_000);
-  t.ok(await page.eval(`[...document.querySelectorAll('#profile h3')].some((h) => h.textContent.startsWith('spinForDashboard'))`), 'a flame graph for the task group');
+  t.ok(
+    await page.eval(`[...document.querySelectorAll('#profile h3')].some((h) => h.textContent.startsWith('spinForDashboard'))`),
+    'a flame graph for the task group',
+  );
   await page.screenshot(join(OUT, 'profile.png'));
 
   // Worker page: details, recent tasks, log.
-  const workers: { address: string; name: string; nthreads: number; memoryLimit: number }[] = await (await fetch(`${base}/api/workers`)).json();
-  t.same(workers.map((w) => [w.name, w.nthreads]).sort(), [['local-0', 2], ['local-1', 2]], '/api/workers');
+  const workers = (await (await fetch(`${base}/api/workers`)).json()) as { address: string; name: string; nthreads: number; memoryLimit: number }[];
+  t.same(
+    workers.map((w) => [w.name, w.nthreads]).sort(),
+    [
+      ['local-0', 2],
+      ['local-1', 2],
+    ],
+    '/api/workers',
+  );
   const w0 = workers.find((w) => w.name === 'local-0')!;
   await page.goto(`${base}/worker?address=${encodeURIComponent(w0.address)}`);
-  await page.waitFor(`[...document.querySelectorAll('#recent tr.task td:first-child')].some((td) => td.textContent.startsWith('spinForDashboard-'))`, 'recent tasks of the worker');
+  await page.waitFor(
+    `[...document.querySelectorAll('#recent tr.task td:first-child')].some((td) => td.textContent.startsWith('spinForDashboard-'))`,
+    'recent tasks of the worker',
+  );
   t.match(await page.eval<string>(`document.getElementById('details').textContent`), new RegExp(`address${w0.address.replace(/[.:/]/g, '\\$&')}`));
   t.match(await page.eval<string>(`document.getElementById('details').textContent`), /threads2/);
   t.notMatch(await page.eval<string>(`document.getElementById('wlog').textContent`), /^$/);
   await page.screenshot(join(OUT, 'worker.png'));
 
   // JSON API.
-  const state = await (await fetch(`${base}/api/state`)).json();
+  const state = (await (await fetch(`${base}/api/state`)).json()) as { workers: unknown[]; groups: { name: string }[] };
   t.equal(state.workers.length, 2, '/api/state workers');
-  t.ok(state.groups.some((g: { name: string }) => g.name === 'spinForDashboard'), '/api/state groups');
-  const tasks = await (await fetch(`${base}/api/tasks?prefix=spinForDashboard&limit=3`)).json();
+  t.ok(
+    state.groups.some((g: { name: string }) => g.name === 'spinForDashboard'),
+    '/api/state groups',
+  );
+  const tasks = (await (await fetch(`${base}/api/tasks?prefix=spinForDashboard&limit=3`)).json()) as { total: number; tasks: { key: string; group: string }[] };
   t.ok(tasks.total >= 2 && tasks.tasks.length <= 3, '/api/tasks filters and limits');
-  t.ok(tasks.tasks.every((r: { key: string; group: string }) => r.key.startsWith('spinForDashboard-') && r.group === 'spinForDashboard'));
+  t.ok(tasks.tasks.every((r) => r.key.startsWith('spinForDashboard-') && r.group === 'spinForDashboard'));
 
   // Prometheus metrics.
   const res = await fetch(`${base}/metrics`);
@@ -157,7 +180,10 @@ t.test('the dashboard pages, API and metrics of a live cluster', { skip: browser
   t.ok(one('tsdask_transfer_bytes_total') >= 0);
   const buckets = samples.filter((s) => s.name === 'tsdask_task_duration_seconds_bucket');
   t.ok(buckets.length >= 2 && buckets[buckets.length - 1].labels.le === '+Inf');
-  t.ok(buckets.every((s, i) => i === 0 || s.value >= buckets[i - 1].value), 'histogram buckets are cumulative');
+  t.ok(
+    buckets.every((s, i) => i === 0 || s.value >= buckets[i - 1].value),
+    'histogram buckets are cumulative',
+  );
   t.equal(buckets[buckets.length - 1].value, one('tsdask_task_duration_seconds_count'));
   t.ok(one('tsdask_task_duration_seconds_count') >= one('tsdask_tasks_completed_total'));
   t.ok(one('tsdask_task_duration_seconds_sum') > 0.05, 'durations summed (the spinning tasks take 60 ms each)');
@@ -165,53 +191,60 @@ t.test('the dashboard pages, API and metrics of a live cluster', { skip: browser
   // client.profile() returns the profile page's data.
   const prof = await client.profile({ duration: 1500 });
   t.equal(prof.workers.length, 2);
-  const names = (n: { name: string; children: { name: string; children: never[] }[] }): string[] => [n.name, ...n.children.flatMap(names)];
+  const names = (n: ProfileNode): string[] => [n.name, ...n.children.flatMap(names)];
   t.ok(prof.groups.spinForDashboard !== undefined && names(prof.groups.spinForDashboard).includes('spinForDashboard'), 'client.profile names the function');
 
   t.equal((await fetch(link, { method: 'POST' })).status, 405, 'read-only');
 });
 
-t.test('a performance report of StackLite Task 6 opens offline and shows its parts', { skip: browser ? false : 'Chromium not installed (apt-get install chromium)' }, async (t) => {
-  mkdirSync(OUT, { recursive: true });
-  const dir = t.testdir();
-  generateStackLite(dir, { questions: 8_000, seed: 3 });
-  const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, memoryLimit: '1GB', dashboardAddress: null });
-  t.teardown(() => cluster.close());
-  const client = await Client.connect(cluster); // the default: compute() runs on the cluster
-  t.teardown(() => client.close());
-  const path = join(OUT, 'report.html');
-  const top = await performanceReport(
-    path,
-    async () => {
-      const questions = dd.readCsv(join(dir, 'questions.csv'), {
-        blocksize: '100KB',
-        dtype: { ClosedDate: 'string', DeletionDate: 'string', OwnerUserId: 'float64', AnswerCount: 'float64' },
-      });
-      const tags = dd.readCsv(join(dir, 'question_tags.csv'), { blocksize: '100KB' });
-      return tagTable(questions, tags).nlargest(5, 'NumQuestions').compute();
-    },
-    { title: 'StackLite Task 6' },
-  );
-  t.equal(top.shape[0], 5, 'the report returns what the function returned');
-  const html = readFileSync(path, 'utf8');
-  t.notMatch(html, /<(script|link|img)[^>]+(src|href)=/i, 'nothing loaded from elsewhere');
+t.test(
+  'a performance report of StackLite Task 6 opens offline and shows its parts',
+  { skip: browser ? false : 'Chromium not installed (apt-get install chromium)' },
+  async (t) => {
+    mkdirSync(OUT, { recursive: true });
+    const dir = t.testdir();
+    generateStackLite(dir, { questions: 8_000, seed: 3 });
+    const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, memoryLimit: '1GB', dashboardAddress: null });
+    t.teardown(() => cluster.close());
+    const client = await Client.connect(cluster); // the default: compute() runs on the cluster
+    t.teardown(() => client.close());
+    const path = join(OUT, 'report.html');
+    const top = await performanceReport(
+      path,
+      async () => {
+        const questions = dd.readCsv(join(dir, 'questions.csv'), {
+          blocksize: '100KB',
+          dtype: { ClosedDate: 'string', DeletionDate: 'string', OwnerUserId: 'float64', AnswerCount: 'float64' },
+        });
+        const tags = dd.readCsv(join(dir, 'question_tags.csv'), { blocksize: '100KB' });
+        return tagTable(questions, tags).nlargest(5, 'NumQuestions').compute();
+      },
+      { title: 'StackLite Task 6' },
+    );
+    t.equal(top.shape[0], 5, 'the report returns what the function returned');
+    const html = readFileSync(path, 'utf8');
+    t.notMatch(html, /<(script|link|img)[^>]+(src|href)=/i, 'nothing loaded from elsewhere');
 
-  const b = await Browser.launch(browser!);
-  t.teardown(() => b.close());
-  const page = await b.newPage();
-  await page.offline();
-  await page.goto(pathToFileURL(path).href);
-  t.same(
-    page.requests.filter((u) => !u.startsWith('file:')),
-    [],
-    'the report requests nothing over the network',
-  );
-  t.match(await page.eval<string>(`document.getElementById('summary').textContent`), /^\d+ tasks in [\d.]+ s on 2 workers \(2 threads\)/);
-  t.ok(Number(await page.eval(`document.getElementById('stream').dataset.tasks`)) > 10, 'the task stream draws the tasks');
-  const groups = await page.eval<string[]>(`[...document.querySelectorAll('#progress tr.group td.name')].map((td) => td.textContent)`);
-  t.ok(groups.some((g) => g.startsWith('merge')) && groups.some((g) => g.startsWith('groupby')), `progress per task group of the merge and groupby (${groups.join(', ')})`);
-  t.ok(Number(await page.eval(`document.getElementById('mem').dataset.samples`)) >= 2, 'worker memory over the run');
-  t.ok(await page.eval(`document.querySelectorAll('#profile .flame').length > 0`), 'the profile');
-  t.same(await page.eval(`document.querySelectorAll('#workers tr.worker').length`), 2, 'bytes per worker');
-  await page.screenshot(join(OUT, 'report.png'));
-});
+    const b = await Browser.launch(browser!);
+    t.teardown(() => b.close());
+    const page = await b.newPage();
+    await page.offline();
+    await page.goto(pathToFileURL(path).href);
+    t.same(
+      page.requests.filter((u) => !u.startsWith('file:')),
+      [],
+      'the report requests nothing over the network',
+    );
+    t.match(await page.eval<string>(`document.getElementById('summary').textContent`), /^\d+ tasks in [\d.]+ s on 2 workers \(2 threads\)/);
+    t.ok(Number(await page.eval(`document.getElementById('stream').dataset.tasks`)) > 10, 'the task stream draws the tasks');
+    const groups = await page.eval<string[]>(`[...document.querySelectorAll('#progress tr.group td.name')].map((td) => td.textContent)`);
+    t.ok(
+      groups.some((g) => g.startsWith('merge')) && groups.some((g) => g.startsWith('groupby')),
+      `progress per task group of the merge and groupby (${groups.join(', ')})`,
+    );
+    t.ok(Number(await page.eval(`document.getElementById('mem').dataset.samples`)) >= 2, 'worker memory over the run');
+    t.ok(await page.eval(`document.querySelectorAll('#profile .flame').length > 0`), 'the profile');
+    t.same(await page.eval(`document.querySelectorAll('#workers tr.worker').length`), 2, 'bytes per worker');
+    await page.screenshot(join(OUT, 'report.png'));
+  },
+);

@@ -23,6 +23,7 @@ import { errorMessage, fromWireError } from '../errors.js';
 import type { LocalCluster } from '../local-cluster.js';
 import {
   type ClientWelcome,
+  isRecord,
   parseDone,
   parseProfileReply,
   parseReportData,
@@ -343,7 +344,8 @@ export class Client implements Scheduler {
   async stopReport(id: number): Promise<ReportData> {
     this.ensureOpen();
     const text = (await this.conn.request(toDiagnostics.report('stop', id), parseReportData, 60_000)).result.data;
-    const data: ReportData = JSON.parse(text); // the scheduler's own JSON.stringify of a ReportData
+    const data: unknown = JSON.parse(text);
+    if (!isReportData(data)) throw new Error(`performance report ${id}: the scheduler answered something that is not a report (${text.slice(0, 80)})`);
     return data;
   }
 
@@ -451,3 +453,17 @@ function summary(s: SchedulerIdentity): Omit<Identity, 'id'> {
 }
 
 export { CollectionFuture };
+
+/** The scheduler's JSON of a ReportData (dashboard/recorder.ts): its lists and numbers are where they should be. */
+function isReportData(v: unknown): v is ReportData {
+  if (!isRecord(v)) return false;
+  return (
+    typeof v.start === 'number' &&
+    typeof v.stop === 'number' &&
+    Array.isArray(v.stream) &&
+    Array.isArray(v.workers) &&
+    Array.isArray(v.groups) &&
+    Array.isArray(v.history) &&
+    isRecord(v.profile)
+  );
+}

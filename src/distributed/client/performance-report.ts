@@ -18,7 +18,8 @@ export interface PerformanceReportOptions {
 export async function performanceReport<T>(path: string, fn: () => Promise<T> | T, opts: PerformanceReportOptions = {}): Promise<T> {
   const d = currentDefaultClient()?.scheduler;
   const client = opts.client ?? (d instanceof Client ? d : undefined);
-  if (client === undefined) throw new Error(`performanceReport('${path}'): no Client is connected; connect one first (await Client.connect(...)) or pass { client }`);
+  if (client === undefined)
+    throw new Error(`performanceReport('${path}'): no Client is connected; connect one first (await Client.connect(...)) or pass { client }`);
   const id = await client.startReport();
   let result: T;
   try {

@@ -23,7 +23,8 @@ export class History {
       const prev = this.last.get(w.address);
       // Heartbeats carry CPU microseconds used so far: the rate between two samples is the load.
       const cpu = prev === undefined || now <= prev.time ? 0 : Math.max(0, (m.cpu - prev.cpu) / 1000 / (now - prev.time));
-      if (prev !== undefined && m.spilledCount > prev.spilledCount) this.spills.push({ worker: w.address, time: now, count: m.spilledCount - prev.spilledCount });
+      if (prev !== undefined && m.spilledCount > prev.spilledCount)
+        this.spills.push({ worker: w.address, time: now, count: m.spilledCount - prev.spilledCount });
       this.last.set(w.address, { time: now, cpu: m.cpu, spilledCount: m.spilledCount });
       this.cpuNow.set(w.address, cpu);
       s.workers[w.address] = { cpu, rss: m.rss, managed: m.managed, spilled: m.spilled };

@@ -68,7 +68,12 @@ export function startDashboard(view: DashboardView, host: string, port: number, 
     if (url.pathname === '/health') return send(res, 200, 'text/plain', 'ok\n');
     if (url.pathname === '/login') return auth.login(url, res);
     if (!auth.allows(req)) {
-      return send(res, 401, 'text/plain', 'this dashboard needs the cluster token: open the one-time link the scheduler printed, or send Authorization: Bearer TOKEN\n');
+      return send(
+        res,
+        401,
+        'text/plain',
+        'this dashboard needs the cluster token: open the one-time link the scheduler printed, or send Authorization: Bearer TOKEN\n',
+      );
     }
     switch (url.pathname) {
       case '/':
@@ -99,8 +104,14 @@ export function startDashboard(view: DashboardView, host: string, port: number, 
       case '/api/tasks':
         return json(
           res,
-          view.tasks({ state: url.searchParams.get('state') ?? undefined, prefix: url.searchParams.get('prefix') ?? undefined, limit: intParam(url, 'limit', 1000, 100_000) }),
+          view.tasks({
+            state: url.searchParams.get('state') ?? undefined,
+            prefix: url.searchParams.get('prefix') ?? undefined,
+            limit: intParam(url, 'limit', 1000, 100_000),
+          }),
         );
+      case '/api/live':
+        return json(res, { watchers: live.watchers });
       case '/api/history':
         return json(res, view.history());
       case '/api/graph':

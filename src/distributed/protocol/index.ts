@@ -40,4 +40,15 @@ export type Message = ClientToScheduler | SchedulerToClient | SchedulerToWorker 
 
 /** Messages that expect a reply (the connection adds their `rid`). */
 export type Request =
-  Hello | Scatter | UploadModule | RestartCluster | IdentityRequest | ShutdownCluster | PutData | UploadFile | GetData | ProfileRequest | LogsRequest | ReportRequest;
+  | Hello
+  | Scatter
+  | UploadModule
+  | RestartCluster
+  | IdentityRequest
+  | ShutdownCluster
+  | PutData
+  | UploadFile
+  | GetData
+  | ProfileRequest
+  | LogsRequest
+  | ReportRequest;

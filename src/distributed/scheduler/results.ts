@@ -137,7 +137,7 @@ export class Results {
   addReplicas(w: WorkerState, replicas: readonly { key: string; nbytes?: number }[]): void {
     const stale: string[] = [];
     let moved = 0;
-    for (const { key: k, nbytes } of replicas) moved += nbytes ?? 0;
+    for (const r of replicas) moved += r.nbytes ?? 0;
     if (replicas.length > 0) this.events.transferred(w.address, moved, replicas.length);
     for (const { key: k } of replicas) {
       const ts = this.table.tasks.get(k);

@@ -33,7 +33,14 @@ export type PageName = 'status' | 'graph' | 'profile' | 'workers' | 'report';
 /** A whole page. `script` runs after the shared helpers; `body` is trusted markup (every user string in it already escaped). */
 export function layout(title: string, active: PageName, body: string, script: string, nav = true): string {
   const link = (href: string, name: PageName, text: string): string => `<a href="${href}"${name === active ? ' class="on"' : ''}>${text}</a>`;
-  const links = nav ? [link('/status', 'status', 'Status'), link('/graph', 'graph', 'Graph'), link('/profile', 'profile', 'Profile'), link('/workers', 'workers', 'Workers')].join(' ') : '';
+  const links = nav
+    ? [
+        link('/status', 'status', 'Status'),
+        link('/graph', 'graph', 'Graph'),
+        link('/profile', 'profile', 'Profile'),
+        link('/workers', 'workers', 'Workers'),
+      ].join(' ')
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -62,5 +69,8 @@ export function escapeHtml(s: string): string {
 
 /** JSON to embed in a <script>: '<' escaped so no string can close the script element. */
 export function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
