@@ -31,3 +31,5 @@ export { Client, Future, LocalCluster, SSHCluster, asCompleted, wait, KilledWork
 export type { ClientOptions, SubmitOptions, LocalClusterOptions, SSHClusterOptions, ClusterLike, FutureStatus, Gathered } from './distributed/index.js';
 export { SLURMCluster, SlurmError, Adaptive } from './distributed/index.js';
 export type { SLURMClusterOptions, SlurmEvent, AdaptOptions } from './distributed/index.js';
+export { performanceReport } from './distributed/index.js';
+export type { PerformanceReportOptions, ProfileData, ProfileNode, ReportData } from './distributed/index.js';

@@ -101,6 +101,9 @@ async function schedulerCommand(argv: string[]): Promise<number> {
   const actualPort = scheduler.listenAddress.port;
   console.log(`tsdask scheduler at ${scheduler.contactAddress} (listening on ${formatAddress(scheduler.listenAddress)})`);
   if (scheduler.dashboardLink) console.log(`dashboard at ${scheduler.dashboardLink}`);
+  // Off loopback the dashboard wants the token: this link logs one browser in (sets the cookie), once.
+  const login = scheduler.dashboard?.oneTimeLink();
+  if (login !== undefined && login !== scheduler.dashboardLink) console.log(`dashboard login (works once): ${login}`);
   let wroteLocal = false;
   if (scheduler.token !== undefined) {
     if (generated) {

@@ -12,6 +12,20 @@ import { sizeof, typeName } from './sizeof.js';
 import { decodeTask } from './task-codec.js';
 import { basename } from 'node:path';
 import { installLibrary } from '../library.js';
+import { type ProfileNode, profileThread, taskStarted, taskStopped } from '../diagnostics/profiler.js';
+
+/** Sample this thread for a while (the worker's profile request); answered with a ThreadProfile. */
+export interface ProfileMessage {
+  op: 'profile';
+  id: number;
+  durationMs: number;
+}
+
+export interface ThreadProfile {
+  op: 'profile';
+  id: number;
+  groups: Record<string, ProfileNode>;
+}
 
 export interface RunMessage {
   op: 'run';
@@ -61,6 +75,7 @@ async function run(m: RunMessage): Promise<void> {
     }
     return decoded.get(k);
   };
+  taskStarted(m.key);
   try {
     const node = decodeTask(m.key, m.spec, resolveFn);
     let value = node instanceof DataNode ? node.value : runTask(node, get);
@@ -72,10 +87,18 @@ async function run(m: RunMessage): Promise<void> {
     );
   } catch (e) {
     reply({ op: 'error', key: m.key, error: toWireError(e, m.key), start, stop: Date.now() });
+  } finally {
+    taskStopped();
   }
 }
 
 installLibrary();
-parentPort?.on('message', (m: RunMessage) => {
+parentPort?.on('message', (m: RunMessage | ProfileMessage) => {
   if (m.op === 'run') void run(m);
+  else if (m.op === 'profile') {
+    profileThread(m.durationMs).then(
+      (groups) => parentPort?.postMessage({ op: 'profile', id: m.id, groups } satisfies ThreadProfile),
+      () => parentPort?.postMessage({ op: 'profile', id: m.id, groups: {} } satisfies ThreadProfile),
+    );
+  }
 });

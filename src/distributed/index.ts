@@ -1,5 +1,7 @@
 /** The distributed runtime: Client, futures, LocalCluster, and the pieces behind the CLI. */
 export { Client } from './client/client.js';
+export { performanceReport, type PerformanceReportOptions } from './client/performance-report.js';
+export type { ProfileData, ProfileNode, ReportData } from './dashboard/types.js';
 export type { ClientComputeOptions, ClientOptions, Gathered, Remote, RemoteArgs, SubmitOptions } from './client/options.js';
 export { Future, asCompleted, wait, AsCompleted } from './client/future.js';
 export type { FutureStatus } from './client/future.js';

@@ -377,7 +377,7 @@ if (missing !== undefined && process.env.CI !== 'true') {
       ]);
       t.teardown(() => tun.child.kill('SIGTERM'));
       await tun.waitFor(/tunnel to node 1 \S+ open/);
-      const page = await fetch(`http://localhost:${dash}/status`);
+      const page = await fetch(`http://localhost:${dash}/status`, { headers: { authorization: `Bearer ${token}` } }); // off loopback the dashboard wants the token
       t.equal(page.status, 200);
       t.match(await page.text(), /tsdask dashboard/);
       const c = await Client.connect(`tcp://localhost:${sched}`, { token, setAsDefault: false });

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { Client, LocalCluster } from '../../src/index.js';
 import { wsUrl, parseAddress } from '../../src/distributed/address.js';
 import {
+  toDiagnostics,
   type ClientToScheduler,
   clientHello,
   fromWorker,
@@ -96,6 +97,9 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     toScheduler.restart(),
     toScheduler.identity(),
     toScheduler.shutdown(),
+    toDiagnostics.profile(1000),
+    toDiagnostics.report('start'),
+    toDiagnostics.report('stop', 3),
   ]);
   accepts<SchedulerToClient>(t, 'scheduler to client', parseSchedulerToClient, (b) => [
     toClient.keyInMemory({ key: 'a', type: 'number', nbytes: 8 }),
@@ -156,6 +160,8 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     toWorker.replicate([{ key: 'a', nbytes: 8, holders: ['tcp://127.0.0.1:2'] }]),
     toWorker.restart(),
     toWorker.close('bye'),
+    toDiagnostics.profile(500),
+    toDiagnostics.logs(),
   ]);
   accepts<WorkerToScheduler>(t, 'worker to scheduler', parseWorkerToScheduler, (b) => [
     fromWorker.started(['a', 'b']),

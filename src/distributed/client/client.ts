@@ -18,11 +18,18 @@ import { decode, encode } from '../../core/serialize.js';
 import { tokenize, uniqueToken } from '../../core/tokenize.js';
 import type { ClusterSummary } from '../../display/cluster.js';
 import type { Connection } from '../connection.js';
+import type { ProfileData } from '../../diagnostics/profiler.js';
+import type { ReportData } from '../dashboard/types.js';
 import { errorMessage, fromWireError } from '../errors.js';
 import type { LocalCluster } from '../local-cluster.js';
 import {
   type ClientWelcome,
+  isRecord,
   parseDone,
+  parseProfileReply,
+  parseReportData,
+  parseReportStarted,
+  toDiagnostics,
   parseScatterReply,
   parseSchedulerIdentity,
   parseSchedulerToClient,
@@ -317,6 +324,32 @@ export class Client implements Scheduler {
     return { ...r.result, id: this.info.id };
   }
 
+  /**
+   * A statistical profile of every worker thread over the next `duration` ms (default 1000),
+   * merged per task group: the data the dashboard's profile page draws as flame graphs.
+   */
+  async profile(opts: { duration?: number } = {}): Promise<ProfileData> {
+    this.ensureOpen();
+    const ms = opts.duration ?? 1000;
+    if (!(ms >= 1 && ms <= 60_000)) throw new RangeError(`client.profile: duration ${ms} ms is out of range; pass 1 to 60000`);
+    return (await this.conn.request(toDiagnostics.profile(ms), parseProfileReply, ms + 60_000)).result;
+  }
+
+  /** Start recording a performance report on the scheduler (see performanceReport). */
+  async startReport(): Promise<number> {
+    this.ensureOpen();
+    return (await this.conn.request(toDiagnostics.report('start'), parseReportStarted, 30_000)).result.id;
+  }
+
+  /** Stop recording report `id` and get what was recorded. */
+  async stopReport(id: number): Promise<ReportData> {
+    this.ensureOpen();
+    const text = (await this.conn.request(toDiagnostics.report('stop', id), parseReportData, 60_000)).result.data;
+    const data: unknown = JSON.parse(text);
+    if (!isReportData(data)) throw new Error(`performance report ${id}: the scheduler answered something that is not a report (${text.slice(0, 80)})`);
+    return data;
+  }
+
   /** Wait until at least `n` workers are connected. */
   async waitForWorkers(n: number, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -437,3 +470,17 @@ function summary(s: SchedulerIdentity): Omit<Identity, 'id'> {
 }
 
 export { CollectionFuture };
+
+/** The scheduler's JSON of a ReportData (dashboard/recorder.ts): its lists and numbers are where they should be. */
+function isReportData(v: unknown): v is ReportData {
+  if (!isRecord(v)) return false;
+  return (
+    typeof v.start === 'number' &&
+    typeof v.stop === 'number' &&
+    Array.isArray(v.stream) &&
+    Array.isArray(v.workers) &&
+    Array.isArray(v.groups) &&
+    Array.isArray(v.history) &&
+    isRecord(v.profile)
+  );
+}

@@ -1,96 +1,143 @@
 /**
- * The dashboard: a read-only HTTP page served by the scheduler. `/status` is the page, which
- * polls `/api/state` (workers, memory, task stream, progress per task group) twice a second.
- * It knows the scheduler only through a DashboardView (see view.ts), so it cannot change it.
+ * The dashboard: read-only pages served by the scheduler (/status, /graph, /profile,
+ * /workers, /worker?address=), live over a websocket (/ws), a JSON API under /api/ and
+ * Prometheus metrics at /metrics (docs/DASHBOARD.md). It knows the scheduler only through a
+ * DashboardView (view.ts) and a profile function, so it cannot change it.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
-import { boundAddress } from '../address.js';
-import { statusPage } from './page.js';
+import { boundAddress, isLoopback } from '../address.js';
+import { errorMessage } from '../errors.js';
+import { DashboardAuth } from './auth.js';
+import { LiveUpdates } from './live.js';
+import { prometheusText } from './metrics.js';
+import { graphPage } from './pages/graph.js';
+import { profilePage } from './pages/profile.js';
+import { statusPage } from './pages/status.js';
+import { workerPage, workersPage } from './pages/worker.js';
+import type { ProfileData, WorkerPage } from './types.js';
+import type { DashboardView } from './view.js';
 
-/** What the dashboard reads: a snapshot of the cluster, with task-stream entries after `since`. */
-export interface DashboardView {
-  state(since: number): DashboardState;
-}
+export type { DashboardState } from './types.js';
+export type { DashboardView } from './view.js';
 
 export interface Dashboard {
+  /** The status page. */
   link: string;
   port: number;
+  /** Off loopback: a link that logs one browser in (sets the token cookie), usable once. Else the status page. */
+  oneTimeLink(): string;
   close(): Promise<void>;
 }
 
-export interface DashboardState {
-  scheduler: string;
-  uptime: number;
-  tasksCompleted: number;
-  workers: {
-    name: string;
-    address: string;
-    nthreads: number;
-    memoryLimit: number;
-    /** Process memory (resident set size) as the worker last reported it. */
-    rss: number;
-    /** Bytes of results the scheduler knows this worker holds. */
-    stored: number;
-    /** Results held in the worker's memory, as it reported (managed memory). */
-    managed: number;
-    /** rss - managed. */
-    unmanaged: number;
-    /** V8's heap in use (part of rss). */
-    heap: number;
-    spilled: number;
-    spilledCount: number;
-    processing: number;
-    executing: number;
-    inMemory: number;
-    status: string;
-    /** Why it is paused ('' while running). */
-    pauseReason: string;
-    tasksDone: number;
-  }[];
-  groups: {
-    name: string;
-    total: number;
-    memory: number;
-    erred: number;
-    processing: number;
-    waiting: number;
-    released: number;
-    done: number;
-    nbytes: number;
-    avgDuration: number | null;
-  }[];
-  stream: { key: string; worker: string; start: number; stop: number; status: string }[];
-  log: { time: number; text: string }[];
-  clients: number;
-  tasks: number;
+export interface DashboardOptions {
+  /** The cluster token; required of browsers and scripts when the dashboard listens beyond loopback. */
+  token?: string;
+  /** A statistical profile of the workers over `durationMs` (the profile page and /api/profile). */
+  profile?: (durationMs: number) => Promise<ProfileData>;
+  /** A worker's own recent log lines. */
+  workerLogs?: (address: string) => Promise<readonly string[]>;
 }
 
-export function startDashboard(view: DashboardView, host: string, port: number): Promise<Dashboard> {
-  const server: Server = createServer((req, res) => {
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+const html = (res: ServerResponse, body: string): void => send(res, 200, 'text/html; charset=utf-8', body);
+const json = (res: ServerResponse, body: unknown): void => send(res, 200, 'application/json', JSON.stringify(body));
+
+function intParam(url: URL, name: string, dflt: number, max: number): number {
+  const v = Number(url.searchParams.get(name) ?? dflt);
+  return Number.isFinite(v) && v >= 0 ? Math.min(max, Math.floor(v)) : dflt;
+}
+
+export function startDashboard(view: DashboardView, host: string, port: number, opts: DashboardOptions = {}): Promise<Dashboard> {
+  const auth = new DashboardAuth(isLoopback(host) ? undefined : opts.token);
+  const live = new LiveUpdates(view, opts.workerLogs);
+  const sampler = setInterval(() => view.sample(), 1000);
+  sampler.unref();
+  const withLogs = async (page: WorkerPage | undefined): Promise<WorkerPage | undefined> =>
+    page === undefined || opts.workerLogs === undefined ? page : { ...page, workerLog: [...(await opts.workerLogs(page.worker.address))] };
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET' });
       res.end('the dashboard is read-only\n');
       return;
     }
-    if (url.pathname === '/' || url.pathname === '/status/') {
-      res.writeHead(302, { location: '/status' });
-      res.end();
-    } else if (url.pathname === '/status') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(statusPage(JSON.stringify(view.state(0))));
-    } else if (url.pathname === '/api/state') {
-      const since = Number(url.searchParams.get('since') ?? 0) || 0;
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(view.state(since)));
-    } else if (url.pathname === '/health') {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('ok\n');
-    } else {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found: the dashboard is at /status\n');
+    if (url.pathname === '/health') return send(res, 200, 'text/plain', 'ok\n');
+    if (url.pathname === '/login') return auth.login(url, res);
+    if (!auth.allows(req)) {
+      return send(
+        res,
+        401,
+        'text/plain',
+        'this dashboard needs the cluster token: open the one-time link the scheduler printed, or send Authorization: Bearer TOKEN\n',
+      );
     }
+    switch (url.pathname) {
+      case '/':
+      case '/status/':
+        res.writeHead(302, { location: '/status' });
+        return void res.end();
+      case '/status':
+        return html(res, statusPage(view.state(0), view.history()));
+      case '/graph':
+        return html(res, graphPage());
+      case '/profile':
+        return html(res, profilePage(opts.profile !== undefined));
+      case '/workers':
+        return html(res, workersPage(view.workers()));
+      case '/worker': {
+        const page = await withLogs(view.worker(url.searchParams.get('address') ?? ''));
+        if (page === undefined) return send(res, 404, 'text/plain', `no worker ${JSON.stringify(url.searchParams.get('address'))}: see /workers\n`);
+        return html(res, workerPage(page));
+      }
+      case '/api/state':
+        return json(res, view.state(Number(url.searchParams.get('since') ?? 0) || 0));
+      case '/api/workers':
+        return json(res, view.workers());
+      case '/api/worker': {
+        const page = await withLogs(view.worker(url.searchParams.get('address') ?? ''));
+        return page === undefined ? send(res, 404, 'application/json', JSON.stringify({ error: 'no such worker' })) : json(res, page);
+      }
+      case '/api/tasks':
+        return json(
+          res,
+          view.tasks({
+            state: url.searchParams.get('state') ?? undefined,
+            prefix: url.searchParams.get('prefix') ?? undefined,
+            limit: intParam(url, 'limit', 1000, 100_000),
+          }),
+        );
+      case '/api/live':
+        return json(res, { watchers: live.watchers });
+      case '/api/history':
+        return json(res, view.history());
+      case '/api/graph':
+        return json(res, view.graphShape());
+      case '/api/profile':
+        if (opts.profile === undefined) return send(res, 404, 'text/plain', 'this scheduler has no profiler\n');
+        return json(res, await opts.profile(intParam(url, 'duration', 1000, 60_000)));
+      case '/metrics':
+        return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', prometheusText(view));
+      default:
+        return send(res, 404, 'text/plain', 'not found: the dashboard is at /status (pages /graph /profile /workers, JSON under /api/, /metrics)\n');
+    }
+  };
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((e: unknown) => {
+      if (!res.headersSent) send(res, 500, 'text/plain', `dashboard error: ${errorMessage(e)}\n`);
+      else res.end();
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/ws' || !auth.allows(req)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      return;
+    }
+    live.upgrade(req, socket, head, url);
   });
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -99,11 +146,15 @@ export function startDashboard(view: DashboardView, host: string, port: number):
     server.listen(port, host, () => {
       const a = boundAddress(server);
       const shown = host === '0.0.0.0' || host === '::' ? hostname() : a.address.includes(':') ? `[${a.address}]` : a.address;
+      const base = `http://${shown}:${a.port}`;
       resolve({
-        link: `http://${shown}:${a.port}/status`,
+        link: `${base}/status`,
         port: a.port,
+        oneTimeLink: () => (auth.required ? base + auth.oneTimePath() : `${base}/status`),
         close: () =>
           new Promise<void>((r) => {
+            clearInterval(sampler);
+            live.close();
             server.close(() => r());
             server.closeAllConnections();
           }),

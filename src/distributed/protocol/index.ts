@@ -13,6 +13,7 @@
  * Replies to requests travel in a Reply envelope; each request names its reply's parser.
  */
 import type { ClientToScheduler, IdentityRequest, RestartCluster, Scatter, ShutdownCluster, UploadModule } from './client-to-scheduler.js';
+import type { LogsRequest, ProfileRequest, ReportRequest } from './diagnostics.js';
 import type { Hello } from './hello.js';
 import type { GetData, PeerRequest } from './peer.js';
 import type { SchedulerToClient } from './scheduler-to-client.js';
@@ -22,6 +23,7 @@ import type { WorkerToScheduler } from './worker-to-scheduler.js';
 
 export { type Check, describe, isRecord, type MessageParser, type Parse } from './check.js';
 export * from './client-to-scheduler.js';
+export * from './diagnostics.js';
 export * from './errors.js';
 export * from './hello.js';
 export * from './nanny.js';
@@ -37,4 +39,16 @@ export * from './worker-to-scheduler.js';
 export type Message = ClientToScheduler | SchedulerToClient | SchedulerToWorker | WorkerToScheduler | PeerRequest | Hello | TransportMessage;
 
 /** Messages that expect a reply (the connection adds their `rid`). */
-export type Request = Hello | Scatter | UploadModule | RestartCluster | IdentityRequest | ShutdownCluster | PutData | UploadFile | GetData;
+export type Request =
+  | Hello
+  | Scatter
+  | UploadModule
+  | RestartCluster
+  | IdentityRequest
+  | ShutdownCluster
+  | PutData
+  | UploadFile
+  | GetData
+  | ProfileRequest
+  | LogsRequest
+  | ReportRequest;

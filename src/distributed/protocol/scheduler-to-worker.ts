@@ -1,6 +1,7 @@
 /** What the scheduler sends to a worker (besides replies). */
 import { type Body, boolean, integer, listOf, message, messageParser, number, optional, record, string, strings } from './check.js';
 import type { Resources } from '../resources.js';
+import { type LogsRequest, logsRequest, type ProfileRequest, profileRequest } from './diagnostics.js';
 import { type FunctionDef, functionDefs, resourceAmounts, type StoredValue, storedValues } from './records.js';
 import { type PayloadRef, payloadRef } from './wire.js';
 
@@ -101,7 +102,20 @@ export interface CloseWorker {
 }
 
 export type SchedulerToWorker =
-  Compute | DefineFunctions | FreeKeys | CancelCompute | Steal | SendResults | PutData | UploadFile | RunAnyway | Replicate | RestartWorker | CloseWorker;
+  | Compute
+  | DefineFunctions
+  | FreeKeys
+  | CancelCompute
+  | Steal
+  | SendResults
+  | PutData
+  | UploadFile
+  | RunAnyway
+  | Replicate
+  | RestartWorker
+  | CloseWorker
+  | ProfileRequest
+  | LogsRequest;
 
 /** Constructors copy fields one by one: an object spread costs ~0.3 us per message, this is ~free. */
 export const toWorker = {
@@ -152,4 +166,6 @@ export const parseSchedulerToWorker = messageParser<SchedulerToWorker>('the sche
   replicate: message<Replicate>({ keys: depLocations }),
   restart: message<RestartWorker>({}),
   close: message<CloseWorker>({ reason: string }),
+  profile: profileRequest,
+  'get-logs': logsRequest,
 });

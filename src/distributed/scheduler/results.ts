@@ -134,8 +134,11 @@ export class Results {
   }
 
   /** A worker fetched copies of results from peers: track them so they are freed later. */
-  addReplicas(w: WorkerState, replicas: readonly { key: string }[]): void {
+  addReplicas(w: WorkerState, replicas: readonly { key: string; nbytes?: number }[]): void {
     const stale: string[] = [];
+    let moved = 0;
+    for (const r of replicas) moved += r.nbytes ?? 0;
+    if (replicas.length > 0) this.events.transferred(w.address, moved, replicas.length);
     for (const { key: k } of replicas) {
       const ts = this.table.tasks.get(k);
       if (ts === undefined || ts.state !== 'memory') {

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { type Address, formatAddress, isLoopback, parseHostPort } from '../address.js';
 import type { Connection } from '../connection.js';
 import { startDashboard, type Dashboard } from '../dashboard/server.js';
+import { ReportRecorder } from '../dashboard/recorder.js';
 import { schedulerView } from '../dashboard/view.js';
 import {
   type ClientHello,
@@ -28,6 +29,8 @@ import {
 } from '../protocol/index.js';
 import { checkResources, formatResources } from '../resources.js';
 import type { RetireOutcome } from './retirement.js';
+import type { ProfileData } from '../../diagnostics/profiler.js';
+import { profileCluster, workerLogs } from './diagnostics.js';
 import { scatter } from './scatter.js';
 import { SchedulerState } from './state.js';
 import { workerInfo } from './worker-info.js';
@@ -69,6 +72,8 @@ export class SchedulerServer {
   private readonly workerConns = new Map<WorkerState, Connection>();
   private readonly clientConns = new Map<ClientState, Connection>();
   dashboard: Dashboard | undefined;
+  private readonly reports = new Map<number, ReportRecorder>();
+  private reportCounter = 0;
   readonly startedAt = Date.now();
 
   private constructor(
@@ -99,7 +104,11 @@ export class SchedulerServer {
     if (opts.dashboardAddress !== null) {
       const where = parseHostPort(opts.dashboardAddress ?? ':8787', host);
       try {
-        server.dashboard = await startDashboard(schedulerView(server.state, server), where.host, where.port);
+        server.dashboard = await startDashboard(schedulerView(server.state, server), where.host, where.port, {
+          token,
+          profile: (ms) => server.profile(ms),
+          workerLogs: (address) => server.workerLogs(address),
+        });
       } catch (e) {
         server.log(`dashboard not started: ${errorMessage(e)}`);
       }
@@ -318,6 +327,18 @@ export class SchedulerServer {
       case 'identity':
         conn.reply(msg.rid, this.identity());
         return;
+      case 'report':
+        this.report(msg.phase, msg.id).then(
+          (r) => conn.reply(msg.rid, r),
+          (e) => conn.replyError(msg.rid, toWireError(e)),
+        );
+        return;
+      case 'profile':
+        this.profile(msg.durationMs).then(
+          (p) => conn.reply(msg.rid, p),
+          (e) => conn.replyError(msg.rid, toWireError(e)),
+        );
+        return;
       case 'shutdown':
         // The reply goes out first; the client then waits for this connection to be dropped,
         // which happens only after the listener stopped accepting (Listener.close).
@@ -351,6 +372,30 @@ export class SchedulerServer {
         `upload of ${name} failed on ${failed.length} worker(s): ${String(failed[0].reason instanceof Error ? failed[0].reason.message : failed[0].reason)}`,
       );
     conn.reply(msg.rid, { workers: results.length });
+  }
+
+  /** Every worker's threads sampled for `durationMs`, merged per task group (client.profile and the dashboard). */
+  profile(durationMs: number): Promise<ProfileData> {
+    return profileCluster(this.state, (w) => this.workerConn(w), durationMs);
+  }
+
+  /** Start a performance report ({ id }), or stop one and answer its data as JSON text ({ data }). */
+  private async report(phase: 'start' | 'stop', id: number): Promise<{ id: number } | { data: string }> {
+    if (phase === 'start') {
+      const n = ++this.reportCounter;
+      this.reports.set(n, new ReportRecorder(this.state, this.contactAddress, (ms) => this.profile(ms)));
+      return { id: n };
+    }
+    const r = this.reports.get(id);
+    if (r === undefined) throw new Error(`no performance report ${id} is being recorded (it was stopped already, or the scheduler restarted)`);
+    this.reports.delete(id);
+    return { data: JSON.stringify(await r.stop()) };
+  }
+
+  async workerLogs(address: string): Promise<readonly string[]> {
+    const w = this.state.workers.get(address);
+    const conn = w === undefined ? undefined : this.workerConns.get(w);
+    return w === undefined || conn === undefined ? [] : workerLogs(w, conn);
   }
 
   private workerConn(w: WorkerState): Connection {

@@ -64,6 +64,8 @@ export class SchedulerState {
   readonly stream = this.events.stream;
   readonly log = this.events.log;
   readonly deaths = this.events.deaths;
+  /** Task durations, peer transfers: read by the dashboard and /metrics. */
+  readonly eventLog: Readonly<EventLog> = this.events;
 
   constructor(opts: SchedulerOptions = {}) {
     this.placement = new Placement(
@@ -185,7 +187,7 @@ export class SchedulerState {
     this.results.missingData(w, key, dep, badWorkers);
   }
 
-  addReplicas(w: WorkerState, replicas: readonly { key: string }[]): void {
+  addReplicas(w: WorkerState, replicas: readonly { key: string; nbytes?: number }[]): void {
     this.results.addReplicas(w, replicas);
     if (this.retirement.active) this.retirement.progress();
   }

@@ -5,6 +5,7 @@
  * task that crashes the process is identified (killed-worker). Results go to the store and
  * are reported as finished (with the value when asked), failures as erred.
  */
+import { taskStarted, taskStopped } from '../../diagnostics/profiler.js';
 import { DataNode, runTask } from '../../core/graph.js';
 import { RunLoop, type TaskExecutor } from '../../executor/run-loop.js';
 import { fromWorker, type Payload, type PayloadRef, toWireError, type WireError } from '../protocol/index.js';
@@ -106,13 +107,16 @@ export class Execution {
       run: (t) => {
         t.start = Date.now();
         const node = decodeTask(t.key, t.spec, this.fns.resolve);
+        taskStarted(t.key);
         return node instanceof DataNode ? node.value : runTask(node, this.getValue);
       },
       done: (t, value, ms) => {
+        taskStopped();
         this.lastTaskMs = ms;
         this.finishTask(t, value, t.start);
       },
       erred: (t, e, ms) => {
+        taskStopped();
         this.lastTaskMs = ms;
         this.fail(t, e, t.start);
       },

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { FnSpec } from '../../core/functions.js';
 import { type ExecutorHandle, startExecutor } from '../../executor/spawn.js';
 import { isRecord, type Payload, type WireError } from '../protocol/index.js';
-import type { RunMessage, ThreadReply } from '../exec-thread.js';
+import type { ProfileMessage, RunMessage, ThreadProfile, ThreadReply } from '../exec-thread.js';
+import type { ProfileNode } from '../../diagnostics/profiler.js';
 
 export type ThreadResult =
   { ok: true; payload: Payload; nbytes: number; type: string; start: number; stop: number } | { ok: false; error: WireError; start: number; stop: number };
@@ -28,6 +29,10 @@ function isThreadReply(m: unknown): m is ThreadReply {
   return m.op === 'error' && isRecord(m.error) && typeof m.error.name === 'string' && typeof m.error.message === 'string';
 }
 
+function isThreadProfile(m: unknown): m is ThreadProfile {
+  return isRecord(m) && m.op === 'profile' && typeof m.id === 'number' && isRecord(m.groups);
+}
+
 /** What each thread runs: src/distributed/exec-thread (one folder up from here). */
 const ENTRY = join(__dirname, '..', 'exec-thread');
 
@@ -35,6 +40,8 @@ export class ThreadPool {
   private readonly slots: Slot[] = [];
   private closed = false;
   private spawned = 0;
+  private profiles = 0;
+  private readonly profileWaiters = new Map<number, (groups: Record<string, ProfileNode>) => void>();
 
   constructor(
     readonly size: number,
@@ -49,6 +56,11 @@ export class ThreadPool {
     thread.unref();
     const slot: Slot = { thread, busyWith: undefined, knownFns: new Set(), knownUploads: 0, done: undefined };
     thread.link.onMessage((m) => {
+      if (isThreadProfile(m)) {
+        this.profileWaiters.get(m.id)?.(m.groups);
+        this.profileWaiters.delete(m.id);
+        return;
+      }
       if (!isThreadReply(m)) return;
       const done = slot.done;
       slot.busyWith = undefined;
@@ -102,6 +114,28 @@ export class ThreadPool {
       for (const [id] of newFns) slot.knownFns.add(id);
       slot.knownUploads = ups.length;
     });
+  }
+
+  /** Each thread's profile over `durationMs` (a thread busy with a long synchronous task starts when it ends). */
+  profile(durationMs: number): Promise<Record<string, ProfileNode>[]> {
+    return Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<Record<string, ProfileNode>>((resolve) => {
+            const id = ++this.profiles;
+            const timer = setTimeout(() => {
+              this.profileWaiters.delete(id);
+              resolve({});
+            }, durationMs + 30_000);
+            this.profileWaiters.set(id, (g) => {
+              clearTimeout(timer);
+              resolve(g);
+            });
+            const msg: ProfileMessage = { op: 'profile', id, durationMs };
+            slot.thread.link.send(msg, []);
+          }),
+      ),
+    );
   }
 
   /** Stop the thread running `key` (a cancelled task); it is replaced by a fresh one. */

@@ -8,6 +8,7 @@
  *   memory.ts     spill, pause and resume  store.ts   the results held here
  *   functions.ts  function specs by id     uploads.ts uploaded module files
  */
+import { mergeProfiles, type ProfileNode, profileThread } from '../../diagnostics/profiler.js';
 import { rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,9 @@ export interface WorkerOptions extends WorkerSettings {
   onExit?: (code: number, reason: string) => void;
 }
 
+/** V8's sampling interval for profiles (microseconds). */
+const PROFILE_INTERVAL_US = 1000;
+
 export class Worker {
   readonly nthreads: number;
   readonly memoryLimit: number;
@@ -72,6 +76,7 @@ export class Worker {
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
   private readonly log: (line: string) => void;
+  private readonly recentLog: string[] = [];
   address = '';
 
   constructor(private readonly opts: WorkerOptions) {
@@ -83,7 +88,13 @@ export class Worker {
     this.localDir = opts.localDir ?? join(tmpdir(), `tsdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     this.store = new DataStore(join(this.localDir, 'spill'), (line) => this.log(line));
     useShuffleDir(this.localDir);
-    this.log = opts.log ?? (() => undefined);
+    const print = opts.log ?? (() => undefined);
+    // The last lines stay in memory for the dashboard's worker page ('get-logs').
+    this.log = (line) => {
+      this.recentLog.push(`${new Date().toISOString()} ${line}`);
+      if (this.recentLog.length > 200) this.recentLog.splice(0, 100);
+      print(line);
+    };
     this.link = {
       send: (msg) => this.scheduler?.send(msg),
       flush: () => this.scheduler?.flush(),
@@ -324,6 +335,15 @@ export class Worker {
       case 'close':
         void this.stop(EXIT.CLOSED, msg.reason);
         return;
+      case 'profile':
+        this.profile(Math.min(60_000, Math.max(1, msg.durationMs))).then(
+          (groups) => this.scheduler?.reply(msg.rid, { interval: PROFILE_INTERVAL_US, duration: msg.durationMs, groups, workers: [this.address] }),
+          (e: unknown) => this.scheduler?.replyError(msg.rid, toWireError(e)),
+        );
+        return;
+      case 'get-logs':
+        this.scheduler?.reply(msg.rid, { lines: this.recentLog.slice(-100) });
+        return;
     }
   }
 
@@ -334,6 +354,12 @@ export class Worker {
     this.store.delete(dep);
     this.log(`worker ${this.name}: input '${dep}' of '${t.key}' lost its shuffle file; asking the scheduler to recompute it`);
     this.link.send(fromWorker.missingData({ key: t.key, dep, tried: [...new Set([this.address, ...holders])] }));
+  }
+
+  /** This process's task threads (or its own thread, running tasks inline) sampled for `durationMs`, merged. */
+  private async profile(durationMs: number): Promise<Record<string, ProfileNode>> {
+    const parts = this.pool === undefined ? [await profileThread(durationMs, PROFILE_INTERVAL_US)] : await this.pool.profile(durationMs);
+    return mergeProfiles(parts);
   }
 
   private neededLocally(key: string): boolean {

@@ -1,0 +1,27 @@
+/**
+ * Browser-side helpers every page shares (plain JavaScript, no dependencies): formatting,
+ * HTML escaping, group colours and the websocket that brings live updates. Rendering is
+ * batched to one animation frame however many messages arrive.
+ */
+export const LIB_JS = String.raw`
+const fmt = (n) => { if (!n) return '0 B'; const u = ['B','KiB','MiB','GiB','TiB']; let i = 0; while (n >= 1024 && i < 4) { n /= 1024; i++; } return n.toFixed(i ? 1 : 0) + ' ' + u[i]; };
+const fmtSec = (s) => s == null ? '' : s < 1e-3 ? (s * 1e6).toFixed(0) + ' us' : s < 1 ? (s * 1e3).toFixed(1) + ' ms' : s < 120 ? s.toFixed(2) + ' s' : (s / 60).toFixed(1) + ' min';
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
+const palette = ['#457b9d','#e76f51','#2a9d8f','#f4a261','#8d6cab','#e9c46a','#264653','#d62828','#6a994e','#bc6c25','#577590','#b5838d'];
+const colors = {};
+function color(name) { if (!(name in colors)) colors[name] = palette[Object.keys(colors).length % palette.length]; return colors[name]; }
+function groupOf(key) { const i = key.lastIndexOf('-'); return i > 0 ? key.slice(0, i) : key; }
+function el(id) { return document.getElementById(id); }
+function live(query, onMessage) {
+  let pending = [], scheduled = false;
+  const flush = () => { scheduled = false; const msgs = pending; pending = []; for (const m of msgs) onMessage(m); };
+  const open = () => {
+    const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws?' + query);
+    ws.onopen = () => { const c = el('conn'); if (c) c.textContent = 'live'; };
+    ws.onmessage = (e) => { pending.push(JSON.parse(e.data)); if (!scheduled) { scheduled = true; requestAnimationFrame(flush); setTimeout(() => { if (scheduled) flush(); }, 1000); } };
+    ws.onclose = () => { const c = el('conn'); if (c) c.textContent = 'disconnected, retrying'; setTimeout(open, 2000); };
+  };
+  open();
+}
+function sizeCanvas(cv, h) { const r = window.devicePixelRatio || 1; const w = cv.clientWidth || 800; cv.width = w * r; cv.height = h * r; cv.style.height = h + 'px'; const g = cv.getContext('2d'); g.setTransform(r, 0, 0, r, 0, 0); return { g, w, h }; }
+`;

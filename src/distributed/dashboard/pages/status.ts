@@ -1,0 +1,52 @@
+/** The status page: bytes per worker, task stream per thread, progress, processing, CPU and memory over time, events. */
+import { BARS_JS } from '../client/bars.js';
+import { HISTORY_JS } from '../client/history.js';
+import { PROGRESS_JS } from '../client/progress.js';
+import { STREAM_JS } from '../client/stream.js';
+import type { DashboardState, HistorySample } from '../types.js';
+import { layout, scriptJson } from './layout.js';
+
+export const STATUS_BODY = `<main>
+  <section><h2>Bytes stored per worker <span class="legend muted"><i class="managed"></i>managed <i class="unmanaged"></i>unmanaged <i class="spilled"></i>spilled</span></h2>
+    <table id="workers"><thead><tr><th>worker</th><th>memory</th><th></th><th>processing</th><th></th><th>CPU</th><th>status</th></tr></thead><tbody></tbody></table></section>
+  <section><h2>Progress per task group</h2><table id="progress"><tbody></tbody></table></section>
+  <section class="wide"><h2>Task stream <span class="muted">(one lane per worker thread)</span></h2><canvas id="stream"></canvas></section>
+  <section><h2>CPU per worker</h2><canvas id="cpu"></canvas></section>
+  <section><h2>Memory per worker</h2><canvas id="mem"></canvas></section>
+  <section class="wide"><h2>Events</h2><div id="log"></div></section>
+</main>`;
+
+/** Draws a state (live or from a report) into the status page's parts. */
+export const STATUS_JS = `${BARS_JS}${PROGRESS_JS}${STREAM_JS}${HISTORY_JS}
+let stream = [], transfers = [], spills = [], history = [], seenMarks = new Set(), seenRuns = new Set();
+function addMarks(list, into) { for (const m of list) { const id = m.worker + ' ' + m.time; if (!seenMarks.has(id)) { seenMarks.add(id); into.push(m); } } }
+function renderStatus(s, window) {
+  el('sched').textContent = s.scheduler;
+  const threads = s.workers.reduce((a, w) => a + w.nthreads, 0), mem = s.workers.reduce((a, w) => a + w.memoryLimit, 0);
+  el('totals').textContent = s.workers.length + ' workers, ' + threads + ' threads, ' + fmt(mem) + ' memory, ' + s.tasksCompleted + ' tasks done, ' + s.clients + ' clients';
+  drawWorkerBars(document.querySelector('#workers tbody'), s.workers);
+  drawProgress(document.querySelector('#progress tbody'), s.groups);
+  for (const e of s.stream) { const id = e.worker + ' ' + e.key + ' ' + e.start; if (!seenRuns.has(id)) { seenRuns.add(id); stream.push(e); } }
+  addMarks(s.transfers, transfers); addMarks(s.spills, spills);
+  const t1 = window ? window[1] : s.now, t0 = window ? window[0] : t1 - 20000;
+  if (!window) { stream = stream.filter((e) => e.stop > t0); transfers = transfers.filter((e) => e.time > t0); spills = spills.filter((e) => e.time > t0); if (seenRuns.size > 4 * stream.length + 1000) seenRuns = new Set(stream.map((e) => e.worker + ' ' + e.key + ' ' + e.start)); }
+  drawStream(el('stream'), s.workers, stream, transfers, spills, t0, t1);
+  drawHistory(el('cpu'), history, s.workers, (v) => v.cpu, 'cores busy', (v) => v.toFixed(1));
+  drawHistory(el('mem'), history, s.workers, (v) => v.rss, 'process memory', fmt);
+  el('log').textContent = s.log.map((l) => new Date(l.time).toLocaleTimeString() + '  ' + l.text).join('\\n');
+}
+`;
+
+export function statusPage(initial: DashboardState, samples: readonly HistorySample[]): string {
+  const script = `${STATUS_JS}
+history = ${scriptJson(samples)};
+renderStatus(${scriptJson(initial)});
+live('page=status', (m) => {
+  if (m.type !== 'state') return;
+  const last = history[history.length - 1];
+  if (!last || m.state.now - last.time >= 900) history.push({ time: m.state.now, workers: Object.fromEntries(m.state.workers.map((w) => [w.address, { cpu: w.cpu, rss: w.rss, managed: w.managed, spilled: w.spilled }])) });
+  if (history.length > 300) history.splice(0, history.length - 300);
+  renderStatus(m.state);
+});`;
+  return layout('tsdask dashboard', 'status', STATUS_BODY, script);
+}
