@@ -11,7 +11,8 @@ import { getScheduler } from '../../src/core/scheduler-registry.js';
 import { gridSearch, randomForestClassifier, stratifiedKFold, parallelBackend, currentBackend, type Dataset, type GridSearchResult } from '../../src/ml/index.js';
 import { flightsDataset, flightsDir } from './flights-data.js';
 
-const GRID = { maxDepth: [3, 6, 12], maxFeatures: [0.5, 1.0], nEstimators: [3, 6], seed: [17] };
+// Small trees on few rows: ml-cart is slow, and the test checks equality, not accuracy.
+const GRID = { maxDepth: [2, 3, 5], maxFeatures: [0.5, 1.0], nEstimators: [1, 3], seed: [17] };
 const CV = { nSplits: 3, seed: 11 };
 
 /** The reference: every fit in a plain loop, parameter sets in ParameterGrid order (sorted keys, last fastest). */
@@ -65,19 +66,19 @@ function recording(): Scheduler & { graphs: Graph[] } {
 }
 
 t.test('grid search over 12 parameter sets x 3 folds: same scores on every scheduler as a sequential loop', async (t) => {
-  const { dir, cleanup } = flightsDir(700, [1990, 1991]);
+  const { dir, cleanup } = flightsDir(130, [1990, 1991]);
   t.teardown(cleanup);
   const data = await flightsDataset(dir);
-  t.ok(data.nRows > 1000, `${data.nRows} rows`);
+  t.ok(data.nRows > 200, `${data.nRows} rows`);
   const want = sequential(data);
   const run = (scheduler?: Parameters<typeof gridSearch>[0]['scheduler']) =>
     gridSearch({ estimator: randomForestClassifier, paramGrid: GRID, data, cv: CV, scoring: 'accuracy', ...(scheduler ? { scheduler } : {}) });
 
-  for (const name of ['sync', 'threads', 'processes'] as const) {
+  for (const name of ['threads', 'processes'] as const) {
     await t.test(name, async (t) => checkAgainst(t, await run(name), want, data));
   }
 
-  await t.test('the data is one graph input every fit task reads by key', async (t) => {
+  await t.test('sync: the data is one graph input every fit task reads by key', async (t) => {
     const rec = recording();
     checkAgainst(t, await run(rec), want, data);
     const [graph] = rec.graphs;
