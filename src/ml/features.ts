@@ -49,15 +49,24 @@ export async function featureSpec(ddf: DataFrame, opts: FeatureOptions, computeO
     if (!(c in dtypes)) throw new RangeError(`features: column '${c}' is not in the frame; its columns are ${ddf.columns.join(', ')}`);
   }
   const categorical = new Set(opts.categorical ?? []);
-  for (const c of categorical) if (!opts.features.includes(c)) throw new RangeError(`features: categorical column '${c}' is not one of the features ${opts.features.join(', ')}`);
+  for (const c of categorical)
+    if (!opts.features.includes(c)) throw new RangeError(`features: categorical column '${c}' is not one of the features ${opts.features.join(', ')}`);
   for (const c of opts.features) if (/string|object/.test(String(dtypes[c]))) categorical.add(c);
   const targetText = opts.target !== undefined && /string|object/.test(String(dtypes[opts.target]));
   const toFind = [...categorical, ...(targetText && opts.target !== undefined ? [opts.target] : [])];
-  const [found] = toFind.length === 0 ? [[]] : await compute(toFind.map((c) => ddf.col(c).uniqueLazy()), computeOpts);
+  const [found] =
+    toFind.length === 0
+      ? [[]]
+      : await compute(
+          toFind.map((c) => ddf.col(c).uniqueLazy()),
+          computeOpts,
+        );
   const cats = new Map<string, Category[]>(toFind.map((c, i) => [c, (found[i] ?? []).filter(isCategory).sort(sortCategories)]));
   const encoding = opts.encoding ?? 'ordinal';
   const columns = opts.features.map((name) => (cats.has(name) ? { name, categories: cats.get(name) } : { name }));
-  const featureNames = columns.flatMap((c) => (c.categories !== undefined && encoding === 'onehot' ? c.categories.map((k) => `${c.name}=${String(k)}`) : [c.name]));
+  const featureNames = columns.flatMap((c) =>
+    c.categories !== undefined && encoding === 'onehot' ? c.categories.map((k) => `${c.name}=${String(k)}`) : [c.name],
+  );
   const target = opts.target === undefined ? undefined : targetText ? { name: opts.target, classes: cats.get(opts.target) } : { name: opts.target };
   return { columns, encoding, ...(target ? { target } : {}), featureNames };
 }

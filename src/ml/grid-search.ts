@@ -54,7 +54,10 @@ export function foldAssignment(cv: CvSpec | undefined, data: Dataset): { foldOf:
   }
   const o = typeof cv === 'number' ? { nSplits: cv } : (cv ?? {});
   const nSplits = o.nSplits ?? 5;
-  const foldOf = o.stratified === false ? kFoldAssignment(data.nRows, { nSplits, shuffle: o.shuffle, seed: o.seed }) : stratifiedAssignment(data.y, { nSplits, seed: o.seed });
+  const foldOf =
+    o.stratified === false
+      ? kFoldAssignment(data.nRows, { nSplits, shuffle: o.shuffle, seed: o.seed })
+      : stratifiedAssignment(data.y, { nSplits, seed: o.seed });
   return { foldOf, nSplits };
 }
 
@@ -71,7 +74,8 @@ function summarize(params: Params[], scores: FitScore[], nSplits: number): CvRes
 
 export async function gridSearch<P extends Params>(opts: GridSearchOptions<P>): Promise<GridSearchResult> {
   const { estimator, data } = opts;
-  if (typeof estimator !== 'function') throw new TypeError('gridSearch: estimator must be a function (params) => model, e.g. randomForestClassifier from tsdask/ml');
+  if (typeof estimator !== 'function')
+    throw new TypeError('gridSearch: estimator must be a function (params) => model, e.g. randomForestClassifier from tsdask/ml');
   const params = expandGrid(opts.paramGrid);
   const scoring = opts.scoring ?? 'accuracy';
   const { foldOf, nSplits } = foldAssignment(opts.cv, data);

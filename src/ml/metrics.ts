@@ -5,7 +5,8 @@
 import type { Scorer, Scoring, ScoringName } from './types.js';
 
 function checkPair(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, where: string): void {
-  if (yTrue.length !== yPred.length) throw new RangeError(`${where}: yTrue has ${yTrue.length} values but yPred has ${yPred.length}; they must be the same length`);
+  if (yTrue.length !== yPred.length)
+    throw new RangeError(`${where}: yTrue has ${yTrue.length} values but yPred has ${yPred.length}; they must be the same length`);
   if (yTrue.length === 0) throw new RangeError(`${where}: no samples (yTrue and yPred are empty)`);
 }
 
@@ -81,7 +82,8 @@ function averaged(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, opts: Aver
   const scores = perClass(cm);
   if (average === 'binary') {
     const pos = opts.posLabel ?? 1;
-    if (cm.labels.length > 2) throw new RangeError(`${where}: average 'binary' needs at most 2 labels, got ${cm.labels.join(', ')}; pass { average: 'macro' } or 'weighted'`);
+    if (cm.labels.length > 2)
+      throw new RangeError(`${where}: average 'binary' needs at most 2 labels, got ${cm.labels.join(', ')}; pass { average: 'macro' } or 'weighted'`);
     const i = cm.labels.indexOf(pos);
     return i < 0 ? 0 : scores[i][key];
   }
@@ -93,8 +95,10 @@ function averaged(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, opts: Aver
   );
 }
 
-export const precision = (yTrue: ArrayLike<number>, yPred: ArrayLike<number>, opts: AverageOptions = {}): number => averaged(yTrue, yPred, opts, 'precision', 'precision');
-export const recall = (yTrue: ArrayLike<number>, yPred: ArrayLike<number>, opts: AverageOptions = {}): number => averaged(yTrue, yPred, opts, 'recall', 'recall');
+export const precision = (yTrue: ArrayLike<number>, yPred: ArrayLike<number>, opts: AverageOptions = {}): number =>
+  averaged(yTrue, yPred, opts, 'precision', 'precision');
+export const recall = (yTrue: ArrayLike<number>, yPred: ArrayLike<number>, opts: AverageOptions = {}): number =>
+  averaged(yTrue, yPred, opts, 'recall', 'recall');
 export const f1 = (yTrue: ArrayLike<number>, yPred: ArrayLike<number>, opts: AverageOptions = {}): number => averaged(yTrue, yPred, opts, 'f1', 'f1');
 
 export function meanSquaredError(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
@@ -132,7 +136,8 @@ const SCORERS: Record<ScoringName, Scorer> = {
 export function scorer(scoring: Scoring): Scorer {
   if (typeof scoring === 'function') return scoring;
   const s = Object.prototype.hasOwnProperty.call(SCORERS, scoring) ? SCORERS[scoring] : undefined;
-  if (s === undefined) throw new TypeError(`unknown scoring ${JSON.stringify(scoring)}; use one of ${Object.keys(SCORERS).join(', ')} or a function (yTrue, yPred) => number`);
+  if (s === undefined)
+    throw new TypeError(`unknown scoring ${JSON.stringify(scoring)}; use one of ${Object.keys(SCORERS).join(', ')} or a function (yTrue, yPred) => number`);
   return s;
 }
 
@@ -165,11 +170,21 @@ export function classificationReport(
   checkPair(yTrue, yPred, 'classificationReport');
   const cm = confusionMatrix(yTrue, yPred, opts.labels === undefined ? {} : { labels: opts.labels });
   const names = opts.targetNames ?? cm.labels.map(String);
-  if (names.length !== cm.labels.length) throw new RangeError(`classificationReport: ${names.length} targetNames for ${cm.labels.length} labels (${cm.labels.join(', ')})`);
+  if (names.length !== cm.labels.length)
+    throw new RangeError(`classificationReport: ${names.length} targetNames for ${cm.labels.length} labels (${cm.labels.join(', ')})`);
   const rows = perClass(cm);
   const total = rows.reduce((a, r) => a + r.support, 0);
-  const mean = (k: keyof ClassScores, w: (r: ClassScores) => number, d: number) => ratio(rows.reduce((a, r) => a + r[k] * w(r), 0), d);
-  const macroAvg: ClassScores = { precision: mean('precision', () => 1, rows.length), recall: mean('recall', () => 1, rows.length), f1: mean('f1', () => 1, rows.length), support: total };
+  const mean = (k: keyof ClassScores, w: (r: ClassScores) => number, d: number) =>
+    ratio(
+      rows.reduce((a, r) => a + r[k] * w(r), 0),
+      d,
+    );
+  const macroAvg: ClassScores = {
+    precision: mean('precision', () => 1, rows.length),
+    recall: mean('recall', () => 1, rows.length),
+    f1: mean('f1', () => 1, rows.length),
+    support: total,
+  };
   const weightedAvg: ClassScores = {
     precision: mean('precision', (r) => r.support, total),
     recall: mean('recall', (r) => r.support, total),

@@ -75,7 +75,8 @@ export function partialFit(model: SgdModel, data: Dataset): SgdModel {
   if (model.weights.length !== 0 && model.weights.length !== nCols) {
     throw new RangeError(`sgd partialFit: the model has ${model.weights.length} features but this batch has ${nCols} columns`);
   }
-  if (model.mean.length !== 0 && model.mean.length !== nCols) throw new RangeError(`sgd partialFit: the scaler has ${model.mean.length} features but this batch has ${nCols}`);
+  if (model.mean.length !== 0 && model.mean.length !== nCols)
+    throw new RangeError(`sgd partialFit: the scaler has ${model.mean.length} features but this batch has ${nCols}`);
   let w = Matrix.columnVector(model.weights.length === 0 ? new Array<number>(nCols).fill(0) : model.weights);
   let bias = model.bias;
   let steps = model.steps;
@@ -102,7 +103,8 @@ export function partialFit(model: SgdModel, data: Dataset): SgdModel {
 
 /** Decision values: probability of class 1 (log loss) or the regression value. */
 export function decisionFunction(model: SgdModel, data: Dataset): Float64Array {
-  if (model.weights.length !== data.nCols) throw new RangeError(`sgd predict: the model has ${model.weights.length} features, the data ${data.nCols} columns (train it first)`);
+  if (model.weights.length !== data.nCols)
+    throw new RangeError(`sgd predict: the model has ${model.weights.length} features, the data ${data.nCols} columns (train it first)`);
   const z = design(model, data, 0, data.nRows).mmul(Matrix.columnVector(model.weights));
   const out = new Float64Array(data.nRows);
   for (let i = 0; i < data.nRows; i++) out[i] = model.loss === 'log' ? sigmoid(z.get(i, 0) + model.bias) : z.get(i, 0) + model.bias;

@@ -17,7 +17,9 @@ export function flightsDir(rowsPerFile: number, years: readonly [number, number]
 }
 
 export function delayedFrame(dir: string, blocksize?: number): dd.DataFrame {
-  const ddf = dd.readCsv(join(dir, '*.csv'), { dtype: { CRSElapsedTime: 'float64', TailNum: 'string' }, ...(blocksize ? { blocksize } : {}) }).dropna({ subset: ['ArrDelay'] });
+  const ddf = dd
+    .readCsv(join(dir, '*.csv'), { dtype: { CRSElapsedTime: 'float64', TailNum: 'string' }, ...(blocksize ? { blocksize } : {}) })
+    .dropna({ subset: ['ArrDelay'] });
   return ddf.assign({ Late: ddf.col('ArrDelay').gt(15) });
 }
 

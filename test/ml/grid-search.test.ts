@@ -2,13 +2,21 @@
  * gridSearch runs every (parameter set x fold) fit as a task, on any scheduler, with the same
  * scores as a plain sequential loop written here over ml-random-forest directly.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { RandomForestClassifier } from 'ml-random-forest';
 import { Client, LocalCluster } from '../../src/index.js';
 import { DataNode, KeyRef, Task, type Graph } from '../../src/core/graph.js';
 import type { Scheduler } from '../../src/core/scheduler.js';
 import { getScheduler } from '../../src/core/scheduler-registry.js';
-import { gridSearch, randomForestClassifier, stratifiedKFold, parallelBackend, currentBackend, type Dataset, type GridSearchResult } from '../../src/ml/index.js';
+import {
+  gridSearch,
+  randomForestClassifier,
+  stratifiedKFold,
+  parallelBackend,
+  currentBackend,
+  type Dataset,
+  type GridSearchResult,
+} from '../../src/ml/index.js';
 import { flightsDataset, flightsDir } from './flights-data.js';
 
 // Small trees on few rows: ml-cart is slow, and the test checks equality, not accuracy.
@@ -36,7 +44,7 @@ function sequential(data: Dataset): Array<{ params: Record<string, number>; scor
   return out;
 }
 
-function checkAgainst(t: Tap.Test, got: GridSearchResult, want: ReturnType<typeof sequential>, data: Dataset): void {
+function checkAgainst(t: Test, got: GridSearchResult, want: ReturnType<typeof sequential>, data: Dataset): void {
   t.equal(got.cvResults.length, 12);
   t.equal(got.nSplits, 3);
   got.cvResults.forEach((r, i) => {
@@ -53,7 +61,13 @@ function checkAgainst(t: Tap.Test, got: GridSearchResult, want: ReturnType<typeo
   // The refitted model is the best parameter set trained on all rows.
   const p = want[best].params;
   const all = Array.from({ length: data.nRows }, (_, r) => Array.from(data.X.subarray(r * data.nCols, (r + 1) * data.nCols)));
-  const rf = new RandomForestClassifier({ nEstimators: p.nEstimators, maxFeatures: p.maxFeatures, seed: 17, noOOB: true, treeOptions: { maxDepth: p.maxDepth } });
+  const rf = new RandomForestClassifier({
+    nEstimators: p.nEstimators,
+    maxFeatures: p.maxFeatures,
+    seed: 17,
+    noOOB: true,
+    treeOptions: { maxDepth: p.maxDepth },
+  });
   rf.train(all, Array.from(data.y));
   t.same(got.bestEstimator?.predict(all.slice(0, 200)), rf.predict(all.slice(0, 200)));
 }
@@ -88,7 +102,10 @@ t.test('grid search over 12 parameter sets x 3 folds: same scores on every sched
     t.equal(fits.length, 36, 'one task per (parameter set, fold)');
     for (const f of fits) {
       t.ok(f.args[2] instanceof KeyRef && f.args[3] instanceof KeyRef, 'data and folds are key references');
-      t.notOk(f.args.some((a) => a instanceof Float64Array || (a as Partial<Dataset>)?.X !== undefined), 'no task carries the data');
+      t.notOk(
+        f.args.some((a) => a instanceof Float64Array || (a as Partial<Dataset>)?.X !== undefined),
+        'no task carries the data',
+      );
     }
   });
 
@@ -108,9 +125,15 @@ t.test('grid search over 12 parameter sets x 3 folds: same scores on every sched
 
 t.test('bad input names what is wrong', async (t) => {
   const data: Dataset = { X: new Float64Array(8), y: Float64Array.from([0, 1, 0, 1]), nRows: 4, nCols: 2 };
-  await t.rejects(gridSearch({ estimator: randomForestClassifier, paramGrid: { maxDepth: [] }, data, cv: 2 }), /paramGrid\.maxDepth: expected a non-empty array/);
+  await t.rejects(
+    gridSearch({ estimator: randomForestClassifier, paramGrid: { maxDepth: [] }, data, cv: 2 }),
+    /paramGrid\.maxDepth: expected a non-empty array/,
+  );
   await t.rejects(gridSearch({ estimator: randomForestClassifier, paramGrid: { maxDepth: [2] }, data, cv: 9 }), /nSplits=9 is more than the 4 samples/);
-  await t.rejects(gridSearch({ estimator: randomForestClassifier, paramGrid: { maxDepth: [2] }, data, cv: 2, scoring: 'auc' as 'f1' }), /unknown scoring "auc"/);
+  await t.rejects(
+    gridSearch({ estimator: randomForestClassifier, paramGrid: { maxDepth: [2] }, data, cv: 2, scoring: 'auc' as 'f1' }),
+    /unknown scoring "auc"/,
+  );
   await t.rejects(
     gridSearch({ estimator: randomForestClassifier, paramGrid: { maxDepth: ['deep'] }, data, cv: 2, scheduler: 'sync' }),
     /randomForestClassifier: parameter 'maxDepth' must be a finite number, got "deep"/,

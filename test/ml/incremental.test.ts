@@ -87,6 +87,9 @@ t.test('incrementalFit input errors', async (t) => {
   t.teardown(cleanup);
   const ddf = delayedFrame(dir);
   await t.rejects(incrementalFit(sgdClassifier(), ddf, { features: ['Nope'], target: 'Late', scheduler: 'sync' }), /column 'Nope' is not in the frame/);
-  await t.rejects(incrementalFit(sgdClassifier(), ddf, { features: ['Month'], target: 'Late', epochs: 0, scheduler: 'sync' }), /epochs must be a positive integer/);
+  await t.rejects(
+    incrementalFit(sgdClassifier(), ddf, { features: ['Month'], target: 'Late', epochs: 0, scheduler: 'sync' }),
+    /epochs must be a positive integer/,
+  );
   t.throws(() => sgdClassifier({ batchSize: 0 }), /batchSize must be a positive integer/);
 });

@@ -2,10 +2,21 @@
  * classificationReport, confusionMatrix and the scorers against scikit-learn (Debian
  * python3-sklearn under /usr/bin/python3) on the same labels and predictions.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { accuracy, classificationReport, confusionMatrix, f1, gridSearch, precision, randomForestClassifier, recall, takeRows, trainTestSplit } from '../../src/ml/index.js';
+import {
+  accuracy,
+  classificationReport,
+  confusionMatrix,
+  f1,
+  gridSearch,
+  precision,
+  randomForestClassifier,
+  recall,
+  takeRows,
+  trainTestSplit,
+} from '../../src/ml/index.js';
 import { flightsDataset, flightsDir } from './flights-data.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -48,14 +59,15 @@ print(json.dumps(out))`;
   return JSON.parse(r.stdout) as SkAnswer;
 }
 
-function compare(t: Tap.Test, yTrue: number[], yPred: number[]): void {
+function compare(t: Test, yTrue: number[], yPred: number[]): void {
   const sk = sklearn(yTrue, yPred);
   const report = classificationReport(yTrue, yPred);
   const mine = report.asDict();
   t.same(Object.keys(mine), Object.keys(sk.dict), 'same rows');
   for (const [k, v] of Object.entries(sk.dict)) {
-    if (typeof v === 'number') t.ok(Math.abs(v - Number(mine[k])) < 1e-12, `${k}: ${mine[k]} vs ${v}`);
-    else for (const [m, x] of Object.entries(v)) t.ok(Math.abs(x - (mine[k] as Record<string, number>)[m]) < 1e-12, `${k} ${m}: ${(mine[k] as Record<string, number>)[m]} vs ${x}`);
+    const got = mine[k];
+    if (typeof v === 'number') t.ok(typeof got === 'number' && Math.abs(v - got) < 1e-12, `${k}: ${JSON.stringify(got)} vs ${v}`);
+    else for (const [m, x] of Object.entries(v)) t.ok(typeof got === 'object' && Math.abs(x - got[m]) < 1e-12, `${k} ${m}: ${JSON.stringify(got)} vs ${x}`);
   }
   t.equal(String(report), sk.text2, 'the printed report');
   t.equal(classificationReport(yTrue, yPred, { digits: 4 }).toString(), sk.text4, 'the printed report, 4 digits');
@@ -70,14 +82,24 @@ function compare(t: Tap.Test, yTrue: number[], yPred: number[]): void {
 }
 
 if (!hasSklearn && process.env.CI !== 'true') {
-  t.test('metrics against scikit-learn', { skip: 'scikit-learn is not installed: apt-get install -y python3-sklearn (with CI=true this fails instead)' }, async () => {});
+  t.test(
+    'metrics against scikit-learn',
+    { skip: 'scikit-learn is not installed: apt-get install -y python3-sklearn (with CI=true this fails instead)' },
+    async () => {},
+  );
 } else {
   t.test('classificationReport equals scikit-learn on a grid search best model predicting late flights', async (t) => {
     const { dir, cleanup } = flightsDir(200, [1990, 1991]);
     t.teardown(cleanup);
     const data = await flightsDataset(dir);
     const { train, test } = trainTestSplit(data, { testSize: 0.3, seed: 5, stratify: true });
-    const res = await gridSearch({ estimator: randomForestClassifier, paramGrid: { maxDepth: [2, 4], nEstimators: [2], seed: [1] }, data: train, cv: 2, scheduler: 'sync' });
+    const res = await gridSearch({
+      estimator: randomForestClassifier,
+      paramGrid: { maxDepth: [2, 4], nEstimators: [2], seed: [1] },
+      data: train,
+      cv: 2,
+      scheduler: 'sync',
+    });
     const rows = Array.from({ length: test.nRows }, (_, r) => Array.from(test.X.subarray(r * test.nCols, (r + 1) * test.nCols)));
     const pred = res.bestEstimator?.predict(rows) ?? [];
     t.equal(pred.length, test.nRows);
