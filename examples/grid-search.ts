@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const search = () =>
     gridSearch({
       estimator: randomForestClassifier,
-      paramGrid: { maxDepth: [4, 8, 12], maxFeatures: [0.5, 1.0], nEstimators: [5, 10], seed: [42] },
+      paramGrid: { maxDepth: [4, 8, 12], maxFeatures: [0.5, 0.8], nEstimators: [5, 10], seed: [42] },
       data: train,
       cv: { nSplits: 3, seed: 42 },
       scoring: 'f1',

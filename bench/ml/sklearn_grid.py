@@ -13,7 +13,7 @@ path, repeat = sys.argv[1], int(sys.argv[2])
 d = json.load(open(path))
 X = np.array(d["X"]).reshape(-1, d["nCols"])
 y = np.array(d["y"])
-grid = {"max_depth": [3, 6, 9], "max_features": [0.5, 1.0], "n_estimators": [3, 6]}
+grid = {"max_depth": [3, 6, 9], "max_features": [0.5, 0.8], "n_estimators": [3, 6]}
 cv = StratifiedKFold(n_splits=3, shuffle=True, random_state=11)
 
 def search(n_jobs):

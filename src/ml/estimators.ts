@@ -11,7 +11,7 @@ import type { Model, Params } from './types.js';
 
 export interface RandomForestParams extends Params {
   nEstimators?: number;
-  /** A count of features, or a fraction in (0, 1]. */
+  /** A fraction in (0, 1) of the features, or a count. ml-random-forest reads 1 (and so 1.0, the same number in JS) as one feature. */
   maxFeatures?: number;
   maxDepth?: number;
   minNumSamples?: number;
