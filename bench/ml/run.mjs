@@ -64,6 +64,7 @@ async function gridBench() {
     await cluster.close();
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const ours = { seq: med(seq), par: med(par) };
+    console.log(`tsdask: sequential ${fmt(ours.seq)} s, LocalCluster(2) ${fmt(ours.par)} s, speedup ${fmt(ours.seq / ours.par)}x`);
     let peer;
     if (!has('skip-peer') && hasPython(['sklearn', 'distributed', 'joblib'])) {
       const file = join(tmp, 'xy.json');

@@ -21,17 +21,23 @@ def search(n_jobs):
     g.fit(X, y)
     return g
 
-cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, processes=True)
-client = Client(cluster)
-with parallel_backend("dask"):
-    search(-1)  # warm-up
-seq, par = [], []
-for _ in range(repeat):
-    t0 = time.perf_counter(); search(1); seq.append(time.perf_counter() - t0)
-    t0 = time.perf_counter()
+def main():
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, processes=True)
+    client = Client(cluster)
     with parallel_backend("dask"):
-        search(-1)
-    par.append(time.perf_counter() - t0)
-client.close(); cluster.close()
-med = lambda xs: sorted(xs)[len(xs) // 2]
-print(json.dumps({"sklearn": sklearn.__version__, "seq": med(seq), "par": med(par), "seqRuns": seq, "parRuns": par}))
+        search(-1)  # warm-up
+    seq, par = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter(); search(1); seq.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        with parallel_backend("dask"):
+            search(-1)
+        par.append(time.perf_counter() - t0)
+    client.close(); cluster.close()
+    med = lambda xs: sorted(xs)[len(xs) // 2]
+    return (json.dumps({"sklearn": sklearn.__version__, "seq": med(seq), "par": med(par), "seqRuns": seq, "parRuns": par}))
+
+
+# The guard: dask's worker processes import this file again, and must not start a cluster each.
+if __name__ == "__main__":
+    print(main())
