@@ -1,0 +1,106 @@
+/**
+ * Exhaustive search over parameter sets with cross-validation. Every (parameter set x fold) fit
+ * is one task on the current backend (backend.ts); the data and the fold assignment are graph
+ * inputs shared by every task (scattered once to a Client's workers), never task arguments.
+ */
+import { compute } from '../core/compute.js';
+import { delayed, type Lazy } from '../core/delayed.js';
+import { type Backend, canScatter, currentBackend } from './backend.js';
+import { kFoldAssignment, stratifiedAssignment, toRows } from './folds.js';
+import { fitAndScore, type FitScore } from './fit-task.js';
+import { expandGrid, type ParamGrid } from './param-grid.js';
+import type { Dataset, Estimator, Model, Params, Scoring } from './types.js';
+
+/** k (stratified k-fold, as scikit-learn's default for classifiers), fold options, or a fold number per row. */
+export type CvSpec = number | { nSplits?: number; stratified?: boolean; shuffle?: boolean; seed?: number } | { foldOf: Int32Array };
+
+export interface GridSearchOptions<P extends Params> {
+  estimator: Estimator<P>;
+  paramGrid: ParamGrid | readonly ParamGrid[];
+  data: Dataset;
+  cv?: CvSpec;
+  scoring?: Scoring;
+  /** Train the best parameter set on all the data, in this process (default true). */
+  refit?: boolean;
+  /** Overrides parallelBackend / config for this search. */
+  scheduler?: Backend;
+}
+
+export interface CvResult {
+  readonly params: Params;
+  readonly splitTestScores: number[];
+  readonly meanTestScore: number;
+  /** Population standard deviation over folds (numpy's default, as scikit-learn reports). */
+  readonly stdTestScore: number;
+  /** 1 for the best mean score; ties share the lowest rank. */
+  readonly rankTestScore: number;
+  readonly meanFitTime: number;
+}
+
+export interface GridSearchResult {
+  readonly cvResults: CvResult[];
+  readonly bestIndex: number;
+  readonly bestParams: Params;
+  readonly bestScore: number;
+  /** The best parameter set trained on all the data (absent with refit: false). */
+  readonly bestEstimator?: Model;
+  readonly nSplits: number;
+}
+
+export function foldAssignment(cv: CvSpec | undefined, data: Dataset): { foldOf: Int32Array; nSplits: number } {
+  if (cv !== undefined && typeof cv === 'object' && 'foldOf' in cv) {
+    if (cv.foldOf.length !== data.nRows) throw new RangeError(`gridSearch: cv.foldOf has ${cv.foldOf.length} entries for ${data.nRows} rows`);
+    return { foldOf: cv.foldOf, nSplits: Math.max(...cv.foldOf) + 1 };
+  }
+  const o = typeof cv === 'number' ? { nSplits: cv } : (cv ?? {});
+  const nSplits = o.nSplits ?? 5;
+  const foldOf =
+    o.stratified === false
+      ? kFoldAssignment(data.nRows, { nSplits, shuffle: o.shuffle, seed: o.seed })
+      : stratifiedAssignment(data.y, { nSplits, seed: o.seed });
+  return { foldOf, nSplits };
+}
+
+function summarize(params: Params[], scores: FitScore[], nSplits: number): CvResult[] {
+  const rows = params.map((p, i) => {
+    const split = scores.slice(i * nSplits, (i + 1) * nSplits);
+    const s = split.map((r) => r.testScore);
+    const mean = s.reduce((a, b) => a + b, 0) / s.length;
+    const std = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / s.length);
+    return { params: p, splitTestScores: s, meanTestScore: mean, stdTestScore: std, meanFitTime: split.reduce((a, r) => a + r.fitTime, 0) / split.length };
+  });
+  return rows.map((r) => ({ ...r, rankTestScore: 1 + rows.filter((o) => o.meanTestScore > r.meanTestScore).length }));
+}
+
+export async function gridSearch<P extends Params>(opts: GridSearchOptions<P>): Promise<GridSearchResult> {
+  const { estimator, data } = opts;
+  if (typeof estimator !== 'function')
+    throw new TypeError('gridSearch: estimator must be a function (params) => model, e.g. randomForestClassifier from tsdask/ml');
+  const params = expandGrid(opts.paramGrid);
+  const scoring = opts.scoring ?? 'accuracy';
+  const { foldOf, nSplits } = foldAssignment(opts.cv, data);
+  const backend = currentBackend(opts.scheduler);
+  // Shared once: on a Client, scattered to every worker; locally, graph inputs every task reads.
+  let dataRef: Lazy<Dataset>;
+  let foldRef: Lazy<Int32Array>;
+  if (canScatter(backend)) {
+    [dataRef] = await backend.scatter([data], { broadcast: true });
+    [foldRef] = await backend.scatter([foldOf], { broadcast: true });
+  } else {
+    dataRef = delayed(data);
+    foldRef = delayed(foldOf);
+  }
+  const fit = delayed(fitAndScore, { name: 'fit-and-score' });
+  const tasks = params.flatMap((p) => Array.from({ length: nSplits }, (_, f) => fit(estimator as Estimator, p, dataRef, foldRef, f, scoring)));
+  const [scores] = await compute(tasks, { scheduler: backend });
+  const cvResults = summarize(params, scores, nSplits);
+  let bestIndex = 0;
+  for (let i = 1; i < cvResults.length; i++) if (cvResults[i].meanTestScore > cvResults[bestIndex].meanTestScore) bestIndex = i;
+  const bestParams = cvResults[bestIndex].params;
+  let bestEstimator: Model | undefined;
+  if (opts.refit !== false) {
+    bestEstimator = estimator(bestParams as P);
+    bestEstimator.train(toRows(data), Array.from(data.y));
+  }
+  return { cvResults, bestIndex, bestParams, bestScore: cvResults[bestIndex].meanTestScore, ...(bestEstimator ? { bestEstimator } : {}), nSplits };
+}

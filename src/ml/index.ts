@@ -1,0 +1,20 @@
+/** Machine learning on the cluster (`tsdask/ml`): parallel grid search, metrics, features, incremental training. */
+export { parallelBackend, currentBackend } from './backend.js';
+export type { Backend } from './backend.js';
+export { gridSearch, foldAssignment } from './grid-search.js';
+export type { CvResult, CvSpec, GridSearchOptions, GridSearchResult } from './grid-search.js';
+export { expandGrid } from './param-grid.js';
+export type { ParamGrid } from './param-grid.js';
+export { kFold, stratifiedKFold, kFoldAssignment, stratifiedAssignment, foldSplit, foldsFromAssignment, trainTestSplit, takeRows, toRows } from './folds.js';
+export type { Fold, KFoldOptions, TrainTestSplitOptions } from './folds.js';
+export { accuracy, classificationReport, confusionMatrix, f1, precision, recall, meanSquaredError, r2, scorer, uniqueLabels } from './metrics.js';
+export type { Average, AverageOptions, ClassificationReport, ClassScores, ConfusionMatrix } from './metrics.js';
+export { featureSpec, encodeFrame, toFeatureMatrix } from './features.js';
+export type { Encoding, FeatureOptions, FeatureSpec } from './features.js';
+export { incrementalFit } from './incremental.js';
+export type { IncrementalOptions, IncrementalResult, IncrementalStep } from './incremental.js';
+export { sgdClassifier, sgdRegressor, partialFit, predict as sgdPredict, decisionFunction } from './sgd.js';
+export type { SgdLoss, SgdModel, SgdOptions } from './sgd.js';
+export { randomForestClassifier, decisionTreeClassifier, knnClassifier, logisticRegression } from './estimators.js';
+export type { RandomForestParams, DecisionTreeParams, KnnParams, LogisticRegressionParams } from './estimators.js';
+export type { Dataset, Estimator, Model, ParamValue, Params, Scorer, Scoring, ScoringName } from './types.js';
