@@ -20,7 +20,10 @@ t.test('a 100 MB input read by 8 tasks on 4 threads: peak RSS grows by about one
   const size = n * 8;
   const x = new Float64Array(n).fill(0.5);
   // Start the 4 threads first: their own start-up memory is not what is measured.
-  await compute([0, 1, 2, 3].map((i) => delayed(sumOf, { name: 'warm' })(new Float64Array(4), i)), { scheduler: 'threads', numWorkers: 4 });
+  await compute(
+    [0, 1, 2, 3].map((i) => delayed(sumOf, { name: 'warm' })(new Float64Array(4), i)),
+    { scheduler: 'threads', numWorkers: 4 },
+  );
   const before = maxRss();
   const dx = delayed(x, { name: 'big' });
   const [means] = await compute(
@@ -37,7 +40,11 @@ t.test('a delayed typed array: every thread reads one shared copy; the user arra
   const n = 1 << 17;
   const x = new Float64Array(n).fill(1);
   const dx = delayed(x, { name: 'input' });
-  const run = () => compute(Array.from({ length: 6 }, (_, i) => delayed(probe, { name: 'probe' })(dx, i)), { scheduler: 'threads', numWorkers: 3 });
+  const run = () =>
+    compute(
+      Array.from({ length: 6 }, (_, i) => delayed(probe, { name: 'probe' })(dx, i)),
+      { scheduler: 'threads', numWorkers: 3 },
+    );
   const [probes] = (await run()) as [Probe[]];
   t.ok(
     probes.every((p) => p.shared),

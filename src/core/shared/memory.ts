@@ -13,7 +13,18 @@
 /** Below this many bytes a value is cloned per thread as before: a clone is cheaper than a shared allocation. */
 export const SHARE_BYTES = 64 * 1024;
 
-export type SharableView = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Uint8ClampedArray | BigInt64Array | BigUint64Array;
+export type SharableView =
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | BigInt64Array
+  | BigUint64Array;
 
 export function isShared(v: ArrayBufferView): boolean {
   return v.buffer instanceof SharedArrayBuffer;

@@ -307,7 +307,11 @@ export class Run implements RunHandler {
   private mainWire(d: Node): [unknown, boolean] {
     if (d.wire === undefined) {
       const readers = d.dependents.length > 0 ? d.dependents.map((c) => `task '${c.key}'`).join(', ') : `data '${d.key}'`;
-      const [w, marked] = toWire(d.value, `data '${d.key}'`, { ...this.sharing(readers), shared: this.pool.shared, fnId: (f, where) => this.pool.fnId(f, where) });
+      const [w, marked] = toWire(d.value, `data '${d.key}'`, {
+        ...this.sharing(readers),
+        shared: this.pool.shared,
+        fnId: (f, where) => this.pool.fnId(f, where),
+      });
       d.wire = [w, marked];
     }
     return d.wire;
