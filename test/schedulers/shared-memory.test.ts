@@ -8,7 +8,7 @@ import t from 'tap';
 import { compute, delayed, shutdownSchedulers } from '../../src/index.js';
 import { Frame } from '../../src/dataframe/frame.js';
 import '../../src/dataframe/register.js';
-import { inspectFrame, makeArray, makeFrame, meanOf, type Probe, probe, sharedView, sumOf, writeInto } from './fixtures/shared-probe.js';
+import { inspectFrame, makeArray, makeFrame, meanOf, probe, sharedView, sumOf, writeInto } from './fixtures/shared-probe.js';
 
 t.teardown(shutdownSchedulers);
 
@@ -45,7 +45,7 @@ t.test('a delayed typed array: every thread reads one shared copy; the user arra
       Array.from({ length: 6 }, (_, i) => delayed(probe, { name: 'probe' })(dx, i)),
       { scheduler: 'threads', numWorkers: 3 },
     );
-  const [probes] = (await run()) as [Probe[]];
+  const [probes] = await run();
   t.ok(
     probes.every((p) => p.shared),
     'each task sees a SharedArrayBuffer',
@@ -64,7 +64,7 @@ t.test('a delayed typed array: every thread reads one shared copy; the user arra
   );
   t.equal(x[5], 1, "the user's own array is a different buffer");
   // The shared copy no longer matches the user's array: the next compute copies it again.
-  const [again] = (await run()) as [Probe[]];
+  const [again] = await run();
   t.same(
     again.map((p) => p.sum),
     new Array(6).fill(n),
