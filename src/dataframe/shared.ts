@@ -37,18 +37,43 @@ export function shareColumn(c: Column): Column {
 /** A dictionary as shared UTF-8 bytes; this thread keeps the strings it already has. */
 function sharedDictionary(dict: readonly string[]): StringBytes {
   const n = dict.length;
+  // One C++ encode of the entries joined by NUL, then one pass that drops the separators and
+  // records where each entry ends: no per-entry call.
+  const joined = Buffer.from(dict.join('\u0000'), 'utf8');
+  const offsets = sharedInt32(n + 1);
+  const bytes = sharedUint8(Math.max(0, joined.length - (n - 1)));
+  let k = 0;
+  let out = 0;
+  let high = 0;
+  for (let i = 0; i < joined.length; i++) {
+    const b = joined[i];
+    if (b === 0) {
+      if (++k >= n) return perEntry(dict);
+      offsets[k] = out;
+    } else {
+      if (out >= bytes.length) return perEntry(dict);
+      bytes[out++] = b;
+      high |= b;
+    }
+  }
+  if (n > 0 && k !== n - 1) return perEntry(dict); // an entry held NUL itself
+  offsets[n] = out;
+  return new StringBytes(bytes, offsets, high < 0x80, [...dict]);
+}
+
+/** Entries that hold NUL: encoded one by one. */
+function perEntry(dict: readonly string[]): StringBytes {
+  const n = dict.length;
   const offsets = sharedInt32(n + 1);
   let total = 0;
-  let chars = 0;
+  let high = 0;
   for (let k = 0; k < n; k++) {
-    const s = dict[k];
-    chars += s.length;
-    total += Buffer.byteLength(s, 'utf8');
+    total += Buffer.byteLength(dict[k], 'utf8');
     offsets[k + 1] = total;
   }
   const bytes = sharedUint8(total);
   const buf = Buffer.from(bytes.buffer, 0, total);
   for (let k = 0; k < n; k++) buf.write(dict[k], offsets[k], 'utf8');
-  // As many bytes as UTF-16 units: every character was ASCII, which decodes byte by byte.
-  return new StringBytes(bytes, offsets, chars === total, [...dict]);
+  for (let i = 0; i < total; i++) high |= bytes[i];
+  return new StringBytes(bytes, offsets, high < 0x80, [...dict]);
 }

@@ -6,7 +6,8 @@
  */
 import t from 'tap';
 import { compute, delayed, shutdownSchedulers } from '../../src/index.js';
-import { Frame } from '../../src/dataframe/frame.js';
+import { Frame, stringBytesOf } from '../../src/dataframe/frame.js';
+import { shareColumn } from '../../src/dataframe/shared.js';
 import '../../src/dataframe/register.js';
 import { inspectFrame, makeArray, makeFrame, meanOf, probe, sharedView, sumOf, writeInto } from './fixtures/shared-probe.js';
 
@@ -119,4 +120,17 @@ t.test('DataFrame partitions: numeric columns, codes and string bytes in shared 
   const [[onProcesses]] = await compute([fromUser], { scheduler: 'processes', numWorkers: 1 });
   t.notOk(onProcesses.numericShared, 'processes get their own copy');
   t.same(onProcesses.text, ['a', 'bé', 'c', 'a']);
+});
+
+t.test('string dictionaries in shared memory decode to the same entries (empty, NUL inside, non-ASCII)', async (t) => {
+  const dicts = [[], ['a'], ['', 'x', ''], ['a\u0000b', 'c'], ['é', '😀', 'z'], ['\u0000']];
+  for (const dict of dicts) {
+    const sb = stringBytesOf(shareColumn({ dtype: 'string', data: new Int32Array([0]), dict }))!;
+    t.ok(sb.bytes.buffer instanceof SharedArrayBuffer && sb.offsets.buffer instanceof SharedArrayBuffer);
+    t.same(
+      Array.from({ length: sb.size }, (_, k) => sb.get(k)),
+      dict,
+      JSON.stringify(dict),
+    );
+  }
 });
