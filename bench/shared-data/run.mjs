@@ -3,6 +3,8 @@
 // processes schedulers on the numpy version. Each run is its own program; its peak RSS is the
 // largest sum of RSS over the program's process tree, sampled every 20 ms from /proc.
 // Usage: node bench/shared-data/run.mjs [--workers 2,4,8] [--skip-dask] [--only threads,sync]
+//        [--dask threads,processes] [--dask-processes-workers 2,4,8] (Dask's processes scheduler
+//        pickles the array once per task: minutes per run on a loaded 2-core machine)
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fmt, hasPython, PYTHON, table } from '../lib/peer.mjs';
@@ -13,6 +15,8 @@ const opt = (name, dflt) => {
 };
 const WORKERS = opt('workers', '2,4,8').split(',').map(Number);
 const ONLY = opt('only', 'sync,threads,processes,distributed').split(',');
+const DASK = opt('dask', 'threads,processes').split(',');
+const DASK_PROC_WORKERS = opt('dask-processes-workers', '2,4,8').split(',').map(Number);
 const INPUT_MB = (40_000_000 * 8) / 2 ** 20;
 
 function rssOf(pid) {
@@ -80,7 +84,8 @@ for (const w of WORKERS) {
     row(`tsdask ${s === 'distributed' ? `LocalCluster ${w} x 1` : s}`, w, r);
   }
   if (dask) {
-    for (const s of ['threads', 'processes']) {
+    for (const s of DASK) {
+      if (s === 'processes' && !DASK_PROC_WORKERS.includes(w)) continue;
       const r = await measure(PYTHON, ['dask_shared.py', s, String(w)]);
       results[`dask-${s}-${w}`] = r;
       row(`Dask ${s} (numpy)`, w, r);
