@@ -5,11 +5,12 @@
  *
  *   tsdask  LocalCluster 2 workers x 1 thread     vs  Dask distributed LocalCluster, same shape
  *   tsdask  one process (sync scheduler)          vs  pandas, and danfo.js, one process
+ *   tsdask  threads scheduler, 2 worker threads (one process)
  *
  * printing per-task and total seconds, ratios and peak memory per process.
  *
  *   npx tsx bench/stackoverflow/run.ts [--questions 1000000] [--dir DIR] [--peers dask,pandas,danfo]
- *                                      [--danfo-timeout 180] [--runs 1]
+ *                                      [--danfo-timeout 180] [--runs 1] [--only tsdask-threads,tsdask-sync]
  *
  * Each contestant runs in its own process (clean peak-memory figures). Module loading (danfo,
  * pandas, dask) and cluster start-up are outside the timed sections for everyone.
@@ -53,11 +54,11 @@ function peakOf(pid: number | undefined): number {
 }
 const selfPeak = () => process.resourceUsage().maxRSS / 1024;
 
-async function runTsdask(dir: string, mode: 'cluster' | 'sync'): Promise<Result> {
+async function runTsdask(dir: string, mode: 'cluster' | 'sync' | 'threads'): Promise<Result> {
   dd.toDanfo(dd.Frame.fromColumns({ warm: [1] })); // load danfo.js now, as Python imports pandas before timing
   let cluster: LocalCluster | undefined;
   let client: Client | undefined;
-  let opts: ComputeOptions = { scheduler: 'sync' };
+  let opts: ComputeOptions = mode === 'threads' ? { scheduler: 'threads', numWorkers: 2 } : { scheduler: 'sync' };
   if (mode === 'cluster') {
     cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, dashboardAddress: null });
     client = await Client.connect(cluster);
@@ -178,9 +179,13 @@ function driver(): void {
     ['tsdask-cluster', () => child(['--mode', 'cluster', '--dir', dir], 30 * 60_000)],
     ['dask-cluster', () => python(['dask', dir, '2'])],
     ['tsdask-sync', () => child(['--mode', 'sync', '--dir', dir], 30 * 60_000)],
+    ['tsdask-threads', () => child(['--mode', 'threads', '--dir', dir], 30 * 60_000)],
     ['pandas', () => python(['pandas', dir])],
   ];
-  const active = contestants.filter(([name]) => name.startsWith('tsdask') || peers.includes(name.replace('-cluster', '')));
+  const only = arg('only')?.split(',');
+  const active = contestants.filter(
+    ([name]) => (only === undefined || only.includes(name)) && (name.startsWith('tsdask') || peers.includes(name.replace('-cluster', ''))),
+  );
   const all = new Map<string, Result[]>(active.map(([name]) => [name, []]));
   for (let i = 0; i < runs; i++) {
     for (const [name, f] of active) {
@@ -255,7 +260,7 @@ function driver(): void {
 async function main(): Promise<void> {
   const mode = arg('mode');
   const dir = arg('dir')!;
-  if (mode === 'cluster' || mode === 'sync') console.log(JSON.stringify(await runTsdask(dir, mode)));
+  if (mode === 'cluster' || mode === 'sync' || mode === 'threads') console.log(JSON.stringify(await runTsdask(dir, mode)));
   else if (mode === 'danfo') console.log(JSON.stringify(await runDanfoTask(dir, arg('task')!)));
   else driver();
 }

@@ -24,6 +24,11 @@ export interface TypeSpec<T> {
   test(x: unknown): x is T;
   toFrames(x: T): { meta: unknown; buffers: ArrayBufferView[] };
   fromFrames(meta: unknown, buffers: Uint8Array[]): T;
+  /**
+   * Optional: the same value with its large buffers in shared memory (src/core/shared), for the
+   * threads scheduler to share it between threads instead of copying it. Types without it are cloned.
+   */
+  toShared?(x: T): T;
 }
 
 const types = new Map<string, TypeSpec<unknown>>();

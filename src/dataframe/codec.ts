@@ -4,6 +4,7 @@
  * String dictionaries travel as one UTF-8 buffer (joined by NUL when no value holds NUL,
  * else with an Int32 offsets buffer).
  */
+import { shareFrame } from './shared.js';
 import { type Column, type ColumnData, type DType, Frame, lazyStringColumn, StringBytes, stringBytesOf } from './frame.js';
 
 export interface FrameMeta {
@@ -30,11 +31,15 @@ export function isFrame(x: unknown): x is Frame {
   return x instanceof Frame;
 }
 
+function ownCopy<T extends ColumnData>(v: T): T {
+  return (v.buffer instanceof SharedArrayBuffer ? v : v.slice()) as T;
+}
+
 function encodeColumn(c: Column, metas: ColumnMeta[], buffers: ArrayBufferView[]): void {
   // A copy (a memcpy, cheap next to any per-cell work): kernels share column buffers between
   // frames (select, rename, filter-all), so a scheduler transferring the buffers of a frame it
   // drops must not detach a column another live frame still reads.
-  buffers.push(c.data.buffer instanceof SharedArrayBuffer ? c.data : c.data.slice());
+  buffers.push(ownCopy(c.data));
   if (c.dtype !== 'string') {
     metas.push({ dtype: c.dtype });
     return;
@@ -43,7 +48,8 @@ function encodeColumn(c: Column, metas: ColumnMeta[], buffers: ArrayBufferView[]
   if (raw !== undefined) {
     // Still bytes: send them as they are (no string is created to encode it).
     metas.push({ dtype: c.dtype, dictSize: raw.size, dictMode: 'bytes', oneByte: raw.oneByte });
-    buffers.push(raw.bytes.slice(), raw.offsets.slice());
+    // Shared memory (threads) is sent as it is: no thread writes into it.
+    buffers.push(ownCopy(raw.bytes), ownCopy(raw.offsets));
     return;
   }
   const dict = c.dict!;
@@ -123,4 +129,4 @@ export function fromFrames(metaIn: unknown, buffers: Uint8Array[]): Frame {
 }
 
 /** The spec handed to serialize.ts `registerType('tsdask.frame', frameCodec)`. */
-export const frameCodec = { test: isFrame, toFrames, fromFrames };
+export const frameCodec = { test: isFrame, toFrames, fromFrames, toShared: shareFrame };

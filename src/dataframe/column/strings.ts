@@ -13,7 +13,11 @@ export class StringBytes {
     readonly offsets: Int32Array,
     /** latin1 text, or UTF-8 that is pure ASCII (both decode byte by byte). */
     readonly oneByte: boolean,
-  ) {}
+    /** The entries already decoded, when the bytes were made from them (nothing to decode here). */
+    decoded?: string[],
+  ) {
+    this.strings = decoded;
+  }
   get size(): number {
     return this.offsets.length - 1;
   }

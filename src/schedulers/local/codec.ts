@@ -7,7 +7,8 @@
  * objects are rejected with the task key and the path of the value instead.
  */
 import { KeyRef } from '../../core/graph.js';
-import { registeredTypeOf, getRegisteredType, unsupportedValueError, SerializationError } from '../../core/serialize.js';
+import { registeredTypeOf, getRegisteredType, unsupportedValueError, SerializationError, type TypeSpec } from '../../core/serialize.js';
+import { isShared, SHARE_BYTES } from '../../core/shared/memory.js';
 import type { TaskFn } from '../../core/graph.js';
 import type { FnSpec } from '../../core/functions.js';
 
@@ -23,15 +24,27 @@ export interface ToWireOptions {
   transfer?: ArrayBuffer[];
   /** A function's wire form: an id of a spec sent separately, or the spec itself. Throws ClosureError. */
   fnId(fn: TaskFn, what: string): number | FnSpec;
+  /**
+   * Threads only: what to send instead of a large typed array outside shared memory (its copy in
+   * shared memory, src/core/shared). Without it such arrays are cloned for each receiver.
+   */
+  share?(v: ArrayBufferView, what: string): ArrayBufferView;
+  /** Threads only: a registered value with its buffers in shared memory (TypeSpec.toShared), or the value itself. */
+  shareType?(x: object, spec: TypeSpec<unknown>): object;
 }
 
 let marked = false;
+let replaced = false;
 
-/** The wire form of `value`, and whether it holds markers the receiver must revive. */
-export function toWire(value: unknown, what: string, opts: ToWireOptions): [unknown, boolean] {
+/**
+ * The wire form of `value`, whether it holds markers the receiver must revive, and whether
+ * parts of it were replaced by shared copies (the sender may keep the shared form instead).
+ */
+export function toWire(value: unknown, what: string, opts: ToWireOptions): [unknown, boolean, boolean] {
   marked = false;
+  replaced = false;
   const out = walk(value, what, opts, 0);
-  return [out, marked];
+  return [out, marked, replaced];
 }
 
 const NATIVE = [Date, RegExp, Error, Boolean, Number, String];
@@ -72,6 +85,10 @@ function walk(x: unknown, what: string, opts: ToWireOptions, depth: number): unk
     return { [MARK]: ['r', x.key] } satisfies Marker;
   }
   if (ArrayBuffer.isView(x)) {
+    if (opts.share !== undefined && x.byteLength >= SHARE_BYTES && !isShared(x)) {
+      replaced = true;
+      return opts.share(x, what);
+    }
     if (!opts.shared) checkProcessSize(x.byteLength, what);
     return view(x, opts);
   }
@@ -85,7 +102,12 @@ function walk(x: unknown, what: string, opts: ToWireOptions, depth: number): unk
   if (x instanceof SharedArrayBuffer) return opts.shared ? x : new Uint8Array(x).slice().buffer;
   const reg = registeredTypeOf(x);
   if (reg !== undefined) {
-    const { meta, buffers } = reg[1].toFrames(x);
+    let y: object = x;
+    if (opts.shareType !== undefined) {
+      y = opts.shareType(x, reg[1]);
+      if (y !== x) replaced = true;
+    }
+    const { meta, buffers } = reg[1].toFrames(y);
     marked = true;
     const m = walk(meta, what, opts, depth + 1);
     const bytes = buffers.map((b) => {

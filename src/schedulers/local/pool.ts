@@ -9,6 +9,7 @@ import { expose, type Remote, wrap } from 'comlink';
 import { describeFunction, type FnSpec, resolveFunction } from '../../core/functions.js';
 import type { TaskFn } from '../../core/graph.js';
 import { type ExecutorHandle, type ExecutorKind, startExecutor } from '../../executor/spawn.js';
+import { SharedInputs } from '../../core/shared/inputs.js';
 import { channels } from './link.js';
 import type { ExecutorApi, Report } from './protocol.js';
 
@@ -52,11 +53,16 @@ export class Pool {
   private readonly fns: TaskFn[] = [];
   private closed = false;
 
-  constructor(readonly kind: ExecutorKind) {}
+  constructor(readonly kind: ExecutorKind) {
+    this.inputs = kind === 'thread' ? new SharedInputs() : undefined;
+  }
 
   get shared(): boolean {
     return this.kind === 'thread';
   }
+
+  /** Threads: the shared-memory copies of user data, kept while the user's buffers live. */
+  readonly inputs: SharedInputs | undefined;
 
   /** `n` live executors: existing ones first, new ones started (or dead ones replaced) as needed. */
   acquire(n: number): Slot[] {

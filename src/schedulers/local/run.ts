@@ -18,7 +18,8 @@ import { type Graph, keyName, Task } from '../../core/graph.js';
 import { order } from '../../core/order.js';
 import { fire, type Callbacks } from '../../core/scheduler.js';
 import { transfer } from 'comlink';
-import { fromWire, ownedBuffers, toWire } from './codec.js';
+import { fromWire, ownedBuffers, toWire, type ToWireOptions } from './codec.js';
+import { RunInputs } from '../../core/shared/inputs.js';
 import { Heap } from '../../executor/heap.js';
 import type { Pool, RunHandler, Slot } from './pool.js';
 import { type Batch, KEEP, type RemoteError, type Report, SEND_DROP, SEND_KEEP, type SendMode, type WireStep, type WireTask } from './protocol.js';
@@ -96,6 +97,8 @@ export class Run implements RunHandler {
   private resolve!: (v: unknown[]) => void;
   private reject!: (e: unknown) => void;
   private readonly observed: boolean;
+  /** Threads: the shared copies of user data this compute reads (checked for writes at the end). */
+  private readonly inputs: RunInputs | undefined;
 
   constructor(
     private readonly pool: Pool,
@@ -107,6 +110,7 @@ export class Run implements RunHandler {
   ) {
     this.id = pool.newRunId();
     this.observed = callbacks.length > 0;
+    this.inputs = pool.inputs === undefined ? undefined : new RunInputs(pool.inputs);
   }
 
   execute(): Promise<unknown[]> {
@@ -302,9 +306,25 @@ export class Run implements RunHandler {
 
   private mainWire(d: Node): [unknown, boolean] {
     if (d.wire === undefined) {
-      d.wire = toWire(d.value, `data '${d.key}'`, { shared: this.pool.shared, fnId: (f, where) => this.pool.fnId(f, where) });
+      const readers = d.dependents.length > 0 ? d.dependents.map((c) => `task '${c.key}'`).join(', ') : `data '${d.key}'`;
+      const [w, marked] = toWire(d.value, `data '${d.key}'`, {
+        ...this.sharing(readers),
+        shared: this.pool.shared,
+        fnId: (f, where) => this.pool.fnId(f, where),
+      });
+      d.wire = [w, marked];
     }
     return d.wire;
+  }
+
+  /** Threads: user data goes into shared memory once (read by `readers`); other pools clone. */
+  private sharing(readers?: string): Pick<ToWireOptions, 'share' | 'shareType'> {
+    const inputs = this.pool.inputs;
+    if (inputs === undefined) return {};
+    return {
+      share: (v, what) => this.inputs!.share(v, readers ?? what),
+      shareType: (x, spec) => inputs.registered(x, spec),
+    };
   }
 
   private wireTask(n: Node, i: number): WireTask {
@@ -321,7 +341,7 @@ export class Run implements RunHandler {
       }
       return id;
     };
-    const opts = { shared: this.pool.shared, fnId: fnIdOn };
+    const opts: ToWireOptions = { ...this.sharing(), shared: this.pool.shared, fnId: fnIdOn };
     const send: SendMode = n.wanted ? (n.dependents.length === 0 ? SEND_DROP : SEND_KEEP) : KEEP;
     if (task.chain.length === 0) {
       const [args, marked] = task.args.length === 0 ? [[], false] : toWire(task.args, what, opts);
@@ -486,6 +506,8 @@ export class Run implements RunHandler {
   private fail(e: unknown): void {
     if (this.settled) return;
     this.settled = true;
+    // Drops copies a task wrote into, so the next compute copies the input afresh.
+    this.inputs?.verify();
     this.pool.unregister(this);
     if (this.observed) fire(this.callbacks, 'finish', e);
     this.reject(e);
@@ -493,6 +515,8 @@ export class Run implements RunHandler {
 
   private succeed(): void {
     if (this.settled) return;
+    const written = this.inputs?.verify();
+    if (written !== undefined) return this.fail(written);
     let values: unknown[];
     try {
       values = this.keys.map((k) => {

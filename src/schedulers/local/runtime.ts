@@ -10,7 +10,9 @@ import { transfer, type Remote } from 'comlink';
 import { runTask, Task, type FusedStep, type TaskFn } from '../../core/graph.js';
 import { describeFunction, type FnSpec, resolveFunction, setFunctionBase } from '../../core/functions.js';
 import { type LoopTask, RunLoop, type TaskExecutor, WAITING } from '../../executor/run-loop.js';
-import { fromWire, toWire } from './codec.js';
+import { fromWire, toWire, type ToWireOptions } from './codec.js';
+import { toShared } from '../../core/shared/memory.js';
+import { sharedRegistered } from '../../core/shared/inputs.js';
 import {
   type Batch,
   type ExecutorApi,
@@ -22,6 +24,12 @@ import {
   type WireStep,
   type WireTask,
 } from './protocol.js';
+
+/** Results leave a thread in shared memory: one copy, then every thread reads the same bytes. */
+const SHARE_HERE: Pick<ToWireOptions, 'share' | 'shareType'> = {
+  share: (v) => toShared(v),
+  shareType: sharedRegistered,
+};
 
 /** How long one run slice may execute tasks before reporting and reading new messages. */
 const SLICE_MS = 1;
@@ -45,6 +53,8 @@ class RunState implements TaskExecutor<Pending> {
     private readonly main: Remote<MainApi>,
     /** Threads share memory with main; processes do not. */
     private readonly shared: boolean,
+    /** Turns function ids in wire values back into functions. */
+    private readonly fn: (id: number | FnSpec) => TaskFn,
   ) {
     this.report = { run: id, done: [] };
     // Tasks that return Promises run side by side, unbounded (main bounds what it sends).
@@ -59,9 +69,14 @@ class RunState implements TaskExecutor<Pending> {
   }
 
   done(p: Pending, value: unknown, ms: number): void {
-    if (p.send !== 0 && !this.sendValue(p.key, value, p.send === SEND_DROP, 'result')) return;
+    let kept = value;
+    if (p.send !== 0) {
+      const sent = this.sendValue(p.key, value, p.send === SEND_DROP, 'result');
+      if (sent === undefined) return;
+      kept = sent;
+    }
     this.report.done.push([p.key, ms]);
-    if (p.send !== SEND_DROP) this.put(p.key, value);
+    if (p.send !== SEND_DROP) this.put(p.key, kept);
   }
 
   erred(p: Pending, e: unknown): void {
@@ -99,20 +114,26 @@ class RunState implements TaskExecutor<Pending> {
     for (const p of w) this.loop.arrived(p);
   }
 
-  /** Queue a value for main; false (and a task error) when it cannot be sent. */
-  sendValue(key: string, value: unknown, drop: boolean, what: string): boolean {
+  /**
+   * Queue a value for main; returns what to keep of it here (on threads, the value with its large
+   * buffers moved to shared memory, so it is copied there once and never again), or undefined
+   * (and a task error) when it cannot be sent.
+   */
+  sendValue(key: string, value: unknown, drop: boolean, what: string): unknown {
     try {
-      const [w, marked] = toWire(value, `the ${what} of task '${key}'`, {
+      const [w, marked, replaced] = toWire(value, `the ${what} of task '${key}'`, {
         shared: this.shared,
         // Only threads can take transfers; for processes a copy would be wasted work.
         transfer: drop && this.shared ? this.transfer : undefined,
         fnId: (f, where) => describeFunction(f, where),
+        ...(this.shared ? SHARE_HERE : {}),
       });
       (this.report.values ??= []).push([key, w, marked]);
-      return true;
+      if (!replaced || drop) return value;
+      return marked ? fromWire(w, this.fn) : w;
     } catch (e) {
       this.fail(key, e);
-      return false;
+      return undefined;
     }
   }
 
@@ -185,7 +206,7 @@ export class ExecutorRuntime implements ExecutorApi {
     if (this.ended.has(run)) return undefined;
     let rs = this.runs.get(run);
     if (rs === undefined) {
-      rs = new RunState(run, this.main, this.shared);
+      rs = new RunState(run, this.main, this.shared, this.fn);
       this.runs.set(run, rs);
     }
     return rs;
@@ -204,8 +225,9 @@ export class ExecutorRuntime implements ExecutorApi {
           rs.failWith(key, { name: 'Error', message: `${this.name} was asked for '${key}' but does not hold it (protocol error)` });
           continue;
         }
-        rs.sendValue(key, rs.store.get(key), drop, 'value');
+        const kept = rs.sendValue(key, rs.store.get(key), drop, 'value');
         if (drop) rs.store.delete(key);
+        else if (kept !== undefined) rs.store.set(key, kept);
       }
     }
     // Also with nothing to run: the slice's end sends what this batch asked for.
