@@ -71,15 +71,9 @@ export const QUESTIONS: readonly Question[] = [
     id: 'q6',
     text: 'median v3 sd v3 by id4 id5',
     values: ['median_v3', 'sd_v3'],
-    tsdask: (x) =>
-      x.groupby(['id4', 'id5']).agg({ median_v3: { column: 'v3', agg: 'median' }, sd_v3: { column: 'v3', agg: 'std' } }),
+    tsdask: (x) => x.groupby(['id4', 'id5']).agg({ median_v3: { column: 'v3', agg: 'median' }, sd_v3: { column: 'v3', agg: 'std' } }),
     sql: 'SELECT id4, id5, median(v3) AS median_v3, stddev(v3) AS sd_v3 FROM x GROUP BY id4, id5',
-    polars: (p, x) =>
-      x
-        .lazy()
-        .groupBy(['id4', 'id5'])
-        .agg(p.col('v3').median().alias('median_v3'), p.col('v3').std().alias('sd_v3'))
-        .collectSync(),
+    polars: (p, x) => x.lazy().groupBy(['id4', 'id5']).agg(p.col('v3').median().alias('median_v3'), p.col('v3').std().alias('sd_v3')).collectSync(),
   },
   {
     id: 'q7',
@@ -114,26 +108,15 @@ export const QUESTIONS: readonly Question[] = [
       return g.assign({ r2: g.col('r2').pow(2) });
     },
     sql: 'SELECT id2, id4, pow(corr(v1, v2), 2) AS r2 FROM x GROUP BY id2, id4',
-    polars: (p, x) =>
-      x
-        .lazy()
-        .groupBy(['id2', 'id4'])
-        .agg(p.pearsonCorr('v1', 'v2').pow(2).alias('r2'))
-        .collectSync(),
+    polars: (p, x) => x.lazy().groupBy(['id2', 'id4']).agg(p.pearsonCorr('v1', 'v2').pow(2).alias('r2')).collectSync(),
   },
   {
     id: 'q10',
     text: 'sum v3 count by id1:id6',
     values: ['v3', 'count'],
-    tsdask: (x) =>
-      x.groupby(['id1', 'id2', 'id3', 'id4', 'id5', 'id6']).agg({ v3: { column: 'v3', agg: 'sum' }, count: { column: 'v1', agg: 'count' } }),
+    tsdask: (x) => x.groupby(['id1', 'id2', 'id3', 'id4', 'id5', 'id6']).agg({ v3: { column: 'v3', agg: 'sum' }, count: { column: 'v1', agg: 'count' } }),
     sql: 'SELECT id1, id2, id3, id4, id5, id6, sum(v3) AS v3, count(*) AS count FROM x GROUP BY id1, id2, id3, id4, id5, id6',
-    polars: (p, x) =>
-      x
-        .lazy()
-        .groupBy(['id1', 'id2', 'id3', 'id4', 'id5', 'id6'])
-        .agg(p.col('v3').sum(), p.col('v1').count().alias('count'))
-        .collectSync(),
+    polars: (p, x) => x.lazy().groupBy(['id1', 'id2', 'id3', 'id4', 'id5', 'id6']).agg(p.col('v3').sum(), p.col('v1').count().alias('count')).collectSync(),
   },
 ];
 

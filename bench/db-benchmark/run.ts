@@ -40,7 +40,10 @@ function arg(name: string, fallback: string): string {
 const peakMb = () => process.resourceUsage().maxRSS / 1024;
 
 /** Best of `repeat` runs of each question; a question that throws is recorded, and the run goes on. */
-async function timeQuestions(repeat: number, run: (q: (typeof QUESTIONS)[number]) => Promise<Check>): Promise<Pick<Result, 'seconds' | 'checks' | 'errors'>> {
+async function timeQuestions(
+  repeat: number,
+  run: (q: (typeof QUESTIONS)[number]) => Check | Promise<Check>,
+): Promise<Pick<Result, 'seconds' | 'checks' | 'errors'>> {
   const out: Pick<Result, 'seconds' | 'checks' | 'errors'> = { seconds: {}, checks: {}, errors: {} };
   for (const q of QUESTIONS) {
     try {
@@ -102,10 +105,10 @@ async function runPolars(file: string, repeat: number): Promise<Result> {
   const t0 = performance.now();
   const x = pl.readCSV(file);
   const load = (performance.now() - t0) / 1000;
-  const timed = await timeQuestions(repeat, async (q) => {
+  const timed = await timeQuestions(repeat, (q) => {
     const ans = q.polars(pl, x);
     const out: Check = { rows: ans.height, sums: {} };
-    for (const c of q.values) out.sums[c] = sumOf(Float64Array.from(ans.getColumn(c).cast(pl.Float64).toArray() as number[]));
+    for (const c of q.values) out.sums[c] = sumOf(Float64Array.from(ans.getColumn(c).cast(pl.Float64).toArray()));
     return out;
   });
   return { contestant: 'polars', load, ...timed, peak_mb: peakMb() };
@@ -159,7 +162,13 @@ function driver(): void {
   for (const [who, e] of failed) console.log(`${who}: process failed in some round: ${e}`);
   const names = [...runs.keys()];
   const ref = runs.get('duckdb')?.[0];
-  const med = (who: string, q: string) => median(runs.get(who)!.map((r) => r.seconds[q]).filter((s) => s !== undefined));
+  const med = (who: string, q: string) =>
+    median(
+      runs
+        .get(who)!
+        .map((r) => r.seconds[q])
+        .filter((s) => s !== undefined),
+    );
   const rowsOut: string[][] = [];
   const peerBest = (q: string) => Math.min(med('duckdb', q) || Infinity, runs.has('polars') ? med('polars', q) : Infinity);
   for (const q of QUESTIONS) {

@@ -37,7 +37,7 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-async function timeTasks(run: (t: TaskName) => Promise<unknown>): Promise<{ seconds: Record<string, number>; values: Record<string, unknown> }> {
+async function timeTasks(run: (t: TaskName) => unknown): Promise<{ seconds: Record<string, number>; values: Record<string, unknown> }> {
   const seconds: Record<string, number> = {};
   const values: Record<string, unknown> = {};
   for (const t of TASK_NAMES) {
@@ -77,7 +77,7 @@ async function runPolars(dir: string): Promise<Result> {
   // The StackLite files write missing values as NA, as R does.
   const q = () => pl.scanCSV(join(dir, 'questions.csv'), { nullValues: 'NA' });
   const tg = () => pl.scanCSV(join(dir, 'question_tags.csv'), { nullValues: 'NA' });
-  const { seconds, values } = await timeTasks(async (t) => {
+  const { seconds, values } = await timeTasks((t) => {
     switch (t) {
       case 't1':
         return [q().select(pl.all().isNull().mean().mul(100)).collectSync(), tg().select(pl.all().isNull().mean().mul(100)).collectSync()];
@@ -88,7 +88,11 @@ async function runPolars(dir: string): Promise<Result> {
       case 't3':
         return tg().groupBy('Tag').agg(pl.col('Tag').count().alias('n')).sort('n', true).limit(5).collectSync().getColumn('Tag').toArray();
       case 't4':
-        return tg().join(q().select('Id'), { on: 'Id', how: 'anti' }).select(pl.col('Id').count().alias('n')).collectSync().getColumn('n').toArray()[0] > 0 ? 1 : 0;
+        return Number(
+          tg().join(q().select('Id'), { on: 'Id', how: 'anti' }).select(pl.col('Id').count().alias('n')).collectSync().getColumn('n').toArray()[0],
+        ) > 0
+          ? 1
+          : 0;
       case 't5':
         return q()
           .filter(pl.col('OwnerUserId').isNotNull())
@@ -135,7 +139,9 @@ async function runDuckdb(dir: string): Promise<Result> {
       case 't2':
         return rows(`SELECT avg(Score), stddev_samp(Score), median(Score), min(Score), max(Score) FROM ${q}`);
       case 't3':
-        return (await rows(`SELECT Tag, count(*) AS n FROM ${tg} GROUP BY Tag ORDER BY n DESC LIMIT 5`)).map((r) => String(r.Tag));
+        return (await rows(`SELECT Tag, count(*) AS n FROM ${tg} GROUP BY Tag ORDER BY n DESC LIMIT 5`)).map((r) =>
+          typeof r.Tag === 'string' ? r.Tag : JSON.stringify(r.Tag),
+        );
       case 't4':
         return Number((await rows(`SELECT count(*) AS n FROM ${tg} t ANTI JOIN ${q} q ON t.Id = q.Id`))[0].n) > 0 ? 1 : 0;
       case 't5':
@@ -160,12 +166,17 @@ async function runDuckdb(dir: string): Promise<Result> {
 }
 
 async function childMain(who: Contestant, dir: string): Promise<void> {
-  const r = who === 'polars' ? await runPolars(dir) : who === 'duckdb' ? await runDuckdb(dir) : await runTsdask(dir, who === 'tsdask-threads' ? 'threads' : 'cluster');
+  const r =
+    who === 'polars' ? await runPolars(dir) : who === 'duckdb' ? await runDuckdb(dir) : await runTsdask(dir, who === 'tsdask-threads' ? 'threads' : 'cluster');
   console.log(JSON.stringify(r));
 }
 
 function child(who: Contestant, dir: string): Result | { error: string } {
-  const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', who, '--dir', dir], { encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', who, '--dir', dir], {
+    encoding: 'utf8',
+    timeout: 30 * 60_000,
+    maxBuffer: 64 << 20,
+  });
   if (r.error || r.status !== 0) return { error: r.error ? r.error.message : (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ').slice(0, 300) };
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Result;
 }

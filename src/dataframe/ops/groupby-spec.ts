@@ -112,7 +112,8 @@ export function validateSpec(spec: GroupSpec, schema: Frame): void {
     if (o.fn === 'size') continue;
     const t = schema.col(o.column).dtype;
     if (o.fn === 'corr') {
-      if (o.other === undefined) throw new TypeError(`groupby: corr of '${o.column}' needs a second column: g.col('${o.column}').corr('other') or { column, agg: 'corr', other }`);
+      if (o.other === undefined)
+        throw new TypeError(`groupby: corr of '${o.column}' needs a second column: g.col('${o.column}').corr('other') or { column, agg: 'corr', other }`);
       for (const c of [o.column, o.other]) {
         const ct = schema.col(c).dtype;
         if (!isNumberLike(ct)) throw new TypeError(`groupby: cannot correlate ${ct} column '${c}'; corr takes two numeric columns`);

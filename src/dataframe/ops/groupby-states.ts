@@ -117,7 +117,14 @@ function pairStates(x: ArrayLike<number>, y: ArrayLike<number>, ids: Int32Array,
 function mergePairStates(all: Frame, column: string, ids: Int32Array, g: number): PairStates {
   const st = (k: PairKind) => all.col(stateName(k, column)).data;
   const [n, sx, sy, mxx, myy, mxy] = PAIR_KINDS.map(st);
-  const out: PairStates = { cn: new Float64Array(g), cx: new Float64Array(g), cy: new Float64Array(g), cxx: new Float64Array(g), cyy: new Float64Array(g), cxy: new Float64Array(g) };
+  const out: PairStates = {
+    cn: new Float64Array(g),
+    cx: new Float64Array(g),
+    cy: new Float64Array(g),
+    cxx: new Float64Array(g),
+    cyy: new Float64Array(g),
+    cxy: new Float64Array(g),
+  };
   const { cn, cx, cy, cxx, cyy, cxy } = out;
   for (let i = 0; i < all.length; i++) {
     const id = ids[i];

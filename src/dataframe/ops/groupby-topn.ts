@@ -91,7 +91,9 @@ export function topNChunk(part: Frame, spec: TopNSpec): Frame {
 
 export const groupbyTopNChunk = kernel('dataframe.groupby.topn-chunk', topNChunk);
 
-export const groupbyTopNCombine = kernel('dataframe.groupby.topn-combine', (partials: readonly Frame[], spec: TopNSpec): Frame => topNChunk(concatFrames(partials), spec));
+export const groupbyTopNCombine = kernel('dataframe.groupby.topn-combine', (partials: readonly Frame[], spec: TopNSpec): Frame =>
+  topNChunk(concatFrames(partials), spec),
+);
 
 /** The last level: top n of the partials, groups sorted by key. */
 export function topNFinalize(partials: readonly Frame[], spec: TopNSpec): Frame {

@@ -15,7 +15,17 @@
 import { kernel } from '../../core/kernels.js';
 import { type Column, compactStrings, Frame, takeColumn } from '../frame.js';
 import { concatFrames } from './concat.js';
-import { type AggOutput, type GroupSpec, medianColumns, nuniqueColumns, pairColumn, type Partial, type StateKind, stateName, statesOf } from './groupby-spec.js';
+import {
+  type AggOutput,
+  type GroupSpec,
+  medianColumns,
+  nuniqueColumns,
+  pairColumn,
+  type Partial,
+  type StateKind,
+  stateName,
+  statesOf,
+} from './groupby-spec.js';
 import { computeStates, mergeStates, missingOf } from './groupby-states.js';
 import { groupRows, KeyIndex } from './key-index.js';
 import { splitByKeys } from './shuffle.js';
@@ -93,11 +103,7 @@ export function groupChunk(part: Frame, spec: GroupSpec): Partial {
   const keys = keyColumns(part, spec.by, keyIdx.firstRows());
   const stateCols = computeStates(part, states, ids, g);
   const head = new Frame([...spec.by, ...states.map((s) => stateName(s.kind, s.column))], [...keys, ...stateCols], g);
-  return [
-    head,
-    ...nuniqueColumns(spec).map((c) => distinctPairs(part, spec.by, c, ids)),
-    ...medianColumns(spec).map((c) => valueRows(part, spec.by, c, ids)),
-  ];
+  return [head, ...nuniqueColumns(spec).map((c) => distinctPairs(part, spec.by, c, ids)), ...medianColumns(spec).map((c) => valueRows(part, spec.by, c, ids))];
 }
 
 export const groupbyChunk = kernel('dataframe.groupby.chunk', groupChunk);

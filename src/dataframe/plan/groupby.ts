@@ -183,7 +183,8 @@ export function agg(g: GroupByPlan, spec: AggSpec | AggName | readonly AggName[]
   const outputs: AggOutput[] = [];
   if (typeof spec === 'string' || Array.isArray(spec)) {
     const fns = (typeof spec === 'string' ? [spec] : spec) as AggName[];
-    if (fns.includes('corr')) throw new TypeError("groupby.agg: corr pairs two columns; use g.col('a').corr('b') or { r: { column: 'a', agg: 'corr', other: 'b' } }");
+    if (fns.includes('corr'))
+      throw new TypeError("groupby.agg: corr pairs two columns; use g.col('a').corr('b') or { r: { column: 'a', agg: 'corr', other: 'b' } }");
     const cols = columnsFor(g, fns);
     for (const c of cols)
       for (const fn of fns) outputs.push({ name: fns.length === 1 && typeof spec === 'string' ? c : `${c}_${fn}`, column: c, fn: checkFn(fn, c) });
@@ -194,7 +195,8 @@ export function agg(g: GroupByPlan, spec: AggSpec | AggName | readonly AggName[]
     else if (Array.isArray(v)) for (const fn of v as AggName[]) outputs.push({ name: `${name}_${fn}`, column: name, fn: checkFn(fn, name) });
     else if (v !== null && typeof v === 'object' && typeof (v as NamedAgg).column === 'string') {
       const na = v as NamedAgg;
-      if (na.other !== undefined && typeof na.other !== 'string') throw new TypeError(`groupby.agg: '${name}'.other must be a column name; got ${JSON.stringify(na.other)}`);
+      if (na.other !== undefined && typeof na.other !== 'string')
+        throw new TypeError(`groupby.agg: '${name}'.other must be a column name; got ${JSON.stringify(na.other)}`);
       outputs.push({ name, column: na.column, fn: checkFn(na.agg, name), ...(na.other === undefined ? {} : { other: na.other }) });
     } else {
       throw new TypeError(`groupby.agg: '${name}' must be an aggregation name, a list of them, or { column, agg }; got ${JSON.stringify(v)}`);
@@ -255,7 +257,8 @@ export function aggColumnFrame(g: GroupByPlan, column: string, fn: AggName): Fra
  */
 export function corrFrame(g: GroupByPlan, column: string, other: string): FrameSpec<'frame'> {
   checkColumn(g, other);
-  if (g.keys.includes(other) || g.keys.includes(column)) throw new TypeError(`groupby corr: '${g.keys.includes(other) ? other : column}' is a group key; correlate two value columns`);
+  if (g.keys.includes(other) || g.keys.includes(column))
+    throw new TypeError(`groupby corr: '${g.keys.includes(other) ? other : column}' is a group key; correlate two value columns`);
   return aggregate(g, [{ name: column, column, fn: 'corr', other }]);
 }
 
@@ -274,7 +277,8 @@ export function topN(g: GroupByPlan, column: string, n: number, largest: boolean
   checkColumn(g, column);
   if (g.keys.includes(column)) throw new TypeError(`groupby ${what}: '${column}' is a group key; pick a value column`);
   const t = g.frame.meta.col(column).dtype;
-  if (!(isNumberLike(t) || t === 'datetime') || t === 'bool') throw new TypeError(`groupby ${what}: '${column}' is ${t}; nlargest/nsmallest take a numeric or datetime column`);
+  if (!(isNumberLike(t) || t === 'datetime') || t === 'bool')
+    throw new TypeError(`groupby ${what}: '${column}' is ${t}; nlargest/nsmallest take a numeric or datetime column`);
   const spec: TopNSpec = { by: g.keys, column, n, largest, dropna: g.opts.dropna ?? true };
   const input = select(g.frame, [...g.keys, column]);
   const meta = inferMeta('groupby-topn', (m: Frame) => topNFinalize([topNChunk(m, spec)], spec), [input]);
