@@ -21,6 +21,8 @@ export { getScheduler, registerScheduler, shutdownSchedulers, SyncScheduler } fr
 export type { Callbacks, RunOptions, Scheduler, TaskEvent } from './schedulers/index.js';
 export { ProgressBar, progress } from './diagnostics/progress.js';
 export type { ProgressBarOptions } from './diagnostics/progress.js';
+export { display, richOf, toHTML } from './display/index.js';
+export type { Rich, ClusterSummary } from './display/index.js';
 export { registerType, SerializationError } from './core/serialize.js';
 export type { Frames, TypeSpec } from './core/serialize.js';
 export { ClosureError, registerModule } from './core/functions.js';

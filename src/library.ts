@@ -11,6 +11,7 @@
  */
 import { registerPart } from './core/parts.js';
 import { registerLocalSchedulers } from './schedulers/index.js';
+import { SHUFFLE_OUTPUT_TYPE } from './core/shuffle/output.js';
 import { DANFO_TYPE, detectDanfo } from './dataframe/danfo-detect.js';
 
 let installed = false;
@@ -44,7 +45,7 @@ export function installLibrary(): void {
   registerPart({
     name: 'dataframe',
     namespaces: ['dataframe'],
-    types: ['tsdask.frame', DANFO_TYPE],
+    types: ['tsdask.frame', DANFO_TYPE, SHUFFLE_OUTPUT_TYPE],
     detect: detectDanfo,
     load() {
       require('./dataframe/ops/index.js');

@@ -114,7 +114,27 @@ export function toDanfoSeries(f: Frame): DanfoSeries {
  * danfo stores labels of any type but declares them `string | number`; the cast states only that.
  */
 function indexLabels(c: Column, n: number): Array<string | number> {
-  return columnValues(c, n) as Array<string | number>;
+  const labels = columnValues(c, n) as Array<string | number>;
+  uniqueLabels(labels);
+  return labels;
+}
+
+/**
+ * danfo.js needs unique row labels (pandas does not): say which label repeats and what to do,
+ * instead of danfo's bare "Row index must contain unique values".
+ */
+function uniqueLabels(labels: ReadonlyArray<unknown>): void {
+  const seen = new Set<unknown>();
+  for (const l of labels) {
+    const key = l instanceof Date ? l.getTime() : l;
+    if (seen.has(key)) {
+      throw new RangeError(
+        `the result's index repeats the label ${JSON.stringify(l)}, and a danfo.js DataFrame or Series needs unique row labels ` +
+          '(pandas allows repeats). Keep the key as a column instead of setIndex (e.g. sortValues(key)), or drop the repeated keys first.',
+      );
+    }
+    seen.add(key);
+  }
 }
 
 /** The dtype a danfo column should get here: danfo knows float32/int32/string/boolean; Dates hide in float32 (and string). */

@@ -81,6 +81,8 @@ export interface StackLiteOptions {
   seed?: number;
   /** Distinct tags (default 20,000: a long tail after the common ones). */
   tags?: number;
+  /** Id of the first question (default 1): files generated apart can hold disjoint Ids. */
+  firstId?: number;
 }
 
 /** Write questions.csv and question_tags.csv into `dir`. */
@@ -99,7 +101,7 @@ export function generateStackLite(dir: string, opts: StackLiteOptions = {}): Gen
   const start = Date.UTC(2008, 6, 31, 21, 26, 37);
   const span = Date.UTC(2016, 9, 1) - start;
   const users = Math.max(10, Math.floor(n / 3));
-  let id = 1;
+  let id = opts.firstId ?? 1;
   let tagRows = 0;
   for (let i = 0; i < n; i++) {
     id += 1 + (r() < 0.3 ? Math.floor(r() * 4) : 0);

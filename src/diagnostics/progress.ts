@@ -1,11 +1,13 @@
 /**
  * ProgressBar: a Callbacks set that draws `[#####     ] | 52% Completed |  3.1s` while a
  * compute runs. Terminals get an in-place bar on stderr; notebooks and logs (no TTY) get a
- * line per 10% step on stdout, so captured output stays readable.
+ * line per 10% step on stdout, so captured output stays readable; in a tslab notebook (and no
+ * `out` given) an HTML bar is redrawn in place.
  */
 import { globalCallbacks, persist } from '../core/compute.js';
 import type { Graph } from '../core/graph.js';
 import type { Callbacks } from '../core/scheduler.js';
+import { notebookProgressSink, type ProgressSink } from '../display/progress-html.js';
 
 export interface ProgressBarOptions {
   /** Width of the bar in characters (default 40). */
@@ -28,12 +30,17 @@ export class ProgressBar implements Callbacks {
   private readonly minimum: number;
   private readonly dt: number;
   private readonly out: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Draw in a notebook rather than on `out` (only when no `out` was given). */
+  private readonly toNotebook: boolean;
+  /** This compute's notebook bar: a new display entry per compute. */
+  private sink: ProgressSink | undefined;
 
   constructor(opts: ProgressBarOptions = {}) {
     this.width = opts.width ?? 40;
     this.minimum = opts.minimum ?? 0.5;
     this.dt = opts.dt ?? 0.1;
     this.out = opts.out ?? (process.stderr.isTTY ? process.stderr : process.stdout);
+    this.toNotebook = opts.out === undefined;
   }
 
   /** Show a bar for every later compute, until `unregister()`. */
@@ -50,6 +57,7 @@ export class ProgressBar implements Callbacks {
     this.done = 0;
     this.shown = false;
     this.lastStep = -1;
+    this.sink = this.toNotebook ? notebookProgressSink() : undefined;
     this.t0 = performance.now();
     this.timer = setInterval(() => this.draw(false), this.dt * 1000);
     this.timer.unref();
@@ -79,6 +87,10 @@ export class ProgressBar implements Callbacks {
   private draw(final: boolean): void {
     if (!final && this.elapsed() < this.minimum) return;
     this.shown = true;
+    if (this.sink) {
+      this.sink.draw(Math.min(this.done, this.total), this.total, this.elapsed());
+      return;
+    }
     if (this.out.isTTY) {
       this.out.write(`\r${this.render()}${final ? '\n' : ''}`);
       return;

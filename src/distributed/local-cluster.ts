@@ -3,6 +3,7 @@
  * nanny that restarts it when it dies or runs out of memory.
  */
 import { availableParallelism } from 'node:os';
+import type { ClusterSummary } from '../display/cluster.js';
 import { type MemoryThresholds, resolveThresholds } from './memory-thresholds.js';
 import { Nanny } from './nanny.js';
 import { SchedulerServer } from './scheduler/server.js';
@@ -149,6 +150,20 @@ export class LocalCluster {
       await this.scheduler.close();
     })();
     return this.closed;
+  }
+
+  /** What the notebook summary shows (src/display); workers are listed by the Client, which hears from them. */
+  get summary(): ClusterSummary {
+    const n = this.workers.length;
+    return {
+      kind: 'LocalCluster',
+      address: this.schedulerAddress,
+      workers: n,
+      threads: n * this.opts.threadsPerWorker,
+      memory: this.opts.memoryLimit > 0 ? this.opts.memoryLimit * n : 0,
+      dashboard: this.dashboardLink,
+      workerList: [],
+    };
   }
 
   toString(): string {

@@ -10,6 +10,7 @@ import '../../src/bag/index.js';
 import '../../src/array/index.js';
 import * as dfd from 'danfojs-node';
 import { Frame } from '../../src/dataframe/index.js';
+import { ShuffleOutput } from '../../src/core/shuffle/output.js';
 import { getKernel, kernel, kernelNames } from '../../src/core/kernels.js';
 import { declaredParts, LibraryLoadError, partOfKernel, partOfType, registerPart } from '../../src/core/parts.js';
 import { getRegisteredType, registeredTypeNames } from '../../src/core/serialize.js';
@@ -39,6 +40,17 @@ const SAMPLES: Record<string, { value: unknown; check(t: Test, got: unknown): vo
           { n: 2.5, s: null, b: false },
           { n: -3, s: 'x', b: null },
         ]);
+    },
+  },
+  'tsdask.shuffle-output': {
+    value: new ShuffleOutput('merge-shuffle-left-ab12', 'merge-shuffle-left-disk-split-ab12#3', 'host-a', 4242, '/tmp/x/3-4242-r.bin', [0, 128, 512]),
+    check: (t, got) => {
+      t.ok(got instanceof ShuffleOutput, 'decoded as a ShuffleOutput');
+      if (got instanceof ShuffleOutput)
+        t.same(
+          [got.shuffle, got.key, got.host, got.pid, got.file, got.offsets, got.nbytes],
+          ['merge-shuffle-left-ab12', 'merge-shuffle-left-disk-split-ab12#3', 'host-a', 4242, '/tmp/x/3-4242-r.bin', [0, 128, 512], 512],
+        );
     },
   },
   'tsdask.danfo': {

@@ -75,6 +75,20 @@ for (const scheduler of SCHEDULERS) {
       );
     });
 
+    t.test('setIndex on repeated keys: the danfo result is a clear error naming a repeated label', async (t) => {
+      const err = await df
+        .setIndex('x')
+        .compute({ scheduler })
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
+      const m = /index repeats the label (\d+), and a danfo\.js DataFrame or Series needs unique row labels/.exec(err?.message ?? '');
+      t.ok(m, `clear error: ${err?.message}`);
+      t.ok(data.filter((r) => r.x === Number(m?.[1])).length > 1, 'the label named does repeat in the data');
+      t.match(err?.message, /Keep the key as a column instead of setIndex/);
+    });
+
     t.test('nlargest / nsmallest: frame and series, ties to the earlier row, missing skipped', async (t) => {
       const top = await computeFrame(df.nlargest(4, 'x'), scheduler);
       t.same(rows(top), expectSorted((r) => r.x, false).slice(0, 4));

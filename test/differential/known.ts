@@ -30,7 +30,6 @@ function raises(...patterns: RegExp[]): (got: Encoded) => string[] {
 
 export const KNOWN: Record<string, Known> = {
   // ---- DataFrame ----
-  'df.merge.outer': { item: 'new', what: 'outer merge types an int64 key column float64 (the keys are coalesced and never missing; pandas keeps int64)' },
   'df.toNumeric.coerce': { item: 'new', what: "toNumeric(errors: 'coerce') declares int64 for values that are floats and NaN (pandas: float64)" },
   'df.toDelayed': {
     item: 'new',

@@ -52,6 +52,9 @@ t.test('String(client), schedulerInfo and the dashboard show memory per worker a
   };
   await client.submit(ballast, { limit, to: 0.65 }).result();
   await until(() => /paused/.test(String(client)), 'String(client) to show the pause');
+  // Spill files are written off the event loop: their figures come with a later heartbeat.
+  const ws = [...cluster.scheduler.state.workers.values()][0];
+  await until(() => ws.metrics.spilledCount > 0, 'a heartbeat reporting the spilled result');
   const text = String(client);
   t.match(text, /^<Client: scheduler='tcp:\/\/127\.0\.0\.1:\d+' workers=1 threads=1 memory=762\.94 MiB dashboard=\S+>\n/, 'the summary line comes first');
   t.match(

@@ -94,8 +94,12 @@ t.test('process.exit inside a thread task ends only that thread', async (t) => {
 
 t.test('shutting the pool down under a running compute rejects it', async (t) => {
   const slow = delayed(spin)(1, 5_000);
-  const rejected = t.rejects(slow.compute({ scheduler: 'processes' }), { message: /pool was shut down while a compute was running/ });
-  await new Promise((r) => setTimeout(r, 300));
+  let dispatched!: () => void;
+  const running = new Promise<void>((r) => (dispatched = r));
+  const rejected = t.rejects(slow.compute({ scheduler: 'processes', callbacks: [{ pretask: () => dispatched() }] }), {
+    message: /pool was shut down while a compute was running/,
+  });
+  await running; // the task is handed to a worker process: the compute is running
   await shutdownSchedulers();
   await rejected;
   t.equal(await delayed(inc)(1).compute({ scheduler: 'processes' }), 2, 'a new pool starts on the next compute');

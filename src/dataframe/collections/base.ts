@@ -11,10 +11,10 @@ import type { ComputeOptions, VisualizeOptions } from '../../core/options.js';
 import { TOKEN } from '../../core/tokenize.js';
 import type { Frame } from '../frame.js';
 import { concatFrames } from '../ops/concat.js';
-import { danfoTasks, edgeTask, keysOf, partitions } from '../plan/partitions.js';
+import { danfoTasks, edgeTask, keysOf, lengthOf, partitions } from '../plan/partitions.js';
 import { shareReads } from '../plan/share-reads.js';
 import { type FrameSpec, frameSpec, type Kind, PARTITIONED, type Source } from '../plan/spec.js';
-import type { Scalar } from './scalar.js';
+import { Scalar } from './scalar.js';
 
 export abstract class PartitionedCollection<K extends Kind, T, Self extends Collection<T>> implements FrameSpec<K>, Collection<T> {
   readonly [PARTITIONED] = true;
@@ -34,7 +34,9 @@ export abstract class PartitionedCollection<K extends Kind, T, Self extends Coll
   /** Computed partitions to the user's value (a danfo object). */
   protected abstract finish(parts: Frame[]): T;
   /** Row count as a lazy Scalar. */
-  abstract lengthLazy(): Scalar<number>;
+  lengthLazy(): Scalar<number> {
+    return Scalar.of(lengthOf(this));
+  }
 
   /** Partition keys in order. */
   keys(): string[] {

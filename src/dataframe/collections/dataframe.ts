@@ -13,14 +13,14 @@ import { distinct, type DistinctOptions } from '../plan/distinct.js';
 import * as ew from '../plan/elementwise.js';
 import { type MetaLike, mapPartitions } from '../plan/map-partitions.js';
 import { merge, type MergeOptions } from '../plan/merge.js';
-import { lengthOf, repartition, sample, type SampleOptions } from '../plan/partitions.js';
+import { repartition, sample, type SampleOptions } from '../plan/partitions.js';
 import { hashShuffle } from '../plan/shuffle.js';
 import { selectN, setIndex, type SortOptions, sortValues } from '../plan/sort.js';
 import { asKind } from '../plan/blockwise.js';
 import type { FrameSpec } from '../plan/spec.js';
 import * as stats from '../plan/stats.js';
 import { writeCsvFiles } from '../plan/to-csv.js';
-import { Scalar } from './scalar.js';
+import type { Scalar } from './scalar.js';
 import { Series, wrapSeries } from './series.js';
 
 /** A column value for `assign`: a lazy Series, a lazy Scalar, a constant, or a function of the frame. */
@@ -39,9 +39,6 @@ export class DataFrame extends PartitionedCollection<'frame', DanfoDataFrame, Da
   }
   protected finish(parts: Frame[]): DanfoDataFrame {
     return toDanfo(concatFrames(parts));
-  }
-  lengthLazy(): Scalar<number> {
-    return Scalar.of(lengthOf(this));
   }
 
   /** Column names (known without computing). */

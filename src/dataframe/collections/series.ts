@@ -12,7 +12,6 @@ import type { DtField } from '../ops/datetime.js';
 import type { StrOp, StrTestOptions } from '../ops/strings.js';
 import { isinSeries, unique, valueCounts, type ValueCountsOptions } from '../plan/distinct.js';
 import * as ew from '../plan/elementwise.js';
-import { lengthOf } from '../plan/partitions.js';
 import { selectN, sortValues } from '../plan/sort.js';
 import { type FrameSpec, isSeriesSpec } from '../plan/spec.js';
 import * as stats from '../plan/stats.js';
@@ -34,9 +33,6 @@ export class Series extends PartitionedCollection<'series', DanfoSeries, Series>
   }
   protected finish(parts: Frame[]): DanfoSeries {
     return toDanfoSeries(concatFrames(parts));
-  }
-  lengthLazy(): Scalar<number> {
-    return Scalar.of(lengthOf(this));
   }
 
   get name(): string {

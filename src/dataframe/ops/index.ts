@@ -42,3 +42,4 @@ export * from './groupby-topn.js';
 export * from './danfo.js';
 export * from './read-csv.js';
 export * from './write-csv.js';
+export * from '../shuffle/kernels.js';

@@ -155,7 +155,9 @@ export function hashJoin(left: Frame, right: Frame, spec: JoinSpec): Frame {
     const rc = right.col(s.rightName!);
     if (spec.how === 'inner' || spec.how === 'left') return takeColumn(lc, li);
     if (spec.how === 'right') return takeColumn(rc, ri);
-    return widen(coalesce(lc, li, rc, ri, left.length), true);
+    // Every output row has a left or a right key, so the coalesced key is never missing: an
+    // int key stays int (as in pandas).
+    return coalesce(lc, li, rc, ri, left.length);
   });
   return new Frame(names, cols, li.length);
 }

@@ -17,11 +17,21 @@
  * from the b partitions that differ from q only in digit s. After k stages partition q holds
  * exactly the rows whose target is q: k * P * (b + 2) tasks instead of nIn * nOut, the same
  * plan as Dask's task-based shuffle.
+ *
+ * Disk (on the distributed scheduler, see shuffle/method.ts): one stage whatever the size.
+ * Each split writes its nOut pieces to a file on its worker and returns only where they are;
+ * output j reads piece j of every file, so memory holds one partition at a time, not a stage.
+ *
+ *   split-i = diskSplit(part_i, {split, nOut}, ...splitArgs)     -> ShuffleOutput (a file)
+ *   out-j   = diskCombine([split-0, ..., split-(n-1)], {j, combine}, ...combineArgs)
  */
 import { type GraphLayer, partKey, StaticLayer } from '../../core/collection.js';
 import { type GraphNode, KeyRef, Task, type TaskFn } from '../../core/graph.js';
+import { kernelName } from '../../core/kernels.js';
 import type { Frame } from '../frame.js';
 import { concatPieces, getPiece, hashSplit } from '../ops/shuffle.js';
+import { diskCombine, diskSplit } from '../shuffle/kernels.js';
+import { shuffleMethod } from '../shuffle/method.js';
 import { tokenFor } from './blockwise.js';
 import { type FrameSpec, frameSpec, isSingle, type Kind } from './spec.js';
 
@@ -68,11 +78,26 @@ export function shuffle<K extends Kind>(kind: K, input: FrameSpec, spec: Shuffle
   const mergeArgs = resolve(spec.mergeArgs ?? []);
   const combineArgs = resolve(spec.combineArgs ?? []);
   const nIn = input.npartitions;
-  const staged = spec.merge !== undefined && nIn * nOut > (spec.maxOneStage ?? 32 * 32);
-  const token = tokenFor(input.prefix, spec.split, spec.splitArgs ?? [], spec.combine, spec.combineArgs ?? [], nOut, staged);
+  const disk = shuffleMethod(nIn, nOut) === 'disk';
+  const staged = !disk && spec.merge !== undefined && nIn * nOut > (spec.maxOneStage ?? 32 * 32);
+  const method = disk ? 'disk' : staged;
+  const token = tokenFor(input.prefix, spec.split, spec.splitArgs ?? [], spec.combine, spec.combineArgs ?? [], nOut, method);
   const prefix = `${spec.name}-${token}`;
   const entries: Array<[string, GraphNode]> = [];
   const layer = () => frameSpec(kind, prefix, nOut, meta, new StaticLayer(prefix, entries, [input.layer, ...extra]));
+
+  if (disk) {
+    const split = named(spec.split, spec.name, 'split');
+    const combine = named(spec.combine, spec.name, 'combine');
+    const splits: KeyRef[] = [];
+    for (let i = 0; i < nIn; i++) {
+      const key = `${spec.name}-disk-split-${token}#${i}`;
+      entries.push([key, new Task(diskSplit, [new KeyRef(partKey(input.prefix, i)), { shuffle: prefix, key, index: i, split, nOut }, ...splitArgs])]);
+      splits.push(new KeyRef(key));
+    }
+    for (let j = 0; j < nOut; j++) entries.push([partKey(prefix, j), new Task(diskCombine, [splits, { part: j, combine }, ...combineArgs])]);
+    return layer();
+  }
 
   if (!staged) {
     for (let i = 0; i < nIn; i++) {
@@ -121,6 +146,13 @@ export function shuffle<K extends Kind>(kind: K, input: FrameSpec, spec: Shuffle
     if (!items.has(j)) throw new Error(`${spec.name}: staged shuffle left output ${j} without inputs (internal error)`);
   }
   return layer();
+}
+
+/** The registered name of a shuffle's kernel (the disk tasks name their kernels). */
+function named(fn: TaskFn, shuffleName: string, role: string): string {
+  const name = kernelName(fn);
+  if (name === undefined) throw new TypeError(`${shuffleName}: the ${role} function must be a registered kernel (core/kernels.ts) for the disk shuffle`);
+  return name;
 }
 
 /**

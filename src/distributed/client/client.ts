@@ -16,6 +16,7 @@ import { type Graph, isPlainObject, Task, type TaskFn } from '../../core/graph.j
 import type { RunOptions, Scheduler } from '../../core/scheduler.js';
 import { decode, encode } from '../../core/serialize.js';
 import { tokenize, uniqueToken } from '../../core/tokenize.js';
+import type { ClusterSummary } from '../../display/cluster.js';
 import type { Connection } from '../connection.js';
 import { errorMessage, fromWireError } from '../errors.js';
 import type { LocalCluster } from '../local-cluster.js';
@@ -383,6 +384,22 @@ export class Client implements Scheduler {
 
   get id(): string {
     return this.info.id;
+  }
+
+  /** What the notebook summary shows (src/display): scheduler, workers, threads, memory, dashboard. */
+  get summary(): ClusterSummary {
+    const i = this.info;
+    const workerList = this.workerList.map((w) => ({ name: w.name, address: w.address, nthreads: w.nthreads, memoryLimit: w.memoryLimit }));
+    return {
+      kind: 'Client',
+      address: i.address,
+      workers: i.workers,
+      threads: i.threads,
+      memory: i.memory,
+      dashboard: i.dashboard ?? undefined,
+      workerList,
+      closed: this.keys.closed,
+    };
   }
 
   toString(): string {

@@ -9,6 +9,7 @@ import { DataNode, runTask } from '../../core/graph.js';
 import { RunLoop, type TaskExecutor } from '../../executor/run-loop.js';
 import { fromWorker, type Payload, type PayloadRef, toWireError, type WireError } from '../protocol/index.js';
 import { fits, give, type Resources, take } from '../resources.js';
+import { lostShuffleInput } from '../../core/shuffle/files.js';
 import { decodeTask } from '../task-codec.js';
 import type { FunctionTable } from './functions.js';
 import type { MemoryManager } from './memory.js';
@@ -37,6 +38,8 @@ export class Execution {
     /** The tasks assigned here by key (a task leaves it when it ends). */
     private readonly tasks: Map<string, WorkerTask>,
     private readonly isClosed: () => boolean,
+    /** `t` read a disk-shuffle input whose file is gone (shuffle/files.ts): not a failure of `t`. */
+    private readonly lostInput: (t: WorkerTask, dep: string) => void,
   ) {
     this.freeResources = { ...resources };
     const slots = { slots: nthreads, sliceMs: 20 };
@@ -172,6 +175,11 @@ export class Execution {
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
     this.loop.drop(t);
     if (this.isClosed()) return;
+    const lost = lostShuffleInput(error.kind);
+    if (lost !== undefined) {
+      this.lostInput(t, lost);
+      return;
+    }
     this.scheduler.send(fromWorker.erred({ key: t.key, error: { ...error, taskKey: t.key }, startedAt: start, stoppedAt: Date.now() }));
   }
 }

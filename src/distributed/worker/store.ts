@@ -3,8 +3,12 @@
  * only to be forwarded is never decoded), or spilled to disk least-recently-used first when
  * memory runs short. Spill files hold the wire's frame layout (header + raw frames, written
  * with writev, never JSON of columns), so reading one back is a single read and no parse.
+ * Spill writes go through libuv's thread pool (fs/promises), off the event loop: a worker
+ * spilling hundreds of MB keeps answering heartbeats and peers meanwhile. A value stays in
+ * memory (readable) while its file is written and leaves when the write completed.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writevSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode, encode, packParts, unpack } from '../../core/serialize.js';
 import type { Payload } from '../protocol/index.js';
@@ -17,21 +21,31 @@ interface Entry {
   file: string | undefined;
   nbytes: number;
   type: string;
-  /** Encoding failed once: never try to spill it again. */
+  /** Encoding or writing failed once: never try to spill it again. */
   unspillable: boolean;
+  /** Its spill file is being written. */
+  writing: boolean;
 }
 
 export class DataStore {
   private readonly entries = new Map<string, Entry>();
   private fileCounter = 0;
-  /** Bytes of entries held in memory. */
+  /** Bytes of entries held in memory (not counting those being written to disk). */
   memoryBytes = 0;
+  /** Bytes of entries whose spill file is being written (still in memory until it completes). */
+  writingBytes = 0;
+  /** Spill writes completed since the start: their values left memory at the next collection. */
+  writesDone = 0;
   spilledBytes = 0;
   spilledCount = 0;
   /** Values written to disk since the start (a value read back and spilled again counts twice). */
   spillsTotal = 0;
 
-  constructor(private readonly spillDir: string) {}
+  constructor(
+    private readonly spillDir: string,
+    /** A spill write failed (the value stays in memory): say why. */
+    private readonly warn: (line: string) => void = () => undefined,
+  ) {}
 
   get size(): number {
     return this.entries.size;
@@ -57,7 +71,7 @@ export class DataStore {
 
   setValue(key: string, value: unknown, nbytes = sizeof(value)): { nbytes: number; type: string } {
     this.delete(key);
-    const e: Entry = { value, decoded: true, payload: undefined, file: undefined, nbytes, type: typeName(value), unspillable: false };
+    const e: Entry = { value, decoded: true, payload: undefined, file: undefined, nbytes, type: typeName(value), unspillable: false, writing: false };
     this.entries.set(key, e);
     this.memoryBytes += nbytes;
     return { nbytes, type: e.type };
@@ -67,7 +81,7 @@ export class DataStore {
     this.delete(key);
     // Copy frames out of the message they arrived in, so that message can be freed.
     const own: Payload = owned ? payload : { header: payload.header, frames: payload.frames.map((f) => new Uint8Array(f)) };
-    this.entries.set(key, { value: undefined, decoded: false, payload: own, file: undefined, nbytes, type, unspillable: false });
+    this.entries.set(key, { value: undefined, decoded: false, payload: own, file: undefined, nbytes, type, unspillable: false, writing: false });
     this.memoryBytes += nbytes;
   }
 
@@ -106,7 +120,8 @@ export class DataStore {
       } catch {
         // already gone
       }
-    } else this.memoryBytes -= e.nbytes;
+    } else if (e.writing) this.writingBytes -= e.nbytes;
+    else this.memoryBytes -= e.nbytes;
   }
 
   private unspill(e: Entry): void {
@@ -123,15 +138,16 @@ export class DataStore {
   }
 
   /**
-   * Write least-recently-used values to disk until memory holds at most `target` bytes (0: all
-   * that can be). Keys in `keep` (inputs of tasks about to run) stay. Returns how many were written.
+   * Start writing least-recently-used values to disk until memory holds at most `target` bytes
+   * (0: all that can be), not counting values already being written. Keys in `keep` (inputs of
+   * tasks about to run) stay. Returns how many writes it started.
    */
   spillUntil(target: number, keep?: ReadonlySet<string>): number {
     let n = 0;
     for (const [key, e] of this.entries) {
       if (this.memoryBytes <= target) break;
       // Tiny values free nothing worth a file.
-      if (e.file !== undefined || e.unspillable || e.nbytes < 4096 || keep?.has(key)) continue;
+      if (e.file !== undefined || e.writing || e.unspillable || e.nbytes < 4096 || keep?.has(key)) continue;
       let parts: Uint8Array[];
       try {
         parts = packParts(e.payload ?? encode(e.value, `the result of task '${key}'`));
@@ -141,18 +157,44 @@ export class DataStore {
       }
       if (this.fileCounter === 0) mkdirSync(this.spillDir, { recursive: true });
       const file = join(this.spillDir, `${++this.fileCounter}.bin`);
-      writeParts(file, parts);
-      e.file = file;
-      e.value = undefined;
-      e.decoded = false;
-      e.payload = undefined;
+      e.writing = true;
       this.memoryBytes -= e.nbytes;
-      this.spilledBytes += e.nbytes;
-      this.spilledCount++;
-      this.spillsTotal++;
+      this.writingBytes += e.nbytes;
       n++;
+      void writeParts(file, parts).then(
+        () => this.written(key, e, file),
+        (err: unknown) => this.writeFailed(key, e, file, err),
+      );
     }
     return n;
+  }
+
+  private written(key: string, e: Entry, file: string): void {
+    this.writesDone++;
+    if (this.entries.get(key) !== e) {
+      // Deleted (or replaced) while being written: the file is nobody's.
+      void unlink(file).catch(() => undefined);
+      return;
+    }
+    e.writing = false;
+    e.file = file;
+    e.value = undefined;
+    e.decoded = false;
+    e.payload = undefined;
+    this.writingBytes -= e.nbytes;
+    this.spilledBytes += e.nbytes;
+    this.spilledCount++;
+    this.spillsTotal++;
+  }
+
+  private writeFailed(key: string, e: Entry, file: string, err: unknown): void {
+    void unlink(file).catch(() => undefined);
+    if (this.entries.get(key) !== e) return;
+    e.writing = false;
+    e.unspillable = true;
+    this.writingBytes -= e.nbytes;
+    this.memoryBytes += e.nbytes;
+    this.warn(`could not spill '${key}' to ${file} (it stays in memory): ${err instanceof Error ? err.message : String(err)}`);
   }
 
   clear(): void {
@@ -164,13 +206,13 @@ export class DataStore {
   }
 }
 
-/** Write `parts` to a new file, all of it (writev may write less than asked). */
-function writeParts(file: string, parts: Uint8Array[]): void {
-  const fd = openSync(file, 'w');
+/** Write `parts` to a new file, all of it (writev may write less than asked), on libuv's thread pool. */
+async function writeParts(file: string, parts: Uint8Array[]): Promise<void> {
+  const fh = await open(file, 'w');
   try {
     let total = 0;
     for (const p of parts) total += p.byteLength;
-    let done = writevSync(fd, parts);
+    let done = (await fh.writev(parts)).bytesWritten;
     // Rare: continue after a short write from where it stopped.
     while (done < total) {
       let skip = done;
@@ -182,9 +224,9 @@ function writeParts(file: string, parts: Uint8Array[]): void {
           skip = 0;
         }
       }
-      done += writevSync(fd, rest);
+      done += (await fh.writev(rest)).bytesWritten;
     }
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }

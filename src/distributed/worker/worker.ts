@@ -35,7 +35,9 @@ import { Execution } from './execution.js';
 import { Fetcher } from './fetch.js';
 import { FunctionTable } from './functions.js';
 import { MemoryManager } from './memory.js';
+import { setWorkerMemoryLimit } from '../../core/memory-limit.js';
 import { acceptPeer, sendResults } from './serve.js';
+import { freeShuffleFile, useShuffleDir } from './shuffle-files.js';
 import { DataStore } from './store.js';
 import type { SchedulerLink, WorkerTask } from './task.js';
 import { ThreadPool } from './thread-pool.js';
@@ -75,10 +77,12 @@ export class Worker {
   constructor(private readonly opts: WorkerOptions) {
     this.nthreads = Math.max(1, opts.nthreads ?? 1);
     this.memoryLimit = opts.memoryLimit ?? 0;
+    setWorkerMemoryLimit(this.memoryLimit); // tasks (and threads) refuse work that cannot fit (core/memory-limit.ts)
     this.resources = checkResources(opts.resources, 'worker') ?? {};
     this.name = opts.name ?? `${hostname()}-${process.pid}`;
     this.localDir = opts.localDir ?? join(tmpdir(), `tsdask-worker-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-    this.store = new DataStore(join(this.localDir, 'spill'));
+    this.store = new DataStore(join(this.localDir, 'spill'), (line) => this.log(line));
+    useShuffleDir(this.localDir);
     this.log = opts.log ?? (() => undefined);
     this.link = {
       send: (msg) => this.scheduler?.send(msg),
@@ -113,8 +117,36 @@ export class Worker {
       },
       report: () => this.heartbeat(),
       log: this.log,
+      busy: () => {
+        if (this.execution.loop.running > 0) return true;
+        for (const t of this.tasks.values()) if (t.forced && t.state !== DONE) return true;
+        return false;
+      },
+      runOne: () => {
+        // Ready tasks first (their inputs are here), then those still waiting for inputs.
+        let best: WorkerTask | undefined;
+        for (const t of this.tasks.values()) {
+          if (t.state !== READY && t.state !== WAITING) continue;
+          if (best === undefined || (t.state === READY && best.state !== READY) || (t.state === best.state && t.priority < best.priority)) best = t;
+        }
+        if (best === undefined) return undefined;
+        this.execution.force(best);
+        this.fetcher.resume();
+        return best.key;
+      },
     });
-    this.execution = new Execution(this.nthreads, this.pool, this.store, this.fns, this.resources, this.link, this.memory, this.tasks, () => this.closed);
+    this.execution = new Execution(
+      this.nthreads,
+      this.pool,
+      this.store,
+      this.fns,
+      this.resources,
+      this.link,
+      this.memory,
+      this.tasks,
+      () => this.closed,
+      (t, dep) => this.lostInput(t, dep),
+    );
     this.fetcher = new Fetcher(
       this.store,
       this.link,
@@ -238,6 +270,7 @@ export class Worker {
       case 'free-keys':
         for (const k of msg.keys) {
           if (msg.unlessNeeded && this.neededLocally(k)) continue;
+          freeShuffleFile(this.store, k);
           this.store.delete(k);
         }
         return;
@@ -289,6 +322,15 @@ export class Worker {
         void this.stop(EXIT.CLOSED, msg.reason);
         return;
     }
+  }
+
+  /** A disk shuffle's file behind input `dep` of `t` is gone: the scheduler recomputes `dep`, then reruns `t`. */
+  private lostInput(t: WorkerTask, dep: string): void {
+    // Every copy of `dep` names the same lost file: none may be fetched again.
+    const holders = t.deps.find((d) => d.key === dep)?.holders ?? [];
+    this.store.delete(dep);
+    this.log(`worker ${this.name}: input '${dep}' of '${t.key}' lost its shuffle file; asking the scheduler to recompute it`);
+    this.link.send(fromWorker.missingData({ key: t.key, dep, tried: [...new Set([this.address, ...holders])] }));
   }
 
   private neededLocally(key: string): boolean {

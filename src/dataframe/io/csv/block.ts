@@ -5,6 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { workerMemoryLimit } from '../../../core/memory-limit.js';
 import { type Column, Frame } from '../../frame.js';
 import { parseDate } from '../../parse/datetime.js';
 import { CsvError, lineAt } from './errors.js';
@@ -98,8 +99,23 @@ class Window {
 
 /** The rows of one block as a partition (with joined date columns). */
 export function readBlock(path: string, start: number, end: number, size: number, spec: BlockSpec): Frame {
+  if (!spec.gzip) checkFits(path, start, Math.min(end, size));
   const frame = spec.gzip ? readGzipBlock(path, spec) : readPlainBlock(path, start, end, size, spec);
   return spec.joins.length > 0 ? joinDates(frame, spec) : frame;
+}
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+
+/** A block larger than the worker's whole memory limit cannot be held: say so before reading it, with the fix. */
+function checkFits(path: string, start: number, end: number): void {
+  const limit = workerMemoryLimit();
+  if (limit === 0 || end - start <= limit) return;
+  throw new CsvError(
+    `readCsv: the partition of ${path} at bytes ${start}-${end} (${mib(end - start)} of CSV) is larger than this worker's memory limit (${mib(limit)}); ` +
+      `one partition must fit in one worker's memory with room to parse it. Pass a smaller \`blocksize\` to readCsv (e.g. '64MB'), ` +
+      `split the data into more partitions (\`npartitions\` / repartition), or give workers a larger \`memoryLimit\`.`,
+    path,
+  );
 }
 
 function readGzipBlock(path: string, spec: BlockSpec): Frame {
