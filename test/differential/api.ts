@@ -76,7 +76,9 @@ export const API_ITEMS: readonly string[] = [
   'Scalar.compute',
   'Scalar.operand',
   // GroupBy
-  ...['agg', 'mean', 'sum', 'count', 'min', 'max', 'std', 'var', 'size', 'nunique', 'first', 'last', 'col', 'select'].map((m) => `GroupBy.${m}`),
+  ...['agg', 'mean', 'sum', 'count', 'min', 'max', 'std', 'var', 'size', 'nunique', 'first', 'last', 'col', 'select', 'median'].map((m) => `GroupBy.${m}`),
+  // SeriesGroupBy (g.col(c)): its own items where it differs from GroupBy
+  ...['median', 'corr', 'nlargest', 'nsmallest'].map((m) => `SeriesGroupBy.${m}`),
   // Bag
   'db.fromSequence',
   'db.readText',

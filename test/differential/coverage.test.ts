@@ -32,6 +32,7 @@ function exists(item: string): boolean {
     Series: frame.col('a'),
     Scalar: frame.col('a').sum(),
     GroupBy: frame.groupby('a'),
+    SeriesGroupBy: frame.groupby('a').col('a'),
     Bag: db.fromSequence([1]),
     Array: da.ones([1]),
   };

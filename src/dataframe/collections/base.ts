@@ -10,6 +10,7 @@ import { DataNode } from '../../core/graph.js';
 import type { ComputeOptions, VisualizeOptions } from '../../core/options.js';
 import { TOKEN } from '../../core/tokenize.js';
 import type { Frame } from '../frame.js';
+import { concatFrames } from '../ops/concat.js';
 import { danfoTasks, edgeTask, keysOf, lengthOf, partitions } from '../plan/partitions.js';
 import { shareReads } from '../plan/share-reads.js';
 import { type FrameSpec, frameSpec, type Kind, PARTITIONED, type Source } from '../plan/spec.js';
@@ -65,6 +66,20 @@ export abstract class PartitionedCollection<K extends Kind, T, Self extends Coll
 
   async compute(opts: ComputeOptions = {}): Promise<T> {
     const [v] = await compute(this, opts);
+    return v;
+  }
+
+  /**
+   * The result as one columnar Frame (typed arrays, strings as dictionary codes), never as a
+   * danfo object: what a result of millions of rows should come back as (danfo keeps ~80
+   * bytes per cell on the heap; a Frame 4-8).
+   */
+  async computeFrame(opts: ComputeOptions = {}): Promise<Frame> {
+    const impl = this[COLLECTION];
+    const columnar: Collection<Frame> = {
+      [COLLECTION]: { ...impl, finalize: (parts) => concatFrames(parts as Frame[]), rebuild: () => columnar },
+    };
+    const [v] = await compute(columnar, opts);
     return v;
   }
 

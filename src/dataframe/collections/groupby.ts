@@ -17,16 +17,19 @@ import { type Series, wrapSeries } from './series.js';
 interface OneColumnResult<R> {
   agg(plan: g.GroupByPlan, column: string, fn: g.AggName): R;
   size(plan: g.GroupByPlan): R;
+  corr(plan: g.GroupByPlan, column: string, other: string): R;
 }
 
 const AS_SERIES: OneColumnResult<Series> = {
   agg: (plan, column, fn) => wrapSeries(g.aggColumn(plan, column, fn)),
   size: (plan) => wrapSeries(g.size(plan)),
+  corr: (plan, column, other) => wrapSeries(g.corrSeries(plan, column, other)),
 };
 
 const AS_FRAME: OneColumnResult<DataFrame> = {
   agg: (plan, column, fn) => wrapFrame(g.aggColumnFrame(plan, column, fn)),
   size: (plan) => wrapFrame(g.sizeFrame(plan)),
+  corr: (plan, column, other) => wrapFrame(g.corrFrame(plan, column, other)),
 };
 
 /**
@@ -97,6 +100,10 @@ export class GroupBy<R extends Series | DataFrame = Series | DataFrame> {
   last(): DataFrame {
     return wrapFrame(g.aggAll(this.plan, 'last'));
   }
+  /** Exact median of every numeric value column (holistic: each group's values meet in one task). */
+  median(): DataFrame {
+    return wrapFrame(g.aggAll(this.plan, 'median'));
+  }
   /** Rows per group, like pandas: a Series indexed by the key, or (several keys) the keys and `size`. */
   size(): R {
     return this.result.size(this.plan);
@@ -150,6 +157,22 @@ export class SeriesGroupBy<R extends Series | DataFrame = Series | DataFrame> {
   }
   last(): R {
     return this.one('last');
+  }
+  /** Exact median per group. */
+  median(): R {
+    return this.one('median');
+  }
+  /** Pearson correlation with another column per group (pandas' `g[col].corr(df[other])`), over rows where both are present. */
+  corr(other: string): R {
+    return this.result.corr(this.plan, this.column, other);
+  }
+  /** The n largest values per group: keys, then this column; groups by key, largest first. */
+  nlargest(n = 5): DataFrame {
+    return wrapFrame(g.topN(this.plan, this.column, n, true));
+  }
+  /** The n smallest values per group: keys, then this column; groups by key, smallest first. */
+  nsmallest(n = 5): DataFrame {
+    return wrapFrame(g.topN(this.plan, this.column, n, false));
   }
   size(): R {
     return this.result.size(this.plan);

@@ -3,7 +3,7 @@
  * computed from a partition's values, and merged from partials' states.
  */
 import { BOOL_NA, type Column, compactStrings, type DType, exactGroupSums, type Frame, takeColumn } from '../frame.js';
-import { type GroupSpec, type State, stateName, statesOf } from './groupby-spec.js';
+import { type GroupSpec, isPairKind, PAIR_KINDS, type PairKind, pairOf, type State, stateName, statesOf } from './groupby-spec.js';
 import { dictRanks } from './sort.js';
 
 /** Numbers of a column with NaN for missing (bools as 0/1). */
@@ -68,6 +68,88 @@ function extremeState(c: Column, ids: Int32Array, g: number, max: boolean): Colu
   return { dtype, data: out };
 }
 
+type PairStates = Record<PairKind, Float64Array>;
+
+/**
+ * Co-moments of (x, y) per group over the rows where both are present: count, sums, and the
+ * centred second moments (two passes: means first, so no sum-of-squares cancellation).
+ */
+function pairStates(x: ArrayLike<number>, y: ArrayLike<number>, ids: Int32Array, g: number): PairStates {
+  const n = ids.length;
+  const cn = new Float64Array(g);
+  const cx = new Float64Array(g);
+  const cy = new Float64Array(g);
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    const a = x[i];
+    const b = y[i];
+    if (id < 0 || a !== a || b !== b) continue;
+    cn[id]++;
+    cx[id] += a;
+    cy[id] += b;
+  }
+  const mx = new Float64Array(g);
+  const my = new Float64Array(g);
+  for (let k = 0; k < g; k++) {
+    if (cn[k] > 0) {
+      mx[k] = cx[k] / cn[k];
+      my[k] = cy[k] / cn[k];
+    }
+  }
+  const cxx = new Float64Array(g);
+  const cyy = new Float64Array(g);
+  const cxy = new Float64Array(g);
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    const a = x[i];
+    const b = y[i];
+    if (id < 0 || a !== a || b !== b) continue;
+    const dx = a - mx[id];
+    const dy = b - my[id];
+    cxx[id] += dx * dx;
+    cyy[id] += dy * dy;
+    cxy[id] += dx * dy;
+  }
+  return { cn, cx, cy, cxx, cyy, cxy };
+}
+
+/** Pair states of partials merged by Chan et al.'s pairwise update (co-moment included). */
+function mergePairStates(all: Frame, column: string, ids: Int32Array, g: number): PairStates {
+  const st = (k: PairKind) => all.col(stateName(k, column)).data;
+  const [n, sx, sy, mxx, myy, mxy] = PAIR_KINDS.map(st);
+  const out: PairStates = {
+    cn: new Float64Array(g),
+    cx: new Float64Array(g),
+    cy: new Float64Array(g),
+    cxx: new Float64Array(g),
+    cyy: new Float64Array(g),
+    cxy: new Float64Array(g),
+  };
+  const { cn, cx, cy, cxx, cyy, cxy } = out;
+  for (let i = 0; i < all.length; i++) {
+    const id = ids[i];
+    const nb = n[i];
+    if (nb === 0) continue;
+    const na = cn[id];
+    if (na > 0) {
+      const dx = sx[i] / nb - cx[id] / na;
+      const dy = sy[i] / nb - cy[id] / na;
+      const w = (na * nb) / (na + nb);
+      cxx[id] += mxx[i] + dx * dx * w;
+      cyy[id] += myy[i] + dy * dy * w;
+      cxy[id] += mxy[i] + dx * dy * w;
+    } else {
+      cxx[id] = mxx[i];
+      cyy[id] = myy[i];
+      cxy[id] = mxy[i];
+    }
+    cn[id] = na + nb;
+    cx[id] += sx[i];
+    cy[id] += sy[i];
+  }
+  return out;
+}
+
 /** States of rows grouped by `ids` (row i belongs to group ids[i]; -1 = dropped). */
 export function computeStates(part: Frame, states: readonly State[], ids: Int32Array, g: number): Column[] {
   const n = part.length;
@@ -103,7 +185,17 @@ export function computeStates(part: Frame, states: readonly State[], ids: Int32A
     }
     return s;
   };
+  const pairs = new Map<string, PairStates>();
   return states.map(({ kind, column }): Column => {
+    if (isPairKind(kind)) {
+      let p = pairs.get(column);
+      if (p === undefined) {
+        const [x, y] = pairOf(column);
+        p = pairStates(values(part.col(x)), values(part.col(y)), ids, g);
+        pairs.set(column, p);
+      }
+      return { dtype: 'float64', data: p[kind] };
+    }
     switch (kind) {
       case 'size': {
         const s = new Float64Array(g);
@@ -144,7 +236,16 @@ export function computeStates(part: Frame, states: readonly State[], ids: Int32A
 
 export function mergeStates(all: Frame, spec: GroupSpec, ids: Int32Array, g: number): Column[] {
   const n = all.length;
+  const pairs = new Map<string, PairStates>();
   return statesOf(spec).map(({ kind, column }): Column => {
+    if (isPairKind(kind)) {
+      let p = pairs.get(column);
+      if (p === undefined) {
+        p = mergePairStates(all, column, ids, g);
+        pairs.set(column, p);
+      }
+      return { dtype: 'float64', data: p[kind] };
+    }
     const c = all.col(stateName(kind, column));
     switch (kind) {
       case 'size':

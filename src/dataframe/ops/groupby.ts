@@ -9,14 +9,25 @@
  *  finalize partials -> frame: group keys as leading columns, then one column per output,
  *           sorted by the keys (pandas' sort=True).
  *
- * A partial is `Frame[]`: [states, ...distinct pairs per nunique column].
+ * A partial is `Frame[]`: [states, ...distinct pairs per nunique column, ...(keys, value) rows
+ * per median column]. A median needs every value of its group, so its rows travel whole.
  */
 import { kernel } from '../../core/kernels.js';
 import { type Column, compactStrings, Frame, takeColumn } from '../frame.js';
 import { concatFrames } from './concat.js';
-import { type AggOutput, type GroupSpec, nuniqueColumns, type Partial, type StateKind, stateName, statesOf } from './groupby-spec.js';
+import {
+  type AggOutput,
+  type GroupSpec,
+  medianColumns,
+  nuniqueColumns,
+  pairColumn,
+  type Partial,
+  type StateKind,
+  stateName,
+  statesOf,
+} from './groupby-spec.js';
 import { computeStates, mergeStates, missingOf } from './groupby-states.js';
-import { KeyIndex } from './key-index.js';
+import { groupRows, KeyIndex } from './key-index.js';
 import { splitByKeys } from './shuffle.js';
 import { sortOrder } from './sort.js';
 import { takeRows } from './take.js';
@@ -48,6 +59,38 @@ function distinctPairs(part: Frame, by: readonly string[], column: string, ids: 
   return new Frame([...by, column], [...keyColumns(part, by, src), compactStrings(takeColumn(c, src))], src.length);
 }
 
+/** (keys..., value) rows of one column for a median: every present value of a kept group. */
+function valueRows(part: Frame, by: readonly string[], column: string, ids: Int32Array): Frame {
+  const c = part.col(column);
+  const n = part.length;
+  const keep = new Int32Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (ids[i] >= 0 && !missingOf(c, i)) keep[m++] = i;
+  const rows = keep.subarray(0, m);
+  return new Frame([...by, column], [...keyColumns(part, by, rows), takeColumn(c, rows)], m);
+}
+
+/** Median per group of `rows` (keys..., value) grouped by `index`: a counting sort by group, then each group's slice sorted. */
+function groupMedians(rows: Frame, by: readonly string[], column: string, index: KeyIndex, g: number): Float64Array {
+  const ids = index.probe(
+    by.map((b) => rows.col(b)),
+    rows.length,
+  );
+  const { starts, rows: order } = groupRows(ids, g);
+  const x = rows.col(column).data;
+  const sorted = new Float64Array(order.length);
+  for (let r = 0; r < order.length; r++) sorted[r] = x[order[r]];
+  const out = new Float64Array(g).fill(NaN);
+  for (let k = 0; k < g; k++) {
+    const a = starts[k];
+    const m = starts[k + 1] - a;
+    if (m === 0) continue;
+    const s = sorted.subarray(a, a + m).sort();
+    out[k] = m % 2 === 1 ? s[(m - 1) >> 1] : (s[m / 2 - 1] + s[m / 2]) / 2;
+  }
+  return out;
+}
+
 export function groupChunk(part: Frame, spec: GroupSpec): Partial {
   const keyIdx = new KeyIndex(
     spec.by.map((b) => part.col(b)),
@@ -60,7 +103,7 @@ export function groupChunk(part: Frame, spec: GroupSpec): Partial {
   const keys = keyColumns(part, spec.by, keyIdx.firstRows());
   const stateCols = computeStates(part, states, ids, g);
   const head = new Frame([...spec.by, ...states.map((s) => stateName(s.kind, s.column))], [...keys, ...stateCols], g);
-  return [head, ...nuniqueColumns(spec).map((c) => distinctPairs(part, spec.by, c, ids))];
+  return [head, ...nuniqueColumns(spec).map((c) => distinctPairs(part, spec.by, c, ids)), ...medianColumns(spec).map((c) => valueRows(part, spec.by, c, ids))];
 }
 
 export const groupbyChunk = kernel('dataframe.groupby.chunk', groupChunk);
@@ -85,7 +128,9 @@ function combineParts(partials: readonly Partial[], spec: GroupSpec): { partial:
     const d = new KeyIndex(all.columns, all.length, false);
     return takeRows(all, d.firstRows());
   });
-  return { partial: [head, ...pairs], index: idx };
+  const u = pairs.length + 1;
+  const medians = medianColumns(spec).map((_, j) => concatFrames(partials.map((p) => p[u + j])));
+  return { partial: [head, ...pairs, ...medians], index: idx };
 }
 
 export const groupbyCombine = kernel('dataframe.groupby.combine', (partials: readonly Partial[], spec: GroupSpec): Partial => {
@@ -138,6 +183,18 @@ function outputColumn(head: Frame, pairs: readonly Frame[], spec: GroupSpec, o: 
     case 'first':
     case 'last':
       return state(o.fn);
+    case 'median': {
+      const rows = pairs[nuniqueColumns(spec).length + medianColumns(spec).indexOf(o.column)];
+      return { dtype: 'float64', data: groupMedians(rows, spec.by, o.column, index, g) };
+    }
+    case 'corr': {
+      const st = (kind: StateKind) => head.col(stateName(kind, pairColumn(o.column, o.other!))).data;
+      const [n, sxx, syy, sxy] = [st('cn'), st('cxx'), st('cyy'), st('cxy')];
+      const out = new Float64Array(g);
+      // pandas: NaN below two complete pairs or when either column is constant in the group.
+      for (let i = 0; i < g; i++) out[i] = n[i] > 1 && sxx[i] > 0 && syy[i] > 0 ? Math.max(-1, Math.min(1, sxy[i] / Math.sqrt(sxx[i] * syy[i]))) : NaN;
+      return { dtype: 'float64', data: out };
+    }
     case 'nunique': {
       const pairsFrame = pairs[nuniqueColumns(spec).indexOf(o.column)];
       const ids = index.probe(

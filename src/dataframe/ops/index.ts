@@ -38,6 +38,7 @@ export * from './identity.js';
 export * from './length.js';
 export * from './scalar-op.js';
 export * from './groupby-series.js';
+export * from './groupby-topn.js';
 export * from './danfo.js';
 export * from './read-csv.js';
 export * from './write-csv.js';

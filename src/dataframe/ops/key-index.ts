@@ -206,7 +206,8 @@ export class KeyIndex {
     for (let j = 1; j < this.cols.length; j++) {
       const next = this.cols[j];
       const width = next.count;
-      const table = new NumberTable(Math.min(n, 1 << 16));
+      // Sized for the most pairs there can be, so a many-group key never regrows its table.
+      const table = new NumberTable(Math.min(n, count * width));
       const out = new Int32Array(n);
       const b = next.ids;
       for (let i = 0; i < n; i++) out[i] = ids[i] < 0 || b[i] < 0 ? -1 : table.intern(ids[i] * width + b[i]);

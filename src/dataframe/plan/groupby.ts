@@ -30,6 +30,7 @@ import {
   validateSpec,
 } from '../ops/groupby.js';
 import { groupbyToSeries } from '../ops/groupby-series.js';
+import { groupbyTopNChunk, groupbyTopNCombine, groupbyTopNFinalize, topNChunk, topNFinalize, type TopNSpec } from '../ops/groupby-topn.js';
 import { derive, inferMeta } from './blockwise.js';
 import { assign, rename, select } from './columns.js';
 import { onePartition, treeReduce } from './reduce.js';
@@ -42,6 +43,8 @@ export type { AggName };
 export interface NamedAgg {
   column: string;
   agg: AggName;
+  /** corr only: the column `column` is correlated with. */
+  other?: string;
 }
 
 /** Per column: one function (keeps the column name), a list (`col_fn` names), or a named aggregation. */
@@ -119,7 +122,8 @@ function valueColumns(g: GroupByPlan): string[] {
 export function aggregate(g: GroupByPlan, outputs: readonly AggOutput[]): FrameSpec<'frame'> {
   if (outputs.length === 0) throw new TypeError('groupby: nothing to aggregate (no value columns)');
   const spec: GroupSpec = { by: g.keys, outputs: [...outputs], dropna: g.opts.dropna ?? true, sort: g.opts.sort ?? true, ddof: 1 };
-  const input = select(g.frame, [...new Set([...g.keys, ...outputs.filter((o) => o.fn !== 'size').map((o) => o.column)])]);
+  const used = outputs.filter((o) => o.fn !== 'size').flatMap((o) => (o.other === undefined ? [o.column] : [o.column, o.other]));
+  const input = select(g.frame, [...new Set([...g.keys, ...used])]);
   const schema = input.meta;
   validateSpec(spec, schema);
   const meta = inferMeta('groupby-agg', (m: Frame) => groupFinalize([groupChunk(m, spec)], spec, schema), [input]);
@@ -179,6 +183,8 @@ export function agg(g: GroupByPlan, spec: AggSpec | AggName | readonly AggName[]
   const outputs: AggOutput[] = [];
   if (typeof spec === 'string' || Array.isArray(spec)) {
     const fns = (typeof spec === 'string' ? [spec] : spec) as AggName[];
+    if (fns.includes('corr'))
+      throw new TypeError("groupby.agg: corr pairs two columns; use g.col('a').corr('b') or { r: { column: 'a', agg: 'corr', other: 'b' } }");
     const cols = columnsFor(g, fns);
     for (const c of cols)
       for (const fn of fns) outputs.push({ name: fns.length === 1 && typeof spec === 'string' ? c : `${c}_${fn}`, column: c, fn: checkFn(fn, c) });
@@ -189,12 +195,17 @@ export function agg(g: GroupByPlan, spec: AggSpec | AggName | readonly AggName[]
     else if (Array.isArray(v)) for (const fn of v as AggName[]) outputs.push({ name: `${name}_${fn}`, column: name, fn: checkFn(fn, name) });
     else if (v !== null && typeof v === 'object' && typeof (v as NamedAgg).column === 'string') {
       const na = v as NamedAgg;
-      outputs.push({ name, column: na.column, fn: checkFn(na.agg, name) });
+      if (na.other !== undefined && typeof na.other !== 'string')
+        throw new TypeError(`groupby.agg: '${name}'.other must be a column name; got ${JSON.stringify(na.other)}`);
+      outputs.push({ name, column: na.column, fn: checkFn(na.agg, name), ...(na.other === undefined ? {} : { other: na.other }) });
     } else {
       throw new TypeError(`groupby.agg: '${name}' must be an aggregation name, a list of them, or { column, agg }; got ${JSON.stringify(v)}`);
     }
   }
   for (const o of outputs) {
+    if (o.other !== undefined && g.keys.includes(o.other)) {
+      throw new TypeError(`groupby.agg: '${o.other}' is a group key; correlate another column`);
+    }
     if (g.keys.includes(o.column) && o.fn !== 'size') {
       throw new TypeError(`groupby.agg: '${o.column}' is a group key; aggregate another column (keys come back as leading columns)`);
     }
@@ -204,7 +215,7 @@ export function agg(g: GroupByPlan, spec: AggSpec | AggName | readonly AggName[]
 
 /** Value columns a whole-frame aggregation covers: numbers only for sum/mean/std/var (pandas' numeric_only). */
 function columnsFor(g: GroupByPlan, fns: readonly AggName[]): string[] {
-  const numericOnly = fns.some((f) => f === 'sum' || f === 'mean' || f === 'std' || f === 'var');
+  const numericOnly = fns.some((f) => f === 'sum' || f === 'mean' || f === 'std' || f === 'var' || f === 'median');
   const cols = valueColumns(g);
   return numericOnly ? cols.filter((c) => isNumberLike(g.frame.meta.col(c).dtype)) : cols;
 }
@@ -238,6 +249,49 @@ export function aggColumn(g: GroupByPlan, column: string, fn: AggName): FrameSpe
 export function aggColumnFrame(g: GroupByPlan, column: string, fn: AggName): FrameSpec<'frame'> {
   checkFn(fn, column);
   return aggregate(g, [{ name: g.by.includes(column) ? `${column}_${fn}` : column, column, fn }]);
+}
+
+/**
+ * Correlation of `column` with `other` per group (pandas' `g[column].corr(df[other])`): the
+ * keys, then the correlation named after `column`; corrSeries: a series indexed by the key.
+ */
+export function corrFrame(g: GroupByPlan, column: string, other: string): FrameSpec<'frame'> {
+  checkColumn(g, other);
+  if (g.keys.includes(other) || g.keys.includes(column))
+    throw new TypeError(`groupby corr: '${g.keys.includes(other) ? other : column}' is a group key; correlate two value columns`);
+  return aggregate(g, [{ name: column, column, fn: 'corr', other }]);
+}
+
+export function corrSeries(g: GroupByPlan, column: string, other: string): FrameSpec<'series'> {
+  return seriesOf(corrFrame(g, column, other), g.by, column);
+}
+
+/**
+ * The n largest (or smallest) values of `column` in each group: the keys, then the column,
+ * up to n rows per group; groups sorted by key, best value first (pandas' `g[col].nlargest(n)`
+ * with its group level reset). A tree reduction: each partition keeps n rows per group.
+ */
+export function topN(g: GroupByPlan, column: string, n: number, largest: boolean): FrameSpec<'frame'> {
+  const what = largest ? 'nlargest' : 'nsmallest';
+  if (!Number.isInteger(n) || n < 1) throw new TypeError(`groupby ${what}: n must be a positive integer; got ${String(n)}`);
+  checkColumn(g, column);
+  if (g.keys.includes(column)) throw new TypeError(`groupby ${what}: '${column}' is a group key; pick a value column`);
+  const t = g.frame.meta.col(column).dtype;
+  if (!(isNumberLike(t) || t === 'datetime') || t === 'bool')
+    throw new TypeError(`groupby ${what}: '${column}' is ${t}; nlargest/nsmallest take a numeric or datetime column`);
+  const spec: TopNSpec = { by: g.keys, column, n, largest, dropna: g.opts.dropna ?? true };
+  const input = select(g.frame, [...g.keys, column]);
+  const meta = inferMeta('groupby-topn', (m: Frame) => topNFinalize([topNChunk(m, spec)], spec), [input]);
+  const r = treeReduce('groupby-topn', input, {
+    chunk: groupbyTopNChunk,
+    chunkArgs: [spec],
+    combine: groupbyTopNCombine,
+    combineArgs: [spec],
+    aggregate: groupbyTopNFinalize,
+    aggregateArgs: [spec],
+    splitEvery: g.opts.splitEvery,
+  });
+  return showKeys(g, onePartition('frame', 'groupby-topn', r, meta), []);
 }
 
 /** Rows per group as a frame: the keys, then `size`. */

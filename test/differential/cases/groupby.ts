@@ -40,8 +40,63 @@ const byKey = FNS.flatMap((fn): C[] => [
   },
 ]);
 
+/** median, corr and per-group nlargest/nsmallest (db-benchmark's q6, q8, q9). */
+const holistic: C[] = [
+  {
+    id: 'groupby.median',
+    api: ['GroupBy.median'],
+    py: "keys_first(df.groupby('key')[['f', 'g', 'i']].median())",
+    ts: (c) => c.ddf.groupby('key').select(['f', 'g', 'i']).median(),
+  },
+  {
+    id: 'groupby.col.median',
+    api: ['SeriesGroupBy.median', 'GroupBy.col'],
+    py: "df.groupby('key')['g'].median()",
+    ts: (c) => c.ddf.groupby('key').col('g').median(),
+    cmp: { index: true },
+  },
+  {
+    id: 'groupby.agg.median-std',
+    api: ['GroupBy.agg'],
+    py: "flat(df.groupby(['key', 'k2']).agg({'f': ['median', 'std'], 'lim': ['median']}))",
+    ts: (c) => c.ddf.groupby(['key', 'k2']).agg({ f: ['median', 'std'], lim: ['median'] }),
+  },
+  {
+    id: 'groupby.col.corr',
+    api: ['SeriesGroupBy.corr', 'GroupBy.col'],
+    py: "df.groupby('key')['f'].corr(df['g'])",
+    ts: (c) => c.ddf.groupby('key').col('f').corr('g'),
+    cmp: { index: true },
+  },
+  {
+    id: 'groupby.multi-key.corr',
+    api: ['SeriesGroupBy.corr'],
+    py: "keys_first(df.groupby(['key', 'k2'])['g'].corr(df['i']))",
+    ts: (c) => c.ddf.groupby(['key', 'k2']).col('g').corr('i'),
+  },
+  {
+    id: 'groupby.agg.corr-named',
+    api: ['GroupBy.agg'],
+    py: "keys_first(df.groupby('k2')['i'].corr(df['lim']).rename('r'))",
+    ts: (c) => c.ddf.groupby('k2').agg({ r: { column: 'i', agg: 'corr', other: 'lim' } }),
+  },
+  {
+    id: 'groupby.col.nlargest',
+    api: ['SeriesGroupBy.nlargest', 'GroupBy.col'],
+    py: "df.groupby('key')['g'].nlargest(2).reset_index(level=0).reset_index(drop=True)",
+    ts: (c) => c.ddf.groupby('key').col('g').nlargest(2),
+  },
+  {
+    id: 'groupby.col.nsmallest',
+    api: ['SeriesGroupBy.nsmallest'],
+    py: "df.groupby('k2')['i'].nsmallest(3).reset_index(level=0).reset_index(drop=True)",
+    ts: (c) => c.ddf.groupby('k2').col('i').nsmallest(3),
+  },
+];
+
 export const groupbyCases: readonly C[] = [
   ...byKey,
+  ...holistic,
   { id: 'groupby.size', api: ['GroupBy.size'], py: "df.groupby('key').size()", ts: (c) => c.ddf.groupby('key').size(), cmp: { index: true, name: false } },
   {
     id: 'groupby.int-key.size',
