@@ -161,8 +161,9 @@ interface ApiState {
   groups: { processing: number; waiting: number }[];
   log: { text: string }[];
 }
-async function apiState(url: string): Promise<ApiState> {
-  return (await (await fetch(url, { signal: AbortSignal.timeout(5000) })).json()) as ApiState;
+/** The dashboard's /api/state; off loopback the dashboard wants the cluster token. */
+async function apiState(url: string, token: string): Promise<ApiState> {
+  return (await (await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) })).json()) as ApiState;
 }
 
 function exitOk(t: Test, r: KitRun, what: string): void {
@@ -321,7 +322,7 @@ if (missing !== undefined && process.env.CI !== 'true') {
         let finished = false;
         const run = six().finally(() => (finished = true));
         while (!finished && killedAt === undefined) {
-          const s = await apiState(api).catch(() => undefined);
+          const s = await apiState(api, token).catch(() => undefined);
           const onVictim = s?.workers.find((w) => hostOf(w.address) === 'node3');
           const pending = s ? s.groups.reduce((a, g) => a + g.processing + g.waiting, 0) : 0;
           if (s && onVictim && onVictim.processing > 0 && pending > 0) {
@@ -334,7 +335,7 @@ if (missing !== undefined && process.env.CI !== 'true') {
       if (killedAt === undefined || answers === undefined)
         throw new Error('six runs of Task 6 ended before node 3 got a task: the data is too small for this machine');
       t.ok(killedAt.pending > 0, `${killedAt.pending} tasks pending at the kill (tasks done so far: ${killedAt.state.tasksCompleted})`);
-      const after = await apiState(api);
+      const after = await apiState(api, token);
       t.ok(
         after.tasksCompleted > killedAt.state.tasksCompleted,
         `tasks kept finishing after the kill (${killedAt.state.tasksCompleted} -> ${after.tasksCompleted})`,
