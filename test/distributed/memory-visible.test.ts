@@ -41,16 +41,17 @@ t.test('String(client), schedulerInfo and the dashboard show memory per worker a
   const client = await Client.connect(cluster, { setAsDefault: false });
   t.teardown(() => client.close());
 
-  const held = client.submit((n: number) => new Float64Array(n).fill(2), 1_000_000);
-  t.equal(((await held.result()) as Float64Array).length, 1_000_000);
-  const ballast = (a: { limit: number; to: number }) => {
+  // One task makes both the held result (8 MB, managed) and the ballast (unmanaged, to 65% of
+  // the limit): a second task would never be sent if the worker paused first on a loaded machine.
+  const heldAndBallast = (a: { limit: number; to: number }) => {
     const g = globalThis as { ballast?: Buffer };
     const need = Math.floor(a.to * a.limit) - process.memoryUsage.rss();
     if (need <= 0) throw new Error(`the worker already uses ${process.memoryUsage.rss()} bytes of its ${a.limit} limit`);
     g.ballast = Buffer.alloc(need, 1);
-    return need;
+    return new Float64Array(1_000_000).fill(2);
   };
-  await client.submit(ballast, { limit, to: 0.65 }).result();
+  const held = client.submit(heldAndBallast, { limit, to: 0.65 });
+  t.equal(((await held.result()) as Float64Array).length, 1_000_000);
   await until(() => /paused/.test(String(client)), 'String(client) to show the pause');
   // Spill files are written off the event loop: their figures come with a later heartbeat.
   const ws = [...cluster.scheduler.state.workers.values()][0];
