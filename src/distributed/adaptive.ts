@@ -1,13 +1,13 @@
 /**
- * Adaptive scaling for any cluster (LocalCluster, SLURMCluster): every `interval` the
- * scheduler's target (scheduler/adaptive-target.ts) is clamped to [minimum, maximum] and
+ * Adaptive scaling for any cluster (LocalCluster, SLURMCluster, SSHCluster): every `interval`
+ * the scheduler's target (scheduler/adaptive-target.ts; asked over the wire when the scheduler
+ * runs elsewhere) is clamped to [minimum, maximum] and
  * compared with the workers the cluster has asked for (joined or still starting, so a slow
  * batch queue is not asked twice). More are started at once; fewer are retired gracefully
  * only after the target stayed below for `waitCount` intervals in a row, so workers do not
  * start and stop in quick succession. One scaling action runs at a time.
  */
-import { adaptiveTarget } from './scheduler/adaptive-target.js';
-import type { SchedulerState } from './scheduler/state.js';
+import { adaptiveTarget, type TargetInput } from './scheduler/adaptive-target.js';
 import { errorMessage } from './errors.js';
 
 export interface AdaptOptions {
@@ -35,6 +35,9 @@ export interface Scalable {
   readonly granularity?: number;
 }
 
+/** A scheduler elsewhere: its target for these settings (client.adaptiveTarget). */
+export type RemoteTarget = (targetDuration: number, threadsPerWorker: number) => Promise<{ workers: number; why: string }>;
+
 export interface AdaptDecision {
   at: number;
   target: number;
@@ -60,7 +63,8 @@ export class Adaptive {
   private stopped = false;
 
   constructor(
-    private readonly state: SchedulerState,
+    /** The scheduler's state in this process, or a way to ask a scheduler elsewhere. */
+    private readonly source: TargetInput | RemoteTarget,
     private readonly cluster: Scalable,
     opts: AdaptOptions = {},
     private readonly log: (line: string) => void = () => undefined,
@@ -93,8 +97,11 @@ export class Adaptive {
   }
 
   /** The target now, clamped to [minimum, maximum]. */
-  target(): { workers: number; why: string } {
-    const t = adaptiveTarget(this.state, this.targetDuration, this.cluster.threadsPerWorker);
+  async target(): Promise<{ workers: number; why: string }> {
+    const t =
+      typeof this.source === 'function'
+        ? await this.source(this.targetDuration, this.cluster.threadsPerWorker)
+        : adaptiveTarget(this.source, this.targetDuration, this.cluster.threadsPerWorker);
     const step = Math.max(1, this.cluster.granularity ?? 1);
     const clamped = Math.min(this.maximum, Math.max(this.minimum, t.workers));
     // Whole jobs: rounded up, unless that passes the maximum.
@@ -105,7 +112,18 @@ export class Adaptive {
   /** One decision (the timer calls this; tests may too). */
   async step(): Promise<void> {
     if (this.busy || this.stopped) return;
-    const { workers: target, why } = this.target();
+    this.busy = true;
+    let decided: { workers: number; why: string };
+    try {
+      decided = await this.target();
+    } catch (e) {
+      this.log(`adapt: no target from the scheduler: ${errorMessage(e)}`);
+      return;
+    } finally {
+      this.busy = false;
+    }
+    if (this.stopped) return;
+    const { workers: target, why } = decided;
     const requested = this.cluster.requested();
     let action: AdaptDecision['action'] = 'none';
     if (target > requested) {

@@ -10,6 +10,9 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { Adaptive, type AdaptOptions } from './adaptive.js';
+import { Client } from './client/client.js';
+import { errorMessage } from './errors.js';
 import { generateToken } from './server.js';
 import { type Host, hostPort, parseHost, remoteCommand, Session, type SessionSink, type SshClientOptions, sshArgs } from './ssh.js';
 
@@ -69,10 +72,15 @@ interface Worker {
   host: Host;
   session: Session;
   status: string;
+  /** Its worker process's address at the scheduler, once it printed it. */
+  address?: string;
 }
 
 export class SSHCluster {
   private closed = false;
+  private adaptive: Adaptive | undefined;
+  /** A Client of our own to the scheduler (retirement, adapt's target), opened when first needed. */
+  private control: Promise<Client> | undefined;
   private readonly workerList: Worker[] = [];
 
   private constructor(
@@ -83,6 +91,8 @@ export class SSHCluster {
     readonly dashboardLink: string | undefined,
     private readonly spawnWorker: (entry: string) => Worker,
     private readonly startTimeout: number,
+    private readonly nthreads: number | undefined,
+    private readonly log: ((line: string) => void) | undefined,
   ) {}
 
   /** Start the scheduler on `hosts[0]` and one worker process per further entry (on `hosts[0]` when it is the only one). */
@@ -147,7 +157,7 @@ export class SSHCluster {
       });
       return w;
     };
-    const cluster = new SSHCluster([...hosts], sched, address, token, link, spawnWorker, startTimeout);
+    const cluster = new SSHCluster([...hosts], sched, address, token, link, spawnWorker, startTimeout, opts.nthreads, opts.log);
     try {
       await cluster.addWorkers(hosts.length > 1 ? hosts.slice(1) : [hosts[0]]);
     } catch (e) {
@@ -162,12 +172,13 @@ export class SSHCluster {
     this.workerList.push(...fresh);
     await Promise.all(
       fresh.map(async (w) => {
-        await waitOrFail(
-          w.session.waitFor(/tsdask worker: \d+ worker process/),
+        const m = await waitOrFail(
+          w.session.waitFor(/tsdask worker: \d+ worker process.*, connected to \S+: (\S+)/),
           w.session,
           this.startTimeout,
           `SSHCluster: could not start a worker on ${w.host.target} over ssh`,
         );
+        w.address = m[1];
         w.status = 'running';
       }),
     );
@@ -189,6 +200,7 @@ export class SSHCluster {
     if (n < live.length) {
       const gone = live.slice(n);
       for (const w of gone) w.status = 'stopped';
+      await this.retire(gone);
       await Promise.all(gone.map((w) => w.session.stop()));
       return;
     }
@@ -197,10 +209,51 @@ export class SSHCluster {
     await this.addWorkers(add);
   }
 
+  /**
+   * Scale with the work: more workers while tasks are queued (up to `maximum`), fewer once
+   * they are done (down to `minimum`), retired gracefully. The policy is the scheduler's
+   * (asked over the wire, as the scheduler runs on the first host). Replaces an earlier adapt().
+   */
+  adapt(opts: AdaptOptions = {}): Adaptive {
+    this.adaptive?.stop();
+    const live = () => this.workerList.filter((w) => w.status === 'running' || w.status === 'starting').length;
+    const target = async (targetDuration: number) => {
+      const c = await this.client();
+      // Threads per worker as the workers reported them (a remote host's core count is not known here).
+      const ws = (await c.schedulerInfo()).workerList;
+      const perWorker = this.nthreads ?? (ws.length > 0 ? Math.max(1, Math.round(ws.reduce((a, w) => a + w.nthreads, 0) / ws.length)) : 1);
+      return c.adaptiveTarget(targetDuration, perWorker);
+    };
+    this.adaptive = new Adaptive(target, { requested: live, threadsPerWorker: this.nthreads ?? 1, scale: (n) => this.scale(n) }, opts, (line) =>
+      this.log?.(`[SSHCluster] ${line}`),
+    ).start();
+    return this.adaptive;
+  }
+
+  private client(): Promise<Client> {
+    this.control ??= Client.connect(this.schedulerAddress, { token: this.token, setAsDefault: false });
+    return this.control;
+  }
+
+  /** Workers leaving hand their results to the others first (the scheduler moves them), then their sessions end. */
+  private async retire(gone: readonly Worker[]): Promise<void> {
+    const addresses = gone.flatMap((w) => (w.address === undefined ? [] : [w.address]));
+    if (addresses.length === 0) return;
+    try {
+      await (await this.client()).retireWorkers(addresses);
+    } catch (e) {
+      this.log?.(`[SSHCluster] could not retire ${addresses.join(', ')} gracefully (${errorMessage(e)}); stopping them`);
+    }
+  }
+
   /** End every worker session, then the scheduler's: the remote processes exit with them. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.adaptive?.stop();
+    const control = this.control;
+    this.control = undefined;
+    if (control !== undefined) await control.then((c) => c.close()).catch(() => undefined);
     for (const w of this.workerList) if (w.status === 'running' || w.status === 'starting') w.status = 'stopped';
     await Promise.all(this.workerList.map((w) => w.session.stop()));
     await this.scheduler.stop();

@@ -120,8 +120,12 @@ if (missing !== undefined && process.env.CI !== 'true') {
         'a TypeScript module too',
       );
 
+      // Results held by the worker that leaves move to the others first (graceful retirement).
+      const held = client.map((x: number) => x * 10, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      await client.gather(held);
       await cluster.scale(2);
       await until('two workers', async () => (await client.schedulerInfo()).workers === 2);
+      t.same(await client.gather(held), [10, 20, 30, 40, 50, 60, 70, 80, 90], 'results held before scale(2) are all there after it');
       t.same(
         cluster.workers.map((w) => w.status),
         ['running', 'running', 'stopped'],
@@ -131,6 +135,31 @@ if (missing !== undefined && process.env.CI !== 'true') {
       await client.waitForWorkers(3);
       t.equal(cluster.workers.filter((w) => w.status === 'running').length, 3, 'scale(3) starts one again');
       t.same(await client.gather(client.map(calcSum, [[1, 2]])), [3], 'the cluster computes after scaling');
+
+      // adapt: from one worker, up while 40 tasks of 250 ms are queued, back down after.
+      await cluster.scale(1);
+      await until('one worker', async () => (await client.schedulerInfo()).workers === 1);
+      const running = () => cluster.workers.filter((w) => w.status === 'running' || w.status === 'starting').length;
+      const a = cluster.adapt({ minimum: 1, maximum: 3, interval: 300, waitCount: 3, targetDuration: 0.5 });
+      const slow = (x: number): number => {
+        const end = Date.now() + 250;
+        while (Date.now() < end);
+        return x + 1;
+      };
+      const inputs40 = Array.from({ length: 40 }, (_, i) => i);
+      const busy = client.gather(client.map(slow, inputs40));
+      let most = 1;
+      const watch = setInterval(() => (most = Math.max(most, running())), 100);
+      t.same(
+        await busy,
+        inputs40.map((x) => x + 1),
+        'answers exact while adapt scales',
+      );
+      await until('adapt to shrink back to one worker', () => running() === 1, 60_000);
+      clearInterval(watch);
+      t.ok(most > 1, `adapt grew the cluster while work was queued (to ${most} workers)`);
+      t.ok(a.history.some((d) => d.action === 'up') && a.history.some((d) => d.action === 'down'), 'one decision up and one down');
+      a.stop();
 
       const address = cluster.schedulerAddress;
       await client.shutdown();

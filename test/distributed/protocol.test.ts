@@ -11,6 +11,7 @@ import { Client, LocalCluster } from '../../src/index.js';
 import { wsUrl, parseAddress } from '../../src/distributed/address.js';
 import {
   toDiagnostics,
+  toScaling,
   type ClientToScheduler,
   clientHello,
   fromWorker,
@@ -100,6 +101,8 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     toDiagnostics.profile(1000),
     toDiagnostics.report('start'),
     toDiagnostics.report('stop', 3),
+    toScaling.target(5, 2),
+    toScaling.retire(['tcp://127.0.0.1:1', 'w-2']),
   ]);
   accepts<SchedulerToClient>(t, 'scheduler to client', parseSchedulerToClient, (b) => [
     toClient.keyInMemory({ key: 'a', type: 'number', nbytes: 8 }),

@@ -29,7 +29,12 @@ import {
   parseProfileReply,
   parseReportData,
   parseReportStarted,
+  parseRetireReply,
+  parseTargetReply,
+  type RetiredWorker,
+  type TargetReply,
   toDiagnostics,
+  toScaling,
   parseScatterReply,
   parseSchedulerIdentity,
   parseSchedulerToClient,
@@ -333,6 +338,24 @@ export class Client implements Scheduler {
     const ms = opts.duration ?? 1000;
     if (!(ms >= 1 && ms <= 60_000)) throw new RangeError(`client.profile: duration ${ms} ms is out of range; pass 1 to 60000`);
     return (await this.conn.request(toDiagnostics.profile(ms), parseProfileReply, ms + 60_000)).result;
+  }
+
+  /**
+   * Retire workers (addresses or names) gracefully, as Dask's `retire_workers`: each hands its
+   * results to the workers that stay, then exits; nothing is recomputed unless no copy can move.
+   */
+  async retireWorkers(workers: readonly string[]): Promise<readonly RetiredWorker[]> {
+    this.ensureOpen();
+    return (await this.conn.request(toScaling.retire(workers), parseRetireReply, 120_000)).result.retired;
+  }
+
+  /**
+   * How many workers the scheduler's queued work calls for (the policy `adapt` uses), for a
+   * cluster whose scheduler runs elsewhere: `targetDuration` seconds of work per thread.
+   */
+  async adaptiveTarget(targetDuration: number, threadsPerWorker: number): Promise<TargetReply> {
+    this.ensureOpen();
+    return (await this.conn.request(toScaling.target(targetDuration, threadsPerWorker), parseTargetReply, 30_000)).result;
   }
 
   /** Start recording a performance report on the scheduler (see performanceReport). */

@@ -15,6 +15,7 @@
 import type { ClientToScheduler, IdentityRequest, RestartCluster, Scatter, ShutdownCluster, UploadModule } from './client-to-scheduler.js';
 import type { LogsRequest, ProfileRequest, ReportRequest } from './diagnostics.js';
 import type { Hello } from './hello.js';
+import type { RetireRequest, TargetRequest } from './scaling.js';
 import type { GetData, PeerRequest } from './peer.js';
 import type { SchedulerToClient } from './scheduler-to-client.js';
 import type { PutData, SchedulerToWorker, UploadFile } from './scheduler-to-worker.js';
@@ -29,6 +30,7 @@ export * from './hello.js';
 export * from './nanny.js';
 export * from './peer.js';
 export * from './records.js';
+export * from './scaling.js';
 export * from './scheduler-to-client.js';
 export * from './scheduler-to-worker.js';
 export * from './transport.js';
@@ -51,4 +53,6 @@ export type Request =
   | GetData
   | ProfileRequest
   | LogsRequest
-  | ReportRequest;
+  | ReportRequest
+  | TargetRequest
+  | RetireRequest;

@@ -28,6 +28,7 @@ import {
   type WorkerHello,
 } from '../protocol/index.js';
 import { checkResources, formatResources } from '../resources.js';
+import { adaptiveTarget } from './adaptive-target.js';
 import type { RetireOutcome } from './retirement.js';
 import type { ProfileData } from '../../diagnostics/profiler.js';
 import { profileCluster, workerLogs } from './diagnostics.js';
@@ -330,6 +331,17 @@ export class SchedulerServer {
       case 'report':
         this.report(msg.phase, msg.id).then(
           (r) => conn.reply(msg.rid, r),
+          (e) => conn.replyError(msg.rid, toWireError(e)),
+        );
+        return;
+      case 'adaptive-target': {
+        const t = adaptiveTarget(this.state, msg.targetDuration, msg.threadsPerWorker);
+        conn.reply(msg.rid, { workers: t.workers, why: t.why });
+        return;
+      }
+      case 'retire-workers':
+        this.retireWorkers(msg.workers, { reason: 'retired by a client' }).then(
+          (out) => conn.reply(msg.rid, { retired: out.map((o) => ({ address: o.address, name: o.name, moved: o.moved, lost: o.lost })) }),
           (e) => conn.replyError(msg.rid, toWireError(e)),
         );
         return;
