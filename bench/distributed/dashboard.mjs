@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildGraph } from './graph.mjs';
 
 const require = createRequire(import.meta.url);
-const { Client, LocalCluster, compute, delayed } = require('../../dist/index.js');
-const { inc, add } = require('../overhead/funcs.cjs');
+const { Client, LocalCluster, compute } = require('../../dist/index.js');
+const { inc } = require('../overhead/funcs.cjs');
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,16 +20,6 @@ const arg = (name, dflt) => {
 };
 const N = Number(arg('n', 20000));
 const ROUNDS = Number(arg('rounds', 5));
-
-function buildGraph(n) {
-  let xs = Array.from({ length: n }, (_, i) => delayed(inc)(i));
-  while (xs.length > 1) {
-    const next = [];
-    for (let i = 0; i < xs.length; i += 2) next.push(i + 1 < xs.length ? delayed(add)(xs[i], xs[i + 1]) : xs[i]);
-    xs = next;
-  }
-  return xs[0];
-}
 
 async function graphOnce(client, total) {
   const t0 = performance.now();

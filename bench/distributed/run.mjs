@@ -11,10 +11,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fmt, hasPython, runPython, table } from '../lib/peer.mjs';
+import { buildGraph } from './graph.mjs';
 
 const require = createRequire(import.meta.url);
-const { Client, LocalCluster, compute, delayed } = require('../../dist/index.js');
-const { inc, add } = require('../overhead/funcs.cjs');
+const { Client, LocalCluster, compute } = require('../../dist/index.js');
+const { inc } = require('../overhead/funcs.cjs');
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,16 +24,6 @@ const arg = (name, dflt) => {
 const flag = (name) => process.argv.includes(`--${name}`);
 const N = Number(arg('n', 20000));
 const REPEAT = Number(arg('repeat', 3));
-
-function buildGraph(n) {
-  let xs = Array.from({ length: n }, (_, i) => delayed(inc)(i));
-  while (xs.length > 1) {
-    const next = [];
-    for (let i = 0; i < xs.length; i += 2) next.push(i + 1 < xs.length ? delayed(add)(xs[i], xs[i + 1]) : xs[i]);
-    xs = next;
-  }
-  return xs[0];
-}
 
 async function measureGraph(client, n, repeat) {
   const total = buildGraph(n);

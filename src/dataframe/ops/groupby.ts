@@ -40,14 +40,19 @@ function keyColumns(part: Frame, by: readonly string[], rows: Int32Array): Colum
   return by.map((b) => compactStrings(takeColumn(part.col(b), rows)));
 }
 
-/** Distinct (keys..., value) rows of one column, missing values skipped. */
-function distinctPairs(part: Frame, by: readonly string[], column: string, ids: Int32Array): Frame {
-  const c = part.col(column);
-  const n = part.length;
+/** Rows of a kept group (id >= 0) whose value in `c` is present. */
+function presentRows(c: Column, ids: Int32Array, n: number): Int32Array {
   const keep = new Int32Array(n);
   let m = 0;
   for (let i = 0; i < n; i++) if (ids[i] >= 0 && !missingOf(c, i)) keep[m++] = i;
-  const rows = keep.subarray(0, m);
+  return keep.subarray(0, m);
+}
+
+/** Distinct (keys..., value) rows of one column, missing values skipped. */
+function distinctPairs(part: Frame, by: readonly string[], column: string, ids: Int32Array): Frame {
+  const c = part.col(column);
+  const rows = presentRows(c, ids, part.length);
+  const m = rows.length;
   const pairIds = new Int32Array(m);
   for (let r = 0; r < m; r++) pairIds[r] = ids[rows[r]];
   if (m === 0) return new Frame([...by, column], [...by.map((b) => takeColumn(part.col(b), rows)), takeColumn(c, rows)], 0);
@@ -62,12 +67,8 @@ function distinctPairs(part: Frame, by: readonly string[], column: string, ids: 
 /** (keys..., value) rows of one column for a median: every present value of a kept group. */
 function valueRows(part: Frame, by: readonly string[], column: string, ids: Int32Array): Frame {
   const c = part.col(column);
-  const n = part.length;
-  const keep = new Int32Array(n);
-  let m = 0;
-  for (let i = 0; i < n; i++) if (ids[i] >= 0 && !missingOf(c, i)) keep[m++] = i;
-  const rows = keep.subarray(0, m);
-  return new Frame([...by, column], [...keyColumns(part, by, rows), takeColumn(c, rows)], m);
+  const rows = presentRows(c, ids, part.length);
+  return new Frame([...by, column], [...keyColumns(part, by, rows), takeColumn(c, rows)], rows.length);
 }
 
 /** Median per group of `rows` (keys..., value) grouped by `index`: a counting sort by group, then each group's slice sorted. */
