@@ -8,6 +8,8 @@
  */
 import t from 'tap';
 import { WorkerState } from '../../src/distributed/scheduler/tasks.js';
+import { fromWorker } from '../../src/distributed/protocol/index.js';
+import { onWorkerMessage } from '../../src/distributed/scheduler/worker-messages.js';
 import { FakeSink, setup as fake, task } from './fake-scheduler.js';
 
 const MB = 2 ** 20;
@@ -197,4 +199,23 @@ t.test('root tasks stop piling up where their results are not read yet, but a wo
   // 10% of 1000 MiB = 100 MiB: 5 roots of 20 MiB, plus one for its thread.
   t.ok(maxQueued <= 6, `at most 6 roots were on the worker at once (saw ${maxQueued})`);
   t.equal(w0.w.rootBytes, 0, 'once read, root results no longer count');
+});
+
+t.test('a task that became ready while its only worker was paused starts when the worker resumes', async (t) => {
+  const { s, ws, c } = setup(1);
+  const { w, sink } = ws[0];
+  s.updateGraph(c, [task('a', [], 0), task('b', ['a'], 1)], ['b']);
+  t.same(
+    sink.take('compute').map((o) => o.key),
+    ['a'],
+  );
+  pause(w);
+  s.taskFinished(w, 'a', 8, 'number', 0, 1, undefined);
+  t.same(sink.take('compute'), [], 'nothing is sent to the paused worker');
+  onWorkerMessage(s, w, fromWorker.status('running'), []);
+  t.same(
+    sink.take('compute').map((o) => o.key),
+    ['b'],
+    'b is sent once the worker resumes',
+  );
 });

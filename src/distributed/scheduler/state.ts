@@ -204,6 +204,12 @@ export class SchedulerState {
   // ---------------------------------------------------------------- scheduling
 
   /** Hand queued work to workers with free slots. */
+  /** A paused worker resumed: tasks parked while no worker could take them try again, then queued work fills it. */
+  workerResumed(): void {
+    this.placement.placeWaiting();
+    this.fillWorkers();
+  }
+
   fillWorkers(): void {
     this.placement.fillWorkers();
     // While tasks are being run on paused workers, the next is chosen as soon as one ended.

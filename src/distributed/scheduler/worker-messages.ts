@@ -51,7 +51,7 @@ export function onWorkerMessage(s: SchedulerState, w: WorkerState, msg: WorkerTo
       w.pauseReason = paused ? (msg.reason ?? 'memory is high') : '';
       s.note(`worker ${w.name} ${paused ? `paused: ${w.pauseReason}` : 'resumed'}`);
       s.workerStatusChanged(w);
-      if (!paused) s.fillWorkers();
+      if (!paused) s.workerResumed();
       return;
     }
   }
