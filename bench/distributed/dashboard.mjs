@@ -8,11 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGraph } from './graph.mjs';
+import { buildGraph, timeMap } from './graph.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client, LocalCluster, compute } = require('../../dist/index.js');
-const { inc } = require('../overhead/funcs.cjs');
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,16 +28,7 @@ async function graphOnce(client, total) {
 }
 
 let offset = 0;
-async function mapOnce(client) {
-  const inputs = Array.from({ length: N }, (_, i) => i + (offset += N));
-  const t0 = performance.now();
-  const fs = client.map(inc, inputs);
-  const vs = await client.gather(fs);
-  const dt = performance.now() - t0;
-  for (const f of fs) f.release();
-  if (vs[5] !== inputs[5] + 1) throw new Error('wrong map result');
-  return dt;
-}
+const mapOnce = (client) => timeMap(client, N, (offset += N));
 
 async function openBrowser(link) {
   const dir = mkdtempSync(join(tmpdir(), 'tsdask-bench-chromium-'));
@@ -82,7 +72,9 @@ const load0 = loadavg()[0];
 for (let r = 0; r < ROUNDS; r++) {
   for (const mode of r % 2 === 0 ? ['off', 'on'] : ['on', 'off']) {
     const close = mode === 'on' ? await openBrowser(link) : undefined;
-    if (close) await new Promise((r) => setTimeout(r, 1000)); // page loaded and rendering
+    // The same pause in both modes: with a browser the page loads and renders; without, the
+    // previous round's browser has exited. (A pause only in 'on' favoured it by ~10-20%.)
+    await new Promise((r) => setTimeout(r, 1000));
     let c0 = cpuMs();
     times.graph[mode].push(await graphOnce(client, total));
     cpu.graph[mode].push(cpuMs() - c0);

@@ -1,5 +1,6 @@
-// The bench's graph shape, shared by run.mjs and dashboard.mjs: n `inc` reduced pairwise by
-// `add` (2n - 1 tasks), from the built package so it runs like a user's script.
+// The bench's two workloads, shared by run.mjs and dashboard.mjs, from the built package so they
+// run like a user's script: a graph of n `inc` reduced pairwise by `add` (2n - 1 tasks), and
+// client.map(inc) + gather over n inputs.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -14,4 +15,16 @@ export function buildGraph(n) {
     xs = next;
   }
   return xs[0];
+}
+
+/** One client.map(inc) + gather over the n inputs from, from + 1, ..., checked; milliseconds. */
+export async function timeMap(client, n, from) {
+  const inputs = Array.from({ length: n }, (_, i) => i + from);
+  const t0 = performance.now();
+  const fs = client.map(inc, inputs);
+  const vs = await client.gather(fs);
+  const dt = performance.now() - t0;
+  for (const f of fs) f.release();
+  if (vs[5] !== inputs[5] + 1) throw new Error('wrong map result');
+  return dt;
 }

@@ -11,11 +11,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fmt, hasPython, runPython, table } from '../lib/peer.mjs';
-import { buildGraph } from './graph.mjs';
+import { buildGraph, timeMap } from './graph.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client, LocalCluster, compute } = require('../../dist/index.js');
-const { inc } = require('../overhead/funcs.cjs');
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,13 +41,7 @@ async function measureGraph(client, n, repeat) {
 async function measureMap(client, n, repeat) {
   let best = Infinity;
   for (let r = -1; r < repeat; r++) {
-    const inputs = Array.from({ length: n }, (_, i) => i + (r + 1) * n);
-    const t0 = performance.now();
-    const fs = client.map(inc, inputs);
-    const vs = await client.gather(fs);
-    const dt = performance.now() - t0;
-    for (const f of fs) f.release();
-    if (vs[5] !== inputs[5] + 1) throw new Error('wrong map result');
+    const dt = await timeMap(client, n, (r + 1) * n);
     if (r >= 0) best = Math.min(best, dt);
   }
   return (best * 1000) / n;

@@ -1,4 +1,5 @@
 /** HTML building blocks shared by the renderers: escaping, one table shape, one stylesheet. */
+import { formatBytes } from '../core/format-bytes.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ENTITIES[c]);
@@ -21,15 +22,7 @@ export function htmlTable(t: TableParts): string {
   return `<table class="tsdask ${t.kind}">${caption}${head}${body}</table>`;
 }
 
-/** Bytes as people read them (1.5 GiB), without pulling in the distributed runtime. */
+/** Bytes as people read them (1.5 GiB); a limit of 0 means none. */
 export function bytesText(n: number): string {
-  if (!(n > 0)) return 'unlimited';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+  return n > 0 ? formatBytes(n, 'short') : 'unlimited';
 }

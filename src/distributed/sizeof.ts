@@ -88,14 +88,5 @@ export function parseBytes(text: string | number | undefined, autoShare = 1): nu
   return Math.round(Number(m[1]) * base ** power);
 }
 
-export function formatBytes(n: number): string {
-  if (n <= 0) return '0 B';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : 2)} ${units[i]}`;
-}
+// One formatter for the whole project; re-exported so the runtime's imports stay where they are.
+export { formatBytes } from '../core/format-bytes.js';

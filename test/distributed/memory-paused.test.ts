@@ -6,20 +6,12 @@
  * once its inputs are in. Paused workers keep spilling their results and serve them to peers.
  */
 import t from 'tap';
-import { Client, LocalCluster } from '../../src/index.js';
+import { localClient } from '../helpers/local-client.js';
 
 const LIMIT = 400_000_000;
 
 t.test('every worker paused with work pending: the computation still finishes', async (t) => {
-  const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, memoryLimit: LIMIT, resources: { SLOT: 1 }, dashboardAddress: null });
-  t.teardown(() => cluster.close());
-  const client = await Client.connect(cluster, { setAsDefault: false });
-  t.teardown(() => client.close());
-  const warn = console.warn;
-  console.warn = () => undefined;
-  t.teardown(() => {
-    console.warn = warn;
-  });
+  const { cluster, client } = await localClient(t, { nWorkers: 2, threadsPerWorker: 1, memoryLimit: LIMIT, resources: { SLOT: 1 } }, { quiet: true });
   const state = cluster.scheduler.state;
   const workers = [...state.workers.values()];
   t.equal(workers.length, 2);

@@ -10,13 +10,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, LocalCluster } from '../../src/index.js';
+import { localClient } from '../helpers/local-client.js';
 
 t.test('spill to disk above the memory target', async (t) => {
-  const cluster = await LocalCluster.start({ nWorkers: 1, memoryLimit: '400MB', dashboardAddress: null });
-  t.teardown(() => cluster.close());
-  const client = await Client.connect(cluster, { setAsDefault: false });
-  t.teardown(() => client.close());
+  const { cluster, client } = await localClient(t, { nWorkers: 1, memoryLimit: '400MB' });
   // 16 results of 20 MB = 320 MB, above the 60% target of 400 MB.
   const block = (i: number) => new Float64Array(2_500_000).fill(i);
   const blocks = client.map(
@@ -42,15 +39,7 @@ t.test('spill to disk above the memory target', async (t) => {
 t.test('a worker over its memory limit is restarted and the computation finishes', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsdask-mem-'));
   const marker = join(dir, 'already-tried');
-  const cluster = await LocalCluster.start({ nWorkers: 1, memoryLimit: '300MB', dashboardAddress: null });
-  t.teardown(() => cluster.close());
-  const client = await Client.connect(cluster, { setAsDefault: false });
-  t.teardown(() => client.close());
-  const warn = console.warn;
-  console.warn = () => undefined;
-  t.teardown(() => {
-    console.warn = warn;
-  });
+  const { cluster, client } = await localClient(t, { nWorkers: 1, memoryLimit: '300MB' }, { quiet: true });
   // The first attempt grabs far more than the limit and holds it; the retry is modest.
   const hog = async (path: string) => {
     const fs = process.getBuiltinModule('node:fs');
@@ -102,10 +91,7 @@ t.test('a paused worker with nothing to spill and nothing running still runs the
 
   const limit = 500_000_000;
   // One worker, paused with work queued: the scheduler's way out (run a task anyway) is held off, to see the pause itself.
-  const cluster = await LocalCluster.start({ nWorkers: 1, threadsPerWorker: 1, memoryLimit: limit, dashboardAddress: null, pausedGraceMs: 600_000 });
-  t.teardown(() => cluster.close());
-  const client = await Client.connect(cluster, { setAsDefault: false });
-  t.teardown(() => client.close());
+  const { cluster, client } = await localClient(t, { nWorkers: 1, threadsPerWorker: 1, memoryLimit: limit, pausedGraceMs: 600_000 });
   const state = cluster.scheduler.state;
   const worker = [...state.workers.values()][0];
 
