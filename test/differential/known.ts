@@ -28,7 +28,10 @@ function raises(...patterns: RegExp[]): (got: Encoded) => string[] {
   };
 }
 
-export const KNOWN: Record<string, Known> = {};
+export const KNOWN: Record<string, Known> = {
+  // ---- Series ----
+  's.astype.string-missing': { item: 'new', what: "astype('string') keeps a missing value missing (null); pandas' astype(str) writes the text 'nan'" },
+};
 
 const STRING_MINMAX =
   'min/max of a text column skip missing values, as they do for numbers (pandas raises comparing str with the float NaN of an object column)';

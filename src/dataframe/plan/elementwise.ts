@@ -116,8 +116,13 @@ function checkArithTypes(s: FrameSpec<'series'>, other: Operand, op: ArithOp): v
       `convert a side first: .astype('string') to join text, dd.toNumeric(...) for numbers`,
   );
 }
+/** `out` (an op that keeps missing values missing) knows what `s` knew about missing values. */
+function keepsMissing(s: FrameSpec<'series'>, out: FrameSpec<'series'>): FrameSpec<'series'> {
+  missingIf(metaColumn(out), knownMissing(metaColumn(s)));
+  return out;
+}
 export function neg(s: FrameSpec<'series'>): FrameSpec<'series'> {
-  return derive('series', 'neg', negKernel, [s]);
+  return keepsMissing(s, derive('series', 'neg', negKernel, [s]));
 }
 export function compare(s: FrameSpec<'series'>, other: Operand, op: CompareOp): FrameSpec<'series'> {
   return derive('series', op, compareKernel, [s, other, op]);
@@ -135,10 +140,10 @@ export function between(s: FrameSpec<'series'>, lo: Cell, hi: Cell, inclusive: '
   return derive('series', 'between', betweenKernel, [s, lo, hi, inclusive]);
 }
 export function astype(s: FrameSpec<'series'>, dtype: DTypeName): FrameSpec<'series'> {
-  return derive('series', 'astype', astypeKernel, [s, { [s.meta.names[0]]: normalizeDTypeLabel(dtype, 'astype') }]);
+  return keepsMissing(s, derive('series', 'astype', astypeKernel, [s, { [s.meta.names[0]]: normalizeDTypeLabel(dtype, 'astype') }]));
 }
 export function rename(s: FrameSpec<'series'>, name: string): FrameSpec<'series'> {
-  return derive('series', 'rename', renameKernel, [s, { [s.meta.names[0]]: name }]);
+  return keepsMissing(s, derive('series', 'rename', renameKernel, [s, { [s.meta.names[0]]: name }]));
 }
 /** Rows where `mask` is true (the mask is not checked here: a bad one fails in the kernel). */
 export function filter(s: FrameSpec<'series'>, mask: FrameSpec<'series'>): FrameSpec<'series'> {
