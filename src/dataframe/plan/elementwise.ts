@@ -47,9 +47,7 @@ function metaColumn(s: FrameSpec<'series'>): Column {
 
 /** `meta` with fresh (unmarked) columns where `names` (all when null) no longer hold missing values (column/meta-facts.ts). */
 function withoutMissing(meta: Frame, names: readonly string[] | null): Frame {
-  const cols = meta.columns.map((c, i) =>
-    names === null || names.includes(meta.names[i]) ? sameAlias(emptyColumn(c.dtype), c) : c,
-  );
+  const cols = meta.columns.map((c, i) => (names === null || names.includes(meta.names[i]) ? sameAlias(emptyColumn(c.dtype), c) : c));
   return new Frame(meta.names, cols, meta.length, meta.index);
 }
 

@@ -63,7 +63,13 @@ const cases: readonly C[] = [
   ...arith,
   // % 0: NaN in every row (float64), also for the empty partition; a divisor without zeros keeps int64.
   { id: 'mod.zero-scalar', api: ['Series.mod'], py: "df['i'] % 0", ts: (c) => c.ddf.col('i').mod(0) },
-  { id: 'mod.nonzero-series', api: ['Series.mod'], py: "df['i'] % (df['k2'] + 1)", ts: (c) => c.ddf.col('i').mod(c.ddf.col('k2').add(1)), cmp: { name: false } },
+  {
+    id: 'mod.nonzero-series',
+    api: ['Series.mod'],
+    py: "df['i'] % (df['k2'] + 1)",
+    ts: (c) => c.ddf.col('i').mod(c.ddf.col('k2').add(1)),
+    cmp: { name: false },
+  },
   // Zeros in the other side matter to % only: int - int stays int64.
   {
     id: 'sub.int-series-zeros',
@@ -223,7 +229,11 @@ const cases: readonly C[] = [
     id: 'dt.month.fillna',
     api: ['Series.dt.month', 'Series.fillna'],
     py: "df['d'].fillna(pd.Timestamp('2001-02-03')).dt.month",
-    ts: (c) => c.ddf.col('d').fillna(new Date(Date.UTC(2001, 1, 3))).dt.month(),
+    ts: (c) =>
+      c.ddf
+        .col('d')
+        .fillna(new Date(Date.UTC(2001, 1, 3)))
+        .dt.month(),
   },
   // A field of a field: the year's NaN stays NaN, so float64 on.
   { id: 'dt.year.add', api: ['Series.dt.year', 'Series.add'], py: "df['d'].dt.year + 1", ts: (c) => c.ddf.col('d').dt.year().add(1) },
@@ -247,9 +257,19 @@ const cases: readonly C[] = [
     ts: (c) => c.ddf.col('key').filter(c.ddf.col('key').notna()).str.len(),
   },
   { id: 'str.len.dropna', api: ['Series.str.len', 'Series.dropna'], py: "df['key'].dropna().str.len()", ts: (c) => c.ddf.col('key').dropna().str.len() },
-  { id: 'str.len.fillna', api: ['Series.str.len', 'Series.fillna'], py: "df['key'].fillna('??').str.len()", ts: (c) => c.ddf.col('key').fillna('??').str.len() },
+  {
+    id: 'str.len.fillna',
+    api: ['Series.str.len', 'Series.fillna'],
+    py: "df['key'].fillna('??').str.len()",
+    ts: (c) => c.ddf.col('key').fillna('??').str.len(),
+  },
   // str.len of a string column: its missing values stay NaN through lower().
-  { id: 'str.lower.len', api: ['Series.str.lower', 'Series.str.len'], py: "df['key'].str.lower().str.len()", ts: (c) => c.ddf.col('key').str.lower().str.len() },
+  {
+    id: 'str.lower.len',
+    api: ['Series.str.lower', 'Series.str.len'],
+    py: "df['key'].str.lower().str.len()",
+    ts: (c) => c.ddf.col('key').str.lower().str.len(),
+  },
   { id: 'str.lower.long', api: ['Series.str.lower'], py: "df['s'].str.lower()", ts: (c) => c.ddf.col('s').str.lower() },
   { id: 'str.contains', api: ['Series.str.contains'], py: "df['key'].str.contains('a')", ts: (c) => c.ddf.col('key').str.contains('a') },
   {
