@@ -7,7 +7,9 @@ export const DURATION_BUCKETS: readonly number[] = [0.001, 0.005, 0.01, 0.05, 0.
 /** A batch of results a worker copied from peers (drawn in the task stream, counted in /metrics). */
 export interface TransferEvent {
   worker: string;
+  /** When the copy ended (epoch ms); `start` when it began (equal when the worker did not say). */
   time: number;
+  start: number;
   nbytes: number;
   count: number;
 }
@@ -44,9 +46,10 @@ export class EventLog {
     for (const r of this.recorders) r.stream.push(event);
   }
 
-  transferred(worker: string, nbytes: number, count: number): void {
+  transferred(worker: string, nbytes: number, count: number, fetch?: { start: number; stop: number }): void {
     this.bytesTransferred += nbytes;
-    const t: TransferEvent = { worker, time: Date.now(), nbytes, count };
+    const now = Date.now();
+    const t: TransferEvent = { worker, time: fetch?.stop ?? now, start: fetch?.start ?? now, nbytes, count };
     this.transfers.push(t);
     for (const r of this.recorders) r.transfers.push(t);
     if (this.transfers.length > 1000) this.transfers.splice(0, 500);

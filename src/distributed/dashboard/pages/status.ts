@@ -19,6 +19,8 @@ export const STATUS_BODY = `<main>
 /** Draws a state (live or from a report) into the status page's parts. */
 export const STATUS_JS = `${BARS_JS}${PROGRESS_JS}${STREAM_JS}${HISTORY_JS}
 let stream = [], transfers = [], spills = [], history = [], seenMarks = new Set(), seenRuns = new Set();
+// Seconds of task stream shown (?window=S, default 20): a short window shows short tasks and copies wider.
+const SPAN_MS = (Number(new URLSearchParams(location.search).get('window')) || 20) * 1000;
 function addMarks(list, into) { for (const m of list) { const id = m.worker + ' ' + m.time; if (!seenMarks.has(id)) { seenMarks.add(id); into.push(m); } } }
 function renderStatus(s, window) {
   el('sched').textContent = s.scheduler;
@@ -28,7 +30,7 @@ function renderStatus(s, window) {
   drawProgress(document.querySelector('#progress tbody'), s.groups);
   for (const e of s.stream) { const id = e.worker + ' ' + e.key + ' ' + e.start; if (!seenRuns.has(id)) { seenRuns.add(id); stream.push(e); } }
   addMarks(s.transfers, transfers); addMarks(s.spills, spills);
-  const t1 = window ? window[1] : s.now, t0 = window ? window[0] : t1 - 20000;
+  const t1 = window ? window[1] : s.now, t0 = window ? window[0] : t1 - SPAN_MS;
   if (!window) { stream = stream.filter((e) => e.stop > t0); transfers = transfers.filter((e) => e.time > t0); spills = spills.filter((e) => e.time > t0); if (seenRuns.size > 4 * stream.length + 1000) seenRuns = new Set(stream.map((e) => e.worker + ' ' + e.key + ' ' + e.start)); }
   drawStream(el('stream'), s.workers, stream, transfers, spills, t0, t1);
   drawHistory(el('cpu'), history, s.workers, (v) => v.cpu, 'cores busy', (v) => v.toFixed(1));
