@@ -1,4 +1,5 @@
 /** What the scheduler remembers for people: recent task runs, notable events, why workers died. */
+import { StreamBars } from './stream-bars.js';
 import type { TaskEvent } from './tasks.js';
 
 /** Upper bounds (seconds) of the task-duration histogram that /metrics exports. */
@@ -15,8 +16,10 @@ export interface TransferEvent {
 }
 
 export class EventLog {
-  /** Recent task runs for the dashboard's task stream. */
+  /** Recent task runs (/api/state, worker pages). */
   readonly stream: TaskEvent[] = [];
+  /** The status page's task stream, merged per thread (recorded while `bars.on`: a status page is open). */
+  readonly bars = new StreamBars();
   readonly log: { time: number; text: string }[] = [];
   /** Workers that died recently: name -> reason (reported to clients in errors). */
   readonly deaths = new Map<string, string>();
@@ -43,6 +46,7 @@ export class EventLog {
     let i = 0;
     while (i < DURATION_BUCKETS.length && s > DURATION_BUCKETS[i]) i++;
     this.durationCounts[i]++;
+    if (this.bars.on) this.bars.add(event);
     for (const r of this.recorders) r.stream.push(event);
   }
 

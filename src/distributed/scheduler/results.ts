@@ -60,7 +60,7 @@ export class Results {
     g.nbytes += nbytes;
     g.outputBytes += nbytes;
     this.events.tasksCompleted++;
-    this.events.ran({ key, worker: w.address, start, stop, status: 'ok', thread });
+    this.events.ran({ key, worker: w.address, start, stop, status: 'ok', thread, group: ts.group.name });
     ts.nbytes = nbytes;
     ts.type = type;
     ts.whoHas = [w];
@@ -92,7 +92,7 @@ export class Results {
     const ts = this.table.tasks.get(key);
     if (ts === undefined || ts.state !== 'processing' || ts.processingOn !== w) return;
     this.placement.unassign(ts, false);
-    this.events.ran({ key, worker: w.address, start, stop, status: 'error', thread });
+    this.events.ran({ key, worker: w.address, start, stop, status: 'error', thread, group: ts.group.name });
     if (ts.retries > 0) {
       ts.retries--;
       this.table.setState(ts, 'waiting');

@@ -176,4 +176,6 @@ export interface TaskEvent {
   status: 'ok' | 'error';
   /** The worker's thread that ran it (0: inline, or a worker too old to say). */
   thread: number;
+  /** Its task group. */
+  group: string;
 }

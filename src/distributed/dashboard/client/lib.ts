@@ -12,6 +12,8 @@ const colors = {};
 function color(name) { if (!(name in colors)) colors[name] = palette[Object.keys(colors).length % palette.length]; return colors[name]; }
 function groupOf(key) { const i = key.lastIndexOf('-'); return i > 0 ? key.slice(0, i) : key; }
 function el(id) { return document.getElementById(id); }
+// Rewrite a part only when its HTML changed: an unchanged table costs no layout.
+function setHtml(node, html) { if (node.__html !== html) { node.innerHTML = html; node.__html = html; } }
 function live(query, onMessage) {
   let pending = [], scheduled = false;
   const flush = () => { scheduled = false; const msgs = pending; pending = []; for (const m of msgs) onMessage(m); };
