@@ -28,9 +28,13 @@ const PROCS = Number(arg('procs', 2));
 /** Chromium over the DevTools protocol: just enough to open a page, evaluate and read metrics. */
 async function chromium() {
   const dir = mkdtempSync(join(tmpdir(), 'tsdask-scale-chromium-'));
-  const proc = spawn('chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${dir}`, '--remote-debugging-port=0', 'about:blank'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const proc = spawn(
+    'chromium',
+    ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${dir}`, '--remote-debugging-port=0', 'about:blank'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const endpoint = await new Promise((resolve, reject) => {
     let err = '';
     proc.stderr.on('data', (d) => {
@@ -100,6 +104,12 @@ const PROBE = `(() => {
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__probe.long.push(e.duration); }).observe({ type: 'longtask' });
   const orig = renderStatus;
   renderStatus = (...a) => { const t = performance.now(); orig(...a); window.__probe.renders.push(performance.now() - t); };
+  window.__probe.parts = {};
+  for (const name of ['drawWorkerBars', 'drawProgress', 'drawStream', 'drawHistory']) {
+    const f = window[name];
+    window.__probe.parts[name] = 0;
+    window[name] = (...a) => { const t = performance.now(); f(...a); window.__probe.parts[name] += performance.now() - t; };
+  }
   return true;
 })()`;
 
@@ -125,7 +135,11 @@ const load0 = loadavg()[0];
 // 100,000 tasks at once; the page is measured while they run.
 const t0 = performance.now();
 const m0 = await b.metrics();
-const futures = client.map((x) => x + 1, Array.from({ length: NTASKS }, (_, i) => i), { pure: false });
+const futures = client.map(
+  (x) => x + 1,
+  Array.from({ length: NTASKS }, (_, i) => i),
+  { pure: false },
+);
 const inFlight = [];
 const sampler = setInterval(async () => {
   const s = await (await fetch(client.dashboardLink.replace(/\/status$/, '/metrics'))).text();
@@ -140,7 +154,9 @@ if (results.length !== NTASKS || results[NTASKS - 1] !== NTASKS) throw new Error
 await new Promise((r) => setTimeout(r, 1000)); // the last pushes arrive and render
 const m1 = await b.metrics();
 const probe = await b.evaluate('window.__probe');
-const shown = await b.evaluate(`({ bars: document.getElementById('stream').dataset.bars, tasks: document.getElementById('stream').dataset.tasks, lanes: Object.keys(JSON.parse(document.getElementById('stream').dataset.lanes)).length })`);
+const shown = await b.evaluate(
+  `({ bars: document.getElementById('stream').dataset.bars, tasks: document.getElementById('stream').dataset.tasks, lanes: Object.keys(JSON.parse(document.getElementById('stream').dataset.lanes)).length })`,
+);
 const load1 = loadavg()[0];
 const frames = b.frames.slice(1); // the first message is the whole state as the page opens
 await b.close();
@@ -157,11 +173,17 @@ console.log(
   `  pushes: ${frames.length}, bytes median ${pct(frames, 50)}, p95 ${pct(frames, 95)}, max ${Math.max(0, ...frames)}, total ${(sum(frames) / 1e6).toFixed(2)} MB`,
 );
 console.log(
-  `  page main thread: ${((busy('TaskDuration') / secs) * 100).toFixed(1)}% busy (script ${busy('ScriptDuration').toFixed(2)} s, layout ${busy('LayoutDuration').toFixed(2)} s, style ${busy('RecalcStyleDuration').toFixed(2)} s)`,
+  `  page main thread: ${((busy('TaskDuration') / secs) * 100).toFixed(1)}% busy (script ${busy('ScriptDuration').toFixed(2)} s, layout ${busy('LayoutDuration').toFixed(2)} s, style ${busy('RecalcStyleDuration').toFixed(2)} s); ` +
+    `renderer CPU ${busy('ProcessTime').toFixed(2)} s (${((busy('ProcessTime') / secs) * 100).toFixed(1)}% of a core), main thread CPU ${busy('ThreadTime').toFixed(2)} s`,
 );
 console.log(
   `  renders: ${probe.renders.length}, median ${pct(probe.renders, 50).toFixed(1)} ms, max ${Math.max(0, ...probe.renders).toFixed(1)} ms; ` +
     `frame interval median ${pct(probe.frames, 50).toFixed(1)} ms, p99 ${pct(probe.frames, 99).toFixed(1)} ms, max ${Math.max(0, ...probe.frames).toFixed(0)} ms; ` +
     `long tasks (>50 ms): ${probe.long.length}, longest ${Math.max(0, ...probe.long).toFixed(0)} ms`,
+);
+console.log(
+  `  time in the parts (s): ${Object.entries(probe.parts)
+    .map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`)
+    .join(', ')} (layout happens after, in the frame)`,
 );
 console.log(`  stream at the end: ${shown.bars} bars for ${shown.tasks} tasks in ${shown.lanes} worker rows`);

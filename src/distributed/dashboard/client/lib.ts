@@ -25,5 +25,15 @@ function live(query, onMessage) {
   };
   open();
 }
-function sizeCanvas(cv, h) { const r = window.devicePixelRatio || 1; const w = cv.clientWidth || 800; cv.width = w * r; cv.height = h * r; cv.style.height = h + 'px'; const g = cv.getContext('2d'); g.setTransform(r, 0, 0, r, 0, 0); return { g, w, h }; }
+// The canvas width comes from a ResizeObserver, not clientWidth: reading that right after the
+// tables changed would force a layout of the whole page on every render. The backing store is
+// reallocated only when the size changed.
+function sizeCanvas(cv, h) {
+  const r = window.devicePixelRatio || 1;
+  if (cv.__w === undefined) { cv.__w = cv.clientWidth || 800; new ResizeObserver((es) => { for (const e of es) cv.__w = Math.round(e.contentRect.width) || cv.__w; }).observe(cv); }
+  const w = cv.__w;
+  if (cv.width !== Math.round(w * r)) cv.width = Math.round(w * r);
+  if (cv.height !== Math.round(h * r)) { cv.height = Math.round(h * r); cv.style.height = h + 'px'; }
+  const g = cv.getContext('2d'); g.setTransform(r, 0, 0, r, 0, 0); g.clearRect(0, 0, w, h); return { g, w, h };
+}
 `;
