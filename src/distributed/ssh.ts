@@ -339,7 +339,10 @@ export async function runSsh(argv: string[]): Promise<number> {
     const local = await freeLocalPort(dashLocal ?? Number(m[1]));
     if (stopping) return;
     const tunnel = new Session(
-      spawn(sshBin, [...forwardArgs(local, Number(m[1])), ...sshArgs(schedHost, 'cat >/dev/null', client)], { stdio: ['pipe', 'pipe', 'pipe'], detached: true }),
+      spawn(sshBin, [...forwardArgs(local, Number(m[1])), ...sshArgs(schedHost, 'cat >/dev/null', client)], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+      }),
       `[dashboard tunnel ${schedHost.host}] `,
       token,
     );
@@ -347,7 +350,8 @@ export async function runSsh(argv: string[]): Promise<number> {
     let ended = false;
     void tunnel.ended.then(() => (ended = true));
     try {
-      if (!(await waitListening(local, 30_000, () => ended || stopping))) throw new Error(`the forward to localhost:${local} did not open (ssh's output is above)`);
+      if (!(await waitListening(local, 30_000, () => ended || stopping)))
+        throw new Error(`the forward to localhost:${local} did not open (ssh's output is above)`);
       const link = await dashboardLoginLink(local, token);
       console.log(`tsdask ssh: dashboard on this machine through ssh (the link logs one browser in, once): ${link}`);
     } catch (e) {

@@ -8,7 +8,19 @@ import type { StreamBars } from '../scheduler/stream-bars.js';
 import type { TaskGroup, TaskState, TaskStatus, WorkerState } from '../scheduler/tasks.js';
 import { workerMemory } from '../scheduler/worker-info.js';
 import { History } from './history.js';
-import { BAR_FIELDS, type DashboardState, type GraphShape, type GraphStates, type GroupRow, type HistorySample, type LiveStatus, type PackedBars, type TaskRow, type WorkerPage, type WorkerRow } from './types.js';
+import {
+  BAR_FIELDS,
+  type DashboardState,
+  type GraphShape,
+  type GraphStates,
+  type GroupRow,
+  type HistorySample,
+  type LiveStatus,
+  type PackedBars,
+  type TaskRow,
+  type WorkerPage,
+  type WorkerRow,
+} from './types.js';
 
 /** Beyond this many tasks the graph page shows task groups. */
 export const GRAPH_TASK_LIMIT = 10_000;

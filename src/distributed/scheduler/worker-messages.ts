@@ -9,7 +9,16 @@ export function onWorkerMessage(s: SchedulerState, w: WorkerState, msg: WorkerTo
       s.taskStarted(w, msg.keys);
       return;
     case 'finished':
-      s.taskFinished(w, msg.key, msg.nbytes, msg.type, msg.startedAt, msg.stoppedAt, msg.value === undefined ? undefined : resolvePayload(msg.value, frames), msg.thread);
+      s.taskFinished(
+        w,
+        msg.key,
+        msg.nbytes,
+        msg.type,
+        msg.startedAt,
+        msg.stoppedAt,
+        msg.value === undefined ? undefined : resolvePayload(msg.value, frames),
+        msg.thread,
+      );
       return;
     case 'erred':
       s.taskErred(w, msg.key, msg.error, msg.startedAt, msg.stoppedAt, msg.thread);

@@ -167,7 +167,9 @@ export class Execution {
         return;
       }
     }
-    this.scheduler.send(fromWorker.finished({ key: t.key, nbytes: info.nbytes, type: info.type, startedAt: start, stoppedAt: Date.now(), value: ref, thread: 0 }));
+    this.scheduler.send(
+      fromWorker.finished({ key: t.key, nbytes: info.nbytes, type: info.type, startedAt: start, stoppedAt: Date.now(), value: ref, thread: 0 }),
+    );
     this.memory.grew(info.nbytes);
   }
 

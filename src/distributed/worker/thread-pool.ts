@@ -84,7 +84,13 @@ export class ThreadPool {
       if (done !== undefined) {
         const now = Date.now();
         const why = reason.startsWith('exited') ? `${reason} (did the task call process.exit?)` : reason;
-        done({ ok: false, error: { name: 'ThreadDied', message: `the thread running task '${key}' ${why}`, taskKey: key }, start: now, stop: now, thread: Math.max(0, i) });
+        done({
+          ok: false,
+          error: { name: 'ThreadDied', message: `the thread running task '${key}' ${why}`, taskKey: key },
+          start: now,
+          stop: now,
+          thread: Math.max(0, i),
+        });
       }
     });
     return slot;
