@@ -22,7 +22,7 @@ export const STATUS_BODY = `<main>
  * and the first render carry plain runs. Tables are rewritten only when their HTML changed.
  */
 export const STATUS_JS = `${BARS_JS}${PROGRESS_JS}${STREAM_JS}${HISTORY_JS}
-let stream = [], bars = new Map(), transfers = [], spills = [], history = [], seenMarks = new Set(), seenRuns = new Set(), liveFrom = Infinity;
+let drawnHistory = '', stream = [], bars = new Map(), transfers = [], spills = [], history = [], seenMarks = new Set(), seenRuns = new Set(), liveFrom = Infinity;
 // Seconds of task stream shown (?window=S, default 20): a short window shows short tasks and copies wider.
 const SPAN_MS = (Number(new URLSearchParams(location.search).get('window')) || 20) * 1000;
 function addMarks(list, into) { for (const m of list) { const id = m.worker + ' ' + m.time; if (!seenMarks.has(id)) { seenMarks.add(id); into.push(m); } } }
@@ -51,9 +51,15 @@ function renderStatus(s, window) {
     if (seenMarks.size > 4 * (transfers.length + spills.length) + 1000) seenMarks = new Set([...transfers, ...spills].map((m) => m.worker + ' ' + m.time));
   }
   drawStream(el('stream'), s.workers, bars.size ? stream.concat([...bars.values()]) : stream, transfers, spills, t0, t1);
-  drawHistory(el('cpu'), history, s.workers, (v) => v.cpu, 'cores busy', (v) => v.toFixed(1));
-  drawHistory(el('mem'), history, s.workers, (v) => v.rss, 'process memory', fmt);
-  el('log').textContent = s.log.map((l) => new Date(l.time).toLocaleTimeString() + '  ' + l.text).join('\\n');
+  // The history gains a sample a second: redrawn only then (or when the workers change).
+  const drawn = history.length + ' ' + (history.length ? history[history.length - 1].time : 0) + ' ' + s.workers.map((w) => w.address).join(' ');
+  if (drawn !== drawnHistory) {
+    drawnHistory = drawn;
+    drawHistory(el('cpu'), history, s.workers, (v) => v.cpu, 'cores busy', (v) => v.toFixed(1));
+    drawHistory(el('mem'), history, s.workers, (v) => v.rss, 'process memory', fmt);
+  }
+  const log = s.log.map((l) => new Date(l.time).toLocaleTimeString() + '  ' + l.text).join('\\n');
+  if (el('log').textContent !== log) el('log').textContent = log;
 }
 `;
 
