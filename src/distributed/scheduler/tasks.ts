@@ -174,4 +174,8 @@ export interface TaskEvent {
   start: number;
   stop: number;
   status: 'ok' | 'error';
+  /** The worker's thread that ran it (0: inline, or a worker too old to say). */
+  thread: number;
+  /** Its task group. */
+  group: string;
 }
