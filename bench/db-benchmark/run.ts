@@ -163,12 +163,7 @@ function driver(): void {
   const names = [...runs.keys()];
   const ref = runs.get('duckdb')?.[0];
   // A contestant left out (--only) has no runs: NaN, so the peer columns just drop out.
-  const med = (who: string, q: string) =>
-    median(
-      (runs.get(who) ?? [])
-        .map((r) => r.seconds[q])
-        .filter((s) => s !== undefined),
-    );
+  const med = (who: string, q: string) => median((runs.get(who) ?? []).map((r) => r.seconds[q]).filter((s) => s !== undefined));
   const rowsOut: string[][] = [];
   const peerBest = (q: string) => Math.min(med('duckdb', q) || Infinity, runs.has('polars') ? med('polars', q) : Infinity);
   for (const q of QUESTIONS) {

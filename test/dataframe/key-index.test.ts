@@ -83,7 +83,10 @@ for (const card of [4, 300]) {
         t.same(Array.from(idx.ids), ref.ids, 'ids in first-appearance order');
         // Probe with another frame: its own string dictionary, some tuples absent from the build, some present.
         const fresh = makeCase(1500, card + 1, 99 + card, true);
-        const other: Case = { cols: Object.fromEntries(Object.keys(build.cols).map((nm) => [nm, [...fresh.cols[nm], ...build.cols[nm].slice(0, 500)]])), n: 2000 };
+        const other: Case = {
+          cols: Object.fromEntries(Object.keys(build.cols).map((nm) => [nm, [...fresh.cols[nm], ...build.cols[nm].slice(0, 500)]])),
+          n: 2000,
+        };
         const got = idx.probe(frameOf(other, names), other.n);
         const want: number[] = [];
         for (let row = 0; row < other.n; row++) {
@@ -115,5 +118,8 @@ t.test('one group per row: every tuple distinct', async (t) => {
   const fr = Frame.fromColumns({ a, b }, { a: 'string', b: 'int64' });
   const idx = new KeyIndex([fr.col('a'), fr.col('b')], n);
   t.equal(idx.count, n);
-  t.same(Array.from(idx.ids), Array.from({ length: n }, (_, k) => k));
+  t.same(
+    Array.from(idx.ids),
+    Array.from({ length: n }, (_, k) => k),
+  );
 });

@@ -45,11 +45,26 @@ function reference(by: readonly string[], asc: readonly boolean[]): number[] {
 }
 
 const CASES: Array<[string[], boolean[]]> = [
-  [['s', 'small'], [true, true]],
-  [['small', 's', 'f'], [false, true, false]],
-  [['wide', 'small'], [true, false]],
-  [['f', 'big', 's', 'small'], [true, true, false, true]],
-  [['small', 'wide', 's'], [false, false, false]],
+  [
+    ['s', 'small'],
+    [true, true],
+  ],
+  [
+    ['small', 's', 'f'],
+    [false, true, false],
+  ],
+  [
+    ['wide', 'small'],
+    [true, false],
+  ],
+  [
+    ['f', 'big', 's', 'small'],
+    [true, true, false, true],
+  ],
+  [
+    ['small', 'wide', 's'],
+    [false, false, false],
+  ],
 ];
 
 for (const [by, asc] of CASES) {
