@@ -33,6 +33,26 @@ t.test('numbers parse exactly from bytes', async (t) => {
   }
 });
 
+t.test('decimals read by the generated row loop equal Number(text), up to 15 digits and past them', async (t) => {
+  let seed = 7;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const texts: string[] = ['0.1', '0.3', '-0.0', '5.', '.5', '-.25', '999999999999999.', '99999999999999.9', '9999999999999.99', '0.000000000000001'];
+  for (let k = 0; k < 3000; k++) {
+    const intDigits = Math.floor(rnd() * 10);
+    const fracDigits = Math.floor(rnd() * 10);
+    let x = rnd() < 0.3 ? '-' : '';
+    for (let d = 0; d < intDigits; d++) x += String(Math.floor(rnd() * 10));
+    x += '.';
+    for (let d = 0; d < fracDigits; d++) x += String(Math.floor(rnd() * 10));
+    if (/\d/.test(x)) texts.push(x);
+  }
+  const p = file('decimals.csv', `k,v\n${texts.map((x, i) => `${i},${x}`).join('\n')}\n`);
+  const df = await dd.readCsv(p, { dtype: { v: 'float64' } }).compute(sync);
+  const got = df.column('v').values as number[];
+  const bad = texts.filter((x, i) => !Object.is(got[i], Number(x)));
+  t.same(bad, [], 'every decimal equals Number(text), sign of zero included');
+});
+
 t.test('quoted fields hold separators, newlines and doubled quotes; CRLF; blank lines', async (t) => {
   const p = file('quoted.csv', 'id,text,x\r\n1,"a,b",1.5\r\n2,"line1\nline2",\r\n\r\n3,"say ""hi""",2\r\n4,,3\r\n');
   const df = await dd.readCsv(p).compute(sync);
@@ -338,7 +358,35 @@ t.test('the generated row loop and the general loop read every file alike (value
   const kinds = ['int64', 'float64', 'int32', 'bool', 'string', 'datetime', 'skip'] as const;
   const cells: Record<(typeof kinds)[number], readonly string[]> = {
     int64: ['0', '7', '-12', '123456789012345', '1234567890123456', '1.0', '1.5', '-', '+5', ' 7 ', 'NA', '', '"42"', 'x', '1e20', '-999', '-999.0'],
-    float64: ['0', '-3', '2.5', '1e3', '-0.125', '.5', 'NA', 'nan', '', '"1,5"', 'x', '99999999999999999999', '-999', '-9.99e2', '"-999"', '-0'],
+    float64: [
+      '0',
+      '-3',
+      '2.5',
+      '1e3',
+      '-0.125',
+      '.5',
+      'NA',
+      'nan',
+      '',
+      '"1,5"',
+      'x',
+      '99999999999999999999',
+      '-999',
+      '-9.99e2',
+      '"-999"',
+      '-0',
+      '36.472',
+      '-999.0',
+      '5.',
+      '-.5',
+      '-0.0',
+      '.',
+      '1.2.3',
+      '123456789012.345',
+      '1234567890123.456',
+      '0.000000000000001',
+      '1.5x',
+    ],
     int32: ['0', '-5', '123456789', '3000000000', 'NA', '', '2.0', 'y', '1e10', '-2.2e9', '-999'],
     bool: ['true', 'False', 'TRUE', 'NA', '', 'yes'],
     string: ['a', 'b', 'é', 'NA', '', '"a,b"', '"x\ny"', '"say ""hi"""', '"q"', 'x"y'],
