@@ -278,11 +278,8 @@ t.test('chunked reads and one-entry-per-value string columns give the same value
   const dtype = { ts: 'string', u: 'string', tag: 'string', txt: 'string', x: 'float64' } as const;
   const distinct = (xs: Array<string | null>) => new Set(xs.filter((v) => v !== null)).size;
   const saved = readTuning.chunk;
-  const savedRaw = readTuning.rawFrom;
-  readTuning.rawFrom = 1024; // one entry per value after 1024 values: this file is small
   t.teardown(() => {
     readTuning.chunk = saved;
-    readTuning.rawFrom = savedRaw;
   });
   for (const chunk of [1 << 20, 4096, 333, 7]) {
     readTuning.chunk = chunk;
@@ -311,11 +308,6 @@ t.test('chunked reads and one-entry-per-value string columns give the same value
 });
 
 t.test('string columns deduplicate on first use: sorted and hashed entries, repeats, frames built around them', async (t) => {
-  const savedRaw = readTuning.rawFrom;
-  readTuning.rawFrom = 1024; // one entry per value after 1024 values: this column is small
-  t.teardown(() => {
-    readTuning.rawFrom = savedRaw;
-  });
   const vals: string[] = [];
   for (let i = 0; i < 3000; i++) vals.push(`v${String(i).padStart(5, '0')}`);
   vals.push('v00007', 'NA', 'v02999', 'v00007'); // repeats after a sorted run
@@ -360,31 +352,6 @@ t.test('string columns deduplicate on first use: sorted and hashed entries, repe
   }
 });
 
-t.test('uniform categories stay coded while parsing; mostly-distinct text is kept one entry per value', async (t) => {
-  // 10k categories look all-new for their first few thousand values; deduplicating them after
-  // the parse costs more than coding them while parsing, so only distinct text is deferred.
-  let seed = 3;
-  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  const n = 140_000;
-  const cat: string[] = [];
-  const uid: string[] = [];
-  const lines = ['cat,uid'];
-  for (let i = 0; i < n; i++) {
-    cat.push(`id${String(1 + Math.floor(rnd() * 10_000)).padStart(10, '0')}`);
-    uid.push(`u${(i * 7919) % n}`); // distinct, out of order
-    lines.push(`${cat[i]},${uid[i]}`);
-  }
-  const p = file('categories.csv', lines.join('\n') + '\n');
-  const [task] = [...materialize([dd.readCsv(p, { blocksize: null }).layer])].filter(([k]) => k.startsWith('read-csv-')).map(([, x]) => x as Task);
-  const frame = readBlock(...(task.args as Parameters<typeof readBlock>));
-  const deferred = (c: string) => Object.getOwnPropertySymbols(frame.col(c)).some((s) => s.description === 'tsdask.rows');
-  t.notOk(deferred('cat'), 'categories are coded while parsing');
-  t.ok(deferred('uid'), 'distinct text is deferred');
-  t.same(frame.values('cat'), cat, 'category values');
-  t.same(frame.values('uid'), uid, 'distinct values');
-  t.equal(frame.col('cat').dict!.length, new Set(cat).size, 'one entry per category');
-});
-
 t.test('a block parsed on a worker thread has its columns in shared memory from birth (sent to main without a copy)', async (t) => {
   const lines = ['i,x,b,tag,ts,dup'];
   const want: Record<string, unknown[]> = { i: [], x: [], b: [], tag: [], ts: [], dup: [] };
@@ -393,10 +360,10 @@ t.test('a block parsed on a worker thread has its columns in shared memory from 
     lines.push(row.map(String).join(','));
     for (const [k, v] of Object.entries(want)) v.push(row[Object.keys(want).indexOf(k)]);
   }
-  // rawFrom 1024: ts and dup switch to one entry per value; dup repeats, so building its codes compacts.
+  // ts and dup switch to one entry per value (after 1024 values); dup repeats, so building its codes compacts.
   const p = file('worker-block.csv', lines.join('\n') + '\n');
   const code = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(join(__dirname, 'fixtures', 'csv-block-worker.ts'))});`;
-  const w = new Worker(code, { eval: true, workerData: { path: p, rawFrom: 1024 } });
+  const w = new Worker(code, { eval: true, workerData: { path: p } });
   t.teardown(() => w.terminate());
   const got = await new Promise<{ shared: Record<string, boolean>; values: Record<string, unknown[]> }>((res, rej) => {
     w.once('message', res);
@@ -471,11 +438,6 @@ t.test('the generated row loop and the general loop read every file alike (value
       readTuning.fastRows = saved;
     }
   };
-  const savedRaw = readTuning.rawFrom;
-  readTuning.rawFrom = 1024; // the 3000-row files switch to one entry per value
-  t.teardown(() => {
-    readTuning.rawFrom = savedRaw;
-  });
   for (let trial = 0; trial < 90; trial++) {
     const ncols = 1 + Math.floor(rnd() * 5);
     const colKinds = Array.from({ length: ncols }, () => pick(kinds));

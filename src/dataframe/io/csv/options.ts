@@ -76,8 +76,6 @@ export const readTuning = {
   chunk: 1 << 20,
   /** Use the generated row loop (fast-rows.ts) for the common rows. */
   fastRows: true,
-  /** Values a text column codes while parsing before it may switch to one entry per value (text-column.ts RAW). */
-  rawFrom: 1 << 16,
 };
 
 const UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };

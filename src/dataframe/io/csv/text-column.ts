@@ -14,7 +14,6 @@
 import { type Column, deferredStringColumn, lazyStringColumn, StringBytes } from '../../frame.js';
 import { grown, i32, trim, u8 } from './alloc.js';
 import { dedupeEntries } from './dedupe.js';
-import { readTuning } from './options.js';
 import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
 
 // Module-level copies (see fnv.ts).
@@ -172,15 +171,12 @@ export class TextColumn {
   /**
    * Count a coded value. At checkpoints (1024, 2048, ... values), switch to RAW when most values
    * since the previous checkpoint were new: timestamps and ids stay near 100%, while skewed
-   * categories (tags, names) quickly fall below. Not before `readTuning.rawFrom` values: a
-   * column of 10k-100k uniform categories also looks all-new for its first few thousand values,
-   * and deduplicating it after the parse (every row through a table as big as the block) costs
-   * several times what coding it while parsing does.
+   * categories (tags, names) quickly fall below.
    */
   private counted(k: number, row: number): number {
     if (++this.seen === this.nextCheck) {
       const fresh = (this.count - this.countAtCheck) / (this.seen - this.seenAtCheck);
-      if (fresh > 0.75 && this.seen >= readTuning.rawFrom) this.toRaw(row);
+      if (fresh > 0.75) this.toRaw(row);
       else {
         this.countAtCheck = this.count;
         this.seenAtCheck = this.seen;
