@@ -11,7 +11,8 @@ import { readTuning } from '../../src/dataframe/io/csv/options.js';
 import { CsvError } from '../../src/dataframe/io/csv/errors.js';
 import { materialize } from '../../src/core/collection.js';
 import type { Task } from '../../src/core/graph.js';
-import { type Frame, stringBytesOf } from '../../src/dataframe/frame.js';
+import { deferredStringColumn, Frame, missingCodes, stringBytesOf } from '../../src/dataframe/frame.js';
+import { isna } from '../../src/dataframe/ops/missing.js';
 import { decode, encode } from '../../src/core/serialize.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-csv-'));
@@ -350,6 +351,43 @@ t.test('string columns deduplicate on first use: sorted and hashed entries, repe
       `${name}: through the codec`,
     );
   }
+});
+
+t.test('isna of a text column kept one entry per value reads its missing rows without building the dictionary', async (t) => {
+  let seed = 11;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const lines = ['ts'];
+  const missing: boolean[] = [];
+  for (let r = 0; r < 5000; r++) {
+    const na = rnd() < 0.2;
+    missing.push(na);
+    lines.push(na ? 'NA' : `2016-01-02T${r}`); // distinct: one entry per value after 1024 values
+  }
+  const p = file('isna-deferred.csv', lines.join('\n') + '\n');
+  const [task] = [...materialize([dd.readCsv(p, { blocksize: null }).layer])].filter(([k]) => k.startsWith('read-csv-')).map(([, x]) => x as Task);
+  const frame = readBlock(...(task.args as Parameters<typeof readBlock>));
+  // The same column with a dictionary that must not be built.
+  const col = frame.col('ts');
+  const unbuilt = deferredStringColumn(
+    frame.length,
+    () => {
+      throw new Error('isna built the dictionary');
+    },
+    missingCodes(col),
+  );
+  const mask = isna(new Frame(['ts'], [unbuilt], frame.length)).col('ts').data;
+  t.same(
+    Array.from(mask, (v) => v === 1),
+    missing,
+    'isna mask, dictionary not built',
+  );
+  const notMask = isna(new Frame(['ts'], [unbuilt], frame.length), 0).col('ts').data;
+  t.same(
+    Array.from(notMask, (v) => v === 1),
+    missing.map((m) => !m),
+    'notna mask',
+  );
+  t.equal(await dd.readCsv(p).col('ts').isna().sum().compute(sync), missing.filter(Boolean).length, 'isna().sum() through readCsv');
 });
 
 t.test('a block parsed on a worker thread has its columns in shared memory from birth (sent to main without a copy)', async (t) => {

@@ -238,6 +238,7 @@ export class TextColumn {
     // Pure ASCII decodes identically as latin1, which skips UTF-8 validation.
     const oneByte = this.latin1 || this.bits < 0x80;
     if (!this.mayRepeat) return lazyStringColumn(codes, new StringBytes(bytes, offsets, oneByte));
-    return deferredStringColumn(codes.length, () => dedupeEntries(codes, bytes, offsets, oneByte));
+    // Deduplicating renumbers codes in place and leaves -1 (missing) as it is: isna can read them now.
+    return deferredStringColumn(codes.length, () => dedupeEntries(codes, bytes, offsets, oneByte), codes);
   }
 }
