@@ -33,7 +33,8 @@ for (const [id, us] of dt) {
   const f = n.callFrame;
   if (f.functionName === '(idle)' || f.functionName === '(program)') continue;
   total += us;
-  const c = f.functionName === '(garbage collector)' ? 'native / GC / idle' : categoryOf(f.url);
+  // readCsv's row loop is compiled with new Function (csv/fast-rows.ts): it has no url.
+  const c = f.functionName === '(garbage collector)' ? 'native / GC / idle' : f.functionName === 'fastRows' && f.url === '' ? 'parse (CSV)' : categoryOf(f.url);
   cat.set(c, (cat.get(c) ?? 0) + us);
   const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(src|dist|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
   fn.set(key, (fn.get(key) ?? 0) + us);

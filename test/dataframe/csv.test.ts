@@ -2,6 +2,7 @@ import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import * as dd from '../../src/dataframe/index.js';
 import { parseNumber, parseRows } from '../../src/dataframe/io/csv/parser.js';
@@ -10,7 +11,8 @@ import { readTuning } from '../../src/dataframe/io/csv/options.js';
 import { CsvError } from '../../src/dataframe/io/csv/errors.js';
 import { materialize } from '../../src/core/collection.js';
 import type { Task } from '../../src/core/graph.js';
-import { type Frame, stringBytesOf } from '../../src/dataframe/frame.js';
+import { deferredStringColumn, Frame, missingCodes, stringBytesOf } from '../../src/dataframe/frame.js';
+import { isna } from '../../src/dataframe/ops/missing.js';
 import { decode, encode } from '../../src/core/serialize.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-csv-'));
@@ -31,6 +33,26 @@ t.test('numbers parse exactly from bytes', async (t) => {
     const b = Buffer.from(s);
     t.ok(Number.isNaN(parseNumber(b, 0, b.length)), `'${s}' is not a number`);
   }
+});
+
+t.test('decimals read by the generated row loop equal Number(text), up to 15 digits and past them', async (t) => {
+  let seed = 7;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const texts: string[] = ['0.1', '0.3', '-0.0', '5.', '.5', '-.25', '999999999999999.', '99999999999999.9', '9999999999999.99', '0.000000000000001'];
+  for (let k = 0; k < 3000; k++) {
+    const intDigits = Math.floor(rnd() * 10);
+    const fracDigits = Math.floor(rnd() * 10);
+    let x = rnd() < 0.3 ? '-' : '';
+    for (let d = 0; d < intDigits; d++) x += String(Math.floor(rnd() * 10));
+    x += '.';
+    for (let d = 0; d < fracDigits; d++) x += String(Math.floor(rnd() * 10));
+    if (/\d/.test(x)) texts.push(x);
+  }
+  const p = file('decimals.csv', `k,v\n${texts.map((x, i) => `${i},${x}`).join('\n')}\n`);
+  const df = await dd.readCsv(p, { dtype: { v: 'float64' } }).compute(sync);
+  const got = df.column('v').values as number[];
+  const bad = texts.filter((x, i) => !Object.is(got[i], Number(x)));
+  t.same(bad, [], 'every decimal equals Number(text), sign of zero included');
 });
 
 t.test('quoted fields hold separators, newlines and doubled quotes; CRLF; blank lines', async (t) => {
@@ -331,6 +353,68 @@ t.test('string columns deduplicate on first use: sorted and hashed entries, repe
   }
 });
 
+t.test('isna of a text column kept one entry per value reads its missing rows without building the dictionary', async (t) => {
+  let seed = 11;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const lines = ['ts'];
+  const missing: boolean[] = [];
+  for (let r = 0; r < 5000; r++) {
+    const na = rnd() < 0.2;
+    missing.push(na);
+    lines.push(na ? 'NA' : `2016-01-02T${r}`); // distinct: one entry per value after 1024 values
+  }
+  const p = file('isna-deferred.csv', lines.join('\n') + '\n');
+  const [task] = [...materialize([dd.readCsv(p, { blocksize: null }).layer])].filter(([k]) => k.startsWith('read-csv-')).map(([, x]) => x as Task);
+  const frame = readBlock(...(task.args as Parameters<typeof readBlock>));
+  // The same column with a dictionary that must not be built.
+  const col = frame.col('ts');
+  const unbuilt = deferredStringColumn(
+    frame.length,
+    () => {
+      throw new Error('isna built the dictionary');
+    },
+    missingCodes(col),
+  );
+  const mask = isna(new Frame(['ts'], [unbuilt], frame.length)).col('ts').data;
+  t.same(
+    Array.from(mask, (v) => v === 1),
+    missing,
+    'isna mask, dictionary not built',
+  );
+  const notMask = isna(new Frame(['ts'], [unbuilt], frame.length), 0).col('ts').data;
+  t.same(
+    Array.from(notMask, (v) => v === 1),
+    missing.map((m) => !m),
+    'notna mask',
+  );
+  t.equal(await dd.readCsv(p).col('ts').isna().sum().compute(sync), missing.filter(Boolean).length, 'isna().sum() through readCsv');
+});
+
+t.test('a block parsed on a worker thread has its columns in shared memory from birth (sent to main without a copy)', async (t) => {
+  const lines = ['i,x,b,tag,ts,dup'];
+  const want: Record<string, unknown[]> = { i: [], x: [], b: [], tag: [], ts: [], dup: [] };
+  for (let r = 0; r < 6000; r++) {
+    const row = [r, r / 4, r % 3 === 0, ['css', 'sql'][r % 2], `t${(r * 7919) % 6000}`, `d${(r * 31) % 4000}`];
+    lines.push(row.map(String).join(','));
+    for (const [k, v] of Object.entries(want)) v.push(row[Object.keys(want).indexOf(k)]);
+  }
+  // ts and dup switch to one entry per value (after 1024 values); dup repeats, so building its codes compacts.
+  const p = file('worker-block.csv', lines.join('\n') + '\n');
+  const code = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(join(__dirname, 'fixtures', 'csv-block-worker.ts'))});`;
+  const w = new Worker(code, { eval: true, workerData: { path: p } });
+  t.teardown(() => w.terminate());
+  const got = await new Promise<{ shared: Record<string, boolean>; values: Record<string, unknown[]> }>((res, rej) => {
+    w.once('message', res);
+    w.once('error', rej);
+  });
+  t.same(got.shared, { i: true, x: true, b: true, tag: true, ts: true, dup: true }, 'every column in shared memory');
+  t.same(got.values, want, 'values');
+  // On the main thread (sync scheduler) the arrays are ordinary ones.
+  const [task] = [...materialize([dd.readCsv(p, { blocksize: null }).layer])].filter(([k]) => k.startsWith('read-csv-')).map(([, x]) => x as Task);
+  const frame = readBlock(...(task.args as Parameters<typeof readBlock>));
+  t.notOk(frame.col('i').data.buffer instanceof SharedArrayBuffer, 'main thread: ordinary arrays');
+});
+
 t.test('the generated row loop and the general loop read every file alike (values, mismatches, errors)', async (t) => {
   let seed = 99;
   const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
@@ -338,7 +422,35 @@ t.test('the generated row loop and the general loop read every file alike (value
   const kinds = ['int64', 'float64', 'int32', 'bool', 'string', 'datetime', 'skip'] as const;
   const cells: Record<(typeof kinds)[number], readonly string[]> = {
     int64: ['0', '7', '-12', '123456789012345', '1234567890123456', '1.0', '1.5', '-', '+5', ' 7 ', 'NA', '', '"42"', 'x', '1e20', '-999', '-999.0'],
-    float64: ['0', '-3', '2.5', '1e3', '-0.125', '.5', 'NA', 'nan', '', '"1,5"', 'x', '99999999999999999999', '-999', '-9.99e2', '"-999"', '-0'],
+    float64: [
+      '0',
+      '-3',
+      '2.5',
+      '1e3',
+      '-0.125',
+      '.5',
+      'NA',
+      'nan',
+      '',
+      '"1,5"',
+      'x',
+      '99999999999999999999',
+      '-999',
+      '-9.99e2',
+      '"-999"',
+      '-0',
+      '36.472',
+      '-999.0',
+      '5.',
+      '-.5',
+      '-0.0',
+      '.',
+      '1.2.3',
+      '123456789012.345',
+      '1234567890123.456',
+      '0.000000000000001',
+      '1.5x',
+    ],
     int32: ['0', '-5', '123456789', '3000000000', 'NA', '', '2.0', 'y', '1e10', '-2.2e9', '-999'],
     bool: ['true', 'False', 'TRUE', 'NA', '', 'yes'],
     string: ['a', 'b', 'é', 'NA', '', '"a,b"', '"x\ny"', '"say ""hi"""', '"q"', 'x"y'],

@@ -67,7 +67,7 @@ const ROWS = Symbol('tsdask.rows');
  * bytes (readCsv keeps high-cardinality text as one entry per value and deduplicates only when
  * a kernel reads it). Same Column contract; building frames around it does not force it.
  */
-export function deferredStringColumn(length: number, build: () => { codes: Int32Array; dict: StringBytes }): Column {
+export function deferredStringColumn(length: number, build: () => { codes: Int32Array; dict: StringBytes }, missing?: Int32Array): Column {
   let make: typeof build | undefined = build;
   let built: Column | undefined;
   const force = (): Column => {
@@ -89,7 +89,19 @@ export function deferredStringColumn(length: number, build: () => { codes: Int32
   };
   Object.defineProperty(col, STRING_BYTES, { get: () => stringBytesOf(force()) });
   Object.defineProperty(col, ROWS, { value: length });
+  if (missing !== undefined) Object.defineProperty(col, MISSING, { value: missing });
   return col;
+}
+
+const MISSING = Symbol('tsdask.missing');
+
+/**
+ * Codes whose negative entries are the missing rows, without building a deferred column's
+ * dictionary (readCsv's raw codes already mark them; building only renumbers the others):
+ * isna/notna need no deduplication.
+ */
+export function missingCodes(c: Column): Int32Array {
+  return (c as { [MISSING]?: Int32Array })[MISSING] ?? (c.data as Int32Array);
 }
 
 /** Rows of a column, without forcing a deferred string column. */

@@ -1,10 +1,11 @@
 /** Missing values: isna / notna masks, fillna, dropna. */
 import { kernel } from '../../core/kernels.js';
-import { BOOL_NA, type Cell, type Column, filterColumn, Frame, isMissing } from '../frame.js';
+import { BOOL_NA, type Cell, type Column, filterColumn, Frame, isMissing, missingCodes } from '../frame.js';
 
 function naMask(c: Column, n: number, want: 0 | 1): Uint8Array {
   const out = new Uint8Array(n);
-  const d = c.data;
+  // Strings: codes < 0 are the missing rows; missingCodes does not build a deferred column's dictionary.
+  const d = c.dtype === 'string' ? missingCodes(c) : c.data;
   switch (c.dtype) {
     case 'float64':
     case 'datetime':

@@ -1,10 +1,12 @@
 /**
  * The columns a RowParser fills: one typed array per column, sized from the row estimate and
- * grown when a block has more rows, then trimmed into Frame columns.
+ * grown when a block has more rows, then trimmed into Frame columns (alloc.ts: in shared memory
+ * on a worker thread).
  */
 import type { Column, DType } from '../../frame.js';
 import type { ReadKind } from './options.js';
-import { TextColumn, trim } from './text-column.js';
+import { f64, grown, i32, trim, u8 } from './alloc.js';
+import { TextColumn } from './text-column.js';
 
 /** How a physical column is read, as a small int (the row loop switches on it). */
 export const K_SKIP = 0;
@@ -73,9 +75,9 @@ export function newColumns(kinds: Int32Array, latin1: boolean, cap: number): Col
     // per-cell property loads in the row loop stay monomorphic.
     cols.push({
       kind: k,
-      f64: k === K_FLOAT || k === K_INT || k === K_DATE ? new Float64Array(cap) : undefined,
-      i32: k === K_INT32 || k === K_STRING ? new Int32Array(cap) : undefined,
-      u8: k === K_BOOL ? new Uint8Array(cap) : undefined,
+      f64: k === K_FLOAT || k === K_INT || k === K_DATE ? f64(cap) : undefined,
+      i32: k === K_INT32 || k === K_STRING ? i32(cap) : undefined,
+      u8: k === K_BOOL ? u8(cap) : undefined,
       text: k === K_STRING ? new TextColumn(latin1, cap) : undefined,
       bad: false,
     });
@@ -86,19 +88,9 @@ export function newColumns(kinds: Int32Array, latin1: boolean, cap: number): Col
 /** Grow every column's array to `cap` rows (text entries grow on their own). */
 export function growColumns(cols: readonly ColState[], cap: number): void {
   for (const st of cols) {
-    if (st.f64) {
-      const b = new Float64Array(cap);
-      b.set(st.f64);
-      st.f64 = b;
-    } else if (st.i32) {
-      const b = new Int32Array(cap);
-      b.set(st.i32);
-      st.i32 = b;
-    } else if (st.u8) {
-      const b = new Uint8Array(cap);
-      b.set(st.u8);
-      st.u8 = b;
-    }
+    if (st.f64) st.f64 = grown(st.f64, cap);
+    else if (st.i32) st.i32 = grown(st.i32, cap);
+    else if (st.u8) st.u8 = grown(st.u8, cap);
   }
 }
 

@@ -8,6 +8,7 @@
  * columns) the parsed bytes and codes are the dictionary already: nothing is copied.
  */
 import { StringBytes } from '../../frame.js';
+import { i32, u8 } from './alloc.js';
 import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
 
 // Module-level copies (see fnv.ts).
@@ -125,8 +126,8 @@ export function dedupeEntries(codes: Int32Array, bytes: Uint8Array, offsets: Int
       n++;
     }
   }
-  const out = new Uint8Array(size);
-  const outOffsets = new Int32Array(distinct + 1);
+  const out = u8(size);
+  const outOffsets = i32(distinct + 1);
   let at = 0;
   let next = 0;
   for (let k = 0; k < m; k++) {

@@ -67,6 +67,9 @@ const CR = 13;
 
 const cache = new Map<string, FastRows>();
 
+/** Exact powers of ten (as in values.ts parseNumber): a mantissa of up to 15 digits divided by one is correctly rounded. */
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
 /** A byte repeated in all four bytes of a 32-bit word. */
 function splat(byte: number): number {
   return (byte * 0x01010101) | 0;
@@ -122,11 +125,19 @@ function compile(kinds: readonly ReadKind[], sep: number, nums: number, naBool: 
               ? `if (neg) v = -v; if (${numNa}) { ${bail} } d${j}[row] = v;`
               : `if (neg) v = -v; d${j}[row] = ${numNa} ? NaN : v;`;
         const numStore = numNa === '' ? `d${j}[row] = v;` : `d${j}[row] = ${numNa} ? NaN : v;`;
+        // Floats: a plain decimal (digits '.' digits, at most 15 digits in all) is finished here
+        // as parseNumber would (one exact mantissa, one correctly rounded division), without
+        // scanning the field again; anything else goes through parseNumber.
+        const decimal = `
+            q = -1;
+            if (buf[p] === 46) { q = p + 1; while ((c = buf[q] - 48) >= 0 && c <= 9) { v = v * 10 + c; q++; } }
+            if (q - s > 1 && q - s <= 16 && stop[buf[q]] === 1) { v = v / POW10[q - p - 1]; if (neg) v = -v; ${numStore} i = q; }
+            else { ${scan} v = parseNumber(buf, s, i); if (v === v) { ${numStore} } else if (${isNa}) d${j}[row] = NaN; else { ${bail} } }`;
         body.push(`
           p = i; neg = buf[p] === 45; if (neg) p++; v = 0; s = p;
           while ((c = buf[p] - 48) >= 0 && c <= 9) { v = v * 10 + c; p++; }
           if (p > s && p - s <= 15 && stop[buf[p]] === 1) { ${plainStore} i = p; }
-          else ${kind === 'int64' ? `{ ${bail} }` : `{ ${scan} v = parseNumber(buf, s, i); if (v === v) { ${numStore} } else if (${isNa}) d${j}[row] = NaN; else { ${bail} } }`}
+          else ${kind === 'int64' ? `{ ${bail} }` : `{ ${decimal} }`}
           ${term}`);
         break;
       }
@@ -186,12 +197,13 @@ function compile(kinds: readonly ReadKind[], sep: number, nums: number, naBool: 
     const { parseNumber, parseIsoBytes, isBoolText, finalHash } = helpers;
     const stop = new Uint8Array(256);
     stop[${sep}] = stop[${LF}] = stop[${CR}] = 1;
+    const POW10 = new Float64Array([${POW10.join(', ')}]);
     return function fastRows(buf, i, end, row, cap, cols, na, out) {
       ${decl.join('\n      ')}
       const naFirst = na.first, naEmpty = na.hasEmpty;
       ${Array.from({ length: Math.min(nums, INLINE_NUMS) }, (_, k) => `const q${k} = na.nums[${k}];`).join(' ')}
       const bv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength), wordEnd = end - 4;
-      let p = 0, v = 0, c = 0, s = 0, w = 0, b = 0, h = 0, bits = 0, neg = false, x = 0, y = 0, z = 0;
+      let p = 0, q = 0, v = 0, c = 0, s = 0, w = 0, b = 0, h = 0, bits = 0, neg = false, x = 0, y = 0, z = 0;
       rows: while (i < end && row < cap) {
         const rowStart = i;
         if (buf[i] === ${LF} || buf[i] === ${CR}) break; // a blank line: the general loop skips it

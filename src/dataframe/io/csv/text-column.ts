@@ -12,6 +12,7 @@
  *   dedupe.ts): a read that never looks at the codes never pays for them.
  */
 import { type Column, deferredStringColumn, lazyStringColumn, StringBytes } from '../../frame.js';
+import { grown, i32, trim, u8 } from './alloc.js';
 import { dedupeEntries } from './dedupe.js';
 import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
 
@@ -33,12 +34,12 @@ const EMPTY = new Int32Array(0);
 export class TextColumn {
   mode = SORTED;
   /** Entry bytes; grown by `reserve`. */
-  arena: Uint8Array = new Uint8Array(4096);
+  arena: Uint8Array = u8(4096);
   /** The arena as a DataView, for copying four bytes at a time. */
   view = new DataView(this.arena.buffer);
   used = 0;
   /** offsets[k] = start of entry k; offsets[count] = used. */
-  offsets: Int32Array = new Int32Array(256);
+  offsets: Int32Array = i32(256);
   count = 0;
   /** OR of every byte stored: < 0x80 means pure ASCII. */
   bits = 0;
@@ -74,16 +75,13 @@ export class TextColumn {
   }
 
   private growArena(keep: number, size: number): void {
-    const b = new Uint8Array(size);
-    b.set(this.arena.subarray(0, keep));
+    const b = grown(this.arena, size, keep);
     this.arena = b;
     this.view = new DataView(b.buffer);
   }
 
   private growOffsets(size: number): void {
-    const o = new Int32Array(size);
-    o.set(this.offsets.subarray(0, this.count + 1));
-    this.offsets = o;
+    this.offsets = grown(this.offsets, size, this.count + 1);
   }
 
   /** Append bytes [s, e) of buf as a new entry (room already reserved); returns its code. */
@@ -240,11 +238,7 @@ export class TextColumn {
     // Pure ASCII decodes identically as latin1, which skips UTF-8 validation.
     const oneByte = this.latin1 || this.bits < 0x80;
     if (!this.mayRepeat) return lazyStringColumn(codes, new StringBytes(bytes, offsets, oneByte));
-    return deferredStringColumn(codes.length, () => dedupeEntries(codes, bytes, offsets, oneByte));
+    // Deduplicating renumbers codes in place and leaves -1 (missing) as it is: isna can read them now.
+    return deferredStringColumn(codes.length, () => dedupeEntries(codes, bytes, offsets, oneByte), codes);
   }
-}
-
-/** The first n items: a view when little would be wasted, else a compact copy. */
-export function trim<T extends Uint8Array | Int32Array | Float64Array>(a: T, n: number): T {
-  return (n >= a.length * 0.8 ? a.subarray(0, n) : a.slice(0, n)) as T;
 }
