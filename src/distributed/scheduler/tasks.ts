@@ -75,6 +75,11 @@ export class TaskState {
   suspicious = 0;
   /** Addresses of those workers (their nannies may tell later that memory killed them). */
   diedOn: string[] | null = null;
+  /**
+   * Worker deaths charged to this task and never reset by a success: deaths while it ran, and
+   * memory kills while it waited there or its result was lost with the worker (allowed-failures.ts).
+   */
+  deaths = 0;
   /** A root's result held on this worker that dependents still have to read (counted in its `rootBytes`). */
   rootHeldOn: WorkerState | null = null;
   /** The worker said it started running this task. */
