@@ -180,3 +180,16 @@ export interface TaskEvent {
   stop: number;
   status: 'ok' | 'error';
 }
+
+/** The type name a worker reports for a disk-shuffle split's result (a file reference). */
+const SHUFFLE_OUTPUT = 'ShuffleOutput';
+
+/**
+ * Is `ts` queued like a root task: no inputs, or only disk-shuffle file references? Like a
+ * root, a shuffle output task reads its data (from the split files) rather than consuming held
+ * results, so handed out all at once they would pile their outputs up in worker memory.
+ */
+export function queuesAsRoot(ts: TaskState): boolean {
+  for (const d of ts.deps) if (d.type !== SHUFFLE_OUTPUT) return false;
+  return true;
+}
