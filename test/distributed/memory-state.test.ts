@@ -264,3 +264,29 @@ t.test('every worker paused, one still holding results in memory: the grace peri
     'once nothing is left to spill, a root runs without waiting out the grace period',
   );
 });
+
+t.test("a disk shuffle's output tasks are queued like roots, not handed out all at once", async (t) => {
+  const { s, ws, c } = setup(1);
+  const { w, sink } = ws[0];
+  const outs = Array.from({ length: 10 }, (_, i) => task(`out-${i}`, ['split-0', 'split-1'], 2 + 2 * i));
+  const reads = outs.map((o, i) => task(`use-${i}`, [o.key], 3 + 2 * i));
+  s.updateGraph(
+    c,
+    [task('split-0', [], 0), task('split-1', [], 1), ...outs, ...reads],
+    reads.map((r) => r.key),
+  );
+  // The splits finish: their results are file references (the worker reports the type).
+  for (const op of sink.take('compute')) s.taskFinished(w, op.key, 200, 'ShuffleOutput', 0, 1, undefined);
+  s.fillWorkers(); // as the server does after every message batch
+  const sent = sink.take('compute').map((o) => o.key);
+  t.ok(sent.length > 0 && sent.length <= 3, `only a thread's worth plus a short pipeline of outputs goes out (${sent.join(', ')})`);
+  t.ok(
+    outs.some((o) => s.tasks.get(o.key)!.state === 'queued'),
+    'the rest wait in the root queue',
+  );
+  // Each output read by its dependent frees room for the next.
+  s.taskFinished(w, sent[0], 50 * MB, 'Frame', 0, 1, undefined);
+  s.fillWorkers();
+  const next = sink.take('compute').map((o) => o.key);
+  t.ok(next.includes(`use-${sent[0].slice(4)}`), 'the reader of the finished output is sent');
+});
