@@ -20,6 +20,7 @@ import { $ } from 'zx';
 import { parseOptions, intOption, strOption } from './lib/args.mjs';
 import { bootstrap } from './lib/bootstrap.mjs';
 import * as ec2lib from './lib/ec2.mjs';
+import { dashboardLoginLink } from './lib/dashboard-login.mjs';
 import { DeployError, runMain } from './lib/errors.mjs';
 import { DEFAULT_HOSTS, localPath, pickNode, readHosts, tokenPath, writeHosts } from './lib/hosts.mjs';
 import { say, step } from './lib/progress.mjs';
@@ -390,8 +391,17 @@ async function tunnel(o) {
       });
     }
   }
+  // Off loopback the dashboard wants the token: a link that sets it as a cookie, once.
+  let login = `http://localhost:${ports[0].local}/status`;
+  let loginNote = '';
+  try {
+    if (existsSync(tokenPath(c))) login = await dashboardLoginLink(ports[0].local, readFileSync(tokenPath(c), 'utf8').trim());
+    else loginNote = `   (no token at ${tokenPath(c)}: the dashboard may answer 401)`;
+  } catch (e) {
+    loginNote = `   (no login link: ${e instanceof Error ? e.message : String(e)})`;
+  }
   console.log(`tunnel to ${label(sched)} open (Ctrl-C closes it):`);
-  console.log(`  dashboard  http://localhost:${ports[0].local}/status`);
+  console.log(`  dashboard  ${login}${login.includes('/login?') ? '   (logs one browser in, once)' : ''}${loginNote}`);
   console.log(
     `  scheduler  tcp://localhost:${ports[1].local}   Client.connect('tcp://localhost:${ports[1].local}', { token }) with the token in ${tokenPath(c)}`,
   );

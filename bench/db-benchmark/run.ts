@@ -162,13 +162,8 @@ function driver(): void {
   for (const [who, e] of failed) console.log(`${who}: process failed in some round: ${e}`);
   const names = [...runs.keys()];
   const ref = runs.get('duckdb')?.[0];
-  const med = (who: string, q: string) =>
-    median(
-      runs
-        .get(who)!
-        .map((r) => r.seconds[q])
-        .filter((s) => s !== undefined),
-    );
+  // A contestant left out (--only) has no runs: NaN, so the peer columns just drop out.
+  const med = (who: string, q: string) => median((runs.get(who) ?? []).map((r) => r.seconds[q]).filter((s) => s !== undefined));
   const rowsOut: string[][] = [];
   const peerBest = (q: string) => Math.min(med('duckdb', q) || Infinity, runs.has('polars') ? med('polars', q) : Infinity);
   for (const q of QUESTIONS) {
@@ -185,7 +180,7 @@ function driver(): void {
   rowsOut.push(['load (read once)', ...names.map((w) => fmt(median(runs.get(w)!.map((r) => r.load))))]);
   rowsOut.push(['peak RSS MB (process)', ...names.map((w) => fmt(Math.max(...runs.get(w)!.map((r) => r.peak_mb)), 0))]);
   const best = QUESTIONS.reduce((a, q) => a + peerBest(q.id), 0);
-  rowsOut.push(['ratio to faster peer', ...names.map((w) => fmt(total(w) / best))]);
+  rowsOut.push(['ratio to faster peer', ...names.map((w) => (Number.isFinite(best) ? fmt(total(w) / best) : 'no peer run'))]);
   console.log(`\ndb-benchmark groupby, ${tableName(rows)}, ${rounds} round(s), best of ${repeat} per question, seconds (median over rounds)\n`);
   table(['question', ...names], rowsOut);
   for (const who of names) {

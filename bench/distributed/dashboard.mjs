@@ -4,7 +4,7 @@
 // the machine's load drifts over both alike.
 // Usage: npm run build && node bench/distributed/dashboard.mjs [--n 20000] [--rounds 5]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,13 +43,41 @@ async function openBrowser(link) {
     if (watchers > 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return async () => {
+  const close = async () => {
     await new Promise((r) => {
       proc.once('exit', r);
       proc.kill('SIGTERM');
     });
     rmSync(dir, { recursive: true, force: true });
   };
+  return { close, cpuMs: () => treeCpuMs(proc.pid) };
+}
+
+/** CPU time (ms, user + system) of a process and all its descendants alive now, from /proc. */
+function treeCpuMs(root) {
+  const kids = new Map();
+  const cpu = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(f[1]);
+      cpu.set(Number(d), Number(f[11]) + Number(f[12]));
+      if (!kids.has(ppid)) kids.set(ppid, []);
+      kids.get(ppid).push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let ticks = 0;
+  const todo = [root];
+  while (todo.length > 0) {
+    const p = todo.pop();
+    ticks += cpu.get(p) ?? 0;
+    todo.push(...(kids.get(p) ?? []));
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -64,6 +92,8 @@ const times = { graph: { off: [], on: [] }, map: { off: [], on: [] } };
 // CPU time of this process (the scheduler, which serves the dashboard, and the client): less
 // swayed by other programs on a loaded machine than wall time.
 const cpu = { graph: { off: [], on: [] }, map: { off: [], on: [] } };
+// Chromium's own CPU (all its processes) during each workload with the page open.
+const browserCpu = { graph: [], map: [] };
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -71,17 +101,23 @@ const cpuMs = () => {
 const load0 = loadavg()[0];
 for (let r = 0; r < ROUNDS; r++) {
   for (const mode of r % 2 === 0 ? ['off', 'on'] : ['on', 'off']) {
-    const close = mode === 'on' ? await openBrowser(link) : undefined;
+    const browser = mode === 'on' ? await openBrowser(link) : undefined;
     // The same pause in both modes: with a browser the page loads and renders; without, the
     // previous round's browser has exited. (A pause only in 'on' favoured it by ~10-20%.)
     await new Promise((r) => setTimeout(r, 1000));
     let c0 = cpuMs();
+    let b0 = browser?.cpuMs();
     times.graph[mode].push(await graphOnce(client, total));
     cpu.graph[mode].push(cpuMs() - c0);
+    if (browser) browserCpu.graph.push(browser.cpuMs() - b0);
     c0 = cpuMs();
+    b0 = browser?.cpuMs();
     times.map[mode].push(await mapOnce(client));
     cpu.map[mode].push(cpuMs() - c0);
-    if (close) await close();
+    if (browser) {
+      browserCpu.map.push(browser.cpuMs() - b0);
+      await browser.close();
+    }
   }
 }
 const load1 = loadavg()[0];
@@ -103,6 +139,7 @@ for (const w of ['graph', 'map']) {
   const coff = cpu[w].off,
     con = cpu[w].on;
   console.log(
-    `${''.padEnd(5)}  scheduler+client CPU: without ${us(median(coff))} us/task, with ${us(median(con))} (medians), ratio ${(median(con) / median(coff)).toFixed(3)}`,
+    `${''.padEnd(5)}  scheduler+client CPU: without ${us(median(coff))} us/task, with ${us(median(con))} (medians), ratio ${(median(con) / median(coff)).toFixed(3)}; ` +
+      `chromium's own CPU meanwhile ${us(median(browserCpu[w]))} us/task`,
   );
 }

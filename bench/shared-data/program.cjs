@@ -1,10 +1,12 @@
 // The seed's §6.4 program on one tsdask scheduler: a 320 MB Float64Array of normal draws
 // delayed once, 20 tasks each taking its mean. Prints {cold, warm} compute times (seconds) as
 // JSON: cold is the first compute (pools start, shared copies are made), warm the best of the
-// next two. Usage: node program.cjs <sync|threads|processes|distributed> <workers>
+// next two. Usage: node program.cjs <sync|threads|processes|distributed> <workers> [sab]
+// With `sab` the user's array is built in shared memory (a SharedArrayBuffer): the threads
+// scheduler then uses it as it is, with no copy and no comparison against the original.
 const { Client, LocalCluster, compute, delayed, shutdownSchedulers } = require('../../dist/index.js');
 
-const [scheduler, workersArg] = process.argv.slice(2);
+const [scheduler, workersArg, memory] = process.argv.slice(2);
 const WORKERS = Number(workersArg);
 const N = 40_000_000;
 const TASKS = 20;
@@ -16,7 +18,7 @@ function calc(x, _i) {
 }
 
 function normals(n) {
-  const x = new Float64Array(n);
+  const x = memory === 'sab' ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
   for (let i = 0; i < n; i += 2) {
     const r = Math.sqrt(-2 * Math.log(1 - Math.random()));
     const a = 2 * Math.PI * Math.random();

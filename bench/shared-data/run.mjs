@@ -2,7 +2,7 @@
 // taking its mean) on every tsdask scheduler with 2, 4 and 8 workers, and Dask's threads and
 // processes schedulers on the numpy version. Each run is its own program; its peak RSS is the
 // largest sum of RSS over the program's process tree, sampled every 20 ms from /proc.
-// Usage: node bench/shared-data/run.mjs [--workers 2,4,8] [--skip-dask] [--only threads,sync]
+// Usage: node bench/shared-data/run.mjs [--workers 2,4,8] [--skip-dask] [--only threads,sync,threads-sab]
 //        [--dask threads,processes] [--dask-processes-workers 2,4,8] (Dask's processes scheduler
 //        pickles the array once per task: minutes per run on a loaded 2-core machine)
 import { spawn } from 'node:child_process';
@@ -77,11 +77,12 @@ if (ONLY.includes('sync')) {
 }
 const dask = !process.argv.includes('--skip-dask') && hasPython(['dask', 'numpy']);
 for (const w of WORKERS) {
-  for (const s of ['threads', 'processes', 'distributed']) {
+  for (const s of ['threads', 'threads-sab', 'processes', 'distributed']) {
     if (!ONLY.includes(s)) continue;
-    const r = await measure('node', ['program.cjs', s, String(w)]);
+    // threads-sab: the user's array already in a SharedArrayBuffer (used as it is, no copy).
+    const r = await measure('node', ['program.cjs', s.replace('-sab', ''), String(w), ...(s === 'threads-sab' ? ['sab'] : [])]);
     results[`${s}-${w}`] = r;
-    row(`tsdask ${s === 'distributed' ? `LocalCluster ${w} x 1` : s}`, w, r);
+    row(`tsdask ${s === 'distributed' ? `LocalCluster ${w} x 1` : s === 'threads-sab' ? 'threads, input in a SharedArrayBuffer' : s}`, w, r);
   }
   if (dask) {
     for (const s of DASK) {
@@ -98,10 +99,12 @@ table(['scheduler', 'workers', 'cold s', 'warm s', 'peak MB'], rows);
 console.log(`limit for threads: 2 x input + 200 MB = ${(2 * INPUT_MB + 200).toFixed(0)} MB`);
 if (results.sync !== undefined) {
   for (const w of WORKERS) {
-    const r = results[`threads-${w}`];
-    if (r !== undefined)
-      console.log(
-        `threads ${w}: warm ${fmt(r.warm)} s vs sync/${w} = ${fmt(results.sync.warm / w)} s (${fmt((100 * r.warm * w) / results.sync.warm - 100, 0)}% over)`,
-      );
+    for (const s of ['threads', 'threads-sab']) {
+      const r = results[`${s}-${w}`];
+      if (r !== undefined)
+        console.log(
+          `${s} ${w}: warm ${fmt(r.warm)} s vs sync/${w} = ${fmt(results.sync.warm / w)} s (${fmt((100 * r.warm * w) / results.sync.warm - 100, 0)}% over)`,
+        );
+    }
   }
 }

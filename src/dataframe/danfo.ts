@@ -86,7 +86,8 @@ export function checkDanfoFits(rows: number, columns: number, what: string): voi
 export function toDanfo(f: Frame): DanfoDataFrame {
   checkDanfoFits(f.length, f.names.length, 'danfo.DataFrame');
   const dfd = danfoModule();
-  if (f.length === 0) return new dfd.DataFrame([], { columns: [...f.names] });
+  // An empty frame keeps its dtypes (an int column must not read back as float64).
+  if (f.length === 0) return new dfd.DataFrame([], { columns: [...f.names], dtypes: f.columns.map((c) => danfoDType(c.dtype)) });
   const data: Record<string, Cell[]> = {};
   f.names.forEach((name, i) => {
     data[name] = columnValues(f.columns[i], f.length);
@@ -102,8 +103,8 @@ export function toDanfoSeries(f: Frame): DanfoSeries {
   const dfd = danfoModule();
   const c = f.series;
   const opts: { columns: string[]; dtypes?: string[]; index?: Array<string | number> } = { columns: [f.names[0]] };
-  if (f.length === 0) return new dfd.Series([], opts);
   opts.dtypes = [danfoDType(c.dtype)];
+  if (f.length === 0) return new dfd.Series([], opts);
   if (f.index) opts.index = indexLabels(f.index, f.length);
   return new dfd.Series(columnValues(c, f.length), opts);
 }
@@ -139,6 +140,11 @@ function uniqueLabels(labels: ReadonlyArray<unknown>): void {
 
 /** The dtype a danfo column should get here: danfo knows float32/int32/string/boolean; Dates hide in float32 (and string). */
 function dtypeOf(danfoType: string | undefined, values: readonly unknown[]): DType {
+  // No values to look at (an empty partition): the declared danfo dtype is all there is.
+  if (values.length === 0) {
+    const declared = danfoType === 'int32' ? 'int64' : danfoType === 'boolean' ? 'bool' : danfoType === 'string' ? 'string' : undefined;
+    if (declared !== undefined) return declared;
+  }
   if (danfoType === 'string') {
     // danfo calls Date columns and mixed columns 'string' too; look at the values.
     const t = inferDType(values);

@@ -28,6 +28,7 @@ export * from './column/cells.js';
 export * from './column/dtype.js';
 export * from './column/float-text.js';
 export * from './column/int64.js';
+export * from './column/meta-facts.js';
 export * from './column/storage.js';
 export * from './column/strings.js';
 export * from './column/transform.js';

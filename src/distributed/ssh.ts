@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { intOption, parseArgs, UsageError } from './cli-args.js';
 import { generateToken, readTokenFile } from './server.js';
+import { dashboardLoginLink, forwardArgs, freeLocalPort, waitListening } from './ssh-tunnel.js';
 import { errorMessage } from './errors.js';
 
 function usage(): string {
@@ -30,6 +31,9 @@ cluster:
   --resources GPU=2,MEM=10e9 per worker process: amounts tasks ask for (submitWith({ resources }))
   --scheduler-port 8786      0 picks a free port; the one in use is printed
   --dashboard-address :8787  or --no-dashboard
+  --dashboard-local-port P   the dashboard is forwarded over ssh to localhost:P (default: its
+                             remote port when free here, else a free one); tsdask ssh prints a
+                             link there that logs your browser in once (no token to paste)
   --token-file F             token for scheduler, workers and clients (read, or created 0600);
                              else TSDASK_TOKEN; else a new one, printed for your clients
 
@@ -250,6 +254,7 @@ export async function runSsh(argv: string[]): Promise<number> {
         'resources',
         'scheduler-port',
         'dashboard-address',
+        'dashboard-local-port',
         'token-file',
         'ssh-config',
         'ssh-identity',
@@ -271,6 +276,7 @@ export async function runSsh(argv: string[]): Promise<number> {
   if (hostfile === undefined) throw new UsageError(`tsdask ssh: --hostfile is required\n${usage()}`);
   const hosts = readHostfile(hostfile);
   const port = intOption(p, 'scheduler-port', 8786, 'ssh');
+  const dashLocal = p.values.has('dashboard-local-port') ? intOption(p, 'dashboard-local-port', 0, 'ssh') : undefined;
   const sshPort = p.values.has('ssh-port') ? intOption(p, 'ssh-port', 22, 'ssh') : undefined;
   const client: SshClientOptions = {
     config: p.values.get('ssh-config'),
@@ -327,7 +333,31 @@ export async function runSsh(argv: string[]): Promise<number> {
 
   const address = `tcp://${hostPort(schedHost.host, first.port)}`;
   console.log(`tsdask ssh: scheduler at ${address}`);
-  void dashboard.then((m) => console.log(`tsdask ssh: dashboard at http://${hostPort(schedHost.host, Number(m[1]))}${m[2]}`));
+  void dashboard.then(async (m) => {
+    console.log(`tsdask ssh: dashboard at http://${hostPort(schedHost.host, Number(m[1]))}${m[2]}`);
+    // Off loopback the dashboard wants the token: forward it here and print a link that logs in once.
+    const local = await freeLocalPort(dashLocal ?? Number(m[1]));
+    if (stopping) return;
+    const tunnel = new Session(
+      spawn(sshBin, [...forwardArgs(local, Number(m[1])), ...sshArgs(schedHost, 'cat >/dev/null', client)], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+      }),
+      `[dashboard tunnel ${schedHost.host}] `,
+      token,
+    );
+    sessions.push(tunnel);
+    let ended = false;
+    void tunnel.ended.then(() => (ended = true));
+    try {
+      if (!(await waitListening(local, 30_000, () => ended || stopping)))
+        throw new Error(`the forward to localhost:${local} did not open (ssh's output is above)`);
+      const link = await dashboardLoginLink(local, token);
+      console.log(`tsdask ssh: dashboard on this machine through ssh (the link logs one browser in, once): ${link}`);
+    } catch (e) {
+      if (!stopping) console.error(`tsdask ssh: no dashboard link on this machine: ${errorMessage(e)}`);
+    }
+  });
   if (generated)
     console.log(`token: ${token}\n  (clients need it: Client.connect('${address}', { token }) or TSDASK_TOKEN; --token-file F keeps one across runs)`);
 

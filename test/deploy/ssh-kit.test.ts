@@ -381,6 +381,16 @@ if (missing !== undefined && process.env.CI !== 'true') {
       const page = await fetch(`http://localhost:${dash}/status`, { headers: { authorization: `Bearer ${token}` } }); // off loopback the dashboard wants the token
       t.equal(page.status, 200);
       t.match(await page.text(), /tsdask dashboard/);
+      // The printed link logs a browser in through the forward: without it 401, after it the cookie opens /status.
+      const login = (await tun.waitFor(/^ {2}dashboard {2}(\S+) {3}\(logs one browser in, once\)$/m))[1];
+      t.match(login, new RegExp(`^http://localhost:${dash}/login\\?once=[0-9a-f]+&next=%2Fstatus$`), 'a one-time link on the forwarded port');
+      t.equal((await fetch(`http://localhost:${dash}/status`)).status, 401, 'without the cookie: 401');
+      const first = await fetch(login, { redirect: 'manual' });
+      t.equal(first.status, 302);
+      const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0];
+      t.equal(cookie, `tsdask-dashboard=${encodeURIComponent(token)}`, 'the link sets the token cookie');
+      t.equal((await fetch(`http://localhost:${dash}/status`, { headers: { cookie } })).status, 200, 'with the cookie: 200');
+      t.equal((await fetch(login, { redirect: 'manual' })).status, 403, 'the link works once');
       const c = await Client.connect(`tcp://localhost:${sched}`, { token, setAsDefault: false });
       t.equal((await c.schedulerInfo()).workers, 1, 'a client through the tunnel sees the cluster');
       await c.close();

@@ -29,27 +29,8 @@ function raises(...patterns: RegExp[]): (got: Encoded) => string[] {
 }
 
 export const KNOWN: Record<string, Known> = {
-  // ---- DataFrame ----
-  'df.toNumeric.coerce': { item: 'new', what: "toNumeric(errors: 'coerce') declares int64 for values that are floats and NaN (pandas: float64)" },
-  'df.toDelayed': {
-    item: 'new',
-    what: 'an empty partition converted to danfo loses its dtypes, so a toDelayed part reads the int column i back as float64 (item 2, danfo frames travelling, is fixed)',
-  },
-
   // ---- Series ----
-  's.mod.int-series': { item: 'new', what: 'int % 0 gives NaN in a column declared int64; pandas promotes the result to float64' },
-  's.dt.year': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
-  's.dt.month': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
-  's.dt.day': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
-  's.dt.dayofweek': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
-  's.dt.hour': { item: 'new', what: 'dt fields of a datetime column with missing values are declared int64 while holding NaN (pandas: float64)' },
-  's.str.len': { item: 'new', what: 'str.len of a column with missing values is declared int64 while holding NaN (pandas: float64)' },
-
-  // ---- GroupBy ----
-  'groupby.series-key': {
-    item: 'new',
-    what: 'grouping by dt.year() of dates with missing values: the key is declared int64 while pandas has float64 (the dt fields issue)',
-  },
+  's.astype.string-missing': { item: 'new', what: "astype('string') keeps a missing value missing (null); pandas' astype(str) writes the text 'nan'" },
 };
 
 const STRING_MINMAX =

@@ -151,3 +151,63 @@ t.test('user strings are escaped in server-rendered pages', async (t) => {
   t.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   t.notMatch(scriptJson({ k: '</script><img src=x>' }), /<\//, 'embedded JSON cannot close the script element');
 });
+
+t.test('the live status page gets the task stream as merged bars: every run counted, messages small', async (t) => {
+  // 20,000 runs of 1 ms back to back on 2 workers x 2 threads. As run objects that is ~2 MB;
+  // as bars (short runs of one group merged per thread) a few hundred bytes.
+  const { s, c } = setup({ nWorkers: 2, nthreads: 2 });
+  const d = await startDashboard(schedulerView(s, clock), '127.0.0.1', 0);
+  t.teardown(() => d.close());
+  const ws = new WebSocket(`ws://127.0.0.1:${d.port}/ws?page=status`);
+  const sizes: number[] = [];
+  const bars = new Map<number, { worker: string; thread: number; group: string; start: number; stop: number; count: number }>();
+  let messages = 0;
+  ws.on('message', (m: Buffer) => {
+    messages++;
+    sizes.push(m.length);
+    const state = (JSON.parse(m.toString()) as { state: { bars?: { t0: number; workers: string[]; groups: string[]; bars: number[] } } }).state;
+    const p = state.bars;
+    if (p === undefined) return;
+    for (let i = 0; i < p.bars.length; i += 8) {
+      const [id, w, thread, g, start, stop, count] = p.bars.slice(i, i + 8);
+      bars.set(id, { worker: p.workers[w], thread, group: p.groups[g], start: p.t0 + start, stop: p.t0 + stop, count });
+    }
+  });
+  await new Promise<void>((resolve) => ws.once('message', () => resolve()));
+
+  const n = 20_000;
+  s.updateGraph(
+    c,
+    Array.from({ length: n }, (_, i) => task(`tiny-${i}`, [], i)),
+    Array.from({ length: n }, (_, i) => `tiny-${i}`),
+  );
+  const base = Date.now();
+  const next = new Map<string, number>(); // per worker thread: when its next run starts
+  const runs: { worker: string; thread: number; start: number; stop: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const ts = s.tasks.get(`tiny-${i}`)!;
+    if (ts.processingOn === null) s.fillWorkers();
+    const w = ts.processingOn!;
+    const thread = i % 2;
+    const start = next.get(`${w.address} ${thread}`) ?? base;
+    runs.push({ worker: w.address, thread, start, stop: start + 1 });
+    next.set(`${w.address} ${thread}`, start + 1.5);
+    s.taskFinished(w, ts.key, 8, 'number', start, start + 1, undefined, thread);
+  }
+  const seen = messages;
+  await new Promise<void>((resolve) => ws.on('message', () => messages >= seen + 2 && resolve()));
+  ws.close();
+
+  const all = [...bars.values()];
+  t.equal(
+    all.reduce((a, b) => a + b.count, 0),
+    n,
+    'the bars count every run',
+  );
+  t.ok(all.length > 0 && all.length < n / 10, `${all.length} bars for ${n} runs`);
+  t.ok(Math.max(...sizes) < 100_000, `every message under 100 kB (largest ${Math.max(...sizes)} bytes)`);
+  const outside = runs.filter(
+    (r) => !all.some((b) => b.worker === r.worker && b.thread === r.thread && b.group === 'tiny' && b.start <= r.start && r.stop <= b.stop),
+  );
+  t.same(outside, [], 'each run lies inside a bar of its worker thread and group');
+});

@@ -96,6 +96,23 @@ if (missing !== undefined && process.env.CI !== 'true') {
       t.equal(ready[2], `${workerHosts[0].address}, ${workerHosts[1].address}`);
       t.equal(parseAddress(address).host, sched.address, 'the scheduler address is the first host of the hostfile');
 
+      // The dashboard through the forward tsdask ssh opened: 401 without the token, the printed
+      // link sets the cookie (once), then the status page answers.
+      const login = (await proc.waitFor(/tsdask ssh: dashboard on this machine through ssh \(the link logs one browser in, once\): (\S+)/, 60_000))[1];
+      const lm = /^http:\/\/localhost:(\d+)\/login\?once=[0-9a-f]+&next=%2Fstatus$/.exec(login);
+      t.ok(lm, `a one-time login link on a local port (${login})`);
+      const status = `http://127.0.0.1:${lm![1]}/status`;
+      t.equal((await fetch(status)).status, 401, 'through the forward, without the cookie: 401');
+      const first = await fetch(login.replace('localhost', '127.0.0.1'), { redirect: 'manual' });
+      t.equal(first.status, 302, 'the link logs in and redirects to the status page');
+      t.equal(first.headers.get('location'), '/status');
+      const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0];
+      t.equal(cookie, `tsdask-dashboard=${encodeURIComponent(token)}`, 'the cookie holds the cluster token');
+      const page = await fetch(status, { headers: { cookie } });
+      t.equal(page.status, 200, 'with the cookie: 200');
+      t.match(await page.text(), /tsdask dashboard/);
+      t.equal((await fetch(login.replace('localhost', '127.0.0.1'), { redirect: 'manual' })).status, 403, 'the link works once');
+
       const client = await Client.connect(address, { token });
       t.teardown(() => client.close());
       await client.waitForWorkers(2);

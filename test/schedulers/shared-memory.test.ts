@@ -72,6 +72,27 @@ t.test('a delayed typed array: every thread reads one shared copy; the user arra
   );
 });
 
+t.test("an input the user already keeps in a SharedArrayBuffer is used as it is: no copy, every thread reads the user's memory", async (t) => {
+  const n = 1 << 17;
+  const x = new Float64Array(new SharedArrayBuffer(n * 8)).fill(1);
+  const dx = delayed(x, { name: 'user-shared' });
+  const [probes] = await compute(
+    Array.from({ length: 6 }, (_, i) => delayed(probe, { name: 'probe' })(dx, i)),
+    { scheduler: 'threads', numWorkers: 3 },
+  );
+  t.ok(
+    probes.every((p) => p.shared && p.sum === n),
+    'each task sees a SharedArrayBuffer holding the input',
+  );
+  // The user's array and what the tasks read are one memory: a write by the user shows in every view.
+  x[7] = 3;
+  t.same(
+    probes.map((p) => p.view[7]),
+    new Array(6).fill(3),
+    "every task read the user's own buffer, not a copy",
+  );
+});
+
 t.test('a task that writes into a shared input fails the compute; no other task keeps the changed input', async (t) => {
   const n = 1 << 16;
   const x = new Float64Array(n).fill(1);

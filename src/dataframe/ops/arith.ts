@@ -20,14 +20,14 @@ const FNS: Record<ArithOp, (a: number, b: number) => number> = {
 
 const isIntLike = (t: DType | 'number'): boolean => t === 'int64' || t === 'int32' || t === 'bool' || t === 'number';
 
-function resultType(op: ArithOp, a: DType, b: DType | 'number', out: Float64Array): DType {
+function resultType(op: ArithOp, a: DType, b: DType | 'number', out: Float64Array, wide: boolean): DType {
   if (a === 'datetime' || b === 'datetime') {
     if (op === 'sub' && a === 'datetime' && b === 'datetime') return 'float64';
     if (op === 'add' || op === 'sub') return 'datetime';
     throw new TypeError(`cannot ${op} datetime values`);
   }
   if (op !== 'div' && isIntLike(a) && isIntLike(b)) {
-    return allIntegers(out) ? 'int64' : 'float64';
+    return allIntegers(out) && !wide ? 'int64' : 'float64';
   }
   return 'float64';
 }
@@ -48,7 +48,11 @@ function stringAdd(left: Frame, right: Operand | Frame, swap: boolean): Frame {
   return new Frame(left.names, [columnFromValues(out, 'string')], left.length, left.index);
 }
 
-export function arithmetic(left: Frame, right: Operand, op: ArithOp, swap = false): Frame {
+/**
+ * `wide`: the meta knows a side holds missing values, or the divisor of % zeros, so an int
+ * result is float64 in every partition (column/meta-facts.ts), not only where NaN appears.
+ */
+export function arithmetic(left: Frame, right: Operand, op: ArithOp, swap = false, wide = false): Frame {
   const a = left.series;
   const what = `${op} on '${left.names[0]}'`;
   if (a.dtype === 'string' || (isSeriesPart(right) && right.series.dtype === 'string') || typeof right === 'string') {
@@ -79,6 +83,8 @@ export function arithmetic(left: Frame, right: Operand, op: ArithOp, swap = fals
   } else {
     const y = scalarNumber(right, what);
     bType = right instanceof Date ? 'datetime' : Number.isInteger(y) ? 'number' : 'float64';
+    // % 0 is NaN for every row: float64 also for an empty partition (and the meta), as pandas.
+    if (op === 'mod' && y === 0 && !swap) wide = true;
     if (swap) for (let i = 0; i < n; i++) out[i] = f(y, x[i]);
     else if (op === 'add') for (let i = 0; i < n; i++) out[i] = x[i] + y;
     else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = x[i] - y;
@@ -86,7 +92,7 @@ export function arithmetic(left: Frame, right: Operand, op: ArithOp, swap = fals
     else if (op === 'div') for (let i = 0; i < n; i++) out[i] = x[i] / y;
     else for (let i = 0; i < n; i++) out[i] = f(x[i], y);
   }
-  const dtype = resultType(op, a.dtype, bType, out);
+  const dtype = resultType(op, a.dtype, bType, out, wide);
   // Integer results past 2^53 were rounded by the double arithmetic (an int power may even
   // overflow to Infinity): an error, never a wrong int.
   if (dtype === 'int64' || (op === 'pow' && isIntLike(a.dtype) && isIntLike(bType)))

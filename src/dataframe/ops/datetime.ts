@@ -43,7 +43,12 @@ function field(ms: number, f: DtField): number {
   }
 }
 
-export const dtField = kernel('dataframe.dt', (part: Frame, f: DtField): Frame => {
+/**
+ * A field of each timestamp: int64, or float64 when a timestamp is missing (NaN), as in pandas.
+ * `wide`: the meta knows the column holds missing values, so every partition is float64
+ * (column/meta-facts.ts), also one that happens to hold none.
+ */
+export const dtField = kernel('dataframe.dt', (part: Frame, f: DtField, wide: boolean = false): Frame => {
   const c = part.series;
   if (c.dtype !== 'datetime') {
     throw new TypeError(
@@ -67,7 +72,7 @@ export const dtField = kernel('dataframe.dt', (part: Frame, f: DtField): Frame =
       lastOut = out[i] = field(x, f);
     }
   }
-  const dtype = f === 'date' ? 'datetime' : missing ? 'float64' : 'int64';
+  const dtype = f === 'date' ? 'datetime' : missing || wide ? 'float64' : 'int64';
   return new Frame(part.names, [{ dtype, data: out }], part.length, part.index);
 });
 

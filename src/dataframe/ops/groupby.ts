@@ -101,7 +101,8 @@ export function groupChunk(part: Frame, spec: GroupSpec): Partial {
   const g = keyIdx.count;
   const ids = keyIdx.ids;
   const states = statesOf(spec);
-  const keys = keyColumns(part, spec.by, keyIdx.firstRows());
+  // Every row its own group (ids are then 0..n-1 in row order): the key columns as they are, no gather.
+  const keys = g === part.length ? spec.by.map((b) => compactStrings(part.col(b))) : keyColumns(part, spec.by, keyIdx.firstRows());
   const stateCols = computeStates(part, states, ids, g);
   const head = new Frame([...spec.by, ...states.map((s) => stateName(s.kind, s.column))], [...keys, ...stateCols], g);
   return [head, ...nuniqueColumns(spec).map((c) => distinctPairs(part, spec.by, c, ids)), ...medianColumns(spec).map((c) => valueRows(part, spec.by, c, ids))];
@@ -111,7 +112,23 @@ export const groupbyChunk = kernel('dataframe.groupby.chunk', groupChunk);
 
 // ---- combine: partials to one partial ----
 
-function combineParts(partials: readonly Partial[], spec: GroupSpec): { partial: Partial; index: KeyIndex } {
+/** The merged partial, and the index of its groups (built only when a median or nunique reads it). */
+function combineParts(partials: readonly Partial[], spec: GroupSpec): { partial: Partial; index: () => KeyIndex } {
+  if (partials.length === 1) {
+    // One partial already has one row per group and distinct pairs (as groupbyCombine assumes).
+    const partial = partials[0];
+    let built: KeyIndex | undefined;
+    const head = partial[0];
+    return {
+      partial,
+      index: () =>
+        (built ??= new KeyIndex(
+          spec.by.map((b) => head.col(b)),
+          head.length,
+          false,
+        )),
+    };
+  }
   const heads = concatFrames(partials.map((p) => p[0]));
   // Chunks already dropped missing keys when asked; what remains is a group of its own.
   const idx = new KeyIndex(
@@ -131,7 +148,7 @@ function combineParts(partials: readonly Partial[], spec: GroupSpec): { partial:
   });
   const u = pairs.length + 1;
   const medians = medianColumns(spec).map((_, j) => concatFrames(partials.map((p) => p[u + j])));
-  return { partial: [head, ...pairs, ...medians], index: idx };
+  return { partial: [head, ...pairs, ...medians], index: () => idx };
 }
 
 export const groupbyCombine = kernel('dataframe.groupby.combine', (partials: readonly Partial[], spec: GroupSpec): Partial => {
@@ -140,7 +157,7 @@ export const groupbyCombine = kernel('dataframe.groupby.combine', (partials: rea
 
 // ---- finalize: partials to the result frame ----
 
-function outputColumn(head: Frame, pairs: readonly Frame[], spec: GroupSpec, o: AggOutput, index: KeyIndex, schema: Frame): Column {
+function outputColumn(head: Frame, pairs: readonly Frame[], spec: GroupSpec, o: AggOutput, index: () => KeyIndex, schema: Frame): Column {
   const g = head.length;
   const state = (kind: StateKind) => head.col(stateName(kind, kind === 'size' ? '' : o.column));
   const sourceType = o.fn === 'size' ? 'int64' : schema.col(o.column).dtype;
@@ -186,7 +203,7 @@ function outputColumn(head: Frame, pairs: readonly Frame[], spec: GroupSpec, o: 
       return state(o.fn);
     case 'median': {
       const rows = pairs[nuniqueColumns(spec).length + medianColumns(spec).indexOf(o.column)];
-      return { dtype: 'float64', data: groupMedians(rows, spec.by, o.column, index, g) };
+      return { dtype: 'float64', data: groupMedians(rows, spec.by, o.column, index(), g) };
     }
     case 'corr': {
       const st = (kind: StateKind) => head.col(stateName(kind, pairColumn(o.column, o.other!))).data;
@@ -198,7 +215,7 @@ function outputColumn(head: Frame, pairs: readonly Frame[], spec: GroupSpec, o: 
     }
     case 'nunique': {
       const pairsFrame = pairs[nuniqueColumns(spec).indexOf(o.column)];
-      const ids = index.probe(
+      const ids = index().probe(
         spec.by.map((b) => pairsFrame.col(b)),
         pairsFrame.length,
       );

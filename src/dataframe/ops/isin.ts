@@ -1,6 +1,7 @@
 /** Membership tests: isin(values) and between(lo, hi) (inclusive, like pandas' default). */
 import { kernel } from '../../core/kernels.js';
-import { type Cell, Frame, getCell } from '../frame.js';
+import { BOOL_NA, type Cell, Frame } from '../frame.js';
+import { NumberTable } from './number-table.js';
 import { numbers, scalarNumber } from './operand.js';
 
 function key(v: Cell): string | number | null {
@@ -21,10 +22,20 @@ export const isin = kernel('dataframe.isin', (part: Frame, values: readonly Cell
     const codes = c.data as Int32Array;
     for (let i = 0; i < n; i++) out[i] = codes[i] < 0 ? (wantNull ? 1 : 0) : table[codes[i]];
   } else {
-    const want = new Set<string | number | null>(values.map((v) => (typeof v === 'string' && c.dtype === 'datetime' ? Date.parse(v) : key(v))));
+    // The wanted numbers in a typed hash table; rows test their raw values (no per-row cells).
+    const want = new NumberTable(values.length);
+    let wantNull = false;
+    for (const v of values) {
+      const k = typeof v === 'string' && c.dtype === 'datetime' ? Date.parse(v) : key(v);
+      if (k === null) wantNull = true;
+      else if (typeof k === 'number' && k === k) want.intern(k);
+    }
+    const d = c.data;
+    const boolNA = c.dtype === 'bool' ? BOOL_NA : NaN;
+    const missing = wantNull ? 1 : 0;
     for (let i = 0; i < n; i++) {
-      const v = key(getCell(c, i));
-      out[i] = want.has(typeof v === 'number' && Number.isNaN(v) ? null : v) ? 1 : 0;
+      const x = d[i];
+      out[i] = x !== x || x === boolNA ? missing : want.get(x) >= 0 ? 1 : 0;
     }
   }
   return new Frame(part.names, [{ dtype: 'bool', data: out }], n, part.index);

@@ -6,6 +6,7 @@
  * (join, where pandas matches missing with missing).
  */
 import { BOOL_NA, type Column } from '../frame.js';
+import { fmix32 } from './hash.js';
 import { NumberTable } from './number-table.js';
 
 /** How a single column's values map to ids; `probe` maps another column of the same kind. */
@@ -181,16 +182,48 @@ function columnIndex(c: Column, n: number, dropna: boolean): ColumnIndex {
 }
 
 /**
+ * A flat array indexed by the mixed-radix tuple is used while the product of the per-column
+ * counts stays within a few slots per row (so a small frame never zero-fills a huge array).
+ */
+const directSize = (product: number, n: number): boolean => product <= Math.max(2 * n, 4096) && product <= 1 << 26;
+
+/**
+ * Per row hash of several columns' dense ids (murmur3-style mixing, one pass over the rows);
+ * -1 in `out` where any column has no id (a dropped missing key).
+ */
+function rowHashes(colIds: readonly Int32Array[], n: number, out: Int32Array): void {
+  const k = colIds.length;
+  for (let i = 0; i < n; i++) {
+    let h = 0x9e3779b9;
+    let missing = false;
+    for (let j = 0; j < k; j++) {
+      const v = colIds[j][i];
+      if (v < 0) missing = true;
+      h = Math.imul(h ^ v, 0xcc9e2d51);
+      h = (h << 15) | (h >>> 17);
+    }
+    // Non-negative, so -1 is free to mark a dropped row.
+    out[i] = missing ? -1 : fmix32(h) & 0x7fffffff;
+  }
+}
+
+/**
  * Dense ids for the distinct key tuples of a frame, in order of first appearance.
- * Several columns combine pairwise (id_a * count_b + id_b, re-numbered), which keeps every
- * intermediate number below rows^2, far inside exact double range.
+ * Each column first maps to dense ids of its own; several columns then combine in one pass:
+ * a flat array indexed by the mixed-radix tuple when the product of the counts is small,
+ * else one open-addressing table over the rows' tuple hashes (group keys stored packed, so a
+ * collision compares k ids in one place).
  */
 export class KeyIndex {
   readonly ids: Int32Array;
   readonly count: number;
   private readonly cols: ColumnIndex[];
-  private readonly pairs: NumberTable[];
-  private readonly widths: number[];
+  /** Mixed-radix mode: tuple -> id + 1 (0: absent). */
+  private direct?: Int32Array;
+  private radix?: Int32Array;
+  /** Hash mode: slots of (id + 1, hash) pairs, and each group's k column ids. */
+  private slots?: Int32Array;
+  private groupKeys?: Int32Array;
 
   constructor(
     keyCols: readonly Column[],
@@ -199,40 +232,46 @@ export class KeyIndex {
   ) {
     if (keyCols.length === 0) throw new Error('KeyIndex: no key columns');
     this.cols = keyCols.map((c) => columnIndex(c, n, dropna));
-    this.pairs = [];
-    this.widths = [];
-    let ids = this.cols[0].ids;
-    let count = this.cols[0].count;
-    for (let j = 1; j < this.cols.length; j++) {
-      const next = this.cols[j];
-      const width = next.count;
-      // Sized for the most pairs there can be, so a many-group key never regrows its table.
-      const table = new NumberTable(Math.min(n, count * width));
-      const out = new Int32Array(n);
-      const b = next.ids;
-      for (let i = 0; i < n; i++) out[i] = ids[i] < 0 || b[i] < 0 ? -1 : table.intern(ids[i] * width + b[i]);
-      this.pairs.push(table);
-      this.widths.push(width);
-      ids = out;
-      count = table.size;
+    if (this.cols.length === 1) {
+      this.ids = this.cols[0].ids;
+      this.count = this.cols[0].count;
+      return;
+    }
+    const colIds = this.cols.map((c) => c.ids);
+    let product = 1;
+    for (const c of this.cols) product *= Math.max(c.count, 1);
+    const ids = new Int32Array(n);
+    if (directSize(product, n)) {
+      const radix = Int32Array.from(this.cols, (c) => Math.max(c.count, 1));
+      const direct = new Int32Array(product);
+      this.count = mixedRadixIds(colIds, radix, n, direct, ids, true);
+      this.direct = direct;
+      this.radix = radix;
+    } else {
+      const hashes = new Int32Array(n);
+      rowHashes(colIds, n, hashes);
+      const r = hashIds(colIds, hashes, n, Math.min(n, product), ids);
+      this.count = r.count;
+      this.slots = r.slots;
+      this.groupKeys = r.groupKeys;
     }
     this.ids = ids;
-    this.count = count;
   }
 
   /** Ids of another frame's key tuples in this index (-1 where absent). */
   probe(keyCols: readonly Column[], n: number): Int32Array {
     if (keyCols.length !== this.cols.length) throw new Error(`KeyIndex.probe: ${keyCols.length} key columns against ${this.cols.length}`);
-    let ids = this.cols[0].probe(keyCols[0], n);
-    for (let j = 1; j < this.cols.length; j++) {
-      const b = this.cols[j].probe(keyCols[j], n);
-      const width = this.widths[j - 1];
-      const table = this.pairs[j - 1];
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) out[i] = ids[i] < 0 || b[i] < 0 ? -1 : table.get(ids[i] * width + b[i]);
-      ids = out;
+    if (this.cols.length === 1) return this.cols[0].probe(keyCols[0], n);
+    const colIds = this.cols.map((c, j) => c.probe(keyCols[j], n));
+    const out = new Int32Array(n);
+    if (this.direct !== undefined) {
+      mixedRadixIds(colIds, this.radix!, n, this.direct, out, false);
+      return out;
     }
-    return ids;
+    const hashes = new Int32Array(n);
+    rowHashes(colIds, n, hashes);
+    probeHashIds(colIds, hashes, n, this.slots!, this.groupKeys!, out);
+    return out;
   }
 
   /** Row of the first occurrence of each id. */
@@ -262,4 +301,124 @@ export function groupRows(ids: Int32Array, count: number): { starts: Int32Array;
     if (g >= 0) rows[fill[g]++] = i;
   }
   return { starts, rows };
+}
+
+/**
+ * Ids through a flat array indexed by the mixed-radix tuple (no hashing). With `assign`, new
+ * tuples get the next id (first appearance); without, absent tuples give -1. Returns the count.
+ */
+function mixedRadixIds(colIds: readonly Int32Array[], radix: Int32Array, n: number, direct: Int32Array, out: Int32Array, assign: boolean): number {
+  const k = colIds.length;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    let t = 0;
+    let missing = false;
+    for (let j = 0; j < k; j++) {
+      const v = colIds[j][i];
+      if (v < 0) missing = true;
+      t = t * radix[j] + v;
+    }
+    if (missing) {
+      out[i] = -1;
+      continue;
+    }
+    let id = direct[t] - 1;
+    if (id < 0 && assign) {
+      id = count++;
+      direct[t] = id + 1;
+    }
+    out[i] = id;
+  }
+  return count;
+}
+
+/** Table capacity (a power of two) for up to `groups` keys at load factor <= 1/2. */
+function capacityFor(groups: number): number {
+  let cap = 16;
+  while (cap < groups * 2) cap *= 2;
+  return cap;
+}
+
+/**
+ * Ids by one open-addressing pass over the rows. `bound` is the most groups there can be, so
+ * the slot table never regrows; the packed group keys grow by doubling.
+ */
+function hashIds(
+  colIds: readonly Int32Array[],
+  hashes: Int32Array,
+  n: number,
+  bound: number,
+  out: Int32Array,
+): { count: number; slots: Int32Array; groupKeys: Int32Array } {
+  const k = colIds.length;
+  const cap = capacityFor(bound);
+  const mask = cap - 1;
+  const slots = new Int32Array(2 * cap);
+  let keys = new Int32Array(k * Math.min(bound, 1 << 16));
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i];
+    if (h < 0) {
+      out[i] = -1;
+      continue;
+    }
+    let s = h & mask;
+    let id = -1;
+    for (;;) {
+      const v = slots[2 * s];
+      if (v === 0) break;
+      if (slots[2 * s + 1] === h) {
+        const base = (v - 1) * k;
+        let j = 0;
+        while (j < k && keys[base + j] === colIds[j][i]) j++;
+        if (j === k) {
+          id = v - 1;
+          break;
+        }
+      }
+      s = (s + 1) & mask;
+    }
+    if (id < 0) {
+      id = count++;
+      slots[2 * s] = id + 1;
+      slots[2 * s + 1] = h;
+      const base = id * k;
+      if (base + k > keys.length) {
+        const grown = new Int32Array(Math.min(2 * keys.length, k * bound));
+        grown.set(keys);
+        keys = grown;
+      }
+      for (let j = 0; j < k; j++) keys[base + j] = colIds[j][i];
+    }
+    out[i] = id;
+  }
+  return { count, slots, groupKeys: keys };
+}
+
+/** Ids of probe rows in a table built by `hashIds` (-1 where absent). */
+function probeHashIds(colIds: readonly Int32Array[], hashes: Int32Array, n: number, slots: Int32Array, keys: Int32Array, out: Int32Array): void {
+  const k = colIds.length;
+  const mask = slots.length / 2 - 1;
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i];
+    let id = -1;
+    if (h >= 0) {
+      let s = h & mask;
+      for (;;) {
+        const v = slots[2 * s];
+        if (v === 0) break;
+        if (slots[2 * s + 1] === h) {
+          const base = (v - 1) * k;
+          let j = 0;
+          while (j < k && keys[base + j] === colIds[j][i]) j++;
+          if (j === k) {
+            id = v - 1;
+            break;
+          }
+        }
+        s = (s + 1) & mask;
+      }
+    }
+    out[i] = id;
+  }
 }

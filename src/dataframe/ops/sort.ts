@@ -98,11 +98,23 @@ export function normalizeAscending(by: readonly string[], ascending: boolean | r
 
 /**
  * Dense rank of every row's key for one radix pass: 0..r-1 in sort order (descending flips
- * it), missing = r, so last either way as in the comparator. Distinct values are found by a
+ * it), missing = r, so last either way as in the comparator. Integers in a narrow range (string
+ * ranks, small ints) rank through a presence array; otherwise distinct values are found by a
  * hash table and only those are sorted.
  */
 function denseRanks(v: Float64Array, asc: boolean): { ranks: Int32Array; r: number } {
   const n = v.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let integers = true;
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (x !== x) continue;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+    if ((x | 0) !== x) integers = false;
+  }
+  if (integers && n > 0 && hi - lo + 1 <= Math.max(2 * n, 4096)) return directRanks(v, asc, lo, hi - lo + 1);
   const table = new NumberTable(Math.min(n, 1 << 16));
   const ids = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -130,16 +142,54 @@ function denseRanks(v: Float64Array, asc: boolean): { ranks: Int32Array; r: numb
   return { ranks, r: r + 1 };
 }
 
+/** Ranks of int32-range integers in [lo, lo + range): present values counted off in order, no hashing or sorting. */
+function directRanks(v: Float64Array, asc: boolean, lo: number, range: number): { ranks: Int32Array; r: number } {
+  const n = v.length;
+  const rankOf = new Int32Array(range);
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (x === x) rankOf[x - lo] = 1;
+  }
+  let r = 0;
+  for (let k = 0; k < range; k++) if (rankOf[k] !== 0) rankOf[k] = ++r;
+  const ranks = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    ranks[i] = x !== x ? r : asc ? rankOf[x - lo] - 1 : r - rankOf[x - lo];
+  }
+  return { ranks, r: r + 1 };
+}
+
+/** Most buckets in one counting-sort pass: adjacent keys share a pass while their rank product fits (few scatter streams). */
+const MAX_BUCKETS = 1 << 16;
+
 /**
  * A stable sort by several keys as least-significant-first counting sorts on dense ranks:
  * O(n) per key instead of a comparator sort's n log n calls (groupby results sort by every key).
+ * Neighbouring keys with few distinct values fold into one digit, so fewer passes scatter rows.
  */
 function radixOrder(cols: readonly Column[], asc: readonly boolean[], n: number): Int32Array {
+  const digits: { ranks: Int32Array; r: number }[] = [];
+  let cur: { ranks: Int32Array; r: number } | undefined;
+  for (let j = cols.length - 1; j >= 0; j--) {
+    const d = denseRanks(comparable(cols[j]), asc[j]);
+    if (cur !== undefined && cur.r * d.r <= MAX_BUCKETS) {
+      // The more significant key's rank leads: (d, cur) as one mixed-radix digit.
+      const a = d.ranks;
+      const b = cur.ranks;
+      const w = cur.r;
+      for (let i = 0; i < n; i++) b[i] = a[i] * w + b[i];
+      cur.r *= d.r;
+      continue;
+    }
+    if (cur !== undefined) digits.push(cur);
+    cur = d;
+  }
+  if (cur !== undefined) digits.push(cur);
   let order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   let next = new Int32Array(n);
-  for (let j = cols.length - 1; j >= 0; j--) {
-    const { ranks, r } = denseRanks(comparable(cols[j]), asc[j]);
+  for (const { ranks, r } of digits) {
     const starts = new Int32Array(r + 1);
     for (let i = 0; i < n; i++) starts[ranks[i] + 1]++;
     for (let k = 0; k < r; k++) starts[k + 1] += starts[k];

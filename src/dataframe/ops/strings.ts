@@ -47,7 +47,8 @@ function strings(part: Frame, op: string): Column {
   return c;
 }
 
-export const strOp = kernel('dataframe.str', (part: Frame, op: StrOp, args: readonly unknown[]): Frame => {
+/** `wide`: the meta knows the column holds missing values, so str.len is float64 in every partition (column/meta-facts.ts). */
+export const strOp = kernel('dataframe.str', (part: Frame, op: StrOp, args: readonly unknown[], wide: boolean = false): Frame => {
   const c = strings(part, op);
   const dict = c.dict!;
   const codes = c.data as Int32Array;
@@ -63,7 +64,7 @@ export const strOp = kernel('dataframe.str', (part: Frame, op: StrOp, args: read
         missing = true;
       } else out[i] = lens[codes[i]];
     }
-    return wrap({ dtype: missing ? 'float64' : 'int64', data: out });
+    return wrap({ dtype: missing || wide ? 'float64' : 'int64', data: out });
   }
   if (op === 'contains' || op === 'match' || op === 'startswith' || op === 'endswith') {
     const opts = (args[1] ?? {}) as StrTestOptions;
@@ -107,8 +108,12 @@ export const strOp = kernel('dataframe.str', (part: Frame, op: StrOp, args: read
   return wrap({ dtype: 'string', data: out, dict: mapped.dict });
 });
 
-/** toNumeric: strings parsed once per distinct value; numbers pass through. */
-export const toNumeric = kernel('dataframe.to-numeric', (part: Frame, errors: 'raise' | 'coerce'): Frame => {
+/**
+ * toNumeric: strings parsed once per distinct value; numbers pass through. Text gives int64
+ * when every value is a whole number, else float64 (a missing or unparsable value is NaN);
+ * `wide`: the meta knows the column holds missing values, so every partition is float64.
+ */
+export const toNumeric = kernel('dataframe.to-numeric', (part: Frame, errors: 'raise' | 'coerce', wide: boolean = false): Frame => {
   const c = part.series;
   if (c.dtype !== 'string') {
     if (c.dtype === 'datetime') return new Frame(part.names, [{ dtype: 'float64', data: c.data }], part.length, part.index);
@@ -132,5 +137,5 @@ export const toNumeric = kernel('dataframe.to-numeric', (part: Frame, errors: 'r
     out[i] = codes[i] < 0 ? NaN : parsed[codes[i]];
     if (codes[i] < 0) allInt = false;
   }
-  return new Frame(part.names, [{ dtype: allInt ? 'int64' : 'float64', data: out }], part.length, part.index);
+  return new Frame(part.names, [{ dtype: allInt && !wide ? 'int64' : 'float64', data: out }], part.length, part.index);
 });

@@ -14,6 +14,20 @@ export const uniqueChunk = kernel('dataframe.unique.chunk', uniqueValues);
 export const uniqueCombine = kernel('dataframe.unique.combine', (parts: readonly Frame[]): Frame => uniqueValues(concatFrames(parts)));
 
 /**
+ * The index of an isin's distinct values, built once per values frame: every partition of the
+ * tested series reads the same frame, so in one process they share one table.
+ */
+const indexOfValues = new WeakMap<Frame, KeyIndex>();
+function valuesIndex(values: Frame): KeyIndex {
+  let idx = indexOfValues.get(values);
+  if (idx === undefined) {
+    idx = new KeyIndex([values.series], values.length, false);
+    indexOfValues.set(values, idx);
+  }
+  return idx;
+}
+
+/**
  * Membership of each value in the distinct values of another series (pandas' isin with a
  * series): a hash lookup on typed columns; missing matches missing, as in pandas; strings
  * never match numbers.
@@ -23,7 +37,7 @@ export const isinValues = kernel('dataframe.isin-values', (part: Frame, values: 
   const v = values.series;
   const out = new Uint8Array(part.length);
   if ((c.dtype === 'string') === (v.dtype === 'string') && values.length > 0) {
-    const ids = new KeyIndex([v], values.length, false).probe([c], part.length);
+    const ids = valuesIndex(values).probe([c], part.length);
     for (let i = 0; i < ids.length; i++) out[i] = ids[i] >= 0 ? 1 : 0;
   }
   return new Frame(part.names, [{ dtype: 'bool', data: out }], part.length, part.index);

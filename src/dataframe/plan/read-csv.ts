@@ -6,7 +6,7 @@
 import { PartitionLayer } from '../../core/collection.js';
 import { Task } from '../../core/graph.js';
 import { tokenize } from '../../core/tokenize.js';
-import type { Frame } from '../frame.js';
+import { type Frame, markMissing, markZeros } from '../frame.js';
 import { joinDates } from '../io/csv/block.js';
 import type { BlockSpec } from '../io/csv/options.js';
 import { parseRows } from '../io/csv/parser.js';
@@ -16,7 +16,10 @@ import { type CsvBlock, type FrameSpec, frameSpec } from './spec.js';
 /** The schema a block read with `spec` produces (joined date columns first). */
 export function csvMeta(spec: BlockSpec, path: string): Frame {
   const empty = parseRows(Buffer.alloc(0), 0, 0, spec, path, () => 0).frame;
-  return spec.joins.length > 0 ? joinDates(empty, spec) : empty;
+  const meta = spec.joins.length > 0 ? joinDates(empty, spec) : empty;
+  for (const n of spec.sampled?.missing ?? []) if (meta.has(n)) markMissing(meta.col(n));
+  for (const n of spec.sampled?.zeros ?? []) if (meta.has(n)) markZeros(meta.col(n));
+  return meta;
 }
 
 /** A frame reading `blocks` with `spec` (gzip is set per block). */

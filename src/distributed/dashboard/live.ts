@@ -12,7 +12,7 @@ import type { DashboardView } from './view.js';
 const TICK_MS = 500;
 const MAX_BUFFERED = 1 << 20;
 
-type Subscription = { page: 'status'; since: number } | { page: 'graph'; shape: GraphShape | undefined } | { page: 'worker'; address: string };
+type Subscription = { page: 'status'; seq: number; since: number } | { page: 'graph'; shape: GraphShape | undefined } | { page: 'worker'; address: string };
 
 export class LiveUpdates {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -34,7 +34,7 @@ export class LiveUpdates {
     const page = url.searchParams.get('page');
     const sub: Subscription | undefined =
       page === 'status'
-        ? { page, since: 0 }
+        ? { page, seq: 0, since: 0 }
         : page === 'graph'
           ? { page, shape: undefined }
           : page === 'worker'
@@ -46,8 +46,10 @@ export class LiveUpdates {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.subs.set(ws, sub);
+      this.watchStream();
       ws.on('close', () => {
         this.subs.delete(ws);
+        this.watchStream();
         if (this.subs.size === 0) this.stop();
       });
       ws.on('error', () => ws.terminate());
@@ -59,6 +61,13 @@ export class LiveUpdates {
     });
   }
 
+  /** The scheduler merges runs into stream bars only while some status page is open. */
+  private watchStream(): void {
+    let on = false;
+    for (const sub of this.subs.values()) if (sub.page === 'status') on = true;
+    this.view.watchStream(on);
+  }
+
   private tick(): void {
     this.ticks++;
     for (const [ws, sub] of this.subs) {
@@ -68,8 +77,11 @@ export class LiveUpdates {
 
   private send(ws: WebSocket, sub: Subscription): void {
     if (sub.page === 'status') {
-      const state = this.view.state(sub.since);
-      for (const e of state.stream) if (e.stop > sub.since) sub.since = e.stop;
+      // Only what changed since this page's last message: bars by change number, marks by time.
+      const state = this.view.liveStatus(sub.seq, sub.since);
+      sub.seq = state.bars.seq;
+      for (const e of state.transfers) if (e.time > sub.since) sub.since = e.time;
+      for (const e of state.spills) if (e.time > sub.since) sub.since = e.time;
       ws.send(JSON.stringify({ type: 'state', state }));
     } else if (sub.page === 'graph') {
       if (sub.shape === undefined || sub.shape.version !== this.view.graphVersion()) {
@@ -95,6 +107,7 @@ export class LiveUpdates {
 
   close(): void {
     this.stop();
+    this.view.watchStream(false);
     for (const ws of this.subs.keys()) ws.terminate();
     this.subs.clear();
     this.wss.close();

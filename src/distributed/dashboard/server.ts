@@ -110,6 +110,9 @@ export function startDashboard(view: DashboardView, host: string, port: number, 
             limit: intParam(url, 'limit', 1000, 100_000),
           }),
         );
+      case '/api/login-link':
+        // For a token holder (a launcher forwarding the dashboard over ssh): a fresh one-time login path.
+        return json(res, { path: auth.required ? auth.oneTimePath() : '/status' });
       case '/api/live':
         return json(res, { watchers: live.watchers });
       case '/api/history':

@@ -55,11 +55,16 @@ export interface StreamEntry {
   start: number;
   stop: number;
   status: string;
+  /** The worker's thread that ran it (0: the inline executor). */
+  thread?: number;
+  group?: string;
 }
 
 export interface TransferMark {
   worker: string;
+  /** When the copy ended, and when it began (epoch ms). */
   time: number;
+  start?: number;
   nbytes: number;
   count: number;
 }
@@ -91,6 +96,24 @@ export interface DashboardState {
   clients: number;
   tasks: number;
 }
+
+/**
+ * The status page's task stream as it changed since the page's last message: bars (runs merged
+ * per thread, scheduler/stream-bars.ts) as one flat number array, `BAR_FIELDS` numbers a bar:
+ * id, worker index, thread, group index, start and stop (ms after `t0`), runs, erred runs.
+ */
+export interface PackedBars {
+  t0: number;
+  workers: string[];
+  groups: string[];
+  bars: number[];
+  /** Pass back as `seq` to get what changed after this message. */
+  seq: number;
+}
+export const BAR_FIELDS = 8;
+
+/** What the live status page gets every tick: the state without the run list, and the bars that changed. */
+export type LiveStatus = Omit<DashboardState, 'stream'> & { bars: PackedBars };
 
 export interface TaskRow {
   key: string;

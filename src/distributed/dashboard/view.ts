@@ -4,16 +4,33 @@
  * page or an /api/tasks request asks.
  */
 import type { SchedulerState } from '../scheduler/state.js';
+import type { StreamBars } from '../scheduler/stream-bars.js';
 import type { TaskGroup, TaskState, TaskStatus, WorkerState } from '../scheduler/tasks.js';
 import { workerMemory } from '../scheduler/worker-info.js';
 import { History } from './history.js';
-import type { DashboardState, GraphShape, GraphStates, GroupRow, HistorySample, TaskRow, WorkerPage, WorkerRow } from './types.js';
+import {
+  BAR_FIELDS,
+  type DashboardState,
+  type GraphShape,
+  type GraphStates,
+  type GroupRow,
+  type HistorySample,
+  type LiveStatus,
+  type PackedBars,
+  type TaskRow,
+  type WorkerPage,
+  type WorkerRow,
+} from './types.js';
 
 /** Beyond this many tasks the graph page shows task groups. */
 export const GRAPH_TASK_LIMIT = 10_000;
 
 export interface DashboardView {
   state(since: number): DashboardState;
+  /** The live status page's message: the state, with the stream bars changed after change `seq` and the transfers and spills after `since` (ms). */
+  liveStatus(seq: number, since: number): LiveStatus;
+  /** Record the stream bars (while a status page is open). */
+  watchStream(on: boolean): void;
   workers(): WorkerRow[];
   worker(address: string): WorkerPage | undefined;
   tasks(opts: { state?: string; limit: number; prefix?: string }): { total: number; tasks: TaskRow[] };
@@ -126,6 +143,26 @@ export function schedulerView(st: SchedulerState, scheduler: { readonly contactA
         tasks: st.tasks.size,
       };
     },
+    liveStatus(seq: number, since: number): LiveStatus {
+      const log = st.eventLog;
+      return {
+        scheduler: scheduler.contactAddress,
+        uptime: Date.now() - scheduler.startedAt,
+        now: Date.now(),
+        tasksCompleted: st.tasksCompleted,
+        workers: [...st.workers.values()].map(workerRow),
+        groups: [...st.groups.values()].slice(-40).map(groupRow),
+        bars: packBars(log.bars, seq),
+        transfers: tail(log.transfers, (e) => e.time > since, 300),
+        spills: tail(history.spills, (e) => e.time > since, 300),
+        log: st.log.slice(-30),
+        clients: st.clients.size,
+        tasks: st.tasks.size,
+      };
+    },
+    watchStream(on: boolean): void {
+      st.eventLog.bars.on = on;
+    },
     workers: () => [...st.workers.values()].map(workerRow),
     worker(address: string): WorkerPage | undefined {
       const w = st.workers.get(address) ?? [...st.workers.values()].find((x) => x.name === address);
@@ -211,6 +248,35 @@ export function schedulerView(st: SchedulerState, scheduler: { readonly contactA
       };
     },
   };
+}
+
+/** At most this many closed bars per message (the newest); open bars always. */
+const MAX_BARS = 5000;
+
+function packBars(bars: StreamBars, seq: number): PackedBars {
+  const list = bars.changedSince(seq, MAX_BARS);
+  const t0 = list.length > 0 ? list[0].start : 0;
+  const workers: string[] = [];
+  const groups: string[] = [];
+  const wi = new Map<string, number>();
+  const gi = new Map<string, number>();
+  const out = new Array<number>(list.length * BAR_FIELDS);
+  let o = 0;
+  for (const b of list) {
+    let w = wi.get(b.worker);
+    if (w === undefined) wi.set(b.worker, (w = workers.push(b.worker) - 1));
+    let g = gi.get(b.group);
+    if (g === undefined) gi.set(b.group, (g = groups.push(b.group) - 1));
+    out[o++] = b.id;
+    out[o++] = w;
+    out[o++] = b.thread;
+    out[o++] = g;
+    out[o++] = b.start - t0;
+    out[o++] = b.stop - t0;
+    out[o++] = b.count;
+    out[o++] = b.errors;
+  }
+  return { t0, workers, groups, bars: out, seq: bars.seq };
 }
 
 /** The last `max` entries of a time-ordered list that pass `keep`, walking back from its end. */

@@ -20,6 +20,8 @@ export interface TaskFinished {
   stoppedAt: number;
   /** The value, when the scheduler asked for it (`sendResult`). */
   value?: PayloadRef;
+  /** Which of the worker's threads ran it (0 for the inline executor): the dashboard draws a lane per thread. */
+  thread?: number;
 }
 
 export interface TaskFailed {
@@ -28,6 +30,8 @@ export interface TaskFailed {
   error: WireError;
   startedAt: number;
   stoppedAt: number;
+  /** As for `finished`. */
+  thread?: number;
 }
 
 /** No holder named in `compute` had input `dep` of task `key`. */
@@ -57,6 +61,8 @@ export interface Results {
 export interface AddReplicas {
   op: 'add-keys';
   replicas: readonly { key: string; nbytes: number }[];
+  /** When the copy from the peer started and ended (epoch ms): drawn as a bar in the task stream. */
+  fetch?: { start: number; stop: number };
 }
 
 export interface StealResponse {
@@ -100,11 +106,12 @@ export const fromWorker = {
     startedAt: m.startedAt,
     stoppedAt: m.stoppedAt,
     value: m.value,
+    thread: m.thread,
   }),
-  erred: (m: Body<TaskFailed>): TaskFailed => ({ op: 'erred', key: m.key, error: m.error, startedAt: m.startedAt, stoppedAt: m.stoppedAt }),
+  erred: (m: Body<TaskFailed>): TaskFailed => ({ op: 'erred', key: m.key, error: m.error, startedAt: m.startedAt, stoppedAt: m.stoppedAt, thread: m.thread }),
   missingData: (m: Body<MissingData>): MissingData => ({ op: 'missing-data', key: m.key, dep: m.dep, tried: m.tried }),
   results: (m: Body<Results>): Results => ({ op: 'results', values: m.values, missing: m.missing, errors: m.errors }),
-  addReplicas: (replicas: AddReplicas['replicas']): AddReplicas => ({ op: 'add-keys', replicas }),
+  addReplicas: (replicas: AddReplicas['replicas'], fetch?: AddReplicas['fetch']): AddReplicas => ({ op: 'add-keys', replicas, fetch }),
   stealResponse: (m: Body<StealResponse>): StealResponse => ({ op: 'steal-response', removed: m.removed, kept: m.kept, thief: m.thief }),
   heartbeat: (m: Body<Heartbeat>): Heartbeat => ({
     op: 'heartbeat',
@@ -121,15 +128,26 @@ export const fromWorker = {
 
 export const parseWorkerToScheduler = messageParser<WorkerToScheduler>('a worker', {
   started: message<TasksStarted>({ keys: strings }),
-  finished: message<TaskFinished>({ key: string, nbytes: number, type: string, startedAt: number, stoppedAt: number, value: optional(payloadRef) }),
-  erred: message<TaskFailed>({ key: string, error: wireError, startedAt: number, stoppedAt: number }),
+  finished: message<TaskFinished>({
+    key: string,
+    nbytes: number,
+    type: string,
+    startedAt: number,
+    stoppedAt: number,
+    value: optional(payloadRef),
+    thread: optional(integer),
+  }),
+  erred: message<TaskFailed>({ key: string, error: wireError, startedAt: number, stoppedAt: number, thread: optional(integer) }),
   'missing-data': message<MissingData>({ key: string, dep: string, tried: strings }),
   results: message<Results>({
     values: listOf(record<KeyPayload>({ key: string, value: payloadRef }), 'values { key, value }'),
     missing: strings,
     errors: keyErrors,
   }),
-  'add-keys': message<AddReplicas>({ replicas: listOf(record<{ key: string; nbytes: number }>({ key: string, nbytes: number }), 'replicas { key, nbytes }') }),
+  'add-keys': message<AddReplicas>({
+    replicas: listOf(record<{ key: string; nbytes: number }>({ key: string, nbytes: number }), 'replicas { key, nbytes }'),
+    fetch: optional(record<{ start: number; stop: number }>({ start: number, stop: number }, 'fetch { start, stop }')),
+  }),
   'steal-response': message<StealResponse>({ removed: strings, kept: strings, thief: string }),
   heartbeat: message<Heartbeat>({
     rss: number,

@@ -1,4 +1,5 @@
 /** What the scheduler remembers for people: recent task runs, notable events, why workers died. */
+import { StreamBars } from './stream-bars.js';
 import type { TaskEvent } from './tasks.js';
 
 /** Upper bounds (seconds) of the task-duration histogram that /metrics exports. */
@@ -7,14 +8,18 @@ export const DURATION_BUCKETS: readonly number[] = [0.001, 0.005, 0.01, 0.05, 0.
 /** A batch of results a worker copied from peers (drawn in the task stream, counted in /metrics). */
 export interface TransferEvent {
   worker: string;
+  /** When the copy ended (epoch ms); `start` when it began (equal when the worker did not say). */
   time: number;
+  start: number;
   nbytes: number;
   count: number;
 }
 
 export class EventLog {
-  /** Recent task runs for the dashboard's task stream. */
+  /** Recent task runs (/api/state, worker pages). */
   readonly stream: TaskEvent[] = [];
+  /** The status page's task stream, merged per thread (recorded while `bars.on`: a status page is open). */
+  readonly bars = new StreamBars();
   readonly log: { time: number; text: string }[] = [];
   /** Workers that died recently: name -> reason (reported to clients in errors). */
   readonly deaths = new Map<string, string>();
@@ -41,12 +46,14 @@ export class EventLog {
     let i = 0;
     while (i < DURATION_BUCKETS.length && s > DURATION_BUCKETS[i]) i++;
     this.durationCounts[i]++;
+    if (this.bars.on) this.bars.add(event);
     for (const r of this.recorders) r.stream.push(event);
   }
 
-  transferred(worker: string, nbytes: number, count: number): void {
+  transferred(worker: string, nbytes: number, count: number, fetch?: { start: number; stop: number }): void {
     this.bytesTransferred += nbytes;
-    const t: TransferEvent = { worker, time: Date.now(), nbytes, count };
+    const now = Date.now();
+    const t: TransferEvent = { worker, time: fetch?.stop ?? now, start: fetch?.start ?? now, nbytes, count };
     this.transfers.push(t);
     for (const r of this.recorders) r.transfers.push(t);
     if (this.transfers.length > 1000) this.transfers.splice(0, 500);

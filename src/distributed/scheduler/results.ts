@@ -29,7 +29,7 @@ export class Results {
     }
   }
 
-  taskFinished(w: WorkerState, key: string, nbytes: number, type: string, start: number, stop: number, result: Payload | undefined): void {
+  taskFinished(w: WorkerState, key: string, nbytes: number, type: string, start: number, stop: number, result: Payload | undefined, thread: number): void {
     const ts = this.table.tasks.get(key);
     if (ts === undefined || w.status === 'closed') {
       w.sink.send(toWorker.freeKeys([key]));
@@ -60,7 +60,7 @@ export class Results {
     g.nbytes += nbytes;
     g.outputBytes += nbytes;
     this.events.tasksCompleted++;
-    this.events.ran({ key, worker: w.address, start, stop, status: 'ok' });
+    this.events.ran({ key, worker: w.address, start, stop, status: 'ok', thread, group: ts.group.name });
     ts.nbytes = nbytes;
     ts.type = type;
     ts.whoHas = [w];
@@ -88,11 +88,11 @@ export class Results {
     }
   }
 
-  taskErred(w: WorkerState, key: string, error: WireError, start: number, stop: number): void {
+  taskErred(w: WorkerState, key: string, error: WireError, start: number, stop: number, thread: number): void {
     const ts = this.table.tasks.get(key);
     if (ts === undefined || ts.state !== 'processing' || ts.processingOn !== w) return;
     this.placement.unassign(ts, false);
-    this.events.ran({ key, worker: w.address, start, stop, status: 'error' });
+    this.events.ran({ key, worker: w.address, start, stop, status: 'error', thread, group: ts.group.name });
     if (ts.retries > 0) {
       ts.retries--;
       this.table.setState(ts, 'waiting');
@@ -134,11 +134,11 @@ export class Results {
   }
 
   /** A worker fetched copies of results from peers: track them so they are freed later. */
-  addReplicas(w: WorkerState, replicas: readonly { key: string; nbytes?: number }[]): void {
+  addReplicas(w: WorkerState, replicas: readonly { key: string; nbytes?: number }[], fetch: { start: number; stop: number } | undefined): void {
     const stale: string[] = [];
     let moved = 0;
     for (const r of replicas) moved += r.nbytes ?? 0;
-    if (replicas.length > 0) this.events.transferred(w.address, moved, replicas.length);
+    if (replicas.length > 0) this.events.transferred(w.address, moved, replicas.length, fetch);
     for (const { key: k } of replicas) {
       const ts = this.table.tasks.get(k);
       if (ts === undefined || ts.state !== 'memory') {

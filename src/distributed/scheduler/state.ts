@@ -180,20 +180,21 @@ export class SchedulerState {
     this.results.taskStarted(w, keys);
   }
 
-  taskFinished(w: WorkerState, key: string, nbytes: number, type: string, start: number, stop: number, result: Payload | undefined): void {
-    this.results.taskFinished(w, key, nbytes, type, start, stop, result);
+  /** `thread`: which of the worker's threads ran it (its lane in the task stream). */
+  taskFinished(w: WorkerState, key: string, nbytes: number, type: string, start: number, stop: number, result: Payload | undefined, thread = 0): void {
+    this.results.taskFinished(w, key, nbytes, type, start, stop, result, thread);
   }
 
-  taskErred(w: WorkerState, key: string, error: WireError, start: number, stop: number): void {
-    this.results.taskErred(w, key, error, start, stop);
+  taskErred(w: WorkerState, key: string, error: WireError, start: number, stop: number, thread = 0): void {
+    this.results.taskErred(w, key, error, start, stop, thread);
   }
 
   missingData(w: WorkerState, key: string, dep: string, badWorkers: readonly string[]): void {
     this.results.missingData(w, key, dep, badWorkers);
   }
 
-  addReplicas(w: WorkerState, replicas: readonly { key: string; nbytes?: number }[]): void {
-    this.results.addReplicas(w, replicas);
+  addReplicas(w: WorkerState, replicas: readonly { key: string; nbytes?: number }[], fetch?: { start: number; stop: number }): void {
+    this.results.addReplicas(w, replicas, fetch);
     if (this.retirement.active) this.retirement.progress();
   }
 

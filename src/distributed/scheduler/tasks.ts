@@ -179,6 +179,10 @@ export interface TaskEvent {
   start: number;
   stop: number;
   status: 'ok' | 'error';
+  /** The worker's thread that ran it (0: inline, or a worker too old to say). */
+  thread: number;
+  /** Its task group. */
+  group: string;
 }
 
 /** The type name a worker reports for a disk-shuffle split's result (a file reference). */

@@ -9,10 +9,19 @@ export function onWorkerMessage(s: SchedulerState, w: WorkerState, msg: WorkerTo
       s.taskStarted(w, msg.keys);
       return;
     case 'finished':
-      s.taskFinished(w, msg.key, msg.nbytes, msg.type, msg.startedAt, msg.stoppedAt, msg.value === undefined ? undefined : resolvePayload(msg.value, frames));
+      s.taskFinished(
+        w,
+        msg.key,
+        msg.nbytes,
+        msg.type,
+        msg.startedAt,
+        msg.stoppedAt,
+        msg.value === undefined ? undefined : resolvePayload(msg.value, frames),
+        msg.thread,
+      );
       return;
     case 'erred':
-      s.taskErred(w, msg.key, msg.error, msg.startedAt, msg.stoppedAt);
+      s.taskErred(w, msg.key, msg.error, msg.startedAt, msg.stoppedAt, msg.thread);
       return;
     case 'missing-data':
       s.missingData(w, msg.key, msg.dep, msg.tried);
@@ -27,7 +36,7 @@ export function onWorkerMessage(s: SchedulerState, w: WorkerState, msg: WorkerTo
       return;
     }
     case 'add-keys':
-      s.addReplicas(w, msg.replicas);
+      s.addReplicas(w, msg.replicas, msg.fetch);
       return;
     case 'steal-response':
       s.stealResponse(w, msg.removed, msg.kept, msg.thief);

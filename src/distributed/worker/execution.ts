@@ -141,19 +141,19 @@ export class Execution {
         return pool.run(t.key, t.spec, deps);
       },
       done: (t, r) => {
-        if (r.ok) this.finishEncoded(t, r.payload, r.nbytes, r.type, r.start, r.stop);
-        else this.failWire(t, r.error, r.start);
+        if (r.ok) this.finishEncoded(t, r.payload, r.nbytes, r.type, r.start, r.stop, r.thread);
+        else this.failWire(t, r.error, r.start, r.thread);
       },
       erred: (t, e) => this.fail(t, e, t.start),
     };
   }
 
-  private finishEncoded(t: WorkerTask, payload: Payload, nbytes: number, type: string, start: number, stop: number): void {
+  private finishEncoded(t: WorkerTask, payload: Payload, nbytes: number, type: string, start: number, stop: number, thread: number): void {
     if (this.isClosed()) return;
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
     this.store.setPayload(t.key, payload, nbytes, type, true);
     this.scheduler.send(
-      fromWorker.finished({ key: t.key, nbytes, type, startedAt: start, stoppedAt: stop, value: t.ret ? this.scheduler.wire(payload) : undefined }),
+      fromWorker.finished({ key: t.key, nbytes, type, startedAt: start, stoppedAt: stop, value: t.ret ? this.scheduler.wire(payload) : undefined, thread }),
     );
     this.memory.grew(nbytes);
   }
@@ -172,7 +172,9 @@ export class Execution {
         return;
       }
     }
-    this.scheduler.send(fromWorker.finished({ key: t.key, nbytes: info.nbytes, type: info.type, startedAt: start, stoppedAt: Date.now(), value: ref }));
+    this.scheduler.send(
+      fromWorker.finished({ key: t.key, nbytes: info.nbytes, type: info.type, startedAt: start, stoppedAt: Date.now(), value: ref, thread: 0 }),
+    );
     this.memory.grew(info.nbytes);
   }
 
@@ -180,7 +182,8 @@ export class Execution {
     this.failWire(t, toWireError(err, t.key), start);
   }
 
-  failWire(t: WorkerTask, error: WireError, start: number): void {
+  /** `thread`: which pool thread ran it (0: inline). */
+  failWire(t: WorkerTask, error: WireError, start: number, thread = 0): void {
     if (this.tasks.get(t.key) === t) this.tasks.delete(t.key);
     this.loop.drop(t);
     if (this.isClosed()) return;
@@ -189,6 +192,6 @@ export class Execution {
       this.lostInput(t, lost);
       return;
     }
-    this.scheduler.send(fromWorker.erred({ key: t.key, error: { ...error, taskKey: t.key }, startedAt: start, stoppedAt: Date.now() }));
+    this.scheduler.send(fromWorker.erred({ key: t.key, error: { ...error, taskKey: t.key }, startedAt: start, stoppedAt: Date.now(), thread }));
   }
 }

@@ -99,8 +99,10 @@ export class Fetcher {
 
   private async copyFrom(peer: string, keys: string[]): Promise<void> {
     try {
+      const start = Date.now();
       const conn = await this.peer(peer);
       const reply = await conn.request(toPeer.getData(keys), parseGetDataReply, 300_000);
+      const stop = Date.now();
       const got: { key: string; nbytes: number }[] = [];
       for (const { key, value, nbytes, type } of reply.result.values) {
         if (this.store.has(key)) continue;
@@ -108,7 +110,7 @@ export class Fetcher {
         got.push({ key, nbytes });
       }
       if (got.length > 0) {
-        this.scheduler.send(fromWorker.addReplicas(got));
+        this.scheduler.send(fromWorker.addReplicas(got, { start, stop }));
         this.hooks.newData();
       }
     } catch (e) {
@@ -174,6 +176,7 @@ export class Fetcher {
 
   private async fetchFrom(peer: string, fs: Fetch[]): Promise<void> {
     let reply;
+    const start = Date.now();
     try {
       const conn = await this.peer(peer);
       reply = await conn.request(toPeer.getData(fs.map((f) => f.key)), parseGetDataReply, 300_000);
@@ -191,7 +194,7 @@ export class Fetcher {
         got.push({ key, nbytes });
       }
     }
-    if (got.length > 0) this.scheduler.send(fromWorker.addReplicas(got));
+    if (got.length > 0) this.scheduler.send(fromWorker.addReplicas(got, { start, stop: Date.now() }));
     for (const f of fs) {
       f.inFlight = false;
       const error = errors.get(f.key);

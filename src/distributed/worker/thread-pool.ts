@@ -11,8 +11,10 @@ import { isRecord, type Payload, type WireError } from '../protocol/index.js';
 import type { ProfileMessage, RunMessage, ThreadProfile, ThreadReply } from '../exec-thread.js';
 import type { ProfileNode } from '../../diagnostics/profiler.js';
 
+/** `thread`: the slot's index in the pool (a replaced thread keeps its index), for the dashboard's lanes. */
 export type ThreadResult =
-  { ok: true; payload: Payload; nbytes: number; type: string; start: number; stop: number } | { ok: false; error: WireError; start: number; stop: number };
+  | { ok: true; payload: Payload; nbytes: number; type: string; start: number; stop: number; thread: number }
+  | { ok: false; error: WireError; start: number; stop: number; thread: number };
 
 interface Slot {
   thread: ExecutorHandle;
@@ -66,8 +68,10 @@ export class ThreadPool {
       slot.busyWith = undefined;
       slot.done = undefined;
       if (done === undefined) return;
-      if (m.op === 'done') done({ ok: true, payload: { header: m.header, frames: m.frames }, nbytes: m.nbytes, type: m.type, start: m.start, stop: m.stop });
-      else done({ ok: false, error: m.error, start: m.start, stop: m.stop });
+      const index = this.slots.indexOf(slot);
+      if (m.op === 'done')
+        done({ ok: true, payload: { header: m.header, frames: m.frames }, nbytes: m.nbytes, type: m.type, start: m.start, stop: m.stop, thread: index });
+      else done({ ok: false, error: m.error, start: m.start, stop: m.stop, thread: index });
     });
     thread.onExit((reason) => {
       const done = slot.done;
@@ -80,7 +84,13 @@ export class ThreadPool {
       if (done !== undefined) {
         const now = Date.now();
         const why = reason.startsWith('exited') ? `${reason} (did the task call process.exit?)` : reason;
-        done({ ok: false, error: { name: 'ThreadDied', message: `the thread running task '${key}' ${why}`, taskKey: key }, start: now, stop: now });
+        done({
+          ok: false,
+          error: { name: 'ThreadDied', message: `the thread running task '${key}' ${why}`, taskKey: key },
+          start: now,
+          stop: now,
+          thread: Math.max(0, i),
+        });
       }
     });
     return slot;

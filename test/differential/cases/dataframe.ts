@@ -160,6 +160,14 @@ const cases: ReadonlyArray<Case<FrameCtx>> = [
     py: "pd.to_numeric(df['numstr'], errors='coerce')",
     ts: (c) => dd.toNumeric(c.ddf.col('numstr'), { errors: 'coerce' }),
   },
+  // Whole numbers as text, no missing value: int64 (as pandas); with missing values: float64.
+  { id: 'toNumeric.int-text', api: ['dd.toNumeric'], py: "pd.to_numeric(df['i'].astype(str))", ts: (c) => dd.toNumeric(c.ddf.col('i').astype('string')) },
+  {
+    id: 'toNumeric.coerce-missing',
+    api: ['dd.toNumeric', 'Series.str.len'],
+    py: "pd.to_numeric(df['key'].str.len().astype(str).where(df['key'].notna()), errors='coerce')",
+    ts: (c) => dd.toNumeric(c.ddf.col('key').str.len().astype('string'), { errors: 'coerce' }),
+  },
   { id: 'toNumeric.raise', api: ['dd.toNumeric'], py: "pd.to_numeric(df['numstr'])", ts: (c) => dd.toNumeric(c.ddf.col('numstr')) },
 
   // ---- structure, known without computing ----

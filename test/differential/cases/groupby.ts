@@ -190,4 +190,14 @@ export const groupbyCases: readonly C[] = [
     py: "keys_first(df.groupby(df['d'].dt.year)[['i']].max())",
     ts: (c) => c.ddf.groupby(c.ddf.col('d').dt.year()).select(['i']).max(),
   },
+  {
+    // Dates without missing values: the key stays int64, as in pandas.
+    id: 'groupby.series-key-complete',
+    api: ['DataFrame.groupby', 'GroupBy.sum', 'DataFrame.dropna'],
+    py: "keys_first((lambda x: x.groupby(x['d'].dt.month)[['k2']].sum())(df.dropna(subset=['d'])))",
+    ts: (c) => {
+      const x = c.ddf.dropna({ subset: ['d'] });
+      return x.groupby(x.col('d').dt.month()).select(['k2']).sum();
+    },
+  },
 ];

@@ -61,6 +61,23 @@ const cases: readonly C[] = [
   { id: 'head', api: ['Series.head'], py: "df['s'].head(9)", ts: (c, o) => c.ddf.col('s').head(9, o) },
 
   ...arith,
+  // % 0: NaN in every row (float64), also for the empty partition; a divisor without zeros keeps int64.
+  { id: 'mod.zero-scalar', api: ['Series.mod'], py: "df['i'] % 0", ts: (c) => c.ddf.col('i').mod(0) },
+  {
+    id: 'mod.nonzero-series',
+    api: ['Series.mod'],
+    py: "df['i'] % (df['k2'] + 1)",
+    ts: (c) => c.ddf.col('i').mod(c.ddf.col('k2').add(1)),
+    cmp: { name: false },
+  },
+  // Zeros in the other side matter to % only: int - int stays int64.
+  {
+    id: 'sub.int-series-zeros',
+    api: ['Series.sub'],
+    py: "df['i'] - df['k2']",
+    ts: (c) => c.ddf.col('i').sub(c.ddf.col('k2')),
+    cmp: { name: false },
+  },
   { id: 'add.big-int', api: ['Series.add'], py: "df['big'] + 2", ts: (c) => c.ddf.col('big').add(2) },
   { id: 'add.int32-limits', api: ['Series.add'], py: "df['lim'] + df['lim']", ts: (c) => c.ddf.col('lim').add(c.ddf.col('lim')), cmp: { name: false } },
   { id: 'pow.int32-limits', api: ['Series.pow'], py: "df['lim'] ** 2", ts: (c) => c.ddf.col('lim').pow(2) },
@@ -108,6 +125,7 @@ const cases: readonly C[] = [
     py: "df['f'][df['f'] == 0].astype(str)",
     ts: (c) => c.ddf.col('f').filter(c.ddf.col('f').eq(0)).astype('string'),
   },
+  { id: 'astype.string-missing', api: ['Series.astype'], py: "df['f'].astype(str)", ts: (c) => c.ddf.col('f').astype('string') },
   { id: 'astype.object-dtype', api: ['Series.astype'], py: "str(df['k2'].astype('object').dtype)", ts: (c) => c.ddf.col('k2').astype('object').dtype },
 
   ...reductions,
@@ -192,6 +210,40 @@ const cases: readonly C[] = [
     py: `df['d'].dt.${f}`,
     ts: (c) => c.ddf.col('d').dt[f](),
   })),
+  // The other fields: NaN for a missing date, so float64 (like the fields above).
+  ...(['minute', 'second', 'dayofyear', 'quarter'] as const).map((f): C => ({
+    id: `dt.${f}`,
+    api: [`Series.dt.${f}`],
+    py: `df['d'].dt.${f}`,
+    ts: (c) => c.ddf.col('d').dt[f](),
+  })),
+  // Dates without missing values: int64 fields, as pandas keeps them.
+  { id: 'dt.year.dropna', api: ['Series.dt.year', 'Series.dropna'], py: "df['d'].dropna().dt.year", ts: (c) => c.ddf.col('d').dropna().dt.year() },
+  {
+    id: 'dt.hour.filter-notna',
+    api: ['Series.dt.hour', 'Series.filter', 'Series.notna'],
+    py: "df['d'][df['d'].notna()].dt.hour",
+    ts: (c) => c.ddf.col('d').filter(c.ddf.col('d').notna()).dt.hour(),
+  },
+  {
+    id: 'dt.month.fillna',
+    api: ['Series.dt.month', 'Series.fillna'],
+    py: "df['d'].fillna(pd.Timestamp('2001-02-03')).dt.month",
+    ts: (c) =>
+      c.ddf
+        .col('d')
+        .fillna(new Date(Date.UTC(2001, 1, 3)))
+        .dt.month(),
+  },
+  // A field of a field: the year's NaN stays NaN, so float64 on.
+  { id: 'dt.year.add', api: ['Series.dt.year', 'Series.add'], py: "df['d'].dt.year + 1", ts: (c) => c.ddf.col('d').dt.year().add(1) },
+  // The text of a float64 year in every partition ('2010.0'), also one without missing dates (the missing rows: s.astype.string-missing).
+  {
+    id: 'dt.year.astype-string',
+    api: ['Series.dt.year', 'Series.astype'],
+    py: "df['d'].dt.year.astype(str).where(df['d'].notna())",
+    ts: (c) => c.ddf.col('d').dt.year().astype('string'),
+  },
   ...(['lower', 'upper', 'len'] as const).map((f): C => ({
     id: `str.${f}`,
     api: [`Series.str.${f}`],
@@ -203,6 +255,20 @@ const cases: readonly C[] = [
     api: ['Series.str.len'],
     py: "df['key'].dropna().str.len()",
     ts: (c) => c.ddf.col('key').filter(c.ddf.col('key').notna()).str.len(),
+  },
+  { id: 'str.len.dropna', api: ['Series.str.len', 'Series.dropna'], py: "df['key'].dropna().str.len()", ts: (c) => c.ddf.col('key').dropna().str.len() },
+  {
+    id: 'str.len.fillna',
+    api: ['Series.str.len', 'Series.fillna'],
+    py: "df['key'].fillna('??').str.len()",
+    ts: (c) => c.ddf.col('key').fillna('??').str.len(),
+  },
+  // str.len of a string column: its missing values stay NaN through lower().
+  {
+    id: 'str.lower.len',
+    api: ['Series.str.lower', 'Series.str.len'],
+    py: "df['key'].str.lower().str.len()",
+    ts: (c) => c.ddf.col('key').str.lower().str.len(),
   },
   { id: 'str.lower.long', api: ['Series.str.lower'], py: "df['s'].str.lower()", ts: (c) => c.ddf.col('s').str.lower() },
   { id: 'str.contains', api: ['Series.str.contains'], py: "df['key'].str.contains('a')", ts: (c) => c.ddf.col('key').str.contains('a') },

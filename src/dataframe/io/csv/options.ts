@@ -68,6 +68,8 @@ export interface BlockSpec {
   headerLine: string | null;
   /** Text columns the user asked for as 'object' (read as strings, reported as 'object'). */
   objects?: readonly string[];
+  /** Columns whose sample held missing values, and int columns whose sample held zeros (what the meta knows: column/meta-facts.ts). */
+  sampled?: { readonly missing: readonly string[]; readonly zeros: readonly string[] };
 }
 
 /** Knobs of the reader's internals; tests change them to reach every code path. */

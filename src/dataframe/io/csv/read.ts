@@ -169,11 +169,13 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
   // ---- inference over a sample of the first file with rows ----
   const toInfer = names.map((n, i) => kinds[i] !== 'skip' && !dateCols.has(i) && dtypes[n] === undefined);
   let inferredFrom = 'dtype';
+  const sampled = { missing: [] as string[], zeros: [] as string[] };
   if (toInfer.some(Boolean)) {
     const sampleBytes = opts.sampleBytes ?? DEFAULT_SAMPLE;
     const probe: BlockSpec = {
       names,
-      kinds: names.map((_, i) => (toInfer[i] ? 'string' : 'skip')),
+      // Date columns too: not to infer them, but to see whether they hold missing values (meta-facts.ts).
+      kinds: names.map((_, i) => (toInfer[i] || (dateCols.has(i) && kinds[i] !== 'skip') ? 'string' : 'skip')),
       joins: [],
       sep,
       latin1,
@@ -197,7 +199,7 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
       `the first ${frame.length.toLocaleString('en-US')} rows of ${path}${complete ? '' : ` (sampleBytes=${sampleBytes})`}` +
       (skipped > 0 ? ` (the ${skipped === 1 ? 'file' : `${skipped} files`} before it had no rows)` : '');
     names.forEach((n, i) => {
-      if (!toInfer[i]) return;
+      if (probe.kinds[i] === 'skip') return;
       const col = frame.col(n);
       const codes = col.data as Int32Array;
       let missing = false;
@@ -206,7 +208,9 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
           missing = true;
           break;
         }
-      kinds[i] = inferKind(col.dict!, missing, opts.assumeMissing === true);
+      if (toInfer[i]) kinds[i] = inferKind(col.dict!, missing, opts.assumeMissing === true);
+      if (missing) sampled.missing.push(n);
+      if ((kinds[i] === 'int64' || kinds[i] === 'int32') && col.dict!.some((v) => Number(v) === 0)) sampled.zeros.push(n);
     });
   }
   if (opts.assumeMissing)
@@ -215,7 +219,7 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
     });
 
   const objects = names.filter((n, i) => kinds[i] === 'string' && opts.dtype?.[n] === 'object');
-  const spec: BlockSpec = { names, kinds, joins, sep, latin1, gzip: false, header, na, inferredFrom, inferred: toInfer, headerLine, objects };
+  const spec: BlockSpec = { names, kinds, joins, sep, latin1, gzip: false, header, na, inferredFrom, inferred: toInfer, headerLine, objects, sampled };
 
   // ---- blocks and graph ----
   const blocksize = opts.blocksize === null ? null : parseBytes(opts.blocksize ?? DEFAULT_BLOCKSIZE);

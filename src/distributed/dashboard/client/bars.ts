@@ -3,7 +3,7 @@ export const BARS_JS = String.raw`
 function drawWorkerBars(tbody, workers) {
   const scale = Math.max(1, ...workers.map((w) => Math.max(w.memoryLimit, w.rss + w.spilled)));
   const most = Math.max(1, ...workers.map((w) => w.processing));
-  tbody.innerHTML = workers.map((w) => {
+  setHtml(tbody, workers.map((w) => {
     const pct = (n) => (100 * n / scale).toFixed(2) + '%';
     const lim = w.memoryLimit ? '<div class="limit" style="left:' + pct(w.memoryLimit) + '"></div>' : '';
     return '<tr class="worker" data-worker="' + esc(w.address) + '"><td><a href="/worker?address=' + encodeURIComponent(w.address) + '">' + esc(w.name) + '</a></td>' +
@@ -13,6 +13,6 @@ function drawWorkerBars(tbody, workers) {
       '<td class="num">' + fmt(w.managed) + ' + ' + fmt(w.unmanaged) + (w.spilled ? ' + ' + fmt(w.spilled) + ' spilled' : '') + (w.memoryLimit ? ' / ' + fmt(w.memoryLimit) : '') + '</td>' +
       '<td><div class="bar small"><div class="proc" style="left:0;width:' + (100 * w.processing / most).toFixed(1) + '%"></div></div></td><td class="num">' + w.processing + '</td>' +
       '<td class="num">' + (100 * w.cpu).toFixed(0) + '%</td><td>' + esc(w.status) + (w.pauseReason ? ' <span class="muted">' + esc(w.pauseReason) + '</span>' : '') + '</td></tr>';
-  }).join('');
+  }).join(''));
 }
 `;

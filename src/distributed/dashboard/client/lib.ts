@@ -12,6 +12,8 @@ const colors = {};
 function color(name) { if (!(name in colors)) colors[name] = palette[Object.keys(colors).length % palette.length]; return colors[name]; }
 function groupOf(key) { const i = key.lastIndexOf('-'); return i > 0 ? key.slice(0, i) : key; }
 function el(id) { return document.getElementById(id); }
+// Rewrite a part only when its HTML changed: an unchanged table costs no layout.
+function setHtml(node, html) { if (node.__html !== html) { node.innerHTML = html; node.__html = html; } }
 function live(query, onMessage) {
   let pending = [], scheduled = false;
   const flush = () => { scheduled = false; const msgs = pending; pending = []; for (const m of msgs) onMessage(m); };
@@ -23,5 +25,15 @@ function live(query, onMessage) {
   };
   open();
 }
-function sizeCanvas(cv, h) { const r = window.devicePixelRatio || 1; const w = cv.clientWidth || 800; cv.width = w * r; cv.height = h * r; cv.style.height = h + 'px'; const g = cv.getContext('2d'); g.setTransform(r, 0, 0, r, 0, 0); return { g, w, h }; }
+// The canvas width comes from a ResizeObserver, not clientWidth: reading that right after the
+// tables changed would force a layout of the whole page on every render. The backing store is
+// reallocated only when the size changed.
+function sizeCanvas(cv, h) {
+  const r = window.devicePixelRatio || 1;
+  if (cv.__w === undefined) { cv.__w = cv.clientWidth || 800; new ResizeObserver((es) => { for (const e of es) cv.__w = Math.round(e.contentRect.width) || cv.__w; }).observe(cv); }
+  const w = cv.__w;
+  if (cv.width !== Math.round(w * r)) cv.width = Math.round(w * r);
+  if (cv.height !== Math.round(h * r)) { cv.height = Math.round(h * r); cv.style.height = h + 'px'; }
+  const g = cv.getContext('2d'); g.setTransform(r, 0, 0, r, 0, 0); g.clearRect(0, 0, w, h); return { g, w, h };
+}
 `;
