@@ -13,6 +13,7 @@
  *
  *   npx tsx bench/larger-than-memory/run.ts [--parts 12] [--per-part 2000000] [--dir DIR]
  *        [--only stacklite|array] [--task-timeout 900] [--array-size 40000] [--array-chunk 4000]
+ *        [--blocksize 64MB] (readCsv's; smaller blocks mean smaller partitions and shuffle pieces)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,12 +135,13 @@ function agree(name: string, ours: unknown, theirs: unknown): boolean {
   return false;
 }
 
-async function stacklite(dir: string, timeoutMs: number): Promise<void> {
+async function stacklite(dir: string, timeoutMs: number, blocksize: string | undefined): Promise<void> {
   const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, memoryLimit: '600MB', dashboardAddress: null });
   const client = await Client.connect(cluster);
   const peaks = watchPeaks(cluster);
-  const questions = dd.readCsv(join(dir, 'part-*/questions.csv'), { dtype: QUESTION_DTYPES });
-  const tags = dd.readCsv(join(dir, 'part-*/question_tags.csv'));
+  const questions = dd.readCsv(join(dir, 'part-*/questions.csv'), { dtype: QUESTION_DTYPES, blocksize });
+  const tags = dd.readCsv(join(dir, 'part-*/question_tags.csv'), { blocksize });
+  console.log(`partitions: questions ${questions.npartitions}, tags ${tags.npartitions}${blocksize ? ` (blocksize ${blocksize})` : ''}`);
   const seconds: Record<string, number> = {};
   const answers: Record<string, unknown> = {};
   for (const name of TASK_NAMES) {
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
     const perPart = Number(arg('per-part', '2000000'));
     const dir = arg('dir', join(tmpdir(), 'tsdask-bench', `stacklite-ltm-${parts}x${perPart}`));
     generate(dir, parts, perPart);
-    await stacklite(dir, Number(arg('task-timeout', '900')) * 1000);
+    await stacklite(dir, Number(arg('task-timeout', '900')) * 1000, arg('blocksize', '') || undefined);
   }
   if (only !== 'stacklite') await array(Number(arg('array-size', '40000')), Number(arg('array-chunk', '4000')));
 }

@@ -59,6 +59,8 @@ export interface TaskExecutor<T extends LoopTask, V = unknown> {
   admit?(t: T): boolean;
   /** What `admit` took goes back: `t` did not start after all, or its function really ended (even when dropped). */
   release?(t: T): void;
+  /** `t` was dropped while it ran and has now produced `value`, which nobody reads: undo its side effects (a file it wrote). */
+  discard?(t: T, value: V): void;
 }
 
 export interface RunLoopOptions {
@@ -236,7 +238,10 @@ export class RunLoop<T extends LoopTask, V = unknown> {
       value.then(
         (v) => {
           this.executor.release?.(t);
-          if (t.state !== RUNNING || this.closed) return;
+          if (t.state !== RUNNING || this.closed) {
+            this.executor.discard?.(t, v);
+            return;
+          }
           this.end(t);
           this.executor.done(t, v, performance.now() - t0);
           this.schedule();
@@ -252,7 +257,10 @@ export class RunLoop<T extends LoopTask, V = unknown> {
       return;
     }
     this.executor.release?.(t);
-    if (t.state !== RUNNING) return;
+    if (t.state !== RUNNING) {
+      this.executor.discard?.(t, value);
+      return;
+    }
     this.end(t);
     this.executor.done(t, value, performance.now() - t0);
   }

@@ -5,11 +5,15 @@
  * its nanny kills it. The fix it names works.
  */
 import t from 'tap';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, LocalCluster } from '../../src/index.js';
 import * as dd from '../../src/dataframe/index.js';
+import { gzipDecompressedSize } from '../../src/io/gzip-size.js';
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 t.test('a CSV partition larger than the worker memory limit fails naming the task, size, limit and fix', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsdask-part-'));
@@ -52,6 +56,28 @@ t.test('a CSV partition larger than the worker memory limit fails naming the tas
   t.match(message, /memory limit \(24\.0 MiB\)/, 'names the limit');
   t.match(message, /`blocksize`/, 'names the fix: a smaller blocksize');
   t.match(message, /`npartitions`/, 'or more partitions');
+
+  // The same rows gzipped: ~0.1 MB on disk, one block, 31.5 MiB once decompressed.
+  const gz = join(dir, 'big.csv.gz');
+  writeFileSync(gz, gzipSync(readFileSync(path)));
+  t.equal(gzipDecompressedSize(gz), gunzipSync(readFileSync(gz)).length, 'the gzip trailer gives the decompressed size');
+  const zipped = dd.readCsv(gz);
+  t.equal(zipped.npartitions, 1, 'a gzip file is one partition');
+  const gzErr = await zipped
+    .col('b')
+    .sum()
+    .compute({ scheduler: client })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  t.ok(gzErr instanceof Error, `the gzip block fails too (${String(gzErr)})`);
+  const gzMessage = gzErr instanceof Error ? gzErr.message : '';
+  t.match(gzMessage, /task '[^']*read[^']*'/i, 'names the task');
+  t.match(gzMessage, new RegExp(`${escape(gz)} \\(a gzip file is one block: 31\\.5 MiB of CSV once decompressed`), 'names the file and its decompressed size');
+  t.match(gzMessage, /memory limit \(24\.0 MiB\)/, 'names the limit');
+  t.match(gzMessage, /decompress it so that a smaller `blocksize`/, 'names the fix for a gzip file');
+  t.match(gzMessage, /`memoryLimit`/, 'or a larger memory limit');
 
   const ok = dd.readCsv(path, { blocksize: '4MB' });
   t.ok(ok.npartitions >= 8, `the fix: ${ok.npartitions} partitions`);

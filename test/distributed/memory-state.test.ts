@@ -219,3 +219,74 @@ t.test('a task that became ready while its only worker was paused starts when th
     'b is sent once the worker resumes',
   );
 });
+
+t.test('every worker paused with nothing left to spill: queued root tasks are run at once, not after the grace period', async (t) => {
+  const { s, ws, c } = setup();
+  for (const { w } of ws) pause(w);
+  // Submitted while every worker is paused: the roots are queued on the scheduler, never sent.
+  s.updateGraph(c, [task('r0', [], 0), task('r1', [], 1), task('r2', [], 2), task('sum', ['r0', 'r1', 'r2'], 3)], ['sum']);
+  t.same(
+    ws.flatMap(({ sink }) => sink.take('compute')),
+    [],
+    'nothing goes to paused workers',
+  );
+  t.equal(s.tasks.get('r0')!.state, 'queued');
+  s.pressure.check(1000);
+  const forced = ws.flatMap(({ sink }) => sink.take('run-anyway'));
+  t.same(
+    forced.map((m) => m.key),
+    ['r0'],
+    'the first root runs at once: no worker holds results it could spill, so waiting frees nothing',
+  );
+  t.equal(s.tasks.get('r0')!.state, 'processing', 'and it was sent to a paused worker');
+  t.match(s.log.map((l) => l.text).join('\n'), /every worker is paused .* running 'r0'/);
+});
+
+t.test('every worker paused, one still holding results in memory: the grace period applies until they are spilled', async (t) => {
+  const { s, ws, c } = setup();
+  s.updateGraph(c, [task('a', [], 0)], ['a']);
+  for (const { w, sink } of ws) for (const op of sink.take('compute')) s.taskFinished(w, op.key, 100 * MB, 'Float64Array', 0, 1, undefined);
+  const holder = s.tasks.get('a')!.whoHas[0];
+  for (const { w } of ws) pause(w);
+  s.updateGraph(c, [task('r0', [], 1), task('r1', [], 2), task('sum', ['a', 'r0', 'r1'], 3)], ['sum']);
+  s.pressure.check(1000);
+  s.pressure.check(1200);
+  t.same(
+    ws.flatMap(({ sink }) => sink.take('run-anyway')),
+    [],
+    'within the grace period nothing is forced: spilling 100 MiB may resume the worker',
+  );
+  holder.metrics.spilled = 100 * MB; // its heartbeat: all of it is on disk now
+  s.pressure.check(1300);
+  t.same(
+    ws.flatMap(({ sink }) => sink.take('run-anyway')).map((m) => m.key),
+    ['r0'],
+    'once nothing is left to spill, a root runs without waiting out the grace period',
+  );
+});
+
+t.test("a disk shuffle's output tasks are queued like roots, not handed out all at once", async (t) => {
+  const { s, ws, c } = setup(1);
+  const { w, sink } = ws[0];
+  const outs = Array.from({ length: 10 }, (_, i) => task(`out-${i}`, ['split-0', 'split-1'], 2 + 2 * i));
+  const reads = outs.map((o, i) => task(`use-${i}`, [o.key], 3 + 2 * i));
+  s.updateGraph(
+    c,
+    [task('split-0', [], 0), task('split-1', [], 1), ...outs, ...reads],
+    reads.map((r) => r.key),
+  );
+  // The splits finish: their results are file references (the worker reports the type).
+  for (const op of sink.take('compute')) s.taskFinished(w, op.key, 200, 'ShuffleOutput', 0, 1, undefined);
+  s.fillWorkers(); // as the server does after every message batch
+  const sent = sink.take('compute').map((o) => o.key);
+  t.ok(sent.length > 0 && sent.length <= 3, `only a thread's worth plus a short pipeline of outputs goes out (${sent.join(', ')})`);
+  t.ok(
+    outs.some((o) => s.tasks.get(o.key)!.state === 'queued'),
+    'the rest wait in the root queue',
+  );
+  // Each output read by its dependent frees room for the next.
+  s.taskFinished(w, sent[0], 50 * MB, 'Frame', 0, 1, undefined);
+  s.fillWorkers();
+  const next = sink.take('compute').map((o) => o.key);
+  t.ok(next.includes(`use-${sent[0].slice(4)}`), 'the reader of the finished output is sent');
+});

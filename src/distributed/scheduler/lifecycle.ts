@@ -97,6 +97,7 @@ export class Lifecycle {
       t.error = null;
       t.erredKey = '';
       t.suspicious = 0;
+      t.deaths = 0;
       this.table.setState(t, 'released');
       for (const d of t.deps) stack.push(d);
     }

@@ -13,12 +13,14 @@
  * held on the worker that dependents have not read yet, plus the expected output of the roots
  * queued there, stay within ROOT_QUEUE_FRACTION of its memory limit. Once that is used up a
  * worker gets one task per thread (Dask's saturation of 1), never fewer: no stall, no deadlock.
+ * A disk shuffle's output tasks count as roots (their inputs are file references; tasks.ts
+ * `queuesAsRoot`), as Dask's P2P unpack tasks are root-ish behind their barrier.
  */
 import { Heap } from '../../executor/heap.js';
 import { type DepLocation, type FunctionDef, toWorker } from '../protocol/index.js';
 import { fits, give, resourceKey, type Resources, take } from '../resources.js';
 import type { TaskTable } from './task-table.js';
-import type { TaskState, WorkerState } from './tasks.js';
+import { queuesAsRoot, type TaskState, type WorkerState } from './tasks.js';
 
 /** Keep about this much work (seconds) queued per thread, so workers never wait on us. */
 const PIPELINE_SECONDS = 0.02;
@@ -50,7 +52,7 @@ export class Placement {
       this.placeConstrained(ts, ts.resources);
       return;
     }
-    if (ts.deps.length === 0) {
+    if (queuesAsRoot(ts)) {
       this.table.setState(ts, 'queued');
       this.queued.push(ts);
       return;

@@ -8,7 +8,7 @@ import type { Lifecycle } from './lifecycle.js';
 import type { Placement } from './placement.js';
 import type { Pushes } from './pushes.js';
 import type { TaskTable } from './task-table.js';
-import type { WorkerState } from './tasks.js';
+import { queuesAsRoot, type WorkerState } from './tasks.js';
 
 export class Results {
   constructor(
@@ -71,7 +71,7 @@ export class Results {
       if (d.state === 'waiting' && --d.waitingOn === 0) this.placement.makeReady(d);
     }
     this.table.setState(ts, 'memory');
-    if (ts.deps.length === 0 && ts.activeDependents > 0) {
+    if (queuesAsRoot(ts) && ts.activeDependents > 0) {
       // Root-task queuing: until dependents read it, this result counts against its worker's root budget.
       ts.rootHeldOn = w;
       w.rootBytes += nbytes;

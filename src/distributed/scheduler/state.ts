@@ -17,6 +17,7 @@
  */
 import { type Payload, toClient, type WireError } from '../protocol/index.js';
 import { formatBytes } from '../sizeof.js';
+import { resolveAllowedFailures } from './allowed-failures.js';
 import { EventLog } from './event-log.js';
 import { Lifecycle } from './lifecycle.js';
 import { Placement } from './placement.js';
@@ -32,7 +33,11 @@ import { workerInfo } from './worker-info.js';
 import { Workers } from './workers.js';
 
 export interface SchedulerOptions {
-  /** A task running on this many workers that died errs as "killed worker" (Dask: 3). */
+  /**
+   * A task charged with more worker deaths than this (deaths while it ran, memory kills while it
+   * was on the worker) fails its computation as KilledWorker. Default: config
+   * 'distributed.scheduler.allowed-failures', else $TSDASK_ALLOWED_FAILURES, else 3 (Dask's).
+   */
   allowedFailures?: number;
   /** Bytes per second assumed for peer transfers when choosing workers. */
   bandwidth?: number;
@@ -87,7 +92,7 @@ export class SchedulerState {
     this.pushes = new Pushes(this.table, this.lifecycle);
     this.submissions = new Submissions(this.table, this.placement, this.lifecycle, this.pushes);
     this.results = new Results(this.table, this.placement, this.lifecycle, this.pushes, this.events);
-    this.members = new Workers(this.table, this.placement, this.lifecycle, this.events, opts.allowedFailures ?? 3);
+    this.members = new Workers(this.table, this.placement, this.lifecycle, this.events, resolveAllowedFailures(opts.allowedFailures));
     this.stealing = new Stealing(this.table, this.placement);
     this.pressure = new MemoryPressure(this.table, this.placement, this.events, opts.pausedGraceMs ?? 500);
     this.retirement = new Retirement(this.table, this.placement, this.members, this.events);

@@ -75,6 +75,11 @@ export class TaskState {
   suspicious = 0;
   /** Addresses of those workers (their nannies may tell later that memory killed them). */
   diedOn: string[] | null = null;
+  /**
+   * Worker deaths charged to this task and never reset by a success: deaths while it ran, and
+   * memory kills while it waited there or its result was lost with the worker (allowed-failures.ts).
+   */
+  deaths = 0;
   /** A root's result held on this worker that dependents still have to read (counted in its `rootBytes`). */
   rootHeldOn: WorkerState | null = null;
   /** The worker said it started running this task. */
@@ -178,4 +183,17 @@ export interface TaskEvent {
   thread: number;
   /** Its task group. */
   group: string;
+}
+
+/** The type name a worker reports for a disk-shuffle split's result (a file reference). */
+const SHUFFLE_OUTPUT = 'ShuffleOutput';
+
+/**
+ * Is `ts` queued like a root task: no inputs, or only disk-shuffle file references? Like a
+ * root, a shuffle output task reads its data (from the split files) rather than consuming held
+ * results, so handed out all at once they would pile their outputs up in worker memory.
+ */
+export function queuesAsRoot(ts: TaskState): boolean {
+  for (const d of ts.deps) if (d.type !== SHUFFLE_OUTPUT) return false;
+  return true;
 }

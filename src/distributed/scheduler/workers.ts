@@ -8,6 +8,8 @@
 
 /** Memory kills remembered (by the address of the process killed). */
 const KILLS_KEPT = 1000;
+/** Dead workers whose tasks wait to learn whether memory killed it (their nanny tells when the replacement joins). */
+const DEAD_KEPT = 100;
 import { type MemoryKill, toClient } from '../protocol/index.js';
 import { formatBytes } from '../sizeof.js';
 import type { EventLog } from './event-log.js';
@@ -28,13 +30,20 @@ export class Workers {
 
   /** Worker processes their nannies killed for memory, by address. */
   private readonly memoryKills = new Map<string, MemoryKill>();
+  /** The tasks on a worker that died and that its death was not charged to yet (it did not run them), by address. */
+  private readonly onDead = new Map<string, TaskState[]>();
 
   add(w: WorkerState): void {
     this.table.workers.set(w.address, w);
     this.table.workersChanged();
-    if (w.replaces !== undefined && w.killedForMemory !== undefined) {
-      this.memoryKills.set(w.replaces, w.killedForMemory);
-      if (this.memoryKills.size > KILLS_KEPT) this.memoryKills.delete(this.memoryKills.keys().next().value!);
+    if (w.replaces !== undefined) {
+      const onDead = this.onDead.get(w.replaces);
+      this.onDead.delete(w.replaces);
+      if (w.killedForMemory !== undefined) {
+        this.memoryKills.set(w.replaces, w.killedForMemory);
+        if (this.memoryKills.size > KILLS_KEPT) this.memoryKills.delete(this.memoryKills.keys().next().value!);
+        if (onDead !== undefined) this.chargeMemoryKill(onDead, w.replaces, w);
+      }
     }
     this.events.note(`worker ${w.name} joined (${w.address}, ${w.nthreads} threads)`);
     this.placement.placeWaiting();
@@ -61,6 +70,7 @@ export class Workers {
     }
     w.hasWhat.clear();
     w.processing.clear();
+    if (!graceful) this.rememberOnDead(w.address, [...rerun.filter((ts) => !ts.diedOn?.includes(w.address)), ...lost]);
     for (const ts of lost) this.lostResult(ts, w, reason, rerun);
     for (const ts of rerun) if (ts.state === 'waiting') this.lifecycle.waitForInputs(ts);
     this.placement.fillWorkers();
@@ -80,9 +90,10 @@ export class Workers {
       ts.stealing = false;
       if (!graceful && suspectSet.has(ts)) {
         ts.suspicious++;
+        ts.deaths++;
         (ts.diedOn ??= []).push(w.address);
       }
-      if (ts.suspicious > this.allowedFailures) {
+      if (ts.suspicious > this.allowedFailures || ts.deaths > this.allowedFailures) {
         this.lifecycle.fail(ts, { name: 'KilledWorker', message: this.killedMessage(ts, w, reason), taskKey: ts.key, kind: 'killed-worker' });
         continue;
       }
@@ -93,6 +104,37 @@ export class Workers {
     return rerun;
   }
 
+  private rememberOnDead(address: string, tasks: TaskState[]): void {
+    if (tasks.length === 0) return;
+    this.onDead.set(address, tasks);
+    if (this.onDead.size > DEAD_KEPT) this.onDead.delete(this.onDead.keys().next().value!);
+  }
+
+  /**
+   * The nanny of the worker at `address` killed it for memory: charge that death to the tasks
+   * that were on it but not running, and fail the computations of those charged too often.
+   */
+  private chargeMemoryKill(tasks: readonly TaskState[], address: string, replacement: WorkerState): void {
+    for (const ts of tasks) {
+      if (ts.forgotten || ts.state === 'erred' || ts.diedOn?.includes(address)) continue;
+      ts.deaths++;
+      (ts.diedOn ??= []).push(address);
+      if (ts.deaths <= this.allowedFailures) continue;
+      const error = {
+        name: 'KilledWorker',
+        message: this.killedMessage(ts, replacement, 'killed by its nanny for memory'),
+        taskKey: ts.key,
+        kind: 'killed-worker' as const,
+      };
+      if (ts.state !== 'memory') {
+        this.lifecycle.fail(ts, error);
+        continue;
+      }
+      // Recomputed already: what still needs it is the computation that keeps losing it.
+      for (const d of [...ts.dependents]) if (d.state !== 'memory' && d.state !== 'erred' && d.state !== 'released') this.lifecycle.fail(d, error, ts.key);
+    }
+  }
+
   /** Why `ts` fails as KilledWorker: memory, with the fix, when nannies said they killed its workers for it. */
   private killedMessage(ts: TaskState, w: WorkerState, reason: string): string {
     const kills: MemoryKill[] = [];
@@ -100,14 +142,16 @@ export class Workers {
       const k = this.memoryKills.get(a);
       if (k !== undefined) kills.push(k);
     }
+    const n = Math.max(ts.suspicious, ts.deaths);
     if (kills.length === 0) {
-      return `task '${ts.key}' was running on ${ts.suspicious} workers that died (last: ${w.name} at ${w.address}: ${reason}). The task probably crashes its worker or exceeds the memory limit; run it locally (scheduler 'sync') to see why, or give workers more memory.`;
+      return `task '${ts.key}' was running on ${n} workers that died (last: ${w.name} at ${w.address}: ${reason}). The task probably crashes its worker or exceeds the memory limit; run it locally (scheduler 'sync') to see why, or give workers more memory.`;
     }
     let inputs = 0;
     for (const d of ts.deps) inputs += d.nbytes;
     const last = kills[kills.length - 1];
+    const ran = ts.suspicious > 0 && ts.suspicious >= ts.deaths;
     return (
-      `task '${ts.key}' was running on ${ts.suspicious} workers that died, ${kills.length} of them killed by their nanny for memory ` +
+      `task '${ts.key}' was ${ran ? 'running' : 'running, waiting or holding its result'} on ${n} workers that died, ${kills.length} of them killed by their nanny for memory ` +
       `(one used ${formatBytes(last.rss)} of its ${formatBytes(last.limit)} memory limit). Its inputs total ${formatBytes(inputs)}; ` +
       `a task's inputs, its working memory and its output must fit in one worker's memory limit (${formatBytes(last.limit)}). ` +
       `Make partitions smaller (a smaller \`blocksize\` in readCsv, more \`npartitions\` or repartition), or give workers a larger \`memoryLimit\`.`

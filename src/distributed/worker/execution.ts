@@ -14,6 +14,7 @@ import { lostShuffleInput } from '../../core/shuffle/files.js';
 import { decodeTask } from '../task-codec.js';
 import type { FunctionTable } from './functions.js';
 import type { MemoryManager } from './memory.js';
+import { discardEncoded, discardResult } from './shuffle-files.js';
 import type { DataStore } from './store.js';
 import type { SchedulerLink, WorkerTask } from './task.js';
 import type { ThreadPool, ThreadResult } from './thread-pool.js';
@@ -104,6 +105,7 @@ export class Execution {
       starting: (group) => this.announce(group),
       admit: this.admit,
       release: this.releaseResources,
+      discard: (_t, value) => discardResult(value),
       run: (t) => {
         t.start = Date.now();
         const node = decodeTask(t.key, t.spec, this.fns.resolve);
@@ -130,6 +132,9 @@ export class Execution {
       starting: (group) => this.announce(group),
       admit: this.admit,
       release: this.releaseResources,
+      discard: (_t, r) => {
+        if (r.ok) discardEncoded(r.payload, r.type);
+      },
       run: (t) => {
         t.start = Date.now();
         const deps: [string, Payload][] = t.deps.map((d) => [d.key, this.store.getPayload(d.key)]);

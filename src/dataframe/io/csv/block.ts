@@ -6,6 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { workerMemoryLimit } from '../../../core/memory-limit.js';
+import { gzipDecompressedSize } from '../../../io/gzip-size.js';
 import { type Column, Frame } from '../../frame.js';
 import { parseDate } from '../../parse/datetime.js';
 import { CsvError, lineAt } from './errors.js';
@@ -99,7 +100,8 @@ class Window {
 
 /** The rows of one block as a partition (with joined date columns). */
 export function readBlock(path: string, start: number, end: number, size: number, spec: BlockSpec): Frame {
-  if (!spec.gzip) checkFits(path, start, Math.min(end, size));
+  if (spec.gzip) checkFits(path, 0, gzipDecompressedSize(path), true);
+  else checkFits(path, start, Math.min(end, size));
   const frame = spec.gzip ? readGzipBlock(path, spec) : readPlainBlock(path, start, end, size, spec);
   return spec.joins.length > 0 ? joinDates(frame, spec) : frame;
 }
@@ -107,13 +109,18 @@ export function readBlock(path: string, start: number, end: number, size: number
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 /** A block larger than the worker's whole memory limit cannot be held: say so before reading it, with the fix. */
-function checkFits(path: string, start: number, end: number): void {
+function checkFits(path: string, start: number, end: number, gzip = false): void {
   const limit = workerMemoryLimit();
   if (limit === 0 || end - start <= limit) return;
+  const what = gzip
+    ? `the partition of ${path} (a gzip file is one block: ${mib(end - start)} of CSV once decompressed, from its gzip trailer)`
+    : `the partition of ${path} at bytes ${start}-${end} (${mib(end - start)} of CSV)`;
+  const fix = gzip
+    ? `A gzip file is never split: decompress it so that a smaller \`blocksize\` (e.g. '64MB') splits it into more partitions (\`npartitions\`), ` +
+      `or split it into smaller .gz files, or give workers a larger \`memoryLimit\`.`
+    : `Pass a smaller \`blocksize\` to readCsv (e.g. '64MB'), split the data into more partitions (\`npartitions\` / repartition), or give workers a larger \`memoryLimit\`.`;
   throw new CsvError(
-    `readCsv: the partition of ${path} at bytes ${start}-${end} (${mib(end - start)} of CSV) is larger than this worker's memory limit (${mib(limit)}); ` +
-      `one partition must fit in one worker's memory with room to parse it. Pass a smaller \`blocksize\` to readCsv (e.g. '64MB'), ` +
-      `split the data into more partitions (\`npartitions\` / repartition), or give workers a larger \`memoryLimit\`.`,
+    `readCsv: ${what} is larger than this worker's memory limit (${mib(limit)}); one partition must fit in one worker's memory with room to parse it. ${fix}`,
     path,
   );
 }
