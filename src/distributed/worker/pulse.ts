@@ -32,13 +32,16 @@ const ENTRY = join(__dirname, 'pulse-thread');
 export class Pulse {
   private readonly stamp = new Float64Array(new SharedArrayBuffer(8));
   private readonly thread: ExecutorHandle;
+  private closing = false;
 
   constructor(settings: PulseSettings, log: (line: string) => void) {
     this.beat();
     this.thread = startExecutor('thread', 'pulse', ENTRY);
     this.thread.unref();
-    this.thread.onExit((reason) => log(`the worker's pulse thread ${reason}: a task longer than the worker TTL will get this worker removed`));
-    const start: PulseStart = { op: 'start', ...settings, stamp: this.stamp.buffer as SharedArrayBuffer };
+    this.thread.onExit((reason) => {
+      if (!this.closing) log(`the worker's pulse thread ${reason}: a task longer than the worker TTL will get this worker removed`);
+    });
+    const start: PulseStart = { op: 'start', ...settings, stamp: this.stamp.buffer };
     this.thread.link.send(start, []);
   }
 
@@ -48,6 +51,7 @@ export class Pulse {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.thread.close();
   }
 }

@@ -222,7 +222,14 @@ export class Worker {
     // Tasks run inline here, so one long task would silence the heartbeats: a thread speaks for the process meanwhile.
     if (this.pool === undefined)
       this.pulse = new Pulse(
-        { scheduler: this.opts.scheduler, address: this.address, heartbeatMs: hb, token: this.opts.token, tlsCa: this.opts.tlsCa, insecure: this.opts.insecure },
+        {
+          scheduler: this.opts.scheduler,
+          address: this.address,
+          heartbeatMs: hb,
+          token: this.opts.token,
+          tlsCa: this.opts.tlsCa,
+          insecure: this.opts.insecure,
+        },
         this.log,
       );
     this.timers.push(setInterval(() => this.heartbeat(), hb));
