@@ -11,8 +11,12 @@ import { isRecord, pulseHello, toPulse } from '../protocol/index.js';
 import { helloBase } from '../server.js';
 import type { PulseStart } from './pulse.js';
 
-/** Process CPU time per wall time above which a process whose main thread is silent counts as working. */
-const WORKING_CPU_SHARE = 0.2;
+/**
+ * Process CPU time per wall time above which a process whose main thread is silent counts as
+ * working. Low, because on an oversubscribed machine a busy process may get only a few percent
+ * of a core; a blocked or hung one uses next to none (this thread's own check costs ~0.01%).
+ */
+const WORKING_CPU_SHARE = 0.01;
 
 function isStart(m: unknown): m is PulseStart {
   return isRecord(m) && m.op === 'start' && typeof m.scheduler === 'string' && typeof m.address === 'string' && m.stamp instanceof SharedArrayBuffer;
@@ -37,9 +41,13 @@ async function run(s: PulseStart): Promise<void> {
     () => undefined,
   );
   conn.on('close', () => process.exit(0));
+  parentPort?.postMessage({ ready: true }); // connected: the worker may take tasks
   let lastWall = Date.now();
   let lastCpu = cpuMs();
-  const late = 2 * s.heartbeatMs + 250;
+  let lastSent = 0;
+  // Checked four times per heartbeat interval: the first pulse goes out soon after the first
+  // missed heartbeat, well within even a short worker TTL; then one per interval.
+  const late = 1.25 * s.heartbeatMs;
   setInterval(() => {
     const now = Date.now();
     const cpu = cpuMs();
@@ -47,11 +55,12 @@ async function run(s: PulseStart): Promise<void> {
     lastWall = now;
     lastCpu = cpu;
     const silentMs = now - stamp[0];
-    if (silentMs > late && working) {
+    if (silentMs > late && working && now - lastSent >= s.heartbeatMs) {
+      lastSent = now;
       conn.send(toPulse.pulse(silentMs));
       conn.flush();
     }
-  }, s.heartbeatMs);
+  }, s.heartbeatMs / 4);
 }
 
 parentPort?.once('message', (m: unknown) => {

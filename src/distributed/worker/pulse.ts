@@ -45,6 +45,22 @@ export class Pulse {
     this.thread.link.send(start, []);
   }
 
+  /** Resolves once the thread is connected to the scheduler (or after `ms`, with a warning), so no task starts unvouched. */
+  async connected(ms: number, log: (line: string) => void): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => (timer = setTimeout(r, ms)));
+    const ok = await Promise.race([
+      this.thread.ready.then(
+        () => true,
+        () => false,
+      ),
+      late.then(() => false),
+    ]);
+    clearTimeout(timer);
+    if (!ok)
+      log(`the worker's pulse thread did not connect within ${ms / 1000} s: until it does, a task longer than the worker TTL can get this worker removed`);
+  }
+
   /** The main thread is responsive (called with every heartbeat). */
   beat(): void {
     this.stamp[0] = Date.now();

@@ -232,6 +232,7 @@ export class Worker {
         },
         this.log,
       );
+    await this.pulse?.connected(10_000, this.log);
     this.timers.push(setInterval(() => this.heartbeat(), hb));
     this.timers.push(setInterval(() => this.checkMemory(), 100));
     for (const t of this.timers) t.unref();
