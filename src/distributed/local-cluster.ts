@@ -28,6 +28,8 @@ export interface LocalClusterOptions {
   memoryThresholds?: Partial<MemoryThresholds>;
   /** Every worker paused this long with work pending: the scheduler has one run a task anyway (default 500 ms). */
   pausedGraceMs?: number;
+  /** A worker silent this long is removed (default 5 min, or TSDASK_WORKER_TTL_MS; see SchedulerServerOptions). */
+  workerTtlMs?: number;
   /**
    * Per worker: abstract resources such as `{ GPU: 1 }` (like `tsdask worker --resources GPU=1`).
    * A task submitted with `{ resources: { GPU: 1 } }` runs only on a worker that has them, and
@@ -87,6 +89,7 @@ export class LocalCluster {
       token: opts.token,
       allowedFailures: opts.allowedFailures,
       pausedGraceMs: opts.pausedGraceMs,
+      workerTtlMs: opts.workerTtlMs,
       log,
     };
     try {

@@ -54,11 +54,13 @@ export async function featureSpec(ddf: DataFrame, opts: FeatureOptions, computeO
   for (const c of opts.features) if (/string|object/.test(String(dtypes[c]))) categorical.add(c);
   const targetText = opts.target !== undefined && /string|object/.test(String(dtypes[opts.target]));
   const toFind = [...categorical, ...(targetText && opts.target !== undefined ? [opts.target] : [])];
+  // One narrow frame per partition (as incremental.ts's scaler): a read is not held until every column's unique() ran.
+  const narrow = toFind.length === 0 ? undefined : ddf.select(toFind);
   const [found] =
-    toFind.length === 0
+    narrow === undefined
       ? [[]]
       : await compute(
-          toFind.map((c) => ddf.col(c).uniqueLazy()),
+          toFind.map((c) => narrow.col(c).uniqueLazy()),
           computeOpts,
         );
   const cats = new Map<string, Category[]>(toFind.map((c, i) => [c, (found[i] ?? []).filter(isCategory).sort(sortCategories)]));

@@ -37,8 +37,11 @@ export interface IncrementalResult {
 
 async function scaler(ddf: DataFrame, spec: FeatureSpec, backend: Backend): Promise<{ mean: number[]; scale: number[] }> {
   const numeric = spec.columns.filter((c) => c.categories === undefined).map((c) => c.name);
+  // Only these columns leave each partition's read: the statistics share one small frame per
+  // partition instead of all holding the whole parsed partition until the last of them ran.
+  const narrow = ddf.select(numeric);
   const [stats] = await compute(
-    numeric.map((c) => [ddf.col(c).mean(), ddf.col(c).std()]),
+    numeric.map((c) => [narrow.col(c).mean(), narrow.col(c).std()]),
     { scheduler: backend },
   );
   const mean: number[] = [];

@@ -16,6 +16,9 @@ import {
   clientHello,
   fromWorker,
   helloParser,
+  parsePulse,
+  pulseHello,
+  toPulse,
   isRecord,
   type MessageParser,
   packMessage,
@@ -201,6 +204,7 @@ t.test('each direction accepts every kind of message it has', async (t) => {
   for (const h of [
     clientHello({ role: 'client', ...base }),
     peerHello({ role: 'peer', ...base }),
+    pulseHello({ role: 'pulse', ...base, address: 'tcp://127.0.0.1:5' }),
     workerHello({
       role: 'worker',
       ...base,
@@ -231,6 +235,9 @@ t.test('each direction accepts every kind of message it has', async (t) => {
     const r = parseHello(JSON.parse(JSON.stringify(h)), 0);
     t.notOk(r instanceof ProtocolError, `hello of a ${h.role} accepted`);
   }
+  t.notOk(parsePulse(JSON.parse(JSON.stringify(toPulse.pulse(2500))), 0) instanceof ProtocolError, 'a pulse is accepted');
+  t.ok(parsePulse({ op: 'pulse', busyMs: 'long' }, 0) instanceof ProtocolError, 'a pulse without a number is refused');
+  t.ok(parseHello({ op: 'hello', role: 'pulse', ...base }, 0) instanceof ProtocolError, "a pulse hello without the worker's address is refused");
   const reply = parseGetDataReply({ values: [{ key: 'a', value: { header: 'h' }, nbytes: 8, type: 'number' }], missing: [], errors: [] }, 0);
   t.notOk(reply instanceof ProtocolError, 'a get-data reply is accepted');
   t.notOk(

@@ -26,6 +26,7 @@ function missing(): string[] {
   probe('nbconvert', 'python3-nbconvert');
   probe('notebook', 'jupyter-notebook');
   probe('pandas', 'python3-pandas');
+  probe('sklearn', 'python3-sklearn');
   if (spawnSync('which', ['chromium']).status !== 0) gaps.push('chromium');
   return gaps;
 }
@@ -88,6 +89,31 @@ function calcMeanReference(i: number, n: number): number {
     total += Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
   return total / n;
+}
+
+/** A line of 0/1 digits printed after `label: `, as labels. */
+function digitsAfter(text: string, label: string): number[] {
+  const line = text.split('\n').find((l) => l.startsWith(`${label}: `));
+  if (line === undefined || !/^[01]+$/.test(line.slice(label.length + 2))) throw new Error(`no line '${label}: 0101...' in the notebook's output:\n${text}`);
+  return Array.from(line.slice(label.length + 2), Number);
+}
+
+/** scikit-learn's classification_report text for these labels and predictions. */
+function sklearnReport(yTrue: number[], yPred: number[], names: string[]): string {
+  const code =
+    'import json, sys\nfrom sklearn.metrics import classification_report\nd = json.load(sys.stdin)\nprint(classification_report(d["t"], d["p"], target_names=d["n"]))';
+  const r = spawnSync(python, ['-c', code], { input: JSON.stringify({ t: yTrue, p: yPred, n: names }), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`scikit-learn's classification_report failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The report's lines (header to 'weighted avg'), trailing blanks dropped. */
+function reportLines(text: string): string[] {
+  const lines = text.split('\n').map((l) => l.trimEnd());
+  const start = lines.findIndex((l) => /^\s+precision\s+recall\s+f1-score\s+support$/.test(l));
+  const end = lines.findIndex((l, i) => i > start && l.startsWith('weighted avg'));
+  if (start < 0 || end < 0) throw new Error(`no classification report in:\n${text}`);
+  return lines.slice(start, end + 1);
 }
 
 t.test('the notebooks execute and show their results', { skip: gaps.length > 0 ? `needs apt-get install ${gaps.join(' ')}` : false }, async (t) => {
@@ -178,6 +204,15 @@ t.test('the notebooks execute and show their results', { skip: gaps.length > 0 ?
       o.html.some((h) => /class="tsdask-progress" data-percent="100"/.test(h)),
       'the progress bar, redrawn in place, ends at 100%',
     );
+    // The grid search on the cluster: its report equals scikit-learn's on the same predictions.
+    t.match(o.text, ` of ${f.withArrival} flights, `, 'the feature matrix has one row per flight with an ArrDelay');
+    const yTrue = digitsAfter(o.text, 'test labels');
+    const yPred = digitsAfter(o.text, 'test predictions');
+    t.equal(yPred.length, yTrue.length, 'one prediction per test flight');
+    t.ok(yTrue.length > 100 && yTrue.includes(1) && yTrue.includes(0), `a test set with both classes (${yTrue.length} flights)`);
+    const mine = reportLines(o.text.slice(o.text.indexOf('classification report (held-out test set):')));
+    t.same(mine, reportLines(sklearnReport(yTrue, yPred, ['on time', 'late'])), "classification report = scikit-learn's classification_report");
+    t.match(o.text, /^best parameters: \{"maxDepth":\d+,"nEstimators":\d+,"seed":42\}$/m, 'the best parameters of the search');
   });
 
   t.test('03 stackoverflow on a cluster', async (t) => {
@@ -256,6 +291,7 @@ interface Reference {
     cancelled: Record<string, number>;
     depDelayByOrigin: Record<string, number>;
     minArrDelayByDest: Record<string, number>;
+    withArrival: number;
   };
   stacklite: {
     t2: Record<string, number>;

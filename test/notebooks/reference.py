@@ -22,6 +22,8 @@ out["flights"] = {
     "cancelled": {str(k): int(v) for k, v in flights["Cancelled"].value_counts().items()},
     "depDelayByOrigin": {k: float(v) for k, v in flights.groupby("Origin")["DepDelay"].mean().items()},
     "minArrDelayByDest": {k: float(v) for k, v in flights.groupby("Dest")["ArrDelay"].min().items()},
+    # The ML cells' feature matrix: the flights with an arrival delay.
+    "withArrival": int(flights["ArrDelay"].notna().sum()),
 }
 
 q = pd.read_csv(os.path.join(data, "stacklite", "questions.csv"))

@@ -240,12 +240,16 @@ export class Client implements Scheduler {
       keys.push(key);
       items.push({ key, value: this.conn.wire(payload), nbytes: sizeof(v), type: typeName(v) });
     }
-    await this.conn.request(toScheduler.scatter({ items, broadcast: opts.broadcast === true }), parseScatterReply, 300_000);
-    const futures = keys.map((k) => {
-      const f = new Future<T>(k, this.keys, false);
-      this.keys.state(k).setStatus('finished');
-      return f;
-    });
+    // The Futures hold their keys before the request goes out: an older Future of the same value
+    // released meanwhile must not free the key on the scheduler after this scatter reached it.
+    const futures = keys.map((k) => new Future<T>(k, this.keys, false));
+    try {
+      await this.conn.request(toScheduler.scatter({ items, broadcast: opts.broadcast === true }), parseScatterReply, 300_000);
+    } catch (e) {
+      for (const f of futures) f.release();
+      throw e;
+    }
+    for (const k of keys) this.keys.state(k).setStatus('finished');
     // The scheduler counted one "want" per key; Futures for duplicate values share it.
     return Array.isArray(data) ? futures : futures[0];
   }

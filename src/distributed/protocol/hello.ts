@@ -62,7 +62,17 @@ export interface PeerHello extends HelloBase {
   role: 'peer';
 }
 
-export type Hello = ClientHello | WorkerHello | PeerHello;
+/**
+ * A worker's second connection to the scheduler, from a thread of its process that its tasks do
+ * not block (worker/pulse.ts): it vouches for the worker at `address` while a task holds the
+ * worker's event loop, so a busy worker is not taken for a dead one.
+ */
+export interface PulseHello extends HelloBase {
+  role: 'pulse';
+  address: string;
+}
+
+export type Hello = ClientHello | WorkerHello | PeerHello | PulseHello;
 
 export function clientHello(m: Body<ClientHello>): ClientHello {
   return { op: 'hello', ...m };
@@ -71,6 +81,9 @@ export function workerHello(m: Body<WorkerHello>): WorkerHello {
   return { op: 'hello', ...m };
 }
 export function peerHello(m: Body<PeerHello>): PeerHello {
+  return { op: 'hello', ...m };
+}
+export function pulseHello(m: Body<PulseHello>): PulseHello {
   return { op: 'hello', ...m };
 }
 
@@ -92,6 +105,7 @@ const checks = {
     killedForMemory: optional(memoryKill),
   }),
   peer: record<PeerHello>({ ...base, role: literal('peer') }),
+  pulse: record<PulseHello>({ ...base, role: literal('pulse'), address: string }),
 };
 
 const problem: Problem = { path: '', expected: '', got: undefined };
@@ -121,8 +135,10 @@ export function helloParser(self: { role: string; tsdask: string }): Parse<Hello
         return checks.worker(raw, 0, problem) ? raw : fieldError('the caller', 'hello', problem);
       case 'peer':
         return checks.peer(raw, 0, problem) ? raw : fieldError('the caller', 'hello', problem);
+      case 'pulse':
+        return checks.pulse(raw, 0, problem) ? raw : fieldError('the caller', 'hello', problem);
       default:
-        return new ProtocolError(`hello: unknown role ${describe(raw.role)} (expected 'client', 'worker' or 'peer')`, 'hello', 'role');
+        return new ProtocolError(`hello: unknown role ${describe(raw.role)} (expected 'client', 'worker', 'peer' or 'pulse')`, 'hello', 'role');
     }
   };
 }

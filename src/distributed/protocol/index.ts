@@ -9,12 +9,14 @@
  *   worker -> worker      PeerRequest         toPeer         parsePeerRequest
  *   any first message     Hello               *Hello()       helloParser
  *   worker -> nanny (IPC) WorkerToNanny       toNanny        parseWorkerToNanny
+ *   pulse -> scheduler    Pulse               toPulse        parsePulse
  *
  * Replies to requests travel in a Reply envelope; each request names its reply's parser.
  */
 import type { ClientToScheduler, IdentityRequest, RestartCluster, Scatter, ShutdownCluster, UploadModule } from './client-to-scheduler.js';
 import type { LogsRequest, ProfileRequest, ReportRequest } from './diagnostics.js';
 import type { Hello } from './hello.js';
+import type { Pulse } from './pulse.js';
 import type { RetireRequest, TargetRequest } from './scaling.js';
 import type { GetData, PeerRequest } from './peer.js';
 import type { SchedulerToClient } from './scheduler-to-client.js';
@@ -29,6 +31,7 @@ export * from './errors.js';
 export * from './hello.js';
 export * from './nanny.js';
 export * from './peer.js';
+export * from './pulse.js';
 export * from './records.js';
 export * from './scaling.js';
 export * from './scheduler-to-client.js';
@@ -38,7 +41,7 @@ export * from './wire.js';
 export * from './worker-to-scheduler.js';
 
 /** Anything a connection may send. */
-export type Message = ClientToScheduler | SchedulerToClient | SchedulerToWorker | WorkerToScheduler | PeerRequest | Hello | TransportMessage;
+export type Message = ClientToScheduler | SchedulerToClient | SchedulerToWorker | WorkerToScheduler | PeerRequest | Hello | Pulse | TransportMessage;
 
 /** Messages that expect a reply (the connection adds their `rid`). */
 export type Request =

@@ -36,9 +36,13 @@ import { scatter } from './scatter.js';
 import { SchedulerState } from './state.js';
 import { workerInfo } from './worker-info.js';
 import { onWorkerMessage } from './worker-messages.js';
+import { acceptPulse } from './pulse.js';
 import { type ClientState, type NewTask, WorkerState } from './tasks.js';
 import { type Listener, listen, type TlsFiles, tokenFor } from '../server.js';
 import { errorMessage } from '../errors.js';
+
+/** Dask's default worker-ttl. */
+export const DEFAULT_WORKER_TTL_MS = 300_000;
 
 export interface SchedulerServerOptions {
   host?: string;
@@ -50,7 +54,10 @@ export interface SchedulerServerOptions {
   tls?: TlsFiles;
   /** A task on this many workers that died errs as KilledWorker (default 3). */
   allowedFailures?: number;
-  /** A worker silent for this long is removed (default 60 s; socket close is noticed at once). */
+  /**
+   * A worker silent for this long is removed (default 5 min, as Dask's worker-ttl; a closed socket
+   * is noticed at once). A worker busy in one long task stays: its pulse thread speaks for it.
+   */
   workerTtlMs?: number;
   /** Every worker paused for memory this long with work pending: one runs a task anyway (default 500 ms). */
   pausedGraceMs?: number;
@@ -97,7 +104,7 @@ export class SchedulerServer {
     });
     const server = new SchedulerServer(listener, token, opts);
     ready.server = server;
-    const ttl = opts.workerTtlMs ?? Number(process.env.TSDASK_WORKER_TTL_MS ?? 60_000);
+    const ttl = opts.workerTtlMs ?? Number(process.env.TSDASK_WORKER_TTL_MS ?? DEFAULT_WORKER_TTL_MS);
     server.timers.push(setInterval(() => server.checkHeartbeats(ttl), Math.min(1000, ttl / 2)));
     server.timers.push(setInterval(() => server.state.balance(), 100));
     server.timers.push(setInterval(() => server.state.broadcastWorkers(), 2000)); // memory figures for String(client)
@@ -153,6 +160,7 @@ export class SchedulerServer {
     conn.on('refused', (message: string) => this.log(`${conn.peer} refused a message from the scheduler: ${message}`));
     if (h.role === 'worker') this.acceptWorker(conn, h);
     else if (h.role === 'client') this.acceptClient(conn, h);
+    else if (h.role === 'pulse') acceptPulse(conn, h, this.state.workers, (line) => this.log(line));
     else {
       conn.replyError(h.rid, { name: 'ConnectionRefused', message: `the scheduler does not serve '${h.role}' connections` });
       conn.close(4000, 'wrong role');

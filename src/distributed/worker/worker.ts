@@ -36,6 +36,7 @@ import { Execution } from './execution.js';
 import { Fetcher } from './fetch.js';
 import { FunctionTable } from './functions.js';
 import { MemoryManager } from './memory.js';
+import { Pulse } from './pulse.js';
 import { setWorkerMemoryLimit } from '../../core/memory-limit.js';
 import { acceptPeer, sendResults } from './serve.js';
 import { freeShuffleFile, useShuffleDir } from './shuffle-files.js';
@@ -73,6 +74,7 @@ export class Worker {
   private readonly execution: Execution;
   private readonly fetcher: Fetcher;
   private readonly localDir: string;
+  private pulse: Pulse | undefined;
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
   private readonly log: (line: string) => void;
@@ -217,6 +219,20 @@ export class Worker {
       throw new Error(`the scheduler at ${formatAddress(addr)} refused this worker: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     const hb = this.opts.heartbeatMs ?? 1000;
+    // Tasks run inline here, so one long task would silence the heartbeats: a thread speaks for the process meanwhile.
+    if (this.pool === undefined)
+      this.pulse = new Pulse(
+        {
+          scheduler: this.opts.scheduler,
+          address: this.address,
+          heartbeatMs: hb,
+          token: this.opts.token,
+          tlsCa: this.opts.tlsCa,
+          insecure: this.opts.insecure,
+        },
+        this.log,
+      );
+    await this.pulse?.connected(10_000, this.log);
     this.timers.push(setInterval(() => this.heartbeat(), hb));
     this.timers.push(setInterval(() => this.checkMemory(), 100));
     for (const t of this.timers) t.unref();
@@ -259,6 +275,7 @@ export class Worker {
     this.fetcher.close();
     await this.listener?.close();
     await this.pool?.close();
+    await this.pulse?.close();
     this.store.clear();
     rmSync(this.localDir, { recursive: true, force: true });
     this.opts.onExit?.(code, reason);
@@ -430,6 +447,7 @@ export class Worker {
 
   private heartbeat(): void {
     if (this.closed) return;
+    this.pulse?.beat();
     const m = this.memory.sample();
     this.link.send(
       fromWorker.heartbeat({
