@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const rss = new Map(pids.map((p) => [p, status(p, 'VmRSS')]));
   for (const p of pids) writeFileSync(`/proc/${p}/clear_refs`, '5');
   let t = performance.now();
-  const fx = await client.scatter(x);
+  const [fx] = await client.scatter([x]);
   const scatterS = (performance.now() - t) / 1000;
   t = performance.now();
   const means = await client.gather(Array.from({ length: 8 }, (_, i) => client.submit(meanOf, fx, i)));

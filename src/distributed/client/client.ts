@@ -225,13 +225,19 @@ export class Client implements Scheduler {
 
   /**
    * Send data to the workers once; tasks that take the returned Futures read it there.
-   * An array scatters each element; `broadcast` copies every element to every worker.
+   * Each element of the array is scattered; `broadcast` copies every element to every worker.
+   * One value goes in an array too (`const [f] = await client.scatter([x])`): a Future is
+   * awaitable, so a Promise cannot resolve to one, and `await client.scatter(x)` would hand
+   * back x itself, fetched from the cluster. That form is refused with this fix in the error.
    */
-  async scatter<T>(data: readonly T[], opts?: { broadcast?: boolean }): Promise<Future<T>[]>;
-  async scatter<T>(data: T, opts?: { broadcast?: boolean }): Promise<Future<T>>;
-  async scatter<T>(data: T | readonly T[], opts: { broadcast?: boolean } = {}): Promise<Future<T> | Future<T>[]> {
+  async scatter<T>(data: readonly T[], opts: { broadcast?: boolean } = {}): Promise<Future<T>[]> {
     this.ensureOpen();
-    const list = Array.isArray(data) ? (data as readonly T[]) : [data as T];
+    if (!Array.isArray(data))
+      throw new TypeError(
+        `client.scatter takes an array of values and resolves to one Future each; for one value (a ${typeName(data)}) write ` +
+          'const [f] = await client.scatter([x]) (a Future is awaitable, so it cannot come out of a Promise on its own)',
+      );
+    const list: readonly T[] = data;
     const items: StoredValue[] = [];
     const keys: string[] = [];
     for (const v of list) {
@@ -251,7 +257,7 @@ export class Client implements Scheduler {
     }
     for (const k of keys) this.keys.state(k).setStatus('finished');
     // The scheduler counted one "want" per key; Futures for duplicate values share it.
-    return Array.isArray(data) ? futures : futures[0];
+    return futures;
   }
 
   /** Cancel futures: their tasks stop (if not started) and the futures reject with CancelledError. */
