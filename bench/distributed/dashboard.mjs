@@ -48,7 +48,8 @@ async function openBrowser(link) {
       proc.once('exit', r);
       proc.kill('SIGTERM');
     });
-    rmSync(dir, { recursive: true, force: true });
+    // Chromium's helper processes may still write to the profile for a moment after it exits.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   return { close, cpuMs: () => treeCpuMs(proc.pid) };
 }
