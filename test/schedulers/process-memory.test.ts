@@ -65,7 +65,9 @@ t.test('a 128 MB input read by 6 tasks on 2 processes: each process holds about 
   // The parent already holds the input: anything more than small pieces in flight is a copy of
   // it (before: a serialized copy per process, plus Node's own copy of each message).
   const parent = growth(process.pid);
-  t.ok(parent < 0.5 * size, `parent's peak grew by ${mb(parent)} for a ${mb(size)} input (limit ${mb(0.5 * size)})`);
+  // Under 3/4 of one copy: no serialized copy (CI's loaded machine saw 67 MB of pieces and
+  // garbage not yet collected for 128 MB).
+  t.ok(parent < 0.75 * size, `parent's peak grew by ${mb(parent)} for a ${mb(size)} input (limit ${mb(0.75 * size)})`);
   // A child needs its one copy of the input, plus pieces in flight that V8 has not collected
   // yet (bounded by its external-memory GC trigger, ~64 MB); before it held Node's reassembled
   // message, the envelope read from it and the value (two copies or more).

@@ -28,15 +28,6 @@ interface Choice {
   score: number;
 }
 
-/** Results in memory below this fraction of the limit: nothing worth waiting for a spill of. */
-const SPILLABLE_FRACTION = 0.01;
-
-/** Does `w` still hold results in memory that spilling could free (the scheduler's record less what it reported spilled)? */
-function canSpill(w: WorkerState): boolean {
-  const inMemory = w.nbytes - w.metrics.spilled;
-  return inMemory > (w.memoryLimit > 0 ? SPILLABLE_FRACTION * w.memoryLimit : 0);
-}
-
 export class MemoryPressure {
   /** When every worker was first seen paused (0: not now). */
   private since = 0;
@@ -79,10 +70,7 @@ export class MemoryPressure {
     this.forced = undefined;
     // A running task may free memory (or resume its worker) when it ends: wait for it.
     for (const w of ws) if (w.executing.size > 0) return;
-    // The grace lets a worker free memory by spilling; if no paused worker has results left in
-    // memory, waiting cannot help, and the tasks no worker holds (queued roots, no-worker) have no
-    // worker-side way out: resolve now.
-    if (this.forcedCount === 0 && now - this.since < this.graceMs && ws.some(canSpill)) return;
+    if (this.forcedCount === 0 && now - this.since < this.graceMs) return;
     const c = this.choose(ws);
     if (c === undefined) return; // nothing pending
     this.force(c, ws);
