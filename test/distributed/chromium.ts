@@ -53,9 +53,8 @@ export class Browser {
     const proc = spawn(
       bin,
       ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--remote-debugging-port=0', `--user-data-dir=${profileDir}`, 'about:blank'],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
+      // Its own process group, so close() can stop the helper processes too.
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
     );
     const endpoint = await new Promise<string>((resolve, reject) => {
       let err = '';
@@ -102,7 +101,14 @@ export class Browser {
     await this.send('Browser.close').catch(() => undefined);
     this.ws.close();
     if (this.proc.exitCode === null) await new Promise((r) => this.proc.once('exit', r).kill());
-    rmSync(this.profileDir, { recursive: true, force: true });
+    // Helper processes (crashpad, zygote) can outlive the browser and still write to the profile:
+    // stop the group, then retry the removal (ENOTEMPTY is retried by rmSync).
+    try {
+      if (this.proc.pid !== undefined) process.kill(-this.proc.pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+    rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
 
