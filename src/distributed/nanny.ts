@@ -12,7 +12,7 @@ import { formatBytes } from './sizeof.js';
 import { EXIT } from './worker/exit-codes.js';
 import type { WorkerOptions } from './worker/worker.js';
 
-export interface NannyOptions extends Omit<WorkerOptions, 'log' | 'onExit' | 'restartReason' | 'replaces' | 'killedForMemory'> {
+export interface NannyOptions extends Omit<WorkerOptions, 'log' | 'onExit' | 'onListening' | 'restartReason' | 'replaces' | 'killedForMemory'> {
   /** Kill the worker above this fraction of its memory limit (default: `memoryThresholds.terminate`, else 0.95). */
   terminateFraction?: number;
   /** Print nanny and worker messages. */
@@ -102,6 +102,7 @@ export class Nanny {
       child.on('message', (raw: unknown) => {
         const m = parseWorkerToNanny(raw, 0);
         if (m instanceof ProtocolError) this.log(`ignored a message from the worker process: ${m.message}`);
+        else if (m.op === 'listening') childAddress = m.address;
         else if (m.op === 'ready') {
           this.address = m.address;
           childAddress = m.address;

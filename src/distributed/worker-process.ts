@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const worker = new Worker({
     ...opts,
     log: (line) => console.error(`${prefix} ${line}`),
+    onListening: (address) => process.send?.(toNanny.listening(address)),
     onExit: (code) => {
       process.send?.(toNanny.exiting(code));
       // Let the last messages drain.

@@ -183,6 +183,7 @@ t.test('each direction accepts every kind of message it has', async (t) => {
   ]);
   accepts(t, 'worker to worker', parsePeerRequest, () => [toPeer.getData(['a'])]);
   accepts<WorkerToNanny>(t, 'worker process to nanny', parseWorkerToNanny, () => [
+    toNanny.listening('tcp://127.0.0.1:4'),
     toNanny.ready('tcp://127.0.0.1:4', 'w'),
     toNanny.failed('refused'),
     toNanny.exiting(0),

@@ -3,6 +3,15 @@ import type { MemoryThresholds } from '../memory-thresholds.js';
 import { type MemoryKill, memoryKill, memoryThresholds, resourceAmounts } from './records.js';
 import { boolean, integer, literal, message, messageParser, number, optional, type Parse, type Problem, record, fieldError, string } from './check.js';
 
+/**
+ * The worker's peer address, sent before it registers: tasks can reach it (and kill it) as soon
+ * as the scheduler knows it, so its nanny must know which worker a kill replaces by then.
+ */
+export interface WorkerListening {
+  op: 'listening';
+  address: string;
+}
+
 /** The worker registered with the scheduler. */
 export interface WorkerReady {
   op: 'ready';
@@ -27,9 +36,10 @@ export interface NannyHeartbeat {
   rss: number;
 }
 
-export type WorkerToNanny = WorkerReady | WorkerFailed | WorkerExiting | NannyHeartbeat;
+export type WorkerToNanny = WorkerListening | WorkerReady | WorkerFailed | WorkerExiting | NannyHeartbeat;
 
 export const toNanny = {
+  listening: (address: string): WorkerListening => ({ op: 'listening', address }),
   ready: (address: string, name: string): WorkerReady => ({ op: 'ready', address, name }),
   failed: (text: string): WorkerFailed => ({ op: 'failed', message: text }),
   exiting: (code: number): WorkerExiting => ({ op: 'exiting', code }),
@@ -37,6 +47,7 @@ export const toNanny = {
 };
 
 export const parseWorkerToNanny = messageParser<WorkerToNanny>('the worker process', {
+  listening: message<WorkerListening>({ address: string }),
   ready: message<WorkerReady>({ address: string, name: string }),
   failed: message<WorkerFailed>({ message: string }),
   exiting: message<WorkerExiting>({ code: integer }),

@@ -51,6 +51,8 @@ export interface WorkerOptions extends WorkerSettings {
   log?: (line: string) => void;
   /** Called when the worker stops by itself; a worker process exits with this code. */
   onExit?: (code: number, reason: string) => void;
+  /** Called with the peer address once it is bound, before the worker registers with the scheduler. */
+  onListening?: (address: string) => void;
 }
 
 /** V8's sampling interval for profiles (microseconds). */
@@ -189,6 +191,7 @@ export class Worker {
     this.listener = listener;
     const advertised: Address = { ...listener.address, host: host === '0.0.0.0' || host === '::' ? local.replace(/^::ffff:/, '') : listener.address.host };
     this.address = formatAddress(advertised);
+    this.opts.onListening?.(this.address);
     conn.serve(parseSchedulerToWorker, (msg, frames) => this.onSchedulerMessage(msg, frames));
     conn.on('protocol-error', (e: Error) => this.log(`refused a message from the scheduler: ${e.message}`));
     conn.on('refused', (message: string) => this.log(`the scheduler refused a message from this worker: ${message}`));
