@@ -46,6 +46,8 @@ export interface Scheduler {
    * data: in this process for local schedulers, on the workers for a distributed Client.
    */
   persist<A extends readonly Collection[]>(collections: A, opts: PersistOptions): Promise<A>;
+  /** The least memory limit per worker thread, in bytes, when workers have limits (planners size blocks by it). */
+  memoryPerThread?(): number | undefined;
 }
 
 /** A scheduler the registry creates and can close (its pools persist across computes). */

@@ -452,6 +452,13 @@ export class Client implements Scheduler {
     return this.info.id;
   }
 
+  /** The least memory limit per thread among the workers that have one (readCsv sizes its default blocks by it). */
+  memoryPerThread(): number | undefined {
+    let least: number | undefined;
+    for (const w of this.workerList) if (w.memoryLimit > 0) least = Math.min(least ?? Infinity, w.memoryLimit / Math.max(1, w.nthreads));
+    return least;
+  }
+
   /** What the notebook summary shows (src/display): scheduler, workers, threads, memory, dashboard. */
   get summary(): ClusterSummary {
     const i = this.info;

@@ -6,7 +6,7 @@ export interface ReadCsvOptions {
   dtype?: Readonly<Record<string, DTypeName>>;
   /** Columns to parse as datetimes, or `{ Date: ['Year', 'Month', 'Day'] }` / `{ Date: [0, 1, 2] }` to join columns into one. */
   parseDates?: readonly string[] | Readonly<Record<string, ReadonlyArray<string | number>>>;
-  /** Bytes per partition (number or '64MB', '512KiB'...); null = one partition per file. Default 64MB. */
+  /** Bytes per partition (number or '64MB', '512KiB'...); null = one partition per file. Default 64MB, or 1/20 of the connected Client's memory limit per worker thread when that is smaller (at least 4MB). */
   blocksize?: number | string | null;
   usecols?: readonly string[];
   sep?: string;

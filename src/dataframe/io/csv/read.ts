@@ -5,6 +5,7 @@
  * file, line, value and the `dtype` fix, never a silent cast).
  */
 import { statSync } from 'node:fs';
+import { autoBlocksize } from '../../../core/auto-blocksize.js';
 import { type DType, type Frame } from '../../frame.js';
 import { csvFrame } from '../../plan/read-csv.js';
 import type { FrameSpec } from '../../plan/spec.js';
@@ -15,7 +16,6 @@ import { type BlockSpec, DEFAULT_NA, normalizeDtypes, parseBytes, type ReadCsvOp
 import { naSpellings } from './na-set.js';
 import { parseNumber, parseRows, splitHeader, textOf } from './parser.js';
 
-const DEFAULT_BLOCKSIZE = 64_000_000;
 const DEFAULT_SAMPLE = 256_000;
 
 function isGzipPath(p: string, compression: ReadCsvOptions['compression']): boolean {
@@ -115,8 +115,9 @@ function columnIndex(ref: string | number, names: readonly string[], what: strin
 }
 
 /**
- * Plan reading CSV files: one partition per block of about `blocksize` bytes (default 64MB;
- * gzip files are one block each). The frame records its source, so selecting columns later
+ * Plan reading CSV files: one partition per block of about `blocksize` bytes (default 64MB, less
+ * when the connected Client's workers have less memory: core/auto-blocksize.ts; gzip files are
+ * one block each). The frame records its source, so selecting columns later
  * reads only those without globbing or sampling again.
  */
 export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCsvOptions = {}): FrameSpec<'frame'> {
@@ -222,7 +223,7 @@ export function readCsvSpec(pathOrGlob: string | readonly string[], opts: ReadCs
   const spec: BlockSpec = { names, kinds, joins, sep, latin1, gzip: false, header, na, inferredFrom, inferred: toInfer, headerLine, objects, sampled };
 
   // ---- blocks and graph ----
-  const blocksize = opts.blocksize === null ? null : parseBytes(opts.blocksize ?? DEFAULT_BLOCKSIZE);
+  const blocksize = opts.blocksize === null ? null : opts.blocksize === undefined ? autoBlocksize() : parseBytes(opts.blocksize);
   const blocks = fileBlocks(paths, blocksize, (p) => isGzipPath(p, opts.compression)).map((b) => ({ ...b, gzip: isGzipPath(b.path, opts.compression) }));
   return csvFrame(blocks, spec);
 }
