@@ -283,3 +283,28 @@ t.test('stealing moves resource tasks only to thieves with them free', async (t)
   t.same(thief.freeResources, { GPU: 0 });
   t.same(victim.freeResources, { GPU: 1 }, 'the victim got its GPU back');
 });
+
+t.test('a value asked for while its first holder is removed in the same turn comes from the other holder', async (t) => {
+  const { s, ws, c } = setup();
+  s.updateGraph(c, [task('a', [], 0)], ['a']);
+  const [first, second] = ws;
+  const a = s.tasks.get('a')!;
+  const runner = ws.find((e) => e.w === a.processingOn)!;
+  s.taskFinished(runner.w, 'a', 8, 'number', 0, 1, undefined);
+  const other = runner === first ? second : first;
+  s.addReplicas(other.w, [{ key: 'a', nbytes: 8 }]);
+  t.same(
+    a.whoHas.map((w) => w.address),
+    [runner.w.address, other.w.address],
+  );
+  for (const e of ws) e.sink.take('send-results');
+  s.requestPush(c, ['a']); // queued for the first holder, sent at the end of this turn
+  s.removeWorker(runner.w, 'killed');
+  await new Promise((r) => setImmediate(r));
+  t.same(
+    other.sink.take('send-results').flatMap((o) => o.keys),
+    ['a'],
+    'the remaining holder is asked for the value',
+  );
+  t.equal(a.state, 'memory', 'not recomputed: a copy is left');
+});

@@ -41,7 +41,7 @@ export class Pushes {
 
   /** Ask a holder of `ts` for its value (at the end of this turn, with the others for that worker). */
   fetch(ts: TaskState): void {
-    const w = ts.whoHas[0];
+    const w = ts.whoHas.find((h) => h.status !== 'closed');
     if (w === undefined) return;
     let s = this.queue.get(w);
     if (s === undefined) {
@@ -57,10 +57,13 @@ export class Pushes {
 
   private flush(): void {
     this.scheduled = false;
-    for (const [w, set] of this.queue) {
-      if (w.status !== 'closed') w.sink.send(toWorker.sendResults([...set].map((t) => t.key)));
-    }
+    const queued = [...this.queue];
     this.queue.clear();
+    for (const [w, set] of queued) {
+      if (w.status !== 'closed') w.sink.send(toWorker.sendResults([...set].map((t) => t.key)));
+      // Removed in this turn: ask the next holder (none left: the result is recomputed and pushed when done).
+      else for (const ts of set) this.fetch(ts);
+    }
   }
 
   /** A worker sent values the scheduler asked for (or a finished task's value). */
