@@ -73,6 +73,15 @@ function summarize(params: Params[], scores: FitScore[], nSplits: number): CvRes
   return rows.map((r) => ({ ...r, rankTestScore: 1 + rows.filter((o) => o.meanTestScore > r.meanTestScore).length }));
 }
 
+/** Every fit of one search: a parameter set and the fold it is scored on, in cvResults order. */
+interface FitPlan {
+  readonly estimator: Estimator;
+  readonly fits: ReadonlyArray<{ readonly params: Params; readonly fold: number }>;
+  readonly data: Dataset;
+  readonly foldOf: Int32Array;
+  readonly scoring: Scoring;
+}
+
 /**
  * On a Client: the data and folds are scattered to every worker once, and each fit is
  * submitted with their Futures as direct inputs, so every worker reads its own copy. (Through
@@ -80,18 +89,10 @@ function summarize(params: Params[], scores: FitScore[], nSplits: number): CvRes
  * worker then fetched it from that peer, which cannot answer while it runs a fit: that worker
  * sat idle until its peer had finished all of its fits, the slow rounds of issue #18.)
  */
-async function fitOnClient(
-  client: Scatterer,
-  estimator: Estimator,
-  params: Params[],
-  data: Dataset,
-  foldOf: Int32Array,
-  nSplits: number,
-  scoring: Scoring,
-): Promise<FitScore[]> {
-  const [dataRef] = await client.scatter([data], { broadcast: true });
-  const [foldRef] = await client.scatter([foldOf], { broadcast: true });
-  const fits = params.flatMap((p) => Array.from({ length: nSplits }, (_, f) => client.submit(fitAndScore, estimator, p, dataRef, foldRef, f, scoring)));
+async function fitOnClient(client: Scatterer, plan: FitPlan): Promise<FitScore[]> {
+  const [dataRef] = await client.scatter([plan.data], { broadcast: true });
+  const [foldRef] = await client.scatter([plan.foldOf], { broadcast: true });
+  const fits = plan.fits.map(({ params, fold }) => client.submit(fitAndScore, plan.estimator, params, dataRef, foldRef, fold, plan.scoring));
   try {
     return await Promise.all(fits);
   } finally {
@@ -104,19 +105,11 @@ function isReleasable(x: unknown): x is { release(): void } {
 }
 
 /** On sync, threads or processes: the data and folds are graph inputs every fit task reads by key. */
-async function fitLocally(
-  backend: Backend,
-  estimator: Estimator,
-  params: Params[],
-  data: Dataset,
-  foldOf: Int32Array,
-  nSplits: number,
-  scoring: Scoring,
-): Promise<FitScore[]> {
-  const dataRef = delayed(data);
-  const foldRef = delayed(foldOf);
+async function fitLocally(backend: Backend, plan: FitPlan): Promise<FitScore[]> {
+  const dataRef = delayed(plan.data);
+  const foldRef = delayed(plan.foldOf);
   const fit = delayed(fitAndScore, { name: 'fit-and-score' });
-  const tasks = params.flatMap((p) => Array.from({ length: nSplits }, (_, f) => fit(estimator, p, dataRef, foldRef, f, scoring)));
+  const tasks = plan.fits.map(({ params, fold }) => fit(plan.estimator, params, dataRef, foldRef, fold, plan.scoring));
   const [scores] = await compute(tasks, { scheduler: backend });
   return scores;
 }
@@ -129,9 +122,9 @@ export async function gridSearch<P extends Params>(opts: GridSearchOptions<P>): 
   const scoring = opts.scoring ?? 'accuracy';
   const { foldOf, nSplits } = foldAssignment(opts.cv, data);
   const backend = currentBackend(opts.scheduler);
-  const scores = canScatter(backend)
-    ? await fitOnClient(backend, estimator as Estimator, params, data, foldOf, nSplits, scoring)
-    : await fitLocally(backend, estimator as Estimator, params, data, foldOf, nSplits, scoring);
+  const fits = params.flatMap((p) => Array.from({ length: nSplits }, (_, fold) => ({ params: p, fold })));
+  const plan: FitPlan = { estimator: estimator as Estimator, fits, data, foldOf, scoring };
+  const scores = canScatter(backend) ? await fitOnClient(backend, plan) : await fitLocally(backend, plan);
   const cvResults = summarize(params, scores, nSplits);
   let bestIndex = 0;
   for (let i = 1; i < cvResults.length; i++) if (cvResults[i].meanTestScore > cvResults[bestIndex].meanTestScore) bestIndex = i;
