@@ -3,7 +3,7 @@
 // with scikit-learn's GridSearchCV under joblib's dask backend (LocalCluster of 2 workers) vs
 // n_jobs=1, on the same rows. Runs are interleaved (sequential, cluster, sequential, ...) so a
 // machine loaded by other work skews both alike.
-// Usage: node bench/ml/run.mjs [--rows-per-file 1500] [--repeat 2] [--skip-peer]
+// Usage: node bench/ml/run.mjs [--rows-per-file 1500] [--repeat 2] [--skip-peer] [--timeline]
 //        node bench/ml/run.mjs --incremental [--rows-per-file 400000] [--years 1990-1999] [--limit 600MB] [--blocksize 8MB]
 // Needs the build (npm run build); the peer needs /usr/bin/python3 with python3-sklearn and python3-distributed.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +38,21 @@ function frame(dir, blocksize, usecols) {
   return ddf.assign({ Late: ddf.col('ArrDelay').gt(15) });
 }
 
+// Where a cluster round's time went (issue #18): per worker, the tasks it ran, their CPU-bound
+// time and when the first started / the last stopped; and every peer copy (ms from the round's start).
+function timeline(runs, transfers, wall0) {
+  const byWorker = new Map();
+  for (const e of runs) byWorker.set(e.worker, [...(byWorker.get(e.worker) ?? []), e]);
+  for (const [w, es] of byWorker) {
+    const busy = es.reduce((a, e) => a + e.stop - e.start, 0);
+    const first = Math.min(...es.map((e) => e.start)) - wall0;
+    const last = Math.max(...es.map((e) => e.stop)) - wall0;
+    const groups = [...new Set(es.map((e) => e.group))].join(',');
+    console.log(`  ${w}: ${es.length} tasks (${groups}), busy ${busy} ms, first start ${first} ms, last stop ${last} ms`);
+  }
+  for (const x of transfers) console.log(`  peer copy to ${x.worker}: ${x.nbytes} bytes, ${x.start - wall0} -> ${x.time - wall0} ms`);
+}
+
 async function gridBench() {
   const rowsPerFile = Number(arg('rows-per-file', 400));
   const repeat = Number(arg('repeat', 2));
@@ -52,6 +67,7 @@ async function gridBench() {
     const cluster = await LocalCluster.start({ nWorkers: 2, threadsPerWorker: 1, dashboardAddress: null });
     const client = await Client.connect(cluster, { setAsDefault: false });
     await search(client); // warm-up: workers load the modules
+    const state = cluster.scheduler.state;
     const seq = [];
     const par = [];
     let want;
@@ -59,9 +75,13 @@ async function gridBench() {
       let t0 = performance.now();
       const a = await search('sync');
       seq.push((performance.now() - t0) / 1000);
+      const ran = state.stream.length;
+      const moved = state.eventLog.transfers.length;
+      const wall0 = Date.now();
       t0 = performance.now();
       const b = await search(client);
       par.push((performance.now() - t0) / 1000);
+      if (has('timeline')) timeline(state.stream.slice(ran), state.eventLog.transfers.slice(moved), wall0);
       want ??= JSON.stringify(a.cvResults.map((c) => c.splitTestScores));
       if (JSON.stringify(b.cvResults.map((c) => c.splitTestScores)) !== want) throw new Error('cluster scores differ from sequential scores');
     }

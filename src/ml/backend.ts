@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Collection } from '../core/collection.js';
 import { config } from '../core/config.js';
+import type { TaskFn } from '../core/graph.js';
 import type { SchedulerName } from '../core/options.js';
 import type { Scheduler } from '../core/scheduler.js';
 
@@ -30,11 +31,17 @@ export function currentBackend(explicit?: Backend): Backend {
   return explicit ?? scope.getStore() ?? config.get<Backend | undefined>('scheduler') ?? 'threads';
 }
 
-/** A scheduler that can keep data on its workers (a Client): data is scattered to it once. */
+/**
+ * A scheduler that keeps data on its workers and runs calls there (a Client): data is
+ * scattered to it once, and each call given the scattered Futures reads them on the worker by
+ * key. (A Future passed to `delayed(fn)` instead becomes a per-graph copy task, whose one
+ * result every other worker must fetch from a peer: see grid-search.ts.)
+ */
 export interface Scatterer {
   scatter<T>(data: readonly T[], opts?: { broadcast?: boolean }): Promise<Array<Collection<T>>>;
+  submit<F extends TaskFn>(fn: F, ...args: readonly unknown[]): PromiseLike<Awaited<ReturnType<F>>> & { release(): void };
 }
 
 export function canScatter(b: Backend): b is Scheduler & Scatterer {
-  return typeof b === 'object' && typeof (b as Partial<Scatterer>).scatter === 'function';
+  return typeof b === 'object' && typeof (b as Partial<Scatterer>).scatter === 'function' && typeof (b as Partial<Scatterer>).submit === 'function';
 }

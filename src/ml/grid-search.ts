@@ -1,11 +1,12 @@
 /**
  * Exhaustive search over parameter sets with cross-validation. Every (parameter set x fold) fit
- * is one task on the current backend (backend.ts); the data and the fold assignment are graph
- * inputs shared by every task (scattered once to a Client's workers), never task arguments.
+ * is one task on the current backend (backend.ts); the data and the fold assignment are shared
+ * by every task (scattered once to every worker of a Client, else graph inputs), never sent
+ * with a task.
  */
 import { compute } from '../core/compute.js';
-import { delayed, type Lazy } from '../core/delayed.js';
-import { type Backend, canScatter, currentBackend } from './backend.js';
+import { delayed } from '../core/delayed.js';
+import { type Backend, canScatter, currentBackend, type Scatterer } from './backend.js';
 import { kFoldAssignment, stratifiedAssignment, toRows } from './folds.js';
 import { fitAndScore, type FitScore } from './fit-task.js';
 import { expandGrid, type ParamGrid } from './param-grid.js';
@@ -72,6 +73,47 @@ function summarize(params: Params[], scores: FitScore[], nSplits: number): CvRes
   return rows.map((r) => ({ ...r, rankTestScore: 1 + rows.filter((o) => o.meanTestScore > r.meanTestScore).length }));
 }
 
+/** Every fit of one search: a parameter set and the fold it is scored on, in cvResults order. */
+interface FitPlan {
+  readonly estimator: Estimator;
+  readonly fits: ReadonlyArray<{ readonly params: Params; readonly fold: number }>;
+  readonly data: Dataset;
+  readonly foldOf: Int32Array;
+  readonly scoring: Scoring;
+}
+
+/**
+ * On a Client: the data and folds are scattered to every worker once, and each fit is
+ * submitted with their Futures as direct inputs, so every worker reads its own copy. (Through
+ * delayed(), each Future became a finalize task that ran on one worker; the fits on the other
+ * worker then fetched it from that peer, which cannot answer while it runs a fit: that worker
+ * sat idle until its peer had finished all of its fits, the slow rounds of issue #18.)
+ */
+async function fitOnClient(client: Scatterer, plan: FitPlan): Promise<FitScore[]> {
+  const [dataRef] = await client.scatter([plan.data], { broadcast: true });
+  const [foldRef] = await client.scatter([plan.foldOf], { broadcast: true });
+  const fits = plan.fits.map(({ params, fold }) => client.submit(fitAndScore, plan.estimator, params, dataRef, foldRef, fold, plan.scoring));
+  try {
+    return await Promise.all(fits);
+  } finally {
+    for (const f of [...fits, dataRef, foldRef]) if (isReleasable(f)) f.release();
+  }
+}
+
+function isReleasable(x: unknown): x is { release(): void } {
+  return typeof x === 'object' && x !== null && typeof (x as { release?: unknown }).release === 'function';
+}
+
+/** On sync, threads or processes: the data and folds are graph inputs every fit task reads by key. */
+async function fitLocally(backend: Backend, plan: FitPlan): Promise<FitScore[]> {
+  const dataRef = delayed(plan.data);
+  const foldRef = delayed(plan.foldOf);
+  const fit = delayed(fitAndScore, { name: 'fit-and-score' });
+  const tasks = plan.fits.map(({ params, fold }) => fit(plan.estimator, params, dataRef, foldRef, fold, plan.scoring));
+  const [scores] = await compute(tasks, { scheduler: backend });
+  return scores;
+}
+
 export async function gridSearch<P extends Params>(opts: GridSearchOptions<P>): Promise<GridSearchResult> {
   const { estimator, data } = opts;
   if (typeof estimator !== 'function')
@@ -80,19 +122,9 @@ export async function gridSearch<P extends Params>(opts: GridSearchOptions<P>): 
   const scoring = opts.scoring ?? 'accuracy';
   const { foldOf, nSplits } = foldAssignment(opts.cv, data);
   const backend = currentBackend(opts.scheduler);
-  // Shared once: on a Client, scattered to every worker; locally, graph inputs every task reads.
-  let dataRef: Lazy<Dataset>;
-  let foldRef: Lazy<Int32Array>;
-  if (canScatter(backend)) {
-    [dataRef] = await backend.scatter([data], { broadcast: true });
-    [foldRef] = await backend.scatter([foldOf], { broadcast: true });
-  } else {
-    dataRef = delayed(data);
-    foldRef = delayed(foldOf);
-  }
-  const fit = delayed(fitAndScore, { name: 'fit-and-score' });
-  const tasks = params.flatMap((p) => Array.from({ length: nSplits }, (_, f) => fit(estimator as Estimator, p, dataRef, foldRef, f, scoring)));
-  const [scores] = await compute(tasks, { scheduler: backend });
+  const fits = params.flatMap((p) => Array.from({ length: nSplits }, (_, fold) => ({ params: p, fold })));
+  const plan: FitPlan = { estimator: estimator as Estimator, fits, data, foldOf, scoring };
+  const scores = canScatter(backend) ? await fitOnClient(backend, plan) : await fitLocally(backend, plan);
   const cvResults = summarize(params, scores, nSplits);
   let bestIndex = 0;
   for (let i = 1; i < cvResults.length; i++) if (cvResults[i].meanTestScore > cvResults[bestIndex].meanTestScore) bestIndex = i;
