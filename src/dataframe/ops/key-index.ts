@@ -362,22 +362,8 @@ function hashIds(
       out[i] = -1;
       continue;
     }
-    let s = h & mask;
-    let id = -1;
-    for (;;) {
-      const v = slots[2 * s];
-      if (v === 0) break;
-      if (slots[2 * s + 1] === h) {
-        const base = (v - 1) * k;
-        let j = 0;
-        while (j < k && keys[base + j] === colIds[j][i]) j++;
-        if (j === k) {
-          id = v - 1;
-          break;
-        }
-      }
-      s = (s + 1) & mask;
-    }
+    const s = findSlot(colIds, i, h, mask, slots, keys);
+    let id = slots[2 * s] - 1;
     if (id < 0) {
       id = count++;
       slots[2 * s] = id + 1;
@@ -395,30 +381,32 @@ function hashIds(
   return { count, slots, groupKeys: keys };
 }
 
+/**
+ * The slot of row i's key tuple (hash h) in an open-addressing table: the slot holding the
+ * tuple, else the empty slot where it would go (`slots[2 * s] === 0`).
+ */
+function findSlot(colIds: readonly Int32Array[], i: number, h: number, mask: number, slots: Int32Array, keys: Int32Array): number {
+  const k = colIds.length;
+  let s = h & mask;
+  for (;;) {
+    const v = slots[2 * s];
+    if (v === 0) return s;
+    if (slots[2 * s + 1] === h) {
+      const base = (v - 1) * k;
+      let j = 0;
+      while (j < k && keys[base + j] === colIds[j][i]) j++;
+      if (j === k) return s;
+    }
+    s = (s + 1) & mask;
+  }
+}
+
 /** Ids of probe rows in a table built by `hashIds` (-1 where absent). */
 function probeHashIds(colIds: readonly Int32Array[], hashes: Int32Array, n: number, slots: Int32Array, keys: Int32Array, out: Int32Array): void {
-  const k = colIds.length;
   const mask = slots.length / 2 - 1;
   for (let i = 0; i < n; i++) {
     const h = hashes[i];
-    let id = -1;
-    if (h >= 0) {
-      let s = h & mask;
-      for (;;) {
-        const v = slots[2 * s];
-        if (v === 0) break;
-        if (slots[2 * s + 1] === h) {
-          const base = (v - 1) * k;
-          let j = 0;
-          while (j < k && keys[base + j] === colIds[j][i]) j++;
-          if (j === k) {
-            id = v - 1;
-            break;
-          }
-        }
-        s = (s + 1) & mask;
-      }
-    }
-    out[i] = id;
+    // An empty slot holds 0, so absent tuples come out as -1.
+    out[i] = h < 0 ? -1 : slots[2 * findSlot(colIds, i, h, mask, slots, keys)] - 1;
   }
 }
