@@ -10,6 +10,7 @@ type JSONValue = Parameters<SuperJSON['deserialize']>[0]['json'];
 import { isPlainObject, isTaskFn, KeyRef, type TaskFn } from './graph.js';
 import { describeFunction, type FnSpec, resolveFunction } from './fnspec.js';
 import { describeParts, detectPartType, loadPartOfType, partOfType } from './parts.js';
+import { TYPED_ARRAY_KINDS } from './typed-arrays.js';
 
 export interface Frames {
   header: string;
@@ -73,17 +74,7 @@ export function registeredTypeNames(): string[] {
 
 type ViewCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView;
 const VIEWS: Record<string, ViewCtor & { BYTES_PER_ELEMENT?: number }> = {
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
+  ...Object.fromEntries(TYPED_ARRAY_KINDS.map((C) => [C.name, C])),
   DataView,
   Buffer,
 };

@@ -15,6 +15,7 @@
  * serialize throws from `send`, so the caller can fail the task that produced it.
  */
 import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
+import { TYPED_ARRAY_KINDS } from '../core/typed-arrays.js';
 import type { RawLink } from './raw-link.js';
 
 // Node documents these hooks (v8.Serializer's host objects) but @types/node omits them.
@@ -66,19 +67,7 @@ function isEnvelope(m: unknown): m is Envelope {
 }
 
 /** Raw array types by index on the wire (both ends run this same table). */
-const RAW_TYPES = [
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-] as const;
+const RAW_TYPES = TYPED_ARRAY_KINDS;
 const BUFFER_TYPE = RAW_TYPES.length;
 const DATAVIEW_TYPE = RAW_TYPES.length + 1;
 
