@@ -121,44 +121,30 @@ export function schedulerView(st: SchedulerState, scheduler: { readonly contactA
     for (const g of st.groups.values()) v += g.total;
     return v;
   };
+  // What the JSON state and the live status page share; they differ only in the task stream.
+  const common = (since: number): Omit<DashboardState, 'stream'> => ({
+    scheduler: scheduler.contactAddress,
+    uptime: Date.now() - scheduler.startedAt,
+    now: Date.now(),
+    tasksCompleted: st.tasksCompleted,
+    workers: [...st.workers.values()].map(workerRow),
+    groups: [...st.groups.values()].slice(-40).map(groupRow),
+    transfers: tail(st.eventLog.transfers, (e) => e.time > since, 300),
+    spills: tail(history.spills, (e) => e.time > since, 300),
+    log: st.log.slice(-30),
+    clients: st.clients.size,
+    tasks: st.tasks.size,
+  });
   return {
     scheduler: st,
     sample: () => history.sample(st.workers.values()),
     history: () => history.samples,
     graphVersion: version,
     state(since: number): DashboardState {
-      const log = st.eventLog;
-      return {
-        scheduler: scheduler.contactAddress,
-        uptime: Date.now() - scheduler.startedAt,
-        now: Date.now(),
-        tasksCompleted: st.tasksCompleted,
-        workers: [...st.workers.values()].map(workerRow),
-        groups: [...st.groups.values()].slice(-40).map(groupRow),
-        stream: tail(st.stream, (e) => e.stop > since, 1000),
-        transfers: tail(log.transfers, (e) => e.time > since, 300),
-        spills: tail(history.spills, (e) => e.time > since, 300),
-        log: st.log.slice(-30),
-        clients: st.clients.size,
-        tasks: st.tasks.size,
-      };
+      return { ...common(since), stream: tail(st.stream, (e) => e.stop > since, 1000) };
     },
     liveStatus(seq: number, since: number): LiveStatus {
-      const log = st.eventLog;
-      return {
-        scheduler: scheduler.contactAddress,
-        uptime: Date.now() - scheduler.startedAt,
-        now: Date.now(),
-        tasksCompleted: st.tasksCompleted,
-        workers: [...st.workers.values()].map(workerRow),
-        groups: [...st.groups.values()].slice(-40).map(groupRow),
-        bars: packBars(log.bars, seq),
-        transfers: tail(log.transfers, (e) => e.time > since, 300),
-        spills: tail(history.spills, (e) => e.time > since, 300),
-        log: st.log.slice(-30),
-        clients: st.clients.size,
-        tasks: st.tasks.size,
-      };
+      return { ...common(since), bars: packBars(st.eventLog.bars, seq) };
     },
     watchStream(on: boolean): void {
       st.eventLog.bars.on = on;
