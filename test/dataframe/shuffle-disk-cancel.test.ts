@@ -5,40 +5,20 @@
  * the worker, never handed to the scheduler, so only the worker can remove their files).
  * Real worker processes, the shuffle directory counted before and after.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { Client, config, LocalCluster } from '../../src/index.js';
 import * as dd from '../../src/dataframe/index.js';
+import { shuffleFiles, writeJoinData } from '../helpers/shuffle-disk.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-shuffle-cancel-'));
 const shuffleDir = join(dir, 'shuffle');
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Shuffle piece files (*.bin) under the shuffle directory, on every worker (they share it). */
-function shuffleFiles(): number {
-  let n = 0;
-  const walk = (d: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return; // not created yet, or removed while walking
-    }
-    for (const name of names) {
-      const p = join(d, name);
-      try {
-        if (statSync(p).isDirectory()) walk(p);
-        else if (name.endsWith('.bin')) n++;
-      } catch {
-        // removed while walking
-      }
-    }
-  };
-  walk(shuffleDir);
-  return n;
-}
+/** Shuffle piece files under the shuffle directory, on every worker (they share it). */
+const countFiles = () => shuffleFiles(shuffleDir).count;
 
 async function until(cond: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -47,18 +27,6 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 20));
   }
   return true;
-}
-
-function writeData(n: number, keys: number): { left: string; right: string } {
-  const l = ['id,k,v'];
-  for (let i = 0; i < n; i++) l.push(`${i},${(i * 7919) % keys},${(i * 31) % 1000}`);
-  const r = ['k,w'];
-  for (let j = 0; j < 2 * keys; j++) r.push(`${j % keys},${j}`);
-  const left = join(dir, 'left.csv');
-  const right = join(dir, 'right.csv');
-  writeFileSync(left, l.join('\n') + '\n');
-  writeFileSync(right, r.join('\n') + '\n');
-  return { left, right };
 }
 
 t.test('cancelling a computation mid disk-shuffle deletes its files on every worker', async (t) => {
@@ -75,21 +43,21 @@ t.test('cancelling a computation mid disk-shuffle deletes its files on every wor
   const restore = config.set({ shuffle: 'disk', scheduler: client });
   t.teardown(restore);
 
-  const files = writeData(400_000, 5000);
+  const files = writeJoinData(dir, 'cancel', 400_000, 5000);
   const left = dd.readCsv(files.left, { blocksize: 200_000 });
   const right = dd.readCsv(files.right, { blocksize: 5000 });
   const q = left.merge(right, { on: 'k', broadcast: false }).groupby('k').agg({ v: 'sum', w: 'sum' });
-  t.equal(shuffleFiles(), 0, 'no shuffle file before');
+  t.equal(countFiles(), 0, 'no shuffle file before');
 
   for (const how of ['cancel', 'release'] as const) {
     const f = client.compute(q);
-    t.ok(await until(() => shuffleFiles() >= 4, 60_000), `${how}: the shuffle wrote files (${shuffleFiles()})`);
-    const during = shuffleFiles();
+    t.ok(await until(() => countFiles() >= 4, 60_000), `${how}: the shuffle wrote files (${countFiles()})`);
+    const during = countFiles();
     t.not(f.status, 'finished', `${how}: the computation is still running`);
     if (how === 'cancel') await f.cancel();
     else f.release();
-    const gone = await until(() => shuffleFiles() === 0, 20_000);
-    t.ok(gone, `${how}: every shuffle file is deleted (${during} while it ran, ${shuffleFiles()} left)`);
+    const gone = await until(() => countFiles() === 0, 20_000);
+    t.ok(gone, `${how}: every shuffle file is deleted (${during} while it ran, ${countFiles()} left)`);
   }
   t.same(await client.gather(client.map((x: number) => x * 2, [1, 2])), [2, 4], 'the cluster serves on');
 });

@@ -6,7 +6,7 @@
  * in memory; a worker SIGKILLed mid-shuffle (its files deleted with it) changes no answer;
  * and no shuffle file is left once the results are released.
  */
-import { mkdtempSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -17,51 +17,10 @@ import type { Frame } from '../../src/dataframe/frame.js';
 import { getCell } from '../../src/dataframe/frame.js';
 import { computeFrame } from './groupby-helpers.js';
 import { pandas, withPandas } from './pandas-ref.js';
+import { shuffleFiles, writeJoinData } from '../helpers/shuffle-disk.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdask-disk-shuffle-'));
 const shuffleDir = join(dir, 'shuffle');
-
-/** Left: id, k (K keys), v; right: two rows per key (k, w). Deterministic, ints only. */
-function writeData(name: string, n: number, keys: number): { left: string; right: string } {
-  const l = ['id,k,v'];
-  for (let i = 0; i < n; i++) l.push(`${i},${(i * 7919) % keys},${(i * 31) % 1000}`);
-  const r = ['k,w'];
-  for (let j = 0; j < 2 * keys; j++) r.push(`${j % keys},${j}`);
-  const left = join(dir, `${name}-left.csv`);
-  const right = join(dir, `${name}-right.csv`);
-  writeFileSync(left, l.join('\n') + '\n');
-  writeFileSync(right, r.join('\n') + '\n');
-  return { left, right };
-}
-
-/** Shuffle files (*.bin) under the shuffle directory: [count, total bytes]. */
-function shuffleFiles(): [number, number] {
-  let n = 0;
-  let bytes = 0;
-  const walk = (d: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      return; // not created yet, or removed while walking
-    }
-    for (const name of names) {
-      const p = join(d, name);
-      try {
-        const s = statSync(p);
-        if (s.isDirectory()) walk(p);
-        else if (name.endsWith('.bin')) {
-          n++;
-          bytes += s.size;
-        }
-      } catch {
-        // removed while walking
-      }
-    }
-  };
-  walk(shuffleDir);
-  return [n, bytes];
-}
 
 /** Rows as arrays in column order, sorted by the given columns (numbers compared as numbers). */
 function tableRows(f: Frame, by: readonly number[], withIndex = false): unknown[][] {
@@ -110,7 +69,7 @@ withPandas('disk shuffle on a LocalCluster', () => {
     const state = cluster.scheduler.state;
 
     t.test('merge: chosen by default for a large shuffle, pieces on disk, memory bounded, pandas answer', async (t) => {
-      const files = writeData('big', 600_000, 6000);
+      const files = writeJoinData(dir, 'big', 600_000, 6000);
       const left = dd.readCsv(files.left, { blocksize: 400_000 });
       const right = dd.readCsv(files.right, { blocksize: 6000 });
       t.ok(left.npartitions >= 16 && right.npartitions >= 16, `${left.npartitions} x ${right.npartitions} input partitions`);
@@ -132,7 +91,7 @@ withPandas('disk shuffle on a LocalCluster', () => {
             splitsSeen++;
             splitHeld = Math.max(splitHeld, ts.nbytes);
           }
-        const [n, bytes] = shuffleFiles();
+        const { count: n, bytes } = shuffleFiles(shuffleDir);
         maxFiles = Math.max(maxFiles, n);
         maxBytes = Math.max(maxBytes, bytes);
       }, 10);
@@ -161,14 +120,14 @@ out = g.values.tolist()`,
         `the samples saw what the workers hold (${[...peak.values()].join(', ')} bytes)`,
       );
       for (const [w, p] of peak) t.ok(p < maxBytes, `worker ${w}: at most ${p} managed bytes, under the ${maxBytes} bytes of shuffle files`);
-      await until(() => shuffleFiles()[0] === 0, 'the shuffle files to be removed');
-      t.same(shuffleFiles(), [0, 0], 'no shuffle file is left once the outputs are done');
+      await until(() => shuffleFiles(shuffleDir).count === 0, 'the shuffle files to be removed');
+      t.same(shuffleFiles(shuffleDir), { count: 0, bytes: 0 }, 'no shuffle file is left once the outputs are done');
     });
 
     t.test('groupby with many groups, sortValues, setIndex, distinct, left merge: pandas answers', async (t) => {
       const restore = config.set({ shuffle: 'disk' });
       t.teardown(restore);
-      const files = writeData('small', 20_000, 3000);
+      const files = writeJoinData(dir, 'small', 20_000, 3000);
       const left = dd.readCsv(files.left, { blocksize: 30_000 });
       const right = dd.readCsv(files.right, { blocksize: 8000 });
       t.ok(left.npartitions >= 8, `${left.npartitions} input partitions`);
@@ -205,14 +164,14 @@ out = {"g": g.values.tolist(), "s": s.values.tolist(), "i": i.reset_index().valu
         want.j.sort((a, b) => cmpBy(a, b, [0])),
         'left merge with unmatched rows',
       );
-      await until(() => shuffleFiles()[0] === 0, 'the shuffle files to be removed');
-      t.same(shuffleFiles(), [0, 0], 'no shuffle file is left');
+      await until(() => shuffleFiles(shuffleDir).count === 0, 'the shuffle files to be removed');
+      t.same(shuffleFiles(shuffleDir), { count: 0, bytes: 0 }, 'no shuffle file is left');
     });
 
     t.test('a worker SIGKILLed during the shuffle, its files gone with it: the same answer', async (t) => {
       const restore = config.set({ shuffle: 'disk' });
       t.teardown(restore);
-      const files = writeData('kill', 200_000, 4000);
+      const files = writeJoinData(dir, 'kill', 200_000, 4000);
       const left = dd.readCsv(files.left, { blocksize: 150_000 });
       const right = dd.readCsv(files.right, { blocksize: 8000 });
       const q = left.merge(right, { on: 'k', broadcast: false }).groupby('k').agg({ v: 'sum', w: 'sum', id: 'count' });
@@ -258,8 +217,8 @@ out = g.values.tolist()`,
       t.same(tableRows(got, [0]), want, 'the same answer as pandas');
       const splitRuns = state.stream.slice(before).filter((e) => e.key.includes('-disk-split-')).length;
       t.ok(splitRuns > nSplits, `the lost pieces were recomputed: ${splitRuns} split runs for ${nSplits} splits`);
-      await until(() => shuffleFiles()[0] === 0, 'the shuffle files to be removed');
-      t.same(shuffleFiles(), [0, 0], 'no shuffle file is left');
+      await until(() => shuffleFiles(shuffleDir).count === 0, 'the shuffle files to be removed');
+      t.same(shuffleFiles(shuffleDir), { count: 0, bytes: 0 }, 'no shuffle file is left');
     });
   });
 });
