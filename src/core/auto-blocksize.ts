@@ -1,5 +1,5 @@
 /**
- * The default size of a CSV or text block: 64MB, as Dask's, unless the connected default Client's
+ * The default size of a readCsv block: 64MB, as Dask's, unless the connected default Client's
  * workers have less memory per thread than a 64MB block needs. A parsed block, the pieces a merge
  * or groupby splits it into and the result of its task are all in memory at once (measured on
  * the 1.9 GB StackLite set: 64MB blocks on 600MB workers were killed by their nannies, 32MB

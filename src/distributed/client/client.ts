@@ -454,9 +454,8 @@ export class Client implements Scheduler {
 
   /** The least memory limit per thread among the workers that have one (readCsv sizes its default blocks by it). */
   memoryPerThread(): number | undefined {
-    let least: number | undefined;
-    for (const w of this.workerList) if (w.memoryLimit > 0) least = Math.min(least ?? Infinity, w.memoryLimit / Math.max(1, w.nthreads));
-    return least;
+    const shares = this.workerList.filter((w) => w.memoryLimit > 0).map((w) => w.memoryLimit / Math.max(1, w.nthreads));
+    return shares.length > 0 ? Math.min(...shares) : undefined;
   }
 
   /** What the notebook summary shows (src/display): scheduler, workers, threads, memory, dashboard. */
