@@ -11,6 +11,8 @@
  * A task that returns a thenable holds its slot until it settles; a synchronous one holds it
  * only while it runs. The loop runs in slices of `sliceMs` on the event loop (setImmediate),
  * so messages are read between slices, and calls `idle` after each slice (to send reports).
+ * A group that outlasts its slice stops starting tasks; the rest wait, already announced, for
+ * the next slice (so a worker reads its peers' requests between the tasks of a long group).
  */
 import { isThenable } from '../core/graph.js';
 import { Heap } from './heap.js';
@@ -33,6 +35,8 @@ export interface LoopTask {
   state: LoopState;
   /** Inputs not available yet: counted by the caller before `add`, counted down by `arrived`. */
   missing: number;
+  /** Set by the loop: given to `starting` with a group that ran out of time before this task started. */
+  announced?: boolean;
 }
 
 /**
@@ -48,7 +52,10 @@ export interface TaskExecutor<T extends LoopTask, V = unknown> {
   erred(t: T, error: unknown, ms: number): void;
   /** How many ready tasks to start as one group (default 1). */
   groupSize?(): number;
-  /** Called with a group before any of its tasks runs (e.g. to say which keys start). */
+  /**
+   * Called with a group before any of its tasks runs (e.g. to say which keys start). Tasks of
+   * a group may start in a later slice (its time ran out); they are not given here again.
+   */
   starting?(group: readonly T[]): void;
   /** Called after each slice (e.g. to send the completions of the slice in one message). */
   idle?(): void;
@@ -73,6 +80,8 @@ export interface RunLoopOptions {
 export class RunLoop<T extends LoopTask, V = unknown> {
   private readonly ready = new Heap<T>();
   private readonly group: T[] = [];
+  /** The tasks of `group` not announced before. */
+  private readonly fresh: T[] = [];
   /** Ready tasks `admit` refused: back in the heap on `readmit`. */
   private parked: T[] = [];
   private readonly slots: number;
@@ -166,7 +175,7 @@ export class RunLoop<T extends LoopTask, V = unknown> {
     const ex = this.executor;
     const deadline = performance.now() + this.sliceMs;
     while (!this.closed && !this.paused && this.active < this.slots) {
-      const started = ex.groupSize === undefined ? this.startNext() : this.startGroup(ex, ex.groupSize());
+      const started = ex.groupSize === undefined ? this.startNext() : this.startGroup(ex, ex.groupSize(), deadline);
       if (!started || performance.now() > deadline) break;
     }
     this.scheduled = false;
@@ -191,9 +200,13 @@ export class RunLoop<T extends LoopTask, V = unknown> {
     }
   }
 
-  /** Start up to `limit` ready tasks as one group, `alone` ones by themselves; false if none. */
-  private startGroup(ex: TaskExecutor<T, V>, limit: number): boolean {
+  /**
+   * Start up to `limit` ready tasks as one group, `alone` ones by themselves; false if none.
+   * Once `deadline` has passed the rest of the group goes back to the ready heap (announced).
+   */
+  private startGroup(ex: TaskExecutor<T, V>, limit: number, deadline: number): boolean {
     const group = this.group;
+    const fresh = this.fresh;
     while (group.length < limit) {
       const t = this.nextReady();
       if (t === undefined || (t.alone === true && group.length > 0)) break;
@@ -203,15 +216,20 @@ export class RunLoop<T extends LoopTask, V = unknown> {
         continue;
       }
       group.push(t);
+      if (t.announced !== true) fresh.push(t);
       if (t.alone === true) break;
     }
     if (group.length === 0) return false;
-    ex.starting?.(group);
+    if (fresh.length > 0) {
+      ex.starting?.(fresh);
+      for (const t of fresh) t.announced = true;
+      fresh.length = 0;
+    }
     for (let i = 0; i < group.length; i++) {
       const t = group[i];
       if (t.state !== READY || this.closed) ex.release?.(t);
-      else if (this.active >= this.slots || this.paused) {
-        // An async task of this group may have taken the last slot.
+      else if (this.active >= this.slots || this.paused || (i > 0 && performance.now() > deadline)) {
+        // An async task of this group may have taken the last slot, or the slice is used up.
         ex.release?.(t);
         this.ready.push(t);
       } else this.start(t);

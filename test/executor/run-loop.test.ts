@@ -200,6 +200,25 @@ t.test('groups: announced before they run, at most groupSize, `alone` tasks by t
   );
 });
 
+t.test('a group that outlasts its slice yields to the event loop between its tasks, announced once', async (t) => {
+  const h = new Harness(1);
+  h.groupLimit = 8;
+  const spin = (ms: number) => () => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+  // Eight 4 ms tasks in one group of 8: 32 ms of work against slices of 5 ms.
+  for (let i = 0; i < 8; i++) h.add(`s${i}`, i, [], spin(4));
+  // A message arriving while the group runs (as a peer's request to a worker).
+  setImmediate(() => h.events.push('event loop'));
+  await until(() => h.results.size === 8, 'eight');
+  t.same(h.groups, [['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7']], 'one announcement of all eight, none again');
+  const seen = h.events.indexOf('event loop');
+  t.ok(seen > 0 && seen < h.events.indexOf('start s7'), 'the event loop ran before the last task of the group started');
+  t.same(h.starts(), ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7'], 'still in priority order');
+  t.ok(h.events.indexOf('announce s0,s1,s2,s3,s4,s5,s6,s7') < h.events.indexOf('start s0'), 'announced before any of them ran');
+});
+
 t.test('pause stops new starts until resume; close ignores later ends', async (t) => {
   const h = new Harness(2);
   h.loop.pause();

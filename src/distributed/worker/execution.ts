@@ -19,7 +19,11 @@ import type { DataStore } from './store.js';
 import type { SchedulerLink, WorkerTask } from './task.js';
 import type { ThreadPool, ThreadResult } from './thread-pool.js';
 
-/** Short tasks are announced in groups of up to this many. */
+/**
+ * Short tasks are announced in groups of up to this many. A group still yields to the event
+ * loop once its slice is used (executor/run-loop.ts), so peers' requests and the scheduler's
+ * messages are read between its tasks.
+ */
 const MAX_BATCH = 64;
 
 export class Execution {
