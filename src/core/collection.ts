@@ -34,6 +34,11 @@ export interface CollectionImpl<T> {
    * block once for every column set. It must keep every key the graph had.
    */
   readonly optimize?: GraphRewrite;
+  /**
+   * `keys()` is one key that lives outside any graph (a Future: its value is on a cluster) and
+   * `finalize` is the identity, so a task taking the collection reads that key directly.
+   */
+  readonly external?: boolean;
 }
 
 export type GraphRewrite = (graph: Graph, keys: readonly string[]) => Graph;

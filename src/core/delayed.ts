@@ -149,11 +149,16 @@ function isDelayed<T>(c: Collection<T>): c is Delayed<T> {
   return c instanceof Delayed;
 }
 
-/** Any collection as one Delayed holding its finalized value. */
+/**
+ * Any collection as one Delayed holding its finalized value. A Future (an `external` key) is
+ * its own key with no task: its dependents read the key on the cluster, as in Dask (a copy
+ * task per graph ran on one worker, and every dependent elsewhere fetched it from that peer).
+ */
 export function asDelayed<T>(c: Collection<T>): Delayed<T> {
   if (isDelayed(c)) return c;
   const impl = c[COLLECTION];
   const keys = impl.keys();
+  if (impl.external === true && typeof keys === 'string') return new Delayed<T>(keys, undefined, [impl.layer()]);
   const refs = mapKeyTree(keys, (k) => new KeyRef(k));
   const finalize = impl.finalize as TaskFn;
   const key = `finalize-${tokenize(flattenKeys(keys), finalize)}`;

@@ -158,6 +158,7 @@ function futureImpl<T>(f: Future<T>): CollectionImpl<T> {
       finalize: (part) => part as T,
       rebuild: (data) => new Delayed<T>(f.key, new DataNode(data.get(f.key)), []),
       defaultScheduler: 'threads',
+      external: true,
     };
     impls.set(f, impl);
   }
