@@ -131,6 +131,38 @@ t.test('idle workers steal queued work from busy ones', async (t) => {
   t.equal(s.tasks.get(keys[0])!.processingOn, ws[0].w, 'what the victim kept stays');
 });
 
+t.test('a worker that runs out of work steals at once, even the only task queued behind a running one', async (t) => {
+  const { s, ws, c } = setup(1);
+  const victim = ws[0];
+  // One quick task teaches the scheduler that this group is short: the victim is sent both.
+  s.updateGraph(c, [task('e-warm', [], 0)], ['e-warm']);
+  victim.sink.take('compute');
+  s.taskFinished(victim.w, 'e-warm', 8, 'n', 0, 0.1, undefined);
+  s.updateGraph(c, [task('e-0', [], 1), task('e-1', [], 2)], ['e-0', 'e-1']);
+  t.equal(victim.sink.take('compute').length, 2);
+  s.taskStarted(victim.w, ['e-0']); // e-0 runs, e-1 waits behind it
+  const sink = new FakeSink();
+  const thief = new WorkerState('tcp://127.0.0.1:3001', 'thief', 1, 1e9, 4, 'h', sink);
+  s.addWorker(thief);
+  s.updateGraph(c, [task('e-2', [], 3)], ['e-2']);
+  t.same(
+    sink.take('compute').map((o) => o.key),
+    ['e-2'],
+    'the new worker gets the new task',
+  );
+  t.same(victim.sink.take('steal'), [], 'no steal while it is busy');
+  s.taskFinished(thief, 'e-2', 8, 'n', 0, 0.1, undefined);
+  const steal = victim.sink.take('steal');
+  t.equal(steal.length, 1, 'asked when its last task finished, not at the next periodic balance');
+  t.same(steal[0]?.keys, ['e-1'], 'the task not started yet, not the running one');
+  t.equal(steal[0]?.thief, thief.address);
+  s.stealResponse(victim.w, ['e-1'], [], thief.address);
+  t.same(
+    sink.take('compute').map((o) => o.key),
+    ['e-1'],
+  );
+});
+
 t.test('missing data: a peer lost a result, it is recomputed', async (t) => {
   const { s, ws, c } = setup(2);
   s.updateGraph(c, [task('m', [], 0), task('n', ['m'], 1)], ['n']);

@@ -27,37 +27,55 @@ export class Stealing {
     if (idle.length === 0) return;
     if (paused.length > 0) this.fromPaused(paused, idle);
     if (this.placement.peekQueued() !== undefined) return;
-    for (const thief of idle) {
-      let victim: WorkerState | undefined;
-      for (const w of running) {
-        if (w === thief) continue;
-        if (victim === undefined || w.processing.size / w.nthreads > victim.processing.size / victim.nthreads) victim = w;
-      }
-      if (victim === undefined) return;
-      const backlog = victim.processing.size - victim.nthreads * 2;
-      if (backlog <= 0) continue;
-      const want = Math.ceil(backlog / 2);
-      const cands: TaskState[] = [];
-      for (const ts of victim.processing) if (!ts.started && !ts.stealing) cands.push(ts);
-      cands.sort((a, b) => b.priority - a.priority); // the victim would run these last
-      const keys: string[] = [];
-      // Resource-bound tasks move only to a thief with the resources free for all of them.
-      let room: Record<string, number> | undefined;
-      for (const ts of cands) {
-        if (keys.length >= want) break;
-        let bytes = 0;
-        for (const d of ts.deps) if (!d.whoHas.includes(thief)) bytes += d.nbytes;
-        if (bytes / this.placement.bandwidth > 2 * this.table.duration(ts) + 0.001) continue; // moving costs more than waiting
-        if (ts.resources !== null) {
-          room ??= { ...thief.freeResources };
-          if (!fits(room, ts.resources)) continue;
-          take(room, ts.resources);
-        }
-        ts.stealing = true;
-        keys.push(ts.key);
-      }
-      if (keys.length > 0) victim.sink.send(toWorker.steal(keys, thief.address));
+    for (const thief of idle) this.stealFor(thief, running);
+  }
+
+  /**
+   * `w` just ran out of work: it steals now rather than at the next periodic balance (up to
+   * 100 ms idle, per worker, at the end of every batch of unequal tasks).
+   */
+  workerIdle(w: WorkerState): void {
+    if (w.status !== 'running' || w.processing.size >= w.nthreads || this.placement.peekQueued() !== undefined) return;
+    const running: WorkerState[] = [];
+    for (const v of this.table.workers.values()) if (v.status === 'running') running.push(v);
+    this.stealFor(w, running);
+  }
+
+  /**
+   * Ask the busiest worker for half of the tasks it has not started beyond one per thread (the
+   * thief is idle: any one of them starts sooner there), those it would run last, unless
+   * moving their inputs costs more than waiting.
+   */
+  private stealFor(thief: WorkerState, running: readonly WorkerState[]): void {
+    let victim: WorkerState | undefined;
+    for (const w of running) {
+      if (w === thief) continue;
+      if (victim === undefined || w.processing.size / w.nthreads > victim.processing.size / victim.nthreads) victim = w;
     }
+    if (victim === undefined) return;
+    const backlog = victim.processing.size - victim.nthreads;
+    if (backlog <= 0) return;
+    const want = Math.ceil(backlog / 2);
+    const cands: TaskState[] = [];
+    for (const ts of victim.processing) if (!ts.started && !ts.stealing) cands.push(ts);
+    cands.sort((a, b) => b.priority - a.priority); // the victim would run these last
+    const keys: string[] = [];
+    // Resource-bound tasks move only to a thief with the resources free for all of them.
+    let room: Record<string, number> | undefined;
+    for (const ts of cands) {
+      if (keys.length >= want) break;
+      let bytes = 0;
+      for (const d of ts.deps) if (!d.whoHas.includes(thief)) bytes += d.nbytes;
+      if (bytes / this.placement.bandwidth > 2 * this.table.duration(ts) + 0.001) continue; // moving costs more than waiting
+      if (ts.resources !== null) {
+        room ??= { ...thief.freeResources };
+        if (!fits(room, ts.resources)) continue;
+        take(room, ts.resources);
+      }
+      ts.stealing = true;
+      keys.push(ts.key);
+    }
+    if (keys.length > 0) victim.sink.send(toWorker.steal(keys, thief.address));
   }
 
   /** Idle workers share the not-started tasks of paused ones. */
