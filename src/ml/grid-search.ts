@@ -90,8 +90,8 @@ interface FitPlan {
  * sat idle until its peer had finished all of its fits, the slow rounds of issue #18.)
  */
 async function fitOnClient(client: Scatterer, plan: FitPlan): Promise<FitScore[]> {
-  const [dataRef] = await client.scatter([plan.data], { broadcast: true });
-  const [foldRef] = await client.scatter([plan.foldOf], { broadcast: true });
+  // One scatter for both: one round trip before the first fit can start.
+  const [dataRef, foldRef] = await client.scatter<unknown>([plan.data, plan.foldOf], { broadcast: true });
   const fits = plan.fits.map(({ params, fold }) => client.submit(fitAndScore, plan.estimator, params, dataRef, foldRef, fold, plan.scoring));
   try {
     return await Promise.all(fits);
