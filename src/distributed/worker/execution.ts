@@ -83,11 +83,13 @@ export class Execution {
   }
 
   /**
-   * While paused only forced tasks start. A task that needs resources starts only while they
-   * are free; it holds them until its function ends.
+   * While paused only forced tasks start, and those already announced as started (the rest of
+   * a group whose slice ran out: the scheduler counts them as running, so it moves them to no
+   * other worker). A task that needs resources starts only while they are free; it holds them
+   * until its function ends.
    */
   private readonly admit = (t: WorkerTask): boolean => {
-    if (this.paused && !t.forced) return false;
+    if (this.paused && !t.forced && t.announced !== true) return false;
     if (t.resources === null) return true;
     if (!fits(this.freeResources, t.resources)) return false;
     take(this.freeResources, t.resources);
