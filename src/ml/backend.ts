@@ -34,8 +34,7 @@ export function currentBackend(explicit?: Backend): Backend {
 /**
  * A scheduler that keeps data on its workers and runs calls there (a Client): data is
  * scattered to it once, and each call given the scattered Futures reads them on the worker by
- * key. (A Future passed to `delayed(fn)` instead becomes a per-graph copy task, whose one
- * result every other worker must fetch from a peer: see grid-search.ts.)
+ * key.
  */
 export interface Scatterer {
   scatter<T>(data: readonly T[], opts?: { broadcast?: boolean }): Promise<Array<Collection<T>>>;

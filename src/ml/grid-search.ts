@@ -84,10 +84,8 @@ interface FitPlan {
 
 /**
  * On a Client: the data and folds are scattered to every worker once, and each fit is
- * submitted with their Futures as direct inputs, so every worker reads its own copy. (Through
- * delayed(), each Future became a finalize task that ran on one worker; the fits on the other
- * worker then fetched it from that peer, which cannot answer while it runs a fit: that worker
- * sat idle until its peer had finished all of its fits, the slow rounds of issue #18.)
+ * submitted with their Futures as direct inputs, so every worker reads its own copy and no
+ * data moves between workers during the search.
  */
 async function fitOnClient(client: Scatterer, plan: FitPlan): Promise<FitScore[]> {
   // One scatter for both: one round trip before the first fit can start.
