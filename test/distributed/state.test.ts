@@ -131,35 +131,38 @@ t.test('idle workers steal queued work from busy ones', async (t) => {
   t.equal(s.tasks.get(keys[0])!.processingOn, ws[0].w, 'what the victim kept stays');
 });
 
-t.test('a worker that runs out of work steals at once, even the only task queued behind a running one', async (t) => {
-  const { s, ws, c } = setup(1);
-  const victim = ws[0];
-  // One quick task teaches the scheduler that this group is short: the victim is sent both.
-  s.updateGraph(c, [task('e-warm', [], 0)], ['e-warm']);
-  victim.sink.take('compute');
-  s.taskFinished(victim.w, 'e-warm', 8, 'n', 0, 0.1, undefined);
-  s.updateGraph(c, [task('e-0', [], 1), task('e-1', [], 2)], ['e-0', 'e-1']);
-  t.equal(victim.sink.take('compute').length, 2);
-  s.taskStarted(victim.w, ['e-0']); // e-0 runs, e-1 waits behind it
-  const sink = new FakeSink();
-  const thief = new WorkerState('tcp://127.0.0.1:3001', 'thief', 1, 1e9, 4, 'h', sink);
-  s.addWorker(thief);
-  s.updateGraph(c, [task('e-2', [], 3)], ['e-2']);
-  t.same(
-    sink.take('compute').map((o) => o.key),
-    ['e-2'],
-    'the new worker gets the new task',
+t.test('a worker down to its last task steals then, not once idle at the next periodic balance', async (t) => {
+  const { s, ws, c } = setup(2);
+  const many = Array.from({ length: 6 }, (_, i) => task(`e-${i}`, [], i));
+  s.updateGraph(
+    c,
+    many,
+    many.map((m) => m.key),
   );
-  t.same(victim.sink.take('steal'), [], 'no steal while it is busy');
-  s.taskFinished(thief, 'e-2', 8, 'n', 0, 0.1, undefined);
+  const sent = ws.map(({ w, sink }) => ({ w, sink, keys: sink.take('compute').map((o) => o.key) }));
+  const [victim, thief] = sent[0].keys.length >= sent[1].keys.length ? sent : [sent[1], sent[0]];
+  t.ok(victim.keys.length >= 3 && thief.keys.length >= 2, `both have work (${victim.keys.length} and ${thief.keys.length})`);
+  s.taskStarted(victim.w, victim.keys.slice(0, 1));
+  // The thief finishes all but its last task; nothing else happens meanwhile (no balance()).
+  for (const k of thief.keys.slice(0, -1)) {
+    t.same(victim.sink.take('steal'), [], 'no steal while the thief has tasks queued');
+    s.taskStarted(thief.w, [k]);
+    s.taskFinished(thief.w, k, 8, 'n', 0, 1, undefined);
+  }
   const steal = victim.sink.take('steal');
-  t.equal(steal.length, 1, 'asked when its last task finished, not at the next periodic balance');
-  t.same(steal[0]?.keys, ['e-1'], 'the task not started yet, not the running one');
-  t.equal(steal[0]?.thief, thief.address);
-  s.stealResponse(victim.w, ['e-1'], [], thief.address);
+  t.equal(steal.length, 1, 'asked when the thief is down to its last task');
+  // Half the backlog beyond one running and one next, from the end of the victim's queue.
+  const want = Math.ceil((victim.keys.length - 2) / 2);
+  t.same(steal[0]?.keys.slice().sort(), victim.keys.slice(-want).sort(), 'the tasks the victim would run last');
+  t.equal(steal[0]?.thief, thief.w.address);
+  s.stealResponse(victim.w, steal[0].keys, [], thief.w.address);
   t.same(
-    sink.take('compute').map((o) => o.key),
-    ['e-1'],
+    thief.sink
+      .take('compute')
+      .map((o) => o.key)
+      .sort(),
+    victim.keys.slice(-want).sort(),
+    'queued on the thief behind its last task',
   );
 });
 

@@ -183,7 +183,7 @@ export class SchedulerState {
   /** `thread`: which of the worker's threads ran it (its lane in the task stream). */
   taskFinished(w: WorkerState, key: string, nbytes: number, type: string, start: number, stop: number, result: Payload | undefined, thread = 0): void {
     this.results.taskFinished(w, key, nbytes, type, start, stop, result, thread);
-    this.stealing.workerIdle(w);
+    this.stealing.runningOut(w);
   }
 
   taskErred(w: WorkerState, key: string, error: WireError, start: number, stop: number, thread = 0): void {

@@ -31,20 +31,22 @@ export class Stealing {
   }
 
   /**
-   * `w` just ran out of work: it steals now rather than at the next periodic balance (up to
-   * 100 ms idle, per worker, at the end of every batch of unequal tasks).
+   * A task of `w` ended and `w` has no task queued behind its running ones: it steals now, so
+   * stolen work reaches it before it goes idle. (The periodic balance waited until `w` was
+   * idle and then up to 100 ms; and a victim running a synchronous task answers a steal only
+   * when that task ends, so a steal asked by an idle thief kept it idle for that long too.)
    */
-  workerIdle(w: WorkerState): void {
-    if (w.status !== 'running' || w.processing.size >= w.nthreads || this.placement.peekQueued() !== undefined) return;
+  runningOut(w: WorkerState): void {
+    if (w.status !== 'running' || w.processing.size > w.nthreads || this.placement.peekQueued() !== undefined) return;
     const running: WorkerState[] = [];
     for (const v of this.table.workers.values()) if (v.status === 'running') running.push(v);
     this.stealFor(w, running);
   }
 
   /**
-   * Ask the busiest worker for half of the tasks it has not started beyond one per thread (the
-   * thief is idle: any one of them starts sooner there), those it would run last, unless
-   * moving their inputs costs more than waiting.
+   * Ask the busiest worker for half of its backlog beyond two tasks per thread (one running,
+   * one about to start: moving those gains nothing), those it would run last, unless moving
+   * their inputs costs more than waiting.
    */
   private stealFor(thief: WorkerState, running: readonly WorkerState[]): void {
     let victim: WorkerState | undefined;
@@ -53,7 +55,7 @@ export class Stealing {
       if (victim === undefined || w.processing.size / w.nthreads > victim.processing.size / victim.nthreads) victim = w;
     }
     if (victim === undefined) return;
-    const backlog = victim.processing.size - victim.nthreads;
+    const backlog = victim.processing.size - victim.nthreads * 2;
     if (backlog <= 0) return;
     const want = Math.ceil(backlog / 2);
     const cands: TaskState[] = [];
