@@ -110,9 +110,10 @@ t.test('the not-started tasks of a paused worker move to an idle running one', a
   const on0 = w0.sink.take('compute').map((m) => m.key);
   const on1 = w1.sink.take('compute').map((m) => m.key);
   t.ok(on0.length > 0 && on1.length > 0);
+  // Paused first: a worker down to its last task steals from running workers at once.
+  pause(w0.w);
   for (const k of on1) s.taskFinished(w1.w, k, 8, 'number', 0, 1, undefined);
   w1.sink.take('compute');
-  pause(w0.w);
   s.balance();
   const steals = w0.sink.take('steal');
   t.equal(steals.length, 1, 'the paused worker is asked to give up its queued tasks');

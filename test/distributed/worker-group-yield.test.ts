@@ -21,8 +21,9 @@ t.test('a peer fetch is served while a group of long tasks runs, before its last
   const [small] = await client.scatter([Float64Array.from({ length: 1000 }, (_, i) => i)]);
   // Two tasks under 1 ms: the worker's next ready tasks then start as one group.
   for (let i = 0; i < 2; i++) t.equal(await client.submitWith({ pure: false }, second, small).result(), 1);
-  const n = 60;
-  const spins = Array.from({ length: n }, (_, i) => client.submitWith({ pure: false }, spin, small, 50, i));
+  // 64 (a whole group) x 80 ms: the second worker has ~5 s to start, also on a loaded machine.
+  const n = 64;
+  const spins = Array.from({ length: n }, (_, i) => client.submitWith({ pure: false }, spin, small, 80, i));
   const started = () => spins.some((f) => state.tasks.get(f.key)?.started === true);
   while (!started()) await new Promise((r) => setTimeout(r, 5));
   const holder = state.tasks.get(small.key)?.whoHas[0]?.address;
