@@ -1,7 +1,8 @@
 /**
- * Work stealing: an idle worker takes queued-but-not-started tasks from the busiest one, when
- * moving their inputs costs less than waiting, and every not-started task from a worker
- * paused for memory (waiting there may never end). The victim says which it gave up.
+ * Work stealing: an idle worker (every 100 ms), or one down to its last task (when a task of
+ * it ends), takes queued-but-not-started tasks from the busiest one, when moving their inputs
+ * costs less than waiting, and every not-started task from a worker paused for memory
+ * (waiting there may never end). The victim says which it gave up.
  */
 import { toWorker } from '../protocol/index.js';
 import { fits, take } from '../resources.js';
