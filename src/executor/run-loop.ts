@@ -35,7 +35,7 @@ export interface LoopTask {
   state: LoopState;
   /** Inputs not available yet: counted by the caller before `add`, counted down by `arrived`. */
   missing: number;
-  /** Set by the loop: given to `starting` with a group that ran out of time before this task started. */
+  /** Set by the loop once given to `starting`: not given again when its group's slice ran out before it started. */
   announced?: boolean;
 }
 
