@@ -11,7 +11,9 @@
  * - Root tasks are handed out in contiguous runs of the order, so sibling subtrees share an
  *   executor; an executor with nothing to do steals ready tasks from the others.
  * - An executor that dies restarts the compute on fresh executors (MAX_ATTEMPTS in all);
- *   callbacks fire once per task regardless.
+ *   callbacks fire once per task regardless. So does a compute whose tasks read a shared copy
+ *   of a user array that turns out to be outdated (src/core/shared/inputs.ts), with that copy
+ *   renewed.
  */
 import { annotateTaskError } from '../../core/errors.js';
 import { type Graph, keyName, Task } from '../../core/graph.js';
@@ -29,6 +31,8 @@ const MAX_INFLIGHT = 4000;
 /** Estimate for a task group never seen finishing: long enough that such tasks go one at a time. */
 const UNKNOWN_MS = 1000;
 const MAX_ATTEMPTS = 3;
+/** Runs again for outdated shared inputs before giving up (each renews the copies it read). */
+const MAX_RENEWALS = 3;
 
 const WAITING = 0;
 const QUEUED = 1;
@@ -89,6 +93,7 @@ export class Run implements RunHandler {
   private total = 0;
   private finished = 0;
   private attempts = 0;
+  private renewals = 0;
   private lastRoot = 0;
   private rootShare = 1;
   private readonly reported = new Set<string>();
@@ -393,6 +398,8 @@ export class Run implements RunHandler {
     try {
       if (r.values !== undefined) for (const [key, w, marked] of r.values) this.received(key, w, marked);
       if (r.errors !== undefined && r.errors.length > 0) {
+        // A task that read an outdated input may fail for that alone: run again on the new copy.
+        if (this.inputs?.settle().kind === 'stale') return this.renew();
         const [key, info] = r.errors[0];
         return this.fail(annotateTaskError(rebuildError(info, slot.handle.name), key));
       }
@@ -489,6 +496,11 @@ export class Run implements RunHandler {
       );
     }
     // Retry: forget this attempt everywhere and run again on fresh executors.
+    this.again();
+  }
+
+  /** Forget this attempt everywhere and run the compute again. */
+  private again(): void {
     this.pool.unregister(this);
     this.id = this.pool.newRunId();
     try {
@@ -499,6 +511,14 @@ export class Run implements RunHandler {
     }
   }
 
+  /** Some tasks read a shared copy that was outdated (now renewed): their results are not the user's. */
+  private renew(): void {
+    if (++this.renewals > MAX_RENEWALS) {
+      return this.fail(new Error(`tsdask: the arrays given to this compute kept changing while it ran (computed ${MAX_RENEWALS + 1} times); change them between computes, not during one`));
+    }
+    this.again();
+  }
+
   abort(reason: Error): void {
     this.fail(reason);
   }
@@ -507,7 +527,7 @@ export class Run implements RunHandler {
     if (this.settled) return;
     this.settled = true;
     // Drops copies a task wrote into, so the next compute copies the input afresh.
-    this.inputs?.verify();
+    this.inputs?.settle();
     this.pool.unregister(this);
     if (this.observed) fire(this.callbacks, 'finish', e);
     this.reject(e);
@@ -515,8 +535,9 @@ export class Run implements RunHandler {
 
   private succeed(): void {
     if (this.settled) return;
-    const written = this.inputs?.verify();
-    if (written !== undefined) return this.fail(written);
+    const inputs = this.inputs?.settle();
+    if (inputs?.kind === 'written') return this.fail(inputs.error);
+    if (inputs?.kind === 'stale') return this.renew();
     let values: unknown[];
     try {
       values = this.keys.map((k) => {
