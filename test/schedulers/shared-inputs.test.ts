@@ -6,7 +6,7 @@
  * writing into its input still fails the compute, and that two computes reading one copy at
  * the same time both see the change. Expected values are computed here in plain loops.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { compute, delayed, type Delayed, shutdownSchedulers } from '../../src/index.js';
 import { startsWith, sumLater, sumOf, writeInto } from './fixtures/shared-inputs-probe.js';
 
@@ -21,17 +21,18 @@ function plainSum(a: Float64Array): number {
   return s;
 }
 
-function sums(dx: Delayed<Float64Array>, n = 4): Promise<[number[]]> {
-  return compute(
+async function sums(dx: Delayed<Float64Array>, n = 4): Promise<number[]> {
+  const [s] = await compute(
     Array.from({ length: n }, (_, i) => delayed(sumOf, { name: 'sum' })(dx, i)),
     opts,
   );
+  return s;
 }
 
 /** Computes enough times unchanged that the next compute skips its first comparison. */
-async function settle(t: Tap.Test, x: Float64Array, dx: Delayed<Float64Array>): Promise<void> {
+async function settle(t: Test, x: Float64Array, dx: Delayed<Float64Array>): Promise<void> {
   for (let r = 0; r < 3; r++) {
-    const [s] = await sums(dx);
+    const s = await sums(dx);
     t.same(s, new Array(4).fill(plainSum(x)), `unchanged compute ${r + 1}`);
   }
 }
@@ -46,12 +47,12 @@ t.test('a user array changed between computes: every later compute reads the new
     [N >> 1, -4],
   ]) {
     x[i] = v;
-    const [s] = await sums(dx);
+    const s = await sums(dx);
     t.same(s, new Array(4).fill(plainSum(x)), `after x[${i}] = ${v}`);
   }
   await settle(t, x, dx);
   x.fill(0.25);
-  const [s] = await sums(dx);
+  const s = await sums(dx);
   t.same(s, new Array(4).fill(plainSum(x)), 'after a fill, once the copy was trusted again');
 });
 
@@ -78,13 +79,13 @@ t.test('a task that writes into its input still fails the compute once the first
     message: /wrote into its input on the threads scheduler.*task 'writer-/s,
   });
   t.equal(x[1], 1, "the user's array is unchanged");
-  const [s] = await sums(dx);
+  const s = await sums(dx);
   t.same(s, new Array(4).fill(N), 'later computes read a fresh copy, not the written one');
   // Changed by the user and written by a task in one compute: still the task's error.
   await settle(t, x, dx);
   x[2] = 9;
   await t.rejects(compute([writer, ...readers], opts), { name: 'SharedInputError' });
-  const [after] = await sums(dx);
+  const after = await sums(dx);
   t.same(after, new Array(4).fill(plainSum(x)), 'then the new values');
 });
 

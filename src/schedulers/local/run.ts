@@ -514,7 +514,11 @@ export class Run implements RunHandler {
   /** Some tasks read a shared copy that was outdated (now renewed): their results are not the user's. */
   private renew(): void {
     if (++this.renewals > MAX_RENEWALS) {
-      return this.fail(new Error(`tsdask: the arrays given to this compute kept changing while it ran (computed ${MAX_RENEWALS + 1} times); change them between computes, not during one`));
+      return this.fail(
+        new Error(
+          `tsdask: the arrays given to this compute kept changing while it ran (computed ${MAX_RENEWALS + 1} times); change them between computes, not during one`,
+        ),
+      );
     }
     this.again();
   }
