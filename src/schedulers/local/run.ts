@@ -30,6 +30,8 @@ const WINDOW_MS = 3;
 const MAX_INFLIGHT = 4000;
 /** Estimate for a task group never seen finishing: long enough that such tasks go one at a time. */
 const UNKNOWN_MS = 1000;
+/** Prefetch a long root only while at least this many roots per executor wait (see `prefetch`). */
+const PREFETCH_ROOTS = 2;
 const MAX_ATTEMPTS = 3;
 /** Runs again for outdated shared inputs before giving up (each renews the copies it read). */
 const MAX_RENEWALS = 3;
@@ -235,6 +237,7 @@ export class Run implements RunHandler {
     this.rootShare = Math.max(1, Math.ceil(this.roots.size / lanes.length));
     for (let k = 0; k < lanes.length; k++) this.fill((this.lastRoot + k) % lanes.length, false);
     for (let i = 0; i < lanes.length; i++) this.fill(i, true);
+    for (let i = 0; i < lanes.length; i++) this.prefetch(i);
     this.flush();
   }
 
@@ -260,6 +263,21 @@ export class Run implements RunHandler {
     }
   }
 
+  /**
+   * An executor running one long task of a known group also gets the next root, marked to start
+   * once nothing else of this compute runs there: it starts the moment the first one ends,
+   * without a round trip through main. Not near the end of the roots, where the next free
+   * executor should take what is left.
+   */
+  private prefetch(i: number): void {
+    const lane = this.lanes[i];
+    if (lane.count !== 1 || lane.est < WINDOW_MS || lane.est >= UNKNOWN_MS) return;
+    while (this.roots.size > 0 && this.roots.peek()!.state !== QUEUED) this.roots.pop();
+    if (this.roots.size < PREFETCH_ROOTS * this.lanes.length) return;
+    this.assign(this.roots.pop()!, i, true);
+    this.lastRoot = i;
+  }
+
   /** A ready task (all inputs in memory) from another executor's queue, best priority first. */
   private stealFor(i: number): Node | undefined {
     let best: Node | undefined;
@@ -275,7 +293,7 @@ export class Run implements RunHandler {
     return best;
   }
 
-  private assign(n: Node, i: number): void {
+  private assign(n: Node, i: number, behind = false): void {
     const lane = this.lanes[i];
     n.state = PROCESSING;
     n.worker = i;
@@ -283,7 +301,7 @@ export class Run implements RunHandler {
     lane.count++;
     lane.est += n.est;
     for (const d of n.deps) if (d.state === MEMORY) this.ensureOn(d, i);
-    (this.out(i).tasks ??= []).push(this.wireTask(n, i));
+    (this.out(i).tasks ??= []).push(this.wireTask(n, i, behind));
     for (const c of n.dependents) {
       if (--c.unassigned === 0 && c.state === WAITING) this.enqueue(c);
     }
@@ -332,7 +350,7 @@ export class Run implements RunHandler {
     };
   }
 
-  private wireTask(n: Node, i: number): WireTask {
+  private wireTask(n: Node, i: number, behind: boolean): WireTask {
     const task = n.task!;
     const what = `task '${n.key}'`;
     const lane = this.lanes[i];
@@ -350,14 +368,14 @@ export class Run implements RunHandler {
     const send: SendMode = n.wanted ? (n.dependents.length === 0 ? SEND_DROP : SEND_KEEP) : KEEP;
     if (task.chain.length === 0) {
       const [args, marked] = task.args.length === 0 ? [[], false] : toWire(task.args, what, opts);
-      return [n.key, n.priority, fnIdOn(task.fn, what), args as unknown[], marked, task.deps as string[], send, 0];
+      return [n.key, n.priority, fnIdOn(task.fn, what), args as unknown[], marked, task.deps as string[], send, 0, behind];
     }
     const chain: WireStep[] = task.chain.map((s) => {
       const w = `task '${s.key}'`;
       const [args, marked] = toWire(s.task.args, w, opts);
       return [s.key, fnIdOn(s.task.fn, w), args as unknown[], marked, s.task.deps as string[]];
     });
-    return [n.key, n.priority, -1, [], false, task.deps as string[], send, chain];
+    return [n.key, n.priority, -1, [], false, task.deps as string[], send, chain, behind];
   }
 
   private out(i: number): Batch {
