@@ -30,8 +30,6 @@ interface Entry {
   gen: number;
   /** Computes in a row that found the copy equal to the user's array (a new copy counts as one). */
   quiet: number;
-  /** The copy was just rewritten for a compute that runs again: its next use needs no comparison. */
-  renewed: boolean;
 }
 
 /** `x` with its buffers in shared memory when its type knows how (TypeSpec.toShared), else `x`. */
@@ -57,7 +55,7 @@ export class SharedInputs {
     for (const e of list) {
       if (e.source.byteOffset === v.byteOffset && e.source.byteLength === v.byteLength && e.source.constructor === v.constructor) return [e, false];
     }
-    const e: Entry = { source: v, copy: toShared(v), gen: 0, quiet: 1, renewed: false };
+    const e: Entry = { source: v, copy: toShared(v), gen: 0, quiet: 1 };
     list.push(e);
     return [e, true];
   }
@@ -107,14 +105,15 @@ export class RunInputs {
     const [e, fresh] = this.pool.entry(v);
     let use = this.used.get(e);
     if (use === undefined) {
-      let checked = true;
-      if (fresh || e.renewed) e.renewed = false;
-      else if (e.quiet >= QUIET_TO_SKIP) checked = false;
-      else if (sameBytes(e.source, e.copy)) e.quiet++;
-      else {
-        // A copy from an earlier compute and the user changed the array since.
-        renew(e);
-        e.quiet = 0;
+      // A new copy needs no comparison; a quiet one is compared only at the end (settle).
+      const checked = fresh || e.quiet < QUIET_TO_SKIP;
+      if (!fresh && checked) {
+        if (sameBytes(e.source, e.copy)) e.quiet++;
+        else {
+          // The user changed the array since it was last compared.
+          renew(e);
+          e.quiet = 0;
+        }
       }
       this.used.set(e, (use = { readers: [], gen: e.gen, checked }));
     }
@@ -142,9 +141,10 @@ export class RunInputs {
         continue;
       }
       if (!use.checked) {
+        // The user changed their array or a task wrote: the compute runs again on a fresh copy,
+        // compared before its tasks, so that a difference after them is a task's write.
         renew(e);
         e.quiet = 0;
-        e.renewed = true;
         stale = true;
         continue;
       }
