@@ -7,7 +7,8 @@
  *   there right away (pipelined: it starts the moment they finish, with no round trip).
  * - Each executor gets about WINDOW_MS of estimated work at a time (estimates per task
  *   group, learned from reported durations; unknown groups go one at a time), so long tasks
- *   balance across executors while tiny tasks travel thousands per message.
+ *   balance across executors while tiny tasks travel thousands per message. An executor
+ *   running one long task of a known group also holds the next root, started when it is free.
  * - Root tasks are handed out in contiguous runs of the order, so sibling subtrees share an
  *   executor; an executor with nothing to do steals ready tasks from the others.
  * - An executor that dies restarts the compute on fresh executors (MAX_ATTEMPTS in all);
