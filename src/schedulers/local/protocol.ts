@@ -14,7 +14,18 @@ export const SEND_KEEP = 1;
 export const SEND_DROP = 2;
 export type SendMode = typeof KEEP | typeof SEND_KEEP | typeof SEND_DROP;
 
-export type WireTask = [key: string, priority: number, fnId: number, args: unknown[], marked: boolean, deps: string[], send: SendMode, chain: WireStep[] | 0];
+/** `behind`: start only when no other task of its run is running on this executor (sent ahead of time, not to run alongside). */
+export type WireTask = [
+  key: string,
+  priority: number,
+  fnId: number,
+  args: unknown[],
+  marked: boolean,
+  deps: string[],
+  send: SendMode,
+  chain: WireStep[] | 0,
+  behind: boolean,
+];
 
 export interface Batch {
   run: number;

@@ -7,11 +7,14 @@
  *   there right away (pipelined: it starts the moment they finish, with no round trip).
  * - Each executor gets about WINDOW_MS of estimated work at a time (estimates per task
  *   group, learned from reported durations; unknown groups go one at a time), so long tasks
- *   balance across executors while tiny tasks travel thousands per message.
+ *   balance across executors while tiny tasks travel thousands per message. An executor
+ *   running one long task of a known group also holds the next root, started when it is free.
  * - Root tasks are handed out in contiguous runs of the order, so sibling subtrees share an
  *   executor; an executor with nothing to do steals ready tasks from the others.
  * - An executor that dies restarts the compute on fresh executors (MAX_ATTEMPTS in all);
- *   callbacks fire once per task regardless.
+ *   callbacks fire once per task regardless. So does a compute whose tasks read a shared copy
+ *   of a user array that turns out to be outdated (src/core/shared/inputs.ts), with that copy
+ *   renewed.
  */
 import { annotateTaskError } from '../../core/errors.js';
 import { type Graph, keyName, Task } from '../../core/graph.js';
@@ -28,7 +31,11 @@ const WINDOW_MS = 3;
 const MAX_INFLIGHT = 4000;
 /** Estimate for a task group never seen finishing: long enough that such tasks go one at a time. */
 const UNKNOWN_MS = 1000;
+/** Prefetch a long root only while at least this many roots per executor wait (see `prefetch`). */
+const PREFETCH_ROOTS = 2;
 const MAX_ATTEMPTS = 3;
+/** Runs again for outdated shared inputs before giving up (each renews the copies it read). */
+const MAX_RENEWALS = 3;
 
 const WAITING = 0;
 const QUEUED = 1;
@@ -89,6 +96,7 @@ export class Run implements RunHandler {
   private total = 0;
   private finished = 0;
   private attempts = 0;
+  private renewals = 0;
   private lastRoot = 0;
   private rootShare = 1;
   private readonly reported = new Set<string>();
@@ -230,6 +238,7 @@ export class Run implements RunHandler {
     this.rootShare = Math.max(1, Math.ceil(this.roots.size / lanes.length));
     for (let k = 0; k < lanes.length; k++) this.fill((this.lastRoot + k) % lanes.length, false);
     for (let i = 0; i < lanes.length; i++) this.fill(i, true);
+    for (let i = 0; i < lanes.length; i++) this.prefetch(i);
     this.flush();
   }
 
@@ -255,6 +264,21 @@ export class Run implements RunHandler {
     }
   }
 
+  /**
+   * An executor running one long task of a known group also gets the next root, marked to start
+   * once nothing else of this compute runs there: it starts the moment the first one ends,
+   * without a round trip through main. Not near the end of the roots, where the next free
+   * executor should take what is left.
+   */
+  private prefetch(i: number): void {
+    const lane = this.lanes[i];
+    if (lane.count !== 1 || lane.est < WINDOW_MS || lane.est >= UNKNOWN_MS) return;
+    while (this.roots.size > 0 && this.roots.peek()!.state !== QUEUED) this.roots.pop();
+    if (this.roots.size < PREFETCH_ROOTS * this.lanes.length) return;
+    this.assign(this.roots.pop()!, i, true);
+    this.lastRoot = i;
+  }
+
   /** A ready task (all inputs in memory) from another executor's queue, best priority first. */
   private stealFor(i: number): Node | undefined {
     let best: Node | undefined;
@@ -270,7 +294,7 @@ export class Run implements RunHandler {
     return best;
   }
 
-  private assign(n: Node, i: number): void {
+  private assign(n: Node, i: number, behind = false): void {
     const lane = this.lanes[i];
     n.state = PROCESSING;
     n.worker = i;
@@ -278,7 +302,7 @@ export class Run implements RunHandler {
     lane.count++;
     lane.est += n.est;
     for (const d of n.deps) if (d.state === MEMORY) this.ensureOn(d, i);
-    (this.out(i).tasks ??= []).push(this.wireTask(n, i));
+    (this.out(i).tasks ??= []).push(this.wireTask(n, i, behind));
     for (const c of n.dependents) {
       if (--c.unassigned === 0 && c.state === WAITING) this.enqueue(c);
     }
@@ -327,7 +351,7 @@ export class Run implements RunHandler {
     };
   }
 
-  private wireTask(n: Node, i: number): WireTask {
+  private wireTask(n: Node, i: number, behind: boolean): WireTask {
     const task = n.task!;
     const what = `task '${n.key}'`;
     const lane = this.lanes[i];
@@ -345,14 +369,14 @@ export class Run implements RunHandler {
     const send: SendMode = n.wanted ? (n.dependents.length === 0 ? SEND_DROP : SEND_KEEP) : KEEP;
     if (task.chain.length === 0) {
       const [args, marked] = task.args.length === 0 ? [[], false] : toWire(task.args, what, opts);
-      return [n.key, n.priority, fnIdOn(task.fn, what), args as unknown[], marked, task.deps as string[], send, 0];
+      return [n.key, n.priority, fnIdOn(task.fn, what), args as unknown[], marked, task.deps as string[], send, 0, behind];
     }
     const chain: WireStep[] = task.chain.map((s) => {
       const w = `task '${s.key}'`;
       const [args, marked] = toWire(s.task.args, w, opts);
       return [s.key, fnIdOn(s.task.fn, w), args as unknown[], marked, s.task.deps as string[]];
     });
-    return [n.key, n.priority, -1, [], false, task.deps as string[], send, chain];
+    return [n.key, n.priority, -1, [], false, task.deps as string[], send, chain, behind];
   }
 
   private out(i: number): Batch {
@@ -393,6 +417,8 @@ export class Run implements RunHandler {
     try {
       if (r.values !== undefined) for (const [key, w, marked] of r.values) this.received(key, w, marked);
       if (r.errors !== undefined && r.errors.length > 0) {
+        // A task that read an outdated input may fail for that alone: run again on the new copy.
+        if (this.inputs?.settle().kind === 'stale') return this.renew();
         const [key, info] = r.errors[0];
         return this.fail(annotateTaskError(rebuildError(info, slot.handle.name), key));
       }
@@ -489,6 +515,11 @@ export class Run implements RunHandler {
       );
     }
     // Retry: forget this attempt everywhere and run again on fresh executors.
+    this.again();
+  }
+
+  /** Forget this attempt everywhere and run the compute again. */
+  private again(): void {
     this.pool.unregister(this);
     this.id = this.pool.newRunId();
     try {
@@ -499,6 +530,18 @@ export class Run implements RunHandler {
     }
   }
 
+  /** Some tasks read a shared copy that was outdated (now renewed): their results are not the user's. */
+  private renew(): void {
+    if (++this.renewals > MAX_RENEWALS) {
+      return this.fail(
+        new Error(
+          `tsdask: the arrays given to this compute kept changing while it ran (computed ${MAX_RENEWALS + 1} times); change them between computes, not during one`,
+        ),
+      );
+    }
+    this.again();
+  }
+
   abort(reason: Error): void {
     this.fail(reason);
   }
@@ -507,7 +550,7 @@ export class Run implements RunHandler {
     if (this.settled) return;
     this.settled = true;
     // Drops copies a task wrote into, so the next compute copies the input afresh.
-    this.inputs?.verify();
+    this.inputs?.settle();
     this.pool.unregister(this);
     if (this.observed) fire(this.callbacks, 'finish', e);
     this.reject(e);
@@ -515,8 +558,9 @@ export class Run implements RunHandler {
 
   private succeed(): void {
     if (this.settled) return;
-    const written = this.inputs?.verify();
-    if (written !== undefined) return this.fail(written);
+    const inputs = this.inputs?.settle();
+    if (inputs?.kind === 'written') return this.fail(inputs.error);
+    if (inputs?.kind === 'stale') return this.renew();
     let values: unknown[];
     try {
       values = this.keys.map((k) => {

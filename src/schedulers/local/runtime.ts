@@ -39,6 +39,8 @@ interface Pending extends LoopTask {
   send: SendMode;
   /** What decoding the task threw (e.g. its module failed to load), boxed: any value may be thrown. */
   error: { readonly thrown: unknown } | undefined;
+  /** Sent ahead of time: starts only when no other task of the run is running here. */
+  behind: boolean;
 }
 
 /** One compute on this executor: its store, the tasks waiting on each key, its run loop. */
@@ -63,12 +65,17 @@ class RunState implements TaskExecutor<Pending> {
 
   private readonly get = (k: string): unknown => this.store.get(k);
 
+  admit(p: Pending): boolean {
+    return !p.behind || this.loop.running === 0;
+  }
+
   run(p: Pending): unknown {
     if (p.error !== undefined) throw p.error.thrown;
     return runTask(p.task!, this.get);
   }
 
   done(p: Pending, value: unknown, ms: number): void {
+    this.loop.readmit();
     let kept = value;
     if (p.send !== 0) {
       const sent = this.sendValue(p.key, value, p.send === SEND_DROP, 'result');
@@ -80,6 +87,7 @@ class RunState implements TaskExecutor<Pending> {
   }
 
   erred(p: Pending, e: unknown): void {
+    this.loop.readmit();
     this.fail(p.key, e);
   }
 
@@ -245,8 +253,8 @@ export class ExecutorRuntime implements ExecutorApi {
     return marked ? (fromWire(args, this.fn) as unknown[]) : args;
   }
 
-  private accept(rs: RunState, [key, priority, fnId, args, marked, deps, send, chain]: WireTask): void {
-    const p: Pending = { key, priority, state: WAITING, missing: 0, task: undefined, send, error: undefined };
+  private accept(rs: RunState, [key, priority, fnId, args, marked, deps, send, chain, behind]: WireTask): void {
+    const p: Pending = { key, priority, state: WAITING, missing: 0, task: undefined, send, error: undefined, behind };
     try {
       if (chain === 0) p.task = new Task(this.fn(fnId), this.decodeArgs(args, marked), deps);
       else {
