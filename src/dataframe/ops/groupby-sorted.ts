@@ -27,11 +27,7 @@ function rowOfRank({ ranks, r }: Ranks): Int32Array {
 }
 
 /** Groups of equal keys (missing keys form groups of their own, last), ascending by key. */
-export function sortedGroups(
-  cols: readonly Column[],
-  n: number,
-  ranks: readonly Ranks[] = cols.map((c) => columnRanks(c, true)),
-): SortedGroups {
+export function sortedGroups(cols: readonly Column[], n: number, ranks: readonly Ranks[] = cols.map((c) => columnRanks(c, true))): SortedGroups {
   const packed = packRanks(ranks, n);
   const { order, sorted } = sortWords(packed.words, packed.bits, n);
   const ids = new Int32Array(n);

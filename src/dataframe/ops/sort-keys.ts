@@ -217,44 +217,119 @@ export function packRanks(ranks: readonly Ranks[], n: number): Packed {
 }
 
 const DIGIT = 11;
+/** From this many rows the first pass splits by the top digit, so later passes run inside cache-sized buckets. */
+const MSD_MIN_ROWS = 1 << 16;
 
-/**
- * Stable LSD radix sort of packed keys. Returns the row order and the words in that order
- * (the input arrays are reused as buffers).
- */
-export function sortWords(words: Uint32Array[], bits: readonly number[], n: number): { order: Int32Array; sorted: Uint32Array[] } {
-  let order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let nextOrder = new Int32Array(n);
-  let cur: Uint32Array[] = words.slice();
-  let next: Uint32Array[] = words.map(() => new Uint32Array(n));
-  for (let w = words.length - 1; w >= 0; w--) {
-    for (let shift = 0; shift < bits[w]; shift += DIGIT) {
-      const d = Math.min(DIGIT, bits[w] - shift);
-      const mask = (1 << d) - 1;
-      const key = cur[w];
-      const pos = new Int32Array(1 << d);
-      for (let i = 0; i < n; i++) pos[(key[i] >>> shift) & mask]++;
-      // A digit every row shares moves nothing.
-      if (pos[(key[0] >>> shift) & mask] === n) continue;
-      let at = 0;
-      for (let b = 0; b < pos.length; b++) {
-        const c = pos[b];
-        pos[b] = at;
-        at += c;
-      }
-      if (cur.length === 1) scatter1(key, shift, mask, pos, order, nextOrder, next[0], n);
-      else if (cur.length === 2) scatter2(key, shift, mask, pos, order, nextOrder, cur, next, n);
-      else scatterN(key, shift, mask, pos, order, nextOrder, cur, next, n);
-      [order, nextOrder] = [nextOrder, order];
-      [cur, next] = [next, cur];
-    }
-  }
-  return { order, sorted: cur };
+interface Digit {
+  word: number;
+  shift: number;
+  bits: number;
 }
 
-function scatter1(key: Uint32Array, shift: number, mask: number, pos: Int32Array, order: Int32Array, nextOrder: Int32Array, out: Uint32Array, n: number): void {
-  for (let i = 0; i < n; i++) {
+/** Sort state: rows and words, and a second buffer of each to scatter into. */
+interface Buffers {
+  order: Int32Array;
+  words: Uint32Array[];
+  nextOrder: Int32Array;
+  next: Uint32Array[];
+}
+
+function swap(b: Buffers): void {
+  [b.order, b.nextOrder] = [b.nextOrder, b.order];
+  [b.words, b.next] = [b.next, b.words];
+}
+
+/**
+ * One stable counting pass of rows [a, b) by a digit, from the buffers into the second ones.
+ * `pos` is scratch of at least 2^digit.bits entries; it is left holding each bucket's end.
+ * False (nothing moved) when every row shares the digit.
+ */
+function digitPass(buf: Buffers, dg: Digit, a: number, b: number, pos: Int32Array): boolean {
+  const size = 1 << dg.bits;
+  const mask = size - 1;
+  const shift = dg.shift;
+  const key = buf.words[dg.word];
+  pos.fill(0, 0, size);
+  for (let i = a; i < b; i++) pos[(key[i] >>> shift) & mask]++;
+  if (pos[(key[a] >>> shift) & mask] === b - a) return false;
+  let at = a;
+  for (let k = 0; k < size; k++) {
+    const c = pos[k];
+    pos[k] = at;
+    at += c;
+  }
+  const k = buf.words.length;
+  if (k === 1) scatter1(key, shift, mask, pos, buf.order, buf.nextOrder, buf.next[0], a, b);
+  else if (k === 2) scatter2(key, shift, mask, pos, buf, a, b);
+  else scatterN(key, shift, mask, pos, buf, a, b);
+  return true;
+}
+
+/**
+ * Stable radix sort of packed keys. Returns the row order and the words in that order (the input
+ * arrays are reused as buffers). Large inputs: one pass by the most significant digit, then each
+ * bucket sorted least-significant digit first while it sits in cache; small ones: LSD throughout.
+ */
+export function sortWords(words: Uint32Array[], bits: readonly number[], n: number): { order: Int32Array; sorted: Uint32Array[] } {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const buf: Buffers = { order, words: words.slice(), nextOrder: new Int32Array(n), next: words.map(() => new Uint32Array(n)) };
+  // Digits, least significant first.
+  const digits: Digit[] = [];
+  for (let w = words.length - 1; w >= 0; w--) {
+    for (let shift = 0; shift < bits[w]; shift += DIGIT) digits.push({ word: w, shift, bits: Math.min(DIGIT, bits[w] - shift) });
+  }
+  const pos = new Int32Array(1 << DIGIT);
+  if (n === 0) return { order: buf.order, sorted: buf.words };
+  if (n < MSD_MIN_ROWS || digits.length < 3) {
+    for (const dg of digits) if (digitPass(buf, dg, 0, n, pos)) swap(buf);
+    return { order: buf.order, sorted: buf.words };
+  }
+  // Most significant digit first (a digit all rows share splits nothing: the next one does).
+  let top = digits.pop()!;
+  while (!digitPass(buf, top, 0, n, pos)) {
+    if (digits.length === 0) return { order: buf.order, sorted: buf.words };
+    top = digits.pop()!;
+  }
+  swap(buf);
+  const ends = pos.slice(0, 1 << top.bits);
+  let a = 0;
+  for (let t = 0; t < ends.length; t++) {
+    const b = ends[t];
+    if (b - a > 1) sortBucket(buf, digits, a, b, pos);
+    a = b;
+  }
+  return { order: buf.order, sorted: buf.words };
+}
+
+/** LSD passes over rows [a, b); the result is left in the main buffers (copied back after an odd number of passes). */
+function sortBucket(buf: Buffers, digits: readonly Digit[], a: number, b: number, pos: Int32Array): void {
+  const local: Buffers = { ...buf };
+  let moved = 0;
+  for (const dg of digits) {
+    if (digitPass(local, dg, a, b, pos)) {
+      swap(local);
+      moved++;
+    }
+  }
+  if (moved % 2 === 1) {
+    buf.order.set(local.order.subarray(a, b), a);
+    for (let w = 0; w < buf.words.length; w++) buf.words[w].set(local.words[w].subarray(a, b), a);
+  }
+}
+
+function scatter1(
+  key: Uint32Array,
+  shift: number,
+  mask: number,
+  pos: Int32Array,
+  order: Int32Array,
+  nextOrder: Int32Array,
+  out: Uint32Array,
+  a: number,
+  b: number,
+): void {
+  for (let i = a; i < b; i++) {
     const x = key[i];
     const p = pos[(x >>> shift) & mask]++;
     nextOrder[p] = order[i];
@@ -262,43 +337,26 @@ function scatter1(key: Uint32Array, shift: number, mask: number, pos: Int32Array
   }
 }
 
-function scatter2(
-  key: Uint32Array,
-  shift: number,
-  mask: number,
-  pos: Int32Array,
-  order: Int32Array,
-  nextOrder: Int32Array,
-  cur: Uint32Array[],
-  next: Uint32Array[],
-  n: number,
-): void {
-  const [a, b] = cur;
-  const [a2, b2] = next;
-  for (let i = 0; i < n; i++) {
+function scatter2(key: Uint32Array, shift: number, mask: number, pos: Int32Array, buf: Buffers, a: number, b: number): void {
+  const order = buf.order;
+  const nextOrder = buf.nextOrder;
+  const [x, y] = buf.words;
+  const [x2, y2] = buf.next;
+  for (let i = a; i < b; i++) {
     const p = pos[(key[i] >>> shift) & mask]++;
     nextOrder[p] = order[i];
-    a2[p] = a[i];
-    b2[p] = b[i];
+    x2[p] = x[i];
+    y2[p] = y[i];
   }
 }
 
-function scatterN(
-  key: Uint32Array,
-  shift: number,
-  mask: number,
-  pos: Int32Array,
-  order: Int32Array,
-  nextOrder: Int32Array,
-  cur: Uint32Array[],
-  next: Uint32Array[],
-  n: number,
-): void {
-  const k = cur.length;
-  for (let i = 0; i < n; i++) {
+function scatterN(key: Uint32Array, shift: number, mask: number, pos: Int32Array, buf: Buffers, a: number, b: number): void {
+  const { order, nextOrder, words, next } = buf;
+  const k = words.length;
+  for (let i = a; i < b; i++) {
     const p = pos[(key[i] >>> shift) & mask]++;
     nextOrder[p] = order[i];
-    for (let v = 0; v < k; v++) next[v][p] = cur[v][i];
+    for (let v = 0; v < k; v++) next[v][p] = words[v][i];
   }
 }
 
