@@ -29,7 +29,8 @@ import {
 import { computeStates, mergeStates, missingOf } from './groupby-states.js';
 import { nearlyDistinct, rowsWithKeys } from './groupby-cardinality.js';
 import { sortedChunkGroups, sortedGroups } from './groupby-sorted.js';
-import { groupRows, KeyIndex } from './key-index.js';
+import { KeyIndex } from './key-index.js';
+import { sliceMedian } from './nth-element.js';
 import { splitByKeys } from './shuffle.js';
 import { takeRows } from './take.js';
 
@@ -69,27 +70,31 @@ function distinctPairs(part: Frame, by: readonly string[], column: string, ids: 
 function valueRows(part: Frame, by: readonly string[], column: string, ids: Int32Array): Frame {
   const c = part.col(column);
   const rows = presentRows(c, ids, part.length);
+  // Every row kept: the columns as they are, no gather.
+  if (rows.length === part.length) return new Frame([...by, column], [...by.map((b) => compactStrings(part.col(b))), c], rows.length);
   return new Frame([...by, column], [...keyColumns(part, by, rows), takeColumn(c, rows)], rows.length);
 }
 
-/** Median per group of `rows` (keys..., value) grouped by `index`: a counting sort by group, then each group's slice sorted. */
+/** Median per group of `rows` (keys..., value) grouped by `index`: a counting sort by group, then a selection in each group's slice. */
 function groupMedians(rows: Frame, by: readonly string[], column: string, index: KeyIndex, g: number): Float64Array {
   const ids = index.probe(
     by.map((b) => rows.col(b)),
     rows.length,
   );
-  const { starts, rows: order } = groupRows(ids, g);
+  // Values counting-sorted by group, scattered straight from the rows.
+  const starts = new Int32Array(g + 1);
+  for (let i = 0; i < ids.length; i++) if (ids[i] >= 0) starts[ids[i] + 1]++;
+  for (let k = 0; k < g; k++) starts[k + 1] += starts[k];
+  const fill = starts.slice(0, g);
   const x = rows.col(column).data;
-  const sorted = new Float64Array(order.length);
-  for (let r = 0; r < order.length; r++) sorted[r] = x[order[r]];
-  const out = new Float64Array(g).fill(NaN);
-  for (let k = 0; k < g; k++) {
-    const a = starts[k];
-    const m = starts[k + 1] - a;
-    if (m === 0) continue;
-    const s = sorted.subarray(a, a + m).sort();
-    out[k] = m % 2 === 1 ? s[(m - 1) >> 1] : (s[m / 2 - 1] + s[m / 2]) / 2;
+  const byGroup = new Float64Array(starts[g]);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id >= 0) byGroup[fill[id]++] = x[i];
   }
+  const out = new Float64Array(g).fill(NaN);
+  // A selection per group, not a sort: the median is all that is read.
+  for (let k = 0; k < g; k++) out[k] = sliceMedian(byGroup, starts[k], starts[k + 1]);
   return out;
 }
 
