@@ -6,7 +6,7 @@
  * from wherever the run's first row sits. With millions of groups this replaces a hash table far
  * larger than the caches plus a sort and a gather of every column.
  */
-import { type Column, compactStrings, takeColumn } from '../frame.js';
+import { allocColumn, type Column, compactStrings, takeColumn, withCodes } from '../frame.js';
 import { columnRanks, packRanks, type Ranks, sortWords } from './sort-keys.js';
 
 export interface SortedGroups {
@@ -26,6 +26,27 @@ function rowOfRank({ ranks, r }: Ranks): Int32Array {
   return rows;
 }
 
+/** Key column of the groups: each group's rank read from its first packed word, then its value from `table`. */
+function decodeKeys(table: Column, word: Uint32Array, firsts: Int32Array, g: number, shift: number, bits: number): Column {
+  const mask = bits === 0 ? 0 : (1 << bits) - 1;
+  const src = table.data;
+  const out = table.dtype === 'string' ? withCodes(table, new Int32Array(g)) : allocColumn(table.dtype, g);
+  const dst = out.data;
+  // One loop per storage, so each stays monomorphic.
+  if (src instanceof Float64Array && dst instanceof Float64Array) decodeF64(src, dst, word, firsts, g, shift, mask);
+  else if (src instanceof Int32Array && dst instanceof Int32Array) decodeI32(src, dst, word, firsts, g, shift, mask);
+  else for (let q = 0; q < g; q++) dst[q] = src[(word[firsts[q]] >>> shift) & mask];
+  return out;
+}
+
+function decodeF64(src: Float64Array, dst: Float64Array, word: Uint32Array, firsts: Int32Array, g: number, shift: number, mask: number): void {
+  for (let q = 0; q < g; q++) dst[q] = src[(word[firsts[q]] >>> shift) & mask];
+}
+
+function decodeI32(src: Int32Array, dst: Int32Array, word: Uint32Array, firsts: Int32Array, g: number, shift: number, mask: number): void {
+  for (let q = 0; q < g; q++) dst[q] = src[(word[firsts[q]] >>> shift) & mask];
+}
+
 /** Groups of equal keys (missing keys form groups of their own, last), ascending by key. */
 export function sortedGroups(cols: readonly Column[], n: number, ranks: readonly Ranks[] = cols.map((c) => columnRanks(c, true))): SortedGroups {
   const packed = packRanks(ranks, n);
@@ -42,21 +63,14 @@ export function sortedGroups(cols: readonly Column[], n: number, ranks: readonly
   }
   const keys = cols.map((c, j) => {
     const field = packed.fields[j];
-    const word = sorted[field.word];
-    const rk = new Int32Array(g);
-    if (field.bits > 0) {
-      const shift = field.shift;
-      const mask = (1 << field.bits) - 1;
-      for (let q = 0; q < g; q++) rk[q] = (word[firsts[q]] >>> shift) & mask;
-    }
-    // A small column of one value per rank, then read through the ranks: cache-resident.
+    // A small column of one value per rank, then read through each group's rank: cache-resident.
     const table = takeColumn(c, rowOfRank(ranks[j]));
-    return compactStrings(takeColumn(table, rk));
+    return compactStrings(decodeKeys(table, sorted[field.word], firsts, g, field.shift, field.bits));
   });
   return { order, ids, count: g, keys };
 }
 
-/** Most distinct key tuples there can be, from dictionary sizes and integer ranges (n + 1 per column otherwise). */
+/** Most distinct key tuples there can be among n rows, from the columns' dictionary sizes and integer ranges (n + 1 per column otherwise). */
 function tupleBound(cols: readonly Column[], n: number): number {
   let bound = 1;
   for (const c of cols) {
@@ -67,7 +81,7 @@ function tupleBound(cols: readonly Column[], n: number): number {
     const d = c.data;
     let lo = Infinity;
     let hi = -Infinity;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < d.length; i++) {
       const x = d[i];
       if (x < lo) lo = x;
       if (x > hi) hi = x;
@@ -78,13 +92,22 @@ function tupleBound(cols: readonly Column[], n: number): number {
 }
 
 /**
+ * Several key columns whose possible tuples outnumber the rows twice over: KeyIndex would hash
+ * every row (its flat mixed-radix table is for fewer tuples), so grouping by sorting is cheaper.
+ * One key, or few tuples, and a code or direct table is one cheap pass: no sort.
+ */
+export function manyTuples(cols: readonly Column[], n: number): boolean {
+  return cols.length >= 2 && tupleBound(cols, n) > Math.max(2 * n, 4096);
+}
+
+/**
  * Row -> group ids of a partition by sorting, for several key columns with too many possible
  * tuples for a flat table (where KeyIndex would hash every row into a table larger than the
  * caches). Undefined when that is not the case, or when missing keys are to be dropped: the
  * caller hashes then. The groups come out in key order.
  */
 export function sortedChunkGroups(cols: readonly Column[], n: number, dropna: boolean): { ids: Int32Array; count: number; keys: Column[] } | undefined {
-  if (cols.length < 2 || tupleBound(cols, n) <= Math.max(2 * n, 4096)) return undefined;
+  if (!manyTuples(cols, n)) return undefined;
   const ranks = cols.map((c) => columnRanks(c, true));
   if (dropna && ranks.some((r) => r.missing)) return undefined;
   const { order, ids, count, keys } = sortedGroups(cols, n, ranks);

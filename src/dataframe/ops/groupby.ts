@@ -28,7 +28,8 @@ import {
 } from './groupby-spec.js';
 import { computeStates, mergeStates, missingOf } from './groupby-states.js';
 import { nearlyDistinct, rowsWithKeys } from './groupby-cardinality.js';
-import { sortedChunkGroups, sortedGroups } from './groupby-sorted.js';
+import { manyTuples, sortedChunkGroups, sortedGroups } from './groupby-sorted.js';
+import { sortOrder } from './sort.js';
 import { KeyIndex } from './key-index.js';
 import { sliceMedian } from './nth-element.js';
 import { splitByKeys } from './shuffle.js';
@@ -136,6 +137,12 @@ export function groupChunk(part: Frame, spec: GroupSpec): Partial {
 export const groupbyChunk = kernel('dataframe.groupby.chunk', groupChunk);
 
 // ---- combine: partials to one partial ----
+
+function totalRows(partials: readonly Partial[]): number {
+  let n = 0;
+  for (const p of partials) n += p[0].length;
+  return n;
+}
 
 /** Distinct (keys..., value) pairs and median rows of several partials, concatenated. */
 function mergeExtras(partials: readonly Partial[], spec: GroupSpec): Frame[] {
@@ -282,12 +289,20 @@ function outputColumn(head: Frame, pairs: readonly Frame[], spec: GroupSpec, o: 
 }
 
 export function groupFinalize(partials: readonly Partial[], spec: GroupSpec, schema: Frame): Frame {
-  // Sorted: group by sorting (the head comes out in key order); else by hashing, first appearance.
-  const { partial, index } = spec.sort ? combineSorted(partials, spec) : combineParts(partials, spec);
+  // Sorted with many possible key tuples: group by sorting (the head comes out in key order);
+  // else by hashing (first appearance), sorted afterwards when asked.
+  const bySorting =
+    spec.sort &&
+    manyTuples(
+      spec.by.map((b) => partials[0][0].col(b)),
+      totalRows(partials),
+    );
+  const { partial, index } = bySorting ? combineSorted(partials, spec) : combineParts(partials, spec);
   const [head, ...pairs] = partial;
   const keys = spec.by.map((b) => head.col(b));
   const outs = spec.outputs.map((o) => outputColumn(head, pairs, spec, o, index, schema));
-  return new Frame([...spec.by, ...spec.outputs.map((o) => o.name)], [...keys, ...outs], head.length);
+  const result = new Frame([...spec.by, ...spec.outputs.map((o) => o.name)], [...keys, ...outs], head.length);
+  return spec.sort && !bySorting && result.length > 1 ? takeRows(result, sortOrder(result, spec.by)) : result;
 }
 
 export const groupbyFinalize = kernel('dataframe.groupby.finalize', groupFinalize);
