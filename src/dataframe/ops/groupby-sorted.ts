@@ -7,11 +7,11 @@
  * larger than the caches plus a sort and a gather of every column.
  */
 import { allocColumn, type Column, compactStrings, takeColumn, withCodes } from '../frame.js';
-import { columnRanks, packRanks, type Ranks, sortWords } from './sort-keys.js';
+import { columnRanks, type GatherPlan, packRanks, type Ranks, type SortedWords, sortWords } from './sort-keys.js';
 
 export interface SortedGroups {
-  /** Rows in key order (stable: rows of one group keep their order). */
-  order: Int32Array;
+  /** Rows in key order (stable: rows of one group keep their order), and how to gather by it. */
+  sort: SortedWords;
   /** Group of each position of `order` (non-decreasing). */
   ids: Int32Array;
   count: number;
@@ -50,7 +50,8 @@ function decodeI32(src: Int32Array, dst: Int32Array, word: Uint32Array, firsts: 
 /** Groups of equal keys (missing keys form groups of their own, last), ascending by key. */
 export function sortedGroups(cols: readonly Column[], n: number, ranks: readonly Ranks[] = cols.map((c) => columnRanks(c, true))): SortedGroups {
   const packed = packRanks(ranks, n);
-  const { order, sorted } = sortWords(packed.words, packed.bits, n);
+  const sort = sortWords(packed.words, packed.bits, n);
+  const sorted = sort.sorted;
   const ids = new Int32Array(n);
   const firsts = new Int32Array(n);
   const k = sorted.length;
@@ -67,7 +68,37 @@ export function sortedGroups(cols: readonly Column[], n: number, ranks: readonly
     const table = takeColumn(c, rowOfRank(ranks[j]));
     return compactStrings(decodeKeys(table, sorted[field.word], firsts, g, field.shift, field.bits));
   });
-  return { order, ids, count: g, keys };
+  return { sort, ids, count: g, keys };
+}
+
+/** A column in sorted order: through the sort's two-step plan when it has one (no read of a random row). */
+export function gatherSorted(c: Column, sort: SortedWords): Column {
+  const src = c.data;
+  const plan = sort.plan;
+  if (plan === undefined) return takeColumn(c, sort.order);
+  if (src instanceof Float64Array) {
+    const out = allocColumn(c.dtype, src.length);
+    gatherF64(src, out.data as Float64Array, plan);
+    return out;
+  }
+  if (src instanceof Int32Array) {
+    const codes = new Int32Array(src.length);
+    gatherI32(src, codes, plan);
+    return c.dtype === 'string' ? withCodes(c, codes) : { dtype: c.dtype, data: codes };
+  }
+  return takeColumn(c, sort.order);
+}
+
+function gatherF64(src: Float64Array, dst: Float64Array, { dest, local }: GatherPlan): void {
+  const mid = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) mid[dest[i]] = src[i];
+  for (let q = 0; q < local.length; q++) dst[q] = mid[local[q]];
+}
+
+function gatherI32(src: Int32Array, dst: Int32Array, { dest, local }: GatherPlan): void {
+  const mid = new Int32Array(src.length);
+  for (let i = 0; i < src.length; i++) mid[dest[i]] = src[i];
+  for (let q = 0; q < local.length; q++) dst[q] = mid[local[q]];
 }
 
 /** Most distinct key tuples there can be among n rows, from the columns' dictionary sizes and integer ranges (n + 1 per column otherwise). */
@@ -110,7 +141,8 @@ export function sortedChunkGroups(cols: readonly Column[], n: number, dropna: bo
   if (!manyTuples(cols, n)) return undefined;
   const ranks = cols.map((c) => columnRanks(c, true));
   if (dropna && ranks.some((r) => r.missing)) return undefined;
-  const { order, ids, count, keys } = sortedGroups(cols, n, ranks);
+  const { sort, ids, count, keys } = sortedGroups(cols, n, ranks);
+  const order = sort.order;
   const rowIds = new Int32Array(n);
   for (let p = 0; p < n; p++) rowIds[order[p]] = ids[p];
   return { ids: rowIds, count, keys };

@@ -28,7 +28,7 @@ import {
 } from './groupby-spec.js';
 import { computeStates, mergeStates, missingOf } from './groupby-states.js';
 import { nearlyDistinct, rowsWithKeys } from './groupby-cardinality.js';
-import { manyTuples, sortedChunkGroups, sortedGroups } from './groupby-sorted.js';
+import { gatherSorted, manyTuples, sortedChunkGroups, sortedGroups } from './groupby-sorted.js';
 import { sortOrder } from './sort.js';
 import { KeyIndex } from './key-index.js';
 import { sliceMedian } from './nth-element.js';
@@ -196,7 +196,7 @@ function lazyIndex(head: Frame, spec: GroupSpec): () => KeyIndex {
 function combineSorted(partials: readonly Partial[], spec: GroupSpec): { partial: Partial; index: () => KeyIndex } {
   const heads = partials.length === 1 ? partials[0][0] : concatFrames(partials.map((p) => p[0]));
   const n = heads.length;
-  const { order, ids, count, keys } = sortedGroups(
+  const { sort, ids, count, keys } = sortedGroups(
     spec.by.map((b) => heads.col(b)),
     n,
   );
@@ -204,7 +204,7 @@ function combineSorted(partials: readonly Partial[], spec: GroupSpec): { partial
   // States in key order (one gather each), so merging them walks the groups in order.
   const inOrder = new Frame(
     stateNames,
-    stateNames.map((s) => takeColumn(heads.col(s), order)),
+    stateNames.map((s) => gatherSorted(heads.col(s), sort)),
     n,
   );
   const states = mergeStates(inOrder, spec, ids, count);

@@ -244,7 +244,7 @@ function swap(b: Buffers): void {
  * `pos` is scratch of at least 2^digit.bits entries; it is left holding each bucket's end.
  * False (nothing moved) when every row shares the digit.
  */
-function digitPass(buf: Buffers, dg: Digit, a: number, b: number, pos: Int32Array): boolean {
+function digitPass(buf: Buffers, dg: Digit, a: number, b: number, pos: Int32Array, dest?: Int32Array): boolean {
   const size = 1 << dg.bits;
   const mask = size - 1;
   const shift = dg.shift;
@@ -259,10 +259,28 @@ function digitPass(buf: Buffers, dg: Digit, a: number, b: number, pos: Int32Arra
     at += c;
   }
   const k = buf.words.length;
-  if (k === 1) scatter1(key, shift, mask, pos, buf.order, buf.nextOrder, buf.next[0], a, b);
+  if (dest !== undefined) scatterDest(key, shift, mask, pos, buf, dest, a, b);
+  else if (k === 1) scatter1(key, shift, mask, pos, buf.order, buf.nextOrder, buf.next[0], a, b);
   else if (k === 2) scatter2(key, shift, mask, pos, buf, a, b);
   else scatterN(key, shift, mask, pos, buf, a, b);
   return true;
+}
+
+/**
+ * How to move a column into sorted order in two cache-friendly steps after a bucketed sort:
+ * scatter row i to `dest[i]` (its place after the first pass, a few thousand streams), then
+ * read position q from `local[q]`, which lies in q's own bucket (a span small enough for cache).
+ */
+export interface GatherPlan {
+  dest: Int32Array;
+  local: Int32Array;
+}
+
+export interface SortedWords {
+  order: Int32Array;
+  sorted: Uint32Array[];
+  /** Present when the sort went by buckets. */
+  plan?: GatherPlan;
 }
 
 /**
@@ -270,7 +288,7 @@ function digitPass(buf: Buffers, dg: Digit, a: number, b: number, pos: Int32Arra
  * arrays are reused as buffers). Large inputs: one pass by the most significant digit, then each
  * bucket sorted least-significant digit first while it sits in cache; small ones: LSD throughout.
  */
-export function sortWords(words: Uint32Array[], bits: readonly number[], n: number): { order: Int32Array; sorted: Uint32Array[] } {
+export function sortWords(words: Uint32Array[], bits: readonly number[], n: number): SortedWords {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const buf: Buffers = { order, words: words.slice(), nextOrder: new Int32Array(n), next: words.map(() => new Uint32Array(n)) };
@@ -286,12 +304,20 @@ export function sortWords(words: Uint32Array[], bits: readonly number[], n: numb
     return { order: buf.order, sorted: buf.words };
   }
   // Most significant digit first (a digit all rows share splits nothing: the next one does).
+  const dest = new Int32Array(n);
   let top = digits.pop()!;
-  while (!digitPass(buf, top, 0, n, pos)) {
+  while (!digitPass(buf, top, 0, n, pos, dest)) {
     if (digits.length === 0) return { order: buf.order, sorted: buf.words };
     top = digits.pop()!;
   }
   swap(buf);
+  // From here the buckets sort positions of the first pass, not rows, so that every later read
+  // through them stays inside one bucket.
+  const firstPass = buf.order;
+  const positions = buf.nextOrder;
+  for (let i = 0; i < n; i++) positions[i] = i;
+  buf.order = positions;
+  buf.nextOrder = firstPass.slice();
   const ends = pos.slice(0, 1 << top.bits);
   let a = 0;
   for (let t = 0; t < ends.length; t++) {
@@ -299,7 +325,10 @@ export function sortWords(words: Uint32Array[], bits: readonly number[], n: numb
     if (b - a > 1) sortBucket(buf, digits, a, b, pos);
     a = b;
   }
-  return { order: buf.order, sorted: buf.words };
+  const local = buf.order;
+  const rows = buf.nextOrder;
+  for (let q = 0; q < n; q++) rows[q] = firstPass[local[q]];
+  return { order: rows, sorted: buf.words, plan: { dest, local } };
 }
 
 /** LSD passes over rows [a, b); the result is left in the main buffers (copied back after an odd number of passes). */
@@ -347,6 +376,18 @@ function scatter2(key: Uint32Array, shift: number, mask: number, pos: Int32Array
     nextOrder[p] = order[i];
     x2[p] = x[i];
     y2[p] = y[i];
+  }
+}
+
+/** scatterN that also records where each row went. */
+function scatterDest(key: Uint32Array, shift: number, mask: number, pos: Int32Array, buf: Buffers, dest: Int32Array, a: number, b: number): void {
+  const { order, nextOrder, words, next } = buf;
+  const k = words.length;
+  for (let i = a; i < b; i++) {
+    const p = pos[(key[i] >>> shift) & mask]++;
+    nextOrder[p] = order[i];
+    dest[i] = p;
+    for (let v = 0; v < k; v++) next[v][p] = words[v][i];
   }
 }
 
