@@ -4,7 +4,7 @@ import { type Cell, commonDType, type DType } from './dtype.js';
 import { pythonFloatText } from './float-text.js';
 import { allocColumn, BOOL_NA, type Column, missingFill, sameAlias, STRING_NA } from './storage.js';
 import { mergeStringBytes } from './string-merge.js';
-import { lazyStringColumn, type StringBytes, stringBytesOf, withCodes } from './strings.js';
+import { lazyStringColumn, stringBytesOf, withCodes } from './strings.js';
 
 /** Rows `idx` of a column, in that order; index -1 gives a missing value. */
 export function takeColumn(c: Column, idx: Int32Array | readonly number[]): Column {
@@ -105,7 +105,7 @@ function concatValues(cols: readonly Column[]): Column {
   // Dictionaries still as bytes: merged by their bytes (no JS strings made).
   const allBytes = parts.map(stringBytesOf);
   if (allBytes.every((b) => b !== undefined)) {
-    const byBytes = mergeStringBytes(allBytes as StringBytes[]);
+    const byBytes = mergeStringBytes(allBytes);
     if (byBytes !== undefined) {
       const out = new Int32Array(n);
       let at = 0;
