@@ -3,6 +3,7 @@ import { columnFromValues, isMissing, numberAt } from './cells.js';
 import { type Cell, commonDType, type DType } from './dtype.js';
 import { pythonFloatText } from './float-text.js';
 import { allocColumn, BOOL_NA, type Column, missingFill, sameAlias, STRING_NA } from './storage.js';
+import { mergeStringBytes } from './string-merge.js';
 import { lazyStringColumn, stringBytesOf, withCodes } from './strings.js';
 
 /** Rows `idx` of a column, in that order; index -1 gives a missing value. */
@@ -101,6 +102,20 @@ function concatValues(cols: readonly Column[]): Column {
     }
     return lazyStringColumn(out, firstBytes);
   }
+  // Dictionaries still as bytes: merged by their bytes (no JS strings made).
+  const allBytes = parts.map(stringBytesOf);
+  if (allBytes.every((b) => b !== undefined)) {
+    const byBytes = mergeStringBytes(allBytes);
+    if (byBytes !== undefined) {
+      const out = new Int32Array(n);
+      let at = 0;
+      parts.forEach((c, j) => {
+        remapCodes(c.data as Int32Array, byBytes.remaps[j], out, at);
+        at += c.data.length;
+      });
+      return lazyStringColumn(out, byBytes.merged);
+    }
+  }
   const first = parts[0].dict!;
   if (parts.every((p) => p.dict === first)) {
     const out = new Int32Array(n);
@@ -132,6 +147,10 @@ function concatValues(cols: readonly Column[]): Column {
     at += src.length;
   }
   return { dtype, data: out, dict };
+}
+
+function remapCodes(src: Int32Array, remap: Int32Array, out: Int32Array, at: number): void {
+  for (let i = 0; i < src.length; i++) out[at + i] = src[i] < 0 ? STRING_NA : remap[src[i]];
 }
 
 /** Convert a column to another dtype (astype). Strings parse as numbers/dates; bad values raise. */

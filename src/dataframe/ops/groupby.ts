@@ -27,9 +27,12 @@ import {
   statesOf,
 } from './groupby-spec.js';
 import { computeStates, mergeStates, missingOf } from './groupby-states.js';
-import { groupRows, KeyIndex } from './key-index.js';
-import { splitByKeys } from './shuffle.js';
+import { nearlyDistinct, rowsWithKeys } from './groupby-cardinality.js';
+import { gatherSorted, manyTuples, sortedChunkGroups, sortedGroups } from './groupby-sorted.js';
 import { sortOrder } from './sort.js';
+import { KeyIndex } from './key-index.js';
+import { sliceMedian } from './nth-element.js';
+import { splitByKeys } from './shuffle.js';
 import { takeRows } from './take.js';
 
 export { AGG_NAMES, type AggName, type AggOutput, type GroupSpec, type Partial, validateSpec } from './groupby-spec.js';
@@ -68,41 +71,64 @@ function distinctPairs(part: Frame, by: readonly string[], column: string, ids: 
 function valueRows(part: Frame, by: readonly string[], column: string, ids: Int32Array): Frame {
   const c = part.col(column);
   const rows = presentRows(c, ids, part.length);
+  // Every row kept: the columns as they are, no gather.
+  if (rows.length === part.length) return new Frame([...by, column], [...by.map((b) => compactStrings(part.col(b))), c], rows.length);
   return new Frame([...by, column], [...keyColumns(part, by, rows), takeColumn(c, rows)], rows.length);
 }
 
-/** Median per group of `rows` (keys..., value) grouped by `index`: a counting sort by group, then each group's slice sorted. */
+/** Median per group of `rows` (keys..., value) grouped by `index`: a counting sort by group, then a selection in each group's slice. */
 function groupMedians(rows: Frame, by: readonly string[], column: string, index: KeyIndex, g: number): Float64Array {
   const ids = index.probe(
     by.map((b) => rows.col(b)),
     rows.length,
   );
-  const { starts, rows: order } = groupRows(ids, g);
+  // Values counting-sorted by group, scattered straight from the rows.
+  const starts = new Int32Array(g + 1);
+  for (let i = 0; i < ids.length; i++) if (ids[i] >= 0) starts[ids[i] + 1]++;
+  for (let k = 0; k < g; k++) starts[k + 1] += starts[k];
+  const fill = starts.slice(0, g);
   const x = rows.col(column).data;
-  const sorted = new Float64Array(order.length);
-  for (let r = 0; r < order.length; r++) sorted[r] = x[order[r]];
-  const out = new Float64Array(g).fill(NaN);
-  for (let k = 0; k < g; k++) {
-    const a = starts[k];
-    const m = starts[k + 1] - a;
-    if (m === 0) continue;
-    const s = sorted.subarray(a, a + m).sort();
-    out[k] = m % 2 === 1 ? s[(m - 1) >> 1] : (s[m / 2 - 1] + s[m / 2]) / 2;
+  const byGroup = new Float64Array(starts[g]);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id >= 0) byGroup[fill[id]++] = x[i];
   }
+  const out = new Float64Array(g).fill(NaN);
+  // A selection per group, not a sort: the median is all that is read.
+  for (let k = 0; k < g; k++) out[k] = sliceMedian(byGroup, starts[k], starts[k + 1]);
   return out;
 }
 
-export function groupChunk(part: Frame, spec: GroupSpec): Partial {
-  const keyIdx = new KeyIndex(
-    spec.by.map((b) => part.col(b)),
-    part.length,
-    spec.dropna,
-  );
-  const g = keyIdx.count;
-  const ids = keyIdx.ids;
-  const states = statesOf(spec);
+/** Row -> group ids of a partition and its groups' key columns. */
+function chunkGroups(part: Frame, spec: GroupSpec): { ids: Int32Array; count: number; keys: Column[] } {
+  const cols = spec.by.map((b) => part.col(b));
+  const n = part.length;
+  // Nearly one row per group: pre-aggregating would not shrink the partition, so each row is
+  // its own group here and the combine does the one grouping.
+  if (nearlyDistinct(cols, n)) {
+    const kept = spec.dropna ? rowsWithKeys(cols, n) : undefined;
+    if (kept === undefined) {
+      const ids = new Int32Array(n);
+      for (let i = 0; i < n; i++) ids[i] = i;
+      return { ids, count: n, keys: cols.map((c) => compactStrings(c)) };
+    }
+    const ids = new Int32Array(n).fill(-1);
+    for (let r = 0; r < kept.length; r++) ids[kept[r]] = r;
+    return { ids, count: kept.length, keys: keyColumns(part, spec.by, kept) };
+  }
+  // A sorted result with many possible key tuples: group by sorting (no hash table over the rows).
+  const sorted = spec.sort ? sortedChunkGroups(cols, part.length, spec.dropna) : undefined;
+  if (sorted !== undefined) return sorted;
+  const keyIdx = new KeyIndex(cols, part.length, spec.dropna);
+  const count = keyIdx.count;
   // Every row its own group (ids are then 0..n-1 in row order): the key columns as they are, no gather.
-  const keys = g === part.length ? spec.by.map((b) => compactStrings(part.col(b))) : keyColumns(part, spec.by, keyIdx.firstRows());
+  const keys = count === part.length ? spec.by.map((b) => compactStrings(part.col(b))) : keyColumns(part, spec.by, keyIdx.firstRows());
+  return { ids: keyIdx.ids, count, keys };
+}
+
+export function groupChunk(part: Frame, spec: GroupSpec): Partial {
+  const { ids, count: g, keys } = chunkGroups(part, spec);
+  const states = statesOf(spec);
   const stateCols = computeStates(part, states, ids, g);
   const head = new Frame([...spec.by, ...states.map((s) => stateName(s.kind, s.column))], [...keys, ...stateCols], g);
   return [head, ...nuniqueColumns(spec).map((c) => distinctPairs(part, spec.by, c, ids)), ...medianColumns(spec).map((c) => valueRows(part, spec.by, c, ids))];
@@ -112,22 +138,31 @@ export const groupbyChunk = kernel('dataframe.groupby.chunk', groupChunk);
 
 // ---- combine: partials to one partial ----
 
+function totalRows(partials: readonly Partial[]): number {
+  let n = 0;
+  for (const p of partials) n += p[0].length;
+  return n;
+}
+
+/** Distinct (keys..., value) pairs and median rows of several partials, concatenated. */
+function mergeExtras(partials: readonly Partial[], spec: GroupSpec): Frame[] {
+  const pairs = nuniqueColumns(spec).map((column, j) => {
+    const all = concatFrames(partials.map((p) => p[j + 1]));
+    if (all.length === 0) return all;
+    const d = new KeyIndex(all.columns, all.length, false);
+    return takeRows(all, d.firstRows());
+  });
+  const u = pairs.length + 1;
+  const medians = medianColumns(spec).map((_, j) => concatFrames(partials.map((p) => p[u + j])));
+  return [...pairs, ...medians];
+}
+
 /** The merged partial, and the index of its groups (built only when a median or nunique reads it). */
 function combineParts(partials: readonly Partial[], spec: GroupSpec): { partial: Partial; index: () => KeyIndex } {
   if (partials.length === 1) {
     // One partial already has one row per group and distinct pairs (as groupbyCombine assumes).
     const partial = partials[0];
-    let built: KeyIndex | undefined;
-    const head = partial[0];
-    return {
-      partial,
-      index: () =>
-        (built ??= new KeyIndex(
-          spec.by.map((b) => head.col(b)),
-          head.length,
-          false,
-        )),
-    };
+    return { partial, index: lazyIndex(partial[0], spec) };
   }
   const heads = concatFrames(partials.map((p) => p[0]));
   // Chunks already dropped missing keys when asked; what remains is a group of its own.
@@ -140,15 +175,42 @@ function combineParts(partials: readonly Partial[], spec: GroupSpec): { partial:
   const keys = keyColumns(heads, spec.by, idx.firstRows());
   const states = mergeStates(heads, spec, idx.ids, g);
   const head = new Frame(heads.names, [...keys, ...states], g);
-  const pairs = nuniqueColumns(spec).map((column, j) => {
-    const all = concatFrames(partials.map((p) => p[j + 1]));
-    if (all.length === 0) return all;
-    const d = new KeyIndex(all.columns, all.length, false);
-    return takeRows(all, d.firstRows());
-  });
-  const u = pairs.length + 1;
-  const medians = medianColumns(spec).map((_, j) => concatFrames(partials.map((p) => p[u + j])));
-  return { partial: [head, ...pairs, ...medians], index: () => idx };
+  return { partial: [head, ...mergeExtras(partials, spec)], index: () => idx };
+}
+
+/** The index of a head's groups (one row per group), built on first use. */
+function lazyIndex(head: Frame, spec: GroupSpec): () => KeyIndex {
+  let built: KeyIndex | undefined;
+  return () =>
+    (built ??= new KeyIndex(
+      spec.by.map((b) => head.col(b)),
+      head.length,
+      false,
+    ));
+}
+
+/**
+ * combineParts for a sorted result: groups found by one radix sort of the partials' rows by key
+ * (groupby-sorted.ts), so the merged head comes out in key order and needs no sort afterwards.
+ */
+function combineSorted(partials: readonly Partial[], spec: GroupSpec): { partial: Partial; index: () => KeyIndex } {
+  const heads = partials.length === 1 ? partials[0][0] : concatFrames(partials.map((p) => p[0]));
+  const n = heads.length;
+  const { sort, ids, count, keys } = sortedGroups(
+    spec.by.map((b) => heads.col(b)),
+    n,
+  );
+  const stateNames = heads.names.slice(spec.by.length);
+  // States in key order (one gather each), so merging them walks the groups in order.
+  const inOrder = new Frame(
+    stateNames,
+    stateNames.map((s) => gatherSorted(heads.col(s), sort)),
+    n,
+  );
+  const states = mergeStates(inOrder, spec, ids, count);
+  const head = new Frame(heads.names, [...keys, ...states], count);
+  const extras = partials.length === 1 ? partials[0].slice(1) : mergeExtras(partials, spec);
+  return { partial: [head, ...extras], index: lazyIndex(head, spec) };
 }
 
 export const groupbyCombine = kernel('dataframe.groupby.combine', (partials: readonly Partial[], spec: GroupSpec): Partial => {
@@ -227,13 +289,20 @@ function outputColumn(head: Frame, pairs: readonly Frame[], spec: GroupSpec, o: 
 }
 
 export function groupFinalize(partials: readonly Partial[], spec: GroupSpec, schema: Frame): Frame {
-  const { partial, index } = combineParts(partials, spec);
+  // Sorted with many possible key tuples: group by sorting (the head comes out in key order);
+  // else by hashing (first appearance), sorted afterwards when asked.
+  const bySorting =
+    spec.sort &&
+    manyTuples(
+      spec.by.map((b) => partials[0][0].col(b)),
+      totalRows(partials),
+    );
+  const { partial, index } = bySorting ? combineSorted(partials, spec) : combineParts(partials, spec);
   const [head, ...pairs] = partial;
   const keys = spec.by.map((b) => head.col(b));
   const outs = spec.outputs.map((o) => outputColumn(head, pairs, spec, o, index, schema));
-  let result = new Frame([...spec.by, ...spec.outputs.map((o) => o.name)], [...keys, ...outs], head.length);
-  if (spec.sort && result.length > 1) result = takeRows(result, sortOrder(result, spec.by));
-  return result;
+  const result = new Frame([...spec.by, ...spec.outputs.map((o) => o.name)], [...keys, ...outs], head.length);
+  return spec.sort && !bySorting && result.length > 1 ? takeRows(result, sortOrder(result, spec.by)) : result;
 }
 
 export const groupbyFinalize = kernel('dataframe.groupby.finalize', groupFinalize);

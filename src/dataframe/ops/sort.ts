@@ -8,51 +8,14 @@
  * sorted once, so rows never compare strings), missing as NaN.
  */
 import { kernel } from '../../core/kernels.js';
-import { BOOL_NA, type Cell, type Column, Frame, getCell } from '../frame.js';
+import { type Cell, type Column, Frame, getCell } from '../frame.js';
 import { concatFrames } from './concat.js';
-import { NumberTable } from './number-table.js';
 import { routeRows, splitByBucket } from './shuffle.js';
-import { compareStrings, stringComparator } from './string-order.js';
+import { comparable, packedOrder } from './sort-keys.js';
+import { compareStrings } from './string-order.js';
 import { takeRows } from './take.js';
 
-/** Rank of every dictionary entry in code-point order (equal strings share a rank). */
-export function dictRanks(dict: readonly string[]): Float64Array {
-  const cmp = stringComparator(dict);
-  const order = Array.from(dict.keys()).sort((a, b) => cmp(dict[a], dict[b]));
-  const ranks = new Float64Array(dict.length);
-  let r = 0;
-  for (let k = 0; k < order.length; k++) {
-    if (k > 0 && dict[order[k]] !== dict[order[k - 1]]) r++;
-    ranks[order[k]] = r;
-  }
-  return ranks;
-}
-
-/** One comparable number per row; NaN marks a missing value. */
-export function comparable(c: Column): Float64Array {
-  const n = c.data.length;
-  switch (c.dtype) {
-    case 'float64':
-    case 'int64':
-    case 'datetime':
-      return c.data as Float64Array;
-    case 'int32':
-      return Float64Array.from(c.data);
-    case 'bool': {
-      const out = new Float64Array(n);
-      const d = c.data;
-      for (let i = 0; i < n; i++) out[i] = d[i] === BOOL_NA ? NaN : d[i];
-      return out;
-    }
-    case 'string': {
-      const ranks = dictRanks(c.dict!);
-      const codes = c.data as Int32Array;
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = codes[i] < 0 ? NaN : ranks[codes[i]];
-      return out;
-    }
-  }
-}
+export { comparable, dictRanks } from './sort-keys.js';
 
 export type RowCompare = (a: number, b: number) => number;
 
@@ -96,112 +59,6 @@ export function normalizeAscending(by: readonly string[], ascending: boolean | r
   return [...ascending];
 }
 
-/**
- * Dense rank of every row's key for one radix pass: 0..r-1 in sort order (descending flips
- * it), missing = r, so last either way as in the comparator. Integers in a narrow range (string
- * ranks, small ints) rank through a presence array; otherwise distinct values are found by a
- * hash table and only those are sorted.
- */
-function denseRanks(v: Float64Array, asc: boolean): { ranks: Int32Array; r: number } {
-  const n = v.length;
-  let lo = Infinity;
-  let hi = -Infinity;
-  let integers = true;
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
-    if (x !== x) continue;
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-    if ((x | 0) !== x) integers = false;
-  }
-  if (integers && n > 0 && hi - lo + 1 <= Math.max(2 * n, 4096)) return directRanks(v, asc, lo, hi - lo + 1);
-  const table = new NumberTable(Math.min(n, 1 << 16));
-  const ids = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
-    ids[i] = x !== x ? -1 : table.intern(x);
-  }
-  const r = table.size;
-  const byId = new Float64Array(r);
-  for (let i = 0; i < n; i++) if (ids[i] >= 0) byId[ids[i]] = v[i];
-  const sorted = byId.slice().sort();
-  const rankOf = new Int32Array(r);
-  for (let k = 0; k < r; k++) {
-    const x = byId[k];
-    let lo = 0;
-    let hi = r - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    rankOf[k] = asc ? lo : r - 1 - lo;
-  }
-  const ranks = new Int32Array(n);
-  for (let i = 0; i < n; i++) ranks[i] = ids[i] < 0 ? r : rankOf[ids[i]];
-  return { ranks, r: r + 1 };
-}
-
-/** Ranks of int32-range integers in [lo, lo + range): present values counted off in order, no hashing or sorting. */
-function directRanks(v: Float64Array, asc: boolean, lo: number, range: number): { ranks: Int32Array; r: number } {
-  const n = v.length;
-  const rankOf = new Int32Array(range);
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
-    if (x === x) rankOf[x - lo] = 1;
-  }
-  let r = 0;
-  for (let k = 0; k < range; k++) if (rankOf[k] !== 0) rankOf[k] = ++r;
-  const ranks = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = v[i];
-    ranks[i] = x !== x ? r : asc ? rankOf[x - lo] - 1 : r - rankOf[x - lo];
-  }
-  return { ranks, r: r + 1 };
-}
-
-/** Most buckets in one counting-sort pass: adjacent keys share a pass while their rank product fits (few scatter streams). */
-const MAX_BUCKETS = 1 << 16;
-
-/**
- * A stable sort by several keys as least-significant-first counting sorts on dense ranks:
- * O(n) per key instead of a comparator sort's n log n calls (groupby results sort by every key).
- * Neighbouring keys with few distinct values fold into one digit, so fewer passes scatter rows.
- */
-function radixOrder(cols: readonly Column[], asc: readonly boolean[], n: number): Int32Array {
-  const digits: { ranks: Int32Array; r: number }[] = [];
-  let cur: { ranks: Int32Array; r: number } | undefined;
-  for (let j = cols.length - 1; j >= 0; j--) {
-    const d = denseRanks(comparable(cols[j]), asc[j]);
-    if (cur !== undefined && cur.r * d.r <= MAX_BUCKETS) {
-      // The more significant key's rank leads: (d, cur) as one mixed-radix digit.
-      const a = d.ranks;
-      const b = cur.ranks;
-      const w = cur.r;
-      for (let i = 0; i < n; i++) b[i] = a[i] * w + b[i];
-      cur.r *= d.r;
-      continue;
-    }
-    if (cur !== undefined) digits.push(cur);
-    cur = d;
-  }
-  if (cur !== undefined) digits.push(cur);
-  let order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  let next = new Int32Array(n);
-  for (const { ranks, r } of digits) {
-    const starts = new Int32Array(r + 1);
-    for (let i = 0; i < n; i++) starts[ranks[i] + 1]++;
-    for (let k = 0; k < r; k++) starts[k + 1] += starts[k];
-    for (let i = 0; i < n; i++) {
-      const row = order[i];
-      next[starts[ranks[row]]++] = row;
-    }
-    [order, next] = [next, order];
-  }
-  return order;
-}
-
 /** Below this many rows a comparator sort is as quick as building the rank tables. */
 const RADIX_MIN_ROWS = 512;
 
@@ -209,7 +66,7 @@ const RADIX_MIN_ROWS = 512;
 export function sortOrder(part: Frame, by: readonly string[], ascending: boolean | readonly boolean[] = true): Int32Array {
   const asc = normalizeAscending(by, ascending);
   if (part.length >= RADIX_MIN_ROWS) {
-    return radixOrder(
+    return packedOrder(
       by.map((b) => part.col(b)),
       asc,
       part.length,
