@@ -4,16 +4,18 @@
  * TypeScript user can `npm install` instead: nodejs-polars (scanCSV, lazy) and DuckDB
  * (@duckdb/node-api, SQL over the CSV files).
  *
- *   npx tsx bench/js-peers/run.ts [--questions 1000000] [--dir DIR] [--rounds 3]
+ *   npx tsx bench/js-peers/run.ts [--questions 1000000] [--dir DIR] [--rounds 3] [--only tsdask-threads,polars]
  *
  * Each contestant runs in a fresh process per round, rounds interleave the contestants (the
  * machine is shared), and the table shows per-task medians over rounds and the ratio of each
- * total to the faster peer's. A few answers (Task 3's top tags, Task 4, Task 5's top count)
+ * total to the faster peer's, then CPU seconds (user + system) of the contestant's own process
+ * per task, steadier than wall time on a shared machine (a LocalCluster's workers are other
+ * processes: its CPU column counts only the client side). A few answers (Task 3's top tags, Task 4, Task 5's top count)
  * are printed per contestant so a wrong one shows.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ComputeOptions, LocalCluster, shutdownSchedulers } from 'tsdask';
 import * as dd from 'tsdask/dataframe';
@@ -28,6 +30,8 @@ type Contestant = (typeof CONTESTANTS)[number];
 
 interface Result {
   seconds: Record<string, number>;
+  /** CPU seconds (user + system, all threads) of this process per task. */
+  cpu: Record<string, number>;
   /** Task 3's top tags, Task 4's answer, Task 5's largest question count. */
   answers: { t3: string[]; t4: number; t5: number };
 }
@@ -37,15 +41,25 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-async function timeTasks(run: (t: TaskName) => unknown): Promise<{ seconds: Record<string, number>; values: Record<string, unknown> }> {
+interface Timed {
+  seconds: Record<string, number>;
+  cpu: Record<string, number>;
+  values: Record<string, unknown>;
+}
+
+async function timeTasks(run: (t: TaskName) => unknown): Promise<Timed> {
   const seconds: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   const values: Record<string, unknown> = {};
   for (const t of TASK_NAMES) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     values[t] = await run(t);
+    const c = process.cpuUsage(c0);
     seconds[t] = (performance.now() - t0) / 1000;
+    cpu[t] = (c.user + c.system) / 1e6;
   }
-  return { seconds, values };
+  return { seconds, cpu, values };
 }
 
 async function runTsdask(dir: string, mode: 'threads' | 'cluster'): Promise<Result> {
@@ -62,10 +76,10 @@ async function runTsdask(dir: string, mode: 'threads' | 'cluster'): Promise<Resu
   }
   try {
     const { questions, tags } = readTables(dir);
-    const { seconds, values } = await timeTasks((t) => TASKS[t](questions, tags, opts));
+    const { seconds, cpu, values } = await timeTasks((t) => TASKS[t](questions, tags, opts));
     const t3 = values.t3 as Array<[string, number]>;
     const t5 = values.t5 as Array<Record<string, number>>;
-    return { seconds, answers: { t3: t3.map(([k]) => k), t4: values.t4 as number, t5: t5[0].NumQuestions } };
+    return { seconds, cpu, answers: { t3: t3.map(([k]) => k), t4: values.t4 as number, t5: t5[0].NumQuestions } };
   } finally {
     if (client) await client.shutdown();
     await shutdownSchedulers();
@@ -77,7 +91,7 @@ async function runPolars(dir: string): Promise<Result> {
   // The StackLite files write missing values as NA, as R does.
   const q = () => pl.scanCSV(join(dir, 'questions.csv'), { nullValues: 'NA' });
   const tg = () => pl.scanCSV(join(dir, 'question_tags.csv'), { nullValues: 'NA' });
-  const { seconds, values } = await timeTasks((t) => {
+  const { seconds, cpu, values } = await timeTasks((t) => {
     switch (t) {
       case 't1':
         return [q().select(pl.all().isNull().mean().mul(100)).collectSync(), tg().select(pl.all().isNull().mean().mul(100)).collectSync()];
@@ -118,7 +132,7 @@ async function runPolars(dir: string): Promise<Result> {
       }
     }
   });
-  return { seconds, answers: { t3: values.t3 as string[], t4: values.t4 as number, t5: Number(values.t5) } };
+  return { seconds, cpu, answers: { t3: values.t3 as string[], t4: values.t4 as number, t5: Number(values.t5) } };
 }
 
 async function runDuckdb(dir: string): Promise<Result> {
@@ -129,7 +143,7 @@ async function runDuckdb(dir: string): Promise<Result> {
   const tg = `read_csv_auto('${join(dir, 'question_tags.csv')}', nullstr = 'NA')`;
   const rows = async (sql: string) => (await con.runAndReadAll(sql)).getRowObjectsJS();
   const nullPct = (cols: string[], from: string) => `SELECT ${cols.map((c) => `100.0 * count_if(${c} IS NULL) / count(*) AS ${c}`).join(', ')} FROM ${from}`;
-  const { seconds, values } = await timeTasks(async (t) => {
+  const { seconds, cpu, values } = await timeTasks(async (t) => {
     switch (t) {
       case 't1':
         return [
@@ -162,7 +176,7 @@ async function runDuckdb(dir: string): Promise<Result> {
       }
     }
   });
-  return { seconds, answers: { t3: values.t3 as string[], t4: values.t4 as number, t5: values.t5 as number } };
+  return { seconds, cpu, answers: { t3: values.t3 as string[], t4: values.t4 as number, t5: values.t5 as number } };
 }
 
 async function childMain(who: Contestant, dir: string): Promise<void> {
@@ -190,28 +204,42 @@ function driver(): void {
   const n = Number(arg('questions', '1000000'));
   const dir = arg('dir', join(tmpdir(), 'tsdask-bench', `stacklite-${n}`));
   const rounds = Number(arg('rounds', '3'));
+  const only = arg('only', '')
+    .split(',')
+    .filter((c) => c !== '');
+  const unknown = only.filter((c) => !(CONTESTANTS as readonly string[]).includes(c));
+  if (unknown.length > 0) throw new Error(`--only: unknown contestant(s) ${unknown.join(', ')}; use ${CONTESTANTS.join(', ')}`);
+  const chosen = CONTESTANTS.filter((c) => only.length === 0 || only.includes(c));
   if (!existsSync(join(dir, 'question_tags.csv'))) {
     console.log(`generating ${n.toLocaleString('en-US')} questions in ${dir} ...`);
     generateStackLite(dir, { questions: n });
   }
-  const runs = new Map<Contestant, Result[]>(CONTESTANTS.map((c) => [c, []]));
+  const runs = new Map<Contestant, Result[]>(chosen.map((c) => [c, []]));
+  const loads: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    for (const who of CONTESTANTS) {
+    loads.push(loadavg()[0]);
+    for (const who of chosen) {
       const r = child(who, dir);
       if ('error' in r) console.log(`${who} round ${round + 1}: failed: ${r.error}`);
       else runs.get(who)!.push(r);
     }
   }
-  const names = CONTESTANTS.filter((c) => runs.get(c)!.length > 0);
-  const med = (who: Contestant, t: string) => median(runs.get(who)!.map((r) => r.seconds[t]));
-  const total = (who: Contestant) => TASK_NAMES.reduce((a, t) => a + med(who, t), 0);
+  loads.push(loadavg()[0]);
+  const names = chosen.filter((c) => runs.get(c)!.length > 0);
+  const med = (who: Contestant, t: string, of: 'seconds' | 'cpu' = 'seconds') => median(runs.get(who)!.map((r) => r[of][t]));
+  const total = (who: Contestant, of: 'seconds' | 'cpu' = 'seconds') => TASK_NAMES.reduce((a, t) => a + med(who, t, of), 0);
   const peers = names.filter((c) => !c.startsWith('tsdask'));
-  const bestPeer = Math.min(...peers.map(total));
+  const bestPeer = peers.length > 0 ? Math.min(...peers.map((p) => total(p))) : NaN;
   const rows: string[][] = TASK_NAMES.map((t) => [t, ...names.map((w) => fmt(med(w, t)))]);
   rows.push(['total', ...names.map((w) => fmt(total(w)))]);
   rows.push(['ratio to faster peer', ...names.map((w) => fmt(total(w) / bestPeer))]);
-  console.log(`\nStackLite six tasks, ${n.toLocaleString('en-US')} questions, ${rounds} interleaved round(s), seconds (median over rounds)\n`);
+  const load = `load average (1 min) ${loads.map((l) => l.toFixed(2)).join(' -> ')}`;
+  console.log(`\nStackLite six tasks, ${n.toLocaleString('en-US')} questions, ${rounds} interleaved round(s), seconds (median over rounds); ${load}\n`);
   table(['task', ...names], rows);
+  console.log('\nCPU seconds of the contestant process (user + system, median over rounds; tsdask-cluster: client side only)\n');
+  const cpuRows: string[][] = TASK_NAMES.map((t) => [t, ...names.map((w) => fmt(med(w, t, 'cpu')))]);
+  cpuRows.push(['total', ...names.map((w) => fmt(total(w, 'cpu')))]);
+  table(['task', ...names], cpuRows);
   console.log('');
   for (const w of names) console.log(`${w}: ${JSON.stringify(runs.get(w)![0].answers)}`);
 }
