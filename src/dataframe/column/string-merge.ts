@@ -4,12 +4,19 @@
  * makes no JS string and no Map entry per dictionary entry. Only for one-byte dictionaries
  * (latin1, or ASCII UTF-8), where equal bytes are exactly equal strings.
  */
+import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
 import { StringBytes } from './strings.js';
 
+// Module-level copies (see fnv.ts).
+const FNV_SEED = FNV_S;
+const FNV_PRIME = FNV_P;
+const finalHash = mix;
+
+/** The project's string hash (fnv.ts) over b[s, e). */
 function hashBytes(b: Uint8Array, s: number, e: number): number {
-  let h = 0x811c9dc5;
-  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h | 0;
+  let h = FNV_SEED;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], FNV_PRIME);
+  return finalHash(h);
 }
 
 function sameBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {

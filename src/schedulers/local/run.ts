@@ -23,9 +23,10 @@ import { fire, type Callbacks } from '../../core/scheduler.js';
 import { transfer } from 'comlink';
 import { fromWire, ownedBuffers, toWire, type ToWireOptions } from './codec.js';
 import { RunInputs } from '../../core/shared/inputs.js';
+import { rebuildError } from './remote-error.js';
 import { Heap } from '../../executor/heap.js';
 import type { Pool, RunHandler, Slot } from './pool.js';
-import { type Batch, KEEP, type RemoteError, type Report, SEND_DROP, SEND_KEEP, type SendMode, type WireStep, type WireTask } from './protocol.js';
+import { type Batch, KEEP, type Report, SEND_DROP, SEND_KEEP, type SendMode, type WireStep, type WireTask } from './protocol.js';
 
 const WINDOW_MS = 3;
 const MAX_INFLIGHT = 4000;
@@ -577,25 +578,4 @@ export class Run implements RunHandler {
     if (this.observed) fire(this.callbacks, 'finish');
     this.resolve(values);
   }
-}
-
-const ERROR_CLASSES: Record<string, ErrorConstructor> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
-
-/** The task's error as raised where it ran: same class when built in, message, remote stack. */
-function rebuildError(info: RemoteError, where: string): Error {
-  const C = ERROR_CLASSES[info.name] ?? Error;
-  const e = new C(info.message);
-  if (!(info.name in ERROR_CLASSES)) Object.defineProperty(e, 'name', { value: info.name, configurable: true, writable: true, enumerable: false });
-  if (info.props !== undefined) Object.assign(e, info.props);
-  const stack = info.stack ?? `${info.name}: ${info.message}`;
-  e.stack = `${stack}\n    at <${where}>`;
-  return e;
 }

@@ -9,7 +9,7 @@
  */
 import { StringBytes } from '../../frame.js';
 import { grown, i32, trim, u8 } from './alloc.js';
-import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
+import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from '../../column/fnv.js';
 
 // Module-level copies (see fnv.ts).
 const FNV_SEED = FNV_S;

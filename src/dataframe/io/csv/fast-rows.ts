@@ -13,7 +13,7 @@
  * The generated source holds only numbers and fixed templates, never text from the file or the
  * user.
  */
-import { finalHash, FNV_PRIME, FNV_SEED } from './fnv.js';
+import { finalHash, FNV_PRIME, FNV_SEED } from '../../column/fnv.js';
 import type { ReadKind } from './options.js';
 import { HASH, RAW, type TextColumn } from './text-column.js';
 

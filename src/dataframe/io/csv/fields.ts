@@ -3,7 +3,7 @@
  * buf[i, to) and returns where it ended. An unquoted field ends at a byte marked in `stop`
  * (the separator, CR, LF) or at `to`; a quoted one after its closing quote.
  */
-import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from './fnv.js';
+import { finalHash as mix, FNV_PRIME as FNV_P, FNV_SEED as FNV_S } from '../../column/fnv.js';
 import type { NaSet } from './na-set.js';
 import type { TextColumn } from './text-column.js';
 

@@ -1,6 +1,7 @@
 /**
  * The string hash shared by the parser (which hashes a field while scanning it), the
- * dictionary builder and the deduplication of raw entries: FNV-1a over bytes, then a final
+ * dictionary builder, the deduplication of raw entries and the merge of byte dictionaries
+ * (string-merge.ts): FNV-1a over bytes, then a final
  * mix so the low bits (the table slot) depend on every byte.
  *
  * Hot loops copy these into module-level constants: compilers that turn imports into getters
