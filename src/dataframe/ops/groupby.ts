@@ -30,7 +30,7 @@ import { computeStates, mergeStates, missingOf } from './groupby-states.js';
 import { nearlyDistinct, rowsWithKeys } from './groupby-cardinality.js';
 import { gatherSorted, manyTuples, sortedChunkGroups, sortedGroups } from './groupby-sorted.js';
 import { sortOrder } from './sort.js';
-import { KeyIndex } from './key-index.js';
+import { groupStarts, KeyIndex } from './key-index.js';
 import { sliceMedian } from './nth-element.js';
 import { splitByKeys } from './shuffle.js';
 import { takeRows } from './take.js';
@@ -83,9 +83,7 @@ function groupMedians(rows: Frame, by: readonly string[], column: string, index:
     rows.length,
   );
   // Values counting-sorted by group, scattered straight from the rows.
-  const starts = new Int32Array(g + 1);
-  for (let i = 0; i < ids.length; i++) if (ids[i] >= 0) starts[ids[i] + 1]++;
-  for (let k = 0; k < g; k++) starts[k + 1] += starts[k];
+  const starts = groupStarts(ids, g);
   const fill = starts.slice(0, g);
   const x = rows.col(column).data;
   const byGroup = new Float64Array(starts[g]);

@@ -286,14 +286,20 @@ export class KeyIndex {
   }
 }
 
+/** Where each group's rows begin in group order (counting sort by id; -1 rows left out): count + 1 offsets. */
+export function groupStarts(ids: Int32Array, count: number): Int32Array {
+  const starts = new Int32Array(count + 1);
+  for (let i = 0; i < ids.length; i++) if (ids[i] >= 0) starts[ids[i] + 1]++;
+  for (let g = 0; g < count; g++) starts[g + 1] += starts[g];
+  return starts;
+}
+
 /**
  * Rows grouped by id, in row order within each id (a counting sort): rows of id g are
  * `rows[starts[g] .. starts[g + 1])`.
  */
 export function groupRows(ids: Int32Array, count: number): { starts: Int32Array; rows: Int32Array } {
-  const starts = new Int32Array(count + 1);
-  for (let i = 0; i < ids.length; i++) if (ids[i] >= 0) starts[ids[i] + 1]++;
-  for (let g = 0; g < count; g++) starts[g + 1] += starts[g];
+  const starts = groupStarts(ids, count);
   const fill = starts.slice(0, count);
   const rows = new Int32Array(starts[count]);
   for (let i = 0; i < ids.length; i++) {
